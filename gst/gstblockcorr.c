@@ -1,0 +1,1149 @@
+/* gst-blockwise: the blockcorr element
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-blockcorr
+ * @title: blockcorr
+ *
+ * Answers "do these two images need registering (aligning)?" for a pair of
+ * grayscale frames or two live streams.  blockcorr splits both frames into
+ * blocks (16x16 pixels by default) and computes per block, from exact
+ * integer sums, the means, standard deviations, covariance and the Pearson
+ * correlation r of the reference (`sink_0`) and the compared input
+ * (`sink_1`).  A single whole-image coefficient hides local misalignment; a
+ * grid of r shows where it is.
+ *
+ * Outputs:
+ * - a heatmap video of the chosen #GstBlockCorr:measure, one pixel per
+ *   block (`output-size=grid`) or at the input size (`output-size=input`);
+ *   invalid blocks (zero variance, or darker than #GstBlockCorr:min-intensity
+ *   in both inputs) are drawn in #GstBlockCorr:invalid-color;
+ * - a GstCustomMeta named "GstBlockCorrMeta" on every output buffer with the
+ *   summary of the frame and the grids r, mean-0, mean-1, stddev-0 and
+ *   stddev-1 as GBytes of native-endian float32 (row-major, NaN where
+ *   invalid);
+ * - an element message named "blockcorr" per frame with the summary
+ *   (#GstBlockCorr:post-messages).
+ *
+ * The inputs are GRAY8, GRAY16_LE, GRAY16_BE or the luma plane of I420,
+ * YV12, NV12, NV21, Y42B and Y444, analysed as they are (no conversion);
+ * both must have the same width and height.  Frames are paired by running
+ * time.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 blockcorr name=c output-size=input ! videoconvert ! pngenc ! filesink location=heatmap.png \
+ *   filesrc location=a.png ! pngdec ! c.sink_0  filesrc location=b.png ! pngdec ! c.sink_1
+ * ]| Writes the correlation heatmap of two 16-bit PNG images at their size.
+ * |[
+ * gst-launch-1.0 -m videotestsrc pattern=ball is-live=true ! video/x-raw,format=GRAY16_LE,width=640,height=480 ! tee name=t \
+ *   t. ! queue ! c.sink_0  t. ! queue ! videoflip method=horizontal-flip ! c.sink_1 \
+ *   blockcorr name=c block-width=32 block-height=32 ! videoconvert ! autovideosink
+ * ]| Shows a live heatmap and prints the per-frame summary messages.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gstblockcorr.h"
+#include "gstblockcorrheatmap.h"
+#include "gstblockcorrmeta.h"
+#include "gstblockcorrworker.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_blockcorr_debug);
+#define GST_CAT_DEFAULT gst_blockcorr_debug
+
+#define DEFAULT_BLOCK_SIZE 16
+#define DEFAULT_EDGE_MODE BW_EDGE_TRIM
+#define DEFAULT_MEASURE GST_BLOCKCORR_MEASURE_PEARSON
+#define DEFAULT_COLORMAP BW_COLORMAP_COOLWARM
+#define DEFAULT_INVALID_COLOR 0xffffffff
+#define DEFAULT_MIN_INTENSITY 0.0
+#define DEFAULT_THRESHOLD 0.5
+#define DEFAULT_N_THREADS 0
+#define DEFAULT_POST_MESSAGES TRUE
+#define DEFAULT_OUTPUT_SIZE GST_BLOCKCORR_OUTPUT_SIZE_GRID
+#define MAX_THREADS 64
+
+enum
+{
+  PROP_0,
+  PROP_BLOCK_WIDTH,
+  PROP_BLOCK_HEIGHT,
+  PROP_EDGE_MODE,
+  PROP_MEASURE,
+  PROP_COLORMAP,
+  PROP_RANGE_MIN,
+  PROP_RANGE_MAX,
+  PROP_INVALID_COLOR,
+  PROP_MIN_INTENSITY,
+  PROP_THRESHOLD,
+  PROP_N_THREADS,
+  PROP_POST_MESSAGES,
+  PROP_OUTPUT_SIZE
+};
+
+#define SINK_FORMATS "{ GRAY8, GRAY16_LE, GRAY16_BE, I420, YV12, NV12, NV21, Y42B, Y444 }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
+    GST_PAD_SINK,
+    GST_PAD_REQUEST,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (SINK_FORMATS)));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (GST_BLOCKCORR_HEATMAP_FORMATS)));
+
+/* ---- enum types --------------------------------------------------------- */
+
+#define GST_TYPE_BLOCKCORR_EDGE_MODE (gst_blockcorr_edge_mode_get_type ())
+static GType
+gst_blockcorr_edge_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {BW_EDGE_TRIM, "Drop the partial blocks at the right and bottom edges",
+        "trim"},
+    {BW_EDGE_PARTIAL, "Keep the partial blocks at the edges as smaller blocks",
+        "partial"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrEdgeMode",
+            values));
+  return type;
+}
+
+#define GST_TYPE_BLOCKCORR_MEASURE (gst_blockcorr_measure_get_type ())
+static GType
+gst_blockcorr_measure_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKCORR_MEASURE_PEARSON, "Pearson correlation r (range -1..1)",
+        "pearson"},
+    {GST_BLOCKCORR_MEASURE_COVARIANCE, "Covariance of the two inputs",
+        "covariance"},
+    {GST_BLOCKCORR_MEASURE_MEAN_0, "Mean of sink_0 (reference)", "mean-0"},
+    {GST_BLOCKCORR_MEASURE_MEAN_1, "Mean of sink_1 (compared)", "mean-1"},
+    {GST_BLOCKCORR_MEASURE_STDDEV_0, "Standard deviation of sink_0",
+        "stddev-0"},
+    {GST_BLOCKCORR_MEASURE_STDDEV_1, "Standard deviation of sink_1",
+        "stddev-1"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrMeasure",
+            values));
+  return type;
+}
+
+#define GST_TYPE_BLOCKCORR_COLORMAP (gst_blockcorr_colormap_get_type ())
+static GType
+gst_blockcorr_colormap_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {BW_COLORMAP_COOLWARM, "Moreland's diverging blue-white-red map",
+        "coolwarm"},
+    {BW_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
+    {BW_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
+    {BW_COLORMAP_GRAY, "Gray ramp", "gray"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrColormap",
+            values));
+  return type;
+}
+
+#define GST_TYPE_BLOCKCORR_OUTPUT_SIZE (gst_blockcorr_output_size_get_type ())
+static GType
+gst_blockcorr_output_size_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKCORR_OUTPUT_SIZE_GRID, "One pixel per block", "grid"},
+    {GST_BLOCKCORR_OUTPUT_SIZE_INPUT,
+        "The input size, each block filled with its colour", "input"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstBlockCorrOutputSize", values));
+  return type;
+}
+
+/* ---- element ------------------------------------------------------------ */
+
+#define gst_blockcorr_parent_class parent_class
+G_DEFINE_TYPE (GstBlockCorr, gst_blockcorr, GST_TYPE_VIDEO_AGGREGATOR);
+
+/* Registers the meta with the element, so it exists whenever the element
+ * does (applications look it up by name). */
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (blockcorr, "blockcorr", GST_RANK_NONE,
+    GST_TYPE_BLOCKCORR, gst_blockcorr_meta_register ());
+
+static void
+gst_blockcorr_settings (GstBlockCorr * self, GstBlockCorrSettings * out)
+{
+  GST_OBJECT_LOCK (self);
+  *out = self->settings;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static BwSampleFormat
+sample_format (GstVideoFormat format)
+{
+  switch (format) {
+    case GST_VIDEO_FORMAT_GRAY16_LE:
+      return BW_SAMPLE_U16LE;
+    case GST_VIDEO_FORMAT_GRAY16_BE:
+      return BW_SAMPLE_U16BE;
+    default:
+      return BW_SAMPLE_U8;      /* GRAY8 and the luma plane of YUV formats */
+  }
+}
+
+static gdouble
+sample_max (GstVideoFormat format)
+{
+  return sample_format (format) == BW_SAMPLE_U8 ? 255.0 : 65535.0;
+}
+
+/* Returns sink_0 and sink_1 (referenced), or FALSE when one is missing. */
+static gboolean
+gst_blockcorr_get_pads (GstBlockCorr * self, GstVideoAggregatorPad * pads[2])
+{
+  GList *l;
+
+  pads[0] = pads[1] = NULL;
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    const gchar *name = GST_OBJECT_NAME (l->data);
+
+    if (g_str_equal (name, "sink_0"))
+      pads[0] = gst_object_ref (l->data);
+    else if (g_str_equal (name, "sink_1"))
+      pads[1] = gst_object_ref (l->data);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (pads[0] && pads[1])
+    return TRUE;
+  gst_clear_object (&pads[0]);
+  gst_clear_object (&pads[1]);
+  return FALSE;
+}
+
+static void
+gst_blockcorr_unref_pads (GstVideoAggregatorPad * pads[2])
+{
+  gst_clear_object (&pads[0]);
+  gst_clear_object (&pads[1]);
+}
+
+static void
+gst_blockcorr_mark_reconfigure (GstBlockCorr * self)
+{
+  gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (self));
+}
+
+static void
+gst_blockcorr_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (object);
+  GstBlockCorrSettings *s = &self->settings;
+  gboolean reconfigure = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_BLOCK_WIDTH:
+      reconfigure = s->block_width != g_value_get_uint (value);
+      s->block_width = g_value_get_uint (value);
+      break;
+    case PROP_BLOCK_HEIGHT:
+      reconfigure = s->block_height != g_value_get_uint (value);
+      s->block_height = g_value_get_uint (value);
+      break;
+    case PROP_EDGE_MODE:
+      reconfigure = s->edge_mode != (BwEdgeMode) g_value_get_enum (value);
+      s->edge_mode = g_value_get_enum (value);
+      break;
+    case PROP_MEASURE:
+      s->measure = g_value_get_enum (value);
+      break;
+    case PROP_COLORMAP:
+      s->colormap = g_value_get_enum (value);
+      break;
+    case PROP_RANGE_MIN:
+      s->range_min = g_value_get_double (value);
+      break;
+    case PROP_RANGE_MAX:
+      s->range_max = g_value_get_double (value);
+      break;
+    case PROP_INVALID_COLOR:
+      s->invalid_color = g_value_get_uint (value);
+      break;
+    case PROP_MIN_INTENSITY:
+      s->min_intensity = g_value_get_double (value);
+      break;
+    case PROP_THRESHOLD:
+      s->threshold = g_value_get_double (value);
+      break;
+    case PROP_N_THREADS:
+      s->n_threads = g_value_get_uint (value);
+      break;
+    case PROP_POST_MESSAGES:
+      s->post_messages = g_value_get_boolean (value);
+      break;
+    case PROP_OUTPUT_SIZE:
+      reconfigure = s->output_size !=
+          (GstBlockCorrOutputSize) g_value_get_enum (value);
+      s->output_size = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  /* A new grid or output size takes effect at the next frame, through a
+   * renegotiation of the output caps. */
+  if (reconfigure)
+    gst_blockcorr_mark_reconfigure (self);
+}
+
+static void
+gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (object);
+  GstBlockCorrSettings *s = &self->settings;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_BLOCK_WIDTH:
+      g_value_set_uint (value, s->block_width);
+      break;
+    case PROP_BLOCK_HEIGHT:
+      g_value_set_uint (value, s->block_height);
+      break;
+    case PROP_EDGE_MODE:
+      g_value_set_enum (value, s->edge_mode);
+      break;
+    case PROP_MEASURE:
+      g_value_set_enum (value, s->measure);
+      break;
+    case PROP_COLORMAP:
+      g_value_set_enum (value, s->colormap);
+      break;
+    case PROP_RANGE_MIN:
+      g_value_set_double (value, s->range_min);
+      break;
+    case PROP_RANGE_MAX:
+      g_value_set_double (value, s->range_max);
+      break;
+    case PROP_INVALID_COLOR:
+      g_value_set_uint (value, s->invalid_color);
+      break;
+    case PROP_MIN_INTENSITY:
+      g_value_set_double (value, s->min_intensity);
+      break;
+    case PROP_THRESHOLD:
+      g_value_set_double (value, s->threshold);
+      break;
+    case PROP_N_THREADS:
+      g_value_set_uint (value, s->n_threads);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, s->post_messages);
+      break;
+    case PROP_OUTPUT_SIZE:
+      g_value_set_enum (value, s->output_size);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- pads --------------------------------------------------------------- */
+
+static GstPad *
+gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
+    const gchar * req_name, const GstCaps * caps)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (element);
+  gboolean used[2] = { FALSE, FALSE };
+  guint index = G_MAXUINT;
+  gchar name[16];
+  GList *l;
+
+  GST_OBJECT_LOCK (self);
+  for (l = element->sinkpads; l; l = l->next) {
+    if (g_str_equal (GST_OBJECT_NAME (l->data), "sink_0"))
+      used[0] = TRUE;
+    else if (g_str_equal (GST_OBJECT_NAME (l->data), "sink_1"))
+      used[1] = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (req_name) {
+    if (g_str_equal (req_name, "sink_0"))
+      index = 0;
+    else if (g_str_equal (req_name, "sink_1"))
+      index = 1;
+    if (index > 1 || used[index]) {
+      GST_ELEMENT_WARNING (self, CORE, PAD, ("Cannot add pad %s", req_name),
+          ("blockcorr has exactly two inputs, sink_0 (reference) and sink_1 "
+              "(compared)%s", index <= 1 ? ", and it is taken" : ""));
+      return NULL;
+    }
+  } else if (!used[0] || !used[1]) {
+    index = used[0] ? 1 : 0;
+  } else {
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("Cannot add a third input pad"),
+        ("blockcorr has exactly two inputs, sink_0 (reference) and sink_1 "
+            "(compared), and both exist"));
+    return NULL;
+  }
+
+  g_snprintf (name, sizeof (name), "sink_%u", index);
+  return GST_ELEMENT_CLASS (parent_class)->request_new_pad (element, templ,
+      name, caps);
+}
+
+static gboolean
+gst_blockcorr_sink_query (GstAggregator * agg, GstAggregatorPad * bpad,
+    GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      /* Inputs are analysed as they are: any supported format and size,
+       * whatever the output is (the base class would derive them from it). */
+      GstCaps *filter, *caps;
+
+      gst_query_parse_caps (query, &filter);
+      caps = gst_pad_get_pad_template_caps (GST_PAD (bpad));
+      if (filter) {
+        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+            GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (caps);
+        caps = tmp;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    case GST_QUERY_ACCEPT_CAPS:{
+      GstCaps *caps, *templ;
+
+      gst_query_parse_accept_caps (query, &caps);
+      templ = gst_pad_get_pad_template_caps (GST_PAD (bpad));
+      gst_query_set_accept_caps_result (query,
+          gst_caps_is_subset (caps, templ));
+      gst_caps_unref (templ);
+      return TRUE;
+    }
+    default:
+      return GST_AGGREGATOR_CLASS (parent_class)->sink_query (agg, bpad, query);
+  }
+}
+
+static GstBuffer *
+gst_blockcorr_clip (GstAggregator * agg, GstAggregatorPad * bpad,
+    GstBuffer * buffer)
+{
+  /* The base class pairs frames by running time and cannot use a buffer
+   * without one; say so clearly instead of a bare flow error. */
+  if (!GST_BUFFER_PTS_IS_VALID (buffer)) {
+    GST_ELEMENT_ERROR (agg, STREAM, FORMAT,
+        ("Input buffer on %s has no timestamp", GST_PAD_NAME (bpad)),
+        ("blockcorr pairs frames by running time; timestamp the input "
+            "(for example rawvideoparse or a source with do-timestamp=true)"));
+    gst_buffer_unref (buffer);
+    return NULL;
+  }
+  if (GST_AGGREGATOR_CLASS (parent_class)->clip)
+    return GST_AGGREGATOR_CLASS (parent_class)->clip (agg, bpad, buffer);
+  return buffer;
+}
+
+/* ---- caps --------------------------------------------------------------- */
+
+static GstFlowReturn
+gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
+    GstCaps ** ret)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (agg);
+  GstVideoAggregatorPad *pads[2];
+  gboolean ready;
+
+  /* The output size depends on the inputs': wait for both. */
+  if (!gst_blockcorr_get_pads (self, pads)) {
+    gst_pad_mark_reconfigure (agg->srcpad);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+  GST_OBJECT_LOCK (self);
+  ready = GST_VIDEO_INFO_FORMAT (&pads[0]->info) != GST_VIDEO_FORMAT_UNKNOWN
+      && GST_VIDEO_INFO_FORMAT (&pads[1]->info) != GST_VIDEO_FORMAT_UNKNOWN;
+  GST_OBJECT_UNLOCK (self);
+  gst_blockcorr_unref_pads (pads);
+  if (!ready) {
+    gst_pad_mark_reconfigure (agg->srcpad);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+  return GST_AGGREGATOR_CLASS (parent_class)->update_src_caps (agg, caps, ret);
+}
+
+/* Checks that the inputs have the same size and the block grid is not
+ * empty; posts an element error naming the sizes otherwise. */
+static gboolean
+gst_blockcorr_check_geometry (GstBlockCorr * self, gint w0, gint h0, gint w1,
+    gint h1, const GstBlockCorrSettings * s, guint * cols, guint * rows)
+{
+  BwGeometry geom = { w0, h0, s->block_width, s->block_height, s->edge_mode };
+
+  if (w0 != w1 || h0 != h1) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("The two inputs have different frame sizes: sink_0 is %dx%d, "
+            "sink_1 is %dx%d", w0, h0, w1, h1),
+        ("blockcorr compares frames pixel by pixel; scale or crop one input "
+            "(videoscale, videocrop) to the other's size"));
+    return FALSE;
+  }
+  if (!bw_geometry_grid_size (&geom, cols, rows)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Block size %ux%u is larger than the frame size %dx%d",
+            s->block_width, s->block_height, w0, h0),
+        ("With edge-mode=trim no block fits; use smaller blocks or "
+            "edge-mode=partial"));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstCaps *
+gst_blockcorr_update_caps (GstVideoAggregator * vagg, GstCaps * caps)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (vagg);
+  GstVideoAggregatorPad *pads[2];
+  GstVideoInfo info0, info1;
+  GstBlockCorrSettings s;
+  guint cols, rows, i;
+  gint out_w, out_h, par_n = 1, par_d = 1;
+  GstCaps *ret, *templ;
+
+  if (!gst_blockcorr_get_pads (self, pads))
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  info0 = pads[0]->info;
+  info1 = pads[1]->info;
+  GST_OBJECT_UNLOCK (self);
+  gst_blockcorr_unref_pads (pads);
+  gst_blockcorr_settings (self, &s);
+
+  if (!gst_blockcorr_check_geometry (self, GST_VIDEO_INFO_WIDTH (&info0),
+          GST_VIDEO_INFO_HEIGHT (&info0), GST_VIDEO_INFO_WIDTH (&info1),
+          GST_VIDEO_INFO_HEIGHT (&info1), &s, &cols, &rows))
+    return NULL;
+
+  if (s.output_size == GST_BLOCKCORR_OUTPUT_SIZE_INPUT) {
+    out_w = GST_VIDEO_INFO_WIDTH (&info0);
+    out_h = GST_VIDEO_INFO_HEIGHT (&info0);
+    par_n = GST_VIDEO_INFO_PAR_N (&info0);
+    par_d = GST_VIDEO_INFO_PAR_D (&info0);
+  } else {
+    out_w = cols;
+    out_h = rows;
+  }
+
+  templ = gst_pad_get_pad_template_caps (GST_AGGREGATOR_SRC_PAD (vagg));
+  ret = gst_caps_intersect (caps, templ);
+  gst_caps_unref (templ);
+  ret = gst_caps_make_writable (ret);
+  for (i = 0; i < gst_caps_get_size (ret); i++) {
+    GstStructure *st = gst_caps_get_structure (ret, i);
+
+    gst_structure_set (st, "width", G_TYPE_INT, out_w, "height", G_TYPE_INT,
+        out_h, "framerate", GST_TYPE_FRACTION, GST_VIDEO_INFO_FPS_N (&info0),
+        GST_VIDEO_INFO_FPS_D (&info0), "pixel-aspect-ratio",
+        GST_TYPE_FRACTION, par_n, par_d, NULL);
+    gst_structure_remove_fields (st, "colorimetry", "chroma-site", NULL);
+  }
+  GST_DEBUG_OBJECT (self, "grid %ux%u, output caps %" GST_PTR_FORMAT, cols,
+      rows, ret);
+  return ret;
+}
+
+static GstCaps *
+gst_blockcorr_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
+{
+  /* update_caps fixed size and rate; the first format is downstream's
+   * preference. */
+  return gst_caps_fixate (caps);
+}
+
+/* ---- per-frame work ----------------------------------------------------- */
+
+typedef struct
+{
+  GstBlockCorr *self;
+  const BwGeometry *geom;
+  const BwPlane *planes;
+  BwBlockSums *sums;
+  gdouble min_intensity;
+  guint cols;
+} FrameJob;
+
+static void
+gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
+    guint row_start, guint row_end)
+{
+  FrameJob *job = data;
+  gfloat **grids = job->self->grids;
+  gsize first = (gsize) row_start * job->cols;
+  gsize last = (gsize) row_end * job->cols, i;
+
+  bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
+      &job->planes[1], row_start, row_end, job->sums + first);
+
+  for (i = first; i < last; i++) {
+    BwBlockStats st;
+    gboolean valid;
+
+    bw_stats_from_sums (&job->sums[i - first], &st);
+    valid = st.valid && !(st.mean_a < job->min_intensity
+        && st.mean_b < job->min_intensity);
+    if (valid) {
+      grids[GST_BLOCKCORR_GRID_R][i] = st.r;
+      grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
+      grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
+      grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
+      grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
+      grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
+    } else {
+      guint g;
+
+      for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
+        grids[g][i] = NAN;
+    }
+  }
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return (x > y) - (x < y);
+}
+
+typedef struct
+{
+  guint valid, invalid;
+  gdouble mean, min, max, median, below;
+} Summary;
+
+static void
+gst_blockcorr_summarize (GstBlockCorr * self, gsize n, gdouble threshold,
+    Summary * out)
+{
+  const gfloat *r = self->grids[GST_BLOCKCORR_GRID_R];
+  gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
+  guint valid = 0, below = 0;
+  gsize i;
+
+  for (i = 0; i < n; i++) {
+    if (isnan (r[i]))
+      continue;
+    self->sort_buf[valid++] = r[i];
+    sum += r[i];
+    mn = MIN (mn, r[i]);
+    mx = MAX (mx, r[i]);
+    if (r[i] < threshold)
+      below++;
+  }
+  out->valid = valid;
+  out->invalid = n - valid;
+  if (valid == 0) {
+    out->mean = out->min = out->max = out->median = out->below = NAN;
+    return;
+  }
+  qsort (self->sort_buf, valid, sizeof (gdouble), compare_doubles);
+  out->median = valid % 2 ? self->sort_buf[valid / 2]
+      : 0.5 * (self->sort_buf[valid / 2 - 1] + self->sort_buf[valid / 2]);
+  out->mean = sum / valid;
+  out->min = mn;
+  out->max = mx;
+  out->below = (gdouble) below / valid;
+}
+
+/* Range of the colormap for a measure: the properties, or automatic. */
+static void
+gst_blockcorr_value_range (const GstBlockCorrSettings * s, gdouble max0,
+    gdouble max1, gdouble * lo, gdouble * hi)
+{
+  gdouble auto_lo = 0.0, auto_hi = 1.0;
+
+  switch (s->measure) {
+    case GST_BLOCKCORR_MEASURE_PEARSON:
+      auto_lo = -1.0;
+      auto_hi = 1.0;
+      break;
+    case GST_BLOCKCORR_MEASURE_COVARIANCE:
+      /* Largest possible |covariance| of two inputs: max0 * max1 / 4. */
+      auto_hi = max0 * max1 / 4.0;
+      auto_lo = -auto_hi;
+      break;
+    case GST_BLOCKCORR_MEASURE_MEAN_0:
+      auto_hi = max0;
+      break;
+    case GST_BLOCKCORR_MEASURE_MEAN_1:
+      auto_hi = max1;
+      break;
+    case GST_BLOCKCORR_MEASURE_STDDEV_0:
+      auto_hi = max0 / 2.0;
+      break;
+    case GST_BLOCKCORR_MEASURE_STDDEV_1:
+      auto_hi = max1 / 2.0;
+      break;
+  }
+  *lo = isnan (s->range_min) ? auto_lo : s->range_min;
+  *hi = isnan (s->range_max) ? auto_hi : s->range_max;
+}
+
+static const gint measure_grid[] = {
+  GST_BLOCKCORR_GRID_R, GST_BLOCKCORR_GRID_COVARIANCE,
+  GST_BLOCKCORR_GRID_MEAN_0, GST_BLOCKCORR_GRID_MEAN_1,
+  GST_BLOCKCORR_GRID_STDDEV_0, GST_BLOCKCORR_GRID_STDDEV_1
+};
+
+static GstStructure *
+gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
+    GstClockTime pts0, GstClockTime pts1, guint cols, guint rows,
+    const GstBlockCorrSettings * s, const Summary * sum)
+{
+  return gst_structure_new (name,
+      "frame", G_TYPE_UINT64, frame,
+      "pts-0", G_TYPE_UINT64, (guint64) pts0,
+      "pts-1", G_TYPE_UINT64, (guint64) pts1,
+      "cols", G_TYPE_UINT, cols,
+      "rows", G_TYPE_UINT, rows,
+      "block-width", G_TYPE_UINT, s->block_width,
+      "block-height", G_TYPE_UINT, s->block_height,
+      "valid", G_TYPE_UINT, sum->valid,
+      "invalid", G_TYPE_UINT, sum->invalid,
+      "mean", G_TYPE_DOUBLE, sum->mean,
+      "min", G_TYPE_DOUBLE, sum->min,
+      "max", G_TYPE_DOUBLE, sum->max,
+      "median", G_TYPE_DOUBLE, sum->median,
+      "below-threshold", G_TYPE_DOUBLE, sum->below,
+      "threshold", G_TYPE_DOUBLE, s->threshold, NULL);
+}
+
+static void
+gst_blockcorr_post_message (GstBlockCorr * self, GstBuffer * outbuf,
+    GstStructure * st)
+{
+  GstAggregator *agg = GST_AGGREGATOR (self);
+  GstSegment *seg = &GST_AGGREGATOR_PAD (agg->srcpad)->segment;
+  GstClockTime ts = GST_BUFFER_PTS (outbuf);
+
+  /* The same timing fields as the level element posts. */
+  gst_structure_set (st,
+      "timestamp", G_TYPE_UINT64, (guint64) ts,
+      "stream-time", G_TYPE_UINT64,
+      (guint64) gst_segment_to_stream_time (seg, GST_FORMAT_TIME, ts),
+      "running-time", G_TYPE_UINT64,
+      (guint64) gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts),
+      "duration", G_TYPE_UINT64, (guint64) GST_BUFFER_DURATION (outbuf), NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), st));
+}
+
+static GstFlowReturn
+gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
+    GstBuffer ** outbuf)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (vagg);
+  GstVideoAggregatorPad *pads[2];
+  guint i;
+
+  *outbuf = NULL;
+  if (!gst_blockcorr_get_pads (self, pads))
+    return GST_FLOW_OK;         /* nothing to pair yet */
+
+  for (i = 0; i < 2; i++) {
+    if (gst_video_aggregator_pad_has_current_buffer (pads[i]))
+      continue;
+    if (gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pads[i]))) {
+      /* Nothing more can be paired: end the output. */
+      GST_INFO_OBJECT (self, "%s ended, no more pairs",
+          GST_PAD_NAME (pads[i]));
+      gst_blockcorr_unref_pads (pads);
+      return GST_FLOW_EOS;
+    }
+    gst_blockcorr_unref_pads (pads);
+    return GST_FLOW_OK;         /* no frame yet on this input (live start) */
+  }
+  gst_blockcorr_unref_pads (pads);
+
+  return GST_VIDEO_AGGREGATOR_CLASS (parent_class)->create_output_buffer
+      (vagg, outbuf);
+}
+
+static GstFlowReturn
+gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (vagg);
+  GstVideoAggregatorPad *pads[2];
+  GstVideoFrame *in[2];
+  GstClockTime pts[2];
+  GstBlockCorrSettings s;
+  BwGeometry geom;
+  BwPlane planes[2];
+  GstVideoFrame out;
+  GstBlockCorrHeatmap hm;
+  Summary summary;
+  FrameJob job;
+  gsize n_blocks;
+  guint cols, rows, i;
+  gdouble lo, hi;
+  GstStructure *st;
+  GBytes *grids[5];
+  static const gchar *grid_names[5] = { "r", "mean-0", "mean-1", "stddev-0",
+    "stddev-1"
+  };
+  static const gint grid_ids[5] = { GST_BLOCKCORR_GRID_R,
+    GST_BLOCKCORR_GRID_MEAN_0, GST_BLOCKCORR_GRID_MEAN_1,
+    GST_BLOCKCORR_GRID_STDDEV_0, GST_BLOCKCORR_GRID_STDDEV_1
+  };
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (!gst_blockcorr_get_pads (self, pads))
+    return GST_FLOW_OK;
+  gst_blockcorr_settings (self, &s);
+
+  for (i = 0; i < 2; i++) {
+    GstBuffer *buf = gst_video_aggregator_pad_get_current_buffer (pads[i]);
+
+    in[i] = gst_video_aggregator_pad_get_prepared_frame (pads[i]);
+    pts[i] = buf ? GST_BUFFER_PTS (buf) : GST_CLOCK_TIME_NONE;
+    if (!in[i]) {
+      /* The base class could not map it: shorter than its caps say. */
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("Input buffer on %s is smaller than its caps say",
+              GST_PAD_NAME (pads[i])),
+          ("buffer of %" G_GSIZE_FORMAT " bytes, caps need %" G_GSIZE_FORMAT
+              " bytes for %dx%d %s", buf ? gst_buffer_get_size (buf) : 0,
+              GST_VIDEO_INFO_SIZE (&pads[i]->info),
+              GST_VIDEO_INFO_WIDTH (&pads[i]->info),
+              GST_VIDEO_INFO_HEIGHT (&pads[i]->info),
+              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&pads[i]->info))));
+      ret = GST_FLOW_ERROR;
+    }
+  }
+  if (ret != GST_FLOW_OK)
+    goto done;
+
+  if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
+          GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
+          GST_VIDEO_FRAME_HEIGHT (in[1]), &s, &cols, &rows)) {
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+
+  geom.width = GST_VIDEO_FRAME_WIDTH (in[0]);
+  geom.height = GST_VIDEO_FRAME_HEIGHT (in[0]);
+  geom.block_width = s.block_width;
+  geom.block_height = s.block_height;
+  geom.edge_mode = s.edge_mode;
+  for (i = 0; i < 2; i++) {
+    planes[i].data = GST_VIDEO_FRAME_COMP_DATA (in[i], 0);
+    planes[i].stride = GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0);
+    planes[i].format = sample_format (GST_VIDEO_FRAME_FORMAT (in[i]));
+  }
+
+  n_blocks = (gsize) cols * rows;
+  if (n_blocks > self->grid_len) {
+    guint g;
+
+    for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++) {
+      g_free (self->grids[g]);
+      self->grids[g] = g_new (gfloat, n_blocks);
+    }
+    g_free (self->sort_buf);
+    self->sort_buf = g_new (gdouble, n_blocks);
+    g_free (self->sums);
+    self->sums = g_new (BwBlockSums, n_blocks);
+    self->grid_len = n_blocks;
+  }
+  if (4 * (gsize) cols + 4 > self->render_len) {
+    g_free (self->render_scratch);
+    self->render_len = 4 * (gsize) cols + 4;
+    self->render_scratch = g_malloc (self->render_len);
+  }
+
+  job.self = self;
+  job.geom = &geom;
+  job.planes = planes;
+  job.sums = self->sums;
+  job.min_intensity = s.min_intensity;
+  job.cols = cols;
+  gst_blockcorr_worker_run (self->worker, s.n_threads, rows,
+      gst_blockcorr_compute_slice, &job);
+
+  gst_blockcorr_summarize (self, n_blocks, s.threshold, &summary);
+
+  /* Heatmap. */
+  if (!gst_video_frame_map (&out, &vagg->info, outbuf, GST_MAP_WRITE)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map output buffer"),
+        (NULL));
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  gst_blockcorr_value_range (&s,
+      sample_max (GST_VIDEO_FRAME_FORMAT (in[0])),
+      sample_max (GST_VIDEO_FRAME_FORMAT (in[1])), &lo, &hi);
+  hm.cols = cols;
+  hm.rows = rows;
+  hm.values = self->grids[measure_grid[s.measure]];
+  hm.range_min = lo;
+  hm.range_max = hi;
+  hm.colormap = bw_colormap_table (s.colormap);
+  hm.invalid_argb = s.invalid_color;
+  if (GST_VIDEO_FRAME_WIDTH (&out) == (gint) cols
+      && GST_VIDEO_FRAME_HEIGHT (&out) == (gint) rows) {
+    hm.cell_width = hm.cell_height = 1;
+  } else {
+    /* Input-sized output (or, for one frame after a property change, the
+     * previous size until the caps are renegotiated). */
+    hm.cell_width = s.block_width;
+    hm.cell_height = s.block_height;
+  }
+  gst_blockcorr_heatmap_render (&hm, &out, self->render_scratch);
+  gst_video_frame_unmap (&out);
+
+  /* Meta and message. */
+  st = gst_blockcorr_summary_structure ("blockcorr", self->frame_count,
+      pts[0], pts[1], cols, rows, &s, &summary);
+  for (i = 0; i < 5; i++)
+    grids[i] = g_bytes_new (self->grids[grid_ids[i]],
+        n_blocks * sizeof (gfloat));
+  gst_blockcorr_meta_add (outbuf, st, grids, grid_names, 5);
+  for (i = 0; i < 5; i++)
+    g_bytes_unref (grids[i]);
+  self->frame_count++;
+
+  if (s.post_messages)
+    gst_blockcorr_post_message (self, outbuf, st);
+  else
+    gst_structure_free (st);
+
+done:
+  gst_blockcorr_unref_pads (pads);
+  return ret;
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+static gboolean
+gst_blockcorr_start (GstAggregator * agg)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (agg);
+
+  self->frame_count = 0;
+  return GST_AGGREGATOR_CLASS (parent_class)->start (agg);
+}
+
+static void
+gst_blockcorr_free_buffers (GstBlockCorr * self)
+{
+  guint g;
+
+  for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
+    g_clear_pointer (&self->grids[g], g_free);
+  g_clear_pointer (&self->sort_buf, g_free);
+  g_clear_pointer (&self->sums, g_free);
+  g_clear_pointer (&self->render_scratch, g_free);
+  self->grid_len = 0;
+  self->render_len = 0;
+}
+
+static gboolean
+gst_blockcorr_stop (GstAggregator * agg)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (agg);
+
+  gst_blockcorr_free_buffers (self);
+  g_clear_pointer (&self->worker, gst_blockcorr_worker_free);
+  self->worker = gst_blockcorr_worker_new ();
+  return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
+}
+
+static void
+gst_blockcorr_finalize (GObject * object)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (object);
+
+  gst_blockcorr_free_buffers (self);
+  g_clear_pointer (&self->worker, gst_blockcorr_worker_free);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* The range properties default to NaN ("automatic"), which
+ * g_param_spec_double() refuses as a default since NaN is in no range; set
+ * it afterwards.  Setting NaN later (range-min=nan) restores automatic. */
+static GParamSpec *
+range_spec (GParamSpec * pspec)
+{
+  G_PARAM_SPEC_DOUBLE (pspec)->default_value = NAN;
+  return pspec;
+}
+
+static void
+gst_blockcorr_class_init (GstBlockCorrClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstAggregatorClass *agg_class = GST_AGGREGATOR_CLASS (klass);
+  GstVideoAggregatorClass *vagg_class = GST_VIDEO_AGGREGATOR_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  GST_DEBUG_CATEGORY_INIT (gst_blockcorr_debug, "blockcorr", 0,
+      "Block-wise correlation of two video streams");
+
+  gobject_class->set_property = gst_blockcorr_set_property;
+  gobject_class->get_property = gst_blockcorr_get_property;
+  gobject_class->finalize = gst_blockcorr_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_BLOCK_WIDTH,
+      g_param_spec_uint ("block-width", "Block width",
+          "Width of a block in pixels", 1, BW_MAX_BLOCK_SIZE,
+          DEFAULT_BLOCK_SIZE, flags));
+  g_object_class_install_property (gobject_class, PROP_BLOCK_HEIGHT,
+      g_param_spec_uint ("block-height", "Block height",
+          "Height of a block in pixels", 1, BW_MAX_BLOCK_SIZE,
+          DEFAULT_BLOCK_SIZE, flags));
+  g_object_class_install_property (gobject_class, PROP_EDGE_MODE,
+      g_param_spec_enum ("edge-mode", "Edge mode",
+          "What to do with the partial blocks at the right and bottom edges "
+          "when the block size does not divide the frame size",
+          GST_TYPE_BLOCKCORR_EDGE_MODE, DEFAULT_EDGE_MODE, flags));
+  g_object_class_install_property (gobject_class, PROP_MEASURE,
+      g_param_spec_enum ("measure", "Measure",
+          "What the heatmap shows (the metadata always carries all grids)",
+          GST_TYPE_BLOCKCORR_MEASURE, DEFAULT_MEASURE, flags));
+  g_object_class_install_property (gobject_class, PROP_COLORMAP,
+      g_param_spec_enum ("colormap", "Colormap",
+          "Colormap of the heatmap (gray outputs carry the scaled value)",
+          GST_TYPE_BLOCKCORR_COLORMAP, DEFAULT_COLORMAP, flags));
+  g_object_class_install_property (gobject_class, PROP_RANGE_MIN,
+      range_spec (g_param_spec_double ("range-min", "Range minimum",
+          "Value drawn with the bottom colormap entry; NaN = automatic: -1 for "
+          "pearson, 0 for means and standard deviations, -max0*max1/4 for "
+          "covariance (max = 255 or 65535 by input depth)",
+          -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
+  g_object_class_install_property (gobject_class, PROP_RANGE_MAX,
+      range_spec (g_param_spec_double ("range-max", "Range maximum",
+          "Value drawn with the top colormap entry; NaN = automatic: 1 for "
+          "pearson, the input's maximum sample value for means, half of it "
+          "for standard deviations, max0*max1/4 for covariance",
+          -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
+  g_object_class_install_property (gobject_class, PROP_INVALID_COLOR,
+      g_param_spec_uint ("invalid-color", "Invalid colour",
+          "ARGB colour of invalid blocks (zero variance or below "
+          "min-intensity) and of pixels outside the grid", 0, G_MAXUINT32,
+          DEFAULT_INVALID_COLOR, flags));
+  g_object_class_install_property (gobject_class, PROP_MIN_INTENSITY,
+      g_param_spec_double ("min-intensity", "Minimum intensity",
+          "Background level in sample units: a block whose mean is below it "
+          "in both inputs is invalid (0 = off)", 0.0, 65535.0,
+          DEFAULT_MIN_INTENSITY, flags));
+  g_object_class_install_property (gobject_class, PROP_THRESHOLD,
+      g_param_spec_double ("threshold", "Threshold",
+          "r level of the below-threshold summary (fraction of valid blocks "
+          "with r below it)", -1.0, 1.0, DEFAULT_THRESHOLD, flags));
+  g_object_class_install_property (gobject_class, PROP_N_THREADS,
+      g_param_spec_uint ("n-threads", "Threads",
+          "Worker threads (0 = one per CPU); results are identical for every "
+          "value", 0, MAX_THREADS, DEFAULT_N_THREADS, flags));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post an element message named \"blockcorr\" with the summary of "
+          "each frame", DEFAULT_POST_MESSAGES, flags));
+  g_object_class_install_property (gobject_class, PROP_OUTPUT_SIZE,
+      g_param_spec_enum ("output-size", "Output size",
+          "Size of the heatmap: one pixel per block, or the input size",
+          GST_TYPE_BLOCKCORR_OUTPUT_SIZE, DEFAULT_OUTPUT_SIZE, flags));
+
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &sink_template, GST_TYPE_VIDEO_AGGREGATOR_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &src_template, GST_TYPE_AGGREGATOR_PAD);
+  gst_element_class_set_static_metadata (element_class,
+      "Block correlation", "Filter/Analyzer/Video",
+      "Pearson correlation of every block of two grayscale video streams, "
+      "as a heatmap video, per-frame metadata and bus messages",
+      "gst-blockwise developers");
+
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_request_new_pad);
+
+  agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query);
+  agg_class->clip = GST_DEBUG_FUNCPTR (gst_blockcorr_clip);
+  agg_class->update_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_src_caps);
+  agg_class->fixate_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_fixate_src_caps);
+  agg_class->start = GST_DEBUG_FUNCPTR (gst_blockcorr_start);
+  agg_class->stop = GST_DEBUG_FUNCPTR (gst_blockcorr_stop);
+
+  vagg_class->update_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_caps);
+  vagg_class->create_output_buffer =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_create_output_buffer);
+  vagg_class->aggregate_frames =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_aggregate_frames);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_EDGE_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_MEASURE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_COLORMAP, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_OUTPUT_SIZE, 0);
+}
+
+static void
+gst_blockcorr_init (GstBlockCorr * self)
+{
+  GstBlockCorrSettings *s = &self->settings;
+
+  s->block_width = DEFAULT_BLOCK_SIZE;
+  s->block_height = DEFAULT_BLOCK_SIZE;
+  s->edge_mode = DEFAULT_EDGE_MODE;
+  s->measure = DEFAULT_MEASURE;
+  s->colormap = DEFAULT_COLORMAP;
+  s->range_min = NAN;
+  s->range_max = NAN;
+  s->invalid_color = DEFAULT_INVALID_COLOR;
+  s->min_intensity = DEFAULT_MIN_INTENSITY;
+  s->threshold = DEFAULT_THRESHOLD;
+  s->n_threads = DEFAULT_N_THREADS;
+  s->post_messages = DEFAULT_POST_MESSAGES;
+  s->output_size = DEFAULT_OUTPUT_SIZE;
+  self->worker = gst_blockcorr_worker_new ();
+}

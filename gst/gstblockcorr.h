@@ -1,0 +1,88 @@
+/* gst-blockwise: the blockcorr element. */
+#ifndef __GST_BLOCKCORR_H__
+#define __GST_BLOCKCORR_H__
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gst/video/gstvideoaggregator.h>
+#include "blockstats.h"
+#include "colormap.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_BLOCKCORR (gst_blockcorr_get_type ())
+G_DECLARE_FINAL_TYPE (GstBlockCorr, gst_blockcorr, GST, BLOCKCORR,
+    GstVideoAggregator);
+
+typedef enum
+{
+  GST_BLOCKCORR_MEASURE_PEARSON = 0,
+  GST_BLOCKCORR_MEASURE_COVARIANCE,
+  GST_BLOCKCORR_MEASURE_MEAN_0,
+  GST_BLOCKCORR_MEASURE_MEAN_1,
+  GST_BLOCKCORR_MEASURE_STDDEV_0,
+  GST_BLOCKCORR_MEASURE_STDDEV_1
+} GstBlockCorrMeasure;
+
+typedef enum
+{
+  GST_BLOCKCORR_OUTPUT_SIZE_GRID = 0,
+  GST_BLOCKCORR_OUTPUT_SIZE_INPUT
+} GstBlockCorrOutputSize;
+
+/* The properties, copied under the object lock once per frame. */
+typedef struct
+{
+  guint block_width;
+  guint block_height;
+  BwEdgeMode edge_mode;
+  GstBlockCorrMeasure measure;
+  BwColormap colormap;
+  gdouble range_min;
+  gdouble range_max;
+  guint32 invalid_color;
+  gdouble min_intensity;
+  gdouble threshold;
+  guint n_threads;
+  gboolean post_messages;
+  GstBlockCorrOutputSize output_size;
+} GstBlockCorrSettings;
+
+/* Grids of one frame (float32, rows x cols). */
+enum
+{
+  GST_BLOCKCORR_GRID_R = 0,
+  GST_BLOCKCORR_GRID_MEAN_0,
+  GST_BLOCKCORR_GRID_MEAN_1,
+  GST_BLOCKCORR_GRID_STDDEV_0,
+  GST_BLOCKCORR_GRID_STDDEV_1,
+  GST_BLOCKCORR_GRID_COVARIANCE,
+  GST_BLOCKCORR_N_GRIDS
+};
+
+typedef struct _GstBlockCorrWorker GstBlockCorrWorker;
+
+struct _GstBlockCorr
+{
+  GstVideoAggregator parent;
+
+  /* Properties, with the object lock. */
+  GstBlockCorrSettings settings;
+
+  /* Streaming state, only touched by the aggregate thread. */
+  guint64 frame_count;
+  guint n_cols, n_rows;
+  gfloat *grids[GST_BLOCKCORR_N_GRIDS];
+  gsize grid_len;
+  gdouble *sort_buf;
+  guint8 *render_scratch;
+  gsize render_len;
+  BwBlockSums *sums;
+  GstBlockCorrWorker *worker;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (blockcorr);
+
+G_END_DECLS
+
+#endif /* __GST_BLOCKCORR_H__ */
