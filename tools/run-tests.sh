@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh Debian 12 machine: installs the
+# dependencies, builds, runs `meson test`, then builds again with
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite once more.
+# Usage: tools/run-tests.sh [--no-sanitizers]
+set -euo pipefail
+
+top="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$top"
+
+bash tools/setup-deps.sh
+
+meson setup build --reconfigure >/dev/null 2>&1 || meson setup build
+ninja -C build
+meson test -C build --print-errorlogs
+
+if [ "${1:-}" = "--no-sanitizers" ]; then
+  exit 0
+fi
+
+# Sanitized build.  gst-plugin-scanner and gst-inspect-1.0 are not built with
+# ASan and cannot load the sanitized plugin, so the registry is scanned in
+# the test process itself and the gst-inspect test is left to the first run.
+meson setup build-asan --reconfigure -Db_sanitize=address,undefined \
+  -Db_lundef=false -Dbuildtype=debug >/dev/null 2>&1 \
+  || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+       -Dbuildtype=debug
+ninja -C build-asan
+export GST_REGISTRY_FORK=no
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0
+meson test -C build-asan --print-errorlogs --no-suite inspect --timeout-multiplier 3
