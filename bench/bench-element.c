@@ -1,0 +1,411 @@
+/* gst-blockwise: end-to-end benchmark of the blockcorr element.
+ *
+ * Compares, in one run and on the same frames, for GRAY16_LE 1920x1080 and
+ * 16x16 blocks:
+ *
+ *  - kernel: bw_stats_compute_rows (BW_IMPL_AUTO, all block rows, one
+ *    thread) followed by bw_stats_from_sums for every block; the median (and
+ *    mean) ns per frame;
+ *  - baseline: two appsrc into two fakesinks, no blockcorr (what the
+ *    pipeline itself costs);
+ *  - element n-threads=1 and n-threads=2: two appsrc into blockcorr into
+ *    fakesink sync=false, non-live.  F frames are pushed on both appsrcs,
+ *    then EOS; the wall time from setting PLAYING to the EOS message divided
+ *    by F, median of the reps.  Nothing is subtracted.
+ *
+ * Frames from memory: all frames come from a ring of distinct frame pairs
+ * (at least RING_BYTES in all, far more than any L3), shared by the kernel
+ * and the element measurements.  Buffers wrap the preallocated frames
+ * without copying.
+ *
+ * Then one huge pair (16120x16840 GRAY16_LE, 543 MB per frame) goes through
+ * the element with n-threads=0 and n-threads=1: wall time from PLAYING to
+ * EOS.
+ *
+ * Needs the plugin on the plugin path:
+ *
+ *   GST_PLUGIN_PATH=build/gst build/bench/bench-element [--quick]
+ *
+ * --quick: fewer frames and reps, skips the huge pair.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gst/gst.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+
+#include "blockstats.h"
+
+#define WIDTH 1920
+#define HEIGHT 1080
+#define BLOCK 16
+#define RING_BYTES ((gsize) 256 << 20)
+#define HUGE_WIDTH 16120
+#define HUGE_HEIGHT 16840
+
+static guint n_frames = 120;
+static guint n_reps = 5;
+static gboolean quick = FALSE;
+
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int
+compare_doubles (const void *pa, const void *pb)
+{
+  double a = *(const double *) pa, b = *(const double *) pb;
+
+  return (a > b) - (a < b);
+}
+
+static double
+median (double *v, guint n)
+{
+  qsort (v, n, sizeof (double), compare_doubles);
+  return (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* xorshift64 fill, 64 bits at a time: the ring is hundreds of MiB. */
+static void
+fill_random (guint8 * data, gsize bytes, guint64 seed)
+{
+  guint64 x = seed * 0x9e3779b97f4a7c15ULL + 1;
+  guint64 *p = (guint64 *) data;
+  gsize i, n = bytes / 8;
+
+  for (i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    p[i] = x;
+  }
+  for (i = n * 8; i < bytes; i++)
+    data[i] = (guint8) (x >> (8 * (i % 8)));
+}
+
+/* ---- the ring of frame pairs -------------------------------------------- */
+
+typedef struct
+{
+  guint width;
+  guint height;
+  gsize plane_bytes;
+  guint n_pairs;
+  guint8 *data;                 /* pair i: A at i * 2 * plane_bytes, B after */
+} Ring;
+
+static void
+ring_init (Ring * ring, guint width, guint height, gsize min_bytes)
+{
+  ring->width = width;
+  ring->height = height;
+  ring->plane_bytes = (gsize) width * height * 2;
+  ring->n_pairs = (min_bytes + 2 * ring->plane_bytes - 1) /
+      (2 * ring->plane_bytes);
+  if (ring->n_pairs == 0)
+    ring->n_pairs = 1;
+  ring->data = g_malloc ((gsize) ring->n_pairs * 2 * ring->plane_bytes);
+  fill_random (ring->data, (gsize) ring->n_pairs * 2 * ring->plane_bytes, 42);
+}
+
+static void
+ring_clear (Ring * ring)
+{
+  g_free (ring->data);
+  ring->data = NULL;
+}
+
+static guint8 *
+ring_plane (Ring * ring, guint frame, guint which)
+{
+  guint pair = frame % ring->n_pairs;
+
+  return ring->data + ((gsize) pair * 2 + which) * ring->plane_bytes;
+}
+
+/* ---- kernel ------------------------------------------------------------- */
+
+/* Times the full per-frame work on frames 0 .. n-1 of the ring; returns the
+ * median ns per frame and stores the mean in *mean_ns. */
+static double
+bench_kernel (Ring * ring, guint n, double *mean_ns)
+{
+  BwGeometry geom = { ring->width, ring->height, BLOCK, BLOCK, BW_EDGE_TRIM };
+  BwPlane a = { NULL, ring->width * 2, BW_SAMPLE_U16LE };
+  BwPlane b = { NULL, ring->width * 2, BW_SAMPLE_U16LE };
+  BwScratch *scratch = bw_scratch_new ();
+  guint cols, rows, i, f;
+  BwBlockSums *sums;
+  BwBlockStats *stats;
+  double *t = g_new (double, n);
+  double total = 0, med;
+
+  if (!bw_geometry_grid_size (&geom, &cols, &rows))
+    g_error ("invalid geometry");
+  sums = g_new (BwBlockSums, (gsize) cols * rows);
+  stats = g_new (BwBlockStats, (gsize) cols * rows);
+
+  for (f = 0; f < n; f++) {
+    double t0;
+
+    a.data = ring_plane (ring, f, 0);
+    b.data = ring_plane (ring, f, 1);
+    t0 = now_seconds ();
+    if (!bw_stats_compute_rows (scratch, BW_IMPL_AUTO, &geom, &a, &b, 0, rows,
+            sums))
+      g_error ("bw_stats_compute_rows failed");
+    for (i = 0; i < cols * rows; i++)
+      bw_stats_from_sums (&sums[i], &stats[i]);
+    t[f] = (now_seconds () - t0) * 1e9;
+    total += t[f];
+  }
+  *mean_ns = total / n;
+  med = median (t, n);
+
+  g_free (t);
+  g_free (sums);
+  g_free (stats);
+  bw_scratch_free (scratch);
+  return med;
+}
+
+/* ---- pipelines ---------------------------------------------------------- */
+
+static void
+no_free (gpointer data)
+{
+}
+
+static GstPadProbeReturn
+count_buffers (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint *count = user_data;
+
+  g_atomic_int_inc (count);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+push_frames (GstAppSrc * src, Ring * ring, guint which, guint n)
+{
+  GstClockTime duration = gst_util_uint64_scale_int (GST_SECOND, 1, 30);
+  guint f;
+
+  for (f = 0; f < n; f++) {
+    GstBuffer *buf = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
+        ring_plane (ring, f, which), ring->plane_bytes, 0, ring->plane_bytes,
+        NULL, no_free);
+
+    GST_BUFFER_PTS (buf) = gst_util_uint64_scale_int (f * GST_SECOND, 1, 30);
+    GST_BUFFER_DURATION (buf) = duration;
+    if (gst_app_src_push_buffer (src, buf) != GST_FLOW_OK)
+      g_error ("push_buffer failed");
+  }
+  gst_app_src_end_of_stream (src);
+}
+
+/* Builds the pipeline (n_threads < 0: the baseline without blockcorr),
+ * pushes n frames of the ring, returns the wall time in seconds from
+ * PLAYING to EOS. */
+static double
+run_pipeline (Ring * ring, gint n_threads, guint n)
+{
+  gchar *desc, *caps_str;
+  GstElement *pipeline, *src_a, *src_b, *sink;
+  GstCaps *caps;
+  GstBus *bus;
+  GstMessage *msg;
+  GstPad *pad;
+  guint count = 0;
+  double t0, t1;
+
+  if (n_threads < 0)
+    desc = g_strdup ("appsrc name=a ! fakesink name=s sync=false "
+        "appsrc name=b ! fakesink sync=false");
+  else
+    desc = g_strdup_printf ("appsrc name=a ! blockcorr name=c n-threads=%d "
+        "block-width=%d block-height=%d ! fakesink name=s sync=false "
+        "appsrc name=b ! c.sink_1", n_threads, BLOCK, BLOCK);
+  pipeline = gst_parse_launch (desc, NULL);
+  if (!pipeline)
+    g_error ("could not build: %s", desc);
+  g_free (desc);
+
+  caps_str = g_strdup_printf ("video/x-raw,format=GRAY16_LE,width=%u,"
+      "height=%u,framerate=30/1", ring->width, ring->height);
+  caps = gst_caps_from_string (caps_str);
+  g_free (caps_str);
+  src_a = gst_bin_get_by_name (GST_BIN (pipeline), "a");
+  src_b = gst_bin_get_by_name (GST_BIN (pipeline), "b");
+  g_object_set (src_a, "caps", caps, "format", GST_FORMAT_TIME,
+      "is-live", FALSE, "block", FALSE, "max-bytes", (guint64) 0, NULL);
+  g_object_set (src_b, "caps", caps, "format", GST_FORMAT_TIME,
+      "is-live", FALSE, "block", FALSE, "max-bytes", (guint64) 0, NULL);
+  gst_caps_unref (caps);
+
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &count,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+
+  bus = gst_element_get_bus (pipeline);
+  t0 = now_seconds ();
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
+    g_error ("could not set PLAYING");
+  push_frames (GST_APP_SRC (src_a), ring, 0, n);
+  push_frames (GST_APP_SRC (src_b), ring, 1, n);
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  t1 = now_seconds ();
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &err, &dbg);
+    g_error ("pipeline error: %s (%s)", err->message, dbg ? dbg : "");
+  }
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  if (count != n)
+    g_error ("fakesink got %u buffers, expected %u", count, n);
+
+  gst_object_unref (bus);
+  gst_object_unref (src_a);
+  gst_object_unref (src_b);
+  gst_object_unref (pipeline);
+  return t1 - t0;
+}
+
+/* Median over n_reps of the per-frame wall time in ns. */
+static double
+bench_pipeline (Ring * ring, gint n_threads)
+{
+  double *t = g_new (double, n_reps), med;
+  guint r;
+
+  for (r = 0; r < n_reps; r++)
+    t[r] = run_pipeline (ring, n_threads, n_frames) * 1e9 / n_frames;
+  med = median (t, n_reps);
+  g_free (t);
+  return med;
+}
+
+static const gchar *
+verdict (double ratio, double target)
+{
+  return ratio <= target ? "ok" : "MISSED";
+}
+
+int
+main (int argc, char **argv)
+{
+  Ring ring;
+  double kernel_med, kernel_mean, base, el1, el2;
+  gint i;
+
+  for (i = 1; i < argc; i++) {
+    if (strcmp (argv[i], "--quick") == 0) {
+      quick = TRUE;
+    } else {
+      fprintf (stderr, "usage: %s [--quick]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (quick) {
+    n_frames = 30;
+    n_reps = 3;
+  }
+
+  gst_init (&argc, &argv);
+  {
+    GstElementFactory *f = gst_element_factory_find ("blockcorr");
+
+    if (!f) {
+      fprintf (stderr, "blockcorr not found: set GST_PLUGIN_PATH to the "
+          "build's gst directory\n");
+      return 1;
+    }
+    gst_object_unref (f);
+  }
+
+  ring_init (&ring, WIDTH, HEIGHT, RING_BYTES);
+  printf ("GRAY16_LE %ux%u, %ux%u blocks, non-live, %u frames per run, "
+      "median of %u runs\n", WIDTH, HEIGHT, BLOCK, BLOCK, n_frames, n_reps);
+  printf ("ring: %u distinct frame pairs, %.0f MiB; kernel impl: %s; "
+      "%u CPUs\n\n", ring.n_pairs,
+      (double) ring.n_pairs * 2 * ring.plane_bytes / (1 << 20),
+      bw_stats_impl_name (BW_IMPL_AUTO, BW_SAMPLE_U16LE, BW_SAMPLE_U16LE,
+          BLOCK), g_get_num_processors ());
+
+  /* Warm up: page tables, plugin loading, ORC compilation. */
+  bench_kernel (&ring, ring.n_pairs, &kernel_mean);
+  run_pipeline (&ring, 1, MIN (n_frames, 10));
+
+  kernel_med = bench_kernel (&ring, n_frames * n_reps, &kernel_mean);
+  base = bench_pipeline (&ring, -1);
+  el1 = bench_pipeline (&ring, 1);
+  el2 = bench_pipeline (&ring, 2);
+
+  printf ("%-40s %12s %10s\n", "measurement", "ns/frame", "ms/frame");
+  printf ("%-40s %12.0f %10.3f\n", "kernel, 1 thread (median)", kernel_med,
+      kernel_med * 1e-6);
+  printf ("%-40s %12.0f %10.3f\n", "kernel, 1 thread (mean)", kernel_mean,
+      kernel_mean * 1e-6);
+  printf ("%-40s %12.0f %10.3f\n", "baseline: 2x appsrc ! fakesink", base,
+      base * 1e-6);
+  printf ("%-40s %12.0f %10.3f\n", "element n-threads=1", el1, el1 * 1e-6);
+  printf ("%-40s %12.0f %10.3f\n", "element n-threads=2", el2, el2 * 1e-6);
+  printf ("\n%-40s %8s %8s\n", "ratio", "value", "target");
+  printf ("%-40s %8.3f %8s  %s\n", "element1 / kernel (median)",
+      el1 / kernel_med, "<= 1.2", verdict (el1 / kernel_med, 1.2));
+  printf ("%-40s %8.3f %8s  %s\n", "element2 / element1", el2 / el1,
+      "<= 0.65", verdict (el2 / el1, 0.65));
+  ring_clear (&ring);
+
+  if (!quick) {
+    Ring huge;
+    double t0, tk, kmean;
+    guint n_huge_reps = 3, r;
+    double ht[2][3];
+    gint threads[2] = { 0, 1 };
+    guint k;
+
+    printf ("\nhuge pair: GRAY16_LE %ux%u (%.0f MB per frame), wall time "
+        "PLAYING -> EOS, median of %u\n", HUGE_WIDTH, HUGE_HEIGHT,
+        (double) HUGE_WIDTH * HUGE_HEIGHT * 2 / 1e6, n_huge_reps);
+    t0 = now_seconds ();
+    ring_init (&huge, HUGE_WIDTH, HUGE_HEIGHT, 1);
+    printf ("(allocate + fill: %.3f s)\n", now_seconds () - t0);
+
+    for (k = 0; k < 2; k++)
+      for (r = 0; r < n_huge_reps; r++)
+        ht[k][r] = run_pipeline (&huge, threads[k], 1);
+    tk = bench_kernel (&huge, 1, &kmean);
+
+    printf ("%-40s %12s\n", "measurement", "ms");
+    for (k = 0; k < 2; k++) {
+      gchar *name = g_strdup_printf ("element n-threads=%d%s", threads[k],
+          threads[k] == 0 ? " (one per CPU)" : "");
+
+      printf ("%-40s %12.1f\n", name, median (ht[k], n_huge_reps) * 1e3);
+      g_free (name);
+    }
+    printf ("%-40s %12.1f\n", "kernel, 1 thread (for reference)", tk * 1e-6);
+    ring_clear (&huge);
+  }
+
+  return 0;
+}
