@@ -600,6 +600,29 @@ gst_blockcorr_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
   return gst_caps_fixate (caps);
 }
 
+static gboolean
+gst_blockcorr_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
+{
+  GstVideoAggregator *vagg = GST_VIDEO_AGGREGATOR (agg);
+  GstVideoInfo info;
+
+  if (!gst_video_info_from_caps (&info, caps))
+    return FALSE;
+  if (GST_VIDEO_INFO_FPS_N (&info) != 0)
+    return GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg,
+        caps);
+
+  /* Still images (framerate 0/1, as pngdec gives): the base class would
+   * derive its latency from an undefined frame duration.  Do its work
+   * without that. */
+  GST_OBJECT_LOCK (vagg);
+  vagg->info = info;
+  GST_OBJECT_UNLOCK (vagg);
+  gst_aggregator_set_src_caps (agg, caps);
+  gst_aggregator_set_latency (agg, 0, 0);
+  return TRUE;
+}
+
 /* ---- per-frame work ----------------------------------------------------- */
 
 typedef struct
@@ -628,7 +651,7 @@ gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
     BwBlockStats st;
     gboolean valid;
 
-    bw_stats_from_sums (&job->sums[i - first], &st);
+    bw_stats_from_sums (&job->sums[i], &st);
     valid = st.valid && !(st.mean_a < job->min_intensity
         && st.mean_b < job->min_intensity);
     if (valid) {
@@ -1112,6 +1135,8 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   agg_class->clip = GST_DEBUG_FUNCPTR (gst_blockcorr_clip);
   agg_class->update_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_src_caps);
   agg_class->fixate_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_fixate_src_caps);
+  agg_class->negotiated_src_caps =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_negotiated_src_caps);
   agg_class->start = GST_DEBUG_FUNCPTR (gst_blockcorr_start);
   agg_class->stop = GST_DEBUG_FUNCPTR (gst_blockcorr_stop);
 
