@@ -670,12 +670,42 @@ gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
   }
 }
 
-static int
-compare_doubles (const void *a, const void *b)
+/* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); leaves
+ * a[0..k) <= a[k] <= a[k+1..n).  A full sort of the grid per frame cost as
+ * much as the statistics themselves. */
+static gdouble
+select_kth (gdouble * a, gsize n, gsize k)
 {
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  gsize lo = 0, hi = n - 1;
 
-  return (x > y) - (x < y);
+  while (lo < hi) {
+    gdouble pivot = a[lo + (hi - lo) / 2];
+    gsize i = lo, j = hi;
+
+    while (i <= j) {
+      while (a[i] < pivot)
+        i++;
+      while (a[j] > pivot)
+        j--;
+      if (i <= j) {
+        gdouble t = a[i];
+
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        if (j == 0)
+          break;
+        j--;
+      }
+    }
+    if (k <= j)
+      hi = j;
+    else if (k >= i)
+      lo = i;
+    else
+      break;
+  }
+  return a[k];
 }
 
 typedef struct
@@ -709,9 +739,15 @@ gst_blockcorr_summarize (GstBlockCorr * self, gsize n, gdouble threshold,
     out->mean = out->min = out->max = out->median = out->below = NAN;
     return;
   }
-  qsort (self->sort_buf, valid, sizeof (gdouble), compare_doubles);
-  out->median = valid % 2 ? self->sort_buf[valid / 2]
-      : 0.5 * (self->sort_buf[valid / 2 - 1] + self->sort_buf[valid / 2]);
+  out->median = select_kth (self->sort_buf, valid, valid / 2);
+  if (valid % 2 == 0) {
+    /* The lower middle value is the largest of those below. */
+    gdouble lower = -INFINITY;
+
+    for (i = 0; i < valid / 2; i++)
+      lower = MAX (lower, self->sort_buf[i]);
+    out->median = 0.5 * (lower + out->median);
+  }
   out->mean = sum / valid;
   out->min = mn;
   out->max = mx;
