@@ -295,6 +295,12 @@ bw_stats_compute_rows (BwScratch * scratch, BwImpl impl,
     return FALSE;
 
   path = resolve_path (impl, a->format, b->format, geom->block_width);
+  /* The 16-bit kernels load pixel pairs as 32-bit words: ORC's SSE code
+   * copes with any alignment, its C backup code needs 4-byte alignment. */
+  if (path == PATH_ORC && a->format != BW_SAMPLE_U8
+      && (((guintptr) a->data | (guintptr) b->data | a->stride | b->stride)
+          & 3) != 0)
+    path = PATH_C;
   row.a = a;
   row.b = b;
   row.block_width = geom->block_width;
