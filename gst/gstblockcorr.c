@@ -470,19 +470,32 @@ static GstBuffer *
 gst_blockcorr_clip (GstAggregator * agg, GstAggregatorPad * bpad,
     GstBuffer * buffer)
 {
-  /* The base class pairs frames by running time and cannot use a buffer
-   * without one; say so clearly instead of a bare flow error. */
-  if (!GST_BUFFER_PTS_IS_VALID (buffer)) {
-    GST_ELEMENT_ERROR (agg, STREAM, FORMAT,
-        ("Input buffer on %s has no timestamp", GST_PAD_NAME (bpad)),
-        ("blockcorr pairs frames by running time; timestamp the input "
-            "(for example rawvideoparse or a source with do-timestamp=true)"));
-    gst_buffer_unref (buffer);
-    return NULL;
-  }
+  /* The base class pairs frames by running time and fails on a buffer
+   * without a timestamp.  This runs under the element's object lock, so only
+   * note the pad here; gst_blockcorr_aggregate() posts the error. */
+  if (!GST_BUFFER_PTS_IS_VALID (buffer))
+    g_atomic_int_set (&GST_BLOCKCORR (agg)->missing_pts_pad,
+        g_str_equal (GST_PAD_NAME (bpad), "sink_1") ? 2 : 1);
   if (GST_AGGREGATOR_CLASS (parent_class)->clip)
     return GST_AGGREGATOR_CLASS (parent_class)->clip (agg, bpad, buffer);
   return buffer;
+}
+
+static GstFlowReturn
+gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
+{
+  GstFlowReturn ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg,
+      timeout);
+  gint pad = g_atomic_int_get (&GST_BLOCKCORR (agg)->missing_pts_pad);
+
+  if (ret == GST_FLOW_ERROR && pad != 0) {
+    GST_ELEMENT_ERROR (agg, STREAM, FORMAT,
+        ("Input buffer on sink_%d has no timestamp", pad - 1),
+        ("blockcorr pairs frames by running time; timestamp the input "
+            "(for example with rawvideoparse, or do-timestamp=true on the "
+            "source)"));
+  }
+  return ret;
 }
 
 /* ---- caps --------------------------------------------------------------- */
@@ -1029,6 +1042,7 @@ gst_blockcorr_start (GstAggregator * agg)
   GstBlockCorr *self = GST_BLOCKCORR (agg);
 
   self->frame_count = 0;
+  g_atomic_int_set (&self->missing_pts_pad, 0);
   return GST_AGGREGATOR_CLASS (parent_class)->start (agg);
 }
 
@@ -1169,6 +1183,7 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
 
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query);
   agg_class->clip = GST_DEBUG_FUNCPTR (gst_blockcorr_clip);
+  agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_blockcorr_aggregate);
   agg_class->update_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_src_caps);
   agg_class->fixate_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_fixate_src_caps);
   agg_class->negotiated_src_caps =

@@ -69,6 +69,9 @@ struct _GstBlockCorr
   /* Properties, with the object lock. */
   GstBlockCorrSettings settings;
 
+  /* 1 + index of a sink pad that got a buffer without PTS, or 0. */
+  gint missing_pts_pad;
+
   /* Streaming state, only touched by the aggregate thread. */
   guint64 frame_count;
   guint n_cols, n_rows;
