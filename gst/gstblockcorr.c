@@ -39,7 +39,7 @@
  * ]| Writes the correlation heatmap of two 16-bit PNG images at their size.
  * |[
  * gst-launch-1.0 -m videotestsrc pattern=ball is-live=true ! video/x-raw,format=GRAY16_LE,width=640,height=480 ! tee name=t \
- *   t. ! queue ! c.sink_0  t. ! queue ! videoflip method=horizontal-flip ! c.sink_1 \
+ *   t. ! queue ! c.sink_0  t. ! queue ! videoflip video-direction=horiz ! c.sink_1 \
  *   blockcorr name=c block-width=32 block-height=32 ! videoconvert ! autovideosink
  * ]| Shows a live heatmap and prints the per-frame summary messages.
  */

@@ -29,5 +29,4 @@ ninja -C build-asan
 export GST_REGISTRY_FORK=no
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0
 meson test -C build-asan --print-errorlogs --no-suite inspect --timeout-multiplier 3

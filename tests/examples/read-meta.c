@@ -18,8 +18,9 @@
  *
  * Without a description it compares snow with its horizontal mirror.  A
  * description must contain "appsink name=out" after blockcorr, e.g.
- *   read-meta --frames 3 "videotestsrc num-buffers=3 ! video/x-raw,format=GRAY8 \
- *     ! tee name=t t. ! queue ! c.sink_0 t. ! queue ! c.sink_1 \
+ *   read-meta --frames 3 "videotestsrc num-buffers=3 \
+ *     ! video/x-raw,format=GRAY8 ! tee name=t \
+ *     t. ! queue ! c.sink_0  t. ! queue ! c.sink_1 \
  *     blockcorr name=c ! appsink name=out"
  * --frames N is the number of frames expected (default 5); with the default
  * pipeline it is also the number of buffers videotestsrc produces.
@@ -123,7 +124,8 @@ main (int argc, char **argv)
   GstSample *sample;
   gint n_frames = 0, ret = 0;
 
-  ctx = g_option_context_new ("[PIPELINE-DESCRIPTION] - print GstBlockCorrMeta");
+  ctx = g_option_context_new ("[PIPELINE-DESCRIPTION] - print the "
+      "GstBlockCorrMeta of each frame");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
