@@ -84,8 +84,8 @@ void bw_orc_u16_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT 
 void bw_orc_u16_sums_b (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint32 * ORC_RESTRICT s1, const orc_uint32 * ORC_RESTRICT s2, int n);
 void bw_orc_u16_be_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint32 * ORC_RESTRICT s1, const orc_uint32 * ORC_RESTRICT s2, int n);
 void bw_orc_u16_be_sums_b (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint32 * ORC_RESTRICT s1, const orc_uint32 * ORC_RESTRICT s2, int n);
-void bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n);
-void bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n);
+void bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n);
+void bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n);
 
 
 /* begin Orc C target preamble */
@@ -1551,86 +1551,121 @@ bw_orc_u16_be_sums_b (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2
 /* bw_orc_u8_sums_a */
 #ifdef DISABLE_ORC
 void
-bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n){
+bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n){
   int i;
   orc_union32 * ORC_RESTRICT ptr0;
   orc_union32 * ORC_RESTRICT ptr1;
   orc_union32 * ORC_RESTRICT ptr2;
   orc_union32 * ORC_RESTRICT ptr3;
-  const orc_int8 * ORC_RESTRICT ptr4;
-  const orc_int8 * ORC_RESTRICT ptr5;
-  orc_int8 var36;
-  orc_int8 var37;
-  orc_union32 var38;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  const orc_union16 * ORC_RESTRICT ptr5;
+  orc_union16 var37;
+  orc_union16 var38;
+#if defined(__APPLE__) && __GNUC__ == 4 && __GNUC_MINOR__ == 2 && defined (__i386__) 
+  volatile orc_union32 var39;
+#else
   orc_union32 var39;
+#endif
   orc_union32 var40;
   orc_union32 var41;
   orc_union32 var42;
   orc_union32 var43;
   orc_union32 var44;
   orc_union32 var45;
-  orc_union16 var46;
-  orc_union16 var47;
+  orc_union32 var46;
+  orc_union32 var47;
   orc_union32 var48;
   orc_union32 var49;
-  orc_union16 var50;
+  orc_union32 var50;
   orc_union32 var51;
-  orc_union16 var52;
+  orc_union32 var52;
   orc_union32 var53;
+  orc_union32 var54;
+  orc_union32 var55;
+  orc_union32 var56;
+  orc_union32 var57;
+  orc_union32 var58;
+  orc_union32 var59;
+  orc_union32 var60;
+  orc_union32 var61;
+  orc_union32 var62;
+  orc_union32 var63;
 
   ptr0 = (orc_union32 *)d1;
   ptr1 = (orc_union32 *)d2;
   ptr2 = (orc_union32 *)d3;
   ptr3 = (orc_union32 *)d4;
-  ptr4 = (orc_int8 *)s1;
-  ptr5 = (orc_int8 *)s2;
+  ptr4 = (orc_union16 *)s1;
+  ptr5 = (orc_union16 *)s2;
 
+    /* 4: loadpl */
+    var39.i = 0x0000ffff; /* 65535 or 3.23786e-319f */
 
   for (i = 0; i < n; i++) {
-    /* 0: loadb */
-    var36 = ptr4[i];
+    /* 0: loadw */
+    var37 = ptr4[i];
     /* 1: convubw */
-    var46.i = (orc_uint8)var36;
-    /* 2: loadb */
-    var37 = ptr5[i];
+    var48.x2[0] = (orc_uint8)var37.x2[0];
+    var48.x2[1] = (orc_uint8)var37.x2[1];
+    /* 2: loadw */
+    var38 = ptr5[i];
     /* 3: convubw */
-    var47.i = (orc_uint8)var37;
-    /* 4: convuwl */
-    var48.i = (orc_uint16)var46.i;
-    /* 5: loadl */
-    var38 = ptr0[i];
-    /* 6: addl */
-    var39.i = ((orc_uint32)var38.i) + ((orc_uint32)var48.i);
-    /* 7: storel */
-    ptr0[i] = var39;
-    /* 8: convuwl */
-    var49.i = (orc_uint16)var47.i;
-    /* 9: loadl */
-    var40 = ptr1[i];
-    /* 10: addl */
-    var41.i = ((orc_uint32)var40.i) + ((orc_uint32)var49.i);
-    /* 11: storel */
-    ptr1[i] = var41;
-    /* 12: mullw */
-    var50.i = (var46.i * var46.i) & 0xffff;
-    /* 13: convuwl */
-    var51.i = (orc_uint16)var50.i;
+    var49.x2[0] = (orc_uint8)var38.x2[0];
+    var49.x2[1] = (orc_uint8)var38.x2[1];
+    /* 5: andl */
+    var50.i = var48.i & var39.i;
+    /* 6: shrul */
+    var51.i = ((orc_uint32)var48.i) >> 16;
+    /* 7: addl */
+    var52.i = ((orc_uint32)var50.i) + ((orc_uint32)var51.i);
+    /* 8: loadl */
+    var40 = ptr0[i];
+    /* 9: addl */
+    var41.i = ((orc_uint32)var40.i) + ((orc_uint32)var52.i);
+    /* 10: storel */
+    ptr0[i] = var41;
+    /* 11: andl */
+    var53.i = var49.i & var39.i;
+    /* 12: shrul */
+    var54.i = ((orc_uint32)var49.i) >> 16;
+    /* 13: addl */
+    var55.i = ((orc_uint32)var53.i) + ((orc_uint32)var54.i);
     /* 14: loadl */
-    var42 = ptr2[i];
+    var42 = ptr1[i];
     /* 15: addl */
-    var43.i = ((orc_uint32)var42.i) + ((orc_uint32)var51.i);
+    var43.i = ((orc_uint32)var42.i) + ((orc_uint32)var55.i);
     /* 16: storel */
-    ptr2[i] = var43;
+    ptr1[i] = var43;
     /* 17: mullw */
-    var52.i = (var47.i * var47.i) & 0xffff;
-    /* 18: convuwl */
-    var53.i = (orc_uint16)var52.i;
-    /* 19: loadl */
-    var44 = ptr3[i];
+    var56.x2[0] = (var48.x2[0] * var48.x2[0]) & 0xffff;
+    var56.x2[1] = (var48.x2[1] * var48.x2[1]) & 0xffff;
+    /* 18: andl */
+    var57.i = var56.i & var39.i;
+    /* 19: shrul */
+    var58.i = ((orc_uint32)var56.i) >> 16;
     /* 20: addl */
-    var45.i = ((orc_uint32)var44.i) + ((orc_uint32)var53.i);
-    /* 21: storel */
-    ptr3[i] = var45;
+    var59.i = ((orc_uint32)var57.i) + ((orc_uint32)var58.i);
+    /* 21: loadl */
+    var44 = ptr2[i];
+    /* 22: addl */
+    var45.i = ((orc_uint32)var44.i) + ((orc_uint32)var59.i);
+    /* 23: storel */
+    ptr2[i] = var45;
+    /* 24: mullw */
+    var60.x2[0] = (var49.x2[0] * var49.x2[0]) & 0xffff;
+    var60.x2[1] = (var49.x2[1] * var49.x2[1]) & 0xffff;
+    /* 25: andl */
+    var61.i = var60.i & var39.i;
+    /* 26: shrul */
+    var62.i = ((orc_uint32)var60.i) >> 16;
+    /* 27: addl */
+    var63.i = ((orc_uint32)var61.i) + ((orc_uint32)var62.i);
+    /* 28: loadl */
+    var46 = ptr3[i];
+    /* 29: addl */
+    var47.i = ((orc_uint32)var46.i) + ((orc_uint32)var63.i);
+    /* 30: storel */
+    ptr3[i] = var47;
   }
 
 }
@@ -1645,86 +1680,121 @@ _backup_bw_orc_u8_sums_a (OrcExecutor * ORC_RESTRICT ex)
   orc_union32 * ORC_RESTRICT ptr1;
   orc_union32 * ORC_RESTRICT ptr2;
   orc_union32 * ORC_RESTRICT ptr3;
-  const orc_int8 * ORC_RESTRICT ptr4;
-  const orc_int8 * ORC_RESTRICT ptr5;
-  orc_int8 var36;
-  orc_int8 var37;
-  orc_union32 var38;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  const orc_union16 * ORC_RESTRICT ptr5;
+  orc_union16 var37;
+  orc_union16 var38;
+#if defined(__APPLE__) && __GNUC__ == 4 && __GNUC_MINOR__ == 2 && defined (__i386__) 
+  volatile orc_union32 var39;
+#else
   orc_union32 var39;
+#endif
   orc_union32 var40;
   orc_union32 var41;
   orc_union32 var42;
   orc_union32 var43;
   orc_union32 var44;
   orc_union32 var45;
-  orc_union16 var46;
-  orc_union16 var47;
+  orc_union32 var46;
+  orc_union32 var47;
   orc_union32 var48;
   orc_union32 var49;
-  orc_union16 var50;
+  orc_union32 var50;
   orc_union32 var51;
-  orc_union16 var52;
+  orc_union32 var52;
   orc_union32 var53;
+  orc_union32 var54;
+  orc_union32 var55;
+  orc_union32 var56;
+  orc_union32 var57;
+  orc_union32 var58;
+  orc_union32 var59;
+  orc_union32 var60;
+  orc_union32 var61;
+  orc_union32 var62;
+  orc_union32 var63;
 
   ptr0 = (orc_union32 *)ex->arrays[0];
   ptr1 = (orc_union32 *)ex->arrays[1];
   ptr2 = (orc_union32 *)ex->arrays[2];
   ptr3 = (orc_union32 *)ex->arrays[3];
-  ptr4 = (orc_int8 *)ex->arrays[4];
-  ptr5 = (orc_int8 *)ex->arrays[5];
+  ptr4 = (orc_union16 *)ex->arrays[4];
+  ptr5 = (orc_union16 *)ex->arrays[5];
 
+    /* 4: loadpl */
+    var39.i = 0x0000ffff; /* 65535 or 3.23786e-319f */
 
   for (i = 0; i < n; i++) {
-    /* 0: loadb */
-    var36 = ptr4[i];
+    /* 0: loadw */
+    var37 = ptr4[i];
     /* 1: convubw */
-    var46.i = (orc_uint8)var36;
-    /* 2: loadb */
-    var37 = ptr5[i];
+    var48.x2[0] = (orc_uint8)var37.x2[0];
+    var48.x2[1] = (orc_uint8)var37.x2[1];
+    /* 2: loadw */
+    var38 = ptr5[i];
     /* 3: convubw */
-    var47.i = (orc_uint8)var37;
-    /* 4: convuwl */
-    var48.i = (orc_uint16)var46.i;
-    /* 5: loadl */
-    var38 = ptr0[i];
-    /* 6: addl */
-    var39.i = ((orc_uint32)var38.i) + ((orc_uint32)var48.i);
-    /* 7: storel */
-    ptr0[i] = var39;
-    /* 8: convuwl */
-    var49.i = (orc_uint16)var47.i;
-    /* 9: loadl */
-    var40 = ptr1[i];
-    /* 10: addl */
-    var41.i = ((orc_uint32)var40.i) + ((orc_uint32)var49.i);
-    /* 11: storel */
-    ptr1[i] = var41;
-    /* 12: mullw */
-    var50.i = (var46.i * var46.i) & 0xffff;
-    /* 13: convuwl */
-    var51.i = (orc_uint16)var50.i;
+    var49.x2[0] = (orc_uint8)var38.x2[0];
+    var49.x2[1] = (orc_uint8)var38.x2[1];
+    /* 5: andl */
+    var50.i = var48.i & var39.i;
+    /* 6: shrul */
+    var51.i = ((orc_uint32)var48.i) >> 16;
+    /* 7: addl */
+    var52.i = ((orc_uint32)var50.i) + ((orc_uint32)var51.i);
+    /* 8: loadl */
+    var40 = ptr0[i];
+    /* 9: addl */
+    var41.i = ((orc_uint32)var40.i) + ((orc_uint32)var52.i);
+    /* 10: storel */
+    ptr0[i] = var41;
+    /* 11: andl */
+    var53.i = var49.i & var39.i;
+    /* 12: shrul */
+    var54.i = ((orc_uint32)var49.i) >> 16;
+    /* 13: addl */
+    var55.i = ((orc_uint32)var53.i) + ((orc_uint32)var54.i);
     /* 14: loadl */
-    var42 = ptr2[i];
+    var42 = ptr1[i];
     /* 15: addl */
-    var43.i = ((orc_uint32)var42.i) + ((orc_uint32)var51.i);
+    var43.i = ((orc_uint32)var42.i) + ((orc_uint32)var55.i);
     /* 16: storel */
-    ptr2[i] = var43;
+    ptr1[i] = var43;
     /* 17: mullw */
-    var52.i = (var47.i * var47.i) & 0xffff;
-    /* 18: convuwl */
-    var53.i = (orc_uint16)var52.i;
-    /* 19: loadl */
-    var44 = ptr3[i];
+    var56.x2[0] = (var48.x2[0] * var48.x2[0]) & 0xffff;
+    var56.x2[1] = (var48.x2[1] * var48.x2[1]) & 0xffff;
+    /* 18: andl */
+    var57.i = var56.i & var39.i;
+    /* 19: shrul */
+    var58.i = ((orc_uint32)var56.i) >> 16;
     /* 20: addl */
-    var45.i = ((orc_uint32)var44.i) + ((orc_uint32)var53.i);
-    /* 21: storel */
-    ptr3[i] = var45;
+    var59.i = ((orc_uint32)var57.i) + ((orc_uint32)var58.i);
+    /* 21: loadl */
+    var44 = ptr2[i];
+    /* 22: addl */
+    var45.i = ((orc_uint32)var44.i) + ((orc_uint32)var59.i);
+    /* 23: storel */
+    ptr2[i] = var45;
+    /* 24: mullw */
+    var60.x2[0] = (var49.x2[0] * var49.x2[0]) & 0xffff;
+    var60.x2[1] = (var49.x2[1] * var49.x2[1]) & 0xffff;
+    /* 25: andl */
+    var61.i = var60.i & var39.i;
+    /* 26: shrul */
+    var62.i = ((orc_uint32)var60.i) >> 16;
+    /* 27: addl */
+    var63.i = ((orc_uint32)var61.i) + ((orc_uint32)var62.i);
+    /* 28: loadl */
+    var46 = ptr3[i];
+    /* 29: addl */
+    var47.i = ((orc_uint32)var46.i) + ((orc_uint32)var63.i);
+    /* 30: storel */
+    ptr3[i] = var47;
   }
 
 }
 
 void
-bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n)
+bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n)
 {
   OrcExecutor _ex, *ex = &_ex;
   static volatile int p_inited = 0;
@@ -1740,10 +1810,14 @@ bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, or
       static const orc_uint8 bc[] = {
         1, 9, 16, 98, 119, 95, 111, 114, 99, 95, 117, 56, 95, 115, 117, 109, 
         115, 95, 97, 11, 4, 4, 11, 4, 4, 11, 4, 4, 11, 4, 4, 12, 
-        1, 1, 12, 1, 1, 20, 2, 20, 2, 20, 2, 20, 4, 150, 32, 4, 
-        150, 33, 5, 154, 35, 32, 103, 0, 0, 35, 154, 35, 33, 103, 1, 1, 
-        35, 89, 34, 32, 32, 154, 35, 34, 103, 2, 2, 35, 89, 34, 33, 33, 
-        154, 35, 34, 103, 3, 3, 35, 2, 0, 
+        2, 2, 12, 2, 2, 14, 4, 255, 255, 0, 0, 14, 4, 16, 0, 0, 
+        0, 20, 4, 20, 4, 20, 4, 20, 4, 20, 4, 21, 1, 150, 32, 4, 
+        21, 1, 150, 33, 5, 106, 34, 32, 16, 126, 35, 32, 17, 103, 34, 34, 
+        35, 103, 0, 0, 34, 106, 34, 33, 16, 126, 35, 33, 17, 103, 34, 34, 
+        35, 103, 1, 1, 34, 21, 1, 89, 36, 32, 32, 106, 34, 36, 16, 126, 
+        35, 36, 17, 103, 34, 34, 35, 103, 2, 2, 34, 21, 1, 89, 36, 33, 
+        33, 106, 34, 36, 16, 126, 35, 36, 17, 103, 34, 34, 35, 103, 3, 3, 
+        34, 2, 0, 
       };
       p = orc_program_new_from_static_bytecode (bc);
       orc_program_set_backup_function (p, _backup_bw_orc_u8_sums_a);
@@ -1755,25 +1829,36 @@ bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, or
       orc_program_add_destination (p, 4, "d2");
       orc_program_add_destination (p, 4, "d3");
       orc_program_add_destination (p, 4, "d4");
-      orc_program_add_source (p, 1, "s1");
-      orc_program_add_source (p, 1, "s2");
-      orc_program_add_temporary (p, 2, "t1");
-      orc_program_add_temporary (p, 2, "t2");
-      orc_program_add_temporary (p, 2, "t3");
+      orc_program_add_source (p, 2, "s1");
+      orc_program_add_source (p, 2, "s2");
+      orc_program_add_constant (p, 4, 0x0000ffff, "c1");
+      orc_program_add_constant (p, 4, 0x00000010, "c2");
+      orc_program_add_temporary (p, 4, "t1");
+      orc_program_add_temporary (p, 4, "t2");
+      orc_program_add_temporary (p, 4, "t3");
       orc_program_add_temporary (p, 4, "t4");
+      orc_program_add_temporary (p, 4, "t5");
 
-      orc_program_append_2 (p, "convubw", 0, ORC_VAR_T1, ORC_VAR_S1, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "convubw", 0, ORC_VAR_T2, ORC_VAR_S2, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "convuwl", 0, ORC_VAR_T4, ORC_VAR_T1, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "addl", 0, ORC_VAR_D1, ORC_VAR_D1, ORC_VAR_T4, ORC_VAR_D1);
-      orc_program_append_2 (p, "convuwl", 0, ORC_VAR_T4, ORC_VAR_T2, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "addl", 0, ORC_VAR_D2, ORC_VAR_D2, ORC_VAR_T4, ORC_VAR_D1);
-      orc_program_append_2 (p, "mullw", 0, ORC_VAR_T3, ORC_VAR_T1, ORC_VAR_T1, ORC_VAR_D1);
-      orc_program_append_2 (p, "convuwl", 0, ORC_VAR_T4, ORC_VAR_T3, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "addl", 0, ORC_VAR_D3, ORC_VAR_D3, ORC_VAR_T4, ORC_VAR_D1);
-      orc_program_append_2 (p, "mullw", 0, ORC_VAR_T3, ORC_VAR_T2, ORC_VAR_T2, ORC_VAR_D1);
-      orc_program_append_2 (p, "convuwl", 0, ORC_VAR_T4, ORC_VAR_T3, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "addl", 0, ORC_VAR_D4, ORC_VAR_D4, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "convubw", 1, ORC_VAR_T1, ORC_VAR_S1, ORC_VAR_D1, ORC_VAR_D1);
+      orc_program_append_2 (p, "convubw", 1, ORC_VAR_T2, ORC_VAR_S2, ORC_VAR_D1, ORC_VAR_D1);
+      orc_program_append_2 (p, "andl", 0, ORC_VAR_T3, ORC_VAR_T1, ORC_VAR_C1, ORC_VAR_D1);
+      orc_program_append_2 (p, "shrul", 0, ORC_VAR_T4, ORC_VAR_T1, ORC_VAR_C2, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_T3, ORC_VAR_T3, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_D1, ORC_VAR_D1, ORC_VAR_T3, ORC_VAR_D1);
+      orc_program_append_2 (p, "andl", 0, ORC_VAR_T3, ORC_VAR_T2, ORC_VAR_C1, ORC_VAR_D1);
+      orc_program_append_2 (p, "shrul", 0, ORC_VAR_T4, ORC_VAR_T2, ORC_VAR_C2, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_T3, ORC_VAR_T3, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_D2, ORC_VAR_D2, ORC_VAR_T3, ORC_VAR_D1);
+      orc_program_append_2 (p, "mullw", 1, ORC_VAR_T5, ORC_VAR_T1, ORC_VAR_T1, ORC_VAR_D1);
+      orc_program_append_2 (p, "andl", 0, ORC_VAR_T3, ORC_VAR_T5, ORC_VAR_C1, ORC_VAR_D1);
+      orc_program_append_2 (p, "shrul", 0, ORC_VAR_T4, ORC_VAR_T5, ORC_VAR_C2, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_T3, ORC_VAR_T3, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_D3, ORC_VAR_D3, ORC_VAR_T3, ORC_VAR_D1);
+      orc_program_append_2 (p, "mullw", 1, ORC_VAR_T5, ORC_VAR_T2, ORC_VAR_T2, ORC_VAR_D1);
+      orc_program_append_2 (p, "andl", 0, ORC_VAR_T3, ORC_VAR_T5, ORC_VAR_C1, ORC_VAR_D1);
+      orc_program_append_2 (p, "shrul", 0, ORC_VAR_T4, ORC_VAR_T5, ORC_VAR_C2, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_T3, ORC_VAR_T3, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_D4, ORC_VAR_D4, ORC_VAR_T3, ORC_VAR_D1);
 #endif
 
       orc_program_compile (p);
@@ -1803,44 +1888,60 @@ bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, or
 /* bw_orc_u8_sums_b */
 #ifdef DISABLE_ORC
 void
-bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n){
+bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n){
   int i;
   orc_union32 * ORC_RESTRICT ptr0;
-  const orc_int8 * ORC_RESTRICT ptr4;
-  const orc_int8 * ORC_RESTRICT ptr5;
-  orc_int8 var36;
-  orc_int8 var37;
-  orc_union32 var38;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  const orc_union16 * ORC_RESTRICT ptr5;
+  orc_union16 var37;
+  orc_union16 var38;
+#if defined(__APPLE__) && __GNUC__ == 4 && __GNUC_MINOR__ == 2 && defined (__i386__) 
+  volatile orc_union32 var39;
+#else
   orc_union32 var39;
-  orc_union16 var40;
-  orc_union16 var41;
-  orc_union16 var42;
+#endif
+  orc_union32 var40;
+  orc_union32 var41;
+  orc_union32 var42;
   orc_union32 var43;
+  orc_union32 var44;
+  orc_union32 var45;
+  orc_union32 var46;
+  orc_union32 var47;
 
   ptr0 = (orc_union32 *)d1;
-  ptr4 = (orc_int8 *)s1;
-  ptr5 = (orc_int8 *)s2;
+  ptr4 = (orc_union16 *)s1;
+  ptr5 = (orc_union16 *)s2;
 
+    /* 5: loadpl */
+    var39.i = 0x0000ffff; /* 65535 or 3.23786e-319f */
 
   for (i = 0; i < n; i++) {
-    /* 0: loadb */
-    var36 = ptr4[i];
+    /* 0: loadw */
+    var37 = ptr4[i];
     /* 1: convubw */
-    var40.i = (orc_uint8)var36;
-    /* 2: loadb */
-    var37 = ptr5[i];
+    var42.x2[0] = (orc_uint8)var37.x2[0];
+    var42.x2[1] = (orc_uint8)var37.x2[1];
+    /* 2: loadw */
+    var38 = ptr5[i];
     /* 3: convubw */
-    var41.i = (orc_uint8)var37;
+    var43.x2[0] = (orc_uint8)var38.x2[0];
+    var43.x2[1] = (orc_uint8)var38.x2[1];
     /* 4: mullw */
-    var42.i = (var40.i * var41.i) & 0xffff;
-    /* 5: convuwl */
-    var43.i = (orc_uint16)var42.i;
-    /* 6: loadl */
-    var38 = ptr0[i];
-    /* 7: addl */
-    var39.i = ((orc_uint32)var38.i) + ((orc_uint32)var43.i);
-    /* 8: storel */
-    ptr0[i] = var39;
+    var44.x2[0] = (var42.x2[0] * var43.x2[0]) & 0xffff;
+    var44.x2[1] = (var42.x2[1] * var43.x2[1]) & 0xffff;
+    /* 6: andl */
+    var45.i = var44.i & var39.i;
+    /* 7: shrul */
+    var46.i = ((orc_uint32)var44.i) >> 16;
+    /* 8: addl */
+    var47.i = ((orc_uint32)var45.i) + ((orc_uint32)var46.i);
+    /* 9: loadl */
+    var40 = ptr0[i];
+    /* 10: addl */
+    var41.i = ((orc_uint32)var40.i) + ((orc_uint32)var47.i);
+    /* 11: storel */
+    ptr0[i] = var41;
   }
 
 }
@@ -1852,47 +1953,63 @@ _backup_bw_orc_u8_sums_b (OrcExecutor * ORC_RESTRICT ex)
   int i;
   int n = ex->n;
   orc_union32 * ORC_RESTRICT ptr0;
-  const orc_int8 * ORC_RESTRICT ptr4;
-  const orc_int8 * ORC_RESTRICT ptr5;
-  orc_int8 var36;
-  orc_int8 var37;
-  orc_union32 var38;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  const orc_union16 * ORC_RESTRICT ptr5;
+  orc_union16 var37;
+  orc_union16 var38;
+#if defined(__APPLE__) && __GNUC__ == 4 && __GNUC_MINOR__ == 2 && defined (__i386__) 
+  volatile orc_union32 var39;
+#else
   orc_union32 var39;
-  orc_union16 var40;
-  orc_union16 var41;
-  orc_union16 var42;
+#endif
+  orc_union32 var40;
+  orc_union32 var41;
+  orc_union32 var42;
   orc_union32 var43;
+  orc_union32 var44;
+  orc_union32 var45;
+  orc_union32 var46;
+  orc_union32 var47;
 
   ptr0 = (orc_union32 *)ex->arrays[0];
-  ptr4 = (orc_int8 *)ex->arrays[4];
-  ptr5 = (orc_int8 *)ex->arrays[5];
+  ptr4 = (orc_union16 *)ex->arrays[4];
+  ptr5 = (orc_union16 *)ex->arrays[5];
 
+    /* 5: loadpl */
+    var39.i = 0x0000ffff; /* 65535 or 3.23786e-319f */
 
   for (i = 0; i < n; i++) {
-    /* 0: loadb */
-    var36 = ptr4[i];
+    /* 0: loadw */
+    var37 = ptr4[i];
     /* 1: convubw */
-    var40.i = (orc_uint8)var36;
-    /* 2: loadb */
-    var37 = ptr5[i];
+    var42.x2[0] = (orc_uint8)var37.x2[0];
+    var42.x2[1] = (orc_uint8)var37.x2[1];
+    /* 2: loadw */
+    var38 = ptr5[i];
     /* 3: convubw */
-    var41.i = (orc_uint8)var37;
+    var43.x2[0] = (orc_uint8)var38.x2[0];
+    var43.x2[1] = (orc_uint8)var38.x2[1];
     /* 4: mullw */
-    var42.i = (var40.i * var41.i) & 0xffff;
-    /* 5: convuwl */
-    var43.i = (orc_uint16)var42.i;
-    /* 6: loadl */
-    var38 = ptr0[i];
-    /* 7: addl */
-    var39.i = ((orc_uint32)var38.i) + ((orc_uint32)var43.i);
-    /* 8: storel */
-    ptr0[i] = var39;
+    var44.x2[0] = (var42.x2[0] * var43.x2[0]) & 0xffff;
+    var44.x2[1] = (var42.x2[1] * var43.x2[1]) & 0xffff;
+    /* 6: andl */
+    var45.i = var44.i & var39.i;
+    /* 7: shrul */
+    var46.i = ((orc_uint32)var44.i) >> 16;
+    /* 8: addl */
+    var47.i = ((orc_uint32)var45.i) + ((orc_uint32)var46.i);
+    /* 9: loadl */
+    var40 = ptr0[i];
+    /* 10: addl */
+    var41.i = ((orc_uint32)var40.i) + ((orc_uint32)var47.i);
+    /* 11: storel */
+    ptr0[i] = var41;
   }
 
 }
 
 void
-bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n)
+bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n)
 {
   OrcExecutor _ex, *ex = &_ex;
   static volatile int p_inited = 0;
@@ -1907,9 +2024,11 @@ bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint8 * ORC_RESTRICT s
 #if 1
       static const orc_uint8 bc[] = {
         1, 9, 16, 98, 119, 95, 111, 114, 99, 95, 117, 56, 95, 115, 117, 109, 
-        115, 95, 98, 11, 4, 4, 12, 1, 1, 12, 1, 1, 20, 2, 20, 2, 
-        20, 2, 20, 4, 150, 32, 4, 150, 33, 5, 89, 34, 32, 33, 154, 35, 
-        34, 103, 0, 0, 35, 2, 0, 
+        115, 95, 98, 11, 4, 4, 12, 2, 2, 12, 2, 2, 14, 4, 255, 255, 
+        0, 0, 14, 4, 16, 0, 0, 0, 20, 4, 20, 4, 20, 4, 20, 4, 
+        20, 4, 21, 1, 150, 32, 4, 21, 1, 150, 33, 5, 21, 1, 89, 36, 
+        32, 33, 106, 34, 36, 16, 126, 35, 36, 17, 103, 34, 34, 35, 103, 0, 
+        0, 34, 2, 0, 
       };
       p = orc_program_new_from_static_bytecode (bc);
       orc_program_set_backup_function (p, _backup_bw_orc_u8_sums_b);
@@ -1918,18 +2037,23 @@ bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint8 * ORC_RESTRICT s
       orc_program_set_name (p, "bw_orc_u8_sums_b");
       orc_program_set_backup_function (p, _backup_bw_orc_u8_sums_b);
       orc_program_add_destination (p, 4, "d1");
-      orc_program_add_source (p, 1, "s1");
-      orc_program_add_source (p, 1, "s2");
-      orc_program_add_temporary (p, 2, "t1");
-      orc_program_add_temporary (p, 2, "t2");
-      orc_program_add_temporary (p, 2, "t3");
+      orc_program_add_source (p, 2, "s1");
+      orc_program_add_source (p, 2, "s2");
+      orc_program_add_constant (p, 4, 0x0000ffff, "c1");
+      orc_program_add_constant (p, 4, 0x00000010, "c2");
+      orc_program_add_temporary (p, 4, "t1");
+      orc_program_add_temporary (p, 4, "t2");
+      orc_program_add_temporary (p, 4, "t3");
       orc_program_add_temporary (p, 4, "t4");
+      orc_program_add_temporary (p, 4, "t5");
 
-      orc_program_append_2 (p, "convubw", 0, ORC_VAR_T1, ORC_VAR_S1, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "convubw", 0, ORC_VAR_T2, ORC_VAR_S2, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "mullw", 0, ORC_VAR_T3, ORC_VAR_T1, ORC_VAR_T2, ORC_VAR_D1);
-      orc_program_append_2 (p, "convuwl", 0, ORC_VAR_T4, ORC_VAR_T3, ORC_VAR_D1, ORC_VAR_D1);
-      orc_program_append_2 (p, "addl", 0, ORC_VAR_D1, ORC_VAR_D1, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "convubw", 1, ORC_VAR_T1, ORC_VAR_S1, ORC_VAR_D1, ORC_VAR_D1);
+      orc_program_append_2 (p, "convubw", 1, ORC_VAR_T2, ORC_VAR_S2, ORC_VAR_D1, ORC_VAR_D1);
+      orc_program_append_2 (p, "mullw", 1, ORC_VAR_T5, ORC_VAR_T1, ORC_VAR_T2, ORC_VAR_D1);
+      orc_program_append_2 (p, "andl", 0, ORC_VAR_T3, ORC_VAR_T5, ORC_VAR_C1, ORC_VAR_D1);
+      orc_program_append_2 (p, "shrul", 0, ORC_VAR_T4, ORC_VAR_T5, ORC_VAR_C2, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_T3, ORC_VAR_T3, ORC_VAR_T4, ORC_VAR_D1);
+      orc_program_append_2 (p, "addl", 0, ORC_VAR_D1, ORC_VAR_D1, ORC_VAR_T3, ORC_VAR_D1);
 #endif
 
       orc_program_compile (p);

@@ -85,8 +85,8 @@ void bw_orc_u16_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT 
 void bw_orc_u16_sums_b (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint32 * ORC_RESTRICT s1, const orc_uint32 * ORC_RESTRICT s2, int n);
 void bw_orc_u16_be_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint32 * ORC_RESTRICT s1, const orc_uint32 * ORC_RESTRICT s2, int n);
 void bw_orc_u16_be_sums_b (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint32 * ORC_RESTRICT s1, const orc_uint32 * ORC_RESTRICT s2, int n);
-void bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n);
-void bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint8 * ORC_RESTRICT s1, const orc_uint8 * ORC_RESTRICT s2, int n);
+void bw_orc_u8_sums_a (orc_uint32 * ORC_RESTRICT d1, orc_uint32 * ORC_RESTRICT d2, orc_uint32 * ORC_RESTRICT d3, orc_uint32 * ORC_RESTRICT d4, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n);
+void bw_orc_u8_sums_b (orc_uint32 * ORC_RESTRICT d1, const orc_uint16 * ORC_RESTRICT s1, const orc_uint16 * ORC_RESTRICT s2, int n);
 
 #ifdef __cplusplus
 }

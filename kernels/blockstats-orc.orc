@@ -148,43 +148,59 @@ shrul t2, p, 16
 addl t1, t1, t2
 addl sxyh, sxyh, t1
 
-# 8-bit kernels: one pixel per element; products of two bytes fit 16 bits.
+# 8-bit kernels: each 16-bit element is a pair of pixels, widened to two
+# 16-bit lanes of a 32-bit word; products of two bytes fit 16 bits, so the
+# same fold (and, shr, add) sums each pair into one uint32 column.
 .function bw_orc_u8_sums_a
 .dest 4 sx uint32_t
 .dest 4 sy uint32_t
 .dest 4 sxx uint32_t
 .dest 4 syy uint32_t
-.source 1 x uint8_t
-.source 1 y uint8_t
-.temp 2 xw
-.temp 2 yw
-.temp 2 p
-.temp 4 t
+.source 2 x uint16_t
+.source 2 y uint16_t
+.const 4 m16 0xffff
+.temp 4 xw
+.temp 4 yw
+.temp 4 t1
+.temp 4 t2
+.temp 4 p
 
-convubw xw, x
-convubw yw, y
-convuwl t, xw
-addl sx, sx, t
-convuwl t, yw
-addl sy, sy, t
-mullw p, xw, xw
-convuwl t, p
-addl sxx, sxx, t
-mullw p, yw, yw
-convuwl t, p
-addl syy, syy, t
+x2 convubw xw, x
+x2 convubw yw, y
+andl t1, xw, m16
+shrul t2, xw, 16
+addl t1, t1, t2
+addl sx, sx, t1
+andl t1, yw, m16
+shrul t2, yw, 16
+addl t1, t1, t2
+addl sy, sy, t1
+x2 mullw p, xw, xw
+andl t1, p, m16
+shrul t2, p, 16
+addl t1, t1, t2
+addl sxx, sxx, t1
+x2 mullw p, yw, yw
+andl t1, p, m16
+shrul t2, p, 16
+addl t1, t1, t2
+addl syy, syy, t1
 
 .function bw_orc_u8_sums_b
 .dest 4 sxy uint32_t
-.source 1 x uint8_t
-.source 1 y uint8_t
-.temp 2 xw
-.temp 2 yw
-.temp 2 p
-.temp 4 t
+.source 2 x uint16_t
+.source 2 y uint16_t
+.const 4 m16 0xffff
+.temp 4 xw
+.temp 4 yw
+.temp 4 t1
+.temp 4 t2
+.temp 4 p
 
-convubw xw, x
-convubw yw, y
-mullw p, xw, yw
-convuwl t, p
-addl sxy, sxy, t
+x2 convubw xw, x
+x2 convubw yw, y
+x2 mullw p, xw, yw
+andl t1, p, m16
+shrul t2, p, 16
+addl t1, t1, t2
+addl sxy, sxy, t1

@@ -110,10 +110,8 @@ bw_stats_orc_available (void)
 static gboolean
 orc_applies (BwSampleFormat fa, BwSampleFormat fb, guint block_width)
 {
-  if (fa != fb)
-    return FALSE;
-  /* 16-bit kernels work on pixel pairs: blocks must start on even columns. */
-  return fa == BW_SAMPLE_U8 || block_width % 2 == 0;
+  /* The kernels work on pixel pairs: blocks must start on even columns. */
+  return fa == fb && block_width % 2 == 0;
 }
 
 /* Adds pixel column x of rows [y0, y0 + h) to a block's sums: the odd last
@@ -194,21 +192,23 @@ static void
 block_row_orc_u8 (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out)
 {
-  gsize n = row->width_px, i;
+  gsize np = row->width_px / 2, i;
   guint32 *col[5];
   guint c, y;
 
-  bw_scratch_reserve (scratch, 5 * n, 0);
+  bw_scratch_reserve (scratch, 5 * np, 0);
   for (i = 0; i < 5; i++)
-    col[i] = scratch->cols32 + i * n;
-  memset (scratch->cols32, 0, 5 * n * sizeof (guint32));
+    col[i] = scratch->cols32 + i * np;
+  memset (scratch->cols32, 0, 5 * np * sizeof (guint32));
 
-  for (y = row->y0; y < row->y0 + row->h; y++) {
-    const guint8 *ra = bw_plane_row (row->a, y);
-    const guint8 *rb = bw_plane_row (row->b, y);
+  if (np > 0) {
+    for (y = row->y0; y < row->y0 + row->h; y++) {
+      const guint16 *ra = (const guint16 *) bw_plane_row (row->a, y);
+      const guint16 *rb = (const guint16 *) bw_plane_row (row->b, y);
 
-    bw_orc_u8_sums_a (col[0], col[1], col[2], col[3], ra, rb, n);
-    bw_orc_u8_sums_b (col[4], ra, rb, n);
+      bw_orc_u8_sums_a (col[0], col[1], col[2], col[3], ra, rb, np);
+      bw_orc_u8_sums_b (col[4], ra, rb, np);
+    }
   }
 
   for (c = 0; c < row->n_blocks; c++) {
@@ -216,13 +216,15 @@ block_row_orc_u8 (BwScratch * scratch, const BwBlockRow * row,
     guint x1 = MIN (x0 + row->block_width, row->width_px);
     BwBlockSums s = { 0, };
 
-    for (i = x0; i < x1; i++) {
+    for (i = x0 / 2; i < x1 / 2; i++) {
       s.sum_a += col[0][i];
       s.sum_b += col[1][i];
       s.sum_aa += col[2][i];
       s.sum_bb += col[3][i];
       s.sum_ab += col[4][i];
     }
+    if (x1 % 2)
+      add_column (row, x1 - 1, &s);
     s.n = (guint64) (x1 - x0) * row->h;
     out[c] = s;
   }
@@ -295,11 +297,12 @@ bw_stats_compute_rows (BwScratch * scratch, BwImpl impl,
     return FALSE;
 
   path = resolve_path (impl, a->format, b->format, geom->block_width);
-  /* The 16-bit kernels load pixel pairs as 32-bit words: ORC's SSE code
-   * copes with any alignment, its C backup code needs 4-byte alignment. */
-  if (path == PATH_ORC && a->format != BW_SAMPLE_U8
+  /* The kernels load pixel pairs as 16-bit (8-bit samples) or 32-bit words
+   * (16-bit samples): ORC's SSE code copes with any alignment, its C backup
+   * code needs them aligned. */
+  if (path == PATH_ORC
       && (((guintptr) a->data | (guintptr) b->data | a->stride | b->stride)
-          & 3) != 0)
+          & (a->format == BW_SAMPLE_U8 ? 1 : 3)) != 0)
     path = PATH_C;
   row.a = a;
   row.b = b;
