@@ -500,6 +500,14 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
 
 /* ---- caps --------------------------------------------------------------- */
 
+/* Whether a pad got its caps.  A new pad's info is all zero (no format
+ * info at all), so look at the size.  With the object lock. */
+static gboolean
+pad_has_caps (GstVideoAggregatorPad * pad)
+{
+  return pad->info.finfo != NULL && GST_VIDEO_INFO_WIDTH (&pad->info) > 0;
+}
+
 static GstFlowReturn
 gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
     GstCaps ** ret)
@@ -514,8 +522,7 @@ gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
     return GST_AGGREGATOR_FLOW_NEED_DATA;
   }
   GST_OBJECT_LOCK (self);
-  ready = GST_VIDEO_INFO_FORMAT (&pads[0]->info) != GST_VIDEO_FORMAT_UNKNOWN
-      && GST_VIDEO_INFO_FORMAT (&pads[1]->info) != GST_VIDEO_FORMAT_UNKNOWN;
+  ready = pad_has_caps (pads[0]) && pad_has_caps (pads[1]);
   GST_OBJECT_UNLOCK (self);
   gst_blockcorr_unref_pads (pads);
   if (!ready) {
@@ -560,16 +567,20 @@ gst_blockcorr_update_caps (GstVideoAggregator * vagg, GstCaps * caps)
   GstVideoInfo info0, info1;
   GstBlockCorrSettings s;
   guint cols, rows, i;
+  gboolean ready;
   gint out_w, out_h, par_n = 1, par_d = 1;
   GstCaps *ret, *templ;
 
   if (!gst_blockcorr_get_pads (self, pads))
     return NULL;
   GST_OBJECT_LOCK (self);
+  ready = pad_has_caps (pads[0]) && pad_has_caps (pads[1]);
   info0 = pads[0]->info;
   info1 = pads[1]->info;
   GST_OBJECT_UNLOCK (self);
   gst_blockcorr_unref_pads (pads);
+  if (!ready)
+    return NULL;
   gst_blockcorr_settings (self, &s);
 
   if (!gst_blockcorr_check_geometry (self, GST_VIDEO_INFO_WIDTH (&info0),
@@ -928,7 +939,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
               GST_VIDEO_INFO_SIZE (&pads[i]->info),
               GST_VIDEO_INFO_WIDTH (&pads[i]->info),
               GST_VIDEO_INFO_HEIGHT (&pads[i]->info),
-              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&pads[i]->info))));
+              pads[i]->info.finfo ? GST_VIDEO_INFO_NAME (&pads[i]->info) : "?"));
       ret = GST_FLOW_ERROR;
     }
   }
