@@ -33,4 +33,4 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # must reach our code (and the suppressions must see _dl_init).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0
-meson test -C build-asan --print-errorlogs --no-suite inspect --no-suite python --timeout-multiplier 3
+meson test -C build-asan --print-errorlogs --no-suite inspect --no-suite python --no-suite recipes --timeout-multiplier 3
