@@ -28,7 +28,10 @@ bw_scratch_free (BwScratch * scratch)
 gboolean
 bw_scratch_reserve (BwScratch * scratch, gsize n32, gsize n64)
 {
-  /* Grows once per new frame width, never per row. */
+  /* Grows once per new frame width, never per row.  At least one element,
+   * so the arrays are never NULL (a zero-width row still offsets them). */
+  n32 = MAX (n32, 1);
+  n64 = MAX (n64, 1);
   if (n32 > scratch->cols32_len) {
     g_free (scratch->cols32);
     scratch->cols32 = g_new (guint32, n32);
