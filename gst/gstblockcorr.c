@@ -668,6 +668,7 @@ gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
   gsize first = (gsize) row_start * job->cols;
   gsize last = (gsize) row_end * job->cols, i;
 
+  GST_TRACE_OBJECT (job->self, "block rows %u..%u start", row_start, row_end);
   bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
       &job->planes[1], row_start, row_end, job->sums + first);
 
@@ -692,6 +693,7 @@ gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
         grids[g][i] = NAN;
     }
   }
+  GST_TRACE_OBJECT (job->self, "block rows %u..%u done", row_start, row_end);
 }
 
 /* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); leaves
