@@ -14,6 +14,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include "blockcorr-harness.h"
 #include <gst/video/video.h>
 
 #include "colormap.h"
@@ -22,10 +23,6 @@
 #define FPS 30
 #define GRID_TOL 1e-5
 
-static GstStaticPadTemplate hsrc_tmpl = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate hsink_tmpl = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 static const gchar *grid_names[] = {
   "r", "mean-0", "mean-1", "stddev-0", "stddev-1"
@@ -40,19 +37,6 @@ typedef struct
   GstHarness *h0, *h1;
   GstBus *bus;
 } Ctx;
-
-/* The harnesses are made non-live before the element is added, so that the
- * aggregator's first latency query already sees non-live upstreams. */
-static GstHarness *
-make_harness (GstElement * el, const gchar * sinkpad, gboolean with_src)
-{
-  GstHarness *h = gst_harness_new_empty ();
-
-  gst_harness_set_live (h, FALSE);
-  gst_harness_add_element_full (h, el, &hsrc_tmpl, sinkpad, &hsink_tmpl,
-      with_src ? "src" : NULL);
-  return h;
-}
 
 static GstElement *
 new_element (void)
@@ -71,8 +55,8 @@ ctx_init (Ctx * c, GstElement * el, const gchar * caps0, const gchar * caps1,
   c->el = el;
   c->bus = gst_bus_new ();
   gst_element_set_bus (el, c->bus);
-  c->h0 = make_harness (el, "sink_0", TRUE);
-  c->h1 = make_harness (el, "sink_1", FALSE);
+  c->h0 = bc_harness_new (el, "sink_0", TRUE, FALSE);
+  c->h1 = bc_harness_new (el, "sink_1", FALSE, FALSE);
   gst_object_unref (el);
   if (outcaps)
     gst_harness_set_sink_caps_str (c->h0, outcaps);

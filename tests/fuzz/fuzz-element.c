@@ -26,6 +26,7 @@
 
 #include <gst/gst.h>
 #include <gst/check/gstharness.h>
+#include "../blockcorr-harness.h"
 #include <gst/video/video.h>
 
 #ifndef FUZZ_PLUGIN_DIR
@@ -39,10 +40,6 @@
 #define MAX_BUFFERS 8
 #define PUSH_WAIT_US (100 * G_TIME_SPAN_MILLISECOND)
 
-static GstStaticPadTemplate hsrc_tmpl = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate hsink_tmpl = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 static const gchar *in_formats[] = {
   "GRAY8", "GRAY16_LE", "GRAY16_BE", "I420", "YV12", "NV12", "NV21", "Y42B",
@@ -219,17 +216,6 @@ run_job (FzPad * p, JobKind kind, GstBuffer * buf, GstEvent * ev,
 }
 
 /* ---- element setup ------------------------------------------------------ */
-
-static GstHarness *
-make_harness (GstElement * el, const gchar * sinkpad, gboolean with_src)
-{
-  GstHarness *h = gst_harness_new_empty ();
-
-  gst_harness_set_live (h, FALSE);
-  gst_harness_add_element_full (h, el, &hsrc_tmpl, sinkpad, &hsink_tmpl,
-      with_src ? "src" : NULL);
-  return h;
-}
 
 typedef struct
 {
@@ -505,8 +491,8 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   bus = gst_bus_new ();
   gst_element_set_bus (el, bus);
   memset (pads, 0, sizeof (pads));
-  pads[0].h = make_harness (el, "sink_0", TRUE);
-  pads[1].h = make_harness (el, "sink_1", FALSE);
+  pads[0].h = bc_harness_new (el, "sink_0", TRUE, FALSE);
+  pads[1].h = bc_harness_new (el, "sink_1", FALSE, FALSE);
   pads[0].last_pts = pads[1].last_pts = GST_CLOCK_TIME_NONE;
   gst_object_unref (el);
   if (oc)

@@ -26,16 +26,13 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include "../blockcorr-harness.h"
 #include <gst/check/gsttestclock.h>
 #include <gst/video/video.h>
 
 #define META_NAME "GstBlockCorrMeta"
 #define FPS 30
 
-static GstStaticPadTemplate hsrc_tmpl = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate hsink_tmpl = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 /* ------------------------------------------------------------------------ */
 /* Watchdog */
@@ -114,20 +111,6 @@ typedef struct
   GstBus *bus;
 } Ctx;
 
-/* The harnesses' liveness is set before the element is added, so that the
- * aggregator's first latency query already sees it. */
-static GstHarness *
-make_harness (GstElement * el, const gchar * sinkpad, gboolean with_src,
-    gboolean live)
-{
-  GstHarness *h = gst_harness_new_empty ();
-
-  gst_harness_set_live (h, live);
-  gst_harness_add_element_full (h, el, &hsrc_tmpl, sinkpad, &hsink_tmpl,
-      with_src ? "src" : NULL);
-  return h;
-}
-
 static GstElement *
 new_element (void)
 {
@@ -147,8 +130,8 @@ ctx_init (Ctx * c, GstElement * el, const gchar * caps, const gchar * outcaps,
   c->el = el;
   c->bus = gst_bus_new ();
   gst_element_set_bus (el, c->bus);
-  c->h0 = make_harness (el, "sink_0", TRUE, live);
-  c->h1 = make_harness (el, "sink_1", FALSE, live);
+  c->h0 = bc_harness_new (el, "sink_0", TRUE, live);
+  c->h1 = bc_harness_new (el, "sink_1", FALSE, live);
   gst_object_unref (el);
   if (outcaps)
     gst_harness_set_sink_caps_str (c->h0, outcaps);
