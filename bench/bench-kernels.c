@@ -103,7 +103,11 @@ run_memcpy (BenchCase * bc)
 
 /* The baseline the kernels should beat: one block at a time, five 64-bit
  * accumulators, kept scalar so it shows what vectorizing buys. */
+#if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize ("no-tree-vectorize")))
+#elif defined(__clang__)
+__attribute__((noinline))
+#endif
 static void
 scalar_sums (BenchCase * bc)
 {
