@@ -508,30 +508,6 @@ pad_has_caps (GstVideoAggregatorPad * pad)
   return pad->info.finfo != NULL && GST_VIDEO_INFO_WIDTH (&pad->info) > 0;
 }
 
-static GstFlowReturn
-gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
-    GstCaps ** ret)
-{
-  GstBlockCorr *self = GST_BLOCKCORR (agg);
-  GstVideoAggregatorPad *pads[2];
-  gboolean ready;
-
-  /* The output size depends on the inputs': wait for both. */
-  if (!gst_blockcorr_get_pads (self, pads)) {
-    gst_pad_mark_reconfigure (agg->srcpad);
-    return GST_AGGREGATOR_FLOW_NEED_DATA;
-  }
-  GST_OBJECT_LOCK (self);
-  ready = pad_has_caps (pads[0]) && pad_has_caps (pads[1]);
-  GST_OBJECT_UNLOCK (self);
-  gst_blockcorr_unref_pads (pads);
-  if (!ready) {
-    gst_pad_mark_reconfigure (agg->srcpad);
-    return GST_AGGREGATOR_FLOW_NEED_DATA;
-  }
-  return GST_AGGREGATOR_CLASS (parent_class)->update_src_caps (agg, caps, ret);
-}
-
 /* Checks that the inputs have the same size and the block grid is not
  * empty; posts an element error naming the sizes otherwise. */
 static gboolean
@@ -559,46 +535,56 @@ gst_blockcorr_check_geometry (GstBlockCorr * self, gint w0, gint h0, gint w1,
   return TRUE;
 }
 
-static GstCaps *
-gst_blockcorr_update_caps (GstVideoAggregator * vagg, GstCaps * caps)
+/* Copies the video info of both inputs; FALSE until both pads exist and got
+ * their caps. */
+static gboolean
+gst_blockcorr_input_infos (GstBlockCorr * self, GstVideoInfo * info0,
+    GstVideoInfo * info1)
 {
-  GstBlockCorr *self = GST_BLOCKCORR (vagg);
   GstVideoAggregatorPad *pads[2];
-  GstVideoInfo info0, info1;
+  gboolean ready;
+
+  if (!gst_blockcorr_get_pads (self, pads))
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  ready = pad_has_caps (pads[0]) && pad_has_caps (pads[1]);
+  *info0 = pads[0]->info;
+  *info1 = pads[1]->info;
+  GST_OBJECT_UNLOCK (self);
+  gst_blockcorr_unref_pads (pads);
+  return ready;
+}
+
+/* Output caps for the inputs info0 and info1 within caps (what downstream
+ * accepts): the grid or input size, the inputs' frame rate.  NULL, with an
+ * element error, when the inputs differ in size or no block fits. */
+static GstCaps *
+gst_blockcorr_src_caps_for (GstBlockCorr * self, GstCaps * caps,
+    const GstVideoInfo * info0, const GstVideoInfo * info1)
+{
   GstBlockCorrSettings s;
   guint cols, rows, i;
-  gboolean ready;
   gint out_w, out_h, par_n = 1, par_d = 1;
   GstCaps *ret, *templ;
 
-  if (!gst_blockcorr_get_pads (self, pads))
-    return NULL;
-  GST_OBJECT_LOCK (self);
-  ready = pad_has_caps (pads[0]) && pad_has_caps (pads[1]);
-  info0 = pads[0]->info;
-  info1 = pads[1]->info;
-  GST_OBJECT_UNLOCK (self);
-  gst_blockcorr_unref_pads (pads);
-  if (!ready)
-    return NULL;
   gst_blockcorr_settings (self, &s);
 
-  if (!gst_blockcorr_check_geometry (self, GST_VIDEO_INFO_WIDTH (&info0),
-          GST_VIDEO_INFO_HEIGHT (&info0), GST_VIDEO_INFO_WIDTH (&info1),
-          GST_VIDEO_INFO_HEIGHT (&info1), &s, &cols, &rows))
+  if (!gst_blockcorr_check_geometry (self, GST_VIDEO_INFO_WIDTH (info0),
+          GST_VIDEO_INFO_HEIGHT (info0), GST_VIDEO_INFO_WIDTH (info1),
+          GST_VIDEO_INFO_HEIGHT (info1), &s, &cols, &rows))
     return NULL;
 
   if (s.output_size == GST_BLOCKCORR_OUTPUT_SIZE_INPUT) {
-    out_w = GST_VIDEO_INFO_WIDTH (&info0);
-    out_h = GST_VIDEO_INFO_HEIGHT (&info0);
-    par_n = GST_VIDEO_INFO_PAR_N (&info0);
-    par_d = GST_VIDEO_INFO_PAR_D (&info0);
+    out_w = GST_VIDEO_INFO_WIDTH (info0);
+    out_h = GST_VIDEO_INFO_HEIGHT (info0);
+    par_n = GST_VIDEO_INFO_PAR_N (info0);
+    par_d = GST_VIDEO_INFO_PAR_D (info0);
   } else {
     out_w = cols;
     out_h = rows;
   }
 
-  templ = gst_pad_get_pad_template_caps (GST_AGGREGATOR_SRC_PAD (vagg));
+  templ = gst_pad_get_pad_template_caps (GST_AGGREGATOR_SRC_PAD (self));
   ret = gst_caps_intersect (caps, templ);
   gst_caps_unref (templ);
   ret = gst_caps_make_writable (ret);
@@ -606,14 +592,44 @@ gst_blockcorr_update_caps (GstVideoAggregator * vagg, GstCaps * caps)
     GstStructure *st = gst_caps_get_structure (ret, i);
 
     gst_structure_set (st, "width", G_TYPE_INT, out_w, "height", G_TYPE_INT,
-        out_h, "framerate", GST_TYPE_FRACTION, GST_VIDEO_INFO_FPS_N (&info0),
-        GST_VIDEO_INFO_FPS_D (&info0), "pixel-aspect-ratio",
+        out_h, "framerate", GST_TYPE_FRACTION, GST_VIDEO_INFO_FPS_N (info0),
+        GST_VIDEO_INFO_FPS_D (info0), "pixel-aspect-ratio",
         GST_TYPE_FRACTION, par_n, par_d, NULL);
     gst_structure_remove_fields (st, "colorimetry", "chroma-site", NULL);
   }
   GST_DEBUG_OBJECT (self, "grid %ux%u, output caps %" GST_PTR_FORMAT, cols,
       rows, ret);
   return ret;
+}
+
+/* Negotiation entry point: the caps are computed here from one snapshot of
+ * both pads, so a pad released meanwhile cannot fail the negotiation; with
+ * an input missing or without caps yet, wait for data. */
+static GstFlowReturn
+gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
+    GstCaps ** ret)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (agg);
+  GstVideoInfo info0, info1;
+
+  if (!gst_blockcorr_input_infos (self, &info0, &info1)) {
+    gst_pad_mark_reconfigure (agg->srcpad);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+  *ret = gst_blockcorr_src_caps_for (self, caps, &info0, &info1);
+  return *ret ? GST_FLOW_OK : GST_FLOW_NOT_NEGOTIATED;
+}
+
+/* GstVideoAggregator's hook, for completeness: the same computation. */
+static GstCaps *
+gst_blockcorr_update_caps (GstVideoAggregator * vagg, GstCaps * caps)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (vagg);
+  GstVideoInfo info0, info1;
+
+  if (!gst_blockcorr_input_infos (self, &info0, &info1))
+    return NULL;
+  return gst_blockcorr_src_caps_for (self, caps, &info0, &info1);
 }
 
 static GstCaps *
