@@ -185,12 +185,21 @@ no_free (gpointer data)
 {
 }
 
+typedef struct
+{
+  guint count;
+  double t_first, t_last;
+} SinkCount;
+
 static GstPadProbeReturn
 count_buffers (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  guint *count = user_data;
+  SinkCount *c = user_data;
 
-  g_atomic_int_inc (count);
+  /* Only the streaming thread of fakesink calls this. */
+  c->t_last = now_seconds ();
+  if (c->count++ == 0)
+    c->t_first = c->t_last;
   return GST_PAD_PROBE_OK;
 }
 
@@ -216,6 +225,10 @@ push_frames (GstAppSrc * src, Ring * ring, guint which, guint n)
 /* Builds the pipeline (n_threads < 0: the baseline without blockcorr),
  * pushes n frames of the ring, returns the wall time in seconds from
  * PLAYING to EOS. */
+/* Per-frame time in steady state: from the first output buffer to the last,
+ * which leaves out pipeline start-up and shutdown. */
+static double last_steady_ns;
+
 static double
 run_pipeline (Ring * ring, gint n_threads, guint n)
 {
@@ -225,7 +238,7 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
   GstBus *bus;
   GstMessage *msg;
   GstPad *pad;
-  guint count = 0;
+  SinkCount sc = { 0, 0.0, 0.0 };
   double t0, t1;
 
   if (n_threads < 0)
@@ -254,7 +267,7 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
 
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
   pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &count,
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &sc,
       NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
@@ -279,8 +292,9 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
   gst_message_unref (msg);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
-  if (count != n)
-    g_error ("fakesink got %u buffers, expected %u", count, n);
+  if (sc.count != n)
+    g_error ("fakesink got %u buffers, expected %u", sc.count, n);
+  last_steady_ns = n > 1 ? (sc.t_last - sc.t_first) * 1e9 / (n - 1) : 0.0;
 
   gst_object_unref (bus);
   gst_object_unref (src_a);
@@ -291,15 +305,20 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
 
 /* Median over n_reps of the per-frame wall time in ns. */
 static double
-bench_pipeline (Ring * ring, gint n_threads)
+bench_pipeline (Ring * ring, gint n_threads, double *steady)
 {
-  double *t = g_new (double, n_reps), med;
+  double *t = g_new (double, n_reps), *st = g_new (double, n_reps), med;
   guint r;
 
-  for (r = 0; r < n_reps; r++)
+  for (r = 0; r < n_reps; r++) {
     t[r] = run_pipeline (ring, n_threads, n_frames) * 1e9 / n_frames;
+    st[r] = last_steady_ns;
+  }
   med = median (t, n_reps);
+  if (steady)
+    *steady = median (st, n_reps);
   g_free (t);
+  g_free (st);
   return med;
 }
 
@@ -313,7 +332,7 @@ int
 main (int argc, char **argv)
 {
   Ring ring;
-  double kernel_med, kernel_mean, base, el1, el2;
+  double kernel_med, kernel_mean, base, el1, el2, st1 = 0.0, st2 = 0.0;
   gint i;
 
   for (i = 1; i < argc; i++) {
@@ -355,9 +374,9 @@ main (int argc, char **argv)
   run_pipeline (&ring, 1, MIN (n_frames, 10));
 
   kernel_med = bench_kernel (&ring, n_frames * n_reps, &kernel_mean);
-  base = bench_pipeline (&ring, -1);
-  el1 = bench_pipeline (&ring, 1);
-  el2 = bench_pipeline (&ring, 2);
+  base = bench_pipeline (&ring, -1, NULL);
+  el1 = bench_pipeline (&ring, 1, &st1);
+  el2 = bench_pipeline (&ring, 2, &st2);
 
   printf ("%-40s %12s %10s\n", "measurement", "ns/frame", "ms/frame");
   printf ("%-40s %12.0f %10.3f\n", "kernel, 1 thread (median)", kernel_med,
@@ -368,11 +387,19 @@ main (int argc, char **argv)
       base * 1e-6);
   printf ("%-40s %12.0f %10.3f\n", "element n-threads=1", el1, el1 * 1e-6);
   printf ("%-40s %12.0f %10.3f\n", "element n-threads=2", el2, el2 * 1e-6);
+  printf ("%-40s %12.0f %10.3f\n", "element n-threads=1, steady state", st1,
+      st1 * 1e-6);
+  printf ("%-40s %12.0f %10.3f\n", "element n-threads=2, steady state", st2,
+      st2 * 1e-6);
   printf ("\n%-40s %8s %8s\n", "ratio", "value", "target");
   printf ("%-40s %8.3f %8s  %s\n", "element1 / kernel (median)",
       el1 / kernel_med, "<= 1.2", verdict (el1 / kernel_med, 1.2));
   printf ("%-40s %8.3f %8s  %s\n", "element2 / element1", el2 / el1,
       "<= 0.65", verdict (el2 / el1, 0.65));
+  printf ("%-40s %8.3f %8s  %s\n", "steady state: element1 / kernel",
+      st1 / kernel_med, "<= 1.2", verdict (st1 / kernel_med, 1.2));
+  printf ("%-40s %8.3f %8s  %s\n", "steady state: element2 / element1",
+      st2 / st1, "<= 0.65", verdict (st2 / st1, 0.65));
   ring_clear (&ring);
 
   if (!quick) {
