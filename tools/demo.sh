@@ -34,6 +34,12 @@ save() { echo "queue ! videoconvert ! video/x-raw,format=(string){GRAY16_BE,GRAY
 if [ $# -eq 2 ]; then
   for f in "$1" "$2"; do
     [ -r "$f" ] || { echo "demo: cannot read $f" >&2; exit 1; }
+    # The demo writes input-0.png, input-1.png and heatmap.png into $out.
+    case "$(realpath "$f")" in
+      "$(realpath "$out")"/input-[01].png|"$(realpath "$out")"/heatmap.png)
+        echo "demo: $f would be overwritten by the output; copy it elsewhere or set OUT_DIR" >&2
+        exit 1;;
+    esac
   done
   pipeline="$analysis \
     filesrc location=$1 ! decodebin ! videoconvert ! $gray ! imagefreeze num-buffers=1 ! tee name=t0 \
