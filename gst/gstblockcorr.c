@@ -466,6 +466,22 @@ gst_blockcorr_sink_query (GstAggregator * agg, GstAggregatorPad * bpad,
   }
 }
 
+static gboolean
+gst_blockcorr_sink_query_pre_queue (GstAggregator * agg,
+    GstAggregatorPad * bpad, GstQuery * query)
+{
+  /* ALLOCATION is serialized: the base class holds it until the buffers
+   * queued on the pad are consumed.  When a tee feeds both inputs (as after
+   * a reconfigure upstream), the tee sends it down both branches in turn;
+   * the branch held here blocks the tee, which starves the other input, so
+   * the queued buffer is never consumed: a deadlock.  The answer does not
+   * depend on the queued buffers, so give it now. */
+  if (GST_QUERY_TYPE (query) == GST_QUERY_ALLOCATION)
+    return GST_AGGREGATOR_CLASS (parent_class)->sink_query (agg, bpad, query);
+  return GST_AGGREGATOR_CLASS (parent_class)->sink_query_pre_queue (agg, bpad,
+      query);
+}
+
 static GstBuffer *
 gst_blockcorr_clip (GstAggregator * agg, GstAggregatorPad * bpad,
     GstBuffer * buffer)
@@ -1211,6 +1227,8 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
       GST_DEBUG_FUNCPTR (gst_blockcorr_request_new_pad);
 
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query);
+  agg_class->sink_query_pre_queue =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query_pre_queue);
   agg_class->clip = GST_DEBUG_FUNCPTR (gst_blockcorr_clip);
   agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_blockcorr_aggregate);
   agg_class->update_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_src_caps);
