@@ -504,6 +504,8 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
       timeout);
   gint pad = g_atomic_int_get (&GST_BLOCKCORR (agg)->missing_pts_pad);
 
+  if (ret == GST_FLOW_ERROR && pad == 0)
+    GST_WARNING_OBJECT (agg, "the base class returned an error");
   if (ret == GST_FLOW_ERROR && pad != 0) {
     GST_ELEMENT_ERROR (agg, STREAM, FORMAT,
         ("Input buffer on sink_%d has no timestamp", pad - 1),
