@@ -683,6 +683,13 @@ gst_blockcorr_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
 
 /* ---- per-frame work ----------------------------------------------------- */
 
+/* Per-slice part of the summary of the r grid. */
+typedef struct
+{
+  guint valid, below;
+  gdouble sum, min, max;
+} SlicePartial;
+
 typedef struct
 {
   GstBlockCorr *self;
@@ -690,22 +697,38 @@ typedef struct
   const BwPlane *planes;
   BwBlockSums *sums;
   gdouble min_intensity;
+  gdouble threshold;
   guint cols;
+  guint rows;
+  /* The heatmap is drawn by the slices too, each its own output lines. */
+  const GstBlockCorrHeatmap *hm;
+  GstVideoFrame *out;
+  SlicePartial partial[GST_BLOCKCORR_WORKER_MAX_SLICES];
 } FrameJob;
 
 static void
-gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
+gst_blockcorr_compute_slice (gpointer data, guint slice, BwScratch * scratch,
     guint row_start, guint row_end)
 {
   FrameJob *job = data;
-  gfloat **grids = job->self->grids;
+  GstBlockCorr *self = job->self;
+  gfloat **grids = self->grids;
   gsize first = (gsize) row_start * job->cols;
   gsize last = (gsize) row_end * job->cols, i;
+  SlicePartial *part = &job->partial[slice];
+  /* Valid r values of this slice, packed at the start of its range of the
+   * sort buffer (the median is selected from them afterwards). */
+  gdouble *packed = self->sort_buf + first;
+  guint y0, y1;
 
-  GST_TRACE_OBJECT (job->self, "block rows %u..%u start", row_start, row_end);
+  GST_TRACE_OBJECT (self, "block rows %u..%u start", row_start, row_end);
   bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
       &job->planes[1], row_start, row_end, job->sums + first);
 
+  part->valid = part->below = 0;
+  part->sum = 0.0;
+  part->min = INFINITY;
+  part->max = -INFINITY;
   for (i = first; i < last; i++) {
     BwBlockStats st;
     gboolean valid;
@@ -714,12 +737,21 @@ gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
     valid = st.valid && !(st.mean_a < job->min_intensity
         && st.mean_b < job->min_intensity);
     if (valid) {
-      grids[GST_BLOCKCORR_GRID_R][i] = st.r;
+      gfloat r = st.r;
+
+      grids[GST_BLOCKCORR_GRID_R][i] = r;
       grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
       grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
       grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
       grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
       grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
+      /* The summary is of the float32 values the meta carries. */
+      packed[part->valid++] = r;
+      part->sum += r;
+      part->min = MIN (part->min, r);
+      part->max = MAX (part->max, r);
+      if (r < job->threshold)
+        part->below++;
     } else {
       guint g;
 
@@ -727,7 +759,14 @@ gst_blockcorr_compute_slice (gpointer data, BwScratch * scratch,
         grids[g][i] = NAN;
     }
   }
-  GST_TRACE_OBJECT (job->self, "block rows %u..%u done", row_start, row_end);
+
+  /* Output lines of these block rows; the last slice also draws the lines
+   * below the grid. */
+  y0 = row_start * job->hm->cell_height;
+  y1 = row_end == job->rows ? G_MAXUINT : row_end * job->hm->cell_height;
+  gst_blockcorr_heatmap_render_lines (job->hm, job->out,
+      self->render_scratch + (gsize) slice * self->render_stride, y0, y1);
+  GST_TRACE_OBJECT (self, "block rows %u..%u done", row_start, row_end);
 }
 
 /* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); leaves
@@ -774,27 +813,32 @@ typedef struct
   gdouble mean, min, max, median, below;
 } Summary;
 
+/* Merges the slices' partial summaries and selects the median from the
+ * packed valid r values. */
 static void
-gst_blockcorr_summarize (GstBlockCorr * self, gsize n, gdouble threshold,
+gst_blockcorr_summarize (GstBlockCorr * self, FrameJob * job, guint n_slices,
     Summary * out)
 {
-  const gfloat *r = self->grids[GST_BLOCKCORR_GRID_R];
   gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
-  guint valid = 0, below = 0;
-  gsize i;
+  guint valid = 0, below = 0, i, k;
 
-  for (i = 0; i < n; i++) {
-    if (isnan (r[i]))
-      continue;
-    self->sort_buf[valid++] = r[i];
-    sum += r[i];
-    mn = MIN (mn, r[i]);
-    mx = MAX (mx, r[i]);
-    if (r[i] < threshold)
-      below++;
+  for (k = 0; k < n_slices; k++) {
+    const SlicePartial *p = &job->partial[k];
+    guint row_start = (guint) ((guint64) job->rows * k / n_slices);
+    gdouble *packed = self->sort_buf + (gsize) row_start * job->cols;
+
+    /* Gather the packed values of all slices at the start of the buffer. */
+    if (packed != self->sort_buf + valid)
+      memmove (self->sort_buf + valid, packed, p->valid * sizeof (gdouble));
+    valid += p->valid;
+    below += p->below;
+    sum += p->sum;
+    mn = MIN (mn, p->min);
+    mx = MAX (mx, p->max);
   }
+
   out->valid = valid;
-  out->invalid = n - valid;
+  out->invalid = job->cols * job->rows - valid;
   if (valid == 0) {
     out->mean = out->min = out->max = out->median = out->below = NAN;
     return;
@@ -943,7 +987,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   Summary summary;
   FrameJob job;
   gsize n_blocks;
-  guint cols, rows, i;
+  guint cols, rows, i, n_slices;
   gdouble lo, hi;
   GstStructure *st;
   GBytes *grids[5];
@@ -1014,24 +1058,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     self->sums = g_new (BwBlockSums, n_blocks);
     self->grid_len = n_blocks;
   }
-  if (4 * (gsize) cols + 4 > self->render_len) {
-    g_free (self->render_scratch);
-    self->render_len = 4 * (gsize) cols + 4;
-    self->render_scratch = g_malloc (self->render_len);
-  }
-
-  job.self = self;
-  job.geom = &geom;
-  job.planes = planes;
-  job.sums = self->sums;
-  job.min_intensity = s.min_intensity;
-  job.cols = cols;
-  gst_blockcorr_worker_run (self->worker, s.n_threads, rows,
-      gst_blockcorr_compute_slice, &job);
-
-  gst_blockcorr_summarize (self, n_blocks, s.threshold, &summary);
-
-  /* Heatmap. */
+  /* The heatmap is drawn by the slices: map the output and set it up
+   * first. */
   if (!gst_video_frame_map (&out, &vagg->info, outbuf, GST_MAP_WRITE)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map output buffer"),
         (NULL));
@@ -1057,8 +1085,31 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     hm.cell_width = s.block_width;
     hm.cell_height = s.block_height;
   }
-  gst_blockcorr_heatmap_render (&hm, &out, self->render_scratch);
+
+  /* One row of block colours per slice. */
+  n_slices = gst_blockcorr_worker_n_slices (s.n_threads, rows);
+  self->render_stride = 4 * (gsize) cols + 4;
+  if (self->render_stride * n_slices > self->render_len) {
+    g_free (self->render_scratch);
+    self->render_len = self->render_stride * n_slices;
+    self->render_scratch = g_malloc (self->render_len);
+  }
+
+  job.self = self;
+  job.geom = &geom;
+  job.planes = planes;
+  job.sums = self->sums;
+  job.min_intensity = s.min_intensity;
+  job.threshold = s.threshold;
+  job.cols = cols;
+  job.rows = rows;
+  job.hm = &hm;
+  job.out = &out;
+  gst_blockcorr_worker_run (self->worker, s.n_threads, rows,
+      gst_blockcorr_compute_slice, &job);
   gst_video_frame_unmap (&out);
+
+  gst_blockcorr_summarize (self, &job, n_slices, &summary);
 
   /* Meta and message. */
   st = gst_blockcorr_summary_structure ("blockcorr", self->frame_count,

@@ -80,6 +80,7 @@ struct _GstBlockCorr
   gdouble *sort_buf;
   guint8 *render_scratch;
   gsize render_len;
+  gsize render_stride;
   BwBlockSums *sums;
   GstBlockCorrWorker *worker;
 };

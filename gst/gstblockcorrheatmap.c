@@ -63,8 +63,8 @@ pixel_for_value (const GstBlockCorrHeatmap * hm, const GstVideoFormatInfo * f,
 }
 
 void
-gst_blockcorr_heatmap_render (const GstBlockCorrHeatmap * hm,
-    GstVideoFrame * frame, guint8 * scratch)
+gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
+    GstVideoFrame * frame, guint8 * scratch, guint y0, guint y1)
 {
   const GstVideoFormatInfo *f = frame->info.finfo;
   guint pstride = GST_VIDEO_FORMAT_INFO_PSTRIDE (f, 0);
@@ -78,11 +78,11 @@ gst_blockcorr_heatmap_render (const GstBlockCorrHeatmap * hm,
 
   pixel_for_value (hm, f, NAN, invalid_px);
 
-  for (y = 0; y < height; y++) {
+  for (y = y0; y < MIN (y1, height); y++) {
     guint8 *line = data + (gsize) y * stride;
     guint br = y / hm->cell_height;
 
-    if (y % hm->cell_height != 0 && br < hm->rows) {
+    if (y != y0 && y % hm->cell_height != 0 && br < hm->rows) {
       /* Same block row as the line above. */
       memcpy (line, line - stride, (gsize) width * pstride);
       continue;

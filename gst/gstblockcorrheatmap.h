@@ -25,9 +25,11 @@ typedef struct
 #define GST_BLOCKCORR_HEATMAP_FORMATS \
   "{ RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, RGB, BGR, GRAY8, GRAY16_LE }"
 
-/* Draws hm into frame.  scratch must hold cols * 4 bytes. */
-void gst_blockcorr_heatmap_render (const GstBlockCorrHeatmap * hm,
-    GstVideoFrame * frame, guint8 * scratch);
+/* Draws output lines [y0, y1) of hm into frame; y0 must start a block row
+ * (a multiple of cell_height) or lie below the grid.  scratch must hold
+ * cols * 4 bytes.  Disjoint line ranges can be drawn in parallel. */
+void gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
+    GstVideoFrame * frame, guint8 * scratch, guint y0, guint y1);
 
 G_END_DECLS
 

@@ -7,7 +7,7 @@
  */
 #include "gstblockcorrworker.h"
 
-#define MAX_SLICES 64
+#define MAX_SLICES GST_BLOCKCORR_WORKER_MAX_SLICES
 
 typedef struct
 {
@@ -37,7 +37,8 @@ run_slice (gpointer job, gpointer user_data)
   Slice *s = job;
   GstBlockCorrWorker *w = s->worker;
 
-  w->func (w->data, w->scratch[s->index], s->row_start, s->row_end);
+  w->func (w->data, s->index, w->scratch[s->index], s->row_start,
+      s->row_end);
   g_mutex_lock (&w->lock);
   if (--w->pending == 0)
     g_cond_signal (&w->done_cond);
@@ -70,15 +71,19 @@ gst_blockcorr_worker_free (GstBlockCorrWorker * w)
   g_free (w);
 }
 
+guint
+gst_blockcorr_worker_n_slices (guint n_threads, guint n_rows)
+{
+  if (n_threads == 0)
+    n_threads = g_get_num_processors ();
+  return CLAMP (MIN (n_threads, n_rows), 1, MAX_SLICES);
+}
+
 void
 gst_blockcorr_worker_run (GstBlockCorrWorker * w, guint n_threads,
     guint n_rows, GstBlockCorrSliceFunc func, gpointer data)
 {
-  guint n, i;
-
-  if (n_threads == 0)
-    n_threads = g_get_num_processors ();
-  n = CLAMP (MIN (n_threads, n_rows), 1, MAX_SLICES);
+  guint n = gst_blockcorr_worker_n_slices (n_threads, n_rows), i;
 
   for (i = 0; i < n; i++) {
     if (!w->scratch[i])
@@ -90,7 +95,7 @@ gst_blockcorr_worker_run (GstBlockCorrWorker * w, guint n_threads,
   }
 
   if (n == 1) {
-    func (data, w->scratch[0], 0, n_rows);
+    func (data, 0, w->scratch[0], 0, n_rows);
     return;
   }
 
