@@ -813,6 +813,50 @@ typedef struct
   gdouble mean, min, max, median, below;
 } Summary;
 
+#define MEDIAN_BINS 2048
+
+static inline guint
+median_bin (gdouble r)
+{
+  gint b = (gint) ((r + 1.0) * (MEDIAN_BINS / 2));
+
+  return CLAMP (b, 0, MEDIAN_BINS - 1);
+}
+
+/* Median of n r values in [-1, 1], exactly (the mean of the two middle
+ * values for an even n); reorders v.  A histogram over value bins finds the
+ * bin that holds the middle, and only that bin's values go through the
+ * selection, which on a whole grid cost as much as the rest of the summary
+ * (branchy comparisons on random data).  bins holds MEDIAN_BINS counters. */
+static gdouble
+median_of (gdouble * v, guint n, guint * bins)
+{
+  guint k_lo = (n - 1) / 2, k_hi = n / 2, below = 0, b, i, m = 0;
+  gdouble lo, hi = INFINITY;
+
+  memset (bins, 0, MEDIAN_BINS * sizeof (guint));
+  for (i = 0; i < n; i++)
+    bins[median_bin (v[i])]++;
+  for (b = 0; below + bins[b] <= k_lo; b++)
+    below += bins[b];
+
+  /* k_lo lies in bin b; k_hi too, or it is the smallest value above it. */
+  if (k_hi - below >= bins[b]) {
+    for (i = 0; i < n; i++)
+      if (median_bin (v[i]) > b)
+        hi = MIN (hi, v[i]);
+  }
+  for (i = 0; i < n; i++)
+    if (median_bin (v[i]) == b)
+      v[m++] = v[i];
+  lo = select_kth (v, m, k_lo - below);
+  if (k_hi == k_lo)
+    return lo;
+  if (k_hi - below < m)
+    hi = select_kth (v, m, k_hi - below);
+  return 0.5 * (lo + hi);
+}
+
 /* Merges the slices' partial summaries and selects the median from the
  * packed valid r values. */
 static void
@@ -820,7 +864,7 @@ gst_blockcorr_summarize (GstBlockCorr * self, FrameJob * job, guint n_slices,
     Summary * out)
 {
   gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
-  guint valid = 0, below = 0, i, k;
+  guint valid = 0, below = 0, k;
 
   for (k = 0; k < n_slices; k++) {
     const SlicePartial *p = &job->partial[k];
@@ -843,15 +887,7 @@ gst_blockcorr_summarize (GstBlockCorr * self, FrameJob * job, guint n_slices,
     out->mean = out->min = out->max = out->median = out->below = NAN;
     return;
   }
-  out->median = select_kth (self->sort_buf, valid, valid / 2);
-  if (valid % 2 == 0) {
-    /* The lower middle value is the largest of those below. */
-    gdouble lower = -INFINITY;
-
-    for (i = 0; i < valid / 2; i++)
-      lower = MAX (lower, self->sort_buf[i]);
-    out->median = 0.5 * (lower + out->median);
-  }
+  out->median = median_of (self->sort_buf, valid, self->median_bins);
   out->mean = sum / valid;
   out->min = mn;
   out->max = mx;
@@ -1176,6 +1212,7 @@ gst_blockcorr_finalize (GObject * object)
 
   gst_blockcorr_free_buffers (self);
   g_clear_pointer (&self->worker, gst_blockcorr_worker_free);
+  g_free (self->median_bins);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1322,4 +1359,5 @@ gst_blockcorr_init (GstBlockCorr * self)
   s->post_messages = DEFAULT_POST_MESSAGES;
   s->output_size = DEFAULT_OUTPUT_SIZE;
   self->worker = gst_blockcorr_worker_new ();
+  self->median_bins = g_new (guint, MEDIAN_BINS);
 }

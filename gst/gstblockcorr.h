@@ -78,6 +78,7 @@ struct _GstBlockCorr
   gfloat *grids[GST_BLOCKCORR_N_GRIDS];
   gsize grid_len;
   gdouble *sort_buf;
+  guint *median_bins;
   guint8 *render_scratch;
   gsize render_len;
   gsize render_stride;
