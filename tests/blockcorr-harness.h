@@ -3,6 +3,7 @@
 #ifndef __BLOCKCORR_HARNESS_H__
 #define __BLOCKCORR_HARNESS_H__
 
+#include <string.h>
 #include <gst/check/gstharness.h>
 
 static GstStaticPadTemplate bc_harness_src_tmpl =
@@ -25,6 +26,41 @@ bc_harness_new (GstElement * el, const gchar * sinkpad, gboolean with_src,
   gst_harness_add_element_full (h, el, &bc_harness_src_tmpl, sinkpad,
       &bc_harness_sink_tmpl, with_src ? "src" : NULL);
   return h;
+}
+
+/* The element with one harness per sink pad (h0 also holds the src pad)
+ * and a bus of its own. */
+typedef struct
+{
+  GstElement *el;
+  GstHarness *h0, *h1;
+  GstBus *bus;
+} Ctx;
+
+static inline void
+ctx_clear (Ctx * c)
+{
+  gst_harness_teardown (c->h1);
+  gst_harness_teardown (c->h0);
+  gst_bus_set_flushing (c->bus, TRUE);
+  gst_object_unref (c->bus);
+  memset (c, 0, sizeof (*c));
+}
+
+/* Frame rate of the test streams. */
+#define FPS 30
+
+static inline gchar *
+caps_str (const gchar * fmt, gint w, gint h)
+{
+  return g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
+      "framerate=%d/1", fmt, w, h, FPS);
+}
+
+static inline GstClockTime
+frame_pts (guint n)
+{
+  return gst_util_uint64_scale (n, GST_SECOND, FPS);
 }
 
 #endif /* __BLOCKCORR_HARNESS_H__ */

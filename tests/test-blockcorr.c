@@ -20,7 +20,6 @@
 #include "colormap.h"
 
 #define META_NAME "GstBlockCorrMeta"
-#define FPS 30
 #define GRID_TOL 1e-5
 
 
@@ -30,13 +29,6 @@ static const gchar *grid_names[] = {
 
 /* ------------------------------------------------------------------------ */
 /* Harness pair */
-
-typedef struct
-{
-  GstElement *el;
-  GstHarness *h0, *h1;
-  GstBus *bus;
-} Ctx;
 
 static GstElement *
 new_element (void)
@@ -64,29 +56,6 @@ ctx_init (Ctx * c, GstElement * el, const gchar * caps0, const gchar * caps1,
     gst_harness_set_src_caps_str (c->h0, caps0);
   if (caps1)
     gst_harness_set_src_caps_str (c->h1, caps1);
-}
-
-static void
-ctx_clear (Ctx * c)
-{
-  gst_harness_teardown (c->h1);
-  gst_harness_teardown (c->h0);
-  gst_bus_set_flushing (c->bus, TRUE);
-  gst_object_unref (c->bus);
-  memset (c, 0, sizeof (*c));
-}
-
-static gchar *
-caps_str (const gchar * fmt, gint w, gint h)
-{
-  return g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
-      "framerate=%d/1", fmt, w, h, FPS);
-}
-
-static GstClockTime
-frame_pts (guint n)
-{
-  return gst_util_uint64_scale (n, GST_SECOND, FPS);
 }
 
 /* ------------------------------------------------------------------------ */

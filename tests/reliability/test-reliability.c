@@ -31,7 +31,6 @@
 #include <gst/video/video.h>
 
 #define META_NAME "GstBlockCorrMeta"
-#define FPS 30
 
 
 /* ------------------------------------------------------------------------ */
@@ -104,13 +103,6 @@ watchdog_stop (Watchdog * w)
 /* ------------------------------------------------------------------------ */
 /* Harness pair (as in tests/test-blockcorr.c) */
 
-typedef struct
-{
-  GstElement *el;
-  GstHarness *h0, *h1;
-  GstBus *bus;
-} Ctx;
-
 static GstElement *
 new_element (void)
 {
@@ -139,29 +131,6 @@ ctx_init (Ctx * c, GstElement * el, const gchar * caps, const gchar * outcaps,
     gst_harness_set_src_caps_str (c->h0, caps);
     gst_harness_set_src_caps_str (c->h1, caps);
   }
-}
-
-static void
-ctx_clear (Ctx * c)
-{
-  gst_harness_teardown (c->h1);
-  gst_harness_teardown (c->h0);
-  gst_bus_set_flushing (c->bus, TRUE);
-  gst_object_unref (c->bus);
-  memset (c, 0, sizeof (*c));
-}
-
-static gchar *
-caps_str (const gchar * fmt, gint w, gint h)
-{
-  return g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
-      "framerate=%d/1", fmt, w, h, FPS);
-}
-
-static GstClockTime
-frame_pts (guint n)
-{
-  return gst_util_uint64_scale (n, GST_SECOND, FPS);
 }
 
 /* GRAY8 w x h frame: value = (x * 7 + y * 13 + seed) & 255, plus a per-frame
