@@ -4,6 +4,7 @@
 #define __BLOCKCORR_HARNESS_H__
 
 #include <string.h>
+#include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 
 static GstStaticPadTemplate bc_harness_src_tmpl =
@@ -61,6 +62,34 @@ static inline GstClockTime
 frame_pts (guint n)
 {
   return gst_util_uint64_scale (n, GST_SECOND, FPS);
+}
+
+/* "source: message | debug" of an ERROR message, to be freed. */
+static inline gchar *
+error_text (GstMessage * msg)
+{
+  GError *err = NULL;
+  gchar *dbg = NULL, *ret;
+
+  gst_message_parse_error (msg, &err, &dbg);
+  ret = g_strdup_printf ("%s: %s | %s", GST_MESSAGE_SRC_NAME (msg),
+      err ? err->message : "", dbg ? dbg : "");
+  g_clear_error (&err);
+  g_free (dbg);
+  return ret;
+}
+
+static inline void
+fail_on_error_message (GstBus * bus, const gchar * label)
+{
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+  if (msg) {
+    gchar *t = error_text (msg);
+
+    gst_message_unref (msg);
+    fail ("%s: unexpected ERROR: %s", label, t);
+  }
 }
 
 #endif /* __BLOCKCORR_HARNESS_H__ */

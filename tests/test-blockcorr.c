@@ -496,33 +496,6 @@ wait_error (GstBus * bus, GstClockTime timeout)
   return gst_bus_timed_pop_filtered (bus, timeout, GST_MESSAGE_ERROR);
 }
 
-static gchar *
-error_text (GstMessage * msg)
-{
-  GError *err = NULL;
-  gchar *dbg = NULL, *ret;
-
-  gst_message_parse_error (msg, &err, &dbg);
-  ret = g_strdup_printf ("%s | %s", err ? err->message : "",
-      dbg ? dbg : "");
-  g_clear_error (&err);
-  g_free (dbg);
-  return ret;
-}
-
-static void
-fail_on_error_message (GstBus * bus, const gchar * label)
-{
-  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-
-  if (msg) {
-    gchar *t = error_text (msg);
-
-    gst_message_unref (msg);
-    fail ("%s: unexpected ERROR: %s", label, t);
-  }
-}
-
 /* ------------------------------------------------------------------------ */
 /* Test 1: r grid against the reference */
 

@@ -198,33 +198,6 @@ get_grid (const GstStructure * s, const gchar * name, gsize n)
   return data;
 }
 
-static gchar *
-error_text (GstMessage * msg)
-{
-  GError *err = NULL;
-  gchar *dbg = NULL, *ret;
-
-  gst_message_parse_error (msg, &err, &dbg);
-  ret = g_strdup_printf ("%s: %s | %s", GST_MESSAGE_SRC_NAME (msg),
-      err ? err->message : "", dbg ? dbg : "");
-  g_clear_error (&err);
-  g_free (dbg);
-  return ret;
-}
-
-static void
-fail_on_error_message (GstBus * bus, const gchar * label)
-{
-  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-
-  if (msg) {
-    gchar *t = error_text (msg);
-
-    gst_message_unref (msg);
-    fail ("%s: unexpected ERROR: %s", label, t);
-  }
-}
-
 /* Pulls one output buffer within timeout_ms, or NULL. */
 static GstBuffer *
 pull_timeout (GstHarness * h, guint timeout_ms)
