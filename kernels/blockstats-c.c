@@ -22,14 +22,8 @@ bw_block_row_reference (const BwBlockRow * row, BwBlockSums * out)
       const guint8 *rb = bw_plane_row (row->b, y);
 
       for (x = x0; x < x1; x++) {
-        guint64 va = bw_sample_at (ra, x, row->a->format);
-        guint64 vb = bw_sample_at (rb, x, row->b->format);
-
-        s.sum_a += va;
-        s.sum_b += vb;
-        s.sum_aa += va * va;
-        s.sum_bb += vb * vb;
-        s.sum_ab += va * vb;
+        bw_sums_add (&s, bw_sample_at (ra, x, row->a->format),
+            bw_sample_at (rb, x, row->b->format));
       }
     }
     s.n = (guint64) (x1 - x0) * row->h;

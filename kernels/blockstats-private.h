@@ -48,6 +48,17 @@ bw_plane_row (const BwPlane * plane, guint y)
   return plane->data + (gsize) y * plane->stride;
 }
 
+/* Adds one pixel pair to exact sums. */
+static inline void
+bw_sums_add (BwBlockSums * s, guint64 va, guint64 vb)
+{
+  s->sum_a += va;
+  s->sum_b += vb;
+  s->sum_aa += va * va;
+  s->sum_bb += vb * vb;
+  s->sum_ab += va * vb;
+}
+
 gboolean bw_scratch_reserve (BwScratch * scratch, gsize n32, gsize n64);
 
 void bw_block_row_reference (const BwBlockRow * row, BwBlockSums * out);

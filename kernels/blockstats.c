@@ -124,16 +124,9 @@ add_column (const BwBlockRow * row, guint x, BwBlockSums * s)
 {
   guint y;
 
-  for (y = row->y0; y < row->y0 + row->h; y++) {
-    guint64 va = bw_sample_at (bw_plane_row (row->a, y), x, row->a->format);
-    guint64 vb = bw_sample_at (bw_plane_row (row->b, y), x, row->b->format);
-
-    s->sum_a += va;
-    s->sum_b += vb;
-    s->sum_aa += va * va;
-    s->sum_bb += vb * vb;
-    s->sum_ab += va * vb;
-  }
+  for (y = row->y0; y < row->y0 + row->h; y++)
+    bw_sums_add (s, bw_sample_at (bw_plane_row (row->a, y), x, row->a->format),
+        bw_sample_at (bw_plane_row (row->b, y), x, row->b->format));
 }
 
 static void
