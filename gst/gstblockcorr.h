@@ -7,6 +7,7 @@
 #include <gst/video/gstvideoaggregator.h>
 #include "blockstats.h"
 #include "colormap.h"
+#include "gstblockcorrworker.h"
 
 G_BEGIN_DECLS
 
@@ -59,8 +60,6 @@ enum
   GST_BLOCKCORR_GRID_COVARIANCE,
   GST_BLOCKCORR_N_GRIDS
 };
-
-typedef struct _GstBlockCorrWorker GstBlockCorrWorker;
 
 struct _GstBlockCorr
 {
