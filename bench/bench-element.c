@@ -38,6 +38,7 @@
 #include <gst/video/video.h>
 
 #include "blockstats.h"
+#include "bench-common.h"
 
 #define WIDTH 1920
 #define HEIGHT 1080
@@ -49,48 +50,6 @@
 static guint n_frames = 120;
 static guint n_reps = 5;
 static gboolean quick = FALSE;
-
-static double
-now_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int
-compare_doubles (const void *pa, const void *pb)
-{
-  double a = *(const double *) pa, b = *(const double *) pb;
-
-  return (a > b) - (a < b);
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), compare_doubles);
-  return (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* xorshift64 fill, 64 bits at a time: the ring is hundreds of MiB. */
-static void
-fill_random (guint8 * data, gsize bytes, guint64 seed)
-{
-  guint64 x = seed * 0x9e3779b97f4a7c15ULL + 1;
-  guint64 *p = (guint64 *) data;
-  gsize i, n = bytes / 8;
-
-  for (i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    p[i] = x;
-  }
-  for (i = n * 8; i < bytes; i++)
-    data[i] = (guint8) (x >> (8 * (i % 8)));
-}
 
 /* ---- the ring of frame pairs -------------------------------------------- */
 

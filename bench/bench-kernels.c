@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "blockstats.h"
+#include "bench-common.h"
 
 typedef struct
 {
@@ -65,15 +66,6 @@ advance_pair (BenchCase * bc)
   bc->a.data = pair;
   bc->b.data = pair + bc->plane_bytes;
   bc->next_pair = (bc->next_pair + 1) % bc->n_pairs;
-}
-
-static double
-now_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static void
@@ -167,14 +159,6 @@ run_scalar (BenchCase * bc)
   stats_from_grid (bc);
 }
 
-static int
-compare_double (const void *pa, const void *pb)
-{
-  double a = *(const double *) pa, b = *(const double *) pb;
-
-  return (a > b) - (a < b);
-}
-
 /* Median seconds per run: one untimed warm-up (which also sizes the rep
  * count), then enough reps to last target_seconds, at least min_reps and at
  * least one pass over the ring, rounded up to whole passes.  Every run, the
@@ -182,7 +166,7 @@ compare_double (const void *pa, const void *pb)
 static double
 measure (BenchFunc func, BenchCase * bc)
 {
-  double t0, warm, *times, median;
+  double t0, warm, *times, med;
   guint reps, i;
 
   advance_pair (bc);
@@ -202,26 +186,9 @@ measure (BenchFunc func, BenchCase * bc)
     func (bc);
     times[i] = now_seconds () - t0;
   }
-  qsort (times, reps, sizeof (double), compare_double);
-  median = reps % 2 ? times[reps / 2]
-      : (times[reps / 2 - 1] + times[reps / 2]) / 2;
+  med = median (times, reps);
   g_free (times);
-  return median;
-}
-
-/* xorshift64, 64 bits at a time: the ring is hundreds of MiB. */
-static void
-fill_random (guint8 * data, gsize len, guint64 seed)
-{
-  guint64 x = seed * 0x9E3779B97F4A7C15ull + 1;
-  gsize i;
-
-  for (i = 0; i < len; i += 8) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    memcpy (data + i, &x, MIN (8, len - i));
-  }
+  return med;
 }
 
 /* The sums the timed runs produced must agree, or the numbers mean
