@@ -712,18 +712,23 @@ gst_blockcorr_compute_slice (gpointer data, guint slice, BwScratch * scratch,
 {
   FrameJob *job = data;
   GstBlockCorr *self = job->self;
-  gfloat **grids = self->grids;
-  gsize first = (gsize) row_start * job->cols;
-  gsize last = (gsize) row_end * job->cols, i;
-  SlicePartial acc;
+  /* Everything the per-block loop reads is copied to locals: the job lives
+   * on the stack of the thread that runs slice 0, and reading it from the
+   * other threads while that thread writes its own locals risks false
+   * sharing. */
+  const gdouble min_intensity = job->min_intensity;
+  const gdouble threshold = job->threshold;
+  const guint cols = job->cols;
+  BwBlockSums *sums = job->sums;
+  gfloat *grids[GST_BLOCKCORR_N_GRIDS];
   /* Valid r values of this slice, packed at the start of its range of the
    * sort buffer (the median is selected from them afterwards). */
-  gdouble *packed = self->sort_buf + first;
-  guint y0, y1;
+  gdouble *packed = self->sort_buf + (gsize) row_start * cols;
+  SlicePartial acc;
+  guint row, y0, y1;
 
   GST_TRACE_OBJECT (self, "block rows %u..%u start", row_start, row_end);
-  bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
-      &job->planes[1], row_start, row_end, job->sums + first);
+  memcpy (grids, self->grids, sizeof (grids));
 
   /* Accumulated in locals and stored once at the end: the partials of all
    * slices share cache lines, and updating them per block made the threads
@@ -733,34 +738,44 @@ gst_blockcorr_compute_slice (gpointer data, guint slice, BwScratch * scratch,
   acc.sum = 0.0;
   acc.min = INFINITY;
   acc.max = -INFINITY;
-  for (i = first; i < last; i++) {
-    BwBlockStats st;
-    gboolean valid;
 
-    bw_stats_from_sums (&job->sums[i], &st);
-    valid = st.valid && !(st.mean_a < job->min_intensity
-        && st.mean_b < job->min_intensity);
-    if (valid) {
-      gfloat r = st.r;
+  /* One block row at a time: its statistics are computed while its sums
+   * are still in the cache. */
+  for (row = row_start; row < row_end; row++) {
+    gsize first = (gsize) row * cols, i;
 
-      grids[GST_BLOCKCORR_GRID_R][i] = r;
-      grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
-      grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
-      grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
-      grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
-      grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
-      /* The summary is of the float32 values the meta carries. */
-      packed[acc.valid++] = r;
-      acc.sum += r;
-      acc.min = MIN (acc.min, r);
-      acc.max = MAX (acc.max, r);
-      if (r < job->threshold)
-        acc.below++;
-    } else {
-      guint g;
+    bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
+        &job->planes[1], row, row + 1, sums + first);
 
-      for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
-        grids[g][i] = NAN;
+    for (i = first; i < first + cols; i++) {
+      BwBlockStats st;
+      gboolean valid;
+
+      bw_stats_from_sums (&sums[i], &st);
+      valid = st.valid && !(st.mean_a < min_intensity
+          && st.mean_b < min_intensity);
+      if (valid) {
+        gfloat r = st.r;
+
+        grids[GST_BLOCKCORR_GRID_R][i] = r;
+        grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
+        grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
+        grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
+        grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
+        grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
+        /* The summary is of the float32 values the meta carries. */
+        packed[acc.valid++] = r;
+        acc.sum += r;
+        acc.min = MIN (acc.min, r);
+        acc.max = MAX (acc.max, r);
+        if (r < threshold)
+          acc.below++;
+      } else {
+        guint g;
+
+        for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
+          grids[g][i] = NAN;
+      }
     }
   }
 
