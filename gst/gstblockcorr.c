@@ -683,12 +683,14 @@ gst_blockcorr_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
 
 /* ---- per-frame work ----------------------------------------------------- */
 
-/* Per-slice part of the summary of the r grid. */
-typedef struct
+/* Summary of one block row's valid r values.  The frame's summary merges
+ * the rows in order, so it does not depend on which thread did which row
+ * (a floating-point sum depends on its order). */
+typedef struct _RowPartial
 {
   guint valid, below;
   gdouble sum, min, max;
-} SlicePartial;
+} RowPartial;
 
 typedef struct
 {
@@ -700,94 +702,83 @@ typedef struct
   gdouble threshold;
   guint cols;
   guint rows;
-  /* The heatmap is drawn by the slices too, each its own output lines. */
+  /* The heatmap is drawn by the worker threads too, each row's lines. */
   const GstBlockCorrHeatmap *hm;
   GstVideoFrame *out;
-  SlicePartial partial[GST_BLOCKCORR_WORKER_MAX_SLICES];
 } FrameJob;
 
 static void
-gst_blockcorr_compute_slice (gpointer data, guint slice, BwScratch * scratch,
-    guint row_start, guint row_end)
+gst_blockcorr_compute_row (gpointer data, guint thread, BwScratch * scratch,
+    guint row)
 {
   FrameJob *job = data;
   GstBlockCorr *self = job->self;
-  /* Everything the per-block loop reads is copied to locals: the job lives
-   * on the stack of the thread that runs slice 0, and reading it from the
-   * other threads while that thread writes its own locals risks false
+  /* What the per-block loop reads is copied to locals: the job lives on the
+   * stack of the thread that called the worker, and reading it from the
+   * other threads while that one writes its own locals risks false
    * sharing. */
   const gdouble min_intensity = job->min_intensity;
   const gdouble threshold = job->threshold;
   const guint cols = job->cols;
+  const gsize first = (gsize) row * cols;
   BwBlockSums *sums = job->sums;
   gfloat *grids[GST_BLOCKCORR_N_GRIDS];
-  /* Valid r values of this slice, packed at the start of its range of the
-   * sort buffer (the median is selected from them afterwards). */
-  gdouble *packed = self->sort_buf + (gsize) row_start * cols;
-  SlicePartial acc;
-  guint row, y0, y1;
+  /* Valid r values of this row, packed at the start of the row's range of
+   * the sort buffer (the median is selected from them afterwards). */
+  gdouble *packed = self->sort_buf + first;
+  RowPartial acc;
+  guint y0, y1;
+  gsize i;
 
-  GST_TRACE_OBJECT (self, "block rows %u..%u start", row_start, row_end);
   memcpy (grids, self->grids, sizeof (grids));
+  bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
+      &job->planes[1], row, row + 1, sums + first);
 
-  /* Accumulated in locals and stored once at the end: the partials of all
-   * slices share cache lines, and updating them per block made the threads
-   * fight over those lines (a 2-thread frame took as long as a 1-thread
-   * one). */
+  /* Accumulated in locals and stored once: the rows' partials share cache
+   * lines, and updating them per block makes the threads fight over those
+   * lines (that once made two threads as slow as one). */
   acc.valid = acc.below = 0;
   acc.sum = 0.0;
   acc.min = INFINITY;
   acc.max = -INFINITY;
+  for (i = first; i < first + cols; i++) {
+    BwBlockStats st;
+    gboolean valid;
 
-  /* One block row at a time: its statistics are computed while its sums
-   * are still in the cache. */
-  for (row = row_start; row < row_end; row++) {
-    gsize first = (gsize) row * cols, i;
+    bw_stats_from_sums (&sums[i], &st);
+    valid = st.valid && !(st.mean_a < min_intensity
+        && st.mean_b < min_intensity);
+    if (valid) {
+      gfloat r = st.r;
 
-    bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
-        &job->planes[1], row, row + 1, sums + first);
+      grids[GST_BLOCKCORR_GRID_R][i] = r;
+      grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
+      grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
+      grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
+      grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
+      grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
+      /* The summary is of the float32 values the meta carries. */
+      packed[acc.valid++] = r;
+      acc.sum += r;
+      acc.min = MIN (acc.min, r);
+      acc.max = MAX (acc.max, r);
+      if (r < threshold)
+        acc.below++;
+    } else {
+      guint g;
 
-    for (i = first; i < first + cols; i++) {
-      BwBlockStats st;
-      gboolean valid;
-
-      bw_stats_from_sums (&sums[i], &st);
-      valid = st.valid && !(st.mean_a < min_intensity
-          && st.mean_b < min_intensity);
-      if (valid) {
-        gfloat r = st.r;
-
-        grids[GST_BLOCKCORR_GRID_R][i] = r;
-        grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
-        grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
-        grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
-        grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
-        grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
-        /* The summary is of the float32 values the meta carries. */
-        packed[acc.valid++] = r;
-        acc.sum += r;
-        acc.min = MIN (acc.min, r);
-        acc.max = MAX (acc.max, r);
-        if (r < threshold)
-          acc.below++;
-      } else {
-        guint g;
-
-        for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
-          grids[g][i] = NAN;
-      }
+      for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
+        grids[g][i] = NAN;
     }
   }
+  self->row_partials[row] = acc;
 
-  job->partial[slice] = acc;
-
-  /* Output lines of these block rows; the last slice also draws the lines
+  /* Output lines of this block row; the last row also draws the lines
    * below the grid. */
-  y0 = row_start * job->hm->cell_height;
-  y1 = row_end == job->rows ? G_MAXUINT : row_end * job->hm->cell_height;
+  y0 = row * job->hm->cell_height;
+  y1 = row + 1 == job->rows ? G_MAXUINT : (row + 1) * job->hm->cell_height;
   gst_blockcorr_heatmap_render_lines (job->hm, job->out,
-      self->render_scratch + (gsize) slice * self->render_stride, y0, y1);
-  GST_TRACE_OBJECT (self, "block rows %u..%u done", row_start, row_end);
+      self->render_scratch + (gsize) thread * self->render_stride, y0, y1);
 }
 
 /* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); leaves
@@ -878,21 +869,19 @@ median_of (gdouble * v, guint n, guint * bins)
   return 0.5 * (lo + hi);
 }
 
-/* Merges the slices' partial summaries and selects the median from the
- * packed valid r values. */
+/* Merges the rows' partial summaries, in row order, and selects the median
+ * from the packed valid r values. */
 static void
-gst_blockcorr_summarize (GstBlockCorr * self, FrameJob * job, guint n_slices,
-    Summary * out)
+gst_blockcorr_summarize (GstBlockCorr * self, FrameJob * job, Summary * out)
 {
   gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
-  guint valid = 0, below = 0, k;
+  guint valid = 0, below = 0, row;
 
-  for (k = 0; k < n_slices; k++) {
-    const SlicePartial *p = &job->partial[k];
-    guint row_start = (guint) ((guint64) job->rows * k / n_slices);
-    gdouble *packed = self->sort_buf + (gsize) row_start * job->cols;
+  for (row = 0; row < job->rows; row++) {
+    const RowPartial *p = &self->row_partials[row];
+    gdouble *packed = self->sort_buf + (gsize) row * job->cols;
 
-    /* Gather the packed values of all slices at the start of the buffer. */
+    /* Gather the packed values of all rows at the start of the buffer. */
     if (packed != self->sort_buf + valid)
       memmove (self->sort_buf + valid, packed, p->valid * sizeof (gdouble));
     valid += p->valid;
@@ -1044,7 +1033,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   Summary summary;
   FrameJob job;
   gsize n_blocks;
-  guint cols, rows, i, n_slices;
+  guint cols, rows, i, n_threads;
   gdouble lo, hi;
   GstStructure *st;
   GBytes *grids[5];
@@ -1115,6 +1104,11 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     self->sums = g_new (BwBlockSums, n_blocks);
     self->grid_len = n_blocks;
   }
+  if (rows > self->row_partials_len) {
+    g_free (self->row_partials);
+    self->row_partials = g_new (RowPartial, rows);
+    self->row_partials_len = rows;
+  }
   /* The heatmap is drawn by the slices: map the output and set it up
    * first. */
   if (!gst_video_frame_map (&out, &vagg->info, outbuf, GST_MAP_WRITE)) {
@@ -1143,12 +1137,12 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     hm.cell_height = s.block_height;
   }
 
-  /* One row of block colours per slice. */
-  n_slices = gst_blockcorr_worker_n_slices (s.n_threads, rows);
+  /* One row of block colours per thread. */
+  n_threads = gst_blockcorr_worker_n_threads (s.n_threads, rows);
   self->render_stride = 4 * (gsize) cols + 4;
-  if (self->render_stride * n_slices > self->render_len) {
+  if (self->render_stride * n_threads > self->render_len) {
     g_free (self->render_scratch);
-    self->render_len = self->render_stride * n_slices;
+    self->render_len = self->render_stride * n_threads;
     self->render_scratch = g_malloc (self->render_len);
   }
 
@@ -1163,10 +1157,10 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   job.hm = &hm;
   job.out = &out;
   gst_blockcorr_worker_run (self->worker, s.n_threads, rows,
-      gst_blockcorr_compute_slice, &job);
+      gst_blockcorr_compute_row, &job);
   gst_video_frame_unmap (&out);
 
-  gst_blockcorr_summarize (self, &job, n_slices, &summary);
+  gst_blockcorr_summarize (self, &job, &summary);
 
   /* Meta and message. */
   st = gst_blockcorr_summary_structure ("blockcorr", self->frame_count,
@@ -1209,6 +1203,8 @@ gst_blockcorr_free_buffers (GstBlockCorr * self)
   for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
     g_clear_pointer (&self->grids[g], g_free);
   g_clear_pointer (&self->sort_buf, g_free);
+  g_clear_pointer (&self->row_partials, g_free);
+  self->row_partials_len = 0;
   g_clear_pointer (&self->sums, g_free);
   g_clear_pointer (&self->render_scratch, g_free);
   self->grid_len = 0;

@@ -77,6 +77,8 @@ struct _GstBlockCorr
   gfloat *grids[GST_BLOCKCORR_N_GRIDS];
   gsize grid_len;
   gdouble *sort_buf;
+  struct _RowPartial *row_partials;
+  guint row_partials_len;
   guint *median_bins;
   guint8 *render_scratch;
   gsize render_len;

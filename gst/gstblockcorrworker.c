@@ -1,44 +1,58 @@
 /* gst-blockwise: a small pool of threads for the per-frame work.
  *
- * Each slice has its own BwScratch, reused from frame to frame, so nothing
- * is allocated per frame once the pool and scratches exist.  Slices are
- * disjoint ranges of block rows, so the results do not depend on the number
- * of threads.
+ * Each thread has its own BwScratch, reused from frame to frame, so nothing
+ * is allocated per frame once the pool and scratches exist.  Rows are
+ * independent, so the results do not depend on the number of threads or on
+ * which thread computed which row.
  */
 #include "gstblockcorrworker.h"
 
-#define MAX_SLICES GST_BLOCKCORR_WORKER_MAX_SLICES
+#define MAX_THREADS GST_BLOCKCORR_WORKER_MAX_THREADS
 
 typedef struct
 {
   GstBlockCorrWorker *worker;
   guint index;
-  guint row_start;
-  guint row_end;
-} Slice;
+} Helper;
 
 struct _GstBlockCorrWorker
 {
   GThreadPool *pool;
   guint pool_threads;
-  BwScratch *scratch[MAX_SLICES];
-  Slice slices[MAX_SLICES];
+  BwScratch *scratch[MAX_THREADS];
+  Helper helpers[MAX_THREADS];
 
-  GstBlockCorrSliceFunc func;
+  /* The current frame. */
+  GstBlockCorrRowFunc func;
   gpointer data;
+  guint n_rows;
+  gint next_row;                /* atomic */
+
   GMutex lock;
   GCond done_cond;
   guint pending;
 };
 
+/* Takes rows until none is left. */
 static void
-run_slice (gpointer job, gpointer user_data)
+take_rows (GstBlockCorrWorker * w, guint index)
 {
-  Slice *s = job;
-  GstBlockCorrWorker *w = s->worker;
+  for (;;) {
+    guint row = (guint) g_atomic_int_add (&w->next_row, 1);
 
-  w->func (w->data, s->index, w->scratch[s->index], s->row_start,
-      s->row_end);
+    if (row >= w->n_rows)
+      break;
+    w->func (w->data, index, w->scratch[index], row);
+  }
+}
+
+static void
+run_helper (gpointer job, gpointer user_data)
+{
+  Helper *h = job;
+  GstBlockCorrWorker *w = h->worker;
+
+  take_rows (w, h->index);
   g_mutex_lock (&w->lock);
   if (--w->pending == 0)
     g_cond_signal (&w->done_cond);
@@ -64,7 +78,7 @@ gst_blockcorr_worker_free (GstBlockCorrWorker * w)
     return;
   if (w->pool)
     g_thread_pool_free (w->pool, FALSE, TRUE);
-  for (i = 0; i < MAX_SLICES; i++)
+  for (i = 0; i < MAX_THREADS; i++)
     bw_scratch_free (w->scratch[i]);
   g_mutex_clear (&w->lock);
   g_cond_clear (&w->done_cond);
@@ -72,30 +86,33 @@ gst_blockcorr_worker_free (GstBlockCorrWorker * w)
 }
 
 guint
-gst_blockcorr_worker_n_slices (guint n_threads, guint n_rows)
+gst_blockcorr_worker_n_threads (guint n_threads, guint n_rows)
 {
   if (n_threads == 0)
     n_threads = g_get_num_processors ();
-  return CLAMP (MIN (n_threads, n_rows), 1, MAX_SLICES);
+  return CLAMP (MIN (n_threads, n_rows), 1, MAX_THREADS);
 }
 
 void
 gst_blockcorr_worker_run (GstBlockCorrWorker * w, guint n_threads,
-    guint n_rows, GstBlockCorrSliceFunc func, gpointer data)
+    guint n_rows, GstBlockCorrRowFunc func, gpointer data)
 {
-  guint n = gst_blockcorr_worker_n_slices (n_threads, n_rows), i;
+  guint n = gst_blockcorr_worker_n_threads (n_threads, n_rows), i;
 
   for (i = 0; i < n; i++) {
     if (!w->scratch[i])
       w->scratch[i] = bw_scratch_new ();
-    w->slices[i].worker = w;
-    w->slices[i].index = i;
-    w->slices[i].row_start = (guint) ((guint64) n_rows * i / n);
-    w->slices[i].row_end = (guint) ((guint64) n_rows * (i + 1) / n);
+    w->helpers[i].worker = w;
+    w->helpers[i].index = i;
   }
 
+  w->func = func;
+  w->data = data;
+  w->n_rows = n_rows;
+  g_atomic_int_set (&w->next_row, 0);
+
   if (n == 1) {
-    func (data, 0, w->scratch[0], 0, n_rows);
+    take_rows (w, 0);
     return;
   }
 
@@ -104,16 +121,17 @@ gst_blockcorr_worker_run (GstBlockCorrWorker * w, guint n_threads,
     w->pool = NULL;
   }
   if (!w->pool) {
-    w->pool = g_thread_pool_new (run_slice, NULL, n - 1, TRUE, NULL);
+    w->pool = g_thread_pool_new (run_helper, NULL, n - 1, TRUE, NULL);
     w->pool_threads = n - 1;
   }
 
-  w->func = func;
-  w->data = data;
-  w->pending = n;
+  /* The helpers count down from n - 1; the caller's own share needs no
+   * signal.  Pushing a job locks the pool's queue, which also publishes
+   * func, data and n_rows to the helpers. */
+  w->pending = n - 1;
   for (i = 1; i < n; i++)
-    g_thread_pool_push (w->pool, &w->slices[i], NULL);
-  run_slice (&w->slices[0], NULL);
+    g_thread_pool_push (w->pool, &w->helpers[i], NULL);
+  take_rows (w, 0);
 
   g_mutex_lock (&w->lock);
   while (w->pending > 0)

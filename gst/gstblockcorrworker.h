@@ -1,5 +1,5 @@
-/* gst-blockwise: runs the per-frame computation on several threads, split
- * by block rows. */
+/* gst-blockwise: runs the per-frame computation on several threads, one
+ * block row at a time. */
 #ifndef __GST_BLOCKCORR_WORKER_H__
 #define __GST_BLOCKCORR_WORKER_H__
 
@@ -10,23 +10,26 @@ G_BEGIN_DECLS
 
 typedef struct _GstBlockCorrWorker GstBlockCorrWorker;
 
-#define GST_BLOCKCORR_WORKER_MAX_SLICES 64
+#define GST_BLOCKCORR_WORKER_MAX_THREADS 64
 
-/* Computes block rows [row_start, row_end), slice number slice of the
- * frame, with that slice's scratch. */
-typedef void (*GstBlockCorrSliceFunc) (gpointer data, guint slice,
-    BwScratch * scratch, guint row_start, guint row_end);
+/* Computes block row `row` on thread number `thread` (0 .. n-1, where 0 is
+ * the calling thread), with that thread's scratch. */
+typedef void (*GstBlockCorrRowFunc) (gpointer data, guint thread,
+    BwScratch * scratch, guint row);
 
 GstBlockCorrWorker *gst_blockcorr_worker_new (void);
-
-/* Number of slices gst_blockcorr_worker_run() makes for these arguments. */
-guint gst_blockcorr_worker_n_slices (guint n_threads, guint n_rows);
 void gst_blockcorr_worker_free (GstBlockCorrWorker * worker);
 
-/* Splits [0, n_rows) into up to n_threads slices (0 = one per CPU), runs
- * them in parallel (the caller runs one) and returns when all are done. */
+/* Number of threads gst_blockcorr_worker_run() uses for these arguments. */
+guint gst_blockcorr_worker_n_threads (guint n_threads, guint n_rows);
+
+/* Runs func on every row of [0, n_rows) on up to n_threads threads (0 = one
+ * per CPU; the caller's thread is one of them) and returns when all rows
+ * are done.  Threads take the next undone row until none is left, so a
+ * thread slowed down by something else on its CPU does fewer rows instead
+ * of holding up the frame. */
 void gst_blockcorr_worker_run (GstBlockCorrWorker * worker, guint n_threads,
-    guint n_rows, GstBlockCorrSliceFunc func, gpointer data);
+    guint n_rows, GstBlockCorrRowFunc func, gpointer data);
 
 G_END_DECLS
 
