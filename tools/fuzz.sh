@@ -7,9 +7,8 @@
 #   FUZZER              kernels and/or element (default: both)
 # Extra libFuzzer flags can be passed in $FUZZ_FLAGS (e.g. "-fork=1
 # -ignore_crashes=1" to keep going after a crash).
-# FUZZ_ELEMENT_SKIP_KNOWN=1 (the default here) steers fuzz-element around the
-# known crash saved in tests/fuzz/regressions/element/eos-without-caps-*;
-# set it to 0 once that is fixed.
+# FUZZ_ELEMENT_SKIP_KNOWN=1 steers fuzz-element around the crash saved in
+# tests/fuzz/regressions/element/eos-without-caps-* (fixed; off by default).
 # Corpora are kept in build-fuzz/corpus/<name>/ (and reused by later runs);
 # crash, leak and timeout inputs are written to build-fuzz/artifacts/<name>/.
 # Replay one with: build-fuzz/tests/fuzz/fuzz-<name> FILE
@@ -53,7 +52,7 @@ fi
 ninja -C build-fuzz
 
 export GST_REGISTRY_FORK=no
-export FUZZ_ELEMENT_SKIP_KNOWN="${FUZZ_ELEMENT_SKIP_KNOWN:-1}"
+export FUZZ_ELEMENT_SKIP_KNOWN="${FUZZ_ELEMENT_SKIP_KNOWN:-0}"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0

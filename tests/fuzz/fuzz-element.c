@@ -14,9 +14,10 @@
  *
  * Environment: BLOCKWISE_PLUGIN_DIR overrides the plugin directory compiled
  * in (FUZZ_PLUGIN_DIR).  FUZZ_ELEMENT_SKIP_KNOWN=1 always gives both pads
- * caps first, which steers around the known crash of an input pad that gets
- * EOS before any caps (regressions/element/eos-without-caps-*), so that a
- * long run can get past it.  FUZZ_VERBOSE prints the output buffers.
+ * caps first; it steered long runs around the crash of an input pad that
+ * gets EOS before any caps (regressions/element/eos-without-caps-*) before
+ * that was fixed, and is off by default.  FUZZ_VERBOSE prints the output
+ * buffers.
  */
 #include <math.h>
 #include <stdint.h>
