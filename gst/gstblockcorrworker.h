@@ -25,7 +25,7 @@ guint gst_blockcorr_worker_n_threads (guint n_threads, guint n_rows);
 
 /* Runs func on every row of [0, n_rows) on up to n_threads threads (0 = one
  * per CPU; the caller's thread is one of them) and returns when all rows
- * are done.  Threads take the next undone row until none is left, so a
+ * are done.  Threads take the next undone rows until none is left, so a
  * thread slowed down by something else on its CPU does fewer rows instead
  * of holding up the frame. */
 void gst_blockcorr_worker_run (GstBlockCorrWorker * worker, guint n_threads,
