@@ -777,8 +777,7 @@ gst_blockcorr_compute_row (gpointer data, guint thread, BwScratch * scratch,
    * below the grid. */
   y0 = row * job->hm->cell_height;
   y1 = row + 1 == job->rows ? G_MAXUINT : (row + 1) * job->hm->cell_height;
-  gst_blockcorr_heatmap_render_lines (job->hm, job->out,
-      self->render_scratch + (gsize) thread * self->render_stride, y0, y1);
+  gst_blockcorr_heatmap_render_lines (job->hm, job->out, y0, y1);
 }
 
 /* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); leaves
@@ -1033,7 +1032,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   Summary summary;
   FrameJob job;
   gsize n_blocks;
-  guint cols, rows, i, n_threads;
+  guint cols, rows, i;
   gdouble lo, hi;
   GstStructure *st;
   GBytes *grids[5];
@@ -1136,15 +1135,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     hm.cell_width = s.block_width;
     hm.cell_height = s.block_height;
   }
-
-  /* One row of block colours per thread. */
-  n_threads = gst_blockcorr_worker_n_threads (s.n_threads, rows);
-  self->render_stride = 4 * (gsize) cols + 4;
-  if (self->render_stride * n_threads > self->render_len) {
-    g_free (self->render_scratch);
-    self->render_len = self->render_stride * n_threads;
-    self->render_scratch = g_malloc (self->render_len);
-  }
+  gst_blockcorr_heatmap_prepare (&hm, out.info.finfo);
 
   job.self = self;
   job.geom = &geom;
@@ -1206,9 +1197,7 @@ gst_blockcorr_free_buffers (GstBlockCorr * self)
   g_clear_pointer (&self->row_partials, g_free);
   self->row_partials_len = 0;
   g_clear_pointer (&self->sums, g_free);
-  g_clear_pointer (&self->render_scratch, g_free);
   self->grid_len = 0;
-  self->render_len = 0;
 }
 
 static gboolean

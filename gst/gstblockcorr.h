@@ -80,9 +80,6 @@ struct _GstBlockCorr
   struct _RowPartial *row_partials;
   guint row_partials_len;
   guint *median_bins;
-  guint8 *render_scratch;
-  gsize render_len;
-  gsize render_stride;
   BwBlockSums *sums;
   GstBlockCorrWorker *worker;
 };

@@ -12,48 +12,12 @@
 #include "colormap.h"
 
 /* Bytes of one output pixel for a block of value v, in the output format. */
+/* The pixel of colour (a, r, g, b) in packed RGB format f; padding bytes
+ * (x) are written as 0xff. */
 static void
-pixel_for_value (const GstBlockCorrHeatmap * hm, const GstVideoFormatInfo * f,
-    gfloat v, guint8 * px)
+rgb_pixel (const GstVideoFormatInfo * f, guint8 a, guint8 r, guint8 g,
+    guint8 b, guint8 * px)
 {
-  guint8 a, r, g, b;
-  GstVideoFormat format = GST_VIDEO_FORMAT_INFO_FORMAT (f);
-
-  if (isnan (v)) {
-    a = hm->invalid_argb >> 24;
-    r = hm->invalid_argb >> 16;
-    g = hm->invalid_argb >> 8;
-    b = hm->invalid_argb;
-  } else {
-    const guint8 *e = hm->colormap + 3 * bw_colormap_index (v, hm->range_min,
-        hm->range_max);
-    a = 255;
-    r = e[0];
-    g = e[1];
-    b = e[2];
-  }
-
-  if (format == GST_VIDEO_FORMAT_GRAY8 || format == GST_VIDEO_FORMAT_GRAY16_LE) {
-    guint16 level;
-
-    if (isnan (v)) {
-      double luma = (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
-      level = (guint16) lround (luma * 65535.0);
-    } else {
-      double t = (v - hm->range_min) / (hm->range_max - hm->range_min);
-      level = (guint16) lround (CLAMP (isnan (t) ? 0.0 : t, 0.0, 1.0) * 65535.0);
-    }
-    if (format == GST_VIDEO_FORMAT_GRAY8) {
-      px[0] = isnan (v) ? (guint8) ((level + 128) / 257)
-          : bw_colormap_index (v, hm->range_min, hm->range_max);
-    } else {
-      px[0] = level & 0xff;
-      px[1] = level >> 8;
-    }
-    return;
-  }
-
-  /* Packed RGB formats: padding bytes (x) are written as 0xff. */
   memset (px, 0xff, GST_VIDEO_FORMAT_INFO_PSTRIDE (f, 0));
   px[GST_VIDEO_FORMAT_INFO_POFFSET (f, GST_VIDEO_COMP_R)] = r;
   px[GST_VIDEO_FORMAT_INFO_POFFSET (f, GST_VIDEO_COMP_G)] = g;
@@ -62,9 +26,95 @@ pixel_for_value (const GstBlockCorrHeatmap * hm, const GstVideoFormatInfo * f,
     px[GST_VIDEO_FORMAT_INFO_POFFSET (f, GST_VIDEO_COMP_A)] = a;
 }
 
+/* 16-bit level of the BT.601 luma of the invalid colour. */
+static guint16
+invalid_level (const GstBlockCorrHeatmap * hm)
+{
+  guint8 r = hm->invalid_argb >> 16, g = hm->invalid_argb >> 8;
+  guint8 b = hm->invalid_argb;
+  double luma = (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
+
+  return (guint16) lround (luma * 65535.0);
+}
+
+void
+gst_blockcorr_heatmap_prepare (GstBlockCorrHeatmap * hm,
+    const GstVideoFormatInfo * f)
+{
+  GstVideoFormat format = GST_VIDEO_FORMAT_INFO_FORMAT (f);
+  guint i;
+
+  hm->finfo = f;
+  hm->has_palette = format != GST_VIDEO_FORMAT_GRAY16_LE;
+  if (!hm->has_palette)
+    return;
+
+  if (format == GST_VIDEO_FORMAT_GRAY8) {
+    /* The entry index is the gray level. */
+    for (i = 0; i < 256; i++)
+      hm->palette[i][0] = i;
+    hm->palette[GST_BLOCKCORR_HEATMAP_INVALID][0] =
+        (guint8) ((invalid_level (hm) + 128) / 257);
+    return;
+  }
+
+  for (i = 0; i < 256; i++) {
+    const guint8 *e = hm->colormap + 3 * i;
+
+    rgb_pixel (f, 255, e[0], e[1], e[2], hm->palette[i]);
+  }
+  rgb_pixel (f, hm->invalid_argb >> 24, hm->invalid_argb >> 16,
+      hm->invalid_argb >> 8, hm->invalid_argb,
+      hm->palette[GST_BLOCKCORR_HEATMAP_INVALID]);
+}
+
+/* The output pixel of value v (NaN = invalid) into px. */
+static inline void
+pixel_for_value (const GstBlockCorrHeatmap * hm, gfloat v, guint8 * px)
+{
+  guint16 level;
+
+  if (hm->has_palette) {
+    memcpy (px, hm->palette[isnan (v) ? GST_BLOCKCORR_HEATMAP_INVALID :
+            bw_colormap_index (v, hm->range_min, hm->range_max)], 4);
+    return;
+  }
+
+  /* GRAY16_LE: the scaled value itself. */
+  if (isnan (v)) {
+    level = invalid_level (hm);
+  } else {
+    double t = (v - hm->range_min) / (hm->range_max - hm->range_min);
+
+    level = (guint16) lround (CLAMP (isnan (t) ? 0.0 : t, 0.0, 1.0) * 65535.0);
+  }
+  px[0] = level & 0xff;
+  px[1] = level >> 8;
+}
+
+/* Copies one pixel of pstride bytes; constant sizes become plain stores. */
+static inline void
+put_pixel (guint8 * dst, const guint8 * px, guint pstride)
+{
+  switch (pstride) {
+    case 4:
+      memcpy (dst, px, 4);
+      break;
+    case 3:
+      memcpy (dst, px, 3);
+      break;
+    case 2:
+      memcpy (dst, px, 2);
+      break;
+    default:
+      dst[0] = px[0];
+      break;
+  }
+}
+
 void
 gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
-    GstVideoFrame * frame, guint8 * scratch, guint y0, guint y1)
+    GstVideoFrame * frame, guint y0, guint y1)
 {
   const GstVideoFormatInfo *f = frame->info.finfo;
   guint pstride = GST_VIDEO_FORMAT_INFO_PSTRIDE (f, 0);
@@ -72,11 +122,12 @@ gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
   guint height = GST_VIDEO_FRAME_HEIGHT (frame);
   gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
   guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  guint8 invalid_px[4];
-  guint x, y, c;
+  guint8 invalid_px[4], px[4];
+  guint x, y, c, k;
   guint grid_w = MIN ((guint64) hm->cols * hm->cell_width, width);
 
-  pixel_for_value (hm, f, NAN, invalid_px);
+  g_return_if_fail (hm->finfo == f);
+  pixel_for_value (hm, NAN, invalid_px);
 
   for (y = y0; y < MIN (y1, height); y++) {
     guint8 *line = data + (gsize) y * stride;
@@ -90,14 +141,15 @@ gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
 
     x = 0;
     if (br < hm->rows) {
-      for (c = 0; c < hm->cols; c++)
-        pixel_for_value (hm, f, hm->values[(gsize) br * hm->cols + c],
-            scratch + 4 * c);
-      for (; x < grid_w; x++)
-        memcpy (line + (gsize) x * pstride,
-            scratch + 4 * (x / hm->cell_width), pstride);
+      const gfloat *values = hm->values + (gsize) br * hm->cols;
+
+      for (c = 0; c < hm->cols && x < grid_w; c++) {
+        pixel_for_value (hm, values[c], px);
+        for (k = 0; k < hm->cell_width && x < grid_w; k++, x++)
+          put_pixel (line + (gsize) x * pstride, px, pstride);
+      }
     }
     for (; x < width; x++)
-      memcpy (line + (gsize) x * pstride, invalid_px, pstride);
+      put_pixel (line + (gsize) x * pstride, invalid_px, pstride);
   }
 }

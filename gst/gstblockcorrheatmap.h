@@ -19,17 +19,33 @@ typedef struct
    * size for an input-sized one.  Pixels beyond the grid are invalid. */
   guint cell_width;
   guint cell_height;
+
+  /* Filled by gst_blockcorr_heatmap_prepare(): the output pixel of each
+   * colormap entry and, at GST_BLOCKCORR_HEATMAP_INVALID, of invalid
+   * blocks, in the output format.  GRAY16 carries the value itself, not an
+   * entry, and has no palette. */
+  const GstVideoFormatInfo *finfo;
+  gboolean has_palette;
+  guint8 palette[257][4];
 } GstBlockCorrHeatmap;
+
+#define GST_BLOCKCORR_HEATMAP_INVALID 256
 
 /* Output formats the renderer supports, as a caps format list string. */
 #define GST_BLOCKCORR_HEATMAP_FORMATS \
   "{ RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, RGB, BGR, GRAY8, GRAY16_LE }"
 
-/* Draws output lines [y0, y1) of hm into frame; y0 must start a block row
- * (a multiple of cell_height) or lie below the grid.  scratch must hold
- * cols * 4 bytes.  Disjoint line ranges can be drawn in parallel. */
+/* Sets up hm for drawing into frames of format finfo; call it once per
+ * frame, after the fields above are set. */
+void gst_blockcorr_heatmap_prepare (GstBlockCorrHeatmap * hm,
+    const GstVideoFormatInfo * finfo);
+
+/* Draws output lines [y0, y1) of hm into frame, whose format must be the
+ * one hm was prepared for; y0 must start a block row (a multiple of
+ * cell_height) or lie below the grid.  Disjoint line ranges can be drawn in
+ * parallel. */
 void gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
-    GstVideoFrame * frame, guint8 * scratch, guint y0, guint y1);
+    GstVideoFrame * frame, guint y0, guint y1);
 
 G_END_DECLS
 
