@@ -11,7 +11,12 @@
  *  - element n-threads=1 and n-threads=2: two appsrc into blockcorr into
  *    fakesink sync=false, non-live.  F frames are pushed on both appsrcs,
  *    then EOS; the wall time from setting PLAYING to the EOS message divided
- *    by F, median of the reps.  Nothing is subtracted.
+ *    by F.  Nothing is subtracted.
+ *
+ * Each rep times the kernel and both element runs back to back (the order
+ * of the two element runs alternates); the ratios are taken within a rep
+ * and their median is the figure, because the shared machine's speed
+ * drifts by tens of percent over seconds.
  *
  * Frames from memory: all frames come from a ring of distinct frame pairs
  * (at least RING_BYTES in all, far more than any L3), shared by the kernel
@@ -321,7 +326,7 @@ main (int argc, char **argv)
 
   ring_init (&ring, WIDTH, HEIGHT, RING_BYTES);
   printf ("GRAY16_LE %ux%u, %ux%u blocks, non-live, %u frames per run, "
-      "median of %u runs\n", WIDTH, HEIGHT, BLOCK, BLOCK, n_frames, n_reps);
+      "%u reps\n", WIDTH, HEIGHT, BLOCK, BLOCK, n_frames, n_reps);
   printf ("ring: %u distinct frame pairs, %.0f MiB; kernel impl: %s; "
       "%u CPUs\n\n", ring.n_pairs,
       (double) ring.n_pairs * 2 * ring.plane_bytes / (1 << 20),

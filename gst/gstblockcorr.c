@@ -713,10 +713,10 @@ gst_blockcorr_compute_row (gpointer data, guint thread, BwScratch * scratch,
 {
   FrameJob *job = data;
   GstBlockCorr *self = job->self;
-  /* What the per-block loop reads is copied to locals: the job lives on the
-   * stack of the thread that called the worker, and reading it from the
-   * other threads while that one writes its own locals risks false
-   * sharing. */
+  /* What the per-block loop reads is copied to locals, which the compiler
+   * can keep in registers (job fields might alias the stores below), and
+   * which keep the loop off the job's cache lines on another thread's
+   * stack. */
   const gdouble min_intensity = job->min_intensity;
   const gdouble threshold = job->threshold;
   const guint cols = job->cols;
