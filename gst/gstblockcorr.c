@@ -1108,7 +1108,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     self->row_partials = g_new (RowPartial, rows);
     self->row_partials_len = rows;
   }
-  /* The heatmap is drawn by the slices: map the output and set it up
+  /* The heatmap is drawn by the worker threads: map the output and set it up
    * first. */
   if (!gst_video_frame_map (&out, &vagg->info, outbuf, GST_MAP_WRITE)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map output buffer"),
