@@ -92,4 +92,25 @@ fail_on_error_message (GstBus * bus, const gchar * label)
   }
 }
 
+/* When GST_TRACERS asks for the leaks tracer, it must really be running:
+ * without GStreamer's core tracers plugin on the plugin path the request
+ * is silently ignored, and a leak-checking run checks nothing. */
+static inline void
+fail_unless_leaks_tracer_active (void)
+{
+  const gchar *tracers = g_getenv ("GST_TRACERS");
+  GList *active, *l;
+  gboolean found = FALSE;
+
+  if (!tracers || !strstr (tracers, "leaks"))
+    return;
+  active = gst_tracing_get_active_tracers ();
+  for (l = active; l; l = l->next)
+    if (g_str_equal (G_OBJECT_TYPE_NAME (l->data), "GstLeaksTracer"))
+      found = TRUE;
+  g_list_free_full (active, gst_object_unref);
+  fail_unless (found, "GST_TRACERS=%s but the leaks tracer is not active "
+      "(is the core tracers plugin on the plugin path?)", tracers);
+}
+
 #endif /* __BLOCKCORR_HARNESS_H__ */

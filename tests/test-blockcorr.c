@@ -1650,10 +1650,12 @@ GST_END_TEST;
 static void
 push_caps_unchecked (GstHarness * h, const gchar * caps_s)
 {
+  GstCaps *caps = gst_caps_from_string (caps_s);
   GstSegment seg;
 
-  gst_pad_push_event (h->srcpad, gst_event_new_caps (gst_caps_from_string
-          (caps_s)));
+  /* The event takes its own reference. */
+  gst_pad_push_event (h->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
   gst_segment_init (&seg, GST_FORMAT_TIME);
   gst_pad_push_event (h->srcpad, gst_event_new_segment (&seg));
 }
@@ -2137,11 +2139,23 @@ GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
 
+/* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
+GST_START_TEST (test_leaks_tracer_active)
+{
+  fail_unless_leaks_tracer_active ();
+}
+
+GST_END_TEST;
+
 static Suite *
 blockcorr_suite (void)
 {
   Suite *s = suite_create ("blockcorr");
   TCase *tc;
+
+  tc = tcase_create ("setup");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_leaks_tracer_active);
 
   tc = tcase_create ("reference");
   suite_add_tcase (s, tc);

@@ -1401,11 +1401,23 @@ GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
 
+/* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
+GST_START_TEST (test_leaks_tracer_active)
+{
+  fail_unless_leaks_tracer_active ();
+}
+
+GST_END_TEST;
+
 static Suite *
 reliability_suite (void)
 {
   Suite *s = suite_create ("reliability");
   TCase *tc;
+
+  tc = tcase_create ("setup");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_leaks_tracer_active);
 
   tc = tcase_create ("lossless");
   tcase_set_timeout (tc, 150);
