@@ -1033,6 +1033,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   FrameJob job;
   gsize n_blocks;
   guint cols, rows, i;
+  gint64 t_start;
   gdouble lo, hi;
   GstStructure *st;
   GBytes *grids[5];
@@ -1147,8 +1148,13 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   job.rows = rows;
   job.hm = &hm;
   job.out = &out;
+  t_start = g_get_monotonic_time ();
   gst_blockcorr_worker_run (self->worker, s.n_threads, rows,
       gst_blockcorr_compute_row, &job);
+  GST_LOG_OBJECT (self, "frame %" G_GUINT64_FORMAT ": %ux%u blocks on %u "
+      "threads in %" G_GINT64_FORMAT " us", self->frame_count, cols, rows,
+      gst_blockcorr_worker_n_threads (s.n_threads, rows),
+      g_get_monotonic_time () - t_start);
   gst_video_frame_unmap (&out);
 
   gst_blockcorr_summarize (self, &job, &summary);
