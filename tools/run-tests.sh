@@ -14,10 +14,14 @@ meson setup build --reconfigure >/dev/null 2>&1 || meson setup build
 ninja -C build
 meson test -C build --print-errorlogs
 
-# GStreamer's leaks tracer: gst-check fails a test that leaves any GstObject,
-# buffer, caps or other mini object alive.
-GST_TRACERS=leaks BW_SKIP_HUGE=1 meson test -C build --print-errorlogs \
-  test-blockcorr test-reliability
+# The whole suite again under GStreamer's leaks tracer.  gst-check fails a
+# test that leaves any GstObject, buffer, caps or other mini object alive
+# (and both suites check that the tracer is really running); the C example
+# and test-readme call gst_deinit() with warnings fatal, so a leak report
+# fails them too.  Programs that never call gst_deinit() (gst-launch in the
+# recipes, the Python example) and the fuzz replays (no system plugins, so
+# no tracer; LeakSanitizer covers them below) run but are not leak-checked.
+GST_TRACERS=leaks BW_SKIP_HUGE=1 meson test -C build --print-errorlogs
 
 if [ "${1:-}" = "--no-sanitizers" ]; then
   exit 0

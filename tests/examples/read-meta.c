@@ -209,5 +209,8 @@ main (int argc, char **argv)
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
+  /* Not needed before exit, but it lets leak checkers (GST_TRACERS=leaks)
+   * see that everything was released. */
+  gst_deinit ();
   return ret;
 }
