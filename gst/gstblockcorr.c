@@ -698,6 +698,9 @@ typedef struct
   const BwGeometry *geom;
   const BwPlane *planes;
   BwBlockSums *sums;
+  /* Where the rows write their values: the meta's grids, allocated for this
+   * frame and handed to the meta without a copy, and the covariance. */
+  gfloat *grids[GST_BLOCKCORR_N_GRIDS];
   gdouble min_intensity;
   gdouble threshold;
   guint cols;
@@ -730,7 +733,7 @@ gst_blockcorr_compute_row (gpointer data, guint thread, BwScratch * scratch,
   guint y0, y1;
   gsize i;
 
-  memcpy (grids, self->grids, sizeof (grids));
+  memcpy (grids, job->grids, sizeof (grids));
   bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
       &job->planes[1], row, row + 1, sums + first);
 
@@ -1036,7 +1039,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   gint64 t_start;
   gdouble lo, hi;
   GstStructure *st;
-  GBytes *grids[5];
+  GBytes *grids[5], *all_grids;
+  gfloat *meta_grids;
   static const gchar *grid_names[5] = { "r", "mean-0", "mean-1", "stddev-0",
     "stddev-1"
   };
@@ -1092,12 +1096,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
 
   n_blocks = (gsize) cols * rows;
   if (n_blocks > self->grid_len) {
-    guint g;
-
-    for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++) {
-      g_free (self->grids[g]);
-      self->grids[g] = g_new (gfloat, n_blocks);
-    }
+    g_free (self->covariance);
+    self->covariance = g_new (gfloat, n_blocks);
     g_free (self->sort_buf);
     self->sort_buf = g_new (gdouble, n_blocks);
     g_free (self->sums);
@@ -1117,12 +1117,18 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     ret = GST_FLOW_ERROR;
     goto done;
   }
+  /* One block for the five grids of the meta, which takes it over. */
+  meta_grids = g_new (gfloat, G_N_ELEMENTS (grid_ids) * n_blocks);
+  for (i = 0; i < G_N_ELEMENTS (grid_ids); i++)
+    job.grids[grid_ids[i]] = meta_grids + i * n_blocks;
+  job.grids[GST_BLOCKCORR_GRID_COVARIANCE] = self->covariance;
+
   gst_blockcorr_value_range (&s,
       sample_max (GST_VIDEO_FRAME_FORMAT (in[0])),
       sample_max (GST_VIDEO_FRAME_FORMAT (in[1])), &lo, &hi);
   hm.cols = cols;
   hm.rows = rows;
-  hm.values = self->grids[measure_grid[s.measure]];
+  hm.values = job.grids[measure_grid[s.measure]];
   hm.range_min = lo;
   hm.range_max = hi;
   hm.colormap = bw_colormap_table (s.colormap);
@@ -1162,9 +1168,12 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   /* Meta and message. */
   st = gst_blockcorr_summary_structure ("blockcorr", self->frame_count,
       pts[0], pts[1], cols, rows, &s, &summary);
-  for (i = 0; i < 5; i++)
-    grids[i] = g_bytes_new (self->grids[grid_ids[i]],
-        n_blocks * sizeof (gfloat));
+  all_grids = g_bytes_new_take (meta_grids,
+      G_N_ELEMENTS (grid_ids) * n_blocks * sizeof (gfloat));
+  for (i = 0; i < G_N_ELEMENTS (grid_ids); i++)
+    grids[i] = g_bytes_new_from_bytes (all_grids,
+        i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
+  g_bytes_unref (all_grids);
   gst_blockcorr_meta_add (outbuf, st, grids, grid_names, 5);
   for (i = 0; i < 5; i++)
     g_bytes_unref (grids[i]);
@@ -1195,10 +1204,7 @@ gst_blockcorr_start (GstAggregator * agg)
 static void
 gst_blockcorr_free_buffers (GstBlockCorr * self)
 {
-  guint g;
-
-  for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
-    g_clear_pointer (&self->grids[g], g_free);
+  g_clear_pointer (&self->covariance, g_free);
   g_clear_pointer (&self->sort_buf, g_free);
   g_clear_pointer (&self->row_partials, g_free);
   self->row_partials_len = 0;

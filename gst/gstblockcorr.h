@@ -74,7 +74,7 @@ struct _GstBlockCorr
   /* Streaming state, only touched by the aggregate thread. */
   guint64 frame_count;
   guint n_cols, n_rows;
-  gfloat *grids[GST_BLOCKCORR_N_GRIDS];
+  gfloat *covariance;          /* the grid the meta does not carry */
   gsize grid_len;
   gdouble *sort_buf;
   struct _RowPartial *row_partials;
