@@ -1174,8 +1174,9 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     grids[i] = g_bytes_new_from_bytes (all_grids,
         i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
   g_bytes_unref (all_grids);
-  gst_blockcorr_meta_add (outbuf, st, grids, grid_names, 5);
-  for (i = 0; i < 5; i++)
+  gst_blockcorr_meta_add (outbuf, st, grids, grid_names,
+      G_N_ELEMENTS (grid_ids));
+  for (i = 0; i < G_N_ELEMENTS (grid_ids); i++)
     g_bytes_unref (grids[i]);
   self->frame_count++;
 
