@@ -17,6 +17,16 @@ GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
 /* A harness on one sink pad of el (and on its src pad when with_src).  The
  * harness is made live or not before the element is added: setting it
  * afterwards races with the aggregator's first latency query. */
+/* A new blockcorr, or the test fails. */
+static inline GstElement *
+new_element (void)
+{
+  GstElement *el = gst_element_factory_make ("blockcorr", NULL);
+
+  fail_unless (el != NULL, "could not create blockcorr");
+  return el;
+}
+
 static inline GstHarness *
 bc_harness_new (GstElement * el, const gchar * sinkpad, gboolean with_src,
     gboolean live)

@@ -30,15 +30,6 @@ static const gchar *grid_names[] = {
 /* ------------------------------------------------------------------------ */
 /* Harness pair */
 
-static GstElement *
-new_element (void)
-{
-  GstElement *el = gst_element_factory_make ("blockcorr", NULL);
-
-  fail_unless (el != NULL, "could not create blockcorr");
-  return el;
-}
-
 /* Takes ownership of el. caps may be NULL (set later). */
 static void
 ctx_init (Ctx * c, GstElement * el, const gchar * caps0, const gchar * caps1,

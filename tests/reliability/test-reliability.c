@@ -103,15 +103,6 @@ watchdog_stop (Watchdog * w)
 /* ------------------------------------------------------------------------ */
 /* Harness pair (as in tests/test-blockcorr.c) */
 
-static GstElement *
-new_element (void)
-{
-  GstElement *el = gst_element_factory_make ("blockcorr", NULL);
-
-  fail_unless (el != NULL, "could not create blockcorr");
-  return el;
-}
-
 /* Takes ownership of el.  The second harness adopts the first one's
  * GstTestClock (gst_harness_add_element_full reuses an element's test
  * clock), so both share one clock. */
