@@ -17,6 +17,50 @@ GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
 /* A harness on one sink pad of el (and on its src pad when with_src).  The
  * harness is made live or not before the element is added: setting it
  * afterwards races with the aggregator's first latency query. */
+#define META_NAME "GstBlockCorrMeta"
+
+/* The structure of an output buffer's GstBlockCorrMeta, or the test fails. */
+static inline const GstStructure *
+get_meta (GstBuffer * buf)
+{
+  GstCustomMeta *meta = gst_buffer_get_custom_meta (buf, META_NAME);
+
+  fail_unless (meta != NULL, "output buffer has no %s", META_NAME);
+  return gst_custom_meta_get_structure (meta);
+}
+
+/* A field of a meta or message structure; the test fails if it is missing
+ * or of another type. */
+static inline guint
+get_uint (const GstStructure * s, const gchar * name)
+{
+  guint v = 0;
+
+  fail_unless (gst_structure_get_uint (s, name, &v), "no guint field %s in %"
+      GST_PTR_FORMAT, name, s);
+  return v;
+}
+
+static inline guint64
+get_uint64 (const GstStructure * s, const gchar * name)
+{
+  guint64 v = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, name, &v),
+      "no guint64 field %s in %" GST_PTR_FORMAT, name, s);
+  return v;
+}
+
+static inline gdouble
+get_double (const GstStructure * s, const gchar * name)
+{
+  gdouble v = 0;
+
+  fail_unless (gst_structure_get_double (s, name, &v),
+      "no gdouble field %s in %" GST_PTR_FORMAT, name, s);
+  return v;
+}
+
 /* A new blockcorr, or the test fails. */
 static inline GstElement *
 new_element (void)

@@ -19,7 +19,6 @@
 
 #include "colormap.h"
 
-#define META_NAME "GstBlockCorrMeta"
 #define GRID_TOL 1e-5
 
 
@@ -303,15 +302,6 @@ cmp_double (gconstpointer a, gconstpointer b)
 /* ------------------------------------------------------------------------ */
 /* Meta helpers */
 
-static const GstStructure *
-get_meta (GstBuffer * buf)
-{
-  GstCustomMeta *meta = gst_buffer_get_custom_meta (buf, META_NAME);
-
-  fail_unless (meta != NULL, "output buffer has no %s", META_NAME);
-  return gst_custom_meta_get_structure (meta);
-}
-
 static const gfloat *
 get_grid (const GstStructure * s, const gchar * name, guint n)
 {
@@ -328,36 +318,6 @@ get_grid (const GstStructure * s, const gchar * name, guint n)
   data = g_bytes_get_data (bytes, &size);
   fail_unless_equals_uint64 (size, (guint64) n * sizeof (gfloat));
   return data;
-}
-
-static guint
-get_uint (const GstStructure * s, const gchar * name)
-{
-  guint v = 0;
-
-  fail_unless (gst_structure_get_uint (s, name, &v), "no guint field %s in %"
-      GST_PTR_FORMAT, name, s);
-  return v;
-}
-
-static guint64
-get_uint64 (const GstStructure * s, const gchar * name)
-{
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v),
-      "no guint64 field %s in %" GST_PTR_FORMAT, name, s);
-  return v;
-}
-
-static gdouble
-get_double (const GstStructure * s, const gchar * name)
-{
-  gdouble v = 0;
-
-  fail_unless (gst_structure_get_double (s, name, &v),
-      "no gdouble field %s in %" GST_PTR_FORMAT, name, s);
-  return v;
 }
 
 static void
@@ -1430,9 +1390,8 @@ GST_START_TEST (test_threads_identical)
       fail_unless (out != NULL);
       s = get_meta (out);
       for (i = 0; i < G_N_ELEMENTS (summary_fields); i++) {
-        gdouble v;
+        gdouble v = get_double (s, summary_fields[i]);
 
-        fail_unless (gst_structure_get_double (s, summary_fields[i], &v));
         if (t == 0)
           ref_summary[n][i] = v;
         else
@@ -1441,15 +1400,10 @@ GST_START_TEST (test_threads_identical)
               "%.17g", summary_fields[i], threads[0], threads[t], n,
               ref_summary[n][i], v);
       }
-      {
-        guint valid;
-
-        fail_unless (gst_structure_get_uint (s, "valid", &valid));
-        if (t == 0)
-          ref_valid[n] = valid;
-        else
-          fail_unless_equals_int (valid, ref_valid[n]);
-      }
+      if (t == 0)
+        ref_valid[n] = get_uint (s, "valid");
+      else
+        fail_unless_equals_int (get_uint (s, "valid"), ref_valid[n]);
       for (i = 0; i < G_N_ELEMENTS (grid_names); i++) {
         GBytes *b;
 

@@ -30,7 +30,6 @@
 #include <gst/check/gsttestclock.h>
 #include <gst/video/video.h>
 
-#define META_NAME "GstBlockCorrMeta"
 
 
 /* ------------------------------------------------------------------------ */
@@ -146,35 +145,6 @@ make_gray8 (gint w, gint h, guint seed, GstClockTime pts)
 
 /* ------------------------------------------------------------------------ */
 /* Meta helpers */
-
-static const GstStructure *
-get_meta (GstBuffer * buf)
-{
-  GstCustomMeta *meta = gst_buffer_get_custom_meta (buf, META_NAME);
-
-  fail_unless (meta != NULL, "output buffer has no %s", META_NAME);
-  return gst_custom_meta_get_structure (meta);
-}
-
-static guint64
-get_uint64 (const GstStructure * s, const gchar * name)
-{
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v),
-      "no guint64 field %s in %" GST_PTR_FORMAT, name, s);
-  return v;
-}
-
-static guint
-get_uint (const GstStructure * s, const gchar * name)
-{
-  guint v = 0;
-
-  fail_unless (gst_structure_get_uint (s, name, &v), "no guint field %s in %"
-      GST_PTR_FORMAT, name, s);
-  return v;
-}
 
 static const gfloat *
 get_grid (const GstStructure * s, const gchar * name, gsize n)
