@@ -45,7 +45,7 @@ bw_sample_at (const guint8 * row, guint x, BwSampleFormat format)
 static inline const guint8 *
 bw_plane_row (const BwPlane * plane, guint y)
 {
-  return plane->data + (gsize) y * plane->stride;
+  return plane->data + (gssize) y * plane->stride;
 }
 
 /* Adds one pixel pair to exact sums. */

@@ -297,7 +297,8 @@ bw_stats_compute_rows (BwScratch * scratch, BwImpl impl,
    * (16-bit samples): ORC's SSE code copes with any alignment, its C backup
    * code needs them aligned. */
   if (path == PATH_ORC
-      && (((guintptr) a->data | (guintptr) b->data | a->stride | b->stride)
+      && (((guintptr) a->data | (guintptr) b->data | (guintptr) a->stride
+                | (guintptr) b->stride)
           & (a->format == BW_SAMPLE_U8 ? 1 : 3)) != 0)
     path = PATH_C;
   row.a = a;

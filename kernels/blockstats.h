@@ -50,12 +50,13 @@ typedef enum
                                  * the C column sums elsewhere */
 } BwImpl;
 
-/* One plane: first byte, bytes per row, sample format.  Padding bytes
+/* One plane: first byte of the top row, bytes from one row to the next
+ * (negative for rows stored bottom-up), sample format.  Padding bytes
  * between the end of a row and the next row are never read. */
 typedef struct
 {
   const guint8 *data;
-  gsize stride;
+  gssize stride;
   BwSampleFormat format;
 } BwPlane;
 
