@@ -393,6 +393,7 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
   gboolean used[2] = { FALSE, FALSE };
   guint index = G_MAXUINT;
   gchar name[16];
+  GstPad *pad;
   GList *l;
 
   GST_OBJECT_LOCK (self);
@@ -425,8 +426,12 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
   }
 
   g_snprintf (name, sizeof (name), "sink_%u", index);
-  return GST_ELEMENT_CLASS (parent_class)->request_new_pad (element, templ,
+  pad = GST_ELEMENT_CLASS (parent_class)->request_new_pad (element, templ,
       name, caps);
+  GST_OBJECT_LOCK (self);
+  g_cond_broadcast (&self->pads_cond);
+  GST_OBJECT_UNLOCK (self);
+  return pad;
 }
 
 static gboolean
@@ -466,6 +471,117 @@ gst_blockcorr_sink_query (GstAggregator * agg, GstAggregatorPad * bpad,
   }
 }
 
+/* Whether a pad got its caps.  A new pad's info is all zero (no format
+ * info at all), so look at the size.  With the object lock. */
+static gboolean
+pad_has_caps (GstVideoAggregatorPad * pad)
+{
+  return pad->info.finfo != NULL && GST_VIDEO_INFO_WIDTH (&pad->info) > 0;
+}
+
+/* The interlace mode of the other input's caps, or FALSE when it has none
+ * yet. */
+static gboolean
+other_input_interlace_mode (GstBlockCorr * self, GstAggregatorPad * pad,
+    GstVideoInterlaceMode * mode, gchar ** name)
+{
+  gboolean found = FALSE;
+  GList *l;
+
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstVideoAggregatorPad *other = l->data;
+
+    if (l->data == (gpointer) pad || !pad_has_caps (other))
+      continue;
+    *mode = GST_VIDEO_INFO_INTERLACE_MODE (&other->info);
+    *name = g_strdup (GST_PAD_NAME (other));
+    found = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return found;
+}
+
+/* Refuses, with an element error, input caps that cannot be analysed next
+ * to the other input's.  Interlaced frames are analysed as stored (both
+ * fields, line by line), but GstVideoAggregator requires both inputs to
+ * have the same interlace mode; frames of one field each (alternate) have
+ * half the caps' height. */
+static gboolean
+gst_blockcorr_check_input_caps (GstBlockCorr * self, GstAggregatorPad * pad,
+    GstCaps * caps)
+{
+  GstVideoInfo info;
+  GstVideoInterlaceMode other_mode;
+  gchar *other = NULL;
+
+  if (!gst_video_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Invalid caps on %s", GST_PAD_NAME (pad)),
+        ("%" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  if (GST_VIDEO_INFO_INTERLACE_MODE (&info) ==
+      GST_VIDEO_INTERLACE_MODE_ALTERNATE) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Input %s has one field per buffer (interlace-mode=alternate)",
+            GST_PAD_NAME (pad)),
+        ("blockcorr analyses whole frames; interlace the fields into frames "
+            "(or deinterlace) before it"));
+    return FALSE;
+  }
+  if (other_input_interlace_mode (self, pad, &other_mode, &other)
+      && other_mode != GST_VIDEO_INFO_INTERLACE_MODE (&info)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("The two inputs differ in interlacing: %s is %s, %s is %s", other,
+            gst_video_interlace_mode_to_string (other_mode),
+            GST_PAD_NAME (pad),
+            gst_video_interlace_mode_to_string (GST_VIDEO_INFO_INTERLACE_MODE
+                (&info))),
+        ("blockcorr analyses frames as stored and needs both inputs in the "
+            "same interlace mode; deinterlace the interlaced input "
+            "(deinterlace) or give both the same mode"));
+    g_free (other);
+    return FALSE;
+  }
+  g_free (other);
+  return TRUE;
+}
+
+static gboolean
+gst_blockcorr_sink_event (GstAggregator * agg, GstAggregatorPad * pad,
+    GstEvent * event)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (agg);
+  GstCaps *caps;
+  gboolean ret;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, pad, event);
+
+  /* Caps refused here would leave the pad without caps while its buffers
+   * wait: an output that can never be negotiated.  Post the reason, and
+   * let the output fail to negotiate instead of waiting for ever. */
+  gst_event_parse_caps (event, &caps);
+  if (!gst_blockcorr_check_input_caps (self, pad, caps)) {
+    gst_event_unref (event);
+    ret = FALSE;
+  } else {
+    gst_caps_ref (caps);
+    ret = GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, pad, event);
+    if (!ret)
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Caps on %s were refused", GST_PAD_NAME (pad)),
+          ("%" GST_PTR_FORMAT, caps));
+    gst_caps_unref (caps);
+  }
+  if (!ret) {
+    g_atomic_int_set (&self->caps_refused, TRUE);
+    gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (agg));
+  }
+  return ret;
+}
+
 static gboolean
 gst_blockcorr_sink_query_pre_queue (GstAggregator * agg,
     GstAggregatorPad * bpad, GstQuery * query)
@@ -497,12 +613,69 @@ gst_blockcorr_clip (GstAggregator * agg, GstAggregatorPad * bpad,
   return buffer;
 }
 
+/* Whether both sink pads exist.  With the object lock. */
+static gboolean
+both_inputs_exist (GstBlockCorr * self)
+{
+  return GST_ELEMENT (self)->numsinkpads >= 2;
+}
+
+/* With one input missing, the base class finds the existing input ready and
+ * calls aggregate again at once: wait until a pad is requested instead (at
+ * most 100 ms at a time, so stopping or flushing is never held up for
+ * longer). */
+static void
+gst_blockcorr_wait_for_inputs (GstBlockCorr * self)
+{
+  gint64 end = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
+
+  GST_OBJECT_LOCK (self);
+  if (!both_inputs_exist (self)) {
+    GST_DEBUG_OBJECT (self, "waiting for the second input pad");
+    g_cond_wait_until (&self->pads_cond, GST_OBJECT_GET_LOCK (self), end);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Inputs without a frame rate: GstVideoAggregator gives every output the
+ * segment start as timestamp and, when the buffers have durations, takes
+ * the last pair again and again after EOS (its output never ends).  Moving
+ * the output position to the end of the pair just analysed makes it drop
+ * the pair once it is used, and end with the inputs. */
+static void
+gst_blockcorr_advance_vfr_position (GstBlockCorr * self)
+{
+  GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
+      segment;
+
+  if (!GST_CLOCK_TIME_IS_VALID (self->vfr_pair_end))
+    return;
+  GST_OBJECT_LOCK (self);
+  seg->position = gst_segment_position_from_running_time (seg,
+      GST_FORMAT_TIME, self->vfr_pair_end);
+  GST_OBJECT_UNLOCK (self);
+  self->vfr_pair_end = GST_CLOCK_TIME_NONE;
+}
+
 static GstFlowReturn
 gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
 {
-  GstFlowReturn ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg,
-      timeout);
-  gint pad = g_atomic_int_get (&GST_BLOCKCORR (agg)->missing_pts_pad);
+  GstBlockCorr *self = GST_BLOCKCORR (agg);
+  GstFlowReturn ret;
+  gint pad;
+  gboolean ready;
+
+  GST_OBJECT_LOCK (self);
+  ready = both_inputs_exist (self);
+  GST_OBJECT_UNLOCK (self);
+  if (!ready) {
+    gst_blockcorr_wait_for_inputs (self);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+
+  ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg, timeout);
+  gst_blockcorr_advance_vfr_position (self);
+  pad = g_atomic_int_get (&self->missing_pts_pad);
 
   if (ret == GST_FLOW_ERROR && pad == 0)
     GST_WARNING_OBJECT (agg, "the base class returned an error");
@@ -517,14 +690,6 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
 }
 
 /* ---- caps --------------------------------------------------------------- */
-
-/* Whether a pad got its caps.  A new pad's info is all zero (no format
- * info at all), so look at the size.  With the object lock. */
-static gboolean
-pad_has_caps (GstVideoAggregatorPad * pad)
-{
-  return pad->info.finfo != NULL && GST_VIDEO_INFO_WIDTH (&pad->info) > 0;
-}
 
 /* Checks that the inputs have the same size and the block grid is not
  * empty; posts an element error naming the sizes otherwise. */
@@ -614,6 +779,13 @@ gst_blockcorr_src_caps_for (GstBlockCorr * self, GstCaps * caps,
         GST_VIDEO_INFO_FPS_D (info0), "pixel-aspect-ratio",
         GST_TYPE_FRACTION, par_n, par_d, NULL);
     gst_structure_remove_fields (st, "colorimetry", "chroma-site", NULL);
+    /* GstVideoAggregator refuses input caps whose interlace mode differs
+     * from the output's, so the output keeps the inputs' mode (both have
+     * the same, see gst_blockcorr_check_input_caps()). */
+    if (GST_VIDEO_INFO_IS_INTERLACED (info0))
+      gst_structure_set (st, "interlace-mode", G_TYPE_STRING,
+          gst_video_interlace_mode_to_string (GST_VIDEO_INFO_INTERLACE_MODE
+              (info0)), NULL);
   }
   GST_DEBUG_OBJECT (self, "grid %ux%u, output caps %" GST_PTR_FORMAT, cols,
       rows, ret);
@@ -630,6 +802,10 @@ gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
   GstBlockCorr *self = GST_BLOCKCORR (agg);
   GstVideoInfo info0, info1;
 
+  /* An input whose caps were refused (the error is posted) never gets any:
+   * waiting for them would spin on its queued buffers. */
+  if (g_atomic_int_get (&self->caps_refused))
+    return GST_FLOW_NOT_NEGOTIATED;
   if (!gst_blockcorr_input_infos (self, &info0, &info1)) {
     gst_pad_mark_reconfigure (agg->srcpad);
     return GST_AGGREGATOR_FLOW_NEED_DATA;
@@ -989,12 +1165,57 @@ gst_blockcorr_post_message (GstBlockCorr * self, GstBuffer * outbuf,
       gst_message_new_element (GST_OBJECT (self), st));
 }
 
+/* Running time of a pad's current buffer: its start, and its end when the
+ * buffer has a duration (else GST_CLOCK_TIME_NONE). */
+static void
+buffer_running_time (GstVideoAggregatorPad * pad, GstBuffer * buf,
+    GstClockTime * start, GstClockTime * end)
+{
+  GstSegment *seg = &GST_AGGREGATOR_PAD (pad)->segment;
+
+  GST_OBJECT_LOCK (pad);
+  *start = gst_segment_to_running_time (seg, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buf));
+  *end = GST_BUFFER_DURATION_IS_VALID (buf) ?
+      gst_segment_to_running_time (seg, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf)) : GST_CLOCK_TIME_NONE;
+  GST_OBJECT_UNLOCK (pad);
+}
+
+/* Notes when the pair of current buffers starts and ends in running time:
+ * from the later start to the earlier end.  Outputs for inputs without a
+ * frame rate take their timestamps from it. */
+static void
+gst_blockcorr_note_pair_time (GstBlockCorr * self,
+    GstVideoAggregatorPad * pads[2], GstBuffer * bufs[2])
+{
+  GstClockTime start = GST_CLOCK_TIME_NONE, end = GST_CLOCK_TIME_NONE;
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    GstClockTime s, e;
+
+    buffer_running_time (pads[i], bufs[i], &s, &e);
+    if (GST_CLOCK_TIME_IS_VALID (s))
+      start = GST_CLOCK_TIME_IS_VALID (start) ? MAX (start, s) : s;
+    if (GST_CLOCK_TIME_IS_VALID (e))
+      end = GST_CLOCK_TIME_IS_VALID (end) ? MIN (end, e) : e;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (start) && GST_CLOCK_TIME_IS_VALID (end))
+    end = MAX (start, end);
+  self->pair_start = start;
+  self->pair_end = end;
+  if (GST_VIDEO_INFO_FPS_N (&GST_VIDEO_AGGREGATOR (self)->info) == 0)
+    self->vfr_pair_end = end;
+}
+
 static GstFlowReturn
 gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     GstBuffer ** outbuf)
 {
   GstBlockCorr *self = GST_BLOCKCORR (vagg);
   GstVideoAggregatorPad *pads[2];
+  GstBuffer *bufs[2];
   guint i;
 
   *outbuf = NULL;
@@ -1002,7 +1223,8 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     return GST_FLOW_OK;         /* nothing to pair yet */
 
   for (i = 0; i < 2; i++) {
-    if (gst_video_aggregator_pad_has_current_buffer (pads[i]))
+    bufs[i] = gst_video_aggregator_pad_get_current_buffer (pads[i]);
+    if (bufs[i])
       continue;
     if (gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pads[i]))) {
       /* Nothing more can be paired: end the output. */
@@ -1014,10 +1236,50 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     gst_blockcorr_unref_pads (pads);
     return GST_FLOW_OK;         /* no frame yet on this input (live start) */
   }
+  gst_blockcorr_note_pair_time (self, pads, bufs);
+
+  for (i = 0; i < 2; i++) {
+    if (GST_BUFFER_FLAG_IS_SET (bufs[i], GST_BUFFER_FLAG_GAP)) {
+      /* A GAP event (a live source that missed a frame) or a buffer of
+       * neutral content: nothing to analyse, so no output for this pair. */
+      GST_DEBUG_OBJECT (self, "gap on %s at %" GST_TIME_FORMAT ", no output",
+          GST_PAD_NAME (pads[i]), GST_TIME_ARGS (GST_BUFFER_PTS (bufs[i])));
+      gst_blockcorr_unref_pads (pads);
+      return GST_FLOW_OK;
+    }
+  }
   gst_blockcorr_unref_pads (pads);
 
   return GST_VIDEO_AGGREGATOR_CLASS (parent_class)->create_output_buffer
       (vagg, outbuf);
+}
+
+/* Checks that the rows of a mapped input's luma plane lie inside the memory
+ * mapped for it: gst_video_frame_map() trusts a GstVideoMeta's offsets and
+ * strides (GStreamer 1.22 does not check them against the buffer), so a
+ * meta can point rows past the end of the buffer.  On failure, *first and
+ * *last are the byte range the rows need and *size what is mapped. */
+static gboolean
+plane_within_memory (const GstVideoFrame * frame, gint64 * first,
+    gint64 * last, gsize * size)
+{
+  guint plane = GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, 0);
+  /* Without a meta the whole buffer is map[0]; with one, each plane maps
+   * the memory holding it. */
+  const GstMapInfo *map = frame->meta ? &frame->map[plane] : &frame->map[0];
+  gint64 stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, 0);
+  gint64 rows = GST_VIDEO_FRAME_COMP_HEIGHT (frame, 0);
+  gint64 row_bytes = (gint64) GST_VIDEO_FRAME_COMP_WIDTH (frame, 0) *
+      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, 0);
+  gint64 offset = (const guint8 *) GST_VIDEO_FRAME_COMP_DATA (frame, 0) -
+      map->data;
+  gint64 span = stride * (rows - 1);
+
+  /* Negative strides store the rows bottom-up: the last row comes first. */
+  *first = offset + MIN (span, 0);
+  *last = offset + MAX (span, 0) + row_bytes;
+  *size = map->size;
+  return *first >= 0 && *last <= (gint64) map->size;
 }
 
 static GstFlowReturn
@@ -1048,6 +1310,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     GST_BLOCKCORR_GRID_MEAN_0, GST_BLOCKCORR_GRID_MEAN_1,
     GST_BLOCKCORR_GRID_STDDEV_0, GST_BLOCKCORR_GRID_STDDEV_1
   };
+  gint64 need_first, need_last;
+  gsize have;
   GstFlowReturn ret = GST_FLOW_OK;
 
   if (!gst_blockcorr_get_pads (self, pads))
@@ -1071,10 +1335,37 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
               GST_VIDEO_INFO_HEIGHT (&pads[i]->info),
               pads[i]->info.finfo ? GST_VIDEO_INFO_NAME (&pads[i]->info) : "?"));
       ret = GST_FLOW_ERROR;
+    } else if (!plane_within_memory (in[i], &need_first, &need_last,
+            &have)) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("Input buffer on %s is smaller than its video meta says",
+              GST_PAD_NAME (pads[i])),
+          ("%d rows of %d pixels with stride %d from offset %" G_GSIZE_FORMAT
+              " need bytes %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+              " of the memory, which has %" G_GSIZE_FORMAT,
+              GST_VIDEO_FRAME_COMP_HEIGHT (in[i], 0),
+              GST_VIDEO_FRAME_COMP_WIDTH (in[i], 0),
+              GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0),
+              GST_VIDEO_FRAME_COMP_OFFSET (in[i], 0), need_first, need_last,
+              have));
+      ret = GST_FLOW_ERROR;
     }
   }
   if (ret != GST_FLOW_OK)
     goto done;
+
+  if (GST_VIDEO_INFO_FPS_N (&vagg->info) == 0
+      && GST_CLOCK_TIME_IS_VALID (self->pair_start)) {
+    /* No frame rate: the base class stamps every output with the segment
+     * start; the pair's own time is the right one. */
+    GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
+        segment;
+
+    GST_BUFFER_PTS (outbuf) = gst_segment_position_from_running_time (seg,
+        GST_FORMAT_TIME, self->pair_start);
+    GST_BUFFER_DURATION (outbuf) = GST_CLOCK_TIME_IS_VALID (self->pair_end) ?
+        self->pair_end - self->pair_start : GST_CLOCK_TIME_NONE;
+  }
 
   if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
           GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
@@ -1198,7 +1489,9 @@ gst_blockcorr_start (GstAggregator * agg)
   GstBlockCorr *self = GST_BLOCKCORR (agg);
 
   self->frame_count = 0;
+  self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   g_atomic_int_set (&self->missing_pts_pad, 0);
+  g_atomic_int_set (&self->caps_refused, FALSE);
   return GST_AGGREGATOR_CLASS (parent_class)->start (agg);
 }
 
@@ -1232,16 +1525,22 @@ gst_blockcorr_finalize (GObject * object)
   gst_blockcorr_free_buffers (self);
   g_clear_pointer (&self->worker, gst_blockcorr_worker_free);
   g_free (self->median_bins);
+  g_cond_clear (&self->pads_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
 /* The range properties default to NaN ("automatic"), which
  * g_param_spec_double() refuses as a default since NaN is in no range; set
- * it afterwards.  Setting NaN later (range-min=nan) restores automatic. */
+ * it afterwards.  GParamSpecDouble's validation also reports NaN as out of
+ * range (it compares NaN with the bounds), so g_object_set() would refuse
+ * NaN and the value could never return to automatic: with lax validation
+ * GObject stores the validated value, which for NaN is NaN (and for any
+ * other double the value itself, as the range is the whole double range). */
 static GParamSpec *
 range_spec (GParamSpec * pspec)
 {
   G_PARAM_SPEC_DOUBLE (pspec)->default_value = NAN;
+  pspec->flags |= G_PARAM_LAX_VALIDATION;
   return pspec;
 }
 
@@ -1335,6 +1634,7 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   element_class->request_new_pad =
       GST_DEBUG_FUNCPTR (gst_blockcorr_request_new_pad);
 
+  agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_event);
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query);
   agg_class->sink_query_pre_queue =
       GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query_pre_queue);
@@ -1379,4 +1679,6 @@ gst_blockcorr_init (GstBlockCorr * self)
   s->output_size = DEFAULT_OUTPUT_SIZE;
   self->worker = gst_blockcorr_worker_new ();
   self->median_bins = g_new (guint, MEDIAN_BINS);
+  self->vfr_pair_end = GST_CLOCK_TIME_NONE;
+  g_cond_init (&self->pads_cond);
 }

@@ -70,10 +70,20 @@ struct _GstBlockCorr
 
   /* 1 + index of a sink pad that got a buffer without PTS, or 0. */
   gint missing_pts_pad;
+  /* TRUE once an input's caps were refused (an error was posted): the
+   * output cannot be negotiated until the element is restarted. */
+  gint caps_refused;
+  /* Signalled (with the object lock) when a sink pad is added, so that the
+   * aggregate thread waiting for the second input wakes up. */
+  GCond pads_cond;
 
   /* Streaming state, only touched by the aggregate thread. */
   guint64 frame_count;
-  guint n_cols, n_rows;
+  /* Running time of the current pair of input buffers (start, end), and
+   * for inputs without a frame rate (0/1) the end of the last pair taken, to
+   * move the output position past it; GST_CLOCK_TIME_NONE when unknown. */
+  GstClockTime pair_start, pair_end;
+  GstClockTime vfr_pair_end;
   gfloat *covariance;          /* the grid the meta does not carry */
   gsize grid_len;
   gdouble *sort_buf;

@@ -6,6 +6,10 @@
  *                    pad release/request while PLAYING, flushing seeks.
  * 4. hostile sizes:  1x1, 65535x2, block 4096 on 16x16, 16120x16840
  *                    (skip the last one with BW_SKIP_HUGE=1).
+ * 5. faults:         regressions of faults found by adversarial testing:
+ *                    interlace mismatch, inputs without frame rate, GAP
+ *                    events, video metas past the buffer, range back to
+ *                    automatic, one input only.
  *
  * Every test runs under a watchdog thread that aborts the process when the
  * test takes longer than its bound, so a deadlock fails instead of hanging,
@@ -1361,6 +1365,508 @@ GST_START_TEST (test_huge_frame)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* 5. Faults found by adversarial testing (each failed before its fix) */
+
+/* Two GRAY8 images: a random texture and a noisy, partly inverted copy, so
+ * that r varies from block to block. */
+typedef struct
+{
+  guint w, h;
+  guint8 *a, *b;
+} Plane8;
+
+static guint
+plane8_get (gconstpointer ctx, guint x, guint y, gint which)
+{
+  const Plane8 *p = ctx;
+
+  return (which ? p->b : p->a)[(gsize) y * p->w + x];
+}
+
+static void
+plane8_init (Plane8 * p, guint w, guint h, guint32 seed)
+{
+  guint32 st = seed | 1;
+  gsize i;
+
+  p->w = w;
+  p->h = h;
+  p->a = g_malloc ((gsize) w * h);
+  p->b = g_malloc ((gsize) w * h);
+  for (i = 0; i < (gsize) w * h; i++) {
+    guint x = i % w, noise;
+
+    st ^= st << 13;
+    st ^= st >> 17;
+    st ^= st << 5;
+    p->a[i] = st & 255;
+    noise = (st >> 8) % (1 + x % 97);
+    p->b[i] = (x / 16) % 3 == 1 ? 255u - p->a[i] : (p->a[i] + noise) & 255u;
+  }
+}
+
+static void
+plane8_clear (Plane8 * p)
+{
+  g_free (p->a);
+  g_free (p->b);
+}
+
+/* A GRAY8 buffer of size bytes holding img (w x h) with its rows at
+ * offset + y * stride (stride may be negative), described by a video meta;
+ * the other bytes are 0xa5. */
+static GstBuffer *
+buffer_with_meta (const guint8 * img, guint w, guint h, gsize size,
+    gsize offset, gint stride, GstClockTime pts)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+  gsize offsets[GST_VIDEO_MAX_PLANES] = { offset };
+  gint strides[GST_VIDEO_MAX_PLANES] = { stride };
+  GstMapInfo map;
+  guint y;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+  memset (map.data, 0xa5, size);
+  for (y = 0; y < h; y++) {
+    gint64 at = (gint64) offset + (gint64) y * stride;
+
+    if (at >= 0 && at + w <= (gint64) size)
+      memcpy (map.data + at, img + (gsize) y * w, w);
+  }
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_GRAY8, w, h, 1, offsets, strides);
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DURATION (buf) = frame_pts (1);
+  return buf;
+}
+
+/* A tightly packed GRAY8 buffer of img. */
+static GstBuffer *
+buffer_packed (const guint8 * img, guint w, guint h, GstClockTime pts,
+    GstClockTime duration)
+{
+  GstBuffer *buf = gst_buffer_new_memdup (img, (gsize) w * h);
+
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DURATION (buf) = duration;
+  return buf;
+}
+
+/* The meta's r grid against the reference, trim mode, bw x bh blocks. */
+static void
+check_r_grid (const GstStructure * s, const Plane8 * p, guint bw, guint bh,
+    const gchar * what)
+{
+  guint cols = p->w / bw, rows = p->h / bh, i, j;
+  const gfloat *r;
+
+  fail_unless_equals_int (get_uint (s, "cols"), cols);
+  fail_unless_equals_int (get_uint (s, "rows"), rows);
+  r = get_grid (s, "r", (gsize) cols * rows);
+  for (j = 0; j < rows; j++)
+    for (i = 0; i < cols; i++)
+      assert_r (r[j * cols + i], ref_block_r (plane8_get, p, i * bw, j * bh,
+              (i + 1) * bw, (j + 1) * bh), what, j * cols + i);
+}
+
+/* Pops ERROR messages until one whose text contains needle (the test fails
+ * if none comes within 5 s). */
+static void
+expect_error (GstBus * bus, const gchar * needle, const gchar * label)
+{
+  GstMessage *msg;
+
+  while ((msg = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+              GST_MESSAGE_ERROR))) {
+    gchar *t = error_text (msg);
+    gboolean found = strstr (t, needle) != NULL;
+
+    GST_INFO ("%s: %s", label, t);
+    g_free (t);
+    gst_message_unref (msg);
+    if (found)
+      return;
+  }
+  fail ("%s: no ERROR message containing \"%s\" within 5 s", label, needle);
+}
+
+/* Pushes frames on both inputs until one push fails (the element stopped
+ * taking data after its error), and returns that flow; OK if 50 pushes
+ * went through. */
+static GstFlowReturn
+push_until_refused (Ctx * c, const Plane8 * p)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint n;
+
+  for (n = 0; n < 50 && ret == GST_FLOW_OK; n++) {
+    ret = gst_harness_push (c->h0, buffer_packed (p->a, p->w, p->h,
+            frame_pts (n), frame_pts (1)));
+    if (ret == GST_FLOW_OK)
+      ret = gst_harness_push (c->h1, buffer_packed (p->b, p->w, p->h,
+              frame_pts (n), frame_pts (1)));
+    if (ret == GST_FLOW_OK)
+      g_usleep (20000);
+  }
+  return ret;
+}
+
+/* Inputs that differ in interlace mode: GstVideoAggregator refuses the
+ * second one's caps; this used to leave its buffers queued without caps and
+ * the aggregate loop spinning at 100% CPU with nothing on the bus. */
+GST_START_TEST (test_interlace_mismatch)
+{
+  static const gchar *modes[] = { "interleaved", "mixed" };
+  Watchdog *wd = watchdog_start ("interlace_mismatch", 60);
+  Plane8 p;
+  guint m;
+
+  plane8_init (&p, 64, 48, 11);
+  for (m = 0; m < G_N_ELEMENTS (modes); m++) {
+    gchar *caps = caps_str ("GRAY8", 64, 48);
+    gchar *icaps = g_strdup_printf ("%s,interlace-mode=%s", caps, modes[m]);
+    Ctx c;
+
+    /* Either input may be the interlaced one. */
+    ctx_init (&c, new_element (), NULL, "video/x-raw,format=GRAY8", FALSE);
+    gst_harness_set_src_caps_str (c.h0, m == 0 ? icaps : caps);
+    gst_harness_set_src_caps_str (c.h1, m == 0 ? caps : icaps);
+    push_until_refused (&c, &p);
+    expect_error (c.bus, "differ in interlacing", modes[m]);
+    /* The aggregate loop stopped: the inputs are refused, not queued. */
+    fail_if (push_until_refused (&c, &p) == GST_FLOW_OK,
+        "%s: inputs still taken after the error", modes[m]);
+    ctx_clear (&c);
+    g_free (icaps);
+    g_free (caps);
+  }
+  plane8_clear (&p);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* Both inputs interlaced the same way are analysed as stored, also across
+ * an output renegotiation and the inputs sending their caps again. */
+static void
+push_pair8 (Ctx * c, const Plane8 * p, guint n)
+{
+  fail_unless_equals_int (gst_harness_push (c->h0, buffer_packed (p->a, p->w,
+              p->h, frame_pts (n), frame_pts (1))), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (c->h1, buffer_packed (p->b, p->w,
+              p->h, frame_pts (n), frame_pts (1))), GST_FLOW_OK);
+}
+
+static void
+pull_and_check (Ctx * c, const Plane8 * p, guint bw, const gchar * what)
+{
+  GstBuffer *out = pull_timeout (c->h0, 60000);
+
+  fail_unless (out != NULL, "%s: no output", what);
+  check_r_grid (get_meta (out), p, bw, 16, what);
+  gst_buffer_unref (out);
+}
+
+GST_START_TEST (test_interlace_both)
+{
+  Watchdog *wd = watchdog_start ("interlace_both", 60);
+  gchar *caps = g_strdup_printf ("video/x-raw,format=GRAY8,width=64,"
+      "height=48,framerate=%d/1,interlace-mode=interleaved", FPS);
+  Plane8 p;
+  Ctx c;
+
+  plane8_init (&p, 64, 48, 12);
+  ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+  push_pair8 (&c, &p, 0);
+  pull_and_check (&c, &p, 16, "interleaved");
+  /* A new block size renegotiates the output. */
+  g_object_set (c.el, "block-width", 8, NULL);
+  push_pair8 (&c, &p, 1);
+  pull_and_check (&c, &p, 8, "interleaved, new block size");
+  /* The inputs send their caps again (the base class renegotiates once the
+   * next frames are queued). */
+  gst_harness_set_src_caps_str (c.h0, caps);
+  gst_harness_set_src_caps_str (c.h1, caps);
+  push_pair8 (&c, &p, 2);
+  push_pair8 (&c, &p, 3);
+  pull_and_check (&c, &p, 8, "interleaved, caps again");
+  pull_and_check (&c, &p, 8, "interleaved, caps again");
+  fail_on_error_message (c.bus, "interleaved");
+  ctx_clear (&c);
+  plane8_clear (&p);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* Inputs without a frame rate (framerate=0/1) whose buffers have durations:
+ * the output used to repeat the last pair without end after EOS, and every
+ * output had PTS 0.  Without durations (still images) as well. */
+GST_START_TEST (test_no_framerate_timing)
+{
+  static const GstClockTime pts_ms[] = { 0, 10, 50 };
+  Watchdog *wd = watchdog_start ("no_framerate_timing", 60);
+  gchar *caps = g_strdup ("video/x-raw,format=GRAY8,width=64,height=48,"
+      "framerate=0/1");
+  Plane8 p;
+  guint with_duration;
+
+  plane8_init (&p, 64, 48, 13);
+  for (with_duration = 0; with_duration < 2; with_duration++) {
+    GstClockTime dur = with_duration ? 5 * GST_MSECOND : GST_CLOCK_TIME_NONE;
+    GstBuffer *out;
+    GstMessage *msg;
+    guint n = 0, i;
+    Ctx c;
+
+    ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+    for (i = 0; i < G_N_ELEMENTS (pts_ms); i++) {
+      fail_unless_equals_int (gst_harness_push (c.h0, buffer_packed (p.a, 64,
+                  48, pts_ms[i] * GST_MSECOND, dur)), GST_FLOW_OK);
+      fail_unless_equals_int (gst_harness_push (c.h1, buffer_packed (p.b, 64,
+                  48, pts_ms[i] * GST_MSECOND, dur)), GST_FLOW_OK);
+    }
+    fail_unless (gst_harness_push_event (c.h0, gst_event_new_eos ()));
+    fail_unless (gst_harness_push_event (c.h1, gst_event_new_eos ()));
+    while (gst_harness_pull_until_eos (c.h0, &out) && out) {
+      fail_unless (n < G_N_ELEMENTS (pts_ms),
+          "more outputs than input pairs (duration %d)", with_duration);
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (out),
+          pts_ms[n] * GST_MSECOND);
+      fail_unless_equals_uint64 (GST_BUFFER_DURATION (out), dur);
+      check_r_grid (get_meta (out), &p, 16, 16, "0/1");
+      gst_buffer_unref (out);
+      n++;
+    }
+    fail_unless_equals_int (n, G_N_ELEMENTS (pts_ms));
+    /* The messages carry the same timing. */
+    for (i = 0; i < n; i++) {
+      const GstStructure *st;
+
+      msg = gst_bus_pop_filtered (c.bus, GST_MESSAGE_ELEMENT);
+      fail_unless (msg != NULL, "message %u missing", i);
+      st = gst_message_get_structure (msg);
+      fail_unless_equals_uint64 (get_uint64 (st, "timestamp"),
+          pts_ms[i] * GST_MSECOND);
+      fail_unless_equals_uint64 (get_uint64 (st, "running-time"),
+          pts_ms[i] * GST_MSECOND);
+      gst_message_unref (msg);
+    }
+    fail_on_error_message (c.bus, "0/1");
+    ctx_clear (&c);
+  }
+  plane8_clear (&p);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* A GAP event in place of a frame (a live source that missed one) used to
+ * fail the pipeline with "buffer of 0 bytes".  That pair gives no output;
+ * the frames around it are analysed. */
+GST_START_TEST (test_gap_event)
+{
+  Watchdog *wd = watchdog_start ("gap_event", 60);
+  gchar *caps = caps_str ("GRAY8", 64, 48);
+  GstBuffer *out;
+  Plane8 p;
+  guint n, got = 0;
+  Ctx c;
+
+  plane8_init (&p, 64, 48, 14);
+  ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+  for (n = 0; n < 5; n++) {
+    fail_unless_equals_int (gst_harness_push (c.h0, buffer_packed (p.a, 64,
+                48, frame_pts (n), frame_pts (1))), GST_FLOW_OK);
+    if (n == 2)
+      fail_unless (gst_harness_push_event (c.h1,
+              gst_event_new_gap (frame_pts (n), frame_pts (1))));
+    else
+      fail_unless_equals_int (gst_harness_push (c.h1, buffer_packed (p.b, 64,
+                  48, frame_pts (n), frame_pts (1))), GST_FLOW_OK);
+  }
+  fail_unless (gst_harness_push_event (c.h0, gst_event_new_eos ()));
+  fail_unless (gst_harness_push_event (c.h1, gst_event_new_eos ()));
+  while (gst_harness_pull_until_eos (c.h0, &out) && out) {
+    const GstStructure *s = get_meta (out);
+    guint64 pts1 = get_uint64 (s, "pts-1");
+
+    fail_unless (pts1 != frame_pts (2), "output for the gap");
+    fail_unless_equals_uint64 (get_uint64 (s, "pts-0"), pts1);
+    fail_unless_equals_uint64 (get_uint64 (s, "frame"), got);
+    check_r_grid (s, &p, 16, 16, "around the gap");
+    gst_buffer_unref (out);
+    got++;
+  }
+  fail_unless_equals_int (got, 4);
+  fail_on_error_message (c.bus, "gap");
+  ctx_clear (&c);
+  plane8_clear (&p);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* Video metas whose rows reach past the buffer used to be read anyway
+ * (heap-buffer-overflow under ASan, foreign memory otherwise).  Valid metas,
+ * padded or bottom-up (negative stride), are analysed from their rows. */
+GST_START_TEST (test_video_meta_extent)
+{
+  static const struct
+  {
+    const gchar *what;
+    gsize size, offset;
+    gint stride;
+    gboolean valid;
+  } cases[] = {
+    {"stride 128 on a 64x48 buffer", 64 * 48, 0, 128, FALSE},
+    {"offset past the end", 64 * 48, 64, 64, FALSE},
+    {"last row one byte short", 128 * 47 + 63, 0, 128, FALSE},
+    {"negative stride from the start", 64 * 48, 0, -64, FALSE},
+    {"padded rows", 128 * 47 + 64, 0, 128, TRUE},
+    {"offset and padding", 7 + 100 * 47 + 64, 7, 100, TRUE},
+    {"bottom-up rows", 64 * 48, 64 * 47, -64, TRUE},
+  };
+  Watchdog *wd = watchdog_start ("video_meta_extent", 120);
+  gchar *caps = caps_str ("GRAY8", 64, 48);
+  Plane8 p;
+  guint k;
+
+  plane8_init (&p, 64, 48, 15);
+  for (k = 0; k < G_N_ELEMENTS (cases); k++) {
+    GstBuffer *out;
+    Ctx c;
+
+    ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+    gst_harness_push (c.h0, buffer_packed (p.a, 64, 48, 0, frame_pts (1)));
+    gst_harness_push (c.h1, buffer_with_meta (p.b, 64, 48, cases[k].size,
+            cases[k].offset, cases[k].stride, 0));
+    if (cases[k].valid) {
+      out = pull_timeout (c.h0, 60000);
+      fail_unless (out != NULL, "%s: no output", cases[k].what);
+      check_r_grid (get_meta (out), &p, 16, 16, cases[k].what);
+      gst_buffer_unref (out);
+      fail_on_error_message (c.bus, cases[k].what);
+    } else {
+      expect_error (c.bus, "smaller than its video meta says", cases[k].what);
+      out = gst_harness_try_pull (c.h0);
+      fail_if (out != NULL, "%s: output from an invalid meta", cases[k].what);
+    }
+    ctx_clear (&c);
+  }
+  plane8_clear (&p);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* range-min/range-max: NaN (automatic, the default) used to be refused once
+ * another value was set, so automatic could not come back. */
+GST_START_TEST (test_range_back_to_automatic)
+{
+  static const gchar *props[] = { "range-min", "range-max" };
+  GstElement *el = new_element (), *bin;
+  gdouble v;
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    g_object_set (el, props[i], 0.25, NULL);
+    g_object_get (el, props[i], &v, NULL);
+    fail_unless (v == 0.25);
+    g_object_set (el, props[i], (gdouble) NAN, NULL);
+    g_object_get (el, props[i], &v, NULL);
+    fail_unless (isnan (v), "%s: g_object_set NAN left %g", props[i], v);
+    g_object_set (el, props[i], -3.5, NULL);
+    gst_util_set_object_arg (G_OBJECT (el), props[i], "nan");
+    g_object_get (el, props[i], &v, NULL);
+    fail_unless (isnan (v), "%s: \"nan\" left %g", props[i], v);
+  }
+  gst_object_unref (el);
+
+  bin = gst_parse_launch ("blockcorr name=c range-min=0.25 range-max=0.75 "
+      "range-min=nan range-max=NaN ! fakesink", NULL);
+  fail_unless (bin != NULL);
+  el = gst_bin_get_by_name (GST_BIN (bin), "c");
+  g_object_get (el, "range-min", &v, NULL);
+  fail_unless (isnan (v), "launch line: range-min %g", v);
+  g_object_get (el, "range-max", &v, NULL);
+  fail_unless (isnan (v), "launch line: range-max %g", v);
+  gst_object_unref (el);
+  gst_object_unref (bin);
+}
+
+GST_END_TEST;
+
+/* Only sink_0 linked: the aggregate loop used to spin at 100% CPU.  It now
+ * waits for the second pad.  The base class's calls of aggregate are counted
+ * through its debug log: a spin makes thousands in a second, the wait at
+ * most ten. */
+static gint n_waits;
+
+static void
+count_waits (GstDebugCategory * cat, GstDebugLevel level, const gchar * file,
+    const gchar * func, gint line, GObject * obj, GstDebugMessage * msg,
+    gpointer data)
+{
+  if (g_str_equal (gst_debug_category_get_name (cat), "aggregator")
+      && strstr (gst_debug_message_get (msg), "Actually aggregating"))
+    g_atomic_int_inc (&n_waits);
+}
+
+GST_START_TEST (test_one_input_no_spin)
+{
+  Watchdog *wd = watchdog_start ("one_input_no_spin", 60);
+  gchar *caps = caps_str ("GRAY8", 64, 48);
+  GstElement *el = new_element ();
+  GstHarness *h, *h1;
+  GstBuffer *out;
+  Plane8 p;
+  gint waits;
+
+  plane8_init (&p, 64, 48, 16);
+  gst_debug_set_threshold_for_name ("aggregator", GST_LEVEL_LOG);
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (count_waits, NULL, NULL);
+  h = bc_harness_new (el, "sink_0", TRUE, FALSE);
+  gst_object_unref (el);
+  gst_harness_set_src_caps_str (h, caps);
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=GRAY8");
+  fail_unless_equals_int (gst_harness_push (h, buffer_packed (p.a, 64, 48,
+              0, frame_pts (1))), GST_FLOW_OK);
+  g_usleep (G_USEC_PER_SEC / 5);
+  g_atomic_int_set (&n_waits, 0);
+  g_usleep (G_USEC_PER_SEC);
+  waits = g_atomic_int_get (&n_waits);
+  gst_debug_remove_log_function (count_waits);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+  gst_debug_unset_threshold_for_name ("aggregator");
+  fail_unless (waits <= 30, "%d aggregate wake-ups in 1 s with one input",
+      waits);
+
+  /* The second input arrives: the pair is analysed. */
+  h1 = bc_harness_new (h->element, "sink_1", FALSE, FALSE);
+  gst_harness_set_src_caps_str (h1, caps);
+  fail_unless_equals_int (gst_harness_push (h1, buffer_packed (p.b, 64, 48,
+              0, frame_pts (1))), GST_FLOW_OK);
+  out = pull_timeout (h, 60000);
+  fail_unless (out != NULL, "no output once sink_1 is linked");
+  check_r_grid (get_meta (out), &p, 16, 16, "late sink_1");
+  gst_buffer_unref (out);
+  gst_harness_teardown (h1);
+  gst_harness_teardown (h);
+  plane8_clear (&p);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
 GST_START_TEST (test_leaks_tracer_active)
@@ -1409,6 +1915,17 @@ reliability_suite (void)
   tcase_add_test (tc, test_wide_65535);
   tcase_add_test (tc, test_block_4096_on_16);
   tcase_add_test (tc, test_huge_frame);
+
+  tc = tcase_create ("faults");
+  tcase_set_timeout (tc, 300);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_interlace_mismatch);
+  tcase_add_test (tc, test_interlace_both);
+  tcase_add_test (tc, test_no_framerate_timing);
+  tcase_add_test (tc, test_gap_event);
+  tcase_add_test (tc, test_video_meta_extent);
+  tcase_add_test (tc, test_range_back_to_automatic);
+  tcase_add_test (tc, test_one_input_no_spin);
 
   return s;
 }
