@@ -1,8 +1,10 @@
 /* gst-blockwise: libFuzzer harness of the blockcorr element.
  *
  * Drives blockcorr through two GstHarness objects (sink_0 with the output,
- * sink_1 input only) with caps, property changes, buffers (including short
- * ones and ones without a timestamp), EOS and caps changes chosen by the
+ * sink_1 input only) with caps (also interlaced and without frame rate),
+ * property changes, buffers (including short ones, ones without a
+ * timestamp, gaps, and ones with a GstVideoMeta whose offset and stride
+ * disagree with the buffer), EOS, GAP events and caps changes chosen by the
  * input.  Errors on the bus are expected; crashes, sanitizer reports, leaks
  * and hangs are not.
  *
@@ -218,11 +220,16 @@ run_job (FzPad * p, JobKind kind, GstBuffer * buf, GstEvent * ev,
 
 /* ---- element setup ------------------------------------------------------ */
 
+static const gchar *interlace_modes[] = {
+  "progressive", "interleaved", "mixed", "alternate"
+};
+
 typedef struct
 {
   gint fmt;                     /* index in in_formats */
   gint w, h;
   gint fps;
+  gint interlace;               /* index in interlace_modes */
 } PadCaps;
 
 static void
@@ -232,6 +239,8 @@ read_caps (Reader * r, PadCaps * c)
 
   c->fmt = f % G_N_ELEMENTS (in_formats);
   c->fps = (f & 0x80) ? 0 : 30;
+  /* mostly progressive, as real inputs are */
+  c->interlace = (f & 0x40) ? (f >> 4) % G_N_ELEMENTS (interlace_modes) : 0;
   c->w = 1 + rd_u8 (r) % 128;
   c->h = 1 + rd_u8 (r) % 128;
 }
@@ -239,9 +248,21 @@ read_caps (Reader * r, PadCaps * c)
 static GstCaps *
 make_caps (const PadCaps * c)
 {
-  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
+  GstCaps *caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
       in_formats[c->fmt], "width", G_TYPE_INT, c->w, "height", G_TYPE_INT,
       c->h, "framerate", GST_TYPE_FRACTION, c->fps, 1, NULL);
+
+  if (c->interlace)
+    gst_caps_set_simple (caps, "interlace-mode", G_TYPE_STRING,
+        interlace_modes[c->interlace], NULL);
+  return caps;
+}
+
+static void
+pad_info (const PadCaps * c, GstVideoInfo * info)
+{
+  gst_video_info_set_format (info,
+      gst_video_format_from_string (in_formats[c->fmt]), c->w, c->h);
 }
 
 static gsize
@@ -249,9 +270,45 @@ frame_size (const PadCaps * c)
 {
   GstVideoInfo info;
 
-  gst_video_info_set_format (&info,
-      gst_video_format_from_string (in_formats[c->fmt]), c->w, c->h);
+  pad_info (c, &info);
   return GST_VIDEO_INFO_SIZE (&info);
+}
+
+/* Describes buf with a GstVideoMeta whose first plane's offset and stride
+ * the input chooses: padded, shrunk (rows overlapping or running past the
+ * end of the buffer), bottom-up (negative stride), or shifted. */
+static void
+add_video_meta (Reader * r, GstBuffer * buf, const PadCaps * c)
+{
+  GstVideoInfo info;
+  gsize offsets[GST_VIDEO_MAX_PLANES];
+  gint strides[GST_VIDEO_MAX_PLANES];
+  guint how = rd_u8 (r), i;
+  gint delta = (gint8) rd_u8 (r);
+
+  pad_info (c, &info);
+  for (i = 0; i < GST_VIDEO_MAX_PLANES; i++) {
+    offsets[i] = info.offset[i];
+    strides[i] = info.stride[i];
+  }
+  switch (how & 3) {
+    case 0:                    /* stride changed by -128..127 bytes */
+      strides[0] += delta;
+      break;
+    case 1:                    /* stride scaled (2x, 3x ...) */
+      strides[0] *= 1 + (how >> 2) % 4;
+      break;
+    case 2:                    /* bottom-up rows, maybe misplaced */
+      offsets[0] += (gsize) strides[0] * (c->h - 1) + delta;
+      strides[0] = -strides[0];
+      break;
+    default:                   /* plane start shifted */
+      offsets[0] += (guint8) delta;
+      break;
+  }
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_INFO_FORMAT (&info), c->w, c->h,
+      GST_VIDEO_INFO_N_PLANES (&info), offsets, strides);
 }
 
 static GstBuffer *
@@ -276,6 +333,9 @@ make_buffer (Reader * r, FzPad * p, const PadCaps * c, const uint8_t * fill,
       break;
     case 3:                    /* one byte short */
       size = full ? full - 1 : 0;
+      break;
+    case 4:                    /* a video meta decides the layout */
+      size = full + rd_u8 (r) * (rd_u8 (r) % 4);
       break;
     default:
       size = full;
@@ -322,6 +382,10 @@ make_buffer (Reader * r, FzPad * p, const PadCaps * c, const uint8_t * fill,
   GST_BUFFER_PTS (buf) = pts;
   if (mode & 0x40)
     GST_BUFFER_DURATION (buf) = GST_SECOND / 30 * (1 + (mode >> 7));
+  if ((mode & 7) == 4)
+    add_video_meta (r, buf, c);
+  else if ((mode & 0xc7) == 0x85)       /* neutral content: a gap */
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_GAP);
   p->n_frames++;
   if (GST_CLOCK_TIME_IS_VALID (pts))
     p->last_pts = pts;
@@ -533,7 +597,15 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       case 4:
         set_property (el, &r);
         break;
-      case 5:                  /* EOS */
+      case 5:                  /* EOS, or a GAP in place of a frame */
+        if (op & 0x20) {
+          GstClockTime pts =
+              gst_util_uint64_scale (pads[k].n_frames++, GST_SECOND, 30);
+
+          run_job (&pads[k], JOB_EVENT, NULL, gst_event_new_gap (pts,
+                  (op & 0x40) ? GST_SECOND / 30 : GST_CLOCK_TIME_NONE), NULL);
+          break;
+        }
         run_job (&pads[k], JOB_EVENT, NULL, gst_event_new_eos (), NULL);
         pads[k].eos = TRUE;
         break;
