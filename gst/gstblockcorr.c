@@ -1534,8 +1534,8 @@ gst_blockcorr_finalize (GObject * object)
  * it afterwards.  GParamSpecDouble's validation also reports NaN as out of
  * range (it compares NaN with the bounds), so g_object_set() would refuse
  * NaN and the value could never return to automatic: with lax validation
- * GObject stores the validated value, which for NaN is NaN (and for any
- * other double the value itself, as the range is the whole double range). */
+ * GObject stores the validated value instead of refusing it: NaN stays NaN,
+ * finite values are in range, and +-infinity becomes +-G_MAXDOUBLE. */
 static GParamSpec *
 range_spec (GParamSpec * pspec)
 {
@@ -1584,15 +1584,17 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
           GST_TYPE_BLOCKCORR_COLORMAP, DEFAULT_COLORMAP, flags));
   g_object_class_install_property (gobject_class, PROP_RANGE_MIN,
       range_spec (g_param_spec_double ("range-min", "Range minimum",
-          "Value drawn with the bottom colormap entry; NaN = automatic: -1 for "
-          "pearson, 0 for means and standard deviations, -max0*max1/4 for "
-          "covariance (max = 255 or 65535 by input depth)",
+          "Value drawn with the bottom colormap entry; nan (the default) = "
+          "automatic: -1 for pearson, 0 for means and standard deviations, "
+          "-max0*max1/4 for covariance (max = 255 or 65535 by input depth); "
+          "set nan to return to automatic",
           -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
   g_object_class_install_property (gobject_class, PROP_RANGE_MAX,
       range_spec (g_param_spec_double ("range-max", "Range maximum",
-          "Value drawn with the top colormap entry; NaN = automatic: 1 for "
-          "pearson, the input's maximum sample value for means, half of it "
-          "for standard deviations, max0*max1/4 for covariance",
+          "Value drawn with the top colormap entry; nan (the default) = "
+          "automatic: 1 for pearson, the input's maximum sample value for "
+          "means, half of it for standard deviations, max0*max1/4 for "
+          "covariance; set nan to return to automatic",
           -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
   g_object_class_install_property (gobject_class, PROP_INVALID_COLOR,
       g_param_spec_uint ("invalid-color", "Invalid colour",
