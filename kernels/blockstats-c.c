@@ -1,35 +1,12 @@
-/* gst-blockwise: the portable C implementations of the block sums.
+/* gst-blockwise: the portable C path of the block sums.
  *
- * bw_block_row_reference() is the plain per-block loop that the faster paths
- * are tested against.  bw_block_row_c() accumulates whole image rows into
- * per-column arrays (a loop the compiler vectorizes) and reduces them per
- * block; it runs where the ORC kernels do not apply.
+ * bw_block_row_c() accumulates whole image rows into per-column arrays (a
+ * loop the compiler vectorizes) and reduces them per block; it runs where
+ * the ORC kernels do not apply.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "blockstats-private.h"
-
-void
-bw_block_row_reference (const BwBlockRow * row, BwBlockSums * out)
-{
-  guint c, x, y;
-
-  for (c = 0; c < row->n_blocks; c++) {
-    guint x0 = c * row->block_width;
-    guint x1 = MIN (x0 + row->block_width, row->width_px);
-    BwBlockSums s = { 0, };
-
-    for (y = row->y0; y < row->y0 + row->h; y++) {
-      const guint8 *ra = bw_plane_row (row->a, y);
-      const guint8 *rb = bw_plane_row (row->b, y);
-
-      for (x = x0; x < x1; x++) {
-        bw_sums_add (&s, bw_sample_at (ra, x, row->a->format),
-            bw_sample_at (rb, x, row->b->format));
-      }
-    }
-    s.n = (guint64) (x1 - x0) * row->h;
-    out[c] = s;
-  }
-}
 
 /* ---- C column sums ------------------------------------------------------
  *
@@ -75,22 +52,7 @@ load_u16be (const guint8 * p, gsize x)
   return GUINT16_FROM_BE (v);
 }
 
-/* Indices of the column arrays in the scratch: n columns each. */
-enum
-{
-  COL_A,
-  COL_B,
-  COL_AA_LO,
-  COL_AA_HI,
-  COL_BB_LO,
-  COL_BB_HI,
-  COL_AB_LO,
-  COL_AB_HI,
-  N_COLS
-};
-
-/* U8 x U8: every product is below 2^16, so no high halves: the five sums go
- * into COL_A, COL_B, COL_AA_LO, COL_BB_LO, COL_AB_LO. */
+/* U8 x U8: every product is below 2^16, so the high halves stay 0. */
 static BW_VECTORIZE void
 accumulate_u8_u8 (const guint8 * restrict ra, const guint8 * restrict rb,
     gsize n, guint32 * restrict sa, guint32 * restrict sb,
@@ -159,37 +121,28 @@ static const AccumulateRowFunc accumulate_row[3][3] = {
 void
 bw_block_row_c (BwScratch * scratch, const BwBlockRow * row, BwBlockSums * out)
 {
-  gsize n = row->width_px, x, x0;
-  guint32 *col[N_COLS];
+  gsize n = row->width_px;
+  guint32 *col[BW_N_COLS];
   guint c, y, i;
   AccumulateRowFunc func = accumulate_row[row->a->format][row->b->format];
 
-  bw_scratch_reserve (scratch, N_COLS * n, 0);
-  for (i = 0; i < N_COLS; i++)
+  bw_scratch_zero_columns (scratch, BW_N_COLS, n);
+  for (i = 0; i < BW_N_COLS; i++)
     col[i] = scratch->cols32 + i * n;
-  memset (scratch->cols32, 0, N_COLS * n * sizeof (guint32));
 
   for (y = row->y0; y < row->y0 + row->h; y++)
     func (bw_plane_row (row->a, y), bw_plane_row (row->b, y), n,
-        col[COL_A], col[COL_B], col[COL_AA_LO], col[COL_AA_HI],
-        col[COL_BB_LO], col[COL_BB_HI], col[COL_AB_LO], col[COL_AB_HI]);
+        col[BW_COL_A], col[BW_COL_B], col[BW_COL_AA_LO], col[BW_COL_AA_HI],
+        col[BW_COL_BB_LO], col[BW_COL_BB_HI], col[BW_COL_AB_LO],
+        col[BW_COL_AB_HI]);
 
   for (c = 0; c < row->n_blocks; c++) {
-    gsize x1;
-    guint64 s[N_COLS] = { 0, };
-    BwBlockSums sums;
+    gsize x0 = (gsize) c * row->block_width;
+    gsize x1 = MIN (x0 + row->block_width, n);
+    BwBlockSums s = { 0, };
 
-    x0 = (gsize) c * row->block_width;
-    x1 = MIN (x0 + row->block_width, n);
-    for (x = x0; x < x1; x++)
-      for (i = 0; i < N_COLS; i++)
-        s[i] += col[i][x];
-    sums.n = (guint64) (x1 - x0) * row->h;
-    sums.sum_a = s[COL_A];
-    sums.sum_b = s[COL_B];
-    sums.sum_aa = (s[COL_AA_HI] << 16) + s[COL_AA_LO];
-    sums.sum_bb = (s[COL_BB_HI] << 16) + s[COL_BB_LO];
-    sums.sum_ab = (s[COL_AB_HI] << 16) + s[COL_AB_LO];
-    out[c] = sums;
+    bw_reduce_columns (col, x0, x1, &s);
+    s.n = (guint64) (x1 - x0) * row->h;
+    out[c] = s;
   }
 }

@@ -1,4 +1,7 @@
-/* gst-blockwise: internals shared by the block-statistics implementations. */
+/* gst-blockwise: internals shared by the block-statistics implementations.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __BW_BLOCKSTATS_PRIVATE_H__
 #define __BW_BLOCKSTATS_PRIVATE_H__
 
@@ -12,8 +15,6 @@ struct _BwScratch
   /* Per-column accumulators, grown on demand (never in the per-row loop). */
   guint32 *cols32;
   gsize cols32_len;
-  guint64 *cols64;
-  gsize cols64_len;
 };
 
 /* One block row to compute: pixel rows [y0, y0 + h), pixel columns
@@ -59,11 +60,66 @@ bw_sums_add (BwBlockSums * s, guint64 va, guint64 vb)
   s->sum_ab += va * vb;
 }
 
-gboolean bw_scratch_reserve (BwScratch * scratch, gsize n32, gsize n64);
+/* Column accumulators of one block row, in this order: Σa, Σb, then the low
+ * and high 16-bit halves of Σa², Σb², Σab (see blockstats-c.c). */
+enum
+{
+  BW_COL_A,
+  BW_COL_B,
+  BW_COL_AA_LO,
+  BW_COL_AA_HI,
+  BW_COL_BB_LO,
+  BW_COL_BB_HI,
+  BW_COL_AB_LO,
+  BW_COL_AB_HI,
+  BW_N_COLS
+};
 
-void bw_block_row_reference (const BwBlockRow * row, BwBlockSums * out);
+/* n guint32 columns for each of n_arrays accumulators, zeroed, at
+ * scratch->cols32 + i * n; grows the scratch only when a frame is wider than
+ * any before (never per row in steady state). */
+void bw_scratch_zero_columns (BwScratch * scratch, guint n_arrays, gsize n);
+
+/* Sums columns [first, last) of the column arrays into exact block sums
+ * (without n).  col[BW_COL_*_HI] may be NULL where every product fits in 16
+ * bits (8-bit samples). */
+static inline void
+bw_reduce_columns (guint32 * const col[BW_N_COLS], gsize first, gsize last,
+    BwBlockSums * s)
+{
+  guint64 t[BW_N_COLS] = { 0, };
+  gsize x;
+  guint i;
+
+  for (i = 0; i < BW_N_COLS; i++)
+    if (col[i])
+      for (x = first; x < last; x++)
+        t[i] += col[i][x];
+  s->sum_a += t[BW_COL_A];
+  s->sum_b += t[BW_COL_B];
+  s->sum_aa += (t[BW_COL_AA_HI] << 16) + t[BW_COL_AA_LO];
+  s->sum_bb += (t[BW_COL_BB_HI] << 16) + t[BW_COL_BB_LO];
+  s->sum_ab += (t[BW_COL_AB_HI] << 16) + t[BW_COL_AB_LO];
+}
+
+gboolean bw_sample_format_valid (BwSampleFormat f);
+
+/* The paths: each computes the sums of every block of one block row.  Only
+ * the dispatch (blockstats-dispatch.c) calls them. */
+typedef void (*BwBlockRowFunc) (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out);
+
+void bw_block_row_reference (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out);
 void bw_block_row_c (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
+#ifdef HAVE_ORC
+void bw_block_row_orc_u8 (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out);
+void bw_block_row_orc_u16 (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out);
+gboolean bw_orc_compiles (void);
+#endif
 
 G_END_DECLS
 

@@ -1,5 +1,7 @@
 /* gst-blockwise: exact per-block statistics of two grayscale planes.
  *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
  * A small library with no GStreamer dependency (GLib only).  Given two planes
  * A (reference) and B (compared) of the same width and height, it divides
  * them into blocks of block_width x block_height pixels and computes, per
@@ -109,9 +111,33 @@ void bw_scratch_free (BwScratch * scratch);
 gboolean bw_geometry_grid_size (const BwGeometry * geom, guint * cols,
     guint * rows);
 
+/* A computation prepared once for a frame: the geometry, the two planes and
+ * the path chosen for them (by implementation, formats, block width and
+ * alignment).  Read-only once initialised, so threads can share one. */
+typedef struct
+{
+  BwGeometry geom;
+  BwPlane a;
+  BwPlane b;
+  guint cols;
+  guint rows;
+  const gchar *path_name;       /* "orc", "c" or "reference" */
+  /*< private > */
+  gpointer row_func;
+} BwStatsPlan;
+
+/* Validates the arguments and chooses the path.  Returns FALSE (and a plan
+ * that computes nothing) on invalid formats or geometry, or an empty grid. */
+gboolean bw_stats_plan_init (BwStatsPlan * plan, BwImpl impl,
+    const BwGeometry * geom, const BwPlane * a, const BwPlane * b);
+
 /* Computes the sums of block rows [row_start, row_end) into
- * sums[(row - row_start) * cols + col].  Returns FALSE on invalid geometry or
+ * sums[(row - row_start) * cols + col].  Returns FALSE on an invalid plan or
  * range.  Thread-safe for disjoint ranges with separate scratch objects. */
+gboolean bw_stats_plan_rows (const BwStatsPlan * plan, BwScratch * scratch,
+    guint row_start, guint row_end, BwBlockSums * sums);
+
+/* bw_stats_plan_init() and bw_stats_plan_rows() in one call. */
 gboolean bw_stats_compute_rows (BwScratch * scratch, BwImpl impl,
     const BwGeometry * geom, const BwPlane * a, const BwPlane * b,
     guint row_start, guint row_end, BwBlockSums * sums);

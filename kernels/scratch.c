@@ -1,0 +1,35 @@
+/* gst-blockwise: per-thread working memory of the block-statistics paths.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "blockstats-private.h"
+
+BwScratch *
+bw_scratch_new (void)
+{
+  return g_new0 (BwScratch, 1);
+}
+
+void
+bw_scratch_free (BwScratch * scratch)
+{
+  if (!scratch)
+    return;
+  g_free (scratch->cols32);
+  g_free (scratch);
+}
+
+void
+bw_scratch_zero_columns (BwScratch * scratch, guint n_arrays, gsize n)
+{
+  /* At least one element, so the array is never NULL (a zero-width row
+   * still offsets it). */
+  gsize len = MAX ((gsize) n_arrays * n, 1);
+
+  if (len > scratch->cols32_len) {
+    g_free (scratch->cols32);
+    scratch->cols32 = g_new (guint32, len);
+    scratch->cols32_len = len;
+  }
+  memset (scratch->cols32, 0, len * sizeof (guint32));
+}

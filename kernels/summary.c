@@ -1,0 +1,88 @@
+/* gst-blockwise: numerics of a frame's summary: the median of the valid r
+ * values, without a full sort (a sort of the grid per frame cost as much as
+ * the statistics themselves).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include "summary.h"
+
+/* Hoare's selection, O(n) on average. */
+gdouble
+bw_select_kth (gdouble * a, gsize n, gsize k)
+{
+  gsize lo = 0, hi = n - 1;
+
+  while (lo < hi) {
+    gdouble pivot = a[lo + (hi - lo) / 2];
+    gsize i = lo, j = hi;
+
+    while (i <= j) {
+      while (a[i] < pivot)
+        i++;
+      while (a[j] > pivot)
+        j--;
+      if (i <= j) {
+        gdouble t = a[i];
+
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        if (j == 0)
+          break;
+        j--;
+      }
+    }
+    if (k <= j)
+      hi = j;
+    else if (k >= i)
+      lo = i;
+    else
+      break;
+  }
+  return a[k];
+}
+
+static inline guint
+median_bin (gdouble r)
+{
+  gint b = (gint) ((r + 1.0) * (BW_MEDIAN_BINS / 2));
+
+  return CLAMP (b, 0, BW_MEDIAN_BINS - 1);
+}
+
+/* A histogram over value bins finds the bin that holds the middle, and only
+ * that bin's values go through the selection, which on a whole grid cost as
+ * much as the rest of the summary (branchy comparisons on random data). */
+gdouble
+bw_median_r (gdouble * v, gsize n, guint * bins)
+{
+  gsize k_lo = (n - 1) / 2, k_hi = n / 2, below = 0, i, m = 0;
+  guint b;
+  gdouble lo, hi = INFINITY;
+
+  if (n == 0)
+    return NAN;
+  memset (bins, 0, BW_MEDIAN_BINS * sizeof (guint));
+  for (i = 0; i < n; i++)
+    bins[median_bin (v[i])]++;
+  for (b = 0; below + bins[b] <= k_lo; b++)
+    below += bins[b];
+
+  /* k_lo lies in bin b; k_hi too, or it is the smallest value above it. */
+  if (k_hi - below >= bins[b]) {
+    for (i = 0; i < n; i++)
+      if (median_bin (v[i]) > b)
+        hi = MIN (hi, v[i]);
+  }
+  for (i = 0; i < n; i++)
+    if (median_bin (v[i]) == b)
+      v[m++] = v[i];
+  lo = bw_select_kth (v, m, k_lo - below);
+  if (k_hi == k_lo)
+    return lo;
+  if (k_hi - below < m)
+    hi = bw_select_kth (v, m, k_hi - below);
+  return 0.5 * (lo + hi);
+}
