@@ -44,21 +44,17 @@
  * ]| Shows a live heatmap and prints the per-frame summary messages.
  */
 
-#ifdef HAVE_CONFIG_H
 #include "config.h"
-#endif
 
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "gstblockcorr.h"
+#include "gstblockcorranalysis.h"
 #include "gstblockcorrheatmap.h"
 #include "gstblockcorrmeta.h"
 #include "gstblockcorrworker.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_blockcorr_debug);
+GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define GST_CAT_DEFAULT gst_blockcorr_debug
 
 #define DEFAULT_BLOCK_SIZE 16
@@ -103,90 +99,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (GST_BLOCKCORR_HEATMAP_FORMATS)));
 
-/* ---- enum types --------------------------------------------------------- */
-
-#define GST_TYPE_BLOCKCORR_EDGE_MODE (gst_blockcorr_edge_mode_get_type ())
-static GType
-gst_blockcorr_edge_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {BW_EDGE_TRIM, "Drop the partial blocks at the right and bottom edges",
-        "trim"},
-    {BW_EDGE_PARTIAL, "Keep the partial blocks at the edges as smaller blocks",
-        "partial"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrEdgeMode",
-            values));
-  return type;
-}
-
-#define GST_TYPE_BLOCKCORR_MEASURE (gst_blockcorr_measure_get_type ())
-static GType
-gst_blockcorr_measure_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_BLOCKCORR_MEASURE_PEARSON, "Pearson correlation r (range -1..1)",
-        "pearson"},
-    {GST_BLOCKCORR_MEASURE_COVARIANCE, "Covariance of the two inputs",
-        "covariance"},
-    {GST_BLOCKCORR_MEASURE_MEAN_0, "Mean of sink_0 (reference)", "mean-0"},
-    {GST_BLOCKCORR_MEASURE_MEAN_1, "Mean of sink_1 (compared)", "mean-1"},
-    {GST_BLOCKCORR_MEASURE_STDDEV_0, "Standard deviation of sink_0",
-        "stddev-0"},
-    {GST_BLOCKCORR_MEASURE_STDDEV_1, "Standard deviation of sink_1",
-        "stddev-1"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrMeasure",
-            values));
-  return type;
-}
-
-#define GST_TYPE_BLOCKCORR_COLORMAP (gst_blockcorr_colormap_get_type ())
-static GType
-gst_blockcorr_colormap_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {BW_COLORMAP_COOLWARM, "Moreland's diverging blue-white-red map",
-        "coolwarm"},
-    {BW_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
-    {BW_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
-    {BW_COLORMAP_GRAY, "Gray ramp", "gray"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrColormap",
-            values));
-  return type;
-}
-
-#define GST_TYPE_BLOCKCORR_OUTPUT_SIZE (gst_blockcorr_output_size_get_type ())
-static GType
-gst_blockcorr_output_size_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_BLOCKCORR_OUTPUT_SIZE_GRID, "One pixel per block", "grid"},
-    {GST_BLOCKCORR_OUTPUT_SIZE_INPUT,
-        "The input size, each block filled with its colour", "input"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type,
-        g_enum_register_static ("GstBlockCorrOutputSize", values));
-  return type;
-}
-
 /* ---- element ------------------------------------------------------------ */
 
 #define gst_blockcorr_parent_class parent_class
@@ -218,35 +130,18 @@ sample_format (GstVideoFormat format)
   }
 }
 
-static gdouble
-sample_max (GstVideoFormat format)
-{
-  return sample_format (format) == BW_SAMPLE_U8 ? 255.0 : 65535.0;
-}
-
 /* Returns sink_0 and sink_1 (referenced), or FALSE when one is missing. */
 static gboolean
 gst_blockcorr_get_pads (GstBlockCorr * self, GstVideoAggregatorPad * pads[2])
 {
-  GList *l;
+  gboolean both;
 
-  pads[0] = pads[1] = NULL;
   GST_OBJECT_LOCK (self);
-  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
-    const gchar *name = GST_OBJECT_NAME (l->data);
-
-    if (g_str_equal (name, "sink_0"))
-      pads[0] = gst_object_ref (l->data);
-    else if (g_str_equal (name, "sink_1"))
-      pads[1] = gst_object_ref (l->data);
-  }
+  both = self->sink_pads[0] && self->sink_pads[1];
+  pads[0] = both ? gst_object_ref (self->sink_pads[0]) : NULL;
+  pads[1] = both ? gst_object_ref (self->sink_pads[1]) : NULL;
   GST_OBJECT_UNLOCK (self);
-
-  if (pads[0] && pads[1])
-    return TRUE;
-  gst_clear_object (&pads[0]);
-  gst_clear_object (&pads[1]);
-  return FALSE;
+  return both;
 }
 
 static void
@@ -390,19 +285,16 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * req_name, const GstCaps * caps)
 {
   GstBlockCorr *self = GST_BLOCKCORR (element);
-  gboolean used[2] = { FALSE, FALSE };
+  gboolean used[2];
   guint index = G_MAXUINT;
   gchar name[16];
-  GstPad *pad;
-  GList *l;
+  GstPad *pad = NULL;
 
+  /* One request at a time: the check and the creation belong together. */
+  g_mutex_lock (&self->request_lock);
   GST_OBJECT_LOCK (self);
-  for (l = element->sinkpads; l; l = l->next) {
-    if (g_str_equal (GST_OBJECT_NAME (l->data), "sink_0"))
-      used[0] = TRUE;
-    else if (g_str_equal (GST_OBJECT_NAME (l->data), "sink_1"))
-      used[1] = TRUE;
-  }
+  used[0] = self->sink_pads[0] != NULL;
+  used[1] = self->sink_pads[1] != NULL;
   GST_OBJECT_UNLOCK (self);
 
   if (req_name) {
@@ -414,7 +306,7 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
       GST_ELEMENT_WARNING (self, CORE, PAD, ("Cannot add pad %s", req_name),
           ("blockcorr has exactly two inputs, sink_0 (reference) and sink_1 "
               "(compared)%s", index <= 1 ? ", and it is taken" : ""));
-      return NULL;
+      goto done;
     }
   } else if (!used[0] || !used[1]) {
     index = used[0] ? 1 : 0;
@@ -422,16 +314,36 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
     GST_ELEMENT_WARNING (self, CORE, PAD, ("Cannot add a third input pad"),
         ("blockcorr has exactly two inputs, sink_0 (reference) and sink_1 "
             "(compared), and both exist"));
-    return NULL;
+    goto done;
   }
 
   g_snprintf (name, sizeof (name), "sink_%u", index);
   pad = GST_ELEMENT_CLASS (parent_class)->request_new_pad (element, templ,
       name, caps);
-  GST_OBJECT_LOCK (self);
-  g_cond_broadcast (&self->pads_cond);
-  GST_OBJECT_UNLOCK (self);
+  if (pad) {
+    GST_OBJECT_LOCK (self);
+    self->sink_pads[index] = GST_VIDEO_AGGREGATOR_PAD (pad);
+    /* Wake the aggregate thread if it waits for this input. */
+    g_cond_broadcast (&self->pads_cond);
+    GST_OBJECT_UNLOCK (self);
+  }
+done:
+  g_mutex_unlock (&self->request_lock);
   return pad;
+}
+
+static void
+gst_blockcorr_release_pad (GstElement * element, GstPad * pad)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (element);
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < 2; i++)
+    if (self->sink_pads[i] == (GstVideoAggregatorPad *) pad)
+      self->sink_pads[i] = NULL;
+  GST_OBJECT_UNLOCK (self);
+  GST_ELEMENT_CLASS (parent_class)->release_pad (element, pad);
 }
 
 static gboolean
@@ -617,7 +529,7 @@ gst_blockcorr_clip (GstAggregator * agg, GstAggregatorPad * bpad,
 static gboolean
 both_inputs_exist (GstBlockCorr * self)
 {
-  return GST_ELEMENT (self)->numsinkpads >= 2;
+  return self->sink_pads[0] && self->sink_pads[1];
 }
 
 /* With one input missing, the base class finds the existing input ready and
@@ -673,8 +585,11 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
     return GST_AGGREGATOR_FLOW_NEED_DATA;
   }
 
+  self->inputs_ended = FALSE;
   ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg, timeout);
   gst_blockcorr_advance_vfr_position (self);
+  if (ret == GST_FLOW_OK && self->inputs_ended)
+    ret = GST_FLOW_EOS;
   pad = g_atomic_int_get (&self->missing_pts_pad);
 
   if (ret == GST_FLOW_ERROR && pad == 0)
@@ -814,22 +729,10 @@ gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
   return *ret ? GST_FLOW_OK : GST_FLOW_NOT_NEGOTIATED;
 }
 
-/* GstVideoAggregator's hook, for completeness: the same computation. */
-static GstCaps *
-gst_blockcorr_update_caps (GstVideoAggregator * vagg, GstCaps * caps)
-{
-  GstBlockCorr *self = GST_BLOCKCORR (vagg);
-  GstVideoInfo info0, info1;
-
-  if (!gst_blockcorr_input_infos (self, &info0, &info1))
-    return NULL;
-  return gst_blockcorr_src_caps_for (self, caps, &info0, &info1);
-}
-
 static GstCaps *
 gst_blockcorr_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
 {
-  /* update_caps fixed size and rate; the first format is downstream's
+  /* update_src_caps fixed size and rate; the first format is downstream's
    * preference. */
   return gst_caps_fixate (caps);
 }
@@ -857,313 +760,7 @@ gst_blockcorr_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
   return TRUE;
 }
 
-/* ---- per-frame work ----------------------------------------------------- */
-
-/* Summary of one block row's valid r values.  The frame's summary merges
- * the rows in order, so it does not depend on which thread did which row
- * (a floating-point sum depends on its order). */
-typedef struct _RowPartial
-{
-  guint valid, below;
-  gdouble sum, min, max;
-} RowPartial;
-
-typedef struct
-{
-  GstBlockCorr *self;
-  const BwGeometry *geom;
-  const BwPlane *planes;
-  BwBlockSums *sums;
-  /* Where the rows write their values: the meta's grids, allocated for this
-   * frame and handed to the meta without a copy, and the covariance. */
-  gfloat *grids[GST_BLOCKCORR_N_GRIDS];
-  gdouble min_intensity;
-  gdouble threshold;
-  guint cols;
-  guint rows;
-  /* The heatmap is drawn by the worker threads too, each row's lines. */
-  const GstBlockCorrHeatmap *hm;
-  GstVideoFrame *out;
-} FrameJob;
-
-static void
-gst_blockcorr_compute_row (gpointer data, guint thread, BwScratch * scratch,
-    guint row)
-{
-  FrameJob *job = data;
-  GstBlockCorr *self = job->self;
-  /* What the per-block loop reads is copied to locals, which the compiler
-   * can keep in registers (job fields might alias the stores below), and
-   * which keep the loop off the job's cache lines on another thread's
-   * stack. */
-  const gdouble min_intensity = job->min_intensity;
-  const gdouble threshold = job->threshold;
-  const guint cols = job->cols;
-  const gsize first = (gsize) row * cols;
-  BwBlockSums *sums = job->sums;
-  gfloat *grids[GST_BLOCKCORR_N_GRIDS];
-  /* Valid r values of this row, packed at the start of the row's range of
-   * the sort buffer (the median is selected from them afterwards). */
-  gdouble *packed = self->sort_buf + first;
-  RowPartial acc;
-  guint y0, y1;
-  gsize i;
-
-  memcpy (grids, job->grids, sizeof (grids));
-  bw_stats_compute_rows (scratch, BW_IMPL_AUTO, job->geom, &job->planes[0],
-      &job->planes[1], row, row + 1, sums + first);
-
-  /* Accumulated in locals and stored once: the rows' partials share cache
-   * lines, and updating them per block makes the threads fight over those
-   * lines (that once made two threads as slow as one). */
-  acc.valid = acc.below = 0;
-  acc.sum = 0.0;
-  acc.min = INFINITY;
-  acc.max = -INFINITY;
-  for (i = first; i < first + cols; i++) {
-    BwBlockStats st;
-    gboolean valid;
-
-    bw_stats_from_sums (&sums[i], &st);
-    valid = st.valid && !(st.mean_a < min_intensity
-        && st.mean_b < min_intensity);
-    if (valid) {
-      gfloat r = st.r;
-
-      grids[GST_BLOCKCORR_GRID_R][i] = r;
-      grids[GST_BLOCKCORR_GRID_MEAN_0][i] = st.mean_a;
-      grids[GST_BLOCKCORR_GRID_MEAN_1][i] = st.mean_b;
-      grids[GST_BLOCKCORR_GRID_STDDEV_0][i] = st.stddev_a;
-      grids[GST_BLOCKCORR_GRID_STDDEV_1][i] = st.stddev_b;
-      grids[GST_BLOCKCORR_GRID_COVARIANCE][i] = st.covariance;
-      /* The summary is of the float32 values the meta carries. */
-      packed[acc.valid++] = r;
-      acc.sum += r;
-      acc.min = MIN (acc.min, r);
-      acc.max = MAX (acc.max, r);
-      if (r < threshold)
-        acc.below++;
-    } else {
-      guint g;
-
-      for (g = 0; g < GST_BLOCKCORR_N_GRIDS; g++)
-        grids[g][i] = NAN;
-    }
-  }
-  self->row_partials[row] = acc;
-
-  /* Output lines of this block row; the last row also draws the lines
-   * below the grid. */
-  y0 = row * job->hm->cell_height;
-  y1 = row + 1 == job->rows ? G_MAXUINT : (row + 1) * job->hm->cell_height;
-  gst_blockcorr_heatmap_render_lines (job->hm, job->out, y0, y1);
-}
-
-/* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); leaves
- * a[0..k) <= a[k] <= a[k+1..n).  A full sort of the grid per frame cost as
- * much as the statistics themselves. */
-static gdouble
-select_kth (gdouble * a, gsize n, gsize k)
-{
-  gsize lo = 0, hi = n - 1;
-
-  while (lo < hi) {
-    gdouble pivot = a[lo + (hi - lo) / 2];
-    gsize i = lo, j = hi;
-
-    while (i <= j) {
-      while (a[i] < pivot)
-        i++;
-      while (a[j] > pivot)
-        j--;
-      if (i <= j) {
-        gdouble t = a[i];
-
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        if (j == 0)
-          break;
-        j--;
-      }
-    }
-    if (k <= j)
-      hi = j;
-    else if (k >= i)
-      lo = i;
-    else
-      break;
-  }
-  return a[k];
-}
-
-typedef struct
-{
-  guint valid, invalid;
-  gdouble mean, min, max, median, below;
-} Summary;
-
-#define MEDIAN_BINS 2048
-
-static inline guint
-median_bin (gdouble r)
-{
-  gint b = (gint) ((r + 1.0) * (MEDIAN_BINS / 2));
-
-  return CLAMP (b, 0, MEDIAN_BINS - 1);
-}
-
-/* Median of n r values in [-1, 1], exactly (the mean of the two middle
- * values for an even n); reorders v.  A histogram over value bins finds the
- * bin that holds the middle, and only that bin's values go through the
- * selection, which on a whole grid cost as much as the rest of the summary
- * (branchy comparisons on random data).  bins holds MEDIAN_BINS counters. */
-static gdouble
-median_of (gdouble * v, guint n, guint * bins)
-{
-  guint k_lo = (n - 1) / 2, k_hi = n / 2, below = 0, b, i, m = 0;
-  gdouble lo, hi = INFINITY;
-
-  memset (bins, 0, MEDIAN_BINS * sizeof (guint));
-  for (i = 0; i < n; i++)
-    bins[median_bin (v[i])]++;
-  for (b = 0; below + bins[b] <= k_lo; b++)
-    below += bins[b];
-
-  /* k_lo lies in bin b; k_hi too, or it is the smallest value above it. */
-  if (k_hi - below >= bins[b]) {
-    for (i = 0; i < n; i++)
-      if (median_bin (v[i]) > b)
-        hi = MIN (hi, v[i]);
-  }
-  for (i = 0; i < n; i++)
-    if (median_bin (v[i]) == b)
-      v[m++] = v[i];
-  lo = select_kth (v, m, k_lo - below);
-  if (k_hi == k_lo)
-    return lo;
-  if (k_hi - below < m)
-    hi = select_kth (v, m, k_hi - below);
-  return 0.5 * (lo + hi);
-}
-
-/* Merges the rows' partial summaries, in row order, and selects the median
- * from the packed valid r values. */
-static void
-gst_blockcorr_summarize (GstBlockCorr * self, FrameJob * job, Summary * out)
-{
-  gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
-  guint valid = 0, below = 0, row;
-
-  for (row = 0; row < job->rows; row++) {
-    const RowPartial *p = &self->row_partials[row];
-    gdouble *packed = self->sort_buf + (gsize) row * job->cols;
-
-    /* Gather the packed values of all rows at the start of the buffer. */
-    if (packed != self->sort_buf + valid)
-      memmove (self->sort_buf + valid, packed, p->valid * sizeof (gdouble));
-    valid += p->valid;
-    below += p->below;
-    sum += p->sum;
-    mn = MIN (mn, p->min);
-    mx = MAX (mx, p->max);
-  }
-
-  out->valid = valid;
-  out->invalid = job->cols * job->rows - valid;
-  if (valid == 0) {
-    out->mean = out->min = out->max = out->median = out->below = NAN;
-    return;
-  }
-  out->median = median_of (self->sort_buf, valid, self->median_bins);
-  out->mean = sum / valid;
-  out->min = mn;
-  out->max = mx;
-  out->below = (gdouble) below / valid;
-}
-
-/* Range of the colormap for a measure: the properties, or automatic. */
-static void
-gst_blockcorr_value_range (const GstBlockCorrSettings * s, gdouble max0,
-    gdouble max1, gdouble * lo, gdouble * hi)
-{
-  gdouble auto_lo = 0.0, auto_hi = 1.0;
-
-  switch (s->measure) {
-    case GST_BLOCKCORR_MEASURE_PEARSON:
-      auto_lo = -1.0;
-      auto_hi = 1.0;
-      break;
-    case GST_BLOCKCORR_MEASURE_COVARIANCE:
-      /* Largest possible |covariance| of two inputs: max0 * max1 / 4. */
-      auto_hi = max0 * max1 / 4.0;
-      auto_lo = -auto_hi;
-      break;
-    case GST_BLOCKCORR_MEASURE_MEAN_0:
-      auto_hi = max0;
-      break;
-    case GST_BLOCKCORR_MEASURE_MEAN_1:
-      auto_hi = max1;
-      break;
-    case GST_BLOCKCORR_MEASURE_STDDEV_0:
-      auto_hi = max0 / 2.0;
-      break;
-    case GST_BLOCKCORR_MEASURE_STDDEV_1:
-      auto_hi = max1 / 2.0;
-      break;
-  }
-  *lo = isnan (s->range_min) ? auto_lo : s->range_min;
-  *hi = isnan (s->range_max) ? auto_hi : s->range_max;
-}
-
-static const gint measure_grid[] = {
-  GST_BLOCKCORR_GRID_R, GST_BLOCKCORR_GRID_COVARIANCE,
-  GST_BLOCKCORR_GRID_MEAN_0, GST_BLOCKCORR_GRID_MEAN_1,
-  GST_BLOCKCORR_GRID_STDDEV_0, GST_BLOCKCORR_GRID_STDDEV_1
-};
-
-static GstStructure *
-gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
-    GstClockTime pts0, GstClockTime pts1, guint cols, guint rows,
-    const GstBlockCorrSettings * s, const Summary * sum)
-{
-  return gst_structure_new (name,
-      "frame", G_TYPE_UINT64, frame,
-      "pts-0", G_TYPE_UINT64, (guint64) pts0,
-      "pts-1", G_TYPE_UINT64, (guint64) pts1,
-      "cols", G_TYPE_UINT, cols,
-      "rows", G_TYPE_UINT, rows,
-      "block-width", G_TYPE_UINT, s->block_width,
-      "block-height", G_TYPE_UINT, s->block_height,
-      "valid", G_TYPE_UINT, sum->valid,
-      "invalid", G_TYPE_UINT, sum->invalid,
-      "mean", G_TYPE_DOUBLE, sum->mean,
-      "min", G_TYPE_DOUBLE, sum->min,
-      "max", G_TYPE_DOUBLE, sum->max,
-      "median", G_TYPE_DOUBLE, sum->median,
-      "below-threshold", G_TYPE_DOUBLE, sum->below,
-      "threshold", G_TYPE_DOUBLE, s->threshold, NULL);
-}
-
-static void
-gst_blockcorr_post_message (GstBlockCorr * self, GstBuffer * outbuf,
-    GstStructure * st)
-{
-  GstAggregator *agg = GST_AGGREGATOR (self);
-  GstSegment *seg = &GST_AGGREGATOR_PAD (agg->srcpad)->segment;
-  GstClockTime ts = GST_BUFFER_PTS (outbuf);
-
-  /* The same timing fields as the level element posts. */
-  gst_structure_set (st,
-      "timestamp", G_TYPE_UINT64, (guint64) ts,
-      "stream-time", G_TYPE_UINT64,
-      (guint64) gst_segment_to_stream_time (seg, GST_FORMAT_TIME, ts),
-      "running-time", G_TYPE_UINT64,
-      (guint64) gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts),
-      "duration", G_TYPE_UINT64, (guint64) GST_BUFFER_DURATION (outbuf), NULL);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), st));
-}
+/* ---- timing and frames ------------------------------------------------ */
 
 /* Running time of a pad's current buffer: its start, and its end when the
  * buffer has a duration (else GST_CLOCK_TIME_NONE). */
@@ -1227,11 +824,13 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     if (bufs[i])
       continue;
     if (gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pads[i]))) {
-      /* Nothing more can be paired: end the output. */
+      /* Nothing more can be paired: gst_blockcorr_aggregate() ends the
+       * output (an EOS from here would be logged as a failure). */
       GST_INFO_OBJECT (self, "%s ended, no more pairs",
           GST_PAD_NAME (pads[i]));
+      self->inputs_ended = TRUE;
       gst_blockcorr_unref_pads (pads);
-      return GST_FLOW_EOS;
+      return GST_FLOW_OK;
     }
     gst_blockcorr_unref_pads (pads);
     return GST_FLOW_OK;         /* no frame yet on this input (live start) */
@@ -1282,44 +881,39 @@ plane_within_memory (const GstVideoFrame * frame, gint64 * first,
   return *first >= 0 && *last <= (gint64) map->size;
 }
 
-static GstFlowReturn
-gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
+static void
+gst_blockcorr_post_message (GstBlockCorr * self, GstBuffer * outbuf,
+    GstStructure * st)
 {
-  GstBlockCorr *self = GST_BLOCKCORR (vagg);
-  GstVideoAggregatorPad *pads[2];
-  GstVideoFrame *in[2];
-  GstClockTime pts[2];
-  GstBlockCorrSettings s;
-  BwGeometry geom;
-  BwPlane planes[2];
-  GstVideoFrame out;
-  GstBlockCorrHeatmap hm;
-  Summary summary;
-  FrameJob job;
-  gsize n_blocks;
-  guint cols, rows, i;
-  gint64 t_start;
-  gdouble lo, hi;
-  GstStructure *st;
-  GBytes *grids[5], *all_grids;
-  gfloat *meta_grids;
-  static const gchar *grid_names[5] = { "r", "mean-0", "mean-1", "stddev-0",
-    "stddev-1"
-  };
-  static const gint grid_ids[5] = { GST_BLOCKCORR_GRID_R,
-    GST_BLOCKCORR_GRID_MEAN_0, GST_BLOCKCORR_GRID_MEAN_1,
-    GST_BLOCKCORR_GRID_STDDEV_0, GST_BLOCKCORR_GRID_STDDEV_1
-  };
-  gint64 need_first, need_last;
-  gsize have;
-  GstFlowReturn ret = GST_FLOW_OK;
+  GstAggregator *agg = GST_AGGREGATOR (self);
+  GstSegment *seg = &GST_AGGREGATOR_PAD (agg->srcpad)->segment;
+  GstClockTime ts = GST_BUFFER_PTS (outbuf);
 
-  if (!gst_blockcorr_get_pads (self, pads))
-    return GST_FLOW_OK;
-  gst_blockcorr_settings (self, &s);
+  /* The same timing fields as the level element posts. */
+  gst_structure_set (st,
+      "timestamp", G_TYPE_UINT64, (guint64) ts,
+      "stream-time", G_TYPE_UINT64,
+      (guint64) gst_segment_to_stream_time (seg, GST_FORMAT_TIME, ts),
+      "running-time", G_TYPE_UINT64,
+      (guint64) gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts),
+      "duration", G_TYPE_UINT64, (guint64) GST_BUFFER_DURATION (outbuf), NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), st));
+}
+
+/* The prepared (mapped) frame of each input, or an element error when one
+ * could not be mapped or its video meta reaches past its memory. */
+static gboolean
+gst_blockcorr_input_frames (GstBlockCorr * self,
+    GstVideoAggregatorPad * pads[2], GstVideoFrame * in[2],
+    GstClockTime pts[2])
+{
+  guint i;
 
   for (i = 0; i < 2; i++) {
     GstBuffer *buf = gst_video_aggregator_pad_get_current_buffer (pads[i]);
+    gint64 need_first, need_last;
+    gsize have;
 
     in[i] = gst_video_aggregator_pad_get_prepared_frame (pads[i]);
     pts[i] = buf ? GST_BUFFER_PTS (buf) : GST_CLOCK_TIME_NONE;
@@ -1334,9 +928,9 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
               GST_VIDEO_INFO_WIDTH (&pads[i]->info),
               GST_VIDEO_INFO_HEIGHT (&pads[i]->info),
               pads[i]->info.finfo ? GST_VIDEO_INFO_NAME (&pads[i]->info) : "?"));
-      ret = GST_FLOW_ERROR;
-    } else if (!plane_within_memory (in[i], &need_first, &need_last,
-            &have)) {
+      return FALSE;
+    }
+    if (!plane_within_memory (in[i], &need_first, &need_last, &have)) {
       GST_ELEMENT_ERROR (self, STREAM, FORMAT,
           ("Input buffer on %s is smaller than its video meta says",
               GST_PAD_NAME (pads[i])),
@@ -1348,10 +942,36 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
               GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0),
               GST_VIDEO_FRAME_COMP_OFFSET (in[i], 0), need_first, need_last,
               have));
-      ret = GST_FLOW_ERROR;
+      return FALSE;
     }
   }
-  if (ret != GST_FLOW_OK)
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
+{
+  GstBlockCorr *self = GST_BLOCKCORR (vagg);
+  GstVideoAggregatorPad *pads[2];
+  GstVideoFrame *in[2], out;
+  GstClockTime pts[2];
+  GstBlockCorrSettings s;
+  GstBlockCorrPair pair;
+  GstBlockCorrSummary summary;
+  GstStructure *st;
+  GBytes *grids;
+  guint cols, rows, i;
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  if (!gst_blockcorr_get_pads (self, pads))
+    return GST_FLOW_OK;
+  gst_blockcorr_settings (self, &s);
+
+  if (!gst_blockcorr_input_frames (self, pads, in, pts))
+    goto done;
+  if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
+          GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
+          GST_VIDEO_FRAME_HEIGHT (in[1]), &s, &cols, &rows))
     goto done;
 
   if (GST_VIDEO_INFO_FPS_N (&vagg->info) == 0
@@ -1367,114 +987,45 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
         self->pair_end - self->pair_start : GST_CLOCK_TIME_NONE;
   }
 
-  if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
-          GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
-          GST_VIDEO_FRAME_HEIGHT (in[1]), &s, &cols, &rows)) {
-    ret = GST_FLOW_ERROR;
-    goto done;
-  }
-
-  geom.width = GST_VIDEO_FRAME_WIDTH (in[0]);
-  geom.height = GST_VIDEO_FRAME_HEIGHT (in[0]);
-  geom.block_width = s.block_width;
-  geom.block_height = s.block_height;
-  geom.edge_mode = s.edge_mode;
+  pair.geom.width = GST_VIDEO_FRAME_WIDTH (in[0]);
+  pair.geom.height = GST_VIDEO_FRAME_HEIGHT (in[0]);
+  pair.geom.block_width = s.block_width;
+  pair.geom.block_height = s.block_height;
+  pair.geom.edge_mode = s.edge_mode;
   for (i = 0; i < 2; i++) {
-    planes[i].data = GST_VIDEO_FRAME_COMP_DATA (in[i], 0);
-    planes[i].stride = GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0);
-    planes[i].format = sample_format (GST_VIDEO_FRAME_FORMAT (in[i]));
+    pair.planes[i].data = GST_VIDEO_FRAME_COMP_DATA (in[i], 0);
+    pair.planes[i].stride = GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0);
+    pair.planes[i].format = sample_format (GST_VIDEO_FRAME_FORMAT (in[i]));
+    pair.max_value[i] = pair.planes[i].format == BW_SAMPLE_U8 ? 255 : 65535;
   }
 
-  n_blocks = (gsize) cols * rows;
-  if (n_blocks > self->grid_len) {
-    g_free (self->covariance);
-    self->covariance = g_new (gfloat, n_blocks);
-    g_free (self->sort_buf);
-    self->sort_buf = g_new (gdouble, n_blocks);
-    g_free (self->sums);
-    self->sums = g_new (BwBlockSums, n_blocks);
-    self->grid_len = n_blocks;
-  }
-  if (rows > self->row_partials_len) {
-    g_free (self->row_partials);
-    self->row_partials = g_new (RowPartial, rows);
-    self->row_partials_len = rows;
-  }
-  /* The heatmap is drawn by the worker threads: map the output and set it up
-   * first. */
+  /* The heatmap is drawn by the worker threads: map the output first. */
   if (!gst_video_frame_map (&out, &vagg->info, outbuf, GST_MAP_WRITE)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map output buffer"),
         (NULL));
-    ret = GST_FLOW_ERROR;
     goto done;
   }
-  /* One block for the five grids of the meta, which takes it over. */
-  meta_grids = g_new (gfloat, G_N_ELEMENTS (grid_ids) * n_blocks);
-  for (i = 0; i < G_N_ELEMENTS (grid_ids); i++)
-    job.grids[grid_ids[i]] = meta_grids + i * n_blocks;
-  job.grids[GST_BLOCKCORR_GRID_COVARIANCE] = self->covariance;
-
-  gst_blockcorr_value_range (&s,
-      sample_max (GST_VIDEO_FRAME_FORMAT (in[0])),
-      sample_max (GST_VIDEO_FRAME_FORMAT (in[1])), &lo, &hi);
-  hm.cols = cols;
-  hm.rows = rows;
-  hm.values = job.grids[measure_grid[s.measure]];
-  hm.range_min = lo;
-  hm.range_max = hi;
-  hm.colormap = bw_colormap_table (s.colormap);
-  hm.invalid_argb = s.invalid_color;
-  if (GST_VIDEO_FRAME_WIDTH (&out) == (gint) cols
-      && GST_VIDEO_FRAME_HEIGHT (&out) == (gint) rows) {
-    hm.cell_width = hm.cell_height = 1;
-  } else {
-    /* Input-sized output (or, for one frame after a property change, the
-     * previous size until the caps are renegotiated). */
-    hm.cell_width = s.block_width;
-    hm.cell_height = s.block_height;
-  }
-  gst_blockcorr_heatmap_prepare (&hm, out.info.finfo);
-
-  job.self = self;
-  job.geom = &geom;
-  job.planes = planes;
-  job.sums = self->sums;
-  job.min_intensity = s.min_intensity;
-  job.threshold = s.threshold;
-  job.cols = cols;
-  job.rows = rows;
-  job.hm = &hm;
-  job.out = &out;
-  t_start = g_get_monotonic_time ();
-  gst_blockcorr_worker_run (self->worker, s.n_threads, rows,
-      gst_blockcorr_compute_row, &job);
-  GST_LOG_OBJECT (self, "frame %" G_GUINT64_FORMAT ": %ux%u blocks on %u "
-      "threads in %" G_GINT64_FORMAT " us", self->frame_count, cols, rows,
-      gst_blockcorr_worker_n_threads (s.n_threads, rows),
-      g_get_monotonic_time () - t_start);
+  GST_LOG_OBJECT (self, "frame %" G_GUINT64_FORMAT, self->frame_count);
+  grids = gst_blockcorr_analysis_run (self->analysis, &s, &pair, &out,
+      &summary);
   gst_video_frame_unmap (&out);
+  if (!grids) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not analyse the frames"),
+        ("invalid geometry %ux%u, blocks %ux%u", pair.geom.width,
+            pair.geom.height, pair.geom.block_width, pair.geom.block_height));
+    goto done;
+  }
 
-  gst_blockcorr_summarize (self, &job, &summary);
-
-  /* Meta and message. */
   st = gst_blockcorr_summary_structure ("blockcorr", self->frame_count,
       pts[0], pts[1], cols, rows, &s, &summary);
-  all_grids = g_bytes_new_take (meta_grids,
-      G_N_ELEMENTS (grid_ids) * n_blocks * sizeof (gfloat));
-  for (i = 0; i < G_N_ELEMENTS (grid_ids); i++)
-    grids[i] = g_bytes_new_from_bytes (all_grids,
-        i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
-  g_bytes_unref (all_grids);
-  gst_blockcorr_meta_add (outbuf, st, grids, grid_names,
-      G_N_ELEMENTS (grid_ids));
-  for (i = 0; i < G_N_ELEMENTS (grid_ids); i++)
-    g_bytes_unref (grids[i]);
+  gst_blockcorr_meta_add (outbuf, st, grids, (gsize) cols * rows);
+  g_bytes_unref (grids);
   self->frame_count++;
-
   if (s.post_messages)
     gst_blockcorr_post_message (self, outbuf, st);
   else
     gst_structure_free (st);
+  ret = GST_FLOW_OK;
 
 done:
   gst_blockcorr_unref_pads (pads);
@@ -1495,25 +1046,12 @@ gst_blockcorr_start (GstAggregator * agg)
   return GST_AGGREGATOR_CLASS (parent_class)->start (agg);
 }
 
-static void
-gst_blockcorr_free_buffers (GstBlockCorr * self)
-{
-  g_clear_pointer (&self->covariance, g_free);
-  g_clear_pointer (&self->sort_buf, g_free);
-  g_clear_pointer (&self->row_partials, g_free);
-  self->row_partials_len = 0;
-  g_clear_pointer (&self->sums, g_free);
-  self->grid_len = 0;
-}
-
 static gboolean
 gst_blockcorr_stop (GstAggregator * agg)
 {
   GstBlockCorr *self = GST_BLOCKCORR (agg);
 
-  gst_blockcorr_free_buffers (self);
-  g_clear_pointer (&self->worker, gst_blockcorr_worker_free);
-  self->worker = gst_blockcorr_worker_new ();
+  gst_blockcorr_analysis_reset (self->analysis);
   return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
 }
 
@@ -1522,10 +1060,9 @@ gst_blockcorr_finalize (GObject * object)
 {
   GstBlockCorr *self = GST_BLOCKCORR (object);
 
-  gst_blockcorr_free_buffers (self);
-  g_clear_pointer (&self->worker, gst_blockcorr_worker_free);
-  g_free (self->median_bins);
+  gst_blockcorr_analysis_free (self->analysis);
   g_cond_clear (&self->pads_cond);
+  g_mutex_clear (&self->request_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1635,6 +1172,7 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
 
   element_class->request_new_pad =
       GST_DEBUG_FUNCPTR (gst_blockcorr_request_new_pad);
+  element_class->release_pad = GST_DEBUG_FUNCPTR (gst_blockcorr_release_pad);
 
   agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_event);
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query);
@@ -1649,7 +1187,6 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   agg_class->start = GST_DEBUG_FUNCPTR (gst_blockcorr_start);
   agg_class->stop = GST_DEBUG_FUNCPTR (gst_blockcorr_stop);
 
-  vagg_class->update_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_caps);
   vagg_class->create_output_buffer =
       GST_DEBUG_FUNCPTR (gst_blockcorr_create_output_buffer);
   vagg_class->aggregate_frames =
@@ -1679,8 +1216,8 @@ gst_blockcorr_init (GstBlockCorr * self)
   s->n_threads = DEFAULT_N_THREADS;
   s->post_messages = DEFAULT_POST_MESSAGES;
   s->output_size = DEFAULT_OUTPUT_SIZE;
-  self->worker = gst_blockcorr_worker_new ();
-  self->median_bins = g_new (guint, MEDIAN_BINS);
+  self->analysis = gst_blockcorr_analysis_new ();
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   g_cond_init (&self->pads_cond);
+  g_mutex_init (&self->request_lock);
 }

@@ -1,65 +1,21 @@
-/* gst-blockwise: the blockcorr element. */
+/* gst-blockwise: the blockcorr element.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __GST_BLOCKCORR_H__
 #define __GST_BLOCKCORR_H__
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gst/video/gstvideoaggregator.h>
-#include "blockstats.h"
-#include "colormap.h"
-#include "gstblockcorrworker.h"
+#include "gstblockcorrtypes.h"
+#include "gstblockcorranalysis.h"
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_BLOCKCORR (gst_blockcorr_get_type ())
 G_DECLARE_FINAL_TYPE (GstBlockCorr, gst_blockcorr, GST, BLOCKCORR,
     GstVideoAggregator);
-
-typedef enum
-{
-  GST_BLOCKCORR_MEASURE_PEARSON = 0,
-  GST_BLOCKCORR_MEASURE_COVARIANCE,
-  GST_BLOCKCORR_MEASURE_MEAN_0,
-  GST_BLOCKCORR_MEASURE_MEAN_1,
-  GST_BLOCKCORR_MEASURE_STDDEV_0,
-  GST_BLOCKCORR_MEASURE_STDDEV_1
-} GstBlockCorrMeasure;
-
-typedef enum
-{
-  GST_BLOCKCORR_OUTPUT_SIZE_GRID = 0,
-  GST_BLOCKCORR_OUTPUT_SIZE_INPUT
-} GstBlockCorrOutputSize;
-
-/* The properties, copied under the object lock once per frame. */
-typedef struct
-{
-  guint block_width;
-  guint block_height;
-  BwEdgeMode edge_mode;
-  GstBlockCorrMeasure measure;
-  BwColormap colormap;
-  gdouble range_min;
-  gdouble range_max;
-  guint32 invalid_color;
-  gdouble min_intensity;
-  gdouble threshold;
-  guint n_threads;
-  gboolean post_messages;
-  GstBlockCorrOutputSize output_size;
-} GstBlockCorrSettings;
-
-/* Grids of one frame (float32, rows x cols). */
-enum
-{
-  GST_BLOCKCORR_GRID_R = 0,
-  GST_BLOCKCORR_GRID_MEAN_0,
-  GST_BLOCKCORR_GRID_MEAN_1,
-  GST_BLOCKCORR_GRID_STDDEV_0,
-  GST_BLOCKCORR_GRID_STDDEV_1,
-  GST_BLOCKCORR_GRID_COVARIANCE,
-  GST_BLOCKCORR_N_GRIDS
-};
 
 struct _GstBlockCorr
 {
@@ -77,6 +33,11 @@ struct _GstBlockCorr
    * aggregate thread waiting for the second input wakes up. */
   GCond pads_cond;
 
+  /* sink_0 and sink_1 while they exist, with the object lock; requests
+   * are serialised by request_lock. */
+  GstVideoAggregatorPad *sink_pads[2];
+  GMutex request_lock;
+
   /* Streaming state, only touched by the aggregate thread. */
   guint64 frame_count;
   /* Running time of the current pair of input buffers (start, end), and
@@ -84,14 +45,9 @@ struct _GstBlockCorr
    * move the output position past it; GST_CLOCK_TIME_NONE when unknown. */
   GstClockTime pair_start, pair_end;
   GstClockTime vfr_pair_end;
-  gfloat *covariance;          /* the grid the meta does not carry */
-  gsize grid_len;
-  gdouble *sort_buf;
-  struct _RowPartial *row_partials;
-  guint row_partials_len;
-  guint *median_bins;
-  BwBlockSums *sums;
-  GstBlockCorrWorker *worker;
+  /* Set when an input ended and nothing more can be paired. */
+  gboolean inputs_ended;
+  GstBlockCorrAnalysis *analysis;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (blockcorr);

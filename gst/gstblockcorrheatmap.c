@@ -5,13 +5,14 @@
  * outputs carry the scaled value itself (8 or 16 bits) and the BT.601 luma
  * of the invalid colour.  Each block row is drawn once and copied to the
  * other output rows of the same block row.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
 #include <string.h>
 #include "gstblockcorrheatmap.h"
 #include "colormap.h"
 
-/* Bytes of one output pixel for a block of value v, in the output format. */
 /* The pixel of colour (a, r, g, b) in packed RGB format f; padding bytes
  * (x) are written as 0xff. */
 static void
@@ -24,6 +25,39 @@ rgb_pixel (const GstVideoFormatInfo * f, guint8 a, guint8 r, guint8 g,
   px[GST_VIDEO_FORMAT_INFO_POFFSET (f, GST_VIDEO_COMP_B)] = b;
   if (GST_VIDEO_FORMAT_INFO_HAS_ALPHA (f))
     px[GST_VIDEO_FORMAT_INFO_POFFSET (f, GST_VIDEO_COMP_A)] = a;
+}
+
+void
+gst_blockcorr_heatmap_range (GstBlockCorrMeasure measure, gdouble range_min,
+    gdouble range_max, gdouble max0, gdouble max1, gdouble * lo, gdouble * hi)
+{
+  gdouble auto_lo = 0.0, auto_hi = 1.0;
+
+  switch (measure) {
+    case GST_BLOCKCORR_MEASURE_PEARSON:
+      auto_lo = -1.0;
+      auto_hi = 1.0;
+      break;
+    case GST_BLOCKCORR_MEASURE_COVARIANCE:
+      /* Largest possible |covariance| of two inputs: max0 * max1 / 4. */
+      auto_hi = max0 * max1 / 4.0;
+      auto_lo = -auto_hi;
+      break;
+    case GST_BLOCKCORR_MEASURE_MEAN_0:
+      auto_hi = max0;
+      break;
+    case GST_BLOCKCORR_MEASURE_MEAN_1:
+      auto_hi = max1;
+      break;
+    case GST_BLOCKCORR_MEASURE_STDDEV_0:
+      auto_hi = max0 / 2.0;
+      break;
+    case GST_BLOCKCORR_MEASURE_STDDEV_1:
+      auto_hi = max1 / 2.0;
+      break;
+  }
+  *lo = isnan (range_min) ? auto_lo : range_min;
+  *hi = isnan (range_max) ? auto_hi : range_max;
 }
 
 /* 16-bit level of the BT.601 luma of the invalid colour. */

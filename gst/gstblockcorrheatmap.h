@@ -1,8 +1,13 @@
-/* gst-blockwise: drawing the block grid into a heatmap video frame. */
+/* gst-blockwise: drawing the block grid into a heatmap video frame, and
+ * the range of values the colormap spans.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __GST_BLOCKCORR_HEATMAP_H__
 #define __GST_BLOCKCORR_HEATMAP_H__
 
 #include <gst/video/video.h>
+#include "gstblockcorrtypes.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +39,14 @@ typedef struct
 /* Output formats the renderer supports, as a caps format list string. */
 #define GST_BLOCKCORR_HEATMAP_FORMATS \
   "{ RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, RGB, BGR, GRAY8, GRAY16_LE }"
+
+/* The values drawn with the bottom and top colormap entries: range_min and
+ * range_max, or where they are NaN the measure's automatic range (see
+ * GstBlockCorrMeasure), for inputs whose largest samples are max0 and max1
+ * (255 or 65535). */
+void gst_blockcorr_heatmap_range (GstBlockCorrMeasure measure,
+    gdouble range_min, gdouble range_max, gdouble max0, gdouble max1,
+    gdouble * lo, gdouble * hi);
 
 /* Sets up hm for drawing into frames of format finfo; call it once per
  * frame, after the fields above are set. */

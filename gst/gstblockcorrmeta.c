@@ -5,8 +5,19 @@
  * per-block grids as GBytes of native-endian float32, row-major.  Custom
  * metas need no C API on the reader's side: C and Python applications read
  * them with gst_buffer_get_custom_meta() and gst_custom_meta_get_structure().
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstblockcorrmeta.h"
+
+const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_MEASURES] = {
+  [GST_BLOCKCORR_MEASURE_PEARSON] = "r",
+  [GST_BLOCKCORR_MEASURE_COVARIANCE] = "covariance",
+  [GST_BLOCKCORR_MEASURE_MEAN_0] = "mean-0",
+  [GST_BLOCKCORR_MEASURE_MEAN_1] = "mean-1",
+  [GST_BLOCKCORR_MEASURE_STDDEV_0] = "stddev-0",
+  [GST_BLOCKCORR_MEASURE_STDDEV_1] = "stddev-1",
+};
 
 void
 gst_blockcorr_meta_register (void)
@@ -19,9 +30,32 @@ gst_blockcorr_meta_register (void)
     gst_meta_register_custom (GST_BLOCKCORR_META_NAME, tags, NULL, NULL, NULL);
 }
 
+GstStructure *
+gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
+    GstClockTime pts0, GstClockTime pts1, guint cols, guint rows,
+    const GstBlockCorrSettings * s, const GstBlockCorrSummary * sum)
+{
+  return gst_structure_new (name,
+      "frame", G_TYPE_UINT64, frame,
+      "pts-0", G_TYPE_UINT64, (guint64) pts0,
+      "pts-1", G_TYPE_UINT64, (guint64) pts1,
+      "cols", G_TYPE_UINT, cols,
+      "rows", G_TYPE_UINT, rows,
+      "block-width", G_TYPE_UINT, s->block_width,
+      "block-height", G_TYPE_UINT, s->block_height,
+      "valid", G_TYPE_UINT, sum->valid,
+      "invalid", G_TYPE_UINT, sum->invalid,
+      "mean", G_TYPE_DOUBLE, sum->mean,
+      "min", G_TYPE_DOUBLE, sum->min,
+      "max", G_TYPE_DOUBLE, sum->max,
+      "median", G_TYPE_DOUBLE, sum->median,
+      "below-threshold", G_TYPE_DOUBLE, sum->below,
+      "threshold", G_TYPE_DOUBLE, s->threshold, NULL);
+}
+
 gboolean
 gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
-    GBytes * grids[], const gchar * names[], guint n_grids)
+    GBytes * grids, gsize n_blocks)
 {
   GstCustomMeta *meta;
   GstStructure *s;
@@ -37,7 +71,13 @@ gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
 
     gst_structure_set_value (s, name, gst_structure_get_value (summary, name));
   }
-  for (i = 0; i < n_grids; i++)
-    gst_structure_set (s, names[i], G_TYPE_BYTES, grids[i], NULL);
+  for (i = 0; i < GST_BLOCKCORR_N_MEASURES; i++) {
+    GBytes *grid = g_bytes_new_from_bytes (grids,
+        i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
+
+    gst_structure_set (s, gst_blockcorr_grid_names[i], G_TYPE_BYTES, grid,
+        NULL);
+    g_bytes_unref (grid);
+  }
   return TRUE;
 }

@@ -1,21 +1,36 @@
-/* gst-blockwise: GstBlockCorrMeta, the per-frame results on output buffers. */
+/* gst-blockwise: GstBlockCorrMeta, the per-frame results on output buffers,
+ * and the summary structure that the meta and the element message share.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __GST_BLOCKCORR_META_H__
 #define __GST_BLOCKCORR_META_H__
 
 #include <gst/gst.h>
+#include "gstblockcorrtypes.h"
 
 G_BEGIN_DECLS
 
 #define GST_BLOCKCORR_META_NAME "GstBlockCorrMeta"
 
+/* The field name of each measure's grid in the meta, indexed by
+ * GstBlockCorrMeasure. */
+extern const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_MEASURES];
+
 void gst_blockcorr_meta_register (void);
 
-/* Attaches a GstBlockCorrMeta to buffer whose structure takes the fields of
- * summary (copied) and the grids (references taken).  Returns FALSE when
- * the meta is not registered. */
+/* The summary fields of a frame, named name ("blockcorr"). */
+GstStructure *gst_blockcorr_summary_structure (const gchar * name,
+    guint64 frame, GstClockTime pts0, GstClockTime pts1, guint cols,
+    guint rows, const GstBlockCorrSettings * s,
+    const GstBlockCorrSummary * sum);
+
+/* Attaches a GstBlockCorrMeta to buffer with the fields of summary (copied)
+ * and the grids: grids holds GST_BLOCKCORR_N_MEASURES grids of n_blocks
+ * float32 each, in GstBlockCorrMeasure order, which the meta references
+ * without a copy.  Returns FALSE when the meta is not registered. */
 gboolean gst_blockcorr_meta_add (GstBuffer * buffer,
-    const GstStructure * summary, GBytes * grids[], const gchar * names[],
-    guint n_grids);
+    const GstStructure * summary, GBytes * grids, gsize n_blocks);
 
 G_END_DECLS
 

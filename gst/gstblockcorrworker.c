@@ -52,7 +52,7 @@ take_rows (GstBlockCorrWorker * w, guint index)
             (gint) (start + chunk)))
       continue;
     for (row = start; row < start + chunk; row++)
-      w->func (w->data, index, w->scratch[index], row);
+      w->func (w->data, w->scratch[index], row);
   }
 }
 

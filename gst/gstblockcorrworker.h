@@ -1,5 +1,8 @@
 /* gst-blockwise: runs the per-frame computation on several threads, one
- * block row at a time. */
+ * block row at a time.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __GST_BLOCKCORR_WORKER_H__
 #define __GST_BLOCKCORR_WORKER_H__
 
@@ -12,10 +15,9 @@ typedef struct _GstBlockCorrWorker GstBlockCorrWorker;
 
 #define GST_BLOCKCORR_WORKER_MAX_THREADS 64
 
-/* Computes block row `row` on thread number `thread` (0 .. n-1, where 0 is
- * the calling thread), with that thread's scratch. */
-typedef void (*GstBlockCorrRowFunc) (gpointer data, guint thread,
-    BwScratch * scratch, guint row);
+/* Computes block row `row` with the scratch of the thread it runs on. */
+typedef void (*GstBlockCorrRowFunc) (gpointer data, BwScratch * scratch,
+    guint row);
 
 GstBlockCorrWorker *gst_blockcorr_worker_new (void);
 void gst_blockcorr_worker_free (GstBlockCorrWorker * worker);

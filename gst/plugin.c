@@ -1,7 +1,8 @@
-/* gst-blockwise: plugin registration. */
-#ifdef HAVE_CONFIG_H
+/* gst-blockwise: plugin registration.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "config.h"
-#endif
 
 #include "gstblockcorr.h"
 
@@ -13,5 +14,5 @@ plugin_init (GstPlugin * plugin)
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, blockwise,
     "Block-wise correlation analysis of two video streams",
-    plugin_init, PACKAGE_VERSION, "LGPL", "gst-blockwise",
-    "https://gitlab.freedesktop.org/")
+    plugin_init, PACKAGE_VERSION, GST_LICENSE, GST_PACKAGE_NAME,
+    GST_PACKAGE_ORIGIN)

@@ -1,0 +1,282 @@
+/* gst-blockwise: the per-frame analysis of blockcorr.
+ *
+ * The worker threads take block rows; for each row a thread computes the
+ * exact block sums, the statistics of every block into the grids, the row's
+ * partial summary and the heatmap lines of the row.  The partial summaries
+ * are merged in row order afterwards, so the results do not depend on the
+ * number of threads or on which thread did which row.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include "gstblockcorranalysis.h"
+#include "gstblockcorrheatmap.h"
+#include "gstblockcorrworker.h"
+#include "summary.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_blockcorr_debug);
+#define GST_CAT_DEFAULT gst_blockcorr_debug
+
+/* Summary of one block row's valid r values. */
+typedef struct
+{
+  guint valid, below;
+  gdouble sum, min, max;
+} RowPartial;
+
+struct _GstBlockCorrAnalysis
+{
+  GstBlockCorrWorker *worker;
+  /* Grown when a frame has more blocks (or rows) than any before. */
+  gsize n_blocks;
+  BwBlockSums *sums;
+  gdouble *packed_r;            /* valid r values, for the median */
+  guint n_rows;
+  RowPartial *row_partials;
+  guint *median_bins;
+};
+
+/* What the rows of one frame share. */
+typedef struct
+{
+  GstBlockCorrAnalysis *an;
+  BwStatsPlan plan;
+  gfloat *grids[GST_BLOCKCORR_N_MEASURES];
+  gdouble min_intensity;
+  gdouble threshold;
+  /* The heatmap is drawn by the worker threads too, each row's lines. */
+  GstBlockCorrHeatmap hm;
+  GstVideoFrame *out;
+} FrameJob;
+
+GstBlockCorrAnalysis *
+gst_blockcorr_analysis_new (void)
+{
+  GstBlockCorrAnalysis *an = g_new0 (GstBlockCorrAnalysis, 1);
+
+  an->worker = gst_blockcorr_worker_new ();
+  an->median_bins = g_new (guint, BW_MEDIAN_BINS);
+  return an;
+}
+
+static void
+free_buffers (GstBlockCorrAnalysis * an)
+{
+  g_clear_pointer (&an->sums, g_free);
+  g_clear_pointer (&an->packed_r, g_free);
+  g_clear_pointer (&an->row_partials, g_free);
+  an->n_blocks = 0;
+  an->n_rows = 0;
+}
+
+void
+gst_blockcorr_analysis_reset (GstBlockCorrAnalysis * an)
+{
+  free_buffers (an);
+  gst_blockcorr_worker_free (an->worker);
+  an->worker = gst_blockcorr_worker_new ();
+}
+
+void
+gst_blockcorr_analysis_free (GstBlockCorrAnalysis * an)
+{
+  if (!an)
+    return;
+  free_buffers (an);
+  gst_blockcorr_worker_free (an->worker);
+  g_free (an->median_bins);
+  g_free (an);
+}
+
+static void
+reserve (GstBlockCorrAnalysis * an, gsize n_blocks, guint n_rows)
+{
+  if (n_blocks > an->n_blocks) {
+    g_free (an->sums);
+    an->sums = g_new (BwBlockSums, n_blocks);
+    g_free (an->packed_r);
+    an->packed_r = g_new (gdouble, n_blocks);
+    an->n_blocks = n_blocks;
+  }
+  if (n_rows > an->n_rows) {
+    g_free (an->row_partials);
+    an->row_partials = g_new (RowPartial, n_rows);
+    an->n_rows = n_rows;
+  }
+}
+
+static void
+compute_row (gpointer data, BwScratch * scratch, guint row)
+{
+  FrameJob *job = data;
+  GstBlockCorrAnalysis *an = job->an;
+  /* What the per-block loop reads is copied to locals, which the compiler
+   * can keep in registers (job fields might alias the stores below), and
+   * which keep the loop off the job's cache lines on another thread's
+   * stack. */
+  const gdouble min_intensity = job->min_intensity;
+  const gdouble threshold = job->threshold;
+  const guint cols = job->plan.cols;
+  const gsize first = (gsize) row * cols;
+  BwBlockSums *sums = an->sums;
+  gfloat *grids[GST_BLOCKCORR_N_MEASURES];
+  /* Valid r values of this row, packed at the start of the row's range (the
+   * median is selected from them afterwards). */
+  gdouble *packed = an->packed_r + first;
+  RowPartial acc;
+  guint y0, y1;
+  gsize i;
+
+  memcpy (grids, job->grids, sizeof (grids));
+  bw_stats_plan_rows (&job->plan, scratch, row, row + 1, sums + first);
+
+  /* Accumulated in locals and stored once: the rows' partials share cache
+   * lines, and updating them per block makes the threads fight over those
+   * lines (that once made two threads as slow as one). */
+  acc.valid = acc.below = 0;
+  acc.sum = 0.0;
+  acc.min = INFINITY;
+  acc.max = -INFINITY;
+  for (i = first; i < first + cols; i++) {
+    BwBlockStats st;
+    gboolean valid;
+
+    bw_stats_from_sums (&sums[i], &st);
+    valid = st.valid && !(st.mean_a < min_intensity
+        && st.mean_b < min_intensity);
+    if (valid) {
+      gfloat r = st.r;
+
+      grids[GST_BLOCKCORR_MEASURE_PEARSON][i] = r;
+      grids[GST_BLOCKCORR_MEASURE_COVARIANCE][i] = st.covariance;
+      grids[GST_BLOCKCORR_MEASURE_MEAN_0][i] = st.mean_a;
+      grids[GST_BLOCKCORR_MEASURE_MEAN_1][i] = st.mean_b;
+      grids[GST_BLOCKCORR_MEASURE_STDDEV_0][i] = st.stddev_a;
+      grids[GST_BLOCKCORR_MEASURE_STDDEV_1][i] = st.stddev_b;
+      /* The summary is of the float32 values the meta carries. */
+      packed[acc.valid++] = r;
+      acc.sum += r;
+      acc.min = MIN (acc.min, r);
+      acc.max = MAX (acc.max, r);
+      if (r < threshold)
+        acc.below++;
+    } else {
+      guint g;
+
+      for (g = 0; g < GST_BLOCKCORR_N_MEASURES; g++)
+        grids[g][i] = NAN;
+    }
+  }
+  an->row_partials[row] = acc;
+
+  /* Output lines of this block row; the last row also draws the lines
+   * below the grid. */
+  y0 = row * job->hm.cell_height;
+  y1 = row + 1 == job->plan.rows ? G_MAXUINT :
+      (row + 1) * job->hm.cell_height;
+  gst_blockcorr_heatmap_render_lines (&job->hm, job->out, y0, y1);
+}
+
+/* Merges the rows' partial summaries, in row order (a floating-point sum
+ * depends on its order), and selects the median from the packed r values. */
+static void
+summarize (GstBlockCorrAnalysis * an, guint cols, guint rows,
+    GstBlockCorrSummary * out)
+{
+  gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
+  guint valid = 0, below = 0, row;
+
+  for (row = 0; row < rows; row++) {
+    const RowPartial *p = &an->row_partials[row];
+    gdouble *packed = an->packed_r + (gsize) row * cols;
+
+    /* Gather the packed values of all rows at the start of the buffer. */
+    if (packed != an->packed_r + valid)
+      memmove (an->packed_r + valid, packed, p->valid * sizeof (gdouble));
+    valid += p->valid;
+    below += p->below;
+    sum += p->sum;
+    mn = MIN (mn, p->min);
+    mx = MAX (mx, p->max);
+  }
+
+  out->valid = valid;
+  out->invalid = cols * rows - valid;
+  if (valid == 0) {
+    out->mean = out->min = out->max = out->median = out->below = NAN;
+    return;
+  }
+  out->median = bw_median_r (an->packed_r, valid, an->median_bins);
+  out->mean = sum / valid;
+  out->min = mn;
+  out->max = mx;
+  out->below = (gdouble) below / valid;
+}
+
+/* Sets up the heatmap of the frame: the measure's grid, its range, and the
+ * cell size of the output (one pixel per block, or the block size). */
+static void
+prepare_heatmap (FrameJob * job, const GstBlockCorrSettings * s,
+    const GstBlockCorrPair * pair, GstVideoFrame * out)
+{
+  GstBlockCorrHeatmap *hm = &job->hm;
+
+  hm->cols = job->plan.cols;
+  hm->rows = job->plan.rows;
+  hm->values = job->grids[s->measure];
+  gst_blockcorr_heatmap_range (s->measure, s->range_min, s->range_max,
+      pair->max_value[0], pair->max_value[1], &hm->range_min, &hm->range_max);
+  hm->colormap = bw_colormap_table (s->colormap);
+  hm->invalid_argb = s->invalid_color;
+  if (GST_VIDEO_FRAME_WIDTH (out) == (gint) hm->cols
+      && GST_VIDEO_FRAME_HEIGHT (out) == (gint) hm->rows) {
+    hm->cell_width = hm->cell_height = 1;
+  } else {
+    /* Input-sized output (or, for one frame after a property change, the
+     * previous size until the caps are renegotiated). */
+    hm->cell_width = s->block_width;
+    hm->cell_height = s->block_height;
+  }
+  gst_blockcorr_heatmap_prepare (hm, out->info.finfo);
+}
+
+GBytes *
+gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
+    const GstBlockCorrSettings * s, const GstBlockCorrPair * pair,
+    GstVideoFrame * out, GstBlockCorrSummary * summary)
+{
+  FrameJob job;
+  gsize n_blocks;
+  gfloat *grids;
+  gint64 t_start;
+  guint i;
+
+  if (!bw_stats_plan_init (&job.plan, BW_IMPL_AUTO, &pair->geom,
+          &pair->planes[0], &pair->planes[1]))
+    return NULL;
+  n_blocks = (gsize) job.plan.cols * job.plan.rows;
+  reserve (an, n_blocks, job.plan.rows);
+  /* One allocation for all grids, which the meta takes over. */
+  grids = g_new (gfloat, GST_BLOCKCORR_N_MEASURES * n_blocks);
+  for (i = 0; i < GST_BLOCKCORR_N_MEASURES; i++)
+    job.grids[i] = grids + i * n_blocks;
+  job.an = an;
+  job.min_intensity = s->min_intensity;
+  job.threshold = s->threshold;
+  job.out = out;
+  prepare_heatmap (&job, s, pair, out);
+
+  t_start = g_get_monotonic_time ();
+  gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
+      compute_row, &job);
+  GST_LOG ("%ux%u blocks (%s path) on %u threads in %" G_GINT64_FORMAT " us",
+      job.plan.cols, job.plan.rows, job.plan.path_name,
+      gst_blockcorr_worker_n_threads (s->n_threads, job.plan.rows),
+      g_get_monotonic_time () - t_start);
+
+  summarize (an, job.plan.cols, job.plan.rows, summary);
+  return g_bytes_new_take (grids,
+      GST_BLOCKCORR_N_MEASURES * n_blocks * sizeof (gfloat));
+}

@@ -1,0 +1,131 @@
+/* gst-blockwise: blockcorr's enumeration types.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstblockcorrtypes.h"
+
+/**
+ * GstBlockCorrEdgeMode:
+ * @BW_EDGE_TRIM: drop the partial blocks at the right and bottom edges
+ * @BW_EDGE_PARTIAL: keep them as smaller blocks
+ *
+ * What happens to the pixels at the right and bottom edges when the block
+ * size does not divide the frame size.
+ */
+GType
+gst_blockcorr_edge_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {BW_EDGE_TRIM, "Drop the partial blocks at the right and bottom edges",
+        "trim"},
+    {BW_EDGE_PARTIAL, "Keep the partial blocks at the edges as smaller blocks",
+        "partial"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrEdgeMode",
+            values));
+  return type;
+}
+
+/**
+ * GstBlockCorrMeasure:
+ * @GST_BLOCKCORR_MEASURE_PEARSON: Pearson correlation r; automatic range
+ *   -1..1
+ * @GST_BLOCKCORR_MEASURE_COVARIANCE: covariance of the two inputs; automatic
+ *   range ±max0·max1/4 (the largest possible)
+ * @GST_BLOCKCORR_MEASURE_MEAN_0: mean of sink_0; automatic range 0..max0
+ * @GST_BLOCKCORR_MEASURE_MEAN_1: mean of sink_1; automatic range 0..max1
+ * @GST_BLOCKCORR_MEASURE_STDDEV_0: standard deviation of sink_0; automatic
+ *   range 0..max0/2
+ * @GST_BLOCKCORR_MEASURE_STDDEV_1: standard deviation of sink_1; automatic
+ *   range 0..max1/2
+ *
+ * What the heatmap shows (the metadata always carries every grid).  max0
+ * and max1 are the largest sample values of the inputs: 255 for 8-bit
+ * inputs, 65535 for 16-bit ones.
+ */
+GType
+gst_blockcorr_measure_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKCORR_MEASURE_PEARSON,
+        "Pearson correlation r (automatic range -1..1)", "pearson"},
+    {GST_BLOCKCORR_MEASURE_COVARIANCE,
+          "Covariance of the two inputs (automatic range +-max0*max1/4)",
+        "covariance"},
+    {GST_BLOCKCORR_MEASURE_MEAN_0,
+        "Mean of sink_0, the reference (automatic range 0..max0)", "mean-0"},
+    {GST_BLOCKCORR_MEASURE_MEAN_1,
+        "Mean of sink_1, the compared input (automatic range 0..max1)",
+        "mean-1"},
+    {GST_BLOCKCORR_MEASURE_STDDEV_0,
+        "Standard deviation of sink_0 (automatic range 0..max0/2)",
+        "stddev-0"},
+    {GST_BLOCKCORR_MEASURE_STDDEV_1,
+        "Standard deviation of sink_1 (automatic range 0..max1/2)",
+        "stddev-1"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrMeasure",
+            values));
+  return type;
+}
+
+/**
+ * GstBlockCorrColormap:
+ * @BW_COLORMAP_COOLWARM: Moreland's diverging blue-white-red map
+ * @BW_COLORMAP_VIRIDIS: viridis, perceptually uniform
+ * @BW_COLORMAP_MAGMA: magma, perceptually uniform
+ * @BW_COLORMAP_GRAY: a gray ramp
+ *
+ * The 256-entry colormap of the heatmap.
+ */
+GType
+gst_blockcorr_colormap_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {BW_COLORMAP_COOLWARM, "Moreland's diverging blue-white-red map",
+        "coolwarm"},
+    {BW_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
+    {BW_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
+    {BW_COLORMAP_GRAY, "Gray ramp", "gray"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstBlockCorrColormap",
+            values));
+  return type;
+}
+
+/**
+ * GstBlockCorrOutputSize:
+ * @GST_BLOCKCORR_OUTPUT_SIZE_GRID: one pixel per block
+ * @GST_BLOCKCORR_OUTPUT_SIZE_INPUT: the input size, each block filled with
+ *   its colour
+ *
+ * The size of the heatmap video.
+ */
+GType
+gst_blockcorr_output_size_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKCORR_OUTPUT_SIZE_GRID, "One pixel per block", "grid"},
+    {GST_BLOCKCORR_OUTPUT_SIZE_INPUT,
+        "The input size, each block filled with its colour", "input"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstBlockCorrOutputSize", values));
+  return type;
+}

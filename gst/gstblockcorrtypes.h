@@ -1,0 +1,71 @@
+/* gst-blockwise: blockcorr's enumerations and settings.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_BLOCKCORR_TYPES_H__
+#define __GST_BLOCKCORR_TYPES_H__
+
+#include <gst/gst.h>
+#include "blockstats.h"
+#include "colormap.h"
+
+G_BEGIN_DECLS
+
+/* What the heatmap shows.  Each measure is also the index of its grid in
+ * the per-frame results (see gst_blockcorr_grid_names). */
+typedef enum
+{
+  GST_BLOCKCORR_MEASURE_PEARSON = 0,
+  GST_BLOCKCORR_MEASURE_COVARIANCE,
+  GST_BLOCKCORR_MEASURE_MEAN_0,
+  GST_BLOCKCORR_MEASURE_MEAN_1,
+  GST_BLOCKCORR_MEASURE_STDDEV_0,
+  GST_BLOCKCORR_MEASURE_STDDEV_1
+} GstBlockCorrMeasure;
+
+#define GST_BLOCKCORR_N_MEASURES 6
+
+typedef enum
+{
+  GST_BLOCKCORR_OUTPUT_SIZE_GRID = 0,
+  GST_BLOCKCORR_OUTPUT_SIZE_INPUT
+} GstBlockCorrOutputSize;
+
+/* The properties, copied under the object lock once per frame. */
+typedef struct
+{
+  guint block_width;
+  guint block_height;
+  BwEdgeMode edge_mode;
+  GstBlockCorrMeasure measure;
+  BwColormap colormap;
+  gdouble range_min;
+  gdouble range_max;
+  guint32 invalid_color;
+  gdouble min_intensity;
+  gdouble threshold;
+  guint n_threads;
+  gboolean post_messages;
+  GstBlockCorrOutputSize output_size;
+} GstBlockCorrSettings;
+
+/* The summary of one frame: Pearson r over the valid blocks (NaN when there
+ * are none) and the fraction below the threshold. */
+typedef struct
+{
+  guint valid, invalid;
+  gdouble mean, min, max, median, below;
+} GstBlockCorrSummary;
+
+#define GST_TYPE_BLOCKCORR_EDGE_MODE (gst_blockcorr_edge_mode_get_type ())
+GType gst_blockcorr_edge_mode_get_type (void);
+#define GST_TYPE_BLOCKCORR_MEASURE (gst_blockcorr_measure_get_type ())
+GType gst_blockcorr_measure_get_type (void);
+#define GST_TYPE_BLOCKCORR_COLORMAP (gst_blockcorr_colormap_get_type ())
+GType gst_blockcorr_colormap_get_type (void);
+#define GST_TYPE_BLOCKCORR_OUTPUT_SIZE (gst_blockcorr_output_size_get_type ())
+GType gst_blockcorr_output_size_get_type (void);
+
+G_END_DECLS
+
+#endif /* __GST_BLOCKCORR_TYPES_H__ */
