@@ -7,30 +7,83 @@
  * SECTION:element-blockcorr
  * @title: blockcorr
  *
- * Answers "do these two images need registering (aligning)?" for a pair of
- * grayscale frames or two live streams.  blockcorr splits both frames into
- * blocks (16x16 pixels by default) and computes per block, from exact
- * integer sums, the means, standard deviations, covariance and the Pearson
- * correlation r of the reference (`sink_0`) and the compared input
- * (`sink_1`).  A single whole-image coefficient hides local misalignment; a
- * grid of r shows where it is.
- *
- * Outputs:
- * - a heatmap video of the chosen #GstBlockCorr:measure, one pixel per
- *   block (`output-size=grid`) or at the input size (`output-size=input`);
- *   invalid blocks (zero variance, or darker than #GstBlockCorr:min-intensity
- *   in both inputs) are drawn in #GstBlockCorr:invalid-color;
- * - a GstCustomMeta named "GstBlockCorrMeta" on every output buffer with the
- *   summary of the frame and the grids r, mean-0, mean-1, stddev-0 and
- *   stddev-1 as GBytes of native-endian float32 (row-major, NaN where
- *   invalid);
- * - an element message named "blockcorr" per frame with the summary
- *   (#GstBlockCorr:post-messages).
+ * Answers "do these two images need registering (aligning), and where?"
+ * for a pair of grayscale frames or two live streams.  blockcorr has exactly
+ * two inputs: `sink_0`, the reference, and `sink_1`, the compared image.  It
+ * splits both frames into blocks (16x16 pixels by default) and computes per
+ * block, from exact integer sums, the means, standard deviations, covariance
+ * and the Pearson correlation r.  A single whole-image coefficient hides
+ * local misalignment; a grid of r shows where it is.
  *
  * The inputs are GRAY8, GRAY16_LE, GRAY16_BE or the luma plane of I420,
  * YV12, NV12, NV21, Y42B and Y444, analysed as they are (no conversion);
  * both must have the same width and height.  Frames are paired by running
- * time.
+ * time; inputs without a frame rate are paired frame by frame.  A block is
+ * invalid when either input has zero variance in it, or when it is darker
+ * than #GstBlockCorr:min-intensity in both inputs; invalid blocks are NaN in
+ * every grid and drawn in #GstBlockCorr:invalid-color.  A GAP on an input
+ * gives no output for that pair.
+ *
+ * ## Heatmap
+ *
+ * The output video shows the chosen #GstBlockCorr:measure through
+ * #GstBlockCorr:colormap, one pixel per block (`output-size=grid`) or at
+ * the input size (`output-size=input`).
+ *
+ * ## Metadata
+ *
+ * Every output buffer carries a GstCustomMeta named "GstBlockCorrMeta"
+ * (`gst_buffer_get_custom_meta (buf, "GstBlockCorrMeta")`, then
+ * gst_custom_meta_get_structure()) with the fields of the message below
+ * (without the timing fields) and the grids, each a #GBytes of rows x cols
+ * native-endian float32, row-major, NaN where the block is invalid:
+ *
+ * * `r`: Pearson correlation
+ * * `covariance`: covariance of the two inputs
+ * * `mean-0`, `mean-1`: means of the reference and of the compared input
+ * * `stddev-0`, `stddev-1`: their (population) standard deviations
+ *
+ * ## Messages
+ *
+ * With #GstBlockCorr:post-messages, an element message named "blockcorr"
+ * per output frame:
+ *
+ * * #guint64 `frame`: index of the output since the element started
+ * * #guint64 `pts-0`, `pts-1`: PTS of the two paired input buffers
+ * * #guint `cols`, `rows`: grid size in blocks
+ * * #guint `block-width`, `block-height`: block size used
+ * * #guint `valid`, `invalid`: numbers of valid and invalid blocks
+ * * #gdouble `mean`, `min`, `max`, `median`: of r over the valid blocks
+ *   (NaN when there are none)
+ * * #gdouble `below-threshold`: fraction of the valid blocks whose r is
+ *   below `threshold`
+ * * #gdouble `threshold`: #GstBlockCorr:threshold
+ * * #guint64 `timestamp`, `stream-time`, `running-time`, `duration`: of the
+ *   output buffer, as the level element gives them
+ *
+ * Reading the grid r of each output in C:
+ * |[<!-- language="C" -->
+ * static GstPadProbeReturn
+ * on_output (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+ * {
+ *   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+ *   GstCustomMeta *meta = gst_buffer_get_custom_meta (buf, "GstBlockCorrMeta");
+ *   const GstStructure *s = gst_custom_meta_get_structure (meta);
+ *   guint cols, rows;
+ *   gsize size;
+ *   GBytes *grid;
+ *   const gfloat *r;
+ *
+ *   gst_structure_get (s, "cols", G_TYPE_UINT, &cols, "rows", G_TYPE_UINT,
+ *       &rows, "r", G_TYPE_BYTES, &grid, NULL);
+ *   r = g_bytes_get_data (grid, &size);
+ *   g_print ("r of the top-left block: %f (%u x %u blocks)\n", r[0], cols,
+ *       rows);
+ *   g_bytes_unref (grid);
+ *   return GST_PAD_PROBE_OK;
+ * }
+ * ]|
+ * (tests/examples/read-meta.c is a complete program.)
  *
  * ## Example launch lines
  * |[
@@ -1098,63 +1151,142 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   gobject_class->get_property = gst_blockcorr_get_property;
   gobject_class->finalize = gst_blockcorr_finalize;
 
+  /**
+   * GstBlockCorr:block-width:
+   *
+   * Width of a block in pixels.  A new value renegotiates the output.
+   */
   g_object_class_install_property (gobject_class, PROP_BLOCK_WIDTH,
       g_param_spec_uint ("block-width", "Block width",
           "Width of a block in pixels", 1, BW_MAX_BLOCK_SIZE,
           DEFAULT_BLOCK_SIZE, flags));
+  /**
+   * GstBlockCorr:block-height:
+   *
+   * Height of a block in pixels.  A new value renegotiates the output.
+   */
   g_object_class_install_property (gobject_class, PROP_BLOCK_HEIGHT,
       g_param_spec_uint ("block-height", "Block height",
           "Height of a block in pixels", 1, BW_MAX_BLOCK_SIZE,
           DEFAULT_BLOCK_SIZE, flags));
+  /**
+   * GstBlockCorr:edge-mode:
+   *
+   * What happens to the pixels at the right and bottom edges when the block
+   * size does not divide the frame size: `trim` leaves them out (as the
+   * Python predecessor did), `partial` analyses them as smaller blocks.
+   */
   g_object_class_install_property (gobject_class, PROP_EDGE_MODE,
       g_param_spec_enum ("edge-mode", "Edge mode",
           "What to do with the partial blocks at the right and bottom edges "
           "when the block size does not divide the frame size",
           GST_TYPE_BLOCKCORR_EDGE_MODE, DEFAULT_EDGE_MODE, flags));
+  /**
+   * GstBlockCorr:measure:
+   *
+   * The grid the heatmap shows; the metadata carries every grid whatever
+   * this is.
+   */
   g_object_class_install_property (gobject_class, PROP_MEASURE,
       g_param_spec_enum ("measure", "Measure",
           "What the heatmap shows (the metadata always carries all grids)",
           GST_TYPE_BLOCKCORR_MEASURE, DEFAULT_MEASURE, flags));
+  /**
+   * GstBlockCorr:colormap:
+   *
+   * The heatmap's 256-entry colormap.  Gray outputs (GRAY8, GRAY16_LE)
+   * carry the scaled value itself instead.
+   */
   g_object_class_install_property (gobject_class, PROP_COLORMAP,
       g_param_spec_enum ("colormap", "Colormap",
           "Colormap of the heatmap (gray outputs carry the scaled value)",
           GST_TYPE_BLOCKCORR_COLORMAP, DEFAULT_COLORMAP, flags));
+  /**
+   * GstBlockCorr:range-min:
+   *
+   * The value drawn with the bottom colormap entry, in the measure's units.
+   * NaN, the default, means the measure's automatic range (see
+   * #GstBlockCorrMeasure); setting NaN again returns to it
+   * (`range-min=nan` on a launch line).
+   */
   g_object_class_install_property (gobject_class, PROP_RANGE_MIN,
       range_spec (g_param_spec_double ("range-min", "Range minimum",
-          "Value drawn with the bottom colormap entry; nan (the default) = "
-          "automatic: -1 for pearson, 0 for means and standard deviations, "
-          "-max0*max1/4 for covariance (max = 255 or 65535 by input depth); "
-          "set nan to return to automatic",
+          "Value drawn with the bottom colormap entry, in the measure's "
+          "units; nan (the default) = the measure's automatic range (see "
+          "its values); set nan to return to automatic",
           -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
+  /**
+   * GstBlockCorr:range-max:
+   *
+   * The value drawn with the top colormap entry; NaN as for
+   * #GstBlockCorr:range-min.
+   */
   g_object_class_install_property (gobject_class, PROP_RANGE_MAX,
       range_spec (g_param_spec_double ("range-max", "Range maximum",
-          "Value drawn with the top colormap entry; nan (the default) = "
-          "automatic: 1 for pearson, the input's maximum sample value for "
-          "means, half of it for standard deviations, max0*max1/4 for "
-          "covariance; set nan to return to automatic",
+          "Value drawn with the top colormap entry, in the measure's units; "
+          "nan (the default) = the measure's automatic range (see its "
+          "values); set nan to return to automatic",
           -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
+  /**
+   * GstBlockCorr:invalid-color:
+   *
+   * The colour of invalid blocks and of pixels outside the grid, as
+   * 0xAARRGGBB; gray outputs get its luma.
+   */
   g_object_class_install_property (gobject_class, PROP_INVALID_COLOR,
       g_param_spec_uint ("invalid-color", "Invalid colour",
-          "ARGB colour of invalid blocks (zero variance or below "
-          "min-intensity) and of pixels outside the grid", 0, G_MAXUINT32,
+          "Colour of invalid blocks (zero variance or below min-intensity) "
+          "and of pixels outside the grid, as 0xAARRGGBB (4294967295 = "
+          "0xffffffff, opaque white)", 0, G_MAXUINT32,
           DEFAULT_INVALID_COLOR, flags));
+  /**
+   * GstBlockCorr:min-intensity:
+   *
+   * Background level in sample units (0..255 for 8-bit inputs, 0..65535
+   * for 16-bit ones): a block whose mean is below it in both inputs is
+   * invalid.  0 turns the test off.
+   */
   g_object_class_install_property (gobject_class, PROP_MIN_INTENSITY,
       g_param_spec_double ("min-intensity", "Minimum intensity",
           "Background level in sample units: a block whose mean is below it "
           "in both inputs is invalid (0 = off)", 0.0, 65535.0,
           DEFAULT_MIN_INTENSITY, flags));
+  /**
+   * GstBlockCorr:threshold:
+   *
+   * The r level of the `below-threshold` summary field: the fraction of
+   * the valid blocks whose r is below it.
+   */
   g_object_class_install_property (gobject_class, PROP_THRESHOLD,
       g_param_spec_double ("threshold", "Threshold",
           "r level of the below-threshold summary (fraction of valid blocks "
           "with r below it)", -1.0, 1.0, DEFAULT_THRESHOLD, flags));
+  /**
+   * GstBlockCorr:n-threads:
+   *
+   * Worker threads per frame, 0 for one per CPU.  The results are
+   * bit-identical for every value.
+   */
   g_object_class_install_property (gobject_class, PROP_N_THREADS,
       g_param_spec_uint ("n-threads", "Threads",
           "Worker threads (0 = one per CPU); results are identical for every "
           "value", 0, MAX_THREADS, DEFAULT_N_THREADS, flags));
+  /**
+   * GstBlockCorr:post-messages:
+   *
+   * Post an element message named "blockcorr" per output frame (its fields
+   * are listed above).
+   */
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post messages",
           "Post an element message named \"blockcorr\" with the summary of "
           "each frame", DEFAULT_POST_MESSAGES, flags));
+  /**
+   * GstBlockCorr:output-size:
+   *
+   * The heatmap's size: one pixel per block, or the input size with each
+   * block filled with its colour.  A new value renegotiates the output.
+   */
   g_object_class_install_property (gobject_class, PROP_OUTPUT_SIZE,
       g_param_spec_enum ("output-size", "Output size",
           "Size of the heatmap: one pixel per block, or the input size",
@@ -1166,8 +1298,10 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
       &src_template, GST_TYPE_AGGREGATOR_PAD);
   gst_element_class_set_static_metadata (element_class,
       "Block correlation", "Filter/Analyzer/Video",
-      "Pearson correlation of every block of two grayscale video streams, "
-      "as a heatmap video, per-frame metadata and bus messages",
+      "Pearson correlation of every block of two grayscale video streams: "
+      "sink_0 is the reference, sink_1 the compared input (exactly two "
+      "inputs, same size); outputs a heatmap video, a GstBlockCorrMeta with "
+      "the grids on every buffer and a \"blockcorr\" message per frame",
       "gst-blockwise developers");
 
   element_class->request_new_pad =

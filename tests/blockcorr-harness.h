@@ -17,6 +17,8 @@ GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
 /* A harness on one sink pad of el (and on its src pad when with_src).  The
  * harness is made live or not before the element is added: setting it
  * afterwards races with the aggregator's first latency query. */
+/* The meta's published name, spelled out as applications spell it (not
+ * taken from the element's header, so that a rename fails the tests). */
 #define META_NAME "GstBlockCorrMeta"
 
 /* The structure of an output buffer's GstBlockCorrMeta, or the test fails. */

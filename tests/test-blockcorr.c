@@ -22,8 +22,10 @@
 #define GRID_TOL 1e-5
 
 
+/* The grids the meta carries: the published field names, spelled out here
+ * as users spell them. */
 static const gchar *grid_names[] = {
-  "r", "mean-0", "mean-1", "stddev-0", "stddev-1"
+  "r", "mean-0", "mean-1", "stddev-0", "stddev-1", "covariance"
 };
 
 /* ------------------------------------------------------------------------ */

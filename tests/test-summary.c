@@ -1,0 +1,124 @@
+/* gst-blockwise: unit tests of the summary numerics (kernels/summary.c)
+ * against a sort: the median of r values, and selection of the k-th value.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "summary.h"
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The median by a full sort: the reference. */
+static gdouble
+sorted_median (const gdouble * v, gsize n)
+{
+  gdouble *s = g_memdup2 (v, n * sizeof (gdouble)), m;
+
+  qsort (s, n, sizeof (gdouble), cmp_double);
+  m = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  g_free (s);
+  return m;
+}
+
+/* Values of several shapes: uniform on [-1, 1], clustered near 1 (a
+ * registered pair), few distinct values (ties), values on the histogram's
+ * bin edges, and the ends -1 and 1. */
+static gdouble
+draw (GRand * rand, guint shape)
+{
+  switch (shape) {
+    case 0:
+      return g_rand_double_range (rand, -1.0, 1.0);
+    case 1:
+      return 1.0 - g_rand_double_range (rand, 0.0, 1e-3);
+    case 2:
+      return (g_rand_int_range (rand, 0, 5) - 2) / 2.0;
+    case 3:
+      return g_rand_int_range (rand, 0, BW_MEDIAN_BINS + 1) * 2.0 /
+          BW_MEDIAN_BINS - 1.0;
+    default:
+      return g_rand_boolean (rand) ? 1.0 : -1.0;
+  }
+}
+
+static void
+test_median_against_sort (void)
+{
+  GRand *rand = g_rand_new_with_seed (20261130);
+  guint *bins = g_new (guint, BW_MEDIAN_BINS);
+  static const gsize sizes[] = { 1, 2, 3, 4, 5, 16, 17, 1000, 1001, 8160 };
+  guint shape, si, rep;
+
+  for (shape = 0; shape < 5; shape++)
+    for (si = 0; si < G_N_ELEMENTS (sizes); si++)
+      for (rep = 0; rep < 20; rep++) {
+        gsize n = sizes[si], i;
+        gdouble *v = g_new (gdouble, n), expected, got;
+
+        for (i = 0; i < n; i++)
+          v[i] = draw (rand, shape);
+        expected = sorted_median (v, n);
+        got = bw_median_r (v, n, bins);
+        if (got != expected)
+          g_error ("shape %u, n %" G_GSIZE_FORMAT ": median %.17g, sort says "
+              "%.17g", shape, n, got, expected);
+        g_free (v);
+      }
+  g_free (bins);
+  g_rand_free (rand);
+}
+
+static void
+test_median_empty (void)
+{
+  guint *bins = g_new (guint, BW_MEDIAN_BINS);
+
+  g_assert_true (isnan (bw_median_r (NULL, 0, bins)));
+  g_free (bins);
+}
+
+static void
+test_select_kth (void)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+  guint rep;
+
+  for (rep = 0; rep < 200; rep++) {
+    gsize n = g_rand_int_range (rand, 1, 300), k, i;
+    gdouble *v = g_new (gdouble, n), *sorted;
+
+    for (i = 0; i < n; i++)
+      v[i] = g_rand_int_range (rand, 0, 20);     /* many ties */
+    sorted = g_memdup2 (v, n * sizeof (gdouble));
+    qsort (sorted, n, sizeof (gdouble), cmp_double);
+    k = g_rand_int_range (rand, 0, n);
+    g_assert_cmpfloat (bw_select_kth (v, n, k), ==, sorted[k]);
+    /* The partition the header promises. */
+    for (i = 0; i < k; i++)
+      g_assert_cmpfloat (v[i], <=, v[k]);
+    for (i = k + 1; i < n; i++)
+      g_assert_cmpfloat (v[i], >=, v[k]);
+    g_free (sorted);
+    g_free (v);
+  }
+  g_rand_free (rand);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/summary/median-against-sort", test_median_against_sort);
+  g_test_add_func ("/summary/median-empty", test_median_empty);
+  g_test_add_func ("/summary/select-kth", test_select_kth);
+  return g_test_run ();
+}
