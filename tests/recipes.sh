@@ -2,7 +2,7 @@
 # Runs the README's recipes that need no hardware, on files it makes itself,
 # and checks that each produced what the README says.  Used by `meson test`
 # (suite "recipes") with GST_PLUGIN_PATH pointing at the build's plugin.
-# Usage: tools/recipes.sh [WORK_DIR]
+# Usage: tests/recipes.sh [WORK_DIR]
 set -euo pipefail
 
 work="${1:-$(mktemp -d)}"

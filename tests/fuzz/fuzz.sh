@@ -2,7 +2,7 @@
 # Builds the libFuzzer harnesses (clang, ASan + UBSan + libFuzzer, build dir
 # build-fuzz) and runs each one for a while, one after the other.
 #
-# Usage: tools/fuzz.sh [SECONDS_PER_FUZZER] [FUZZER...]
+# Usage: tests/fuzz/fuzz.sh [SECONDS_PER_FUZZER] [FUZZER...]
 #   SECONDS_PER_FUZZER  default 600 (or $FUZZ_TIME)
 #   FUZZER              kernels and/or element (default: both)
 # Extra libFuzzer flags can be passed in $FUZZ_FLAGS (e.g. "-fork=1
@@ -15,7 +15,7 @@
 # Needs tests/meson.build to contain subdir('fuzz').
 set -euo pipefail
 
-top="$(cd "$(dirname "$0")/.." && pwd)"
+top="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$top"
 
 time_s="${1:-${FUZZ_TIME:-600}}"

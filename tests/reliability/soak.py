@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Soak test for blockcorr: a live pipeline whose properties change while it runs.
 
-    /usr/bin/python3 tools/soak.py [SECONDS]      (normally through tools/soak.sh)
+    /usr/bin/python3 tests/reliability/soak.py [SECONDS]   (normally through soak.sh beside it)
 
 Pipeline (live, clock-synchronised, 30 fps, 640x480 GRAY16_LE):
 

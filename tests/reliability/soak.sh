@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Soak test of blockcorr in a live pipeline with properties changing while it runs.
 #
-#   bash tools/soak.sh [SECONDS]        # default 600
+#   bash tests/reliability/soak.sh [SECONDS]        # default 600
 #
-# Runs tools/soak.py (PyGObject, needs /usr/bin/python3 with python3-gi) against
+# Runs tests/reliability/soak.py (PyGObject, needs /usr/bin/python3 with python3-gi) against
 # the plugin in build/gst.  Exit status 0 = pass; non-zero on any bus ERROR or
 # WARNING, RSS growth > 10 MiB after the 10 s warm-up, frames out off the
 # expected 30 fps x SECONDS, a stall, or caps/message inconsistencies (see the
-# docstring of tools/soak.py for the exact bounds).  BUILD_DIR overrides build/.
+# docstring of tests/reliability/soak.py for the exact bounds).  BUILD_DIR overrides build/.
 set -euo pipefail
 
-top="$(cd "$(dirname "$0")/.." && pwd)"
+top="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$top/build}"
 seconds="${1:-600}"
 
 [ -f "$build/gst/libgstblockwise.so" ] || { echo "soak: $build/gst/libgstblockwise.so not built" >&2; exit 2; }
 export GST_PLUGIN_PATH="$build/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
-exec /usr/bin/python3 "$top/tools/soak.py" "$seconds"
+exec /usr/bin/python3 "$top/tests/reliability/soak.py" "$seconds"
