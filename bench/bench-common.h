@@ -1,5 +1,8 @@
 /* gst-blockwise benchmarks: timing, medians and test data shared by the
- * benchmark programs. */
+ * benchmark programs.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __BENCH_COMMON_H__
 #define __BENCH_COMMON_H__
 

@@ -32,6 +32,8 @@
  *   GST_PLUGIN_PATH=build/gst build/bench/bench-element [--quick]
  *
  * --quick: fewer frames and reps, skips the huge pair.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,6 +12,8 @@
  * into one destination buffer (which stays cached, as usual).
  *
  *   bench-kernels [--quick] [--size WxH]
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdio.h>
 #include <stdlib.h>

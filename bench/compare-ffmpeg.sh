@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # gst-blockwise: blockcorr next to ffmpeg's ssim filter and a numpy version.
 #
 #   bench/compare-ffmpeg.sh [N_FRAMES]       (default 60 frames; REPS=5)

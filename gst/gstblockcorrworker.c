@@ -4,6 +4,8 @@
  * is allocated per frame once the pool and scratches exist.  Rows are
  * independent, so the results do not depend on the number of threads or on
  * which thread computed which row.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstblockcorrworker.h"
 

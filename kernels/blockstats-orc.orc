@@ -1,7 +1,8 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ORC kernels for exact per-column block sums (gst-blockwise).
 #
 # Each call adds one image row into per-column uint32 accumulator arrays;
-# the C side (blockstats.c) zeroes them at the top of a block row and reduces
+# the C side (blockstats-orc-path.c) zeroes them at the top of a block row and reduces
 # them per block into 64-bit sums.
 #
 # 16-bit kernels read each 32-bit element as a pair of pixels: "x2 mullw" and

@@ -10,6 +10,8 @@
  *
  * Each table is 256 entries of R, G, B; entry 0 is the low end.
  * #included by colormap.c; not a compilation unit of its own.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <glib.h>

@@ -1,4 +1,7 @@
-/* gst-blockwise: 256-entry colormaps for the heatmap. */
+/* gst-blockwise: 256-entry colormaps for the heatmap.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __BW_COLORMAP_H__
 #define __BW_COLORMAP_H__
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Generate kernels/colormap-tables.c: 256-entry RGB tables for the heatmap.
 
   coolwarm  Kenneth Moreland's diverging map, computed here from its
@@ -202,6 +203,8 @@ def main():
             " *\n"
             " * Each table is 256 entries of R, G, B; entry 0 is the low end.\n"
             " * #included by colormap.c; not a compilation unit of its own.\n"
+            " *\n"
+            " * SPDX-License-Identifier: LGPL-2.1-or-later\n"
             " */\n\n"
             "#include <glib.h>\n\n"
             % (matplotlib.__version__, matplotlib.__version__))

@@ -1,5 +1,8 @@
 /* gst-blockwise tests: GstHarness set-up shared by the element tests, the
- * reliability tests and the element fuzzer. */
+ * reliability tests and the element fuzzer.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #ifndef __BLOCKCORR_HARNESS_H__
 #define __BLOCKCORR_HARNESS_H__
 

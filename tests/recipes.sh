@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs the README's recipes that need no hardware, on files it makes itself,
 # and checks that each produced what the README says.  Used by `meson test`
 # (suite "recipes") with GST_PLUGIN_PATH pointing at the build's plugin.

@@ -4,6 +4,8 @@
  * independent brute-force (two-pass, double precision) reference for the
  * block statistics.  Only GstHarness and app-pushed buffers are used, so no
  * base plugins are needed.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -7,6 +7,8 @@
  *
  * Environment: BW_EXPECT_ORC=1 / BW_EXPECT_ORC=0 makes /kernels/orc/expect
  * assert that ORC is (not) in use; unset, that test is skipped.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <math.h>

@@ -1,6 +1,9 @@
 /* gst-blockwise: the README's properties table is kept in step with the
  * element: every property blockcorr itself installs must appear in
- * README.md as `name`. */
+ * README.md as `name`.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include <string.h>
 #include <gst/gst.h>
 

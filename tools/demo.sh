@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # gst-blockwise demo: do these two images need registering?
 #
 #   bash tools/demo.sh                 # built-in pair: a test pattern and a twirled copy

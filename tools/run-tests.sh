@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The whole test suite from a fresh Debian 12 machine: installs the
 # dependencies, builds, runs `meson test`, then builds again with
 # AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite once more.

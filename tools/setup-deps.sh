@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs what gst-blockwise needs to build, test and run its demo, from
 # Debian 12's package archive.  Runs apt-get as root, or through sudo.
 set -euo pipefail

@@ -20,6 +20,8 @@
  * gets EOS before any caps (regressions/element/eos-without-caps-*) before
  * that was fixed, and is off by default.  FUZZ_VERBOSE prints the output
  * buffers.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
 #include <stdint.h>

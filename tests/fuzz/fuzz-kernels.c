@@ -11,6 +11,8 @@
  *   0 fmt A, 1 fmt B, 2-3 width, 4-5 height, 6-7 block width,
  *   8-9 block height, 10 edge mode, 11 pad A, 12 pad B, 13 offset A,
  *   14 offset B, 15 impl, 16 split, 17 flags, 18.. sample bytes (repeated)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
 #include <stdint.h>

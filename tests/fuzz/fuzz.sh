@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds the libFuzzer harnesses (clang, ASan + UBSan + libFuzzer, build dir
 # build-fuzz) and runs each one for a while, one after the other.
 #

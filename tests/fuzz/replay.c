@@ -3,6 +3,8 @@
  * Usage: replay FILE|DIR...   Each file (or each regular file of a
  * directory, in name order) is passed once to LLVMFuzzerTestOneInput.  Built
  * with any compiler; the regression test feeds it tests/fuzz/regressions/.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdint.h>
 #include <stdio.h>

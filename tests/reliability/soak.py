@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Soak test for blockcorr: a live pipeline whose properties change while it runs.
 
     /usr/bin/python3 tests/reliability/soak.py [SECONDS]   (normally through soak.sh beside it)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Soak test of blockcorr in a live pipeline with properties changing while it runs.
 #
 #   bash tests/reliability/soak.sh [SECONDS]        # default 600

@@ -19,6 +19,8 @@
  *
  * The pipeline tests need videotestsrc, tee, queue and fakesink
  * (gst-plugins-base and core) from the system plugin path.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
