@@ -97,6 +97,46 @@ typedef struct
   GstBus *bus;
 } Ctx;
 
+/* Takes ownership of el.  The second harness adopts the first one's
+ * GstTestClock (gst_harness_add_element_full reuses an element's test
+ * clock), so both share one clock.  Caps that are NULL are set later. */
+static inline void
+ctx_init (Ctx * c, GstElement * el, const gchar * caps0, const gchar * caps1,
+    const gchar * outcaps, gboolean live)
+{
+  c->el = el;
+  c->bus = gst_bus_new ();
+  gst_element_set_bus (el, c->bus);
+  c->h0 = bc_harness_new (el, "sink_0", TRUE, live);
+  c->h1 = bc_harness_new (el, "sink_1", FALSE, live);
+  gst_object_unref (el);
+  if (outcaps)
+    gst_harness_set_sink_caps_str (c->h0, outcaps);
+  if (caps0)
+    gst_harness_set_src_caps_str (c->h0, caps0);
+  if (caps1)
+    gst_harness_set_src_caps_str (c->h1, caps1);
+}
+
+/* A grid of the meta: n float32, or the test fails. */
+static inline const gfloat *
+get_grid (const GstStructure * s, const gchar * name, gsize n)
+{
+  const GValue *v = gst_structure_get_value (s, name);
+  GBytes *bytes;
+  gsize size = 0;
+  const gfloat *data;
+
+  fail_unless (v != NULL, "grid %s missing", name);
+  fail_unless (G_VALUE_HOLDS (v, G_TYPE_BYTES), "grid %s is a %s", name,
+      G_VALUE_TYPE_NAME (v));
+  bytes = g_value_get_boxed (v);
+  fail_unless (bytes != NULL, "grid %s is NULL", name);
+  data = g_bytes_get_data (bytes, &size);
+  fail_unless_equals_uint64 (size, (guint64) n * sizeof (gfloat));
+  return data;
+}
+
 static inline void
 ctx_clear (Ctx * c)
 {

@@ -7,10 +7,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
 #include <math.h>
 #include <string.h>
 
@@ -33,24 +29,6 @@ static const gchar *grid_names[] = {
 /* ------------------------------------------------------------------------ */
 /* Harness pair */
 
-/* Takes ownership of el. caps may be NULL (set later). */
-static void
-ctx_init (Ctx * c, GstElement * el, const gchar * caps0, const gchar * caps1,
-    const gchar * outcaps)
-{
-  c->el = el;
-  c->bus = gst_bus_new ();
-  gst_element_set_bus (el, c->bus);
-  c->h0 = bc_harness_new (el, "sink_0", TRUE, FALSE);
-  c->h1 = bc_harness_new (el, "sink_1", FALSE, FALSE);
-  gst_object_unref (el);
-  if (outcaps)
-    gst_harness_set_sink_caps_str (c->h0, outcaps);
-  if (caps0)
-    gst_harness_set_src_caps_str (c->h0, caps0);
-  if (caps1)
-    gst_harness_set_src_caps_str (c->h1, caps1);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Input data */
@@ -306,23 +284,6 @@ cmp_double (gconstpointer a, gconstpointer b)
 /* ------------------------------------------------------------------------ */
 /* Meta helpers */
 
-static const gfloat *
-get_grid (const GstStructure * s, const gchar * name, guint n)
-{
-  const GValue *v = gst_structure_get_value (s, name);
-  GBytes *bytes;
-  gsize size = 0;
-  const gfloat *data;
-
-  fail_unless (v != NULL, "grid %s missing", name);
-  fail_unless (G_VALUE_HOLDS (v, G_TYPE_BYTES), "grid %s is a %s", name,
-      G_VALUE_TYPE_NAME (v));
-  bytes = g_value_get_boxed (v);
-  fail_unless (bytes != NULL, "grid %s is NULL", name);
-  data = g_bytes_get_data (bytes, &size);
-  fail_unless_equals_uint64 (size, (guint64) n * sizeof (gfloat));
-  return data;
-}
 
 static void
 assert_close (gdouble got, gdouble exp, gdouble tol, const gchar * what)
@@ -525,7 +486,7 @@ GST_START_TEST (test_grid_reference)
       "threshold", 0.5, NULL);
   gst_util_set_object_arg (G_OBJECT (el), "edge-mode",
       gc->partial ? "partial" : "trim");
-  ctx_init (&c, el, caps0, caps1, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps0, caps1, "video/x-raw,format=RGBA", FALSE);
 
   for (n = 0; n < 3; n++) {
     FramePair fp;
@@ -761,7 +722,7 @@ GST_START_TEST (test_heatmap_pixels)
       g_object_set (el, "invalid-color", inv_colors[ci], NULL);
       gst_util_set_object_arg (G_OBJECT (el), "output-size",
           mode ? "input" : "grid");
-      ctx_init (&c, el, caps, caps, outcaps);
+      ctx_init (&c, el, caps, caps, outcaps, FALSE);
       push_pair (&c, caps, caps, &fp, 0);
       out = gst_harness_pull (c.h0);
       fail_unless (out != NULL, "%s: no output", label);
@@ -842,7 +803,7 @@ GST_START_TEST (test_heatmap_range_gray8)
   /* r = 1 -> (1 - 0) / (2 - 0) * 255 = 127.5 -> 128; r = -1 -> clamps to 0 */
   g_object_set (el, "range-min", 0.0, "range-max", 2.0, NULL);
   gst_util_set_object_arg (G_OBJECT (el), "colormap", "gray");
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=GRAY8");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=GRAY8", FALSE);
   push_pair (&c, caps, caps, &fp, 0);
   out = gst_harness_pull (c.h0);
   fail_unless (out != NULL);
@@ -890,7 +851,7 @@ GST_START_TEST (test_heatmap_colormaps)
 
     fail_unless (tab != NULL);
     gst_util_set_object_arg (G_OBJECT (el), "colormap", maps[m].nick);
-    ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+    ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
     push_pair (&c, caps, caps, &fp, 0);
     out = gst_harness_pull (c.h0);
     fail_unless (out != NULL);
@@ -927,7 +888,7 @@ run_one (const FramePair * fp, const gchar * outcaps, const gchar ** props)
 
   for (i = 0; props && props[i]; i += 2)
     gst_util_set_object_arg (G_OBJECT (el), props[i], props[i + 1]);
-  ctx_init (&c, el, caps, caps, outcaps);
+  ctx_init (&c, el, caps, caps, outcaps, FALSE);
   push_pair (&c, caps, caps, fp, 0);
   out = gst_harness_pull (c.h0);
   fail_unless (out != NULL);
@@ -1256,7 +1217,7 @@ GST_START_TEST (test_meta_and_messages)
 
   g_object_set (el, "threshold", 0.25, "block-width", 16, "block-height", 8,
       NULL);
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 7);
 
   for (n = 0; n < 3; n++) {
@@ -1335,7 +1296,7 @@ GST_START_TEST (test_no_messages)
   guint n;
 
   g_object_set (el, "post-messages", FALSE, NULL);
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 8);
   for (n = 0; n < 3; n++) {
     GstBuffer *out;
@@ -1384,7 +1345,7 @@ GST_START_TEST (test_threads_identical)
 
     g_object_set (el, "n-threads", threads[t], NULL);
     gst_util_set_object_arg (G_OBJECT (el), "edge-mode", "partial");
-    ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+    ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
     for (n = 0; n < 2; n++) {
       GstBuffer *out;
       const GstStructure *s;
@@ -1484,7 +1445,7 @@ GST_START_TEST (test_renegotiation)
   gint w, h;
   guint n = 0;
 
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 3);
   gen_pair (&fps, 32, 24, 255, 255, 4);
 
@@ -1620,7 +1581,7 @@ GST_START_TEST (test_error_size_mismatch)
   gchar *t;
   Ctx c;
 
-  ctx_init (&c, el, NULL, NULL, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, NULL, NULL, "video/x-raw,format=RGBA", FALSE);
   push_caps_unchecked (c.h0, caps0);
   push_caps_unchecked (c.h1, caps1);
   gen_pair (&f0, 64, 48, 255, 255, 1);
@@ -1661,7 +1622,7 @@ GST_START_TEST (test_error_block_larger_than_frame)
   Ctx c;
 
   g_object_set (el, "block-width", 32, "block-height", 16, NULL);
-  ctx_init (&c, el, NULL, NULL, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, NULL, NULL, "video/x-raw,format=RGBA", FALSE);
   push_caps_unchecked (c.h0, caps);
   push_caps_unchecked (c.h1, caps);
   gen_pair (&fp, 16, 12, 255, 255, 5);
@@ -1697,7 +1658,7 @@ GST_START_TEST (test_partial_block_larger_than_frame)
 
   g_object_set (el, "block-width", 32, "block-height", 16, NULL);
   gst_util_set_object_arg (G_OBJECT (el), "edge-mode", "partial");
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 16, 12, 255, 255, 5);
   push_pair (&c, caps, caps, &fp, 0);
   out = gst_harness_pull (c.h0);
@@ -1726,7 +1687,7 @@ GST_START_TEST (test_error_short_buffer)
   gint i;
   Ctx c;
 
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 6);
 
   shortbuf = gst_buffer_new_allocate (NULL, 100, NULL);
@@ -1766,7 +1727,7 @@ GST_START_TEST (test_error_no_pts)
   GstBuffer *out;
   Ctx c;
 
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 6);
   gst_harness_push (c.h0, make_buffer (caps, fp.a, GST_CLOCK_TIME_NONE));
   gst_harness_push (c.h1, make_buffer (caps, fp.b, GST_CLOCK_TIME_NONE));
@@ -1945,7 +1906,7 @@ GST_START_TEST (test_eos_one_pad)
   gint64 deadline;
   Ctx c;
 
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 9);
 
   push_pair (&c, caps, caps, &fp, 0);
@@ -2005,7 +1966,7 @@ GST_START_TEST (test_eos_both_pads)
   guint n;
   Ctx c;
 
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 10);
   for (n = 0; n < 3; n++)
     push_pair (&c, caps, caps, &fp, n);
@@ -2036,7 +1997,7 @@ GST_START_TEST (test_state_cycles)
   guint i;
   Ctx c;
 
-  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA");
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gen_pair (&fp, 64, 48, 255, 255, 11);
 
   for (i = 0; i < 20; i++) {

@@ -22,10 +22,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,26 +104,6 @@ watchdog_stop (Watchdog * w)
 /* ------------------------------------------------------------------------ */
 /* Harness pair (as in tests/test-blockcorr.c) */
 
-/* Takes ownership of el.  The second harness adopts the first one's
- * GstTestClock (gst_harness_add_element_full reuses an element's test
- * clock), so both share one clock. */
-static void
-ctx_init (Ctx * c, GstElement * el, const gchar * caps, const gchar * outcaps,
-    gboolean live)
-{
-  c->el = el;
-  c->bus = gst_bus_new ();
-  gst_element_set_bus (el, c->bus);
-  c->h0 = bc_harness_new (el, "sink_0", TRUE, live);
-  c->h1 = bc_harness_new (el, "sink_1", FALSE, live);
-  gst_object_unref (el);
-  if (outcaps)
-    gst_harness_set_sink_caps_str (c->h0, outcaps);
-  if (caps) {
-    gst_harness_set_src_caps_str (c->h0, caps);
-    gst_harness_set_src_caps_str (c->h1, caps);
-  }
-}
 
 /* GRAY8 w x h frame: value = (x * 7 + y * 13 + seed) & 255, plus a per-frame
  * offset on the second input, so blocks have variance. */
@@ -152,18 +128,6 @@ make_gray8 (gint w, gint h, guint seed, GstClockTime pts)
 /* ------------------------------------------------------------------------ */
 /* Meta helpers */
 
-static const gfloat *
-get_grid (const GstStructure * s, const gchar * name, gsize n)
-{
-  const GValue *v = gst_structure_get_value (s, name);
-  gsize size = 0;
-  const gfloat *data;
-
-  fail_unless (v != NULL && G_VALUE_HOLDS (v, G_TYPE_BYTES), "grid %s", name);
-  data = g_bytes_get_data (g_value_get_boxed (v), &size);
-  fail_unless_equals_uint64 (size, (guint64) n * sizeof (gfloat));
-  return data;
-}
 
 /* Pulls one output buffer within timeout_ms, or NULL. */
 static GstBuffer *
@@ -192,7 +156,7 @@ GST_START_TEST (test_nothing_lost)
   guint n, got = 0;
   Ctx c;
 
-  ctx_init (&c, new_element (), caps, "video/x-raw,format=RGBA", FALSE);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=RGBA", FALSE);
   for (n = 0; n < 1000; n++) {
     /* non-live: a pad holds one buffer, so this alternation never blocks
      * longer than one aggregation; the harness sink queue is unbounded */
@@ -296,7 +260,7 @@ GST_START_TEST (test_live_stall)
   GstQuery *q;
   Ctx c;
 
-  ctx_init (&c, new_element (), caps, "video/x-raw,format=RGBA", TRUE);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=RGBA", TRUE);
 
   for (n = 0; n < LIVE_TICKS; n++) {
     gboolean stalled = n >= STALL_START && n < STALL_START + STALL_LEN;
@@ -399,7 +363,7 @@ GST_START_TEST (test_live_qos)
   GstClockTime earliest, first_after = GST_CLOCK_TIME_NONE;
   Ctx c;
 
-  ctx_init (&c, new_element (), caps, "video/x-raw,format=RGBA", TRUE);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=RGBA", TRUE);
   /* live: GstVideoAggregator's earliest time is timestamp + jitter */
   earliest = frame_pts (QOS_TICK) + QOS_JITTER;
 
@@ -502,7 +466,7 @@ GST_START_TEST (test_live_one_input_without_caps)
   guint n, outputs = 0;
   Ctx c;
 
-  ctx_init (&c, new_element (), NULL, "video/x-raw,format=RGBA", TRUE);
+  ctx_init (&c, new_element (), NULL, NULL, "video/x-raw,format=RGBA", TRUE);
   gst_harness_set_src_caps_str (c.h0, caps);
   for (n = 0; n < 5; n++) {
     fail_unless_equals_int (gst_harness_push (c.h0, make_gray8 (32, 24, n,
@@ -1017,7 +981,7 @@ GST_START_TEST (test_tiny_1x1)
   Ctx c;
 
   g_object_set (el, "block-width", 1, "block-height", 1, NULL);
-  ctx_init (&c, el, caps, "video/x-raw,format=RGBA", FALSE);
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   out = run_pair (&c, make_gray8 (1, 1, 1, 0), make_gray8 (1, 1, 2, 0));
   fail_unless (out != NULL, "no output for 1x1 frames");
   s = get_meta (out);
@@ -1117,7 +1081,7 @@ GST_START_TEST (test_wide_65535)
     g_object_set (el, "block-width", 16, "block-height", 2, NULL);
     gst_util_set_object_arg (G_OBJECT (el), "edge-mode",
         partial ? "partial" : "trim");
-    ctx_init (&c, el, caps, "video/x-raw,format=RGBA", FALSE);
+    ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
     out = run_pair (&c, buffer_from_plane16 (a, w, h, 0),
         buffer_from_plane16 (b, w, h, 0));
     fail_unless (out != NULL);
@@ -1165,7 +1129,7 @@ GST_START_TEST (test_block_4096_on_16)
     g_object_set (el, "block-width", 4096, "block-height", 4096, NULL);
     gst_util_set_object_arg (G_OBJECT (el), "edge-mode",
         partial ? "partial" : "trim");
-    ctx_init (&c, el, NULL, "video/x-raw,format=RGBA", FALSE);
+    ctx_init (&c, el, NULL, NULL, "video/x-raw,format=RGBA", FALSE);
     if (!partial) {
       GstMessage *msg;
       gchar *t;
@@ -1321,7 +1285,7 @@ GST_START_TEST (test_huge_frame)
   GST_BUFFER_DURATION (a) = GST_BUFFER_DURATION (b) = frame_pts (1);
   t1 = g_get_monotonic_time ();
 
-  ctx_init (&c, el, caps, "video/x-raw,format=RGBA", FALSE);
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
   gst_buffer_ref (a);
   gst_buffer_ref (b);
   out = run_pair (&c, a, b);
@@ -1531,7 +1495,7 @@ GST_START_TEST (test_interlace_mismatch)
     Ctx c;
 
     /* Either input may be the interlaced one. */
-    ctx_init (&c, new_element (), NULL, "video/x-raw,format=GRAY8", FALSE);
+    ctx_init (&c, new_element (), NULL, NULL, "video/x-raw,format=GRAY8", FALSE);
     gst_harness_set_src_caps_str (c.h0, m == 0 ? icaps : caps);
     gst_harness_set_src_caps_str (c.h1, m == 0 ? caps : icaps);
     push_until_refused (&c, &p);
@@ -1579,7 +1543,7 @@ GST_START_TEST (test_interlace_both)
   Ctx c;
 
   plane8_init (&p, 64, 48, 12);
-  ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
   push_pair8 (&c, &p, 0);
   pull_and_check (&c, &p, 16, "interleaved");
   /* A new block size renegotiates the output. */
@@ -1623,7 +1587,7 @@ GST_START_TEST (test_no_framerate_timing)
     guint n = 0, i;
     Ctx c;
 
-    ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+    ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
     for (i = 0; i < G_N_ELEMENTS (pts_ms); i++) {
       fail_unless_equals_int (gst_harness_push (c.h0, buffer_packed (p.a, 64,
                   48, pts_ms[i] * GST_MSECOND, dur)), GST_FLOW_OK);
@@ -1679,7 +1643,7 @@ GST_START_TEST (test_gap_event)
   Ctx c;
 
   plane8_init (&p, 64, 48, 14);
-  ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
   for (n = 0; n < 5; n++) {
     fail_unless_equals_int (gst_harness_push (c.h0, buffer_packed (p.a, 64,
                 48, frame_pts (n), frame_pts (1))), GST_FLOW_OK);
@@ -1743,7 +1707,7 @@ GST_START_TEST (test_video_meta_extent)
     GstBuffer *out;
     Ctx c;
 
-    ctx_init (&c, new_element (), caps, "video/x-raw,format=GRAY8", FALSE);
+    ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
     gst_harness_push (c.h0, buffer_packed (p.a, 64, 48, 0, frame_pts (1)));
     gst_harness_push (c.h1, buffer_with_meta (p.b, 64, 48, cases[k].size,
             cases[k].offset, cases[k].stride, 0));
