@@ -5,11 +5,20 @@
 #include "config.h"
 
 #include "gstblockcorr.h"
+#ifdef HAVE_TIFF
+#include "gsttiffdec.h"
+#endif
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  return GST_ELEMENT_REGISTER (blockcorr, plugin);
+  gboolean ok = GST_ELEMENT_REGISTER (blockcorr, plugin);
+
+#ifdef HAVE_TIFF
+  ok &= GST_ELEMENT_REGISTER (tiffdec, plugin);
+  ok &= gst_tiff_dec_register_bigtiff_typefind (plugin);
+#endif
+  return ok;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, blockwise,

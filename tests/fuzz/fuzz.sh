@@ -5,7 +5,7 @@
 #
 # Usage: tests/fuzz/fuzz.sh [SECONDS_PER_FUZZER] [FUZZER...]
 #   SECONDS_PER_FUZZER  default 600 (or $FUZZ_TIME)
-#   FUZZER              kernels and/or element (default: both)
+#   FUZZER              kernels, element and/or tiff (default: all three)
 # Extra libFuzzer flags can be passed in $FUZZ_FLAGS (e.g. "-fork=1
 # -ignore_crashes=1" to keep going after a crash).
 # FUZZ_ELEMENT_SKIP_KNOWN=1 steers fuzz-element around the crash saved in
@@ -22,7 +22,7 @@ cd "$top"
 time_s="${1:-${FUZZ_TIME:-600}}"
 shift || true
 fuzzers=("$@")
-[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(kernels element)
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(kernels element tiff)
 
 missing=0
 command -v clang >/dev/null || missing=1
@@ -63,6 +63,9 @@ for f in "${fuzzers[@]}"; do
   corpus="build-fuzz/corpus/$f"
   artifacts="build-fuzz/artifacts/$f"
   mkdir -p "$corpus" "$artifacts"
+  # The saved regression inputs seed the corpus (for tiff: small valid files
+  # of several layouts, so the fuzzer starts inside the format).
+  cp -n tests/fuzz/regressions/"$f"/* "$corpus"/ 2>/dev/null || true
   echo "== fuzz-$f for ${time_s}s; corpus $corpus; crashes go to $artifacts/"
   # shellcheck disable=SC2086
   build-fuzz/tests/fuzz/fuzz-$f -max_total_time="$time_s" -timeout=10 \

@@ -1,0 +1,466 @@
+/* gst-blockwise: reading TIFF images held in memory, with libtiff.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include <tiffio.h>
+
+#include "tiffreader.h"
+
+/* More pages than any stack we expect: a bound on a loop of directories. */
+#define MAX_PAGES 1000000
+
+G_DEFINE_QUARK (bw-tiff-error-quark, bw_tiff_error);
+
+struct _BwTiffReader
+{
+  TIFF *tif;
+  const guint8 *data;
+  gsize size;
+  toff_t pos;
+  BwTiffInfo info;
+  gboolean min_is_white;
+  /* libtiff's last error message for this file (per handle, so two readers
+   * in two threads do not mix them). */
+  gchar last_error[256];
+};
+
+/* ---- libtiff's client procedures: the file is in memory ----------------- */
+
+static tmsize_t
+mem_read (thandle_t h, void *buf, tmsize_t n)
+{
+  BwTiffReader *r = h;
+  gsize left = r->pos < r->size ? r->size - r->pos : 0;
+  gsize count = MIN ((gsize) n, left);
+
+  memcpy (buf, r->data + r->pos, count);
+  r->pos += count;
+  return count;
+}
+
+static tmsize_t
+mem_write (thandle_t h, void *buf, tmsize_t n)
+{
+  return -1;
+}
+
+static toff_t
+mem_seek (thandle_t h, toff_t off, int whence)
+{
+  BwTiffReader *r = h;
+
+  switch (whence) {
+    case SEEK_SET:
+      r->pos = off;
+      break;
+    case SEEK_CUR:
+      r->pos += off;
+      break;
+    case SEEK_END:
+      r->pos = r->size + off;
+      break;
+    default:
+      return (toff_t) - 1;
+  }
+  return r->pos;
+}
+
+static int
+mem_close (thandle_t h)
+{
+  return 0;
+}
+
+static toff_t
+mem_size (thandle_t h)
+{
+  return ((BwTiffReader *) h)->size;
+}
+
+static int
+mem_map (thandle_t h, void **base, toff_t * size)
+{
+  BwTiffReader *r = h;
+
+  *base = (void *) r->data;
+  *size = r->size;
+  return 1;
+}
+
+static void
+mem_unmap (thandle_t h, void *base, toff_t size)
+{
+}
+
+static int
+on_error (TIFF * tif, void *user_data, const char *module, const char *fmt,
+    va_list ap)
+{
+  BwTiffReader *r = user_data;
+
+  g_vsnprintf (r->last_error, sizeof (r->last_error), fmt, ap);
+  return 1;
+}
+
+static int
+on_warning (TIFF * tif, void *user_data, const char *module, const char *fmt,
+    va_list ap)
+{
+  return 1;                     /* unknown tags and the like: not our business */
+}
+
+/* ---- layout ------------------------------------------------------------- */
+
+const gchar *
+bw_tiff_layout_name (BwTiffLayout layout)
+{
+  static const gchar *names[] = { "8-bit gray", "16-bit gray", "8-bit RGB",
+    "8-bit RGBA"
+  };
+
+  return names[layout];
+}
+
+static const guint layout_bpp[] = { 1, 2, 3, 4 };
+
+/* The layout of the current directory, or an error that names it. */
+static gboolean
+page_layout (BwTiffReader * r, guint page, BwTiffLayout * layout,
+    guint * width, guint * height, gboolean * min_is_white, GError ** error)
+{
+  TIFF *tif = r->tif;
+  guint32 w = 0, h = 0;
+  guint16 bps = 1, spp = 1, fmt = SAMPLEFORMAT_UINT, photo = 0;
+  guint16 planar = PLANARCONFIG_CONTIG, compression = COMPRESSION_NONE;
+
+  TIFFGetField (tif, TIFFTAG_IMAGEWIDTH, &w);
+  TIFFGetField (tif, TIFFTAG_IMAGELENGTH, &h);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_BITSPERSAMPLE, &bps);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_SAMPLEFORMAT, &fmt);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_PLANARCONFIG, &planar);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  if (!TIFFGetField (tif, TIFFTAG_PHOTOMETRIC, &photo))
+    photo = spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+
+#define UNSUPPORTED(...) G_STMT_START { \
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED, \
+        "page %u: " __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+  if (w == 0 || h == 0)
+    UNSUPPORTED ("no image size (width %u, height %u)", page, w, h);
+  if (w > G_MAXINT / 4 || h > G_MAXINT / 4)
+    UNSUPPORTED ("%ux%u pixels are more than a video frame can hold", page, w,
+        h);
+  if (!TIFFIsCODECConfigured (compression))
+    UNSUPPORTED ("compression %u is not supported by this libtiff", page,
+        compression);
+  if (fmt == SAMPLEFORMAT_IEEEFP)
+    UNSUPPORTED ("%u-bit float samples are not supported", page, bps);
+  if (fmt != SAMPLEFORMAT_UINT)
+    UNSUPPORTED ("%u-bit signed or complex samples (SampleFormat %u) are not "
+        "supported", page, bps, fmt);
+  if (photo == PHOTOMETRIC_PALETTE)
+    UNSUPPORTED ("palette (indexed colour) images are not supported", page);
+  if (bps != 8 && bps != 16)
+    UNSUPPORTED ("%u-bit samples are not supported (8 or 16 bits)", page, bps);
+  if (spp > 1 && planar != PLANARCONFIG_CONTIG)
+    UNSUPPORTED ("separate colour planes (PlanarConfiguration 2) are not "
+        "supported", page);
+
+  *min_is_white = photo == PHOTOMETRIC_MINISWHITE;
+  if (spp == 1 && (photo == PHOTOMETRIC_MINISBLACK
+          || photo == PHOTOMETRIC_MINISWHITE)) {
+    *layout = bps == 8 ? BW_TIFF_GRAY8 : BW_TIFF_GRAY16;
+  } else if (bps == 8 && (spp == 3 || spp == 4)
+      && (photo == PHOTOMETRIC_RGB || (photo == PHOTOMETRIC_YCBCR
+              && compression == COMPRESSION_JPEG))) {
+    if (photo == PHOTOMETRIC_YCBCR)
+      TIFFSetField (tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+    *layout = spp == 3 ? BW_TIFF_RGB8 : BW_TIFF_RGBA8;
+  } else if (bps == 16 && (spp == 3 || spp == 4)) {
+    UNSUPPORTED ("16-bit RGB is not supported (8-bit RGB or 16-bit gray are)",
+        page);
+  } else {
+    UNSUPPORTED ("%u samples per pixel of %u bits (photometric %u) are not "
+        "supported", page, spp, bps, photo);
+  }
+#undef UNSUPPORTED
+  *width = w;
+  *height = h;
+  return TRUE;
+}
+
+/* Every strip or tile of the current page has its data inside the file. */
+static gboolean
+page_data_inside (BwTiffReader * r, guint page, GError ** error)
+{
+  gboolean tiled = TIFFIsTiled (r->tif);
+  guint32 n = tiled ? TIFFNumberOfTiles (r->tif) : TIFFNumberOfStrips (r->tif);
+  guint64 *offsets = NULL, *counts = NULL;
+  guint32 i;
+
+  if (!TIFFGetField (r->tif, tiled ? TIFFTAG_TILEOFFSETS : TIFFTAG_STRIPOFFSETS,
+          &offsets) || !TIFFGetField (r->tif,
+          tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts)
+      || n == 0) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "page %u has no image data (no %s offsets)", page,
+        tiled ? "tile" : "strip");
+    return FALSE;
+  }
+  for (i = 0; i < n; i++) {
+    if (offsets[i] > r->size || counts[i] > r->size - offsets[i]) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+          "truncated: %s %u of page %u lies past the end of the file "
+          "(bytes %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " of %"
+          G_GSIZE_FORMAT ")", tiled ? "tile" : "strip", i, page, offsets[i],
+          offsets[i] + counts[i], r->size);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+void
+bw_tiff_reader_free (BwTiffReader * r)
+{
+  if (!r)
+    return;
+  if (r->tif)
+    TIFFClose (r->tif);
+  g_free (r);
+}
+
+/* Where the header says the first directory is (size >= 16 or the
+ * classic header's 8 bytes), to tell a truncated file from a damaged one. */
+static guint64
+read_uint (const guint8 * d, guint n, gboolean le)
+{
+  guint64 v = 0;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    v |= (guint64) d[le ? i : n - 1 - i] << (8 * i);
+  return v;
+}
+
+static guint64
+first_directory_offset (const guint8 * d, gsize size)
+{
+  gboolean le = d[0] == 'I';
+
+  if (read_uint (d + 2, 2, le) == 43)   /* BigTIFF */
+    return size < 16 ? G_MAXUINT64 : read_uint (d + 8, 8, le);
+  return read_uint (d + 4, 4, le);
+}
+
+BwTiffReader *
+bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
+    BwTiffInfo * info, GError ** error)
+{
+  BwTiffReader *r;
+  TIFFOpenOptions *opts;
+  guint page;
+
+  if (size < 8 || !((data[0] == 'I' && data[1] == 'I') || (data[0] == 'M'
+              && data[1] == 'M'))) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_NOT_TIFF,
+        "not a TIFF file (no II or MM byte-order mark)");
+    return NULL;
+  }
+  r = g_new0 (BwTiffReader, 1);
+  r->data = data;
+  r->size = size;
+
+  opts = TIFFOpenOptionsAlloc ();
+  /* libtiff's own buffers (strips, tiles, tables) stay within the frame
+   * limit: a header that declares a huge image cannot make it allocate. */
+  TIFFOpenOptionsSetMaxSingleMemAlloc (opts,
+      (tmsize_t) MIN (max_frame_bytes, (guint64) G_MAXSSIZE));
+  TIFFOpenOptionsSetErrorHandlerExtR (opts, on_error, r);
+  TIFFOpenOptionsSetWarningHandlerExtR (opts, on_warning, r);
+  r->tif = TIFFClientOpenExt ("memory", "r", r, mem_read, mem_write,
+      mem_seek, mem_close, mem_size, mem_map, mem_unmap, opts);
+  TIFFOpenOptionsFree (opts);
+  if (!r->tif) {
+    guint64 first = first_directory_offset (data, size);
+
+    if (first >= size)
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+          "truncated: the file ends (%" G_GSIZE_FORMAT " bytes) before its "
+          "first directory (at byte %" G_GUINT64_FORMAT ")", size, first);
+    else
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+          "not a readable TIFF file: %s",
+          r->last_error[0] ? r->last_error : "libtiff could not open it");
+    bw_tiff_reader_free (r);
+    return NULL;
+  }
+
+  for (page = 0;; page++) {
+    BwTiffLayout layout;
+    guint w, h;
+    gboolean miw;
+
+    if (page >= MAX_PAGES) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
+          "more than %u pages", MAX_PAGES);
+      goto fail;
+    }
+    if (!page_layout (r, page, &layout, &w, &h, &miw, error))
+      goto fail;
+    if (page == 0) {
+      r->info.width = w;
+      r->info.height = h;
+      r->info.layout = layout;
+      r->info.bytes_per_pixel = layout_bpp[layout];
+      r->min_is_white = miw;
+      if ((guint64) w * h * layout_bpp[layout] > max_frame_bytes) {
+        g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+            "the image declares %ux%u %s pixels (%" G_GUINT64_FORMAT
+            " MB), more than the limit of %" G_GUINT64_FORMAT " MB", w, h,
+            bw_tiff_layout_name (layout),
+            ((guint64) w * h * layout_bpp[layout]) >> 20,
+            max_frame_bytes >> 20);
+        goto fail;
+      }
+    } else if (w != r->info.width || h != r->info.height
+        || layout != r->info.layout || miw != r->min_is_white) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
+          "page %u is %ux%u %s, page 0 is %ux%u %s: the pages of a stack "
+          "must have one size and layout", page, w, h,
+          bw_tiff_layout_name (layout), r->info.width, r->info.height,
+          bw_tiff_layout_name (r->info.layout));
+      goto fail;
+    }
+    if (!page_data_inside (r, page, error))
+      goto fail;
+    if (!TIFFReadDirectory (r->tif))
+      break;
+  }
+  r->info.n_pages = page + 1;
+  *info = r->info;
+  return r;
+
+fail:
+  bw_tiff_reader_free (r);
+  return NULL;
+}
+
+/* Copies rows [y0, y1) of a decoded strip or tile (chunk_w pixels wide,
+ * starting at column x0) into dest, clipped to the image. */
+static void
+copy_chunk (const BwTiffReader * r, const guint8 * chunk, guint x0,
+    guint chunk_w, guint y0, guint rows, guint8 * dest, gsize stride)
+{
+  guint bpp = r->info.bytes_per_pixel;
+  guint w = MIN (chunk_w, r->info.width - x0);
+  guint y;
+
+  for (y = 0; y < rows && y0 + y < r->info.height; y++)
+    memcpy (dest + (gsize) (y0 + y) * stride + (gsize) x0 * bpp,
+        chunk + (gsize) y * chunk_w * bpp, (gsize) w * bpp);
+}
+
+static void
+invert (const BwTiffReader * r, guint8 * dest, gsize stride)
+{
+  guint x, y;
+
+  for (y = 0; y < r->info.height; y++) {
+    guint8 *row = dest + (gsize) y * stride;
+
+    if (r->info.layout == BW_TIFF_GRAY16) {
+      guint16 *p = (guint16 *) row;
+
+      for (x = 0; x < r->info.width; x++)
+        p[x] = 65535 - p[x];
+    } else {
+      for (x = 0; x < r->info.width; x++)
+        row[x] = 255 - row[x];
+    }
+  }
+}
+
+gboolean
+bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
+    gsize stride, GError ** error)
+{
+  TIFF *tif = r->tif;
+  guint bpp = r->info.bytes_per_pixel;
+  tmsize_t chunk_size;
+  guint8 *chunk = NULL;
+  gboolean ok = TRUE;
+
+  if (page >= r->info.n_pages || stride < (gsize) r->info.width * bpp
+      || !TIFFSetDirectory (tif, page)) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "cannot read page %u: %s", page, r->last_error);
+    return FALSE;
+  }
+  if (r->info.layout == BW_TIFF_RGB8 || r->info.layout == BW_TIFF_RGBA8) {
+    guint16 photo = 0;
+
+    if (TIFFGetField (tif, TIFFTAG_PHOTOMETRIC, &photo)
+        && photo == PHOTOMETRIC_YCBCR)
+      TIFFSetField (tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+  }
+
+  if (TIFFIsTiled (tif)) {
+    guint32 tw = 0, th = 0, x, y;
+
+    TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tw);
+    TIFFGetField (tif, TIFFTAG_TILELENGTH, &th);
+    chunk_size = TIFFTileSize (tif);
+    if (tw == 0 || th == 0 || chunk_size < (tmsize_t) tw * th * bpp)
+      goto bad_layout;
+    chunk = g_try_malloc0 (chunk_size);
+    if (!chunk)
+      goto bad_layout;
+    for (y = 0; ok && y < r->info.height; y += th)
+      for (x = 0; ok && x < r->info.width; x += tw) {
+        ok = TIFFReadEncodedTile (tif, TIFFComputeTile (tif, x, y, 0, 0),
+            chunk, chunk_size) >= 0;
+        if (ok)
+          copy_chunk (r, chunk, x, tw, y, th, dest, stride);
+      }
+  } else {
+    guint32 rps = 0, y;
+
+    TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &rps);
+    rps = MIN (MAX (rps, 1), r->info.height);
+    chunk_size = TIFFStripSize (tif);
+    if (TIFFScanlineSize64 (tif) != (guint64) r->info.width * bpp
+        || chunk_size < (tmsize_t) rps * r->info.width * bpp)
+      goto bad_layout;
+    chunk = g_try_malloc0 (chunk_size);
+    if (!chunk)
+      goto bad_layout;
+    for (y = 0; ok && y < r->info.height; y += rps) {
+      ok = TIFFReadEncodedStrip (tif, TIFFComputeStrip (tif, y, 0), chunk,
+          chunk_size) >= 0;
+      if (ok)
+        copy_chunk (r, chunk, 0, r->info.width, y, rps, dest, stride);
+    }
+  }
+  g_free (chunk);
+  if (!ok) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "cannot decode page %u: %s", page,
+        r->last_error[0] ? r->last_error : "corrupt image data");
+    return FALSE;
+  }
+  if (r->min_is_white)
+    invert (r, dest, stride);
+  return TRUE;
+
+bad_layout:
+  g_free (chunk);
+  g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+      "page %u: inconsistent strip or tile layout", page);
+  return FALSE;
+}

@@ -1,0 +1,67 @@
+/* gst-blockwise: reading TIFF images held in memory, with libtiff.
+ *
+ * GLib and libtiff only (no GStreamer), so the fuzzer and the tests can use
+ * it alone.  Every page of a file is checked when it is opened: one size and
+ * one supported layout for all pages, strip and tile data inside the file,
+ * the frame size within a limit; anything else is an error that names the
+ * file's layout.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __BW_TIFF_READER_H__
+#define __BW_TIFF_READER_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BW_TIFF_GRAY8 = 0,
+  BW_TIFF_GRAY16,               /* native byte order */
+  BW_TIFF_RGB8,
+  BW_TIFF_RGBA8
+} BwTiffLayout;
+
+typedef struct
+{
+  guint width;
+  guint height;
+  BwTiffLayout layout;
+  guint n_pages;
+  guint bytes_per_pixel;
+} BwTiffInfo;
+
+#define BW_TIFF_ERROR (bw_tiff_error_quark ())
+GQuark bw_tiff_error_quark (void);
+
+typedef enum
+{
+  BW_TIFF_ERROR_NOT_TIFF,       /* not a TIFF file at all */
+  BW_TIFF_ERROR_UNSUPPORTED,    /* a TIFF in a layout we do not read */
+  BW_TIFF_ERROR_CORRUPT,        /* truncated or inconsistent data */
+  BW_TIFF_ERROR_TOO_LARGE       /* frames larger than the limit */
+} BwTiffError;
+
+typedef struct _BwTiffReader BwTiffReader;
+
+/* Opens the TIFF file in data[0..size) (which must outlive the reader) and
+ * checks all its pages.  A page of more than max_frame_bytes decoded bytes
+ * is refused.  Returns NULL and sets error on failure. */
+BwTiffReader *bw_tiff_reader_open (const guint8 * data, gsize size,
+    guint64 max_frame_bytes, BwTiffInfo * info, GError ** error);
+
+/* Decodes page into dest: height rows of width * bytes_per_pixel bytes,
+ * stride bytes apart.  Gray samples are min-is-black (min-is-white files
+ * are inverted), 16-bit samples in native byte order. */
+gboolean bw_tiff_reader_read_page (BwTiffReader * reader, guint page,
+    guint8 * dest, gsize stride, GError ** error);
+
+void bw_tiff_reader_free (BwTiffReader * reader);
+
+/* "16-bit gray" etc., for messages. */
+const gchar *bw_tiff_layout_name (BwTiffLayout layout);
+
+G_END_DECLS
+
+#endif /* __BW_TIFF_READER_H__ */

@@ -1,0 +1,527 @@
+/* gst-blockwise: TIFF input.  TIFF files are written here with libtiff in
+ * every layout the decoder promises (sample depths, byte orders,
+ * compressions with and without predictor, strips and tiles, BigTIFF,
+ * min-is-white, several pages), then read back through the reader and
+ * through decodebin (which must pick tiffdec), and every sample is compared
+ * with what was written.  Files it must refuse are refused with a message
+ * that names the cause.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+#include <tiffio.h>
+
+#include "tiffreader.h"
+
+static gchar *tmpdir;
+
+typedef struct
+{
+  const gchar *name;
+  guint bps, spp;
+  guint16 photometric;
+  guint16 compression;
+  guint16 predictor;            /* 1 = none */
+  gboolean tiled;
+  gboolean bigtiff;
+  gboolean big_endian;
+  guint pages;
+  guint width, height;
+} Layout;
+
+/* Samples of page p: a texture that changes with the page, full range. */
+static guint
+sample (const Layout * l, guint p, guint x, guint y, guint c)
+{
+  guint32 v = (x * 2654435761u) ^ (y * 40503u) ^ (p * 977u) ^ (c * 131u);
+
+  v ^= v >> 13;
+  v *= 0x5bd1e995u;
+  v ^= v >> 15;
+  return l->bps == 8 ? v & 0xff : v & 0xffff;
+}
+
+static gchar *
+write_tiff (const Layout * l)
+{
+  gchar mode[8], *path;
+  TIFF *tif;
+  guint p, x, y, c;
+  gsize row_bytes = (gsize) l->width * l->spp * l->bps / 8;
+  guint8 *row = g_malloc (row_bytes);
+
+  g_snprintf (mode, sizeof (mode), "w%s%s", l->bigtiff ? "8" : "",
+      l->big_endian ? "b" : "l");
+  path = g_build_filename (tmpdir, l->name, NULL);
+  tif = TIFFOpen (path, mode);
+  g_assert_nonnull (tif);
+  for (p = 0; p < l->pages; p++) {
+    TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, l->width);
+    TIFFSetField (tif, TIFFTAG_IMAGELENGTH, l->height);
+    TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, l->bps);
+    TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, l->spp);
+    TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, l->photometric);
+    TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField (tif, TIFFTAG_COMPRESSION, l->compression);
+    if (l->spp == 4) {
+      guint16 extra = EXTRASAMPLE_UNASSALPHA;
+
+      TIFFSetField (tif, TIFFTAG_EXTRASAMPLES, 1, &extra);
+    }
+    if (l->predictor > 1)
+      TIFFSetField (tif, TIFFTAG_PREDICTOR, l->predictor);
+    if (l->pages > 1) {
+      TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+      TIFFSetField (tif, TIFFTAG_PAGENUMBER, p, l->pages);
+    }
+    if (l->tiled) {
+      guint tw = 32, th = 16, tx, ty;
+      gsize tile_bytes = (gsize) tw * th * l->spp * l->bps / 8;
+      guint8 *tile = g_malloc (tile_bytes);
+
+      TIFFSetField (tif, TIFFTAG_TILEWIDTH, tw);
+      TIFFSetField (tif, TIFFTAG_TILELENGTH, th);
+      for (ty = 0; ty < l->height; ty += th)
+        for (tx = 0; tx < l->width; tx += tw) {
+          memset (tile, 0, tile_bytes);
+          for (y = ty; y < MIN (ty + th, l->height); y++)
+            for (x = tx; x < MIN (tx + tw, l->width); x++)
+              for (c = 0; c < l->spp; c++) {
+                gsize i = ((gsize) (y - ty) * tw + (x - tx)) * l->spp + c;
+
+                if (l->bps == 8)
+                  tile[i] = sample (l, p, x, y, c);
+                else
+                  ((guint16 *) tile)[i] = sample (l, p, x, y, c);
+              }
+          g_assert_cmpint (TIFFWriteTile (tif, tile, tx, ty, 0, 0), >=, 0);
+        }
+      g_free (tile);
+    } else {
+      TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, 7);
+      for (y = 0; y < l->height; y++) {
+        for (x = 0; x < l->width; x++)
+          for (c = 0; c < l->spp; c++) {
+            gsize i = (gsize) x * l->spp + c;
+
+            if (l->bps == 8)
+              row[i] = sample (l, p, x, y, c);
+            else
+              ((guint16 *) row)[i] = sample (l, p, x, y, c);
+          }
+        g_assert_cmpint (TIFFWriteScanline (tif, row, y, 0), ==, 1);
+      }
+    }
+    g_assert_true (TIFFWriteDirectory (tif));
+  }
+  TIFFClose (tif);
+  g_free (row);
+  return path;
+}
+
+/* The decoded sample the decoder must give: min-is-white inverted. */
+static guint
+expected (const Layout * l, guint p, guint x, guint y, guint c)
+{
+  guint v = sample (l, p, x, y, c);
+
+  if (l->photometric == PHOTOMETRIC_MINISWHITE)
+    v = (l->bps == 8 ? 255 : 65535) - v;
+  return v;
+}
+
+static void
+check_page (const Layout * l, guint p, const guint8 * data, gsize stride)
+{
+  guint x, y, c;
+
+  for (y = 0; y < l->height; y++)
+    for (x = 0; x < l->width; x++)
+      for (c = 0; c < l->spp; c++) {
+        const guint8 *px = data + (gsize) y * stride;
+        guint got = l->bps == 8 ? px[x * l->spp + c] :
+            ((const guint16 *) px)[x * l->spp + c];
+
+        if (got != expected (l, p, x, y, c))
+          g_error ("%s: page %u (%u,%u) sample %u: got %u, wrote %u",
+              l->name, p, x, y, c, got, expected (l, p, x, y, c));
+      }
+}
+
+static Layout *
+all_layouts (guint * n)
+{
+  static const guint16 compressions[] = { COMPRESSION_NONE, COMPRESSION_LZW,
+    COMPRESSION_ADOBE_DEFLATE, COMPRESSION_PACKBITS, COMPRESSION_ZSTD,
+    COMPRESSION_LZMA
+  };
+  static const struct
+  {
+    guint bps, spp;
+    guint16 photometric;
+  } kinds[] = {
+    {8, 1, PHOTOMETRIC_MINISBLACK}, {16, 1, PHOTOMETRIC_MINISBLACK},
+    {8, 1, PHOTOMETRIC_MINISWHITE}, {16, 1, PHOTOMETRIC_MINISWHITE},
+    {8, 3, PHOTOMETRIC_RGB}, {8, 4, PHOTOMETRIC_RGB},
+  };
+  GArray *a = g_array_new (FALSE, TRUE, sizeof (Layout));
+  guint k, ci, v;
+
+  for (k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (ci = 0; ci < G_N_ELEMENTS (compressions); ci++)
+      for (v = 0; v < 4; v++) {
+        Layout l = { 0, };
+
+        if (!TIFFIsCODECConfigured (compressions[ci]))
+          continue;
+        l.bps = kinds[k].bps;
+        l.spp = kinds[k].spp;
+        l.photometric = kinds[k].photometric;
+        l.compression = compressions[ci];
+        /* v: 0 strips LE, 1 tiles BE, 2 BigTIFF strips + predictor,
+         * 3 BigTIFF BE tiles, 3 pages */
+        l.tiled = v & 1;
+        l.big_endian = v == 1 || v == 3;
+        l.bigtiff = v >= 2;
+        l.predictor = v == 2 && (l.compression == COMPRESSION_LZW
+            || l.compression == COMPRESSION_ADOBE_DEFLATE
+            || l.compression == COMPRESSION_ZSTD
+            || l.compression == COMPRESSION_LZMA) ? PREDICTOR_HORIZONTAL : 1;
+        l.pages = v == 3 ? 3 : 1;
+        l.width = 45 + 3 * v;   /* not a multiple of the tile width */
+        l.height = 37;
+        l.name = g_strdup_printf ("layout-%ub%us-ph%u-c%u-%s%s%s%s-%up.tif",
+            l.bps, l.spp, l.photometric, l.compression,
+            l.tiled ? "tiles" : "strips", l.big_endian ? "-be" : "-le",
+            l.bigtiff ? "-big" : "", l.predictor > 1 ? "-pred" : "", l.pages);
+        g_array_append_val (a, l);
+      }
+  *n = a->len;
+  return (Layout *) g_array_free (a, FALSE);
+}
+
+static void
+test_reader_layouts (void)
+{
+  guint n, i, p;
+  Layout *ls = all_layouts (&n);
+
+  g_assert_cmpuint (n, >=, 4 * 4 * 6);
+  for (i = 0; i < n; i++) {
+    gchar *path = write_tiff (&ls[i]), *data;
+    gsize size;
+    BwTiffInfo info;
+    GError *err = NULL;
+    BwTiffReader *r;
+
+    g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+    r = bw_tiff_reader_open ((guint8 *) data, size, 1 << 30, &info, &err);
+    if (!r)
+      g_error ("%s: %s", ls[i].name, err->message);
+    g_assert_cmpuint (info.width, ==, ls[i].width);
+    g_assert_cmpuint (info.height, ==, ls[i].height);
+    g_assert_cmpuint (info.n_pages, ==, ls[i].pages);
+    g_assert_cmpuint (info.bytes_per_pixel, ==, ls[i].spp * ls[i].bps / 8);
+    for (p = 0; p < ls[i].pages; p++) {
+      gsize stride = (gsize) info.width * info.bytes_per_pixel + 5;
+      guint8 *buf = g_malloc0 (stride * info.height);
+
+      g_assert_true (bw_tiff_reader_read_page (r, p, buf, stride, NULL));
+      check_page (&ls[i], p, buf, stride);
+      g_free (buf);
+    }
+    bw_tiff_reader_free (r);
+    g_free (data);
+    g_unlink (path);
+    g_free (path);
+  }
+  for (i = 0; i < n; i++)
+    g_free ((gchar *) ls[i].name);
+  g_free (ls);
+}
+
+/* Decodes path through a pipeline and checks every frame. */
+static void
+check_pipeline (const Layout * l, const gchar * path, const gchar * chain,
+    gboolean must_be_tiffdec)
+{
+  gchar *desc = g_strdup_printf ("filesrc name=src ! %s ! appsink name=sink "
+      "sync=false", chain);
+  GstElement *pipe = gst_parse_launch (desc, NULL), *sink, *src;
+  guint n = 0;
+  GstSample *s;
+
+  g_assert_nonnull (pipe);
+  src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  g_object_set (src, "location", path, NULL);
+  gst_object_unref (src);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  while ((s = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    GstVideoInfo info;
+    GstVideoFrame frame;
+
+    g_assert_true (gst_video_info_from_caps (&info,
+            gst_sample_get_caps (s)));
+    g_assert_true (gst_video_frame_map (&frame, &info,
+            gst_sample_get_buffer (s), GST_MAP_READ));
+    g_assert_cmpuint (GST_BUFFER_PTS (gst_sample_get_buffer (s)), ==,
+        n * GST_SECOND);
+    check_page (l, n, GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+        GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0));
+    gst_video_frame_unmap (&frame);
+    gst_sample_unref (s);
+    n++;
+  }
+  g_assert_cmpuint (n, ==, l->pages);
+  if (must_be_tiffdec) {
+    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipe));
+    GValue v = G_VALUE_INIT;
+    gboolean found = FALSE;
+
+    while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+      GstElementFactory *f = gst_element_get_factory (g_value_get_object (&v));
+
+      if (f && g_str_equal (GST_OBJECT_NAME (f), "tiffdec"))
+        found = TRUE;
+      g_value_reset (&v);
+    }
+    g_value_unset (&v);
+    gst_iterator_free (it);
+    g_assert_true (found);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
+static void
+test_pipeline_layouts (void)
+{
+  guint n, i;
+  Layout *ls = all_layouts (&n);
+
+  for (i = 0; i < n; i++) {
+    gchar *path;
+
+    /* every fourth layout: each kind, each compression once or more */
+    if (i % 3 != 0 && ls[i].pages == 1)
+      continue;
+    path = write_tiff (&ls[i]);
+    /* decodebin (pull mode from filesrc through typefind) */
+    check_pipeline (&ls[i], path, "decodebin", TRUE);
+    /* push mode: a queue in front */
+    check_pipeline (&ls[i], path, "queue ! tiffdec", FALSE);
+    g_unlink (path);
+    g_free (path);
+  }
+  for (i = 0; i < n; i++)
+    g_free ((gchar *) ls[i].name);
+  g_free (ls);
+}
+
+/* ---- refusals ------------------------------------------------------------ */
+
+static void
+expect_refused (const guint8 * data, gsize size, const gchar * needle)
+{
+  BwTiffInfo info;
+  GError *err = NULL;
+  BwTiffReader *r = bw_tiff_reader_open (data, size, 1 << 30, &info, &err);
+
+  if (r) {
+    /* Some damage only shows when the pages are decoded. */
+    guint8 *buf = g_try_malloc ((gsize) info.width * info.height *
+        info.bytes_per_pixel);
+    guint p;
+
+    g_assert_nonnull (buf);
+    for (p = 0; p < info.n_pages && !err; p++)
+      bw_tiff_reader_read_page (r, p, buf,
+          (gsize) info.width * info.bytes_per_pixel, &err);
+    g_free (buf);
+    bw_tiff_reader_free (r);
+  }
+  g_assert_nonnull (err);
+  if (!strstr (err->message, needle))
+    g_error ("expected \"%s\" in \"%s\"", needle, err->message);
+  g_clear_error (&err);
+}
+
+static void
+write_custom (const gchar * path, guint w, guint h, guint bps, guint spp,
+    guint16 fmt, guint16 photometric, guint pages, gboolean vary)
+{
+  TIFF *tif = TIFFOpen (path, "w");
+  guint p, y;
+  gsize row_bytes;
+  guint8 *row;
+
+  g_assert_nonnull (tif);
+  for (p = 0; p < pages; p++) {
+    guint pw = vary && p == 1 ? w + 1 : w;
+
+    row_bytes = (gsize) pw * spp * bps / 8 + 1;
+    row = g_malloc0 (row_bytes);
+    TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, pw);
+    TIFFSetField (tif, TIFFTAG_IMAGELENGTH, h);
+    TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, bps);
+    TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, spp);
+    TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, fmt);
+    TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, photometric);
+    TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    if (photometric == PHOTOMETRIC_PALETTE) {
+      guint16 *map = g_new0 (guint16, 1 << bps);
+
+      TIFFSetField (tif, TIFFTAG_COLORMAP, map, map, map);
+      g_free (map);
+    }
+    if (spp > 4) {
+      guint16 extra[8] = { 0, };
+
+      TIFFSetField (tif, TIFFTAG_EXTRASAMPLES, spp - 3, extra);
+    }
+    for (y = 0; y < h; y++)
+      TIFFWriteScanline (tif, row, y, 0);
+    TIFFWriteDirectory (tif);
+    g_free (row);
+  }
+  TIFFClose (tif);
+}
+
+static void
+refuse_file (const gchar * name, guint w, guint h, guint bps, guint spp,
+    guint16 fmt, guint16 photometric, guint pages, gboolean vary,
+    const gchar * needle)
+{
+  gchar *path = g_build_filename (tmpdir, name, NULL), *data;
+  gsize size;
+
+  write_custom (path, w, h, bps, spp, fmt, photometric, pages, vary);
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  expect_refused ((guint8 *) data, size, needle);
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+}
+
+static void
+test_refused_layouts (void)
+{
+  refuse_file ("float.tif", 16, 8, 32, 1, SAMPLEFORMAT_IEEEFP,
+      PHOTOMETRIC_MINISBLACK, 1, FALSE, "32-bit float samples are not "
+      "supported");
+  refuse_file ("u32.tif", 16, 8, 32, 1, SAMPLEFORMAT_UINT,
+      PHOTOMETRIC_MINISBLACK, 1, FALSE, "32-bit samples are not supported");
+  refuse_file ("signed.tif", 16, 8, 16, 1, SAMPLEFORMAT_INT,
+      PHOTOMETRIC_MINISBLACK, 1, FALSE, "signed");
+  refuse_file ("palette.tif", 16, 8, 8, 1, SAMPLEFORMAT_UINT,
+      PHOTOMETRIC_PALETTE, 1, FALSE, "palette");
+  refuse_file ("five.tif", 16, 8, 8, 5, SAMPLEFORMAT_UINT, PHOTOMETRIC_RGB,
+      1, FALSE, "5 samples per pixel");
+  refuse_file ("rgb16.tif", 16, 8, 16, 3, SAMPLEFORMAT_UINT, PHOTOMETRIC_RGB,
+      1, FALSE, "16-bit RGB is not supported");
+  refuse_file ("bilevel.tif", 16, 8, 1, 1, SAMPLEFORMAT_UINT,
+      PHOTOMETRIC_MINISBLACK, 1, FALSE, "1-bit samples are not supported");
+  refuse_file ("mixed.tif", 16, 8, 8, 1, SAMPLEFORMAT_UINT,
+      PHOTOMETRIC_MINISBLACK, 3, TRUE, "must have one size");
+}
+
+static void
+test_refused_damage (void)
+{
+  Layout l = { "damage.tif", 16, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, 1, FALSE, FALSE, FALSE, 1, 200, 150
+  };
+  gchar *path = write_tiff (&l), *data;
+  gsize size;
+  /* A little-endian TIFF whose only IFD declares 100000 x 100000 8-bit
+   * pixels in one uncompressed strip of 16 bytes at offset 8. */
+  static const guint8 bomb[] = {
+    'I', 'I', 42, 0, 24, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    8, 0,                       /* 8 entries */
+    0x00, 0x01, 4, 0, 1, 0, 0, 0, 0xa0, 0x86, 0x01, 0x00,       /* width */
+    0x01, 0x01, 4, 0, 1, 0, 0, 0, 0xa0, 0x86, 0x01, 0x00,       /* height */
+    0x02, 0x01, 3, 0, 1, 0, 0, 0, 8, 0, 0, 0,   /* bits per sample */
+    0x03, 0x01, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0,   /* no compression */
+    0x06, 0x01, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0,   /* min-is-black */
+    0x11, 0x01, 4, 0, 1, 0, 0, 0, 8, 0, 0, 0,   /* strip offset */
+    0x16, 0x01, 4, 0, 1, 0, 0, 0, 0xa0, 0x86, 0x01, 0x00,       /* rows/strip */
+    0x17, 0x01, 4, 0, 1, 0, 0, 0, 16, 0, 0, 0,  /* strip byte count */
+    0, 0, 0, 0
+  };
+
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  expect_refused ((guint8 *) data, size / 2, "truncated");
+  expect_refused ((guint8 *) data, 40, "");
+  expect_refused ((guint8 *) "\x89PNG\r\n\x1a\n not a tiff at all", 24,
+      "not a TIFF file");
+  expect_refused ((guint8 *) "", 0, "not a TIFF file");
+  expect_refused (bomb, sizeof (bomb), "more than the limit");
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+}
+
+/* The element reports a refusal as an error that names the file. */
+static void
+test_element_error_names_file (void)
+{
+  gchar *path = g_build_filename (tmpdir, "float in name.tif", NULL);
+  gchar *desc;
+  GstElement *pipe, *src;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  write_custom (path, 16, 8, 32, 1, SAMPLEFORMAT_IEEEFP,
+      PHOTOMETRIC_MINISBLACK, 1, FALSE);
+  desc = g_strdup ("filesrc name=src ! decodebin ! fakesink");
+  pipe = gst_parse_launch (desc, NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  g_object_set (src, "location", path, NULL);
+  gst_object_unref (src);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe), 10 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, NULL);
+  g_assert_nonnull (strstr (err->message, "float in name.tif"));
+  g_assert_nonnull (strstr (err->message, "32-bit float samples"));
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (desc);
+  g_unlink (path);
+  g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  TIFFSetWarningHandler (NULL);
+  tmpdir = g_dir_make_tmp ("bw-tiff-XXXXXX", NULL);
+  g_test_add_func ("/tiff/reader-layouts", test_reader_layouts);
+  g_test_add_func ("/tiff/pipeline-layouts", test_pipeline_layouts);
+  g_test_add_func ("/tiff/refused-layouts", test_refused_layouts);
+  g_test_add_func ("/tiff/refused-damage", test_refused_damage);
+  g_test_add_func ("/tiff/element-error-names-file",
+      test_element_error_names_file);
+  ret = g_test_run ();
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
+  gst_deinit ();
+  return ret;
+}
