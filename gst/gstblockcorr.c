@@ -20,8 +20,10 @@
  * both must have the same width and height.  Frames are paired by running
  * time; inputs without a frame rate are paired frame by frame.  A block is
  * invalid when either input has zero variance in it, or when it is darker
- * than #GstBlockCorr:min-intensity in both inputs; invalid blocks are NaN in
- * every grid and drawn in #GstBlockCorr:invalid-color.  A GAP on an input
+ * than #GstBlockCorr:min-intensity in both inputs; r is NaN there, while
+ * the means, standard deviations and covariance are defined for every
+ * block.  The heatmap draws #GstBlockCorr:invalid-color where the shown
+ * measure is NaN or the block is darker than min-intensity.  A GAP on an input
  * gives no output for that pair.
  *
  * ## Heatmap
@@ -36,7 +38,7 @@
  * (`gst_buffer_get_custom_meta (buf, "GstBlockCorrMeta")`, then
  * gst_custom_meta_get_structure()) with the fields of the message below
  * (without the timing fields) and the grids, each a #GBytes of rows x cols
- * native-endian float32, row-major, NaN where the block is invalid:
+ * native-endian float32, row-major (r is NaN where the block is invalid):
  *
  * * `r`: Pearson correlation
  * * `covariance`: covariance of the two inputs

@@ -33,6 +33,7 @@ struct _GstBlockCorrAnalysis
   gsize n_blocks;
   BwBlockSums *sums;
   gdouble *packed_r;            /* valid r values, for the median */
+  guint8 *masked;               /* blocks below min-intensity */
   guint n_rows;
   RowPartial *row_partials;
   guint *median_bins;
@@ -66,6 +67,7 @@ free_buffers (GstBlockCorrAnalysis * an)
 {
   g_clear_pointer (&an->sums, g_free);
   g_clear_pointer (&an->packed_r, g_free);
+  g_clear_pointer (&an->masked, g_free);
   g_clear_pointer (&an->row_partials, g_free);
   an->n_blocks = 0;
   an->n_rows = 0;
@@ -98,6 +100,8 @@ reserve (GstBlockCorrAnalysis * an, gsize n_blocks, guint n_rows)
     an->sums = g_new (BwBlockSums, n_blocks);
     g_free (an->packed_r);
     an->packed_r = g_new (gdouble, n_blocks);
+    g_free (an->masked);
+    an->masked = g_new (guint8, n_blocks);
     an->n_blocks = n_blocks;
   }
   if (n_rows > an->n_rows) {
@@ -121,6 +125,7 @@ compute_row (gpointer data, BwScratch * scratch, guint row)
   const guint cols = job->plan.cols;
   const gsize first = (gsize) row * cols;
   BwBlockSums *sums = an->sums;
+  guint8 *masked = an->masked;
   gfloat *grids[GST_BLOCKCORR_N_MEASURES];
   /* Valid r values of this row, packed at the start of the row's range (the
    * median is selected from them afterwards). */
@@ -144,17 +149,20 @@ compute_row (gpointer data, BwScratch * scratch, guint row)
     gboolean valid;
 
     bw_stats_from_sums (&sums[i], &st);
-    valid = st.valid && !(st.mean_a < min_intensity
-        && st.mean_b < min_intensity);
+    masked[i] = st.mean_a < min_intensity && st.mean_b < min_intensity;
+    valid = st.valid && !masked[i];
+    /* Means, deviations and covariance are defined for every block with
+     * pixels (a flat block has a standard deviation of 0); r only where
+     * both inputs vary and the block is not background. */
+    grids[GST_BLOCKCORR_MEASURE_COVARIANCE][i] = st.covariance;
+    grids[GST_BLOCKCORR_MEASURE_MEAN_0][i] = st.mean_a;
+    grids[GST_BLOCKCORR_MEASURE_MEAN_1][i] = st.mean_b;
+    grids[GST_BLOCKCORR_MEASURE_STDDEV_0][i] = st.stddev_a;
+    grids[GST_BLOCKCORR_MEASURE_STDDEV_1][i] = st.stddev_b;
     if (valid) {
       gfloat r = st.r;
 
       grids[GST_BLOCKCORR_MEASURE_PEARSON][i] = r;
-      grids[GST_BLOCKCORR_MEASURE_COVARIANCE][i] = st.covariance;
-      grids[GST_BLOCKCORR_MEASURE_MEAN_0][i] = st.mean_a;
-      grids[GST_BLOCKCORR_MEASURE_MEAN_1][i] = st.mean_b;
-      grids[GST_BLOCKCORR_MEASURE_STDDEV_0][i] = st.stddev_a;
-      grids[GST_BLOCKCORR_MEASURE_STDDEV_1][i] = st.stddev_b;
       /* The summary is of the float32 values the meta carries. */
       packed[acc.valid++] = r;
       acc.sum += r;
@@ -163,10 +171,7 @@ compute_row (gpointer data, BwScratch * scratch, guint row)
       if (r < threshold)
         acc.below++;
     } else {
-      guint g;
-
-      for (g = 0; g < GST_BLOCKCORR_N_MEASURES; g++)
-        grids[g][i] = NAN;
+      grids[GST_BLOCKCORR_MEASURE_PEARSON][i] = NAN;
     }
   }
   an->row_partials[row] = acc;
@@ -226,6 +231,7 @@ prepare_heatmap (FrameJob * job, const GstBlockCorrSettings * s,
   hm->cols = job->plan.cols;
   hm->rows = job->plan.rows;
   hm->values = job->grids[s->measure];
+  hm->masked = job->an->masked;
   gst_blockcorr_heatmap_range (s->measure, s->range_min, s->range_max,
       pair->max_value[0], pair->max_value[1], &hm->range_min, &hm->range_max);
   hm->colormap = bw_colormap_table (s->colormap);

@@ -215,7 +215,7 @@ push_pair (Ctx * c, const gchar * caps0, const gchar * caps1,
 typedef struct
 {
   guint cols, rows;
-  gdouble *r, *m0, *m1;
+  gdouble *r, *m0, *m1, *s0, *s1, *cov;
 } RefGrid;
 
 static void
@@ -229,6 +229,9 @@ ref_compute (const FramePair * fp, guint bw, guint bh, gboolean partial,
   g->r = g_new0 (gdouble, MAX (1, g->cols * g->rows));
   g->m0 = g_new0 (gdouble, MAX (1, g->cols * g->rows));
   g->m1 = g_new0 (gdouble, MAX (1, g->cols * g->rows));
+  g->s0 = g_new0 (gdouble, MAX (1, g->cols * g->rows));
+  g->s1 = g_new0 (gdouble, MAX (1, g->cols * g->rows));
+  g->cov = g_new0 (gdouble, MAX (1, g->cols * g->rows));
 
   for (by = 0; by < g->rows; by++) {
     for (bx = 0; bx < g->cols; bx++) {
@@ -257,6 +260,9 @@ ref_compute (const FramePair * fp, guint bw, guint bh, gboolean partial,
         }
       g->m0[k] = ma;
       g->m1[k] = mb;
+      g->s0[k] = sqrt (saa / n);
+      g->s1[k] = sqrt (sbb / n);
+      g->cov[k] = sab / n;
       if (saa == 0 || sbb == 0)
         g->r[k] = NAN;
       else
@@ -271,6 +277,9 @@ ref_free (RefGrid * g)
   g_free (g->r);
   g_free (g->m0);
   g_free (g->m1);
+  g_free (g->s0);
+  g_free (g->s1);
+  g_free (g->cov);
 }
 
 static gint
@@ -302,10 +311,9 @@ check_meta_against_ref (const GstStructure * s, const RefGrid * g,
     guint bw, guint bh, gdouble thr, const gchar * label)
 {
   guint n = g->cols * g->rows, k, valid = 0, below = 0, ambiguous = 0;
-  const gfloat *r, *m0, *m1;
+  const gfloat *r;
   const gfloat *grids[G_N_ELEMENTS (grid_names)];
   gdouble *sorted, sum = 0, mn = INFINITY, mx = -INFINITY, median;
-  gdouble scale0 = NAN, scale1 = NAN;
   gchar what[128];
   guint i;
 
@@ -317,8 +325,6 @@ check_meta_against_ref (const GstStructure * s, const RefGrid * g,
   for (i = 0; i < G_N_ELEMENTS (grid_names); i++)
     grids[i] = get_grid (s, grid_names[i], n);
   r = grids[0];
-  m0 = grids[1];
-  m1 = grids[2];
 
   /* BLOCKCORR_TEST_DUMP=1 prints the grids (got / expected) */
   if (g_getenv ("BLOCKCORR_TEST_DUMP")) {
@@ -333,31 +339,21 @@ check_meta_against_ref (const GstStructure * s, const RefGrid * g,
     g_snprintf (what, sizeof (what), "%s: r[%u] (col %u row %u)", label, k,
         k % g->cols, k / g->cols);
     assert_close (r[k], g->r[k], GRID_TOL, what);
-    if (isnan (g->r[k])) {
-      for (i = 1; i < G_N_ELEMENTS (grid_names); i++)
-        fail_unless (isnan (grids[i][k]), "%s: %s[%u] should be NaN, is %g",
-            label, grid_names[i], k, grids[i][k]);
-      continue;
+    /* Means, standard deviations and covariance are defined for every
+     * block, also where r is not; in sample units, to float32 precision. */
+    {
+      const gdouble *refs[] = { NULL, g->m0, g->m1, g->s0, g->s1, g->cov };
+
+      for (i = 1; i < G_N_ELEMENTS (grid_names); i++) {
+        gdouble e = refs[i][k];
+
+        fail_unless (isfinite (grids[i][k]) && fabs (grids[i][k] - e) <=
+            1e-5 * MAX (fabs (e), 1.0), "%s: %s[%u] = %.9g, expected %.9g",
+            label, grid_names[i], k, grids[i][k], e);
+      }
     }
-    for (i = 1; i < G_N_ELEMENTS (grid_names); i++)
-      fail_unless (isfinite (grids[i][k]), "%s: %s[%u] should be finite",
-          label, grid_names[i], k);
-    /* The units of the means are not part of the contract, but they must be
-     * proportional to the raw sample means. */
-    if (isnan (scale0) && g->m0[k] > 0)
-      scale0 = m0[k] / g->m0[k];
-    if (isnan (scale1) && g->m1[k] > 0)
-      scale1 = m1[k] / g->m1[k];
-    if (!isnan (scale0))
-      fail_unless (fabs (m0[k] - scale0 * g->m0[k]) <=
-          1e-4 * fabs (scale0 * g->m0[k]) + 1e-6,
-          "%s: mean-0[%u] = %g not proportional to %g (scale %g)", label, k,
-          m0[k], g->m0[k], scale0);
-    if (!isnan (scale1))
-      fail_unless (fabs (m1[k] - scale1 * g->m1[k]) <=
-          1e-4 * fabs (scale1 * g->m1[k]) + 1e-6,
-          "%s: mean-1[%u] = %g not proportional to %g (scale %g)", label, k,
-          m1[k], g->m1[k], scale1);
+    if (isnan (g->r[k]))
+      continue;
 
     sorted[valid++] = g->r[k];
     sum += g->r[k];
@@ -961,7 +957,7 @@ GST_START_TEST (test_measures)
   for (m = 0; m < G_N_ELEMENTS (measures); m++) {
     GstBuffer *probe, *out;
     const GstStructure *s;
-    const gfloat *r, *m0, *m1, *s0, *s1;
+    const gfloat *r, *m0, *m1, *s0, *s1, *cov;
     gdouble vals[12], lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
     gchar slo[64], shi[64];
     const gchar *props[] = { "measure", measures[m], "range-min", slo,
@@ -979,13 +975,15 @@ GST_START_TEST (test_measures)
     m1 = get_grid (s, "mean-1", 12);
     s0 = get_grid (s, "stddev-0", 12);
     s1 = get_grid (s, "stddev-1", 12);
+    cov = get_grid (s, "covariance", 12);
     for (k = 0; k < 12; k++) {
       switch (m) {
         case 0:
           vals[k] = r[k];
           break;
         case 1:
-          vals[k] = (gdouble) r[k] * s0[k] * s1[k];
+          /* r·σ0·σ1 where r is defined: the covariance, independently */
+          vals[k] = isnan (r[k]) ? cov[k] : (gdouble) r[k] * s0[k] * s1[k];
           break;
         case 2:
           vals[k] = m0[k];
@@ -1000,11 +998,15 @@ GST_START_TEST (test_measures)
           vals[k] = s1[k];
           break;
       }
-      if (!isnan (r[k])) {
+      /* Only r is undefined anywhere (no min-intensity here): every other
+       * measure is drawn for every block. */
+      if (!isnan (vals[k])) {
         lo = MIN (lo, vals[k]);
         hi = MAX (hi, vals[k]);
         nvalid++;
       }
+      if (m > 0)
+        fail_unless (!isnan (vals[k]), "%s[%u] undefined", measures[m], k);
     }
     fail_unless (nvalid >= 4);
     /* a range that clips a little at the top */
@@ -1022,7 +1024,7 @@ GST_START_TEST (test_measures)
           [(k / 4) * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + k % 4];
       gdouble exp;
 
-      if (isnan (r[k]))
+      if (isnan (vals[k]))
         exp = 255;              /* white invalid colour */
       else
         exp = floor (clampd ((vals[k] - lo) / (hi - lo), 0, 1) * 255 + 0.5);
@@ -1110,6 +1112,34 @@ GST_START_TEST (test_min_intensity)
   fail_unless_equals_int (get_uint (s, "valid"), valid);
   fail_unless_equals_int (get_uint (s, "invalid"), 12 - valid);
   gst_buffer_unref (out);
+
+  /* The means stay defined for the masked blocks, and a heatmap of a mean
+   * draws those blocks in the invalid colour (white: 255 in GRAY8). */
+  {
+    const gchar *mprops[] = { "min-intensity", st, "measure", "mean-0",
+      "range-min", "0", "range-max", "1000", NULL
+    };
+    const gfloat *mm0;
+    GstMapInfo map;
+
+    out = run_one (&fp, "video/x-raw,format=GRAY8", mprops);
+    s = get_meta (out);
+    mm0 = get_grid (s, "mean-0", 12);
+    fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+    for (k = 0; k < 12; k++) {
+      guint8 px = map.data[(k / 4) * 4 + k % 4];
+      gboolean masked = m0[k] < t && m1[k] < t;
+
+      assert_close (mm0[k], m0[k], 1e-3, "mean-0 of a masked block");
+      if (masked) {
+        fail_unless_equals_int (px, 255);
+      } else {
+        fail_unless (px < 255, "block %u not masked but drawn invalid", k);
+      }
+    }
+    gst_buffer_unmap (out, &map);
+    gst_buffer_unref (out);
+  }
 
   /* far above every mean (the largest value the property allows):
    * everything invalid, summary NaN */
@@ -1526,7 +1556,13 @@ GST_START_TEST (test_renegotiation)
       fail_unless_equals_int (gst_harness_push (c.h1, make_buffer (caps16,
                   b16, frame_pts (n))), GST_FLOW_OK);
     }
-    ref_compute (&fps, 8, 16, FALSE, &g);
+    {
+      /* The reference of what sink_1 now carries: the 16-bit samples. */
+      FramePair fp16 = fps;
+
+      fp16.b = b16;
+      ref_compute (&fp16, 8, 16, FALSE, &g);
+    }
     for (n = first; n < first + 2; n++) {
       out = gst_harness_pull (c.h0);
       fail_unless (out != NULL);
