@@ -1,0 +1,35 @@
+/* gst-blockwise command line: the frames of one input argument (an image
+ * file, a multi-page TIFF, or an image-sequence pattern), decoded one at a
+ * time in order.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __BC_FRAMES_H__
+#define __BC_FRAMES_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BcFrames BcFrames;
+
+/* Resolves arg to its files (a pattern such as frame_%04d.png expands to
+ * the files that exist, from index 0 or 1 on) and counts their frames (the
+ * pages of TIFF files, one per other image).  NULL and error on failure:
+ * a missing file, a pattern that matches nothing. */
+BcFrames *bc_frames_open (const gchar * arg, GError ** error);
+void bc_frames_free (BcFrames * frames);
+
+guint bc_frames_count (const BcFrames * frames);
+const gchar *bc_frames_arg (const BcFrames * frames);
+
+/* The next frame as a gray video sample (GRAY8 or GRAY16; colour images are
+ * reduced to their luma), with a label naming its file (and page).  NULL at
+ * the end (error not set) or on a decoding error (error set, naming the
+ * file and the cause). */
+GstSample *bc_frames_next (BcFrames * frames, gchar ** label,
+    GError ** error);
+
+G_END_DECLS
+
+#endif /* __BC_FRAMES_H__ */

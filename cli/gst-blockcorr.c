@@ -1,0 +1,608 @@
+/* gst-blockcorr: do two images (or two stacks) need registering, and where?
+ *
+ * Decodes REFERENCE and COMPARED frame by frame (any image format GStreamer
+ * reads, multi-page TIFF stacks, image-sequence patterns), pairs them by
+ * index, runs each pair through blockcorr and writes the heatmap, the grids
+ * as float32 TIFF, a CSV summary and a verdict.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+
+#include "colormap.h"
+#include "frames.h"
+#include "outputs.h"
+#include "render.h"
+
+/* Exit statuses, as --help says. */
+#define EXIT_REGISTERED 0
+#define EXIT_NEEDS_REGISTRATION 1
+#define EXIT_ERROR 2
+
+/* A pair needs registration when more than this fraction of its valid
+ * blocks is below the threshold (the rule the demo has always used). */
+#define VERDICT_FRACTION 0.05
+
+/* The grids written as TIFF, by the meta's field names. */
+static const gchar *const tiff_grids[] = {
+  "r", "mean-0", "mean-1", "stddev-0", "stddev-1", "covariance"
+};
+
+static const struct
+{
+  const gchar *name;
+  BwColormap map;
+} colormaps[] = {
+  {"viridis", BW_COLORMAP_VIRIDIS}, {"magma", BW_COLORMAP_MAGMA},
+  {"coolwarm", BW_COLORMAP_COOLWARM}, {"gray", BW_COLORMAP_GRAY},
+};
+
+typedef struct
+{
+  guint block_w, block_h;
+  gchar *edge_mode;
+  gdouble threshold;
+  gdouble min_intensity;
+  BwColormap colormap;
+  const gchar *colormap_name;
+  gdouble range_min, range_max;
+  gchar *out_dir;
+  gboolean json;
+  gboolean quiet;
+} Options;
+
+static Options opt;
+
+static gboolean
+parse_block (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  guint64 w, h;
+  gchar *end;
+
+  w = g_ascii_strtoull (value, &end, 10);
+  if (*end == 'x' || *end == 'X')
+    h = g_ascii_strtoull (end + 1, &end, 10);
+  else
+    h = w;
+  if (*end || w < 1 || h < 1 || w > 4096 || h > 4096) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--block wants a size such as 16 or 16x8 (1..4096), not \"%s\"",
+        value);
+    return FALSE;
+  }
+  opt.block_w = w;
+  opt.block_h = h;
+  return TRUE;
+}
+
+static gboolean
+parse_range (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  gchar *end;
+  gdouble lo = g_ascii_strtod (value, &end), hi;
+
+  if (*end != ':')
+    goto bad;
+  hi = g_ascii_strtod (end + 1, &end);
+  if (*end || !(hi > lo))
+    goto bad;
+  opt.range_min = lo;
+  opt.range_max = hi;
+  return TRUE;
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "--range wants MIN:MAX with MIN < MAX, such as 0:1, not \"%s\"", value);
+  return FALSE;
+}
+
+static gboolean
+parse_colormap (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (colormaps); i++)
+    if (g_str_equal (value, colormaps[i].name)) {
+      opt.colormap = colormaps[i].map;
+      opt.colormap_name = colormaps[i].name;
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "--colormap wants viridis, magma, coolwarm or gray, not \"%s\"", value);
+  return FALSE;
+}
+
+static void
+die (const gchar * fmt, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
+
+static void
+die (const gchar * fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  fputs ("gst-blockcorr: ", stderr);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  exit (EXIT_ERROR);
+}
+
+/* ---- the analysis pipeline ----------------------------------------------- */
+
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *src[2];
+  GstElement *sink;
+  GstCaps *caps[2];
+} Analysis;
+
+static void
+analysis_init (Analysis * an)
+{
+  GError *err = NULL;
+  GstElement *bc;
+  gchar *desc;
+
+  desc = g_strdup_printf ("appsrc name=s0 format=time ! blockcorr name=c "
+      "block-width=%u block-height=%u output-size=grid "
+      "! video/x-raw,format=GRAY8 ! appsink name=out sync=false "
+      "appsrc name=s1 format=time ! c.sink_1", opt.block_w, opt.block_h);
+  an->pipeline = gst_parse_launch (desc, &err);
+  g_free (desc);
+  if (!an->pipeline)
+    die ("cannot build the analysis: %s", err->message);
+  bc = gst_bin_get_by_name (GST_BIN (an->pipeline), "c");
+  gst_util_set_object_arg (G_OBJECT (bc), "edge-mode", opt.edge_mode);
+  g_object_set (bc, "threshold", opt.threshold, "min-intensity",
+      opt.min_intensity, "post-messages", FALSE, NULL);
+  gst_object_unref (bc);
+  an->src[0] = gst_bin_get_by_name (GST_BIN (an->pipeline), "s0");
+  an->src[1] = gst_bin_get_by_name (GST_BIN (an->pipeline), "s1");
+  an->sink = gst_bin_get_by_name (GST_BIN (an->pipeline), "out");
+  if (gst_element_set_state (an->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
+    die ("cannot start the analysis");
+}
+
+static void
+analysis_clear (Analysis * an)
+{
+  guint i;
+
+  gst_element_set_state (an->pipeline, GST_STATE_NULL);
+  for (i = 0; i < 2; i++) {
+    gst_clear_object (&an->src[i]);
+    gst_clear_caps (&an->caps[i]);
+  }
+  gst_clear_object (&an->sink);
+  gst_clear_object (&an->pipeline);
+}
+
+/* Pushes frame n of one input: the decoded buffer, timed as frame n of a
+ * 1 frame-per-second stream (pairing is by index, not by the files' own
+ * times). */
+static void
+analysis_push (Analysis * an, guint input, GstSample * sample, guint n)
+{
+  GstCaps *caps = gst_caps_copy (gst_sample_get_caps (sample));
+  GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
+
+  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, 1, 1, NULL);
+  if (!an->caps[input] || !gst_caps_is_equal (caps, an->caps[input])) {
+    gst_caps_replace (&an->caps[input], caps);
+    gst_app_src_set_caps (GST_APP_SRC (an->src[input]), caps);
+  }
+  gst_caps_unref (caps);
+  GST_BUFFER_PTS (buf) = n * GST_SECOND;
+  GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buf) = GST_SECOND;
+  gst_app_src_push_buffer (GST_APP_SRC (an->src[input]), buf);
+}
+
+/* The result of the pair just pushed, or death with the element's error. */
+static GstSample *
+analysis_pull (Analysis * an)
+{
+  GstBus *bus = gst_element_get_bus (an->pipeline);
+  GstSample *s;
+
+  for (;;) {
+    GstMessage *msg;
+
+    s = gst_app_sink_try_pull_sample (GST_APP_SINK (an->sink),
+        50 * GST_MSECOND);
+    if (s)
+      break;
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    if (msg) {
+      GError *err = NULL;
+
+      gst_message_parse_error (msg, &err, NULL);
+      die ("analysis failed: %s", err->message);
+    }
+  }
+  gst_object_unref (bus);
+  return s;
+}
+
+/* ---- one pair's results -------------------------------------------------- */
+
+typedef struct
+{
+  BcTiffStack *tiffs[G_N_ELEMENTS (tiff_grids)];
+  FILE *csv;
+  GArray *median, *below;
+  guint needing;
+  GString *needing_list;
+} Results;
+
+static const gfloat *
+grid (const GstStructure * s, const gchar * name)
+{
+  const GValue *v = gst_structure_get_value (s, name);
+
+  return v ? g_bytes_get_data (g_value_get_boxed (v), NULL) : NULL;
+}
+
+static gdouble
+field (const GstStructure * s, const gchar * name)
+{
+  gdouble d = NAN;
+  guint u;
+
+  if (!gst_structure_get_double (s, name, &d) && gst_structure_get_uint (s,
+          name, &u))
+    d = u;
+  return d;
+}
+
+static gchar *
+out_path (const gchar * name)
+{
+  return g_build_filename (opt.out_dir, name, NULL);
+}
+
+/* Writes what one pair gives and returns whether it needs registration. */
+static gboolean
+record_pair (Results * res, guint n, guint total, const gchar * l0,
+    const gchar * l1, const GstStructure * s)
+{
+  guint cols = field (s, "cols"), rows = field (s, "rows"), i;
+  guint valid = field (s, "valid");
+  gdouble below = field (s, "below-threshold"), median = field (s, "median");
+  gboolean needs = below > VERDICT_FRACTION;
+  const gchar *verdict = valid == 0 ? "no valid blocks" : needs ?
+      "needs registration" : "looks registered";
+  gchar *line, *title, *subtitle, *png;
+  GError *err = NULL;
+  BcHeatmap hm;
+
+  if (valid == 0)
+    die ("%s and %s: no valid blocks (both flat, or everything below "
+        "--min-intensity): nothing to compare", l0, l1);
+
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
+    gchar *desc = g_strdup_printf ("%s of %s against %s, %ux%u blocks",
+        tiff_grids[i], l1, l0, opt.block_w, opt.block_h);
+
+    if (!bc_tiff_stack_add (res->tiffs[i], grid (s, tiff_grids[i]), cols,
+            rows, desc, &err))
+      die ("%s", err->message);
+    g_free (desc);
+  }
+  line = bc_csv_row (n, l0, l1, s);
+  fprintf (res->csv, "%s\n", line);
+  g_free (line);
+
+  title = g_strdup_printf ("r per block: %s against %s", l1, l0);
+  subtitle = g_strdup_printf ("%ux%u blocks (%u x %u); median r %.3f; "
+      "%.1f%% of valid blocks below %.2g: %s", opt.block_w, opt.block_h, cols,
+      rows, median, 100 * below, opt.threshold, verdict);
+  hm.values = grid (s, "r");
+  hm.cols = cols;
+  hm.rows = rows;
+  hm.range_min = opt.range_min;
+  hm.range_max = opt.range_max;
+  hm.colormap = opt.colormap;
+  hm.title = title;
+  hm.subtitle = subtitle;
+  hm.quantity = "r";
+  {
+    gchar *name = total > 1 ? g_strdup_printf ("heatmap-%04u.png", n) :
+        g_strdup ("heatmap.png");
+
+    png = out_path (name);
+    g_free (name);
+  }
+  if (!bc_render_heatmap (&hm, png, &err))
+    die ("%s", err->message);
+  g_free (png);
+  g_free (title);
+  g_free (subtitle);
+
+  g_array_append_val (res->median, median);
+  g_array_append_val (res->below, below);
+
+  if (opt.json) {
+    line = bc_json_line (n, l0, l1, s, verdict);
+    printf ("%s\n", line);
+    g_free (line);
+  } else if (!opt.quiet) {
+    if (total > 1)
+      printf ("frame %u (%s): ", n, l1);
+    printf ("%.1f%% of valid blocks have r < %.2g: %s%s. Median r %.3f over "
+        "%u blocks of %ux%u; %u invalid.\n", 100 * below, opt.threshold,
+        total > 1 ? "" : "this pair ", verdict, median, valid, opt.block_w,
+        opt.block_h, (guint) field (s, "invalid"));
+  }
+  if (needs) {
+    res->needing++;
+    g_string_append_printf (res->needing_list, "%s%u",
+        res->needing_list->len ? ", " : "", n);
+  }
+  return needs;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void
+progress (guint done, guint total, gint64 start)
+{
+  if (opt.quiet || opt.json || total < 2 || !isatty (fileno (stderr)))
+    return;
+  if (g_get_monotonic_time () - start < G_USEC_PER_SEC && done < total)
+    return;
+  fprintf (stderr, "\r%u / %u frames", done, total);
+  if (done == total)
+    fputc ('\n', stderr);
+  fflush (stderr);
+}
+
+/* The plugin from the build tree when it is not installed (running the
+ * program from a build directory). */
+static void
+find_plugin (void)
+{
+  GstElementFactory *f = gst_element_factory_find ("blockcorr");
+
+  if (!f) {
+    gst_registry_scan_path (gst_registry_get (), BLOCKWISE_BUILD_PLUGIN_DIR);
+    f = gst_element_factory_find ("blockcorr");
+  }
+  if (!f)
+    die ("the blockcorr element is not installed (meson install, or set "
+        "GST_PLUGIN_PATH to the plugin's folder)");
+  gst_object_unref (f);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const gchar summary[] =
+      "Answers \"do these two images need registering (aligning), and "
+      "where?\".\n"
+      "REFERENCE and COMPARED are image files (TIFF, PNG, ... any format "
+      "GStreamer\nreads), multi-page TIFF stacks, or image-sequence patterns "
+      "such as frame_%04d.png.\nFrames are paired by index: frame n of one "
+      "with frame n of the other, or every\nframe with a single image.";
+  static const gchar description[] =
+      "Writes into the output folder: heatmap.png (heatmap-NNNN.png per "
+      "frame of a\nstack, and median-r.png), r.tif, mean-0.tif, mean-1.tif, "
+      "stddev-0.tif,\nstddev-1.tif and covariance.tif (float32 grids, one "
+      "page per frame, NaN where\nundefined), and summary.csv.\n\n"
+      "A pair needs registration when more than 5% of its valid blocks have "
+      "r below\nthe threshold.\n\n"
+      "Exit status: 0 = looks registered (every pair), 1 = needs registration "
+      "(some pair),\n2 = usage or input error.";
+  gchar *block = NULL, *range = NULL, *colormap = NULL;
+  GOptionEntry entries[] = {
+    {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
+        "Block size in pixels (default 16)", "16 or 16x8"},
+    {"edge-mode", 0, 0, G_OPTION_ARG_STRING, &opt.edge_mode,
+        "trim (default) drops the partial blocks at the right and bottom "
+          "edges; partial keeps them", "trim|partial"},
+    {"threshold", 't', 0, G_OPTION_ARG_DOUBLE, &opt.threshold,
+        "r level of the verdict (default 0.5)", "R"},
+    {"min-intensity", 0, 0, G_OPTION_ARG_DOUBLE, &opt.min_intensity,
+          "Background level in sample units: blocks darker in both images "
+          "are not judged (default 0: off)", "LEVEL"},
+    {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
+        "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
+    {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
+          "r values at the two ends of the colour bar (default 0:1, where "
+          "registered and shifted pairs differ)", "MIN:MAX"},
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.out_dir,
+        "Output folder (default blockcorr-out)", "DIR"},
+    {"json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
+        "One JSON object per frame on stdout instead of sentences", NULL},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet,
+        "Print nothing but errors (the exit status answers)", NULL},
+    {NULL}
+  };
+  GOptionContext *ctx;
+  GError *err = NULL;
+  BcFrames *in[2];
+  GstSample *frame[2] = { NULL, NULL }, *single[2] = { NULL, NULL };
+  gchar *label[2] = { NULL, NULL };
+  guint count[2], total, n, i;
+  Analysis an = { 0, };
+  Results res = { 0, };
+  gint64 start;
+  gchar *path;
+
+  (void) block;
+  (void) range;
+  (void) colormap;
+  opt.block_w = opt.block_h = 16;
+  opt.threshold = 0.5;
+  opt.colormap = BW_COLORMAP_VIRIDIS;
+  opt.colormap_name = "viridis";
+  opt.range_min = 0.0;
+  opt.range_max = 1.0;
+
+  ctx = g_option_context_new ("REFERENCE COMPARED");
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx, description);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &err))
+    die ("%s (see --help)", err->message);
+  g_option_context_free (ctx);
+  if (argc != 3)
+    die ("two images are needed: gst-blockcorr [OPTIONS] REFERENCE COMPARED "
+        "(see --help)");
+  if (!opt.edge_mode)
+    opt.edge_mode = g_strdup ("trim");
+  if (!g_str_equal (opt.edge_mode, "trim")
+      && !g_str_equal (opt.edge_mode, "partial"))
+    die ("--edge-mode wants trim or partial, not \"%s\"", opt.edge_mode);
+  if (!(opt.threshold >= -1 && opt.threshold <= 1))
+    die ("--threshold wants an r level between -1 and 1");
+  if (!(opt.min_intensity >= 0 && opt.min_intensity <= 65535))
+    die ("--min-intensity wants a level between 0 and 65535");
+  if (!opt.out_dir)
+    opt.out_dir = g_strdup ("blockcorr-out");
+  find_plugin ();
+
+  for (i = 0; i < 2; i++) {
+    in[i] = bc_frames_open (argv[1 + i], &err);
+    if (!in[i])
+      die ("%s", err->message);
+    count[i] = bc_frames_count (in[i]);
+  }
+  if (count[0] != count[1] && count[0] != 1 && count[1] != 1)
+    die ("%s has %u frames and %s has %u: two stacks must have the same "
+        "length (or one of them be a single image)", argv[1], count[0],
+        argv[2], count[1]);
+  total = MAX (count[0], count[1]);
+
+  if (g_mkdir_with_parents (opt.out_dir, 0755) != 0)
+    die ("cannot create the output folder %s: %s", opt.out_dir,
+        g_strerror (errno));
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
+    gchar *name = g_strdup_printf ("%s.tif", tiff_grids[i]);
+
+    path = out_path (name);
+    res.tiffs[i] = bc_tiff_stack_new (path, &err);
+    if (!res.tiffs[i])
+      die ("%s", err->message);
+    g_free (path);
+    g_free (name);
+  }
+  path = out_path ("summary.csv");
+  res.csv = g_fopen (path, "w");
+  if (!res.csv)
+    die ("cannot create %s: %s", path, g_strerror (errno));
+  g_free (path);
+  {
+    gchar *header = bc_csv_header ();
+
+    fprintf (res.csv, "%s\n", header);
+    g_free (header);
+  }
+  res.median = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res.below = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res.needing_list = g_string_new (NULL);
+
+  analysis_init (&an);
+  start = g_get_monotonic_time ();
+  for (n = 0; n < total; n++) {
+    GstSample *out;
+    GstVideoInfo vi[2];
+
+    for (i = 0; i < 2; i++) {
+      if (count[i] == 1 && single[i]) {
+        frame[i] = gst_sample_ref (single[i]);
+        continue;
+      }
+      g_free (label[i]);
+      label[i] = NULL;
+      frame[i] = bc_frames_next (in[i], &label[i], &err);
+      if (!frame[i])
+        die ("%s", err ? err->message : "a frame is missing");
+      if (count[i] == 1)
+        single[i] = gst_sample_ref (frame[i]);
+      gst_video_info_from_caps (&vi[i], gst_sample_get_caps (frame[i]));
+    }
+    if (n == 0 || count[0] > 1 || count[1] > 1) {
+      GstVideoInfo a, b;
+
+      gst_video_info_from_caps (&a, gst_sample_get_caps (frame[0]));
+      gst_video_info_from_caps (&b, gst_sample_get_caps (frame[1]));
+      if (a.width != b.width || a.height != b.height)
+        die ("the images differ in size: %s is %dx%d, %s is %dx%d (register "
+            "or crop them to one size first)", label[0], a.width, a.height,
+            label[1], b.width, b.height);
+      if ((guint) a.width < opt.block_w && (guint) a.height < opt.block_h
+          && g_str_equal (opt.edge_mode, "trim"))
+        die ("the block size %ux%u is larger than the images (%dx%d)",
+            opt.block_w, opt.block_h, a.width, a.height);
+    }
+    for (i = 0; i < 2; i++) {
+      analysis_push (&an, i, frame[i], n);
+      gst_sample_unref (frame[i]);
+    }
+    out = analysis_pull (&an);
+    record_pair (&res, n, total, label[0], label[1],
+        gst_custom_meta_get_structure (gst_buffer_get_custom_meta
+            (gst_sample_get_buffer (out), "GstBlockCorrMeta")));
+    gst_sample_unref (out);
+    progress (n + 1, total, start);
+  }
+  for (i = 0; i < 2; i++) {
+    gst_app_src_end_of_stream (GST_APP_SRC (an.src[i]));
+    if (single[i])
+      gst_sample_unref (single[i]);
+    bc_frames_free (in[i]);
+    g_free (label[i]);
+  }
+  analysis_clear (&an);
+
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
+    bc_tiff_stack_close (res.tiffs[i], NULL);
+  fclose (res.csv);
+  if (total > 1) {
+    gchar *title = g_strdup_printf ("%s against %s, %ux%u blocks", argv[2],
+        argv[1], opt.block_w, opt.block_h);
+
+    path = out_path ("median-r.png");
+    if (!bc_render_series ((gdouble *) res.median->data,
+            (gdouble *) res.below->data, total, opt.threshold, title, path,
+            &err))
+      die ("%s", err->message);
+    g_free (path);
+    g_free (title);
+    if (!opt.quiet && !opt.json) {
+      if (res.needing)
+        printf ("%u of %u frames need registration: %s.\n", res.needing,
+            total, res.needing_list->str);
+      else
+        printf ("All %u frames look registered.\n", total);
+    }
+  }
+  if (!opt.quiet && !opt.json)
+    printf ("Results in %s/: heatmap%s.png, r.tif and the other grids, "
+        "summary.csv.\n", opt.out_dir, total > 1 ? "-NNNN" : "");
+  g_array_unref (res.median);
+  g_array_unref (res.below);
+  n = res.needing;
+  g_string_free (res.needing_list, TRUE);
+  g_free (opt.out_dir);
+  g_free (opt.edge_mode);
+  gst_deinit ();
+  return n ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
+}

@@ -1,0 +1,207 @@
+/* gst-blockwise command line: the result files.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include <tiffio.h>
+
+#include "outputs.h"
+
+struct _BcTiffStack
+{
+  TIFF *tif;
+  gchar *path;
+  guint pages;
+};
+
+BcTiffStack *
+bc_tiff_stack_new (const gchar * path, GError ** error)
+{
+  BcTiffStack *st = g_new0 (BcTiffStack, 1);
+
+  /* BigTIFF: a stack of large grids can pass 4 GB. */
+  st->tif = TIFFOpen (path, "w8");
+  if (!st->tif) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+        "cannot create %s", path);
+    g_free (st);
+    return NULL;
+  }
+  st->path = g_strdup (path);
+  return st;
+}
+
+gboolean
+bc_tiff_stack_add (BcTiffStack * st, const gfloat * values, guint cols,
+    guint rows, const gchar * description, GError ** error)
+{
+  TIFF *tif = st->tif;
+  guint y;
+
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, cols);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, rows);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 32);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_IEEEFP);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, MAX (1, 65536 / (cols * 4)));
+  TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+  TIFFSetField (tif, TIFFTAG_PAGENUMBER, st->pages, 0);
+  if (description)
+    TIFFSetField (tif, TIFFTAG_IMAGEDESCRIPTION, description);
+  for (y = 0; y < rows; y++) {
+    if (TIFFWriteScanline (tif, (void *) (values + (gsize) y * cols), y,
+            0) != 1)
+      goto failed;
+  }
+  if (!TIFFWriteDirectory (tif))
+    goto failed;
+  st->pages++;
+  return TRUE;
+
+failed:
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write %s",
+      st->path);
+  return FALSE;
+}
+
+gboolean
+bc_tiff_stack_close (BcTiffStack * st, GError ** error)
+{
+  gboolean ok = TRUE;
+
+  if (!st)
+    return TRUE;
+  TIFFClose (st->tif);
+  g_free (st->path);
+  g_free (st);
+  return ok;
+}
+
+const gchar *const bc_summary_fields[] = {
+  "cols", "rows", "block-width", "block-height", "valid", "invalid", "mean",
+  "min", "max", "median", "below-threshold", "threshold", NULL
+};
+
+/* A field as text: integers as they are, doubles with all their digits,
+ * NaN as nan (CSV) or null (JSON). */
+static void
+append_value (GString * out, const GstStructure * s, const gchar * name,
+    gboolean json)
+{
+  const GValue *v = gst_structure_get_value (s, name);
+
+  if (!v) {
+    g_string_append (out, json ? "null" : "");
+  } else if (G_VALUE_HOLDS_DOUBLE (v)) {
+    gdouble d = g_value_get_double (v);
+    gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    if (isnan (d) || isinf (d))
+      g_string_append (out, json ? "null" : "nan");
+    else
+      g_string_append (out, g_ascii_dtostr (buf, sizeof (buf), d));
+  } else if (G_VALUE_HOLDS_UINT (v)) {
+    g_string_append_printf (out, "%u", g_value_get_uint (v));
+  } else if (G_VALUE_HOLDS_UINT64 (v)) {
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT,
+        g_value_get_uint64 (v));
+  }
+}
+
+static void
+append_csv_text (GString * out, const gchar * text)
+{
+  const gchar *p;
+
+  g_string_append_c (out, '"');
+  for (p = text; *p; p++) {
+    if (*p == '"')
+      g_string_append_c (out, '"');
+    g_string_append_c (out, *p);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_text (GString * out, const gchar * text)
+{
+  const guchar *p;
+
+  g_string_append_c (out, '"');
+  for (p = (const guchar *) text; *p; p++) {
+    switch (*p) {
+      case '"':
+        g_string_append (out, "\\\"");
+        break;
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\t':
+        g_string_append (out, "\\t");
+        break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, *p);
+    }
+  }
+  g_string_append_c (out, '"');
+}
+
+gchar *
+bc_csv_header (void)
+{
+  GString *out = g_string_new ("frame,source-0,source-1");
+  guint i;
+
+  for (i = 0; bc_summary_fields[i]; i++)
+    g_string_append_printf (out, ",%s", bc_summary_fields[i]);
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+bc_csv_row (guint frame, const gchar * source0, const gchar * source1,
+    const GstStructure * summary)
+{
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  g_string_append_printf (out, "%u,", frame);
+  append_csv_text (out, source0);
+  g_string_append_c (out, ',');
+  append_csv_text (out, source1);
+  for (i = 0; bc_summary_fields[i]; i++) {
+    g_string_append_c (out, ',');
+    append_value (out, summary, bc_summary_fields[i], FALSE);
+  }
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+bc_json_line (guint frame, const gchar * source0, const gchar * source1,
+    const GstStructure * summary, const gchar * verdict)
+{
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  g_string_append_printf (out, "{\"frame\": %u, \"source-0\": ", frame);
+  append_json_text (out, source0);
+  g_string_append (out, ", \"source-1\": ");
+  append_json_text (out, source1);
+  for (i = 0; bc_summary_fields[i]; i++) {
+    g_string_append_printf (out, ", \"%s\": ", bc_summary_fields[i]);
+    append_value (out, summary, bc_summary_fields[i], TRUE);
+  }
+  g_string_append (out, ", \"verdict\": ");
+  append_json_text (out, verdict);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,38 @@
+/* gst-blockwise command line: the result files: float32 TIFF grids (one
+ * page per frame), the summary CSV, and the JSON lines of --json.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __BC_OUTPUTS_H__
+#define __BC_OUTPUTS_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BcTiffStack BcTiffStack;
+
+BcTiffStack *bc_tiff_stack_new (const gchar * path, GError ** error);
+/* Appends one page: rows x cols float32, NaN where undefined. */
+gboolean bc_tiff_stack_add (BcTiffStack * stack, const gfloat * values,
+    guint cols, guint rows, const gchar * description, GError ** error);
+/* Closes the file; FALSE and error if it could not be completed. */
+gboolean bc_tiff_stack_close (BcTiffStack * stack, GError ** error);
+
+/* The summary fields of the element's message, in the order the CSV and
+ * the JSON give them. */
+extern const gchar *const bc_summary_fields[];
+
+/* "frame,source-0,source-1,<summary fields>" */
+gchar *bc_csv_header (void);
+/* One CSV row (RFC 4180 quoting of the sources). */
+gchar *bc_csv_row (guint frame, const gchar * source0, const gchar * source1,
+    const GstStructure * summary);
+/* One JSON object on one line; NaN becomes null. */
+gchar *bc_json_line (guint frame, const gchar * source0,
+    const gchar * source1, const GstStructure * summary,
+    const gchar * verdict);
+
+G_END_DECLS
+
+#endif /* __BC_OUTPUTS_H__ */

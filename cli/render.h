@@ -1,0 +1,40 @@
+/* gst-blockwise command line: pictures a person reads without the README:
+ * the heatmap of a grid with its colour bar and caption, and the plot of a
+ * stack's summary over its frames.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __BC_RENDER_H__
+#define __BC_RENDER_H__
+
+#include <glib.h>
+#include "colormap.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const gfloat *values;         /* rows x cols, NaN = invalid */
+  guint cols, rows;
+  gdouble range_min, range_max;
+  BwColormap colormap;
+  const gchar *title;           /* first caption line */
+  const gchar *subtitle;        /* second caption line, may be NULL */
+  const gchar *quantity;        /* what the colour bar measures, "r" */
+} BcHeatmap;
+
+/* Writes a PNG: the grid scaled up with nearest neighbour to about 1000
+ * pixels on its long side, a labelled colour bar, the invalid colour in
+ * the legend and the caption.  FALSE and error when it cannot be written. */
+gboolean bc_render_heatmap (const BcHeatmap * hm, const gchar * path,
+    GError ** error);
+
+/* Writes a PNG plot of the median r and of the fraction of blocks below
+ * the threshold over the frames of a stack. */
+gboolean bc_render_series (const gdouble * median, const gdouble * below,
+    guint n, gdouble threshold, const gchar * title, const gchar * path,
+    GError ** error);
+
+G_END_DECLS
+
+#endif /* __BC_RENDER_H__ */
