@@ -60,8 +60,11 @@ enum
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("image/tiff"));
 
+/* A sometimes pad, added once the file is read (as demuxers do): its
+ * task starts pushing as soon as the sink pad is activated in pull mode,
+ * which with an always pad could be before decodebin has linked it. */
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE ("{ GRAY8, " GRAY16_NATIVE
             ", RGB, RGBA }")));
 
@@ -129,17 +132,40 @@ input_name (GstTiffDec * self)
   return name;
 }
 
+/* Adds the source pad (once) with caps, and starts a segment. */
 static void
-send_stream_start (GstTiffDec * self)
+start_output (GstTiffDec * self, GstCaps * caps)
 {
-  gchar *id;
+  GstSegment segment;
 
-  if (self->stream_start_sent)
-    return;
-  id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self), NULL);
-  gst_pad_push_event (self->srcpad, gst_event_new_stream_start (id));
-  g_free (id);
-  self->stream_start_sent = TRUE;
+  if (!self->srcpad) {
+    gchar *id;
+
+    self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+    gst_pad_use_fixed_caps (self->srcpad);
+    gst_pad_set_active (self->srcpad, TRUE);
+    id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self), NULL);
+    gst_pad_push_event (self->srcpad, gst_event_new_stream_start (id));
+    g_free (id);
+    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+    gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+    gst_element_no_more_pads (GST_ELEMENT (self));
+  } else {
+    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+  }
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+}
+
+/* Forwards an event downstream, if there is a downstream yet. */
+static gboolean
+push_event (GstTiffDec * self, GstEvent * event)
+{
+  if (!self->srcpad) {
+    gst_event_unref (event);
+    return TRUE;
+  }
+  return gst_pad_push_event (self->srcpad, event);
 }
 
 /* Decodes the whole file in buf and pushes its pages. */
@@ -150,7 +176,6 @@ gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
   BwTiffReader *reader;
   BwTiffInfo tinfo;
   GstVideoInfo vinfo;
-  GstSegment segment;
   GError *err = NULL;
   GstFlowReturn ret = GST_FLOW_OK;
   gint fps_n, fps_d;
@@ -178,15 +203,12 @@ gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
       tinfo.width, tinfo.height);
   GST_VIDEO_INFO_FPS_N (&vinfo) = fps_n;
   GST_VIDEO_INFO_FPS_D (&vinfo) = fps_d;
-  send_stream_start (self);
   {
     GstCaps *caps = gst_video_info_to_caps (&vinfo);
 
-    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+    start_output (self, caps);
     gst_caps_unref (caps);
   }
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
 
   for (page = 0; page < tinfo.n_pages && ret == GST_FLOW_OK; page++) {
     GstBuffer *out = gst_buffer_new_allocate (NULL,
@@ -264,12 +286,11 @@ gst_tiff_dec_loop (GstTiffDec * self)
 pause:
   gst_pad_pause_task (self->sinkpad);
   if (ret == GST_FLOW_EOS) {
-    send_stream_start (self);
-    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+    push_event (self, gst_event_new_eos ());
   } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     if (ret != GST_FLOW_ERROR)
       GST_ELEMENT_FLOW_ERROR (self, ret);
-    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+    push_event (self, gst_event_new_eos ());
   }
 }
 
@@ -296,7 +317,6 @@ gst_tiff_dec_sink_activate_mode (GstPad * pad, GstObject * parent,
   if (mode != GST_PAD_MODE_PULL)
     return TRUE;
   if (active) {
-    self->stream_start_sent = FALSE;
     return gst_pad_start_task (pad, (GstTaskFunction) gst_tiff_dec_loop, self,
         NULL);
   }
@@ -321,8 +341,6 @@ gst_tiff_dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_STREAM_START:
-      self->stream_start_sent = TRUE;
-      return gst_pad_push_event (self->srcpad, event);
     case GST_EVENT_CAPS:
     case GST_EVENT_SEGMENT:
       /* Ours are sent with the first frame. */
@@ -330,7 +348,7 @@ gst_tiff_dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
       gst_adapter_clear (self->adapter);
-      return gst_pad_push_event (self->srcpad, event);
+      return push_event (self, event);
     case GST_EVENT_EOS:{
       gsize avail = gst_adapter_available (self->adapter);
 
@@ -346,10 +364,11 @@ gst_tiff_dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
                 name), (NULL));
         g_free (name);
       }
-      return gst_pad_push_event (self->srcpad, event);
+      return push_event (self, event);
     }
     default:
-      return gst_pad_event_default (pad, parent, event);
+      return self->srcpad ? gst_pad_event_default (pad, parent, event) :
+          (gst_event_unref (event), TRUE);
   }
 }
 
@@ -407,7 +426,10 @@ gst_tiff_dec_change_state (GstElement * element, GstStateChange transition)
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     gst_adapter_clear (self->adapter);
-    self->stream_start_sent = FALSE;
+    if (self->srcpad) {
+      gst_element_remove_pad (element, self->srcpad);
+      self->srcpad = NULL;
+    }
   }
   return ret;
 }
@@ -482,9 +504,6 @@ gst_tiff_dec_init (GstTiffDec * self)
       GST_DEBUG_FUNCPTR (gst_tiff_dec_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
-  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_use_fixed_caps (self->srcpad);
-  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
   self->adapter = gst_adapter_new ();
   self->fps_n = DEFAULT_FPS_N;

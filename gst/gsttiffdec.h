@@ -18,7 +18,7 @@ struct _GstTiffDec
   GstElement parent;
 
   GstPad *sinkpad;
-  GstPad *srcpad;
+  GstPad *srcpad;               /* added once the file is read */
 
   /* Properties, with the object lock. */
   gint fps_n, fps_d;
@@ -26,7 +26,6 @@ struct _GstTiffDec
 
   /* Push mode: the file collected until EOS (TIFF needs random access). */
   GstAdapter *adapter;
-  gboolean stream_start_sent;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (tiffdec);

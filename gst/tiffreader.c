@@ -339,6 +339,18 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
     }
     if (!page_data_inside (r, page, error))
       goto fail;
+    /* A strip or tile is decoded whole: a header that declares huge tiles
+     * (or strips) around a small image must not make us allocate them. */
+    if ((guint64) (TIFFIsTiled (r->tif) ? TIFFTileSize64 (r->tif) :
+            TIFFStripSize64 (r->tif)) > max_frame_bytes) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+          "page %u: a %s of %" G_GUINT64_FORMAT " MB is more than the limit "
+          "of %" G_GUINT64_FORMAT " MB", page,
+          TIFFIsTiled (r->tif) ? "tile" : "strip",
+          (guint64) (TIFFIsTiled (r->tif) ? TIFFTileSize64 (r->tif) :
+              TIFFStripSize64 (r->tif)) >> 20, max_frame_bytes >> 20);
+      goto fail;
+    }
     if (!TIFFReadDirectory (r->tif))
       break;
   }

@@ -470,6 +470,21 @@ test_refused_damage (void)
   g_free (path);
 }
 
+/* A small image that declares 4-gigapixel tiles (found by the fuzzer):
+ * refused before the tile is allocated. */
+static void
+test_refused_huge_tile (void)
+{
+  gchar *path = g_build_filename (REGRESSIONS_DIR, "huge-tile-width.tif",
+      NULL), *data;
+  gsize size;
+
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  expect_refused ((guint8 *) data, size, "a tile of");
+  g_free (data);
+  g_free (path);
+}
+
 /* The element reports a refusal as an error that names the file. */
 static void
 test_element_error_names_file (void)
@@ -517,6 +532,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff/pipeline-layouts", test_pipeline_layouts);
   g_test_add_func ("/tiff/refused-layouts", test_refused_layouts);
   g_test_add_func ("/tiff/refused-damage", test_refused_damage);
+  g_test_add_func ("/tiff/refused-huge-tile", test_refused_huge_tile);
   g_test_add_func ("/tiff/element-error-names-file",
       test_element_error_names_file);
   ret = g_test_run ();

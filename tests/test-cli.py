@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""gst-blockwise: the gst-blockcorr command line, run as a user runs it.
+
+Makes image pairs and stacks (TIFF with tifffile, PNG with GStreamer), runs
+the program, and checks its exit statuses and messages, and its outputs read
+back (float32 TIFF grids, CSV, JSON) against an independent brute-force
+reference computed here in double precision with numpy.
+
+Usage: test-cli.py PATH-TO-gst-blockcorr WORK-DIR
+Exit 77 (a skip) when numpy or tifffile is missing.
+"""
+import csv
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+try:
+    import numpy as np
+    import tifffile
+except ImportError as e:
+    print('skip: %s' % e)
+    sys.exit(77)
+
+PROG, WORK = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print('FAIL: ' + what)
+
+
+def run(*args, expect=None):
+    p = subprocess.run([PROG] + list(args), capture_output=True, text=True)
+    if expect is not None:
+        check(p.returncode == expect, '%s: exit %d, expected %d; stderr: %s'
+              % (' '.join(args), p.returncode, expect, p.stderr.strip()))
+    return p
+
+
+def reference(a, b, bw, bh):
+    """Per-block statistics, two-pass in double precision (trim mode)."""
+    rows, cols = a.shape[0] // bh, a.shape[1] // bw
+    out = {k: np.full((rows, cols), np.nan) for k in
+           ('r', 'mean-0', 'mean-1', 'stddev-0', 'stddev-1', 'covariance')}
+    for j in range(rows):
+        for i in range(cols):
+            x = a[j*bh:(j+1)*bh, i*bw:(i+1)*bw].astype(np.float64)
+            y = b[j*bh:(j+1)*bh, i*bw:(i+1)*bw].astype(np.float64)
+            dx, dy = x - x.mean(), y - y.mean()
+            sxx, syy, sxy = (dx*dx).sum(), (dy*dy).sum(), (dx*dy).sum()
+            out['mean-0'][j, i], out['mean-1'][j, i] = x.mean(), y.mean()
+            out['stddev-0'][j, i] = math.sqrt(sxx / x.size)
+            out['stddev-1'][j, i] = math.sqrt(syy / x.size)
+            out['covariance'][j, i] = sxy / x.size
+            if sxx > 0 and syy > 0:
+                out['r'][j, i] = sxy / math.sqrt(sxx * syy)
+    return out
+
+
+def check_grids(outdir, pages, label, bw, bh):
+    """pages: list of (a, b) arrays, one per frame."""
+    for name in ('r', 'mean-0', 'mean-1', 'stddev-0', 'stddev-1',
+                 'covariance'):
+        got = tifffile.imread(os.path.join(outdir, name + '.tif'))
+        if got.ndim == 2:
+            got = got[None]
+        check(got.dtype == np.float32, '%s %s.tif is float32' % (label, name))
+        check(got.shape[0] == len(pages), '%s %s.tif has %d pages, not %d'
+              % (label, name, got.shape[0], len(pages)))
+        for k, (a, b) in enumerate(pages):
+            ref = reference(a, b, bw, bh)[name]
+            g = got[k].astype(np.float64)
+            same_nan = np.array_equal(np.isnan(g), np.isnan(ref))
+            check(same_nan, '%s %s page %d: NaN where the reference has NaN'
+                  % (label, name, k))
+            ok = np.isnan(ref) | (np.abs(g - ref) <=
+                                  1e-5 * np.maximum(np.abs(ref), 1))
+            check(ok.all(), '%s %s page %d: %d blocks differ from the '
+                  'reference' % (label, name, k, (~ok).sum()))
+
+
+def texture(seed, shape=(96, 128)):
+    rng = np.random.default_rng(seed)
+    return rng.normal(3000, 400, shape).clip(0, 65535).astype(np.uint16)
+
+
+def shifted(a, seed, dx=3, region=(slice(32, 64), slice(32, 96))):
+    rng = np.random.default_rng(seed)
+    b = a.copy()
+    b[region] = np.roll(a, dx, axis=1)[region]
+    b = b.astype(np.float64) + rng.normal(0, 20, a.shape)
+    return b.clip(0, 65535).astype(np.uint16)
+
+
+if os.path.isdir(WORK):
+    shutil.rmtree(WORK)
+os.makedirs(WORK)
+w = lambda *p: os.path.join(WORK, *p)
+
+# 1. A registered pair (exit 0) and a pair with a shifted region (exit 1),
+#    file names with spaces and a comma; grids against the reference.
+a = texture(1)
+b_same = (a.astype(np.float64) + np.random.default_rng(2).normal(0, 20, a.shape)
+          ).clip(0, 65535).astype(np.uint16)
+b_shift = shifted(a, 3)
+tifffile.imwrite(w('ref, one.tif'), a)
+tifffile.imwrite(w('same copy.tif'), b_same)
+tifffile.imwrite(w('shifted copy.tif'), b_shift, byteorder='>')
+p = run('-o', w('out same'), w('ref, one.tif'), w('same copy.tif'), expect=0)
+check('looks registered' in p.stdout, 'registered pair says so: ' + p.stdout)
+check_grids(w('out same'), [(a, b_same)], 'registered', 16, 16)
+p = run('-o', w('out shift'), '-b', '16x8', w('ref, one.tif'),
+        w('shifted copy.tif'), expect=1)
+check('needs registration' in p.stdout, 'shifted pair says so: ' + p.stdout)
+check_grids(w('out shift'), [(a, b_shift)], 'shifted', 16, 8)
+with open(w('out shift', 'summary.csv'), newline='') as f:
+    rows = list(csv.DictReader(f))
+check(len(rows) == 1, 'one CSV row')
+ref = reference(a, b_shift, 16, 8)['r']
+valid = ref[~np.isnan(ref)]
+check(rows[0]['source-0'] == w('ref, one.tif'), 'CSV source-0 quoted')
+check(int(rows[0]['valid']) == valid.size, 'CSV valid count')
+check(abs(float(rows[0]['median']) - np.median(valid)) < 1e-5, 'CSV median')
+check(abs(float(rows[0]['below-threshold']) - (valid < 0.5).mean()) < 1e-9,
+      'CSV below-threshold')
+with open(w('out shift', 'heatmap.png'), 'rb') as f:
+    head = f.read(24)
+check(head[:8] == b'\x89PNG\r\n\x1a\n', 'heatmap.png is a PNG')
+width = int.from_bytes(head[16:20], 'big')
+check(900 <= width <= 1400, 'heatmap.png about 1000 px wide (%d)' % width)
+
+# 2. Stacks: a single reference against a 3-page stack, two stacks frame by
+#    frame, a pattern of files, JSON lines; and stacks of different lengths.
+stack = np.stack([b_same, b_shift, b_same])
+tifffile.imwrite(w('stack.tif'), stack, photometric='minisblack')
+p = run('-o', w('out stack'), '--json', w('ref, one.tif'), w('stack.tif'),
+        expect=1)
+lines = [json.loads(l) for l in p.stdout.splitlines()]
+check([l['verdict'] for l in lines] == ['looks registered',
+      'needs registration', 'looks registered'], 'JSON verdicts per frame')
+check([l['frame'] for l in lines] == [0, 1, 2], 'JSON frame numbers')
+check(lines[1]['source-1'].endswith('stack.tif (page 2)'), 'page labels')
+check_grids(w('out stack'), [(a, s) for s in stack], 'stack', 16, 16)
+for k in range(3):
+    check(os.path.exists(w('out stack', 'heatmap-%04d.png' % k)),
+          'heatmap-%04d.png' % k)
+check(os.path.exists(w('out stack', 'median-r.png')), 'median-r.png')
+
+refs = np.stack([a, texture(7), texture(8)])
+cmps = np.stack([b_same, shifted(refs[1], 9), refs[2]])
+for k in range(3):
+    tifffile.imwrite(w('ref_%02d.tif' % k), refs[k])
+    tifffile.imwrite(w('cmp_%02d.tif' % k), cmps[k])
+p = run('-o', w('out seq'), '-q', w('ref_%02d.tif'), w('cmp_%02d.tif'),
+        expect=1)
+check(p.stdout == '', '--quiet prints nothing')
+check_grids(w('out seq'), list(zip(refs, cmps)), 'sequence', 16, 16)
+
+tifffile.imwrite(w('two.tif'), stack[:2], photometric='minisblack')
+p = run('-o', w('out bad'), w('stack.tif'), w('two.tif'), expect=2)
+check('3 frames' in p.stderr and '2' in p.stderr, 'length mismatch names '
+      'both counts: ' + p.stderr)
+
+# 3. Errors: one or two lines naming the file and the cause, exit 2.
+p = run(w('ref, one.tif'), w('missing.tif'), expect=2)
+check('missing.tif' in p.stderr and len(p.stderr.splitlines()) <= 2,
+      'missing file: ' + p.stderr)
+tifffile.imwrite(w('small.tif'), a[:64, :64])
+p = run(w('ref, one.tif'), w('small.tif'), expect=2)
+check('128x96' in p.stderr and '64x64' in p.stderr, 'size mismatch names '
+      'both sizes: ' + p.stderr)
+with open(w('junk.tif'), 'wb') as f:
+    f.write(b'this is not an image at all' * 10)
+p = run(w('ref, one.tif'), w('junk.tif'), expect=2)
+check('junk.tif' in p.stderr, 'unreadable file named: ' + p.stderr)
+tifffile.imwrite(w('float.tif'), a.astype(np.float32))
+p = run(w('ref, one.tif'), w('float.tif'), expect=2)
+check('float' in p.stderr and 'float.tif' in p.stderr,
+      'float TIFF refused with its cause: ' + p.stderr)
+p = run('--range', '1:0', w('ref, one.tif'), w('same copy.tif'), expect=2)
+p = run('--block', '0', w('ref, one.tif'), w('same copy.tif'), expect=2)
+p = run(w('ref, one.tif'), expect=2)
+p = run('--help', expect=0)
+check('Exit status' in p.stdout, '--help documents the exit statuses')
+
+# 4. A PNG (through GStreamer's own decoder) against a TIFF of the same
+#    pixels: identical images, r = 1 wherever defined.
+png = w('pattern.png')
+gst = subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc', 'num-buffers=1',
+                      'pattern=zone-plate', 'kx2=12', 'ky2=20', '!',
+                      'video/x-raw,format=GRAY8,width=128,height=96', '!',
+                      'pngenc', '!', 'filesink', 'location=' + png],
+                     capture_output=True)
+if gst.returncode == 0:
+    p = run('-o', w('out png'), png, png, expect=0)
+    r = tifffile.imread(w('out png', 'r.tif'))
+    check(np.nanmin(r) > 0.99999, 'a PNG against itself: r = 1')
+
+print('%d passed, %d failed' % (0 if failures else 1, len(failures)))
+sys.exit(1 if failures else 0)
