@@ -133,7 +133,9 @@ with open(w('out shift', 'heatmap.png'), 'rb') as f:
     head = f.read(24)
 check(head[:8] == b'\x89PNG\r\n\x1a\n', 'heatmap.png is a PNG')
 width = int.from_bytes(head[16:20], 'big')
-check(900 <= width <= 1400, 'heatmap.png about 1000 px wide (%d)' % width)
+height = int.from_bytes(head[20:24], 'big')
+check(900 <= max(width, height) <= 1400,
+      'heatmap.png about 1000 px on its long side (%dx%d)' % (width, height))
 
 # 2. Stacks: a single reference against a 3-page stack, two stacks frame by
 #    frame, a pattern of files, JSON lines; and stacks of different lengths.
@@ -202,5 +204,6 @@ if gst.returncode == 0:
     r = tifffile.imread(w('out png', 'r.tif'))
     check(np.nanmin(r) > 0.99999, 'a PNG against itself: r = 1')
 
-print('%d passed, %d failed' % (0 if failures else 1, len(failures)))
+print('test-cli: %s' % ('all checks passed' if not failures else
+                        '%d checks failed' % len(failures)))
 sys.exit(1 if failures else 0)
