@@ -308,7 +308,15 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   fprintf (res->csv, "%s\n", line);
   g_free (line);
 
-  title = g_strdup_printf ("r per block: %s against %s", l1, l0);
+  {
+    /* The files' own names: folders make the caption longer than the
+     * picture (the CSV keeps the whole paths). */
+    gchar *b0 = g_path_get_basename (l0), *b1 = g_path_get_basename (l1);
+
+    title = g_strdup_printf ("r per block: %s against %s", b1, b0);
+    g_free (b0);
+    g_free (b1);
+  }
   subtitle = g_strdup_printf ("%ux%u blocks (%u x %u); median r %.3f; "
       "%.1f%% of valid blocks below %.2g: %s", opt.block_w, opt.block_h, cols,
       rows, median, 100 * below, opt.threshold, verdict);

@@ -51,17 +51,27 @@ run blockcorr name=c ! videoconvert ! pngenc ! multifilesink location=raw_%04d.p
   filesrc location=b.raw ! rawvideoparse format=gray16-le width=320 height=240 framerate=10/1 ! c.sink_1
 check "raw dumps (rawvideoparse)" raw_0000.png raw_0004.png
 
-# Recipe: 16-bit TIFF through gstreamer1.0-libav's avdec_tiff, when installed.
-if gst-inspect-1.0 avdec_tiff >/dev/null 2>&1; then
-  run $pattern num-buffers=1 ! $gray16 ! avenc_tiff ! filesink location=a.tif
-  size=$(stat -c %s a.tif)
-  run blockcorr name=c ! videoconvert ! pngenc ! filesink location=tiff-heatmap.png \
-    filesrc location=a.tif blocksize="$size" ! image/tiff,framerate=0/1,width=320,height=240 ! avdec_tiff ! c.sink_0 \
-    filesrc location=a.png ! pngdec ! c.sink_1
-  check "16-bit TIFF (avdec_tiff)" tiff-heatmap.png
-else
-  echo "skip: 16-bit TIFF (avdec_tiff not installed: apt-get install gstreamer1.0-libav)"
-fi
+# Recipe: 16-bit TIFF files (tiffdec, picked by decodebin), and a stack.
+/usr/bin/python3 - <<'PY'
+import numpy as np, tifffile
+a = np.fromfile('a.raw', dtype='<u2', count=320 * 240).reshape(240, 320)
+b = np.fromfile('b.raw', dtype='<u2', count=320 * 240).reshape(240, 320)
+tifffile.imwrite('a.tif', a)
+tifffile.imwrite('b.tif', b)
+tifffile.imwrite('stack.tif', np.stack([a, b, a]), photometric='minisblack')
+PY
+run blockcorr name=c ! videoconvert ! pngenc ! filesink location=tiff-heatmap.png \
+  filesrc location=a.tif ! decodebin ! c.sink_0  filesrc location=b.tif ! decodebin ! c.sink_1
+check "16-bit TIFF (decodebin)" tiff-heatmap.png
+run blockcorr name=c ! videoconvert ! pngenc ! multifilesink location=stack_%04d.png \
+  filesrc location=stack.tif ! decodebin ! c.sink_0  filesrc location=a.tif ! decodebin ! imagefreeze num-buffers=3 ! video/x-raw,framerate=1/1 ! c.sink_1
+check "TIFF stack against one image (decodebin)" stack_0000.png stack_0002.png
+
+# Recipe: the command line, a pair and a stack (exit 1: these need registration).
+gst-blockcorr -q -o "pair result" a.tif b.tif || [ $? -eq 1 ]
+check "gst-blockcorr, a pair" "pair result/heatmap.png" "pair result/r.tif" "pair result/summary.csv"
+gst-blockcorr -q -o stack-result a.tif stack.tif || [ $? -eq 1 ]
+check "gst-blockcorr, a stack" stack-result/heatmap-0002.png stack-result/median-r.png
 
 # Recipe: live test source, heatmap laid over the reference with compositor.
 run videotestsrc is-live=true num-buffers=10 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 kt=2 \
