@@ -472,8 +472,9 @@ other_input_interlace_mode (GstBlockCorr * self, GstAggregatorPad * pad,
 /* Refuses, with an element error, input caps that cannot be analysed next
  * to the other input's.  Interlaced frames are analysed as stored (both
  * fields, line by line), but GstVideoAggregator requires both inputs to
- * have the same interlace mode; frames of one field each (alternate) have
- * half the caps' height. */
+ * have the same interlace mode.  (Frames of one field each, alternate, need
+ * the format:Interlaced caps feature, which the pad template does not
+ * have: they are refused at negotiation.) */
 static gboolean
 gst_blockcorr_check_input_caps (GstBlockCorr * self, GstAggregatorPad * pad,
     GstCaps * caps)
@@ -486,15 +487,6 @@ gst_blockcorr_check_input_caps (GstBlockCorr * self, GstAggregatorPad * pad,
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
         ("Invalid caps on %s", GST_PAD_NAME (pad)),
         ("%" GST_PTR_FORMAT, caps));
-    return FALSE;
-  }
-  if (GST_VIDEO_INFO_INTERLACE_MODE (&info) ==
-      GST_VIDEO_INTERLACE_MODE_ALTERNATE) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Input %s has one field per buffer (interlace-mode=alternate)",
-            GST_PAD_NAME (pad)),
-        ("blockcorr analyses whole frames; interlace the fields into frames "
-            "(or deinterlace) before it"));
     return FALSE;
   }
   if (other_input_interlace_mode (self, pad, &other_mode, &other)
@@ -892,6 +884,27 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
   }
   gst_blockcorr_note_pair_time (self, pads, bufs);
 
+  /* A video meta that describes another frame than the caps do would trip
+   * an assertion when the base class maps the frame next. */
+  for (i = 0; i < 2; i++) {
+    GstVideoMeta *meta = gst_buffer_get_video_meta (bufs[i]);
+    const GstVideoInfo *info = &pads[i]->info;
+
+    if (meta && (meta->width < (guint) GST_VIDEO_INFO_WIDTH (info)
+            || meta->height < (guint) GST_VIDEO_INFO_HEIGHT (info)
+            || meta->format != GST_VIDEO_INFO_FORMAT (info))) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("Input buffer on %s does not match its caps",
+              GST_PAD_NAME (pads[i])),
+          ("its video meta describes %ux%u %s, the caps %dx%d %s", meta->width,
+              meta->height, gst_video_format_to_string (meta->format),
+              GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
+              GST_VIDEO_INFO_NAME (info)));
+      gst_blockcorr_unref_pads (pads);
+      return GST_FLOW_ERROR;
+    }
+  }
+
   for (i = 0; i < 2; i++) {
     if (GST_BUFFER_FLAG_IS_SET (bufs[i], GST_BUFFER_FLAG_GAP)) {
       /* A GAP event (a live source that missed a frame) or a buffer of
@@ -972,6 +985,18 @@ gst_blockcorr_input_frames (GstBlockCorr * self,
 
     in[i] = gst_video_aggregator_pad_get_prepared_frame (pads[i]);
     pts[i] = buf ? GST_BUFFER_PTS (buf) : GST_CLOCK_TIME_NONE;
+    if (!in[i] && buf && gst_buffer_get_video_meta (buf)) {
+      /* Mapping through a video meta fails when a plane's offset lies
+       * outside the buffer's memory. */
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("Input buffer on %s is smaller than its video meta says",
+              GST_PAD_NAME (pads[i])),
+          ("a plane of the %" G_GSIZE_FORMAT "-byte buffer starts outside it "
+              "(plane 0 at offset %" G_GSIZE_FORMAT ")",
+              gst_buffer_get_size (buf),
+              gst_buffer_get_video_meta (buf)->offset[0]));
+      return FALSE;
+    }
     if (!in[i]) {
       /* The base class could not map it: shorter than its caps say. */
       GST_ELEMENT_ERROR (self, STREAM, FORMAT,

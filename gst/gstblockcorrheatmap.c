@@ -118,9 +118,8 @@ pixel_for_value (const GstBlockCorrHeatmap * hm, gfloat v, guint8 * px)
   if (isnan (v)) {
     level = invalid_level (hm);
   } else {
-    double t = (v - hm->range_min) / (hm->range_max - hm->range_min);
-
-    level = (guint16) lround (CLAMP (isnan (t) ? 0.0 : t, 0.0, 1.0) * 65535.0);
+    level = (guint16) lround (bw_colormap_position (v, hm->range_min,
+            hm->range_max) * 65535.0);
   }
   px[0] = level & 0xff;
   px[1] = level >> 8;

@@ -24,23 +24,32 @@ bw_colormap_table (BwColormap map)
   return tables[map];
 }
 
-guint8
-bw_colormap_index (double v, double lo, double hi)
+double
+bw_colormap_position (double v, double lo, double hi)
 {
   double t;
 
+  if (v != v)
+    return v;
   if (hi == lo)
-    return v <= lo ? 0 : 255;
+    return v <= lo ? 0.0 : 1.0;
+  /* Linear in both directions, so lo > hi gives a reversed range.  Halved
+   * first: hi - lo overflows to infinity for ranges such as ±G_MAXDOUBLE. */
+  t = (v * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5);
+  if (!(t > 0.0))
+    return 0.0;
+  return t >= 1.0 ? 1.0 : t;
+}
 
-  /* Linear in both directions, so lo > hi gives a reversed range. */
-  t = (v - lo) / (hi - lo);
+guint8
+bw_colormap_index (double v, double lo, double hi)
+{
+  double t = bw_colormap_position (v, lo, hi);
 
   /* The negated test also catches NaN, keeping the cast below defined. */
   if (!(t > 0.0))
     return 0;
-  if (t >= 1.0)
-    return 255;
-  /* t is in (0, 1) here, so truncation after + 0.5 rounds to nearest
+  /* t is in (0, 1] here, so truncation after + 0.5 rounds to nearest
    * without needing libm. */
   return (guint8) (t * 255.0 + 0.5);
 }

@@ -22,6 +22,11 @@ typedef enum
  * Returns NULL for an unknown map. */
 const guint8 *bw_colormap_table (BwColormap map);
 
+/* Position 0..1 of value v on the range [lo, hi] (clamped; lo > hi reverses
+ * the range), also for ranges wider than the largest double (±G_MAXDOUBLE).
+ * NaN for NaN. */
+double bw_colormap_position (double v, double lo, double hi);
+
 /* Index 0..255 of value v on the range [lo, hi]; values outside clamp to the
  * ends.  NaN is the caller's business (invalid colour). */
 guint8 bw_colormap_index (double v, double lo, double hi);

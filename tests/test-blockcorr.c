@@ -819,6 +819,48 @@ GST_START_TEST (test_heatmap_range_gray8)
 
 GST_END_TEST;
 
+/* The widest range there is: -G_MAXDOUBLE..G_MAXDOUBLE puts every r in the
+ * middle (hi - lo overflowed to infinity once, drawing everything at the
+ * bottom). */
+GST_START_TEST (test_heatmap_widest_range)
+{
+  static const gchar *formats[] = { "GRAY8", "GRAY16_LE" };
+  gchar *caps = caps_str ("GRAY8", HM_W, HM_H);
+  FramePair fp;
+  guint f;
+
+  gen_heatmap_pair (&fp);
+  for (f = 0; f < G_N_ELEMENTS (formats); f++) {
+    GstElement *el = new_element ();
+    gchar *ocaps = g_strdup_printf ("video/x-raw,format=%s", formats[f]);
+    GstBuffer *out;
+    GstMapInfo map;
+    guint level;
+    Ctx c;
+
+    g_object_set (el, "range-min", -G_MAXDOUBLE, "range-max", G_MAXDOUBLE,
+        NULL);
+    gst_util_set_object_arg (G_OBJECT (el), "colormap", "gray");
+    ctx_init (&c, el, caps, caps, ocaps, FALSE);
+    push_pair (&c, caps, caps, &fp, 0);
+    out = gst_harness_pull (c.h0);
+    fail_unless (out != NULL);
+    fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+    level = f == 0 ? map.data[0] : (guint) GST_READ_UINT16_LE (map.data);
+    /* the middle: 127.5 of 255, 32767.5 of 65535 */
+    fail_unless (f == 0 ? (level == 127 || level == 128) : (level == 32767
+            || level == 32768), "%s: level %u", formats[f], level);
+    gst_buffer_unmap (out, &map);
+    gst_buffer_unref (out);
+    ctx_clear (&c);
+    g_free (ocaps);
+  }
+  free_pair (&fp);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* Other colormaps: r = 1 is the top entry, r = -1 the bottom one. */
 GST_START_TEST (test_heatmap_colormaps)
 {
@@ -2115,6 +2157,7 @@ blockcorr_suite (void)
   tcase_add_loop_test (tc, test_heatmap_pixels, 0,
       G_N_ELEMENTS (heatmap_formats));
   tcase_add_test (tc, test_heatmap_range_gray8);
+  tcase_add_test (tc, test_heatmap_widest_range);
   tcase_add_test (tc, test_heatmap_colormaps);
   tcase_add_test (tc, test_measures);
   tcase_add_test (tc, test_min_intensity);

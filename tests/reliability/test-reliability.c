@@ -1693,6 +1693,7 @@ GST_START_TEST (test_video_meta_extent)
     {"offset past the end", 64 * 48, 64, 64, FALSE},
     {"last row one byte short", 128 * 47 + 63, 0, 128, FALSE},
     {"negative stride from the start", 64 * 48, 0, -64, FALSE},
+    {"offset at the very end", 64 * 48, 64 * 48, 64, FALSE},
     {"padded rows", 128 * 47 + 64, 0, 128, TRUE},
     {"offset and padding", 7 + 100 * 47 + 64, 7, 100, TRUE},
     {"bottom-up rows", 64 * 48, 64 * 47, -64, TRUE},
@@ -1724,6 +1725,31 @@ GST_START_TEST (test_video_meta_extent)
     }
     ctx_clear (&c);
   }
+  plane8_clear (&p);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
+/* A video meta of another size than the caps: an error, not the base
+ * class's assertion (gst-check fails on criticals). */
+GST_START_TEST (test_video_meta_other_size)
+{
+  Watchdog *wd = watchdog_start ("video_meta_other_size", 60);
+  gchar *caps = caps_str ("GRAY8", 64, 48);
+  GstBuffer *small;
+  Plane8 p;
+  Ctx c;
+
+  plane8_init (&p, 64, 48, 17);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8",
+      FALSE);
+  small = buffer_with_meta (p.b, 32, 48, 64 * 48, 0, 64, 0);
+  gst_harness_push (c.h0, buffer_packed (p.a, 64, 48, 0, frame_pts (1)));
+  gst_harness_push (c.h1, small);
+  expect_error (c.bus, "does not match its caps", "meta 32x48 on 64x48 caps");
+  ctx_clear (&c);
   plane8_clear (&p);
   g_free (caps);
   watchdog_stop (wd);
@@ -1890,6 +1916,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_no_framerate_timing);
   tcase_add_test (tc, test_gap_event);
   tcase_add_test (tc, test_video_meta_extent);
+  tcase_add_test (tc, test_video_meta_other_size);
   tcase_add_test (tc, test_range_back_to_automatic);
   tcase_add_test (tc, test_one_input_no_spin);
 
