@@ -43,17 +43,29 @@ def numpy_blockstats(a, b, bs):
     return r, mx, my, np.sqrt(vx), np.sqrt(vy)
 
 
+# Started from this (large) process, a child's peak RSS would count the
+# pages it shares with us before exec; a small wrapper process starts the
+# command and reports the command's own time and peak.
+WRAPPER = """
+import os, sys, time
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - t0, usage.ru_maxrss * 1024,
+      os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_command(cmd):
     """Wall time and peak RSS (bytes) of one process."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    elapsed = time.perf_counter() - t0
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit('command failed (%d): %s' % (code, p.stderr.read().decode()))
-    return elapsed, usage.ru_maxrss * 1024
+    p = subprocess.run([sys.executable, '-c', WRAPPER] + cmd,
+                       capture_output=True, text=True)
+    elapsed, rss, code = p.stdout.split()
+    if int(code) not in (0, 1):
+        sys.exit('command failed (%s): %s' % (code, p.stderr))
+    return float(elapsed), int(rss)
 
 
 def main():

@@ -188,6 +188,14 @@ set_decode_error (GError ** error, const gchar * path, GstMessage * msg)
   g_free (dbg);
 }
 
+gboolean
+bc_frames_prefetch (BcFrames * fr, GError ** error)
+{
+  if (fr->pipeline || fr->file >= fr->files->len)
+    return TRUE;
+  return open_file (fr, g_ptr_array_index (fr->files, fr->file), error);
+}
+
 GstSample *
 bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
 {

@@ -21,6 +21,10 @@ BcFrames *bc_frames_open (const gchar * arg, GError ** error);
 void bc_frames_free (BcFrames * frames);
 
 guint bc_frames_count (const BcFrames * frames);
+
+/* Starts decoding the next frame in the background (its file's pipeline
+ * runs in its own threads), so that two inputs decode at the same time. */
+gboolean bc_frames_prefetch (BcFrames * frames, GError ** error);
 const gchar *bc_frames_arg (const BcFrames * frames);
 
 /* The next frame as a gray video sample (GRAY8 or GRAY16; colour images are

@@ -527,6 +527,10 @@ main (int argc, char **argv)
   res.needing_list = g_string_new (NULL);
 
   analysis_init (&an);
+  /* Both inputs decode at once (each file in its own pipeline). */
+  for (i = 0; i < 2; i++)
+    if (!bc_frames_prefetch (in[i], &err))
+      die ("%s", err->message);
   start = g_get_monotonic_time ();
   for (n = 0; n < total; n++) {
     GstSample *out;

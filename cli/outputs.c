@@ -46,7 +46,9 @@ bc_tiff_stack_add (BcTiffStack * st, const gfloat * values, guint cols,
   TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_IEEEFP);
   TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
   TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+  /* Uncompressed: deflate cost more than all the rest of a large pair's
+   * analysis, and every reader opens plain float32. */
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_NONE);
   TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, MAX (1, 65536 / (cols * 4)));
   TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
   TIFFSetField (tif, TIFFTAG_PAGENUMBER, st->pages, 0);

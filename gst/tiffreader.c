@@ -442,21 +442,37 @@ bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
       }
   } else {
     guint32 rps = 0, y;
+    gsize row_bytes = (gsize) r->info.width * bpp;
 
     TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &rps);
     rps = MIN (MAX (rps, 1), r->info.height);
     chunk_size = TIFFStripSize (tif);
-    if (TIFFScanlineSize64 (tif) != (guint64) r->info.width * bpp
-        || chunk_size < (tmsize_t) rps * r->info.width * bpp)
+    if (TIFFScanlineSize64 (tif) != (guint64) row_bytes
+        || chunk_size < (tmsize_t) (rps * row_bytes))
       goto bad_layout;
-    chunk = g_try_malloc0 (chunk_size);
-    if (!chunk)
-      goto bad_layout;
-    for (y = 0; ok && y < r->info.height; y += rps) {
-      ok = TIFFReadEncodedStrip (tif, TIFFComputeStrip (tif, y, 0), chunk,
-          chunk_size) >= 0;
-      if (ok)
-        copy_chunk (r, chunk, 0, r->info.width, y, rps, dest, stride);
+    if (stride == row_bytes) {
+      /* Rows without padding: each strip decodes straight into place, its
+       * rows clipped to the image (no copy of a large file's data). */
+      for (y = 0; ok && y < r->info.height; y += rps) {
+        tmsize_t want = (tmsize_t) (MIN (rps, r->info.height - y) * row_bytes);
+        tmsize_t got = TIFFReadEncodedStrip (tif, TIFFComputeStrip (tif, y,
+                0), dest + (gsize) y * stride, want);
+
+        ok = got >= 0;
+        /* A short strip leaves zeros, as a decoder of damaged data does. */
+        if (ok && got < want)
+          memset (dest + (gsize) y * stride + got, 0, want - got);
+      }
+    } else {
+      chunk = g_try_malloc0 (chunk_size);
+      if (!chunk)
+        goto bad_layout;
+      for (y = 0; ok && y < r->info.height; y += rps) {
+        ok = TIFFReadEncodedStrip (tif, TIFFComputeStrip (tif, y, 0), chunk,
+            chunk_size) >= 0;
+        if (ok)
+          copy_chunk (r, chunk, 0, r->info.width, y, rps, dest, stride);
+      }
     }
   }
   g_free (chunk);
