@@ -328,6 +328,76 @@ test_pipeline_layouts (void)
   g_free (ls);
 }
 
+/* JPEG-compressed TIFF, gray and YCbCr (decoded to RGB): lossy, so the
+ * samples are compared with a tolerance. */
+static void
+test_reader_jpeg (void)
+{
+  guint kind;
+
+  if (!TIFFIsCODECConfigured (COMPRESSION_JPEG)) {
+    g_test_skip ("this libtiff has no JPEG codec");
+    return;
+  }
+  for (kind = 0; kind < 2; kind++) {
+    Layout l = { kind ? "jpeg-rgb.tif" : "jpeg-gray.tif", 8, kind ? 3 : 1,
+      kind ? PHOTOMETRIC_YCBCR : PHOTOMETRIC_MINISBLACK, COMPRESSION_JPEG, 1,
+      FALSE, FALSE, FALSE, 1, 64, 48
+    };
+    gchar *path = g_build_filename (tmpdir, l.name, NULL), *data;
+    TIFF *tif = TIFFOpen (path, "w");
+    guint8 row[64 * 3], *buf;
+    guint x, y, c;
+    gsize size;
+    gdouble diff = 0;
+    BwTiffInfo info;
+    BwTiffReader *r;
+
+    TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, l.width);
+    TIFFSetField (tif, TIFFTAG_IMAGELENGTH, l.height);
+    TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, l.spp);
+    TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, l.photometric);
+    TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_JPEG);
+    TIFFSetField (tif, TIFFTAG_JPEGQUALITY, 95);
+    TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, 16);
+    if (kind)
+      TIFFSetField (tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+    for (y = 0; y < l.height; y++) {
+      /* smooth content: JPEG keeps it close */
+      for (x = 0; x < l.width; x++)
+        for (c = 0; c < l.spp; c++)
+          row[x * l.spp + c] = 40 + x * 2 + y + c * 30;
+      g_assert_cmpint (TIFFWriteScanline (tif, row, y, 0), ==, 1);
+    }
+    TIFFClose (tif);
+
+    g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+    r = bw_tiff_reader_open ((guint8 *) data, size, 1 << 30, &info, NULL);
+    g_assert_nonnull (r);
+    g_assert_cmpuint (info.layout, ==, kind ? BW_TIFF_RGB8 : BW_TIFF_GRAY8);
+    buf = g_malloc (l.width * l.height * l.spp);
+    g_assert_true (bw_tiff_reader_read_page (r, 0, buf, l.width * l.spp,
+            NULL));
+    for (y = 0; y < l.height; y++)
+      for (x = 0; x < l.width; x++)
+        for (c = 0; c < l.spp; c++)
+          diff += ABS ((gint) buf[(y * l.width + x) * l.spp + c] -
+              (gint) (40 + x * 2 + y + c * 30));
+    diff /= l.width * l.height * l.spp;
+    /* chroma subsampling of YCbCr costs a few levels; a wrong colour
+     * space would cost tens */
+    if (diff > 6.0)
+      g_error ("%s: mean absolute difference %.2f", l.name, diff);
+    g_free (buf);
+    bw_tiff_reader_free (r);
+    g_free (data);
+    g_unlink (path);
+    g_free (path);
+  }
+}
+
 /* ---- refusals ------------------------------------------------------------ */
 
 static void
@@ -532,6 +602,7 @@ main (int argc, char **argv)
   tmpdir = g_dir_make_tmp ("bw-tiff-XXXXXX", NULL);
   g_test_add_func ("/tiff/reader-layouts", test_reader_layouts);
   g_test_add_func ("/tiff/pipeline-layouts", test_pipeline_layouts);
+  g_test_add_func ("/tiff/reader-jpeg", test_reader_jpeg);
   g_test_add_func ("/tiff/refused-layouts", test_refused_layouts);
   g_test_add_func ("/tiff/refused-damage", test_refused_damage);
   g_test_add_func ("/tiff/refused-huge-tile", test_refused_huge_tile);
