@@ -168,6 +168,52 @@ push_event (GstTiffDec * self, GstEvent * event)
   return gst_pad_push_event (self->srcpad, event);
 }
 
+/* A page stored as raw rows in the file: a part of the file's buffer, with
+ * a video meta where its rows are not padded as GstVideoInfo pads them. */
+static GstBuffer *
+in_place_frame (GstBuffer * file, gsize offset, const GstVideoInfo * vinfo,
+    const BwTiffInfo * tinfo)
+{
+  gsize row_bytes = (gsize) tinfo->width * tinfo->bytes_per_pixel;
+  GstBuffer *out = gst_buffer_copy_region (file, GST_BUFFER_COPY_MEMORY,
+      offset, row_bytes * tinfo->height);
+
+  if (row_bytes != (gsize) GST_VIDEO_INFO_PLANE_STRIDE (vinfo, 0)) {
+    gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+    gint strides[GST_VIDEO_MAX_PLANES] = { (gint) row_bytes };
+
+    gst_buffer_add_video_meta_full (out, GST_VIDEO_FRAME_FLAG_NONE,
+        GST_VIDEO_INFO_FORMAT (vinfo), tinfo->width, tinfo->height, 1,
+        offsets, strides);
+  }
+  return out;
+}
+
+/* A page decoded into a buffer of its own; NULL and err on failure. */
+static GstBuffer *
+decoded_frame (BwTiffReader * reader, guint page, const GstVideoInfo * vinfo,
+    GError ** err)
+{
+  GstBuffer *out = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (vinfo),
+      NULL);
+  GstMapInfo omap;
+  gboolean ok;
+
+  if (!out || !gst_buffer_map (out, &omap, GST_MAP_WRITE)) {
+    gst_clear_buffer (&out);
+    g_set_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+        "could not allocate a %dx%d frame", GST_VIDEO_INFO_WIDTH (vinfo),
+        GST_VIDEO_INFO_HEIGHT (vinfo));
+    return NULL;
+  }
+  ok = bw_tiff_reader_read_page (reader, page, omap.data,
+      GST_VIDEO_INFO_PLANE_STRIDE (vinfo, 0), err);
+  gst_buffer_unmap (out, &omap);
+  if (!ok)
+    gst_clear_buffer (&out);
+  return out;
+}
+
 /* Decodes the whole file in buf and pushes its pages. */
 static GstFlowReturn
 gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
@@ -180,6 +226,7 @@ gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
   GstFlowReturn ret = GST_FLOW_OK;
   gint fps_n, fps_d;
   guint64 max_bytes;
+  gboolean video_meta;
   guint page;
 
   GST_OBJECT_LOCK (self);
@@ -205,29 +252,30 @@ gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
   GST_VIDEO_INFO_FPS_D (&vinfo) = fps_d;
   {
     GstCaps *caps = gst_video_info_to_caps (&vinfo);
+    GstQuery *q;
 
     start_output (self, caps);
+    /* Rows used where they lie in the file need a video meta when their
+     * stride is not the default one: only if downstream reads metas. */
+    q = gst_query_new_allocation (caps, FALSE);
+    video_meta = gst_pad_peer_query (self->srcpad, q)
+        && gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
+    gst_query_unref (q);
     gst_caps_unref (caps);
   }
 
   for (page = 0; page < tinfo.n_pages && ret == GST_FLOW_OK; page++) {
-    GstBuffer *out = gst_buffer_new_allocate (NULL,
-        GST_VIDEO_INFO_SIZE (&vinfo), NULL);
-    GstMapInfo omap;
-    gboolean ok;
+    GstBuffer *out;
+    gsize offset;
 
-    if (!out || !gst_buffer_map (out, &omap, GST_MAP_WRITE)) {
-      gst_clear_buffer (&out);
-      g_set_error (&err, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
-          "could not allocate a %ux%u frame", tinfo.width, tinfo.height);
-      break;
-    }
-    ok = bw_tiff_reader_read_page (reader, page, omap.data,
-        GST_VIDEO_INFO_PLANE_STRIDE (&vinfo, 0), &err);
-    gst_buffer_unmap (out, &omap);
-    if (!ok) {
-      gst_buffer_unref (out);
-      break;
+    if (bw_tiff_reader_page_in_place (reader, page, &offset)
+        && (video_meta || (gsize) tinfo.width * tinfo.bytes_per_pixel ==
+            (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&vinfo, 0))) {
+      out = in_place_frame (buf, offset, &vinfo, &tinfo);
+    } else {
+      out = decoded_frame (reader, page, &vinfo, &err);
+      if (!out)
+        break;
     }
     if (fps_n > 0) {
       GST_BUFFER_PTS (out) = gst_util_uint64_scale (page, fps_d * GST_SECOND,

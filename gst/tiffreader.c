@@ -363,6 +363,47 @@ fail:
   return NULL;
 }
 
+gboolean
+bw_tiff_reader_page_in_place (BwTiffReader * r, guint page, gsize * offset)
+{
+  TIFF *tif = r->tif;
+  guint16 compression = COMPRESSION_NONE;
+  guint64 *offsets = NULL, *counts = NULL, next;
+  guint64 row_bytes = (guint64) r->info.width * r->info.bytes_per_pixel;
+  guint32 rps = 0, n, i;
+
+  if (page >= r->info.n_pages || r->min_is_white || !TIFFSetDirectory (tif,
+          page) || TIFFIsTiled (tif))
+    return FALSE;
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  if (compression != COMPRESSION_NONE)
+    return FALSE;
+  /* 16-bit samples are usable as they are only in our byte order. */
+  if (r->info.layout == BW_TIFF_GRAY16 && (TIFFIsByteSwapped (tif)))
+    return FALSE;
+  TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &rps);
+  rps = MIN (MAX (rps, 1), r->info.height);
+  n = TIFFNumberOfStrips (tif);
+  if (!TIFFGetField (tif, TIFFTAG_STRIPOFFSETS, &offsets)
+      || !TIFFGetField (tif, TIFFTAG_STRIPBYTECOUNTS, &counts) || n == 0)
+    return FALSE;
+  /* The strips follow each other without gaps and hold the whole page. */
+  next = offsets[0];
+  if ((guint64) n * rps < r->info.height)
+    return FALSE;
+  for (i = 0; i < n && (guint64) i * rps < r->info.height; i++) {
+    guint64 rows = MIN ((guint64) rps, r->info.height - (guint64) i * rps);
+
+    if (offsets[i] != next || counts[i] < rows * row_bytes)
+      return FALSE;
+    next += rows * row_bytes;
+  }
+  if (next > r->size)
+    return FALSE;
+  *offset = offsets[0];
+  return TRUE;
+}
+
 /* Copies rows [y0, y1) of a decoded strip or tile (chunk_w pixels wide,
  * starting at column x0) into dest, clipped to the image. */
 static void

@@ -57,6 +57,13 @@ BwTiffReader *bw_tiff_reader_open (const guint8 * data, gsize size,
 gboolean bw_tiff_reader_read_page (BwTiffReader * reader, guint page,
     guint8 * dest, gsize stride, GError ** error);
 
+/* When page is stored uncompressed, in native byte order, min-is-black,
+ * with its rows one after the other in the file, gives where its first row
+ * starts in the data: the decoded page is those bytes as they are (rows of
+ * width * bytes_per_pixel), and a caller can use them without a copy. */
+gboolean bw_tiff_reader_page_in_place (BwTiffReader * reader, guint page,
+    gsize * offset);
+
 void bw_tiff_reader_free (BwTiffReader * reader);
 
 /* "16-bit gray" etc., for messages. */
