@@ -216,6 +216,35 @@ decoded_frame (BwTiffReader * reader, guint page, const GstVideoInfo * vinfo,
   return out;
 }
 
+/* Posts "TIFF file NAME: cause".  In pull mode the task starts while
+ * decodebin is still plugging the element, and decodebin drops the errors
+ * of an element it is plugging: a file refused at once would go unnoticed
+ * and the pipeline would wait for ever.  So in pull mode the error is
+ * posted again every 200 ms until the element is stopped (at most 2 s):
+ * an application that reacts to the first one never sees another. */
+static void
+post_decode_error (GstTiffDec * self, const GError * err)
+{
+  gchar *name = input_name (self);
+  guint i;
+
+  for (i = 0; i < 10; i++) {
+    gboolean stopping;
+
+    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("TIFF file %s: %s", name,
+            err->message), (NULL));
+    g_mutex_lock (&self->stop_lock);
+    if (!self->stopping && self->pull_mode)
+      g_cond_wait_until (&self->stop_cond, &self->stop_lock,
+          g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND);
+    stopping = self->stopping || !self->pull_mode;
+    g_mutex_unlock (&self->stop_lock);
+    if (stopping)
+      break;
+  }
+  g_free (name);
+}
+
 /* Decodes the whole file in buf and pushes its pages. */
 static GstFlowReturn
 gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
@@ -297,16 +326,10 @@ gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
   return ret;
 
 failed:
-  {
-    gchar *name = input_name (self);
-
-    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("TIFF file %s: %s", name,
-            err->message), (NULL));
-    g_free (name);
-    g_clear_error (&err);
-    gst_buffer_unmap (buf, &map);
-    return GST_FLOW_ERROR;
-  }
+  post_decode_error (self, err);
+  g_clear_error (&err);
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_ERROR;
 }
 
 /* ---- pull mode: the whole file in one read ------------------------------ */
@@ -336,6 +359,7 @@ gst_tiff_dec_loop (GstTiffDec * self)
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
   gint64 size = -1;
+
 
   if (!gst_pad_peer_query_duration (self->sinkpad, GST_FORMAT_BYTES, &size)
       || size <= 0) {
@@ -388,6 +412,11 @@ gst_tiff_dec_sink_activate_mode (GstPad * pad, GstObject * parent,
 
   if (mode != GST_PAD_MODE_PULL)
     return TRUE;
+  g_mutex_lock (&self->stop_lock);
+  self->pull_mode = active;
+  self->stopping = !active;
+  g_cond_broadcast (&self->stop_cond);
+  g_mutex_unlock (&self->stop_lock);
   if (active) {
     return gst_pad_start_task (pad, (GstTaskFunction) gst_tiff_dec_loop, self,
         NULL);
@@ -509,7 +538,11 @@ gst_tiff_dec_change_state (GstElement * element, GstStateChange transition)
 static void
 gst_tiff_dec_finalize (GObject * object)
 {
-  g_object_unref (GST_TIFF_DEC (object)->adapter);
+  GstTiffDec *self = GST_TIFF_DEC (object);
+
+  g_mutex_clear (&self->stop_lock);
+  g_cond_clear (&self->stop_cond);
+  g_object_unref (self->adapter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -578,6 +611,8 @@ gst_tiff_dec_init (GstTiffDec * self)
 
 
   self->adapter = gst_adapter_new ();
+  g_mutex_init (&self->stop_lock);
+  g_cond_init (&self->stop_cond);
   self->fps_n = DEFAULT_FPS_N;
   self->fps_d = DEFAULT_FPS_D;
   self->max_frame_bytes = DEFAULT_MAX_FRAME_BYTES;

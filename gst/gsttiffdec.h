@@ -26,6 +26,12 @@ struct _GstTiffDec
 
   /* Push mode: the file collected until EOS (TIFF needs random access). */
   GstAdapter *adapter;
+
+  /* Pull mode: whether the sink pad pulls, and whether it is being
+   * deactivated (the task's error reporting waits on stop_cond). */
+  GMutex stop_lock;
+  GCond stop_cond;
+  gboolean pull_mode, stopping;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (tiffdec);
