@@ -146,12 +146,19 @@ static gboolean
 open_file (BcFrames * fr, const gchar * path, GError ** error)
 {
   GstElement *src;
+  GError *err = NULL;
 
   fr->pipeline = gst_parse_launch ("filesrc name=src ! decodebin "
       "! videoconvert ! " GRAY_CAPS " ! appsink name=sink sync=false "
-      "max-buffers=2", error);
-  if (!fr->pipeline)
+      "max-buffers=2", &err);
+  if (err) {
+    /* A missing element (decodebin, videoconvert) also gives a pipeline. */
+    g_set_error (error, err->domain, err->code, "cannot decode %s: %s", path,
+        err->message);
+    g_clear_error (&err);
+    gst_clear_object (&fr->pipeline);
     return FALSE;
+  }
   src = gst_bin_get_by_name (GST_BIN (fr->pipeline), "src");
   g_object_set (src, "location", path, NULL);
   gst_object_unref (src);

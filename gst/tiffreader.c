@@ -428,10 +428,10 @@ invert (const BwTiffReader * r, guint8 * dest, gsize stride)
     guint8 *row = dest + (gsize) y * stride;
 
     if (r->info.layout == BW_TIFF_GRAY16) {
-      guint16 *p = (guint16 *) row;
-
-      for (x = 0; x < r->info.width; x++)
-        p[x] = 65535 - p[x];
+      /* 65535 - v on each native-endian sample: every bit flips, whatever
+       * the byte order, and rows may start at odd addresses. */
+      for (x = 0; x < 2 * r->info.width; x++)
+        row[x] = 255 - row[x];
     } else {
       for (x = 0; x < r->info.width; x++)
         row[x] = 255 - row[x];

@@ -143,8 +143,16 @@ check_page (const Layout * l, guint p, const guint8 * data, gsize stride)
     for (x = 0; x < l->width; x++)
       for (c = 0; c < l->spp; c++) {
         const guint8 *px = data + (gsize) y * stride;
-        guint got = l->bps == 8 ? px[x * l->spp + c] :
-            ((const guint16 *) px)[x * l->spp + c];
+        guint16 v16;
+        guint got;
+
+        if (l->bps == 8) {
+          got = px[x * l->spp + c];
+        } else {
+          /* rows may start at odd addresses (padded strides) */
+          memcpy (&v16, px + 2 * ((gsize) x * l->spp + c), 2);
+          got = v16;
+        }
 
         if (got != expected (l, p, x, y, c))
           g_error ("%s: page %u (%u,%u) sample %u: got %u, wrote %u",

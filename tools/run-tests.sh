@@ -43,7 +43,8 @@ export GST_REGISTRY_FORK=no
 # udev, ...), which are not ours.
 gst_sys=$(pkg-config --variable=pluginsdir gstreamer-1.0)
 mkdir -p build-asan/system-plugins
-for p in coreelements videotestsrc app videofilter; do
+for p in coreelements videotestsrc app videofilter playback typefindfunctions \
+    videoconvertscale png; do
   ln -sf "$gst_sys/libgst$p.so" build-asan/system-plugins/
 done
 export GST_PLUGIN_SYSTEM_PATH_1_0="$top/build-asan/system-plugins"
