@@ -10,10 +10,85 @@ typedef enum
 {
   PATH_REFERENCE,
   PATH_C,
-  PATH_ORC
+  PATH_ORC,
+  PATH_AVX2,
+  PATH_AVX512
 } Path;
 
-static const gchar *path_names[] = { "reference", "c", "orc" };
+static const gchar *path_names[] = { "reference", "c", "orc", "avx2",
+  "avx512"
+};
+
+gboolean
+bw_stats_avx2_available (void)
+{
+#ifdef HAVE_X86_PATHS
+  return bw_cpu_has_avx2 ();
+#else
+  return FALSE;
+#endif
+}
+
+gboolean
+bw_stats_avx512_available (void)
+{
+#ifdef HAVE_X86_PATHS
+  return bw_cpu_has_avx512 ();
+#else
+  return FALSE;
+#endif
+}
+
+/* The vector kernels take equal formats and blocks of whole vectors. */
+static gboolean
+x86_applies (BwSampleFormat fa, BwSampleFormat fb, guint block_width,
+    guint lanes)
+{
+  return fa == fb && block_width % lanes == 0;
+}
+
+/* BLOCKWISE_KERNEL, read once: the implementation AUTO stands for. */
+static gpointer
+read_forced_impl (gpointer data)
+{
+  static const struct
+  {
+    const gchar *name;
+    BwImpl impl;
+    gboolean (*available) (void);
+  } names[] = {
+    {"reference", BW_IMPL_REFERENCE, NULL}, {"c", BW_IMPL_C, NULL},
+    {"orc", BW_IMPL_ORC, bw_stats_orc_available},
+    {"avx2", BW_IMPL_AVX2, bw_stats_avx2_available},
+    {"avx512", BW_IMPL_AVX512, bw_stats_avx512_available},
+  };
+  const gchar *env = g_getenv ("BLOCKWISE_KERNEL");
+  guint i;
+
+  if (!env || !*env)
+    return GINT_TO_POINTER (BW_IMPL_AUTO);
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    if (!g_str_equal (env, names[i].name))
+      continue;
+    if (names[i].available && !names[i].available ()) {
+      g_warning ("BLOCKWISE_KERNEL=%s: this CPU or build has no %s path; "
+          "choosing automatically", env, env);
+      return GINT_TO_POINTER (BW_IMPL_AUTO);
+    }
+    return GINT_TO_POINTER (names[i].impl);
+  }
+  g_warning ("BLOCKWISE_KERNEL=%s is unknown (reference, c, orc, avx2, "
+      "avx512); choosing automatically", env);
+  return GINT_TO_POINTER (BW_IMPL_AUTO);
+}
+
+static BwImpl
+forced_impl (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return GPOINTER_TO_INT (g_once (&once, read_forced_impl, NULL));
+}
 
 gboolean
 bw_stats_orc_available (void)
@@ -41,6 +116,8 @@ static Path
 resolve_path (BwImpl impl, BwSampleFormat fa, BwSampleFormat fb,
     guint block_width)
 {
+  if (impl == BW_IMPL_AUTO)
+    impl = forced_impl ();
   switch (impl) {
     case BW_IMPL_REFERENCE:
       return PATH_REFERENCE;
@@ -48,7 +125,23 @@ resolve_path (BwImpl impl, BwSampleFormat fa, BwSampleFormat fb,
       return PATH_C;
     case BW_IMPL_ORC:
       return orc_applies (fa, fb, block_width) ? PATH_ORC : PATH_C;
+    case BW_IMPL_AVX512:
+      if (bw_stats_avx512_available () && x86_applies (fa, fb, block_width,
+              32))
+        return PATH_AVX512;
+      /* AVX-512 machines have AVX2: blocks of 16 go there */
+      /* fall through */
+    case BW_IMPL_AVX2:
+      if (bw_stats_avx2_available () && x86_applies (fa, fb, block_width, 16))
+        return PATH_AVX2;
+      /* fall through */
     default:
+      if (impl == BW_IMPL_AUTO && bw_stats_avx512_available ()
+          && x86_applies (fa, fb, block_width, 32))
+        return PATH_AVX512;
+      if (impl == BW_IMPL_AUTO && bw_stats_avx2_available ()
+          && x86_applies (fa, fb, block_width, 16))
+        return PATH_AVX2;
       /* ORC's C backup code is slower than our own C path. */
       return orc_applies (fa, fb, block_width) && bw_stats_orc_available ()
           ? PATH_ORC : PATH_C;
@@ -92,6 +185,14 @@ bw_stats_plan_init (BwStatsPlan * plan, BwImpl impl, const BwGeometry * geom,
     case PATH_REFERENCE:
       plan->row_func = bw_block_row_reference;
       break;
+#ifdef HAVE_X86_PATHS
+    case PATH_AVX2:
+      plan->row_func = bw_block_row_avx2;
+      break;
+    case PATH_AVX512:
+      plan->row_func = bw_block_row_avx512;
+      break;
+#endif
 #ifdef HAVE_ORC
     case PATH_ORC:
       plan->row_func = a->format == BW_SAMPLE_U8 ? bw_block_row_orc_u8 :

@@ -113,6 +113,14 @@ void bw_block_row_reference (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
 void bw_block_row_c (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
+#ifdef HAVE_X86_PATHS
+void bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out);
+void bw_block_row_avx512 (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out);
+gboolean bw_cpu_has_avx2 (void);
+gboolean bw_cpu_has_avx512 (void);
+#endif
 #ifdef HAVE_ORC
 void bw_block_row_orc_u8 (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);

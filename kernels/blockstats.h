@@ -40,17 +40,27 @@ typedef enum
 } BwEdgeMode;
 
 /* Which implementation computes the sums; the results are identical in
- * every case.  AUTO picks the ORC kernels where they apply and ORC compiled
- * them to machine code, and the C column sums elsewhere. */
+ * every case.  AUTO picks, where they apply (equal formats, block widths a
+ * multiple of the vector width), the AVX-512 or AVX2 kernels when the CPU
+ * has them, else the ORC kernels when ORC compiled them to machine code,
+ * and the C column sums elsewhere.  BLOCKWISE_KERNEL=reference|c|orc|avx2|
+ * avx512 in the environment makes AUTO use that path (where it applies). */
 typedef enum
 {
   BW_IMPL_AUTO = 0,
   BW_IMPL_C,                    /* portable C column sums */
   BW_IMPL_REFERENCE,            /* plain per-block C loops: the reference */
-  BW_IMPL_ORC                   /* ORC kernels where they apply, even when ORC
+  BW_IMPL_ORC,                  /* ORC kernels where they apply, even when ORC
                                  * runs its C backup code (ORC_CODE=backup);
                                  * the C column sums elsewhere */
+  BW_IMPL_AVX2,                 /* AVX2 where it applies and the CPU has it;
+                                 * else as AUTO without the vector paths */
+  BW_IMPL_AVX512                /* AVX-512BW likewise */
 } BwImpl;
+
+/* Whether the CPU (and this build) has the AVX2 / AVX-512BW paths. */
+gboolean bw_stats_avx2_available (void);
+gboolean bw_stats_avx512_available (void);
 
 /* One plane: first byte of the top row, bytes from one row to the next
  * (negative for rows stored bottom-up), sample format.  Padding bytes
@@ -121,7 +131,8 @@ typedef struct
   BwPlane b;
   guint cols;
   guint rows;
-  const gchar *path_name;       /* "orc", "c" or "reference" */
+  const gchar *path_name;       /* "avx512", "avx2", "orc", "c" or
+                                 * "reference" */
   /*< private > */
   gpointer row_func;
 } BwStatsPlan;
@@ -153,7 +164,8 @@ void bw_stats_from_sums (const BwBlockSums * sums, BwBlockStats * stats);
 gboolean bw_stats_orc_available (void);
 
 /* Name of the implementation that impl resolves to for this pair of formats
- * and block width: "orc", "c" or "reference".  For tests and benchmarks. */
+ * and block width ("avx512", "avx2", "orc", "c" or "reference"; alignment
+ * aside).  For tests and benchmarks. */
 const gchar *bw_stats_impl_name (BwImpl impl, BwSampleFormat fa,
     BwSampleFormat fb, guint block_width);
 

@@ -56,7 +56,8 @@ static const BwSampleFormat all_formats[] = {
 };
 
 static const BwImpl all_impls[] = {
-  BW_IMPL_AUTO, BW_IMPL_C, BW_IMPL_REFERENCE, BW_IMPL_ORC
+  BW_IMPL_AUTO, BW_IMPL_C, BW_IMPL_REFERENCE, BW_IMPL_ORC, BW_IMPL_AVX2,
+  BW_IMPL_AVX512
 };
 
 static const gchar *
@@ -85,6 +86,10 @@ impl_label (BwImpl impl)
       return "REFERENCE";
     case BW_IMPL_ORC:
       return "ORC";
+    case BW_IMPL_AVX2:
+      return "AVX2";
+    case BW_IMPL_AVX512:
+      return "AVX512";
   }
   return "?";
 }
@@ -1758,7 +1763,18 @@ test_orc_info (void)
         bw_stats_impl_name (BW_IMPL_AUTO, f, f, 1),
         bw_stats_impl_name (BW_IMPL_AUTO, f, f, 7),
         bw_stats_impl_name (BW_IMPL_AUTO, f, f, 64));
-    g_assert_true (g_str_equal (name, "orc") || g_str_equal (name, "c"));
+    g_assert_true (g_str_equal (name, "orc") || g_str_equal (name, "c")
+        || g_str_equal (name, "avx2") || g_str_equal (name, "avx512"));
+    /* the vector paths where the CPU has them and the blocks fit them */
+    if (bw_stats_avx512_available ())
+      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, f, f, 64), ==,
+          "avx512");
+    else if (bw_stats_avx2_available ())
+      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, f, f, 64), ==,
+          "avx2");
+    if (bw_stats_avx2_available ())
+      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AVX2, f, f, 16), ==,
+          "avx2");
 
     /* the explicit choices resolve to themselves */
     for (j = 0; j < G_N_ELEMENTS (all_formats); j++) {
@@ -1783,25 +1799,92 @@ test_orc_expect (void)
 
   if (g_str_equal (expect, "1")) {
     g_assert_true (bw_stats_orc_available ());
+    /* block width 2: no vector path applies */
     g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, BW_SAMPLE_U16LE,
-            BW_SAMPLE_U16LE, 16), ==, "orc");
+            BW_SAMPLE_U16LE, 2), ==, "orc");
     g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_ORC, BW_SAMPLE_U16LE,
             BW_SAMPLE_U16LE, 16), ==, "orc");
   } else if (g_str_equal (expect, "0")) {
     g_assert_false (bw_stats_orc_available ());
     g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, BW_SAMPLE_U16LE,
-            BW_SAMPLE_U16LE, 16), ==, "c");
+            BW_SAMPLE_U16LE, 2), ==, "c");
     /* without ORC machine code, AUTO never picks it */
     for (i = 0; i < G_N_ELEMENTS (all_formats); i++) {
       for (j = 0; j < G_N_ELEMENTS (all_formats); j++) {
         for (w = 1; w <= 4096; w *= 4)
           g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, all_formats[i],
-                  all_formats[j], w), ==, "c");
+                  all_formats[j], w), !=, "orc");
       }
     }
   } else {
     g_test_skip ("BW_EXPECT_ORC is neither 0 nor 1");
   }
+}
+
+/* checkasm-style: every vector path this CPU has against the reference on
+ * random sizes (1..300 x 1..300), block sizes that fit the vectors and
+ * others, padded strides, unaligned plane starts, both edge modes, every
+ * format pair, and random, all-0, all-max and 0-against-max planes.  A path
+ * the CPU lacks is reported as skipped, never counted as passed. */
+static void
+test_vector_paths (void)
+{
+  static const guint widths[] = { 16, 32, 48, 64, 96, 128, 10, 24 };
+  GRand *rand = g_rand_new_with_seed (20261130);
+  BwScratch *scratch = bw_scratch_new ();
+  gboolean has[2] = { bw_stats_avx2_available (),
+    bw_stats_avx512_available ()
+  };
+  guint k, fa, fb;
+
+  if (!has[0])
+    g_test_message ("skip: AVX2 path (this CPU has no AVX2)");
+  if (!has[1])
+    g_test_message ("skip: AVX-512 path (this CPU has no AVX-512BW)");
+  if (!has[0] && !has[1]) {
+    g_test_skip ("no vector path on this CPU");
+    g_rand_free (rand);
+    bw_scratch_free (scratch);
+    return;
+  }
+  for (k = 0; k < 60; k++) {
+    for (fa = 0; fa < G_N_ELEMENTS (all_formats); fa++) {
+      for (fb = 0; fb < G_N_ELEMENTS (all_formats); fb++) {
+        BwGeometry g;
+        TestPlane *a, *b;
+        guint pattern = k % 4, maxa, maxb, x, y;
+        gchar label[128];
+
+        g.width = rand_uint (rand, 1, 300);
+        g.height = rand_uint (rand, 1, 300);
+        g.block_width = widths[rand_uint (rand, 0, G_N_ELEMENTS (widths) - 1)];
+        g.block_height = rand_uint (rand, 1, 64);
+        g.edge_mode = k & 1 ? BW_EDGE_PARTIAL : BW_EDGE_TRIM;
+        a = test_plane_new (g.width, g.height, all_formats[fa], 0, 0);
+        b = test_plane_new (g.width, g.height, all_formats[fb], 0, 0);
+        maxa = format_max (all_formats[fa]);
+        maxb = format_max (all_formats[fb]);
+        for (y = 0; y < g.height; y++)
+          for (x = 0; x < g.width; x++) {
+            /* 0 against 0 gives the one product pair sum that wraps */
+            plane_set (a, x, y, pattern == 0 ? rand_uint (rand, 0, maxa) :
+                pattern == 1 ? 0 : pattern == 2 ? maxa : (x & 1 ? maxa : 0));
+            plane_set (b, x, y, pattern == 0 ? rand_uint (rand, 0, maxb) :
+                pattern == 1 ? 0 : pattern == 2 ? maxb : (y & 1 ? 0 : maxb));
+          }
+        g_snprintf (label, sizeof (label), "vector %ux%u blocks %ux%u %s "
+            "pattern %u", g.width, g.height, g.block_width, g.block_height,
+            g.edge_mode ? "partial" : "trim", pattern);
+        /* run_case runs every implementation (AVX2, AVX512 among them) on
+         * padded copies with unaligned starts, and AUTO on packed planes */
+        run_case (label, &g, a, b, rand, scratch, FALSE, NULL, NULL);
+        test_plane_free (a);
+        test_plane_free (b);
+      }
+    }
+  }
+  bw_scratch_free (scratch);
+  g_rand_free (rand);
 }
 
 int
@@ -1824,6 +1907,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/huge/one-zero", test_huge_one_zero);
   g_test_add_func ("/kernels/huge/near-constant", test_huge_near_constant);
   g_test_add_func ("/kernels/orc/info", test_orc_info);
+  g_test_add_func ("/kernels/vector-paths", test_vector_paths);
   g_test_add_func ("/kernels/orc/expect", test_orc_expect);
 
   return g_test_run ();

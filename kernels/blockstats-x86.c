@@ -1,0 +1,375 @@
+/* gst-blockwise: AVX2 and AVX-512 paths of the block sums (x86-64).
+ *
+ * Each block is summed row by row in vector registers, 16 (AVX2) or 32
+ * (AVX-512) samples at a time, so block widths must be multiples of that;
+ * the dispatch uses these paths only then, and only on a CPU that has the
+ * instructions (each function carries its own target attribute, so the
+ * library runs on any x86-64).
+ *
+ * Exact sums with vpmaddwd, which multiplies signed 16-bit pairs and adds
+ * adjacent products into 32 bits:
+ * - 16-bit samples are offset to a' = a - 32768 (a XOR 0x8000), so they fit
+ *   signed 16 bits.  a'^2 pair sums lie in [0, 2^31]: exact as uint32 and
+ *   zero-extended to 64 bits before adding.  a'b' pair sums lie in
+ *   [-2^31 + 2^16, 2^31]; the only overflow, +2^31, wraps to INT32_MIN, a
+ *   value otherwise unreachable, and is zero-extended instead of
+ *   sign-extended.  Then Σa = Σa' + 32768 n, Σa² = Σa'² + 65536 Σa' + 2^30 n,
+ *   Σab = Σa'b' + 32768 (Σa' + Σb') + 2^30 n.
+ * - 8-bit samples need no offset: every pair sum is below 2^17.
+ * 32-bit accumulators are flushed into 64-bit ones before they could
+ * overflow.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <immintrin.h>
+#include "blockstats-private.h"
+
+/* ---- AVX2 ---------------------------------------------------------------- */
+
+#define AVX2 __attribute__ ((target ("avx2")))
+
+/* Adds the eight 32-bit lanes of v (signed when sign, else unsigned) to
+ * the four 64-bit lanes of acc. */
+static inline AVX2 __m256i
+add_wide_u32 (__m256i acc, __m256i v)
+{
+  const __m256i zero = _mm256_setzero_si256 ();
+
+  acc = _mm256_add_epi64 (acc, _mm256_unpacklo_epi32 (v, zero));
+  return _mm256_add_epi64 (acc, _mm256_unpackhi_epi32 (v, zero));
+}
+
+static inline AVX2 __m256i
+add_wide_s32 (__m256i acc, __m256i v)
+{
+  __m256i sign = _mm256_srai_epi32 (v, 31);
+
+  acc = _mm256_add_epi64 (acc, _mm256_unpacklo_epi32 (v, sign));
+  return _mm256_add_epi64 (acc, _mm256_unpackhi_epi32 (v, sign));
+}
+
+static inline AVX2 gint64
+hsum_epi64 (__m256i v)
+{
+  __m128i s = _mm_add_epi64 (_mm256_castsi256_si128 (v),
+      _mm256_extracti128_si256 (v, 1));
+
+  return _mm_cvtsi128_si64 (s) + _mm_extract_epi64 (s, 1);
+}
+
+/* One block of 16-bit samples, width a multiple of 16. */
+static AVX2 void
+block_u16_avx2 (const BwBlockRow * row, guint x0, guint w, gboolean be,
+    BwBlockSums * s)
+{
+  const __m256i flip = _mm256_set1_epi16 ((short) 0x8000);
+  const __m256i ones = _mm256_set1_epi16 (1);
+  const __m256i min32 = _mm256_set1_epi32 (G_MININT32);
+  const __m256i swap = _mm256_setr_epi8 (1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10,
+      13, 12, 15, 14, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  __m256i sa = _mm256_setzero_si256 (), sb = sa, saa = sa, sbb = sa, sab = sa;
+  guint chunks = w / 16, flush = MAX (1, 32768 / chunks), since = 0, y, k;
+  __m256i sa32 = _mm256_setzero_si256 (), sb32 = sa32;
+  gint64 n = (gint64) w * row->h, ta, tb;
+
+  for (y = row->y0; y < row->y0 + row->h; y++) {
+    const __m256i *ra = (const __m256i *) (bw_plane_row (row->a, y) + 2 * x0);
+    const __m256i *rb = (const __m256i *) (bw_plane_row (row->b, y) + 2 * x0);
+
+    for (k = 0; k < chunks; k++) {
+      __m256i va = _mm256_loadu_si256 (ra + k);
+      __m256i vb = _mm256_loadu_si256 (rb + k);
+      __m256i ab;
+
+      if (be) {
+        va = _mm256_shuffle_epi8 (va, swap);
+        vb = _mm256_shuffle_epi8 (vb, swap);
+      }
+      va = _mm256_xor_si256 (va, flip);
+      vb = _mm256_xor_si256 (vb, flip);
+      sa32 = _mm256_add_epi32 (sa32, _mm256_madd_epi16 (va, ones));
+      sb32 = _mm256_add_epi32 (sb32, _mm256_madd_epi16 (vb, ones));
+      saa = add_wide_u32 (saa, _mm256_madd_epi16 (va, va));
+      sbb = add_wide_u32 (sbb, _mm256_madd_epi16 (vb, vb));
+      ab = _mm256_madd_epi16 (va, vb);
+      {
+        /* INT32_MIN stands for +2^31: zero-extend those lanes */
+        __m256i sign = _mm256_andnot_si256 (_mm256_cmpeq_epi32 (ab, min32),
+            _mm256_srai_epi32 (ab, 31));
+
+        sab = _mm256_add_epi64 (sab, _mm256_unpacklo_epi32 (ab, sign));
+        sab = _mm256_add_epi64 (sab, _mm256_unpackhi_epi32 (ab, sign));
+      }
+    }
+    /* |pair sums of a'| <= 2^16: 32768 of them fit 32 bits */
+    if (++since == flush) {
+      sa = add_wide_s32 (sa, sa32);
+      sb = add_wide_s32 (sb, sb32);
+      sa32 = sb32 = _mm256_setzero_si256 ();
+      since = 0;
+    }
+  }
+  sa = add_wide_s32 (sa, sa32);
+  sb = add_wide_s32 (sb, sb32);
+
+  ta = hsum_epi64 (sa);
+  tb = hsum_epi64 (sb);
+  s->n = n;
+  s->sum_a = ta + 32768 * n;
+  s->sum_b = tb + 32768 * n;
+  s->sum_aa = hsum_epi64 (saa) + 65536 * ta + (n << 30);
+  s->sum_bb = hsum_epi64 (sbb) + 65536 * tb + (n << 30);
+  s->sum_ab = hsum_epi64 (sab) + 32768 * (ta + tb) + (n << 30);
+}
+
+/* One block of 8-bit samples, width a multiple of 16. */
+static AVX2 void
+block_u8_avx2 (const BwBlockRow * row, guint x0, guint w, BwBlockSums * s)
+{
+  const __m256i ones = _mm256_set1_epi16 (1);
+  __m256i sa = _mm256_setzero_si256 (), sb = sa, saa = sa, sbb = sa, sab = sa;
+  __m256i a32 = sa, b32 = sa, aa32 = sa, bb32 = sa, ab32 = sa;
+  guint chunks = w / 16, flush = MAX (1, 16384 / chunks), since = 0, y, k;
+
+  for (y = row->y0; y < row->y0 + row->h; y++) {
+    const __m128i *ra = (const __m128i *) (bw_plane_row (row->a, y) + x0);
+    const __m128i *rb = (const __m128i *) (bw_plane_row (row->b, y) + x0);
+
+    for (k = 0; k < chunks; k++) {
+      __m256i va = _mm256_cvtepu8_epi16 (_mm_loadu_si128 (ra + k));
+      __m256i vb = _mm256_cvtepu8_epi16 (_mm_loadu_si128 (rb + k));
+
+      a32 = _mm256_add_epi32 (a32, _mm256_madd_epi16 (va, ones));
+      b32 = _mm256_add_epi32 (b32, _mm256_madd_epi16 (vb, ones));
+      aa32 = _mm256_add_epi32 (aa32, _mm256_madd_epi16 (va, va));
+      bb32 = _mm256_add_epi32 (bb32, _mm256_madd_epi16 (vb, vb));
+      ab32 = _mm256_add_epi32 (ab32, _mm256_madd_epi16 (va, vb));
+    }
+    /* pair sums <= 2 * 255^2 < 2^17: 16384 of them fit 31 bits */
+    if (++since == flush) {
+      sa = add_wide_u32 (sa, a32);
+      sb = add_wide_u32 (sb, b32);
+      saa = add_wide_u32 (saa, aa32);
+      sbb = add_wide_u32 (sbb, bb32);
+      sab = add_wide_u32 (sab, ab32);
+      a32 = b32 = aa32 = bb32 = ab32 = _mm256_setzero_si256 ();
+      since = 0;
+    }
+  }
+  sa = add_wide_u32 (sa, a32);
+  sb = add_wide_u32 (sb, b32);
+  saa = add_wide_u32 (saa, aa32);
+  sbb = add_wide_u32 (sbb, bb32);
+  sab = add_wide_u32 (sab, ab32);
+  s->n = (guint64) w * row->h;
+  s->sum_a = hsum_epi64 (sa);
+  s->sum_b = hsum_epi64 (sb);
+  s->sum_aa = hsum_epi64 (saa);
+  s->sum_bb = hsum_epi64 (sbb);
+  s->sum_ab = hsum_epi64 (sab);
+}
+
+/* A block narrower than the vectors (the last one of a partial frame). */
+static void
+block_scalar (const BwBlockRow * row, guint x0, guint x1, BwBlockSums * s)
+{
+  guint x, y;
+
+  memset (s, 0, sizeof (*s));
+  for (y = row->y0; y < row->y0 + row->h; y++) {
+    const guint8 *ra = bw_plane_row (row->a, y);
+    const guint8 *rb = bw_plane_row (row->b, y);
+
+    for (x = x0; x < x1; x++)
+      bw_sums_add (s, bw_sample_at (ra, x, row->a->format),
+          bw_sample_at (rb, x, row->b->format));
+  }
+  s->n = (guint64) (x1 - x0) * row->h;
+}
+
+void
+bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out)
+{
+  gboolean be = row->a->format == BW_SAMPLE_U16BE;
+  guint c;
+
+  for (c = 0; c < row->n_blocks; c++) {
+    guint x0 = c * row->block_width;
+    guint x1 = MIN (x0 + row->block_width, row->width_px);
+
+    if (x1 - x0 != row->block_width)
+      block_scalar (row, x0, x1, &out[c]);
+    else if (row->a->format == BW_SAMPLE_U8)
+      block_u8_avx2 (row, x0, x1 - x0, &out[c]);
+    else
+      block_u16_avx2 (row, x0, x1 - x0, be, &out[c]);
+  }
+}
+
+/* ---- AVX-512 (BW): 32 samples at a time ---------------------------------- */
+
+#define AVX512 __attribute__ ((target ("avx512f,avx512bw")))
+
+static inline AVX512 __m512i
+add_wide_u32_512 (__m512i acc, __m512i v)
+{
+  const __m512i zero = _mm512_setzero_si512 ();
+
+  acc = _mm512_add_epi64 (acc, _mm512_unpacklo_epi32 (v, zero));
+  return _mm512_add_epi64 (acc, _mm512_unpackhi_epi32 (v, zero));
+}
+
+static inline AVX512 __m512i
+add_wide_s32_512 (__m512i acc, __m512i v)
+{
+  __m512i sign = _mm512_srai_epi32 (v, 31);
+
+  acc = _mm512_add_epi64 (acc, _mm512_unpacklo_epi32 (v, sign));
+  return _mm512_add_epi64 (acc, _mm512_unpackhi_epi32 (v, sign));
+}
+
+static AVX512 void
+block_u16_avx512 (const BwBlockRow * row, guint x0, guint w, gboolean be,
+    BwBlockSums * s)
+{
+  const __m512i flip = _mm512_set1_epi16 ((short) 0x8000);
+  const __m512i ones = _mm512_set1_epi16 (1);
+  const __m512i min32 = _mm512_set1_epi32 (G_MININT32);
+  const __m512i swap = _mm512_set4_epi32 (0x0e0f0c0d, 0x0a0b0809, 0x06070405,
+      0x02030001);
+  __m512i sa = _mm512_setzero_si512 (), sb = sa, saa = sa, sbb = sa, sab = sa;
+  __m512i sa32 = sa, sb32 = sa;
+  guint chunks = w / 32, flush = MAX (1, 32768 / chunks), since = 0, y, k;
+  gint64 n = (gint64) w * row->h, ta, tb;
+
+  for (y = row->y0; y < row->y0 + row->h; y++) {
+    const guint8 *ra = bw_plane_row (row->a, y) + 2 * x0;
+    const guint8 *rb = bw_plane_row (row->b, y) + 2 * x0;
+
+    for (k = 0; k < chunks; k++) {
+      __m512i va = _mm512_loadu_si512 (ra + 64 * k);
+      __m512i vb = _mm512_loadu_si512 (rb + 64 * k);
+      __m512i ab;
+      __mmask16 wrapped;
+
+      if (be) {
+        va = _mm512_shuffle_epi8 (va, swap);
+        vb = _mm512_shuffle_epi8 (vb, swap);
+      }
+      va = _mm512_xor_si512 (va, flip);
+      vb = _mm512_xor_si512 (vb, flip);
+      sa32 = _mm512_add_epi32 (sa32, _mm512_madd_epi16 (va, ones));
+      sb32 = _mm512_add_epi32 (sb32, _mm512_madd_epi16 (vb, ones));
+      saa = add_wide_u32_512 (saa, _mm512_madd_epi16 (va, va));
+      sbb = add_wide_u32_512 (sbb, _mm512_madd_epi16 (vb, vb));
+      ab = _mm512_madd_epi16 (va, vb);
+      /* INT32_MIN stands for +2^31: zero-extend those lanes */
+      wrapped = _mm512_cmpeq_epi32_mask (ab, min32);
+      {
+        __m512i sign = _mm512_mask_mov_epi32 (_mm512_srai_epi32 (ab, 31),
+            wrapped, _mm512_setzero_si512 ());
+
+        sab = _mm512_add_epi64 (sab, _mm512_unpacklo_epi32 (ab, sign));
+        sab = _mm512_add_epi64 (sab, _mm512_unpackhi_epi32 (ab, sign));
+      }
+    }
+    if (++since == flush) {
+      sa = add_wide_s32_512 (sa, sa32);
+      sb = add_wide_s32_512 (sb, sb32);
+      sa32 = sb32 = _mm512_setzero_si512 ();
+      since = 0;
+    }
+  }
+  sa = add_wide_s32_512 (sa, sa32);
+  sb = add_wide_s32_512 (sb, sb32);
+
+  ta = _mm512_reduce_add_epi64 (sa);
+  tb = _mm512_reduce_add_epi64 (sb);
+  s->n = n;
+  s->sum_a = ta + 32768 * n;
+  s->sum_b = tb + 32768 * n;
+  s->sum_aa = _mm512_reduce_add_epi64 (saa) + 65536 * ta + (n << 30);
+  s->sum_bb = _mm512_reduce_add_epi64 (sbb) + 65536 * tb + (n << 30);
+  s->sum_ab = _mm512_reduce_add_epi64 (sab) + 32768 * (ta + tb) + (n << 30);
+}
+
+static AVX512 void
+block_u8_avx512 (const BwBlockRow * row, guint x0, guint w, BwBlockSums * s)
+{
+  const __m512i ones = _mm512_set1_epi16 (1);
+  __m512i sa = _mm512_setzero_si512 (), sb = sa, saa = sa, sbb = sa, sab = sa;
+  __m512i a32 = sa, b32 = sa, aa32 = sa, bb32 = sa, ab32 = sa;
+  guint chunks = w / 32, flush = MAX (1, 16384 / chunks), since = 0, y, k;
+
+  for (y = row->y0; y < row->y0 + row->h; y++) {
+    const guint8 *ra = bw_plane_row (row->a, y) + x0;
+    const guint8 *rb = bw_plane_row (row->b, y) + x0;
+
+    for (k = 0; k < chunks; k++) {
+      __m512i va = _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *)
+              (ra + 32 * k)));
+      __m512i vb = _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *)
+              (rb + 32 * k)));
+
+      a32 = _mm512_add_epi32 (a32, _mm512_madd_epi16 (va, ones));
+      b32 = _mm512_add_epi32 (b32, _mm512_madd_epi16 (vb, ones));
+      aa32 = _mm512_add_epi32 (aa32, _mm512_madd_epi16 (va, va));
+      bb32 = _mm512_add_epi32 (bb32, _mm512_madd_epi16 (vb, vb));
+      ab32 = _mm512_add_epi32 (ab32, _mm512_madd_epi16 (va, vb));
+    }
+    if (++since == flush) {
+      sa = add_wide_u32_512 (sa, a32);
+      sb = add_wide_u32_512 (sb, b32);
+      saa = add_wide_u32_512 (saa, aa32);
+      sbb = add_wide_u32_512 (sbb, bb32);
+      sab = add_wide_u32_512 (sab, ab32);
+      a32 = b32 = aa32 = bb32 = ab32 = _mm512_setzero_si512 ();
+      since = 0;
+    }
+  }
+  sa = add_wide_u32_512 (sa, a32);
+  sb = add_wide_u32_512 (sb, b32);
+  saa = add_wide_u32_512 (saa, aa32);
+  sbb = add_wide_u32_512 (sbb, bb32);
+  sab = add_wide_u32_512 (sab, ab32);
+  s->n = (guint64) w * row->h;
+  s->sum_a = _mm512_reduce_add_epi64 (sa);
+  s->sum_b = _mm512_reduce_add_epi64 (sb);
+  s->sum_aa = _mm512_reduce_add_epi64 (saa);
+  s->sum_bb = _mm512_reduce_add_epi64 (sbb);
+  s->sum_ab = _mm512_reduce_add_epi64 (sab);
+}
+
+void
+bw_block_row_avx512 (BwScratch * scratch, const BwBlockRow * row,
+    BwBlockSums * out)
+{
+  gboolean be = row->a->format == BW_SAMPLE_U16BE;
+  guint c;
+
+  for (c = 0; c < row->n_blocks; c++) {
+    guint x0 = c * row->block_width;
+    guint x1 = MIN (x0 + row->block_width, row->width_px);
+
+    if (x1 - x0 != row->block_width)
+      block_scalar (row, x0, x1, &out[c]);
+    else if (row->a->format == BW_SAMPLE_U8)
+      block_u8_avx512 (row, x0, x1 - x0, &out[c]);
+    else
+      block_u16_avx512 (row, x0, x1 - x0, be, &out[c]);
+  }
+}
+
+gboolean
+bw_cpu_has_avx2 (void)
+{
+  return __builtin_cpu_supports ("avx2");
+}
+
+gboolean
+bw_cpu_has_avx512 (void)
+{
+  return __builtin_cpu_supports ("avx512f")
+      && __builtin_cpu_supports ("avx512bw");
+}
