@@ -204,14 +204,119 @@ block_scalar (const BwBlockRow * row, guint x0, guint x1, BwBlockSums * s)
   s->n = (guint64) (x1 - x0) * row->h;
 }
 
+/* Row-major variant: the image rows of a block row are read one after the
+ * other (two sequential streams, friendly to prefetchers and TLBs on wide
+ * frames), each block's accumulators kept in scratch memory between rows.
+ * Per block: sa32, sb32 (flushed), sa64, sb64, saa, sbb, sab. */
+#define ACC_VECS 7
+
+static AVX2 void
+block_row_u16_avx2_rows (BwScratch * scratch, const BwBlockRow * row,
+    guint nfull, gboolean be, BwBlockSums * out)
+{
+  const __m256i flip = _mm256_set1_epi16 ((short) 0x8000);
+  const __m256i ones = _mm256_set1_epi16 (1);
+  const __m256i min32 = _mm256_set1_epi32 (G_MININT32);
+  const __m256i swap = _mm256_setr_epi8 (1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10,
+      13, 12, 15, 14, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  guint w = row->block_width, chunks = w / 16, y, b, k, since = 0;
+  guint flush = MAX (1, 32768 / chunks);
+  __m256i *acc;
+  gint64 n = (gint64) w * row->h;
+
+  bw_scratch_zero_columns (scratch, ACC_VECS * 8, nfull);
+  acc = (__m256i *) scratch->cols32;
+  for (y = row->y0; y < row->y0 + row->h; y++) {
+    const __m256i *ra = (const __m256i *) bw_plane_row (row->a, y);
+    const __m256i *rb = (const __m256i *) bw_plane_row (row->b, y);
+
+    for (b = 0; b < nfull; b++) {
+      __m256i *ac = acc + (gsize) b * ACC_VECS;
+      __m256i sa32 = _mm256_loadu_si256 (ac), sb32 = _mm256_loadu_si256 (ac + 1);
+      __m256i saa = _mm256_loadu_si256 (ac + 4);
+      __m256i sbb = _mm256_loadu_si256 (ac + 5);
+      __m256i sab = _mm256_loadu_si256 (ac + 6);
+
+      for (k = 0; k < chunks; k++) {
+        __m256i va = _mm256_loadu_si256 (ra + (gsize) b * chunks + k);
+        __m256i vb = _mm256_loadu_si256 (rb + (gsize) b * chunks + k);
+        __m256i ab, sign;
+
+        if (be) {
+          va = _mm256_shuffle_epi8 (va, swap);
+          vb = _mm256_shuffle_epi8 (vb, swap);
+        }
+        va = _mm256_xor_si256 (va, flip);
+        vb = _mm256_xor_si256 (vb, flip);
+        sa32 = _mm256_add_epi32 (sa32, _mm256_madd_epi16 (va, ones));
+        sb32 = _mm256_add_epi32 (sb32, _mm256_madd_epi16 (vb, ones));
+        saa = add_wide_u32 (saa, _mm256_madd_epi16 (va, va));
+        sbb = add_wide_u32 (sbb, _mm256_madd_epi16 (vb, vb));
+        ab = _mm256_madd_epi16 (va, vb);
+        sign = _mm256_andnot_si256 (_mm256_cmpeq_epi32 (ab, min32),
+            _mm256_srai_epi32 (ab, 31));
+        sab = _mm256_add_epi64 (sab, _mm256_unpacklo_epi32 (ab, sign));
+        sab = _mm256_add_epi64 (sab, _mm256_unpackhi_epi32 (ab, sign));
+      }
+      _mm256_storeu_si256 (ac, sa32);
+      _mm256_storeu_si256 (ac + 1, sb32);
+      _mm256_storeu_si256 (ac + 4, saa);
+      _mm256_storeu_si256 (ac + 5, sbb);
+      _mm256_storeu_si256 (ac + 6, sab);
+    }
+    if (++since == flush || y + 1 == row->y0 + row->h) {
+      for (b = 0; b < nfull; b++) {
+        __m256i *ac = acc + (gsize) b * ACC_VECS;
+
+        _mm256_storeu_si256 (ac + 2, add_wide_s32 (_mm256_loadu_si256 (ac +
+                    2), _mm256_loadu_si256 (ac)));
+        _mm256_storeu_si256 (ac + 3, add_wide_s32 (_mm256_loadu_si256 (ac +
+                    3), _mm256_loadu_si256 (ac + 1)));
+        _mm256_storeu_si256 (ac, _mm256_setzero_si256 ());
+        _mm256_storeu_si256 (ac + 1, _mm256_setzero_si256 ());
+      }
+      since = 0;
+    }
+  }
+  for (b = 0; b < nfull; b++) {
+    const __m256i *ac = acc + (gsize) b * ACC_VECS;
+    gint64 ta = hsum_epi64 (_mm256_loadu_si256 (ac + 2));
+    gint64 tb = hsum_epi64 (_mm256_loadu_si256 (ac + 3));
+    BwBlockSums *s = &out[b];
+
+    s->n = n;
+    s->sum_a = ta + 32768 * n;
+    s->sum_b = tb + 32768 * n;
+    s->sum_aa = hsum_epi64 (_mm256_loadu_si256 (ac + 4)) + 65536 * ta +
+        (n << 30);
+    s->sum_bb = hsum_epi64 (_mm256_loadu_si256 (ac + 5)) + 65536 * tb +
+        (n << 30);
+    s->sum_ab = hsum_epi64 (_mm256_loadu_si256 (ac + 6)) + 32768 * (ta + tb) +
+        (n << 30);
+  }
+}
+
 void
 bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out)
 {
   gboolean be = row->a->format == BW_SAMPLE_U16BE;
-  guint c;
+  guint nfull = MIN (row->n_blocks, row->width_px / row->block_width);
+  guint c = 0;
 
-  for (c = 0; c < row->n_blocks; c++) {
+  /* Row by row where blocks span several vectors or rows lie more than a
+   * page apart (block by block, each row of a block is its own page:
+   * 4096x4096 GRAY16 16x16 took 0.75 ns per pixel pair block by block,
+   * 0.53 row by row; 64x64 blocks 0.79 and 0.24); block by block for
+   * single-vector blocks of narrower frames, where keeping the
+   * accumulators in registers wins (1080p GRAY16 16x16: 0.25 against 0.60). */
+  if (row->a->format != BW_SAMPLE_U8 && nfull > 0
+      && (row->block_width >= 32 || row->a->stride > 4096
+          || row->b->stride > 4096)) {
+    block_row_u16_avx2_rows (scratch, row, nfull, be, out);
+    c = nfull;
+  }
+  for (; c < row->n_blocks; c++) {
     guint x0 = c * row->block_width;
     guint x1 = MIN (x0 + row->block_width, row->width_px);
 
