@@ -72,51 +72,68 @@ hsum_epi64 (__m256i v)
   return _mm_cvtsi128_si64 (s) + _mm_extract_epi64 (s, 1);
 }
 
-/* One block of 16-bit samples, width a multiple of 16. */
-static AVX2 void
-block_u16_avx2 (const BwBlockRow * row, guint x0, guint w, gboolean be,
-    BwBlockSums * s)
+/* The block sums of 16-bit samples from the sums of the offset samples
+ * a' = a - 32768 (see the top of the file). */
+static inline void
+finish_u16 (gint64 ta, gint64 tb, gint64 taa, gint64 tbb, gint64 tab,
+    gint64 n, BwBlockSums * s)
+{
+  s->n = n;
+  s->sum_a = ta + 32768 * n;
+  s->sum_b = tb + 32768 * n;
+  s->sum_aa = taa + 65536 * ta + (n << 30);
+  s->sum_bb = tbb + 65536 * tb + (n << 30);
+  s->sum_ab = tab + 32768 * (ta + tb) + (n << 30);
+}
+
+/* One vector of 16 samples of each plane into the accumulators: sa32/sb32
+ * (32-bit pair sums of a', b'), saa/sbb/sab (64-bit). */
+static inline AVX2 void
+step_u16_avx2 (__m256i va, __m256i vb, gboolean be, __m256i * sa32,
+    __m256i * sb32, __m256i * saa, __m256i * sbb, __m256i * sab)
 {
   const __m256i flip = _mm256_set1_epi16 ((short) 0x8000);
   const __m256i ones = _mm256_set1_epi16 (1);
   const __m256i min32 = _mm256_set1_epi32 (G_MININT32);
   const __m256i swap = _mm256_setr_epi8 (1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10,
       13, 12, 15, 14, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  __m256i ab, sign;
+
+  if (be) {
+    va = _mm256_shuffle_epi8 (va, swap);
+    vb = _mm256_shuffle_epi8 (vb, swap);
+  }
+  va = _mm256_xor_si256 (va, flip);
+  vb = _mm256_xor_si256 (vb, flip);
+  *sa32 = _mm256_add_epi32 (*sa32, _mm256_madd_epi16 (va, ones));
+  *sb32 = _mm256_add_epi32 (*sb32, _mm256_madd_epi16 (vb, ones));
+  *saa = add_wide_u32 (*saa, _mm256_madd_epi16 (va, va));
+  *sbb = add_wide_u32 (*sbb, _mm256_madd_epi16 (vb, vb));
+  ab = _mm256_madd_epi16 (va, vb);
+  /* INT32_MIN stands for +2^31: zero-extend those lanes */
+  sign = _mm256_andnot_si256 (_mm256_cmpeq_epi32 (ab, min32),
+      _mm256_srai_epi32 (ab, 31));
+  *sab = _mm256_add_epi64 (*sab, _mm256_unpacklo_epi32 (ab, sign));
+  *sab = _mm256_add_epi64 (*sab, _mm256_unpackhi_epi32 (ab, sign));
+}
+
+/* One block of 16-bit samples, width a multiple of 16. */
+static AVX2 void
+block_u16_avx2 (const BwBlockRow * row, guint x0, guint w, gboolean be,
+    BwBlockSums * s)
+{
   __m256i sa = _mm256_setzero_si256 (), sb = sa, saa = sa, sbb = sa, sab = sa;
+  __m256i sa32 = sa, sb32 = sa;
   guint chunks = w / 16, flush = MAX (1, 32768 / chunks), since = 0, y, k;
-  __m256i sa32 = _mm256_setzero_si256 (), sb32 = sa32;
-  gint64 n = (gint64) w * row->h, ta, tb;
 
   for (y = row->y0; y < row->y0 + row->h; y++) {
     const __m256i *ra = (const __m256i *) (bw_plane_row (row->a, y) + 2 * x0);
     const __m256i *rb = (const __m256i *) (bw_plane_row (row->b, y) + 2 * x0);
 
     PREFETCH_NEXT_BLOCK_ROW (row, y, ra, rb, 2 * w);
-    for (k = 0; k < chunks; k++) {
-      __m256i va = _mm256_loadu_si256 (ra + k);
-      __m256i vb = _mm256_loadu_si256 (rb + k);
-      __m256i ab;
-
-      if (be) {
-        va = _mm256_shuffle_epi8 (va, swap);
-        vb = _mm256_shuffle_epi8 (vb, swap);
-      }
-      va = _mm256_xor_si256 (va, flip);
-      vb = _mm256_xor_si256 (vb, flip);
-      sa32 = _mm256_add_epi32 (sa32, _mm256_madd_epi16 (va, ones));
-      sb32 = _mm256_add_epi32 (sb32, _mm256_madd_epi16 (vb, ones));
-      saa = add_wide_u32 (saa, _mm256_madd_epi16 (va, va));
-      sbb = add_wide_u32 (sbb, _mm256_madd_epi16 (vb, vb));
-      ab = _mm256_madd_epi16 (va, vb);
-      {
-        /* INT32_MIN stands for +2^31: zero-extend those lanes */
-        __m256i sign = _mm256_andnot_si256 (_mm256_cmpeq_epi32 (ab, min32),
-            _mm256_srai_epi32 (ab, 31));
-
-        sab = _mm256_add_epi64 (sab, _mm256_unpacklo_epi32 (ab, sign));
-        sab = _mm256_add_epi64 (sab, _mm256_unpackhi_epi32 (ab, sign));
-      }
-    }
+    for (k = 0; k < chunks; k++)
+      step_u16_avx2 (_mm256_loadu_si256 (ra + k), _mm256_loadu_si256 (rb + k),
+          be, &sa32, &sb32, &saa, &sbb, &sab);
     /* |pair sums of a'| <= 2^16: 32768 of them fit 32 bits */
     if (++since == flush) {
       sa = add_wide_s32 (sa, sa32);
@@ -127,15 +144,8 @@ block_u16_avx2 (const BwBlockRow * row, guint x0, guint w, gboolean be,
   }
   sa = add_wide_s32 (sa, sa32);
   sb = add_wide_s32 (sb, sb32);
-
-  ta = hsum_epi64 (sa);
-  tb = hsum_epi64 (sb);
-  s->n = n;
-  s->sum_a = ta + 32768 * n;
-  s->sum_b = tb + 32768 * n;
-  s->sum_aa = hsum_epi64 (saa) + 65536 * ta + (n << 30);
-  s->sum_bb = hsum_epi64 (sbb) + 65536 * tb + (n << 30);
-  s->sum_ab = hsum_epi64 (sab) + 32768 * (ta + tb) + (n << 30);
+  finish_u16 (hsum_epi64 (sa), hsum_epi64 (sb), hsum_epi64 (saa),
+      hsum_epi64 (sbb), hsum_epi64 (sab), (gint64) w * row->h, s);
 }
 
 /* One block of 8-bit samples, width a multiple of 16. */
@@ -214,15 +224,9 @@ static AVX2 void
 block_row_u16_avx2_rows (BwScratch * scratch, const BwBlockRow * row,
     guint nfull, gboolean be, BwBlockSums * out)
 {
-  const __m256i flip = _mm256_set1_epi16 ((short) 0x8000);
-  const __m256i ones = _mm256_set1_epi16 (1);
-  const __m256i min32 = _mm256_set1_epi32 (G_MININT32);
-  const __m256i swap = _mm256_setr_epi8 (1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10,
-      13, 12, 15, 14, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
   guint w = row->block_width, chunks = w / 16, y, b, k, since = 0;
   guint flush = MAX (1, 32768 / chunks);
   __m256i *acc;
-  gint64 n = (gint64) w * row->h;
 
   bw_scratch_zero_columns (scratch, ACC_VECS * 8, nfull);
   acc = (__m256i *) scratch->cols32;
@@ -237,27 +241,10 @@ block_row_u16_avx2_rows (BwScratch * scratch, const BwBlockRow * row,
       __m256i sbb = _mm256_loadu_si256 (ac + 5);
       __m256i sab = _mm256_loadu_si256 (ac + 6);
 
-      for (k = 0; k < chunks; k++) {
-        __m256i va = _mm256_loadu_si256 (ra + (gsize) b * chunks + k);
-        __m256i vb = _mm256_loadu_si256 (rb + (gsize) b * chunks + k);
-        __m256i ab, sign;
-
-        if (be) {
-          va = _mm256_shuffle_epi8 (va, swap);
-          vb = _mm256_shuffle_epi8 (vb, swap);
-        }
-        va = _mm256_xor_si256 (va, flip);
-        vb = _mm256_xor_si256 (vb, flip);
-        sa32 = _mm256_add_epi32 (sa32, _mm256_madd_epi16 (va, ones));
-        sb32 = _mm256_add_epi32 (sb32, _mm256_madd_epi16 (vb, ones));
-        saa = add_wide_u32 (saa, _mm256_madd_epi16 (va, va));
-        sbb = add_wide_u32 (sbb, _mm256_madd_epi16 (vb, vb));
-        ab = _mm256_madd_epi16 (va, vb);
-        sign = _mm256_andnot_si256 (_mm256_cmpeq_epi32 (ab, min32),
-            _mm256_srai_epi32 (ab, 31));
-        sab = _mm256_add_epi64 (sab, _mm256_unpacklo_epi32 (ab, sign));
-        sab = _mm256_add_epi64 (sab, _mm256_unpackhi_epi32 (ab, sign));
-      }
+      for (k = 0; k < chunks; k++)
+        step_u16_avx2 (_mm256_loadu_si256 (ra + (gsize) b * chunks + k),
+            _mm256_loadu_si256 (rb + (gsize) b * chunks + k), be, &sa32,
+            &sb32, &saa, &sbb, &sab);
       _mm256_storeu_si256 (ac, sa32);
       _mm256_storeu_si256 (ac + 1, sb32);
       _mm256_storeu_si256 (ac + 4, saa);
@@ -280,19 +267,13 @@ block_row_u16_avx2_rows (BwScratch * scratch, const BwBlockRow * row,
   }
   for (b = 0; b < nfull; b++) {
     const __m256i *ac = acc + (gsize) b * ACC_VECS;
-    gint64 ta = hsum_epi64 (_mm256_loadu_si256 (ac + 2));
-    gint64 tb = hsum_epi64 (_mm256_loadu_si256 (ac + 3));
-    BwBlockSums *s = &out[b];
 
-    s->n = n;
-    s->sum_a = ta + 32768 * n;
-    s->sum_b = tb + 32768 * n;
-    s->sum_aa = hsum_epi64 (_mm256_loadu_si256 (ac + 4)) + 65536 * ta +
-        (n << 30);
-    s->sum_bb = hsum_epi64 (_mm256_loadu_si256 (ac + 5)) + 65536 * tb +
-        (n << 30);
-    s->sum_ab = hsum_epi64 (_mm256_loadu_si256 (ac + 6)) + 32768 * (ta + tb) +
-        (n << 30);
+    finish_u16 (hsum_epi64 (_mm256_loadu_si256 (ac + 2)),
+        hsum_epi64 (_mm256_loadu_si256 (ac + 3)),
+        hsum_epi64 (_mm256_loadu_si256 (ac + 4)),
+        hsum_epi64 (_mm256_loadu_si256 (ac + 5)),
+        hsum_epi64 (_mm256_loadu_si256 (ac + 6)), (gint64) w * row->h,
+        &out[b]);
   }
 }
 
@@ -363,7 +344,7 @@ block_u16_avx512 (const BwBlockRow * row, guint x0, guint w, gboolean be,
   __m512i sa = _mm512_setzero_si512 (), sb = sa, saa = sa, sbb = sa, sab = sa;
   __m512i sa32 = sa, sb32 = sa;
   guint chunks = w / 32, flush = MAX (1, 32768 / chunks), since = 0, y, k;
-  gint64 n = (gint64) w * row->h, ta, tb;
+  gint64 n = (gint64) w * row->h;
 
   for (y = row->y0; y < row->y0 + row->h; y++) {
     const guint8 *ra = bw_plane_row (row->a, y) + 2 * x0;
@@ -407,14 +388,9 @@ block_u16_avx512 (const BwBlockRow * row, guint x0, guint w, gboolean be,
   sa = add_wide_s32_512 (sa, sa32);
   sb = add_wide_s32_512 (sb, sb32);
 
-  ta = _mm512_reduce_add_epi64 (sa);
-  tb = _mm512_reduce_add_epi64 (sb);
-  s->n = n;
-  s->sum_a = ta + 32768 * n;
-  s->sum_b = tb + 32768 * n;
-  s->sum_aa = _mm512_reduce_add_epi64 (saa) + 65536 * ta + (n << 30);
-  s->sum_bb = _mm512_reduce_add_epi64 (sbb) + 65536 * tb + (n << 30);
-  s->sum_ab = _mm512_reduce_add_epi64 (sab) + 32768 * (ta + tb) + (n << 30);
+  finish_u16 (_mm512_reduce_add_epi64 (sa), _mm512_reduce_add_epi64 (sb),
+      _mm512_reduce_add_epi64 (saa), _mm512_reduce_add_epi64 (sbb),
+      _mm512_reduce_add_epi64 (sab), n, s);
 }
 
 static AVX512 void

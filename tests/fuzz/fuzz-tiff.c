@@ -30,12 +30,19 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   if (!r)
     return 0;
   for (page = 0; page < MIN (info.n_pages, MAX_PAGES_DECODED); page++) {
-    gsize stride = (gsize) info.width * info.bytes_per_pixel;
+    /* odd pages with padded rows: the strip-buffer path of the reader */
+    gsize stride = (gsize) info.width * info.bytes_per_pixel + (page & 1) * 3;
     guint8 *frame = g_try_malloc (stride * info.height);
+    gsize offset;
 
     if (!frame)
       break;
     bw_tiff_reader_read_page (r, page, frame, stride, NULL);
+    /* rows used in place must lie inside the data */
+    if (bw_tiff_reader_page_in_place (r, page, &offset)
+        && (offset > size || (gsize) info.width * info.bytes_per_pixel *
+            info.height > size - offset))
+      __builtin_trap ();
     g_free (frame);
   }
   bw_tiff_reader_free (r);
