@@ -54,7 +54,6 @@ typedef struct
   gdouble threshold;
   gdouble min_intensity;
   BwColormap colormap;
-  const gchar *colormap_name;
   gdouble range_min, range_max;
   gchar *out_dir;
   gboolean json;
@@ -116,7 +115,6 @@ parse_colormap (const gchar * name, const gchar * value, gpointer data,
   for (i = 0; i < G_N_ELEMENTS (colormaps); i++)
     if (g_str_equal (value, colormaps[i].name)) {
       opt.colormap = colormaps[i].map;
-      opt.colormap_name = colormaps[i].name;
       return TRUE;
     }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -416,7 +414,6 @@ main (int argc, char **argv)
       "r below\nthe threshold.\n\n"
       "Exit status: 0 = looks registered (every pair), 1 = needs registration "
       "(some pair),\n2 = usage or input error.";
-  gchar *block = NULL, *range = NULL, *colormap = NULL;
   GOptionEntry entries[] = {
     {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
         "Block size in pixels (default 16)", "16 or 16x8"},
@@ -452,13 +449,9 @@ main (int argc, char **argv)
   gint64 start;
   gchar *path;
 
-  (void) block;
-  (void) range;
-  (void) colormap;
   opt.block_w = opt.block_h = 16;
   opt.threshold = 0.5;
   opt.colormap = BW_COLORMAP_VIRIDIS;
-  opt.colormap_name = "viridis";
   opt.range_min = 0.0;
   opt.range_max = 1.0;
 
