@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""gst-blockwise: the Python package `blockwise` against independent numpy
+references (float64, brute force per block), on numpy and dask arrays.
+
+Run by meson with PYTHONPATH and BLOCKWISE_LIB pointing at the build; exits
+77 (a skip) with a message where numpy or dask is missing.
+"""
+import math
+import sys
+
+try:
+    import numpy as np
+    import dask
+    import dask.array as da
+except ImportError as e:
+    print('skip: %s (install python3-numpy python3-dask)' % e)
+    sys.exit(77)
+
+import blockwise
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print('FAIL: ' + what)
+
+
+def close(got, exp, what, tol=1e-9):
+    got, exp = np.asarray(got, dtype=float), np.asarray(exp, dtype=float)
+    ok = got.shape == exp.shape and np.array_equal(np.isnan(got),
+                                                   np.isnan(exp))
+    if ok:
+        m = ~np.isnan(exp)
+        ok = np.all(np.abs(got[m] - exp[m]) <= tol * np.maximum(1,
+                                                                np.abs(exp[m])))
+    check(ok, '%s: got %s, expected %s' % (what, got.ravel()[:6],
+                                           exp.ravel()[:6]))
+
+
+def ref(a, b, bs, partial=False):
+    """Brute force, one block at a time, in double precision."""
+    bh, bw = bs
+    h, w = a.shape
+    rows = -(-h // bh) if partial else h // bh
+    cols = -(-w // bw) if partial else w // bw
+    out = {k: np.empty((rows, cols)) for k in
+           ('sum', 'mean', 'std', 'std1', 'r')}
+    for j in range(rows):
+        for i in range(cols):
+            x = a[j*bh:(j+1)*bh, i*bw:(i+1)*bw].astype(np.float64).ravel()
+            y = b[j*bh:(j+1)*bh, i*bw:(i+1)*bw].astype(np.float64).ravel()
+            n = x.size
+            mx, my = sum(x) / n, sum(y) / n
+            sxx = sum((v - mx) ** 2 for v in x)
+            syy = sum((v - my) ** 2 for v in y)
+            sxy = sum((u - mx) * (v - my) for u, v in zip(x, y))
+            out['sum'][j, i] = sum(x)
+            out['mean'][j, i] = mx
+            out['std'][j, i] = math.sqrt(sxx / n)
+            out['std1'][j, i] = math.sqrt(sxx / (n - 1)) if n > 1 else math.nan
+            out['r'][j, i] = (sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0
+                              else math.nan)
+    return out
+
+
+# 1. The predecessor's own cases: a (4, 6) array in (2, 3) blocks, and a
+#    rolled copy for corrcoef.
+a = np.arange(24, dtype=np.uint16).reshape(4, 6)
+b = np.roll(a, 1, axis=1)
+R = ref(a, b, (2, 3))
+close(blockwise.bw_sum(a, (2, 3)), R['sum'], 'predecessor sum')
+close(blockwise.bw_mean(a, (2, 3)), R['mean'], 'predecessor mean')
+close(blockwise.bw_std(a, (2, 3)), R['std'], 'predecessor std')
+close(blockwise.bw_std(a, (2, 3), ddof=1), R['std1'], 'predecessor std ddof=1')
+close(blockwise.bw_corrcoef(a, b, (2, 3)), R['r'], 'predecessor corrcoef')
+close(blockwise.bw_mean(a, (2, 3), keep_shape=True),
+      np.repeat(np.repeat(R['mean'], 2, 0), 3, 1), 'keep_shape')
+
+# 2. Random shapes, block sizes and dtypes, trim and partial, strided views.
+rng = np.random.default_rng(7)
+for k in range(40):
+    dtype = (np.uint8, np.uint16, np.dtype('>u2'))[k % 3]
+    h, w = rng.integers(1, 70, 2)
+    bh, bw = rng.integers(1, 20, 2)
+    top = 255 if dtype == np.uint8 else 65535
+    base = rng.integers(0, top + 1, (h + 7, w + 9)).astype(dtype)
+    other = rng.integers(0, top + 1, (h + 7, w + 9)).astype(dtype)
+    if k % 4 == 0:          # a strided view: rows farther apart, offset start
+        x, y = base[3:3 + h, 5:5 + w], other[2:2 + h, 1:1 + w]
+    elif k % 4 == 1:        # rows bottom-up (negative stride)
+        x, y = base[h - 1::-1, :w], other[:h, :w]
+    else:
+        x, y = np.ascontiguousarray(base[:h, :w]), np.ascontiguousarray(
+            other[:h, :w])
+    partial = bool(k % 2)
+    mode = 'partial' if partial else 'trim'
+    if not partial and (h < bh or w < bw):
+        try:
+            blockwise.bw_mean(x, (bh, bw))
+            check(False, 'block larger than the image accepted')
+        except ValueError:
+            pass
+        continue
+    R = ref(x, y, (bh, bw), partial)
+    what = 'case %d %s %dx%d blocks %dx%d %s' % (k, np.dtype(dtype), h, w, bh,
+                                                 bw, mode)
+    close(blockwise.bw_sum(x, (bh, bw), edge_mode=mode), R['sum'],
+          what + ' sum')
+    close(blockwise.bw_mean(x, (bh, bw), edge_mode=mode), R['mean'],
+          what + ' mean')
+    close(blockwise.bw_std(x, (bh, bw), edge_mode=mode), R['std'],
+          what + ' std')
+    close(blockwise.bw_corrcoef(x, y, (bh, bw), edge_mode=mode), R['r'],
+          what + ' r', tol=1e-9)
+    s = blockwise.bw_stats(x, y, (bh, bw), edge_mode=mode)
+    close(s['r'], R['r'], what + ' bw_stats r')
+    close(s['mean_1'], R['mean'], what + ' bw_stats mean_1')
+
+# 3. dask: chunks that are not multiples of the block, threaded scheduler and
+#    dask.distributed; results equal to the numpy path.
+x = rng.integers(0, 65536, (300, 410)).astype(np.uint16)
+y = (x.astype(np.int64) + rng.integers(-900, 900, x.shape)).clip(
+    0, 65535).astype(np.uint16)
+dx, dy = da.from_array(x, chunks=(77, 101)), da.from_array(y, chunks=(90, 64))
+for mode in ('trim', 'partial'):
+    exp_r = blockwise.bw_corrcoef(x, y, (16, 12), edge_mode=mode)
+    got = blockwise.bw_corrcoef(dx, dy, (16, 12), edge_mode=mode)
+    check(isinstance(got, da.Array), 'dask in, dask out')
+    close(got.compute(scheduler='threads'), exp_r, 'dask corrcoef ' + mode)
+    close(blockwise.bw_std(dx, (16, 12), edge_mode=mode, ddof=1).compute(),
+          blockwise.bw_std(x, (16, 12), edge_mode=mode, ddof=1),
+          'dask std ' + mode)
+    close(blockwise.bw_mean(dx, (16, 12), keep_shape=True,
+                            edge_mode=mode).compute(),
+          blockwise.bw_mean(x, (16, 12), keep_shape=True, edge_mode=mode),
+          'dask keep_shape ' + mode)
+try:
+    from distributed import Client, LocalCluster
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster):
+        close(blockwise.bw_corrcoef(dx, dy, (16, 12)).compute(),
+              blockwise.bw_corrcoef(x, y, (16, 12)), 'dask.distributed')
+except ImportError:
+    print('skip: dask.distributed (install python3-distributed)')
+
+# 4. Errors that say what to do.
+for bad in (np.zeros((8, 8), np.float32), np.zeros((8, 8), np.int16)):
+    try:
+        blockwise.bw_mean(bad, (2, 2))
+        check(False, '%s accepted' % bad.dtype)
+    except TypeError as e:
+        check('uint8' in str(e) and 'astype' in str(e), 'dtype message: %s' % e)
+try:
+    blockwise.bw_corrcoef(np.zeros((8, 8), np.uint8), np.zeros((8, 9),
+                                                              np.uint8), (2, 2))
+    check(False, 'shape mismatch accepted')
+except ValueError as e:
+    check('(8, 8)' in str(e) and '(8, 9)' in str(e), 'shape message: %s' % e)
+
+print('test-python: %s' % ('all checks passed' if not failures else
+                           '%d checks failed' % len(failures)))
+sys.exit(1 if failures else 0)
