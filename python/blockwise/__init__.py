@@ -109,7 +109,9 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
     wanted = _NEEDS[name]
 
     def one_chunk(ca, cb):
-        grids = _native.compute(ca, cb, (bh, bw), 'partial', wanted)
+        # one thread per chunk: dask runs the chunks in parallel
+        grids = _native.compute(ca, cb, (bh, bw), 'partial', wanted,
+                                n_threads=1)
         return _finish(grids, name, ddof)
 
     return da.map_blocks(one_chunk, a, b, chunks=out_chunks, dtype=np.float64)
