@@ -84,15 +84,15 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
     if a.shape != b.shape:
         raise ValueError('the images differ in shape: %r and %r'
                          % (a.shape, b.shape))
-    if edge_mode == 'trim':
-        h, w = (h // bh) * bh, (w // bw) * bw
-        if h == 0 or w == 0:
-            raise ValueError('block shape %r is larger than the image %r'
-                             % ((bh, bw), a.shape))
-        a, b = a[:h, :w], b[:h, :w]
+    if edge_mode == 'trim' and (h < bh or w < bw):
+        raise ValueError('block shape %r is larger than the image %r'
+                         % ((bh, bw), a.shape))
 
     def aligned(chunks, block, total):
-        # chunk sizes rounded up to whole blocks (the last one takes the rest)
+        # chunks that are whole blocks except the last: as they are;
+        # otherwise chunk sizes rounded up to whole blocks
+        if all(c % block == 0 for c in chunks[:-1]):
+            return chunks
         size = max(block, -(-max(chunks) // block) * block)
         out = [size] * (total // size)
         if total % size:
@@ -100,21 +100,28 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
         return tuple(out)
 
     chunks = (aligned(a.chunks[0], bh, h), aligned(a.chunks[1], bw, w))
-    a = a.rechunk(chunks)
-    b = b.rechunk(chunks)
+    if a.chunks != chunks:
+        a = a.rechunk(chunks)
+    if b.chunks != chunks:
+        b = b.rechunk(chunks)
     out_chunks = tuple(tuple(-(-c // blk) for c in dim)
                        for dim, blk in zip(chunks, (bh, bw)))
-    # partial blocks exist only in the last chunk of each axis, which ends at
-    # the image's edge: partial mode there is the whole image's partial mode
     wanted = _NEEDS[name]
 
     def one_chunk(ca, cb):
-        # one thread per chunk: dask runs the chunks in parallel
+        # Partial blocks exist only in the last chunk of each axis, at the
+        # image's edge; one kernel thread per chunk (dask runs the chunks
+        # in parallel).
         grids = _native.compute(ca, cb, (bh, bw), 'partial', wanted,
                                 n_threads=1)
         return _finish(grids, name, ddof)
 
-    return da.map_blocks(one_chunk, a, b, chunks=out_chunks, dtype=np.float64)
+    grid = da.map_blocks(one_chunk, a, b, chunks=out_chunks,
+                         dtype=np.float64)
+    if edge_mode == 'trim':
+        # trimming the grid, not the images: no task touches the pixels twice
+        grid = grid[:h // bh, :w // bw]
+    return grid
 
 
 def _single(image, block_shape, keep_shape, name, edge_mode='trim', ddof=0):
