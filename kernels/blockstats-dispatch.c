@@ -39,7 +39,8 @@ bw_stats_avx512_available (void)
 #endif
 }
 
-/* The vector kernels take equal formats and blocks of whole vectors. */
+/* The vector kernels take equal formats and blocks of whole vectors (the
+ * AVX2 path, with lanes 2, also even widths: pixel pairs). */
 static gboolean
 x86_applies (BwSampleFormat fa, BwSampleFormat fb, guint block_width,
     guint lanes)
@@ -132,7 +133,7 @@ resolve_path (BwImpl impl, BwSampleFormat fa, BwSampleFormat fb,
       /* AVX-512 machines have AVX2: blocks of 16 go there */
       /* fall through */
     case BW_IMPL_AVX2:
-      if (bw_stats_avx2_available () && x86_applies (fa, fb, block_width, 16))
+      if (bw_stats_avx2_available () && x86_applies (fa, fb, block_width, 2))
         return PATH_AVX2;
       /* fall through */
     default:
@@ -142,7 +143,7 @@ resolve_path (BwImpl impl, BwSampleFormat fa, BwSampleFormat fb,
           && fa == BW_SAMPLE_U8 && x86_applies (fa, fb, block_width, 32))
         return PATH_AVX512;
       if (impl == BW_IMPL_AUTO && bw_stats_avx2_available ()
-          && x86_applies (fa, fb, block_width, 16))
+          && x86_applies (fa, fb, block_width, 2))
         return PATH_AVX2;
       /* ORC's C backup code is slower than our own C path. */
       return orc_applies (fa, fb, block_width) && bw_stats_orc_available ()
