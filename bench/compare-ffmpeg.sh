@@ -3,8 +3,9 @@
 # gst-blockwise: blockcorr next to ffmpeg's ssim filter and a numpy version.
 #
 #   bench/compare-ffmpeg.sh [N_FRAMES]       (default 60 frames; REPS=5)
+#   FORMAT=GRAY8 bench/compare-ffmpeg.sh     (8-bit frames; default GRAY16_LE)
 #
-# 1. Writes two raw GRAY16_LE 1920x1080 files of N frames into a temp dir:
+# 1. Writes two raw 1920x1080 files of N frames in FORMAT into a temp dir:
 #    videotestsrc snow, and snow rotated by 180 degrees (textured
 #    everywhere, so every 16x16 block is valid: the costly case).
 # 2. Times (wall clock of the whole process, median of REPS runs, divided by
@@ -28,6 +29,12 @@ REPS=${REPS:-5}
 W=1920
 H=1080
 BLOCK=16
+FORMAT=${FORMAT:-GRAY16_LE}
+case "$FORMAT" in
+  GRAY16_LE) parse_fmt=gray16-le; ff_fmt=gray16le; np_dtype='<u2' ;;
+  GRAY8) parse_fmt=gray8; ff_fmt=gray; np_dtype='u1' ;;
+  *) echo "FORMAT is GRAY16_LE or GRAY8" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 export GST_PLUGIN_PATH=${GST_PLUGIN_PATH:-$here/../build/gst}
@@ -41,7 +48,7 @@ trap 'rm -rf "$tmp"' EXIT
 A=$tmp/a.raw
 B=$tmp/b.raw
 
-caps="video/x-raw,format=GRAY16_LE,width=$W,height=$H"
+caps="video/x-raw,format=$FORMAT,width=$W,height=$H"
 gst-launch-1.0 -q videotestsrc num-buffers="$N" pattern=snow ! "$caps" \
   ! filesink location="$A"
 # videoflip's "method" property is ignored here (GStreamer 1.22.0): use
@@ -67,7 +74,7 @@ run_median () {
     END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-parse="rawvideoparse format=gray16-le width=$W height=$H framerate=30/1"
+parse="rawvideoparse format=$parse_fmt width=$W height=$H framerate=30/1"
 gst_blockcorr () {
   gst-launch-1.0 -q filesrc location="$A" ! $parse ! c.sink_0 \
     filesrc location="$B" ! $parse ! c.sink_1 \
@@ -78,7 +85,7 @@ gst_io () {
   gst-launch-1.0 -q filesrc location="$A" ! $parse ! fakesink sync=false \
     filesrc location="$B" ! $parse ! fakesink sync=false
 }
-rawin="-f rawvideo -pix_fmt gray16le -s ${W}x$H"
+rawin="-f rawvideo -pix_fmt $ff_fmt -s ${W}x$H"
 ffmpeg_ssim () {
   ffmpeg -hide_banner -nostats -filter_threads 1 $rawin -i "$A" $rawin -i "$B" \
     -lavfi ssim -f null -
@@ -88,15 +95,16 @@ ffmpeg_io () {
     -map 0:v -map 1:v -f null -
 }
 numpy_stats () {
-  /usr/bin/python3 - "$A" "$B" "$N" "$W" "$H" "$BLOCK" << 'EOF'
+  /usr/bin/python3 - "$A" "$B" "$N" "$W" "$H" "$BLOCK" "$np_dtype" << 'EOF'
 import sys
 import numpy as np
 
 path_a, path_b = sys.argv[1], sys.argv[2]
 n, w, h, bs = (int(x) for x in sys.argv[3:7])
+dtype = sys.argv[7]
 rows, cols = h // bs, w // bs          # trim partial blocks, as blockcorr
-fa = np.memmap(path_a, dtype='<u2', mode='r', shape=(n, h, w))
-fb = np.memmap(path_b, dtype='<u2', mode='r', shape=(n, h, w))
+fa = np.memmap(path_a, dtype=dtype, mode='r', shape=(n, h, w))
+fb = np.memmap(path_b, dtype=dtype, mode='r', shape=(n, h, w))
 npix = bs * bs
 check = 0.0
 for f in range(n):
@@ -132,7 +140,7 @@ ratio () {
   awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
 
-echo "GRAY16_LE ${W}x$H, $N frames, ${BLOCK}x$BLOCK blocks, median of $REPS runs,"
+echo "$FORMAT ${W}x$H, $N frames, ${BLOCK}x$BLOCK blocks, median of $REPS runs,"
 echo "wall time of the whole process / $N (start-up included)"
 echo
 
@@ -144,7 +152,7 @@ printf '%-44s %10.3f %10s\n' "gst I/O baseline (rawvideoparse ! fakesink)" "$t_i
 
 t_ff=
 if command -v ffmpeg > /dev/null 2>&1; then
-  # ssim must run on gray16le as it is: no auto-inserted scaler.
+  # ssim must run on the frames as they are: no auto-inserted scaler.
   ffmpeg -hide_banner -nostats -v verbose -filter_threads 1 $rawin -i "$A" \
     $rawin -i "$B" -lavfi ssim -f null - > "$tmp/ffv.log" 2>&1
   if grep -q "auto_scale\|auto-inserting" "$tmp/ffv.log"; then
