@@ -4,7 +4,7 @@
 
 1. In memory: a 16120x16840 uint16 pair (the predecessor's largest case),
    bw_corrcoef on numpy arrays and through dask with 2 threads (chunks of
-   about 4096x4096 holding whole blocks), against the
+   about 8192x8192 holding whole blocks), against the
    predecessor's own vectorised approach (numpy reshape to blocks), medians
    of REPS alternating runs, for 16x16 and 10x10 blocks.
 2. Larger than memory: a 40000x40000 uint16 pair as chunked zarr arrays on
@@ -56,9 +56,10 @@ def in_memory(reps):
     b = (a.astype(np.int32) + rng.integers(-2000, 2000, a.shape)).clip(
         0, 65535).astype(np.uint16)
     for bs in ((16, 16), (10, 10)):
-        # chunks of about 4096 pixels that hold whole blocks (other chunkings
+        # chunks of about 8192 pixels (128 MB, dask's usual size) that hold whole
+        # blocks (other chunkings
         # work too, after a rechunk that copies the pixels)
-        ch = (4096 // bs[0] * bs[0], 4096 // bs[1] * bs[1])
+        ch = (8192 // bs[0] * bs[0], 8192 // bs[1] * bs[1])
         da_a = da.from_array(a, chunks=ch)
         da_b = da.from_array(b, chunks=ch)
         exp = predecessor_corrcoef(a, b, bs)
