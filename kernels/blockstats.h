@@ -40,10 +40,9 @@ typedef enum
 } BwEdgeMode;
 
 /* Which implementation computes the sums; the results are identical in
- * every case.  AUTO picks, where they apply (equal formats, block widths a
- * multiple of the vector width), the AVX-512 or AVX2 kernels when the CPU
- * has them, else the ORC kernels when ORC compiled them to machine code,
- * and the C column sums elsewhere.  BLOCKWISE_KERNEL=reference|c|orc|avx2|
+ * every case.  AUTO picks, where it applies (equal formats, even block
+ * widths), the AVX2 path when the CPU has it, else the ORC kernels when ORC
+ * compiled them to machine code, and the C column sums elsewhere.  BLOCKWISE_KERNEL=reference|c|orc|avx2|
  * avx512 in the environment makes AUTO use that path (where it applies). */
 typedef enum
 {
