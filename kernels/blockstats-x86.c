@@ -498,7 +498,7 @@ bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
    * single-vector blocks of narrower frames, where keeping the
    * accumulators in registers wins (1080p GRAY16 16x16: 0.25 against 0.60). */
   if (c == 0 && nfull > 0 && (row->block_width >= 32
-          || row->a->stride > 4096 || row->b->stride > 4096)) {
+          || row->a->stride >= 4096 || row->b->stride >= 4096)) {
     if (row->a->format == BW_SAMPLE_U8)
       block_row_u8_avx2_rows (scratch, row, nfull, out);
     else

@@ -1885,6 +1885,35 @@ test_vector_paths (void)
       }
     }
   }
+  /* rows a page or more apart take the row-by-row variants even for
+   * single-vector blocks: frames 2048..4400 samples wide, few rows */
+  for (k = 0; k < 8; k++) {
+    for (fa = 0; fa < G_N_ELEMENTS (all_formats); fa++) {
+      BwGeometry g;
+      TestPlane *a, *b;
+      guint maxa = format_max (all_formats[fa]), x, y;
+      gchar label[128];
+
+      g.width = rand_uint (rand, 2048, 4400);
+      g.height = rand_uint (rand, 1, 40);
+      g.block_width = widths[rand_uint (rand, 0, G_N_ELEMENTS (widths) - 1)];
+      g.block_height = rand_uint (rand, 1, 20);
+      g.edge_mode = k & 1 ? BW_EDGE_PARTIAL : BW_EDGE_TRIM;
+      a = test_plane_new (g.width, g.height, all_formats[fa], 0, 0);
+      b = test_plane_new (g.width, g.height, all_formats[fa], 0, 0);
+      for (y = 0; y < g.height; y++)
+        for (x = 0; x < g.width; x++) {
+          plane_set (a, x, y, k % 4 == 2 ? maxa : rand_uint (rand, 0, maxa));
+          plane_set (b, x, y, k % 4 == 2 ? maxa : rand_uint (rand, 0, maxa));
+        }
+      g_snprintf (label, sizeof (label), "vector wide %ux%u blocks %ux%u %s",
+          g.width, g.height, g.block_width, g.block_height,
+          g.edge_mode ? "partial" : "trim");
+      run_case (label, &g, a, b, rand, scratch, FALSE, NULL, NULL);
+      test_plane_free (a);
+      test_plane_free (b);
+    }
+  }
   bw_scratch_free (scratch);
   g_rand_free (rand);
 }
