@@ -1823,6 +1823,22 @@ test_orc_expect (void)
   }
 }
 
+/* Random, all-0, all-max or 0-against-max planes (pattern 0..3). */
+static void
+fill_vector_case (TestPlane * a, TestPlane * b, guint pattern, GRand * rand)
+{
+  guint maxa = format_max (a->format), maxb = format_max (b->format), x, y;
+
+  for (y = 0; y < a->height; y++)
+    for (x = 0; x < a->width; x++) {
+      /* 0 against 0 gives the one product pair sum that wraps */
+      plane_set (a, x, y, pattern == 0 ? rand_uint (rand, 0, maxa) :
+          pattern == 1 ? 0 : pattern == 2 ? maxa : (x & 1 ? maxa : 0));
+      plane_set (b, x, y, pattern == 0 ? rand_uint (rand, 0, maxb) :
+          pattern == 1 ? 0 : pattern == 2 ? maxb : (y & 1 ? 0 : maxb));
+    }
+}
+
 /* checkasm-style: every vector path this CPU has against the reference on
  * random sizes (1..300 x 1..300), block sizes that fit the vectors and
  * others, padded strides, unaligned plane starts, both edge modes, every
@@ -1854,7 +1870,7 @@ test_vector_paths (void)
       for (fb = 0; fb < G_N_ELEMENTS (all_formats); fb++) {
         BwGeometry g;
         TestPlane *a, *b;
-        guint pattern = k % 4, maxa, maxb, x, y;
+        guint pattern = k % 4;
         gchar label[128];
 
         g.width = rand_uint (rand, 1, 300);
@@ -1864,16 +1880,7 @@ test_vector_paths (void)
         g.edge_mode = k & 1 ? BW_EDGE_PARTIAL : BW_EDGE_TRIM;
         a = test_plane_new (g.width, g.height, all_formats[fa], 0, 0);
         b = test_plane_new (g.width, g.height, all_formats[fb], 0, 0);
-        maxa = format_max (all_formats[fa]);
-        maxb = format_max (all_formats[fb]);
-        for (y = 0; y < g.height; y++)
-          for (x = 0; x < g.width; x++) {
-            /* 0 against 0 gives the one product pair sum that wraps */
-            plane_set (a, x, y, pattern == 0 ? rand_uint (rand, 0, maxa) :
-                pattern == 1 ? 0 : pattern == 2 ? maxa : (x & 1 ? maxa : 0));
-            plane_set (b, x, y, pattern == 0 ? rand_uint (rand, 0, maxb) :
-                pattern == 1 ? 0 : pattern == 2 ? maxb : (y & 1 ? 0 : maxb));
-          }
+        fill_vector_case (a, b, pattern, rand);
         g_snprintf (label, sizeof (label), "vector %ux%u blocks %ux%u %s "
             "pattern %u", g.width, g.height, g.block_width, g.block_height,
             g.edge_mode ? "partial" : "trim", pattern);
@@ -1891,7 +1898,6 @@ test_vector_paths (void)
     for (fa = 0; fa < G_N_ELEMENTS (all_formats); fa++) {
       BwGeometry g;
       TestPlane *a, *b;
-      guint maxa = format_max (all_formats[fa]), x, y;
       gchar label[128];
 
       g.width = rand_uint (rand, 2048, 4400);
@@ -1901,14 +1907,10 @@ test_vector_paths (void)
       g.edge_mode = k & 1 ? BW_EDGE_PARTIAL : BW_EDGE_TRIM;
       a = test_plane_new (g.width, g.height, all_formats[fa], 0, 0);
       b = test_plane_new (g.width, g.height, all_formats[fa], 0, 0);
-      for (y = 0; y < g.height; y++)
-        for (x = 0; x < g.width; x++) {
-          plane_set (a, x, y, k % 4 == 2 ? maxa : rand_uint (rand, 0, maxa));
-          plane_set (b, x, y, k % 4 == 2 ? maxa : rand_uint (rand, 0, maxa));
-        }
-      g_snprintf (label, sizeof (label), "vector wide %ux%u blocks %ux%u %s",
-          g.width, g.height, g.block_width, g.block_height,
-          g.edge_mode ? "partial" : "trim");
+      fill_vector_case (a, b, k % 4, rand);
+      g_snprintf (label, sizeof (label), "vector wide %ux%u blocks %ux%u %s "
+          "pattern %u", g.width, g.height, g.block_width, g.block_height,
+          g.edge_mode ? "partial" : "trim", k % 4);
       run_case (label, &g, a, b, rand, scratch, FALSE, NULL, NULL);
       test_plane_free (a);
       test_plane_free (b);
