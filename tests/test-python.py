@@ -137,6 +137,13 @@ for mode in ('trim', 'partial'):
                             edge_mode=mode).compute(),
           blockwise.bw_mean(x, (16, 12), keep_shape=True, edge_mode=mode),
           'dask keep_shape ' + mode)
+    got = blockwise.bw_corrcoef(x, dy, (16, 12), keep_shape=True,
+                                edge_mode=mode)
+    check(isinstance(got, da.Array), 'numpy and dask in, dask out')
+    close(got.compute(), np.repeat(np.repeat(exp_r, 16, 0), 12, 1)
+          [:x.shape[0] if mode == 'partial' else 300 // 16 * 16,
+           :x.shape[1] if mode == 'partial' else 410 // 12 * 12],
+          'mixed keep_shape corrcoef ' + mode)
 try:
     from distributed import Client, LocalCluster
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,

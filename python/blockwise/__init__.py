@@ -34,6 +34,12 @@ def _is_dask(x):
     return type(x).__module__.startswith('dask.')
 
 
+def _shape(x):
+    # a dask array's own shape: np.shape would go through dask's
+    # __array_function__
+    return x.shape if _is_dask(x) else np.shape(x)
+
+
 def _block_shape(block_shape):
     try:
         bh, bw = (int(v) for v in block_shape)
@@ -47,7 +53,11 @@ def _expand(grid, image_shape, block_shape, edge_mode):
     """keep_shape: each block's value over its pixels (the trimmed image, or
     the whole image in partial mode)."""
     bh, bw = block_shape
-    out = np.repeat(np.repeat(grid, bh, axis=0), bw, axis=1)
+    if _is_dask(grid):
+        import dask.array as xp
+    else:
+        xp = np
+    out = xp.repeat(xp.repeat(grid, bh, axis=0), bw, axis=1)
     if edge_mode == 'partial':
         return out[:image_shape[0], :image_shape[1]]
     return out
@@ -128,17 +138,12 @@ def _single(image, block_shape, keep_shape, name, edge_mode='trim', ddof=0):
     block_shape = _block_shape(block_shape)
     if _is_dask(image):
         grid = _dask_grid(image, image, block_shape, edge_mode, name, ddof)
-        if keep_shape:
-            import dask.array as da
-            bh, bw = block_shape
-            grid = da.repeat(da.repeat(grid, bh, axis=0), bw, axis=1)
-            if edge_mode == 'partial':
-                grid = grid[:image.shape[0], :image.shape[1]]
-        return grid
-    grids = _numpy_grids(image, image, block_shape, edge_mode, _NEEDS[name])
-    grid = _finish(grids, name, ddof)
+    else:
+        grids = _numpy_grids(image, image, block_shape, edge_mode,
+                             _NEEDS[name])
+        grid = _finish(grids, name, ddof)
     if keep_shape:
-        return _expand(grid, np.shape(image), block_shape, edge_mode)
+        return _expand(grid, _shape(image), block_shape, edge_mode)
     return grid
 
 
@@ -167,15 +172,11 @@ def bw_corrcoef(image1, image2, block_shape, keep_shape=False,
         a = image1 if _is_dask(image1) else da.from_array(image1)
         b = image2 if _is_dask(image2) else da.from_array(image2)
         grid = _dask_grid(a, b, block_shape, edge_mode, 'r')
-        if keep_shape:
-            bh, bw = block_shape
-            grid = da.repeat(da.repeat(grid, bh, axis=0), bw, axis=1)
-            if edge_mode == 'partial':
-                grid = grid[:a.shape[0], :a.shape[1]]
-        return grid
-    grid = _numpy_grids(image1, image2, block_shape, edge_mode, ('r',))['r']
+    else:
+        grid = _numpy_grids(image1, image2, block_shape, edge_mode,
+                            ('r',))['r']
     if keep_shape:
-        return _expand(grid, np.shape(image1), block_shape, edge_mode)
+        return _expand(grid, _shape(image1), block_shape, edge_mode)
     return grid
 
 
