@@ -83,8 +83,8 @@ read_forced_impl (gpointer data)
   return GINT_TO_POINTER (BW_IMPL_AUTO);
 }
 
-static BwImpl
-forced_impl (void)
+BwImpl
+bw_stats_forced_impl (void)
 {
   static GOnce once = G_ONCE_INIT;
 
@@ -118,7 +118,7 @@ resolve_path (BwImpl impl, BwSampleFormat fa, BwSampleFormat fb,
     guint block_width)
 {
   if (impl == BW_IMPL_AUTO)
-    impl = forced_impl ();
+    impl = bw_stats_forced_impl ();
   switch (impl) {
     case BW_IMPL_REFERENCE:
       return PATH_REFERENCE;

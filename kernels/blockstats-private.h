@@ -15,6 +15,14 @@ struct _BwScratch
   /* Per-column accumulators, grown on demand (never in the per-row loop). */
   guint32 *cols32;
   gsize cols32_len;
+  /* The displacement search's column sums, prefix sums, cross sums and r
+   * values (see displacement.c), likewise grown on demand. */
+  guint32 *search32;
+  gsize search32_len;
+  guint64 *search64;
+  gsize search64_len;
+  gdouble *search_r;
+  gsize search_r_len;
 };
 
 /* One block row to compute: pixel rows [y0, y0 + h), pixel columns
@@ -103,6 +111,46 @@ bw_reduce_columns (guint32 * const col[BW_N_COLS], gsize first, gsize last,
 }
 
 gboolean bw_sample_format_valid (BwSampleFormat f);
+
+/* The implementation BLOCKWISE_KERNEL asks for (read once), or AUTO. */
+BwImpl bw_stats_forced_impl (void);
+
+/* Makes *array hold at least len elements of size bytes (contents
+ * undefined); grows only when a frame needs more than any before. */
+void bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,
+    gsize size);
+
+/* One block row of the displacement search: reference rows [y0, y0 + h),
+ * pixel columns [0, width_px) in blocks of block_width (the last may be
+ * narrower), in a frame width pixels wide. */
+typedef struct
+{
+  const BwPlane *a;
+  const BwPlane *b;
+  guint y0;
+  guint h;
+  guint width;
+  guint width_px;
+  guint block_width;
+  guint n_blocks;
+  guint radius;
+} BwCrossRow;
+
+/* The cross sums of a block row against B moved by dy rows: for every dx in
+ * [-radius, radius], Σab of every block into
+ * sum_ab[(dx + radius) * n_blocks + block].  B's rows y0 + dy ..
+ * y0 + dy + h - 1 lie in the frame; a block whose window moved by dx leaves
+ * the frame gets an unspecified value (the caller skips it). */
+typedef void (*BwCrossFunc) (BwScratch * scratch, const BwCrossRow * row,
+    gint dy, guint64 * sum_ab);
+
+void bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
+    guint64 * sum_ab);
+#ifdef HAVE_X86_PATHS
+/* Equal formats (U8 or U16LE), any block width. */
+void bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
+    guint64 * sum_ab);
+#endif
 
 /* The paths: each computes the sums of every block of one block row.  Only
  * the dispatch (blockstats-dispatch.c) calls them. */

@@ -16,6 +16,9 @@ bw_scratch_free (BwScratch * scratch)
   if (!scratch)
     return;
   g_free (scratch->cols32);
+  g_free (scratch->search32);
+  g_free (scratch->search64);
+  g_free (scratch->search_r);
   g_free (scratch);
 }
 
@@ -32,4 +35,16 @@ bw_scratch_zero_columns (BwScratch * scratch, guint n_arrays, gsize n)
     scratch->cols32_len = len;
   }
   memset (scratch->cols32, 0, len * sizeof (guint32));
+}
+
+void
+bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,
+    gsize size)
+{
+  len = MAX (len, 1);
+  if (len > *array_len) {
+    g_free (*array);
+    *array = g_malloc_n (len, size);
+    *array_len = len;
+  }
 }

@@ -1,0 +1,258 @@
+/* gst-blockwise: the displacement search driver: moved-window sums, r at
+ * every offset, the best offset and its sub-pixel estimate.
+ *
+ * Per block row and vertical offset dy, the column sums of b and b² over the
+ * moved rows are formed once and turned into prefix sums, so Σb and Σb² of
+ * any moved window cost two subtractions; the cross sums Σab come from the
+ * path chosen once (BwCrossFunc).  r is formed from the exact sums as
+ * bw_stats_from_sums() forms it, so r at (0, 0) equals the block's r bit
+ * for bit.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include "blockstats-private.h"
+#include "displacement.h"
+
+typedef unsigned __int128 bw_u128;
+typedef __int128 bw_i128;
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define BW_VECTORIZE \
+  __attribute__ ((optimize ("tree-vectorize", "vect-cost-model=cheap")))
+#else
+#define BW_VECTORIZE
+#endif
+
+/* Adds one row of b and b² (low and high 16-bit halves) into columns. */
+#define DEFINE_COLUMN_ROW(NAME, LOAD)                                    \
+static BW_VECTORIZE void                                                \
+NAME (const guint8 * restrict rb, gsize n, guint32 * restrict sb,       \
+    guint32 * restrict lo, guint32 * restrict hi)                       \
+{                                                                       \
+  gsize x;                                                              \
+  for (x = 0; x < n; x++) {                                             \
+    guint32 v = LOAD;                                                   \
+    guint32 vv = v * v;                                                 \
+    sb[x] += v;                                                         \
+    lo[x] += (guint16) vv;                                              \
+    hi[x] += (guint16) (vv >> 16);                                      \
+  }                                                                     \
+}
+
+DEFINE_COLUMN_ROW (column_row_u8, rb[x]);
+DEFINE_COLUMN_ROW (column_row_le, rb[2 * x] | ((guint32) rb[2 * x + 1] << 8));
+DEFINE_COLUMN_ROW (column_row_be, ((guint32) rb[2 * x] << 8) | rb[2 * x + 1]);
+
+typedef void (*ColumnRowFunc) (const guint8 *, gsize, guint32 *, guint32 *,
+    guint32 *);
+
+static const ColumnRowFunc column_row[3] = {
+  column_row_u8, column_row_le, column_row_be
+};
+
+static BwCrossFunc
+choose_cross (BwSampleFormat fa, BwSampleFormat fb)
+{
+#ifdef HAVE_X86_CROSS
+  BwImpl forced = bw_stats_forced_impl ();
+
+  if ((forced == BW_IMPL_AUTO || forced == BW_IMPL_AVX2
+          || forced == BW_IMPL_AVX512) && bw_stats_avx2_available ()
+      && fa == fb && (fa == BW_SAMPLE_U8 || fa == BW_SAMPLE_U16LE))
+    return bw_cross_row_avx2;
+#endif
+  return bw_cross_row_c;
+}
+
+const gchar *
+bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb)
+{
+  return choose_cross (fa, fb) == bw_cross_row_c ? "c" : "avx2";
+}
+
+/* r from exact sums, with the arithmetic of bw_stats_from_sums(); sqrt_vaa
+ * is sqrt (n·Σa² − (Σa)²), NaN when either side is flat. */
+static inline gdouble
+pearson (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb, guint64 sbb,
+    guint64 sab)
+{
+  bw_u128 vbb = (bw_u128) n * sbb - (bw_u128) sb * sb;
+  bw_i128 cab = (bw_i128) ((bw_u128) n * sab - (bw_u128) sa * sb);
+
+  if (sqrt_vaa == 0.0 || vbb == 0)
+    return NAN;
+  return CLAMP ((double) cab / (sqrt_vaa * sqrt ((double) vbb)), -1.0, 1.0);
+}
+
+/* Vertex of the parabola through (-1, lo), (0, mid), (1, hi), within half a
+ * pixel; 0 when a neighbour is missing or mid is no peak. */
+static gdouble
+parabola_peak (gdouble lo, gdouble mid, gdouble hi)
+{
+  gdouble denom = lo - 2.0 * mid + hi;
+
+  if (!isfinite (lo) || !isfinite (hi) || !(denom < 0.0))
+    return 0.0;
+  return CLAMP (0.5 * (lo - hi) / denom, -0.5, 0.5);
+}
+
+/* The best offset of one block from its r values (rv[(dy+R)*nd + dx+R]):
+ * (0, 0) unless another offset has a strictly higher r. */
+static void
+pick_best (const gdouble * rv, gint radius, gdouble r_zero, BwBlockShift * o)
+{
+  const gint nd = 2 * radius + 1;
+  gint bx = 0, by = 0, x, y;
+  gdouble best = rv[radius * nd + radius];
+
+  if (isnan (best))
+    best = -INFINITY;
+  for (y = -radius; y <= radius; y++)
+    for (x = -radius; x <= radius; x++) {
+      gdouble r = rv[(y + radius) * nd + x + radius];
+
+      if (r > best) {
+        best = r;
+        bx = x;
+        by = y;
+      }
+    }
+
+  o->r_zero = r_zero;
+  o->zero_valid = !isnan (r_zero);
+  if (best == -INFINITY) {
+    o->dx = o->dy = o->r_best = NAN;
+    o->best_x = o->best_y = 0;
+    o->at_radius = FALSE;
+    return;
+  }
+  o->best_x = bx;
+  o->best_y = by;
+  o->r_best = best;
+  o->at_radius = radius > 0 && (ABS (bx) == radius || ABS (by) == radius);
+#define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? NAN : \
+    rv[((Y) + radius) * nd + (X) + radius])
+  o->dx = bx + parabola_peak (R_AT (bx - 1, by), best, R_AT (bx + 1, by));
+  o->dy = by + parabola_peak (R_AT (bx, by - 1), best, R_AT (bx, by + 1));
+#undef R_AT
+}
+
+gboolean
+bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
+    guint row_start, guint row_end, const BwBlockSums * sums,
+    BwBlockShift * out)
+{
+  const guint cols = plan ? plan->cols : 0;
+  const gint R = radius;
+  const gint nd = 2 * R + 1;
+  const gsize n_off = (gsize) nd * nd;
+  BwCrossFunc cross;
+  BwCrossRow row;
+  gsize width;
+  guint64 *pre_b, *pre_bb, *sum_ab;
+  guint32 *col_b, *col_lo, *col_hi;
+  gdouble *rcube, *sqrt_vaa;
+  guint r;
+
+  if (!plan || !plan->row_func || !scratch || !sums || !out
+      || radius > BW_MAX_SEARCH_RADIUS || row_start > row_end
+      || row_end > plan->rows)
+    return FALSE;
+
+  cross = choose_cross (plan->a.format, plan->b.format);
+  width = plan->geom.width;
+  row.a = &plan->a;
+  row.b = &plan->b;
+  row.width = plan->geom.width;
+  row.width_px = MIN (plan->geom.width, cols * plan->geom.block_width);
+  row.block_width = plan->geom.block_width;
+  row.n_blocks = cols;
+  row.radius = radius;
+
+  bw_scratch_reserve ((gpointer *) & scratch->search32,
+      &scratch->search32_len, 3 * width, sizeof (guint32));
+  bw_scratch_reserve ((gpointer *) & scratch->search64,
+      &scratch->search64_len, 2 * (width + 1) + (gsize) nd * cols,
+      sizeof (guint64));
+  bw_scratch_reserve ((gpointer *) & scratch->search_r,
+      &scratch->search_r_len, (n_off + 1) * cols, sizeof (gdouble));
+  col_b = scratch->search32;
+  col_lo = col_b + width;
+  col_hi = col_lo + width;
+  pre_b = scratch->search64;
+  pre_bb = pre_b + width + 1;
+  sum_ab = pre_bb + width + 1;
+  rcube = scratch->search_r;
+  sqrt_vaa = rcube + n_off * cols;
+
+  for (r = row_start; r < row_end; r++) {
+    const BwBlockSums *s0 = sums + (gsize) (r - row_start) * cols;
+    BwBlockShift *o = out + (gsize) (r - row_start) * cols;
+    gsize i;
+    guint c;
+    gint dy, dx;
+
+    row.y0 = r * plan->geom.block_height;
+    row.h = MIN (plan->geom.block_height, plan->geom.height - row.y0);
+
+    for (c = 0; c < cols; c++) {
+      bw_u128 vaa = (bw_u128) s0[c].n * s0[c].sum_aa
+          - (bw_u128) s0[c].sum_a * s0[c].sum_a;
+      sqrt_vaa[c] = sqrt ((double) vaa);
+    }
+    for (i = 0; i < n_off * cols; i++)
+      rcube[i] = NAN;
+
+    if (R == 0) {
+      for (c = 0; c < cols; c++)
+        rcube[c] = pearson (s0[c].n, s0[c].sum_a, sqrt_vaa[c], s0[c].sum_b,
+            s0[c].sum_bb, s0[c].sum_ab);
+    }
+
+    for (dy = -R; dy <= R && R > 0; dy++) {
+      guint y;
+
+      if ((gint) row.y0 + dy < 0
+          || (gint) (row.y0 + row.h) + dy > (gint) plan->geom.height)
+        continue;
+
+      /* Σb and Σb² of every column over the moved rows, as prefix sums. */
+      memset (col_b, 0, 3 * width * sizeof (guint32));
+      for (y = 0; y < row.h; y++)
+        column_row[plan->b.format] (bw_plane_row (&plan->b, row.y0 + dy + y),
+            width, col_b, col_lo, col_hi);
+      pre_b[0] = pre_bb[0] = 0;
+      for (i = 0; i < width; i++) {
+        pre_b[i + 1] = pre_b[i] + col_b[i];
+        pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
+      }
+
+      cross (scratch, &row, dy, sum_ab);
+
+      for (dx = -R; dx <= R; dx++) {
+        const guint64 *ab = sum_ab + (gsize) (dx + R) * cols;
+
+        for (c = 0; c < cols; c++) {
+          gssize x0 = (gssize) c * row.block_width;
+          gssize w = MIN ((gssize) row.block_width, (gssize) row.width_px - x0);
+          gssize xs = x0 + dx;
+
+          if (xs < 0 || xs + w > (gssize) width)
+            continue;
+          rcube[(gsize) c * n_off + (dy + R) * nd + dx + R] =
+              pearson (s0[c].n, s0[c].sum_a, sqrt_vaa[c],
+              pre_b[xs + w] - pre_b[xs], pre_bb[xs + w] - pre_bb[xs], ab[c]);
+        }
+      }
+    }
+
+    for (c = 0; c < cols; c++) {
+      const gdouble *rv = R == 0 ? rcube + c : rcube + (gsize) c * n_off;
+
+      pick_best (rv, R, rv[R * nd + R], &o[c]);
+      o[c].n = (guint32) s0[c].n;
+    }
+  }
+  return TRUE;
+}

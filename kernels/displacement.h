@@ -1,0 +1,62 @@
+/* gst-blockwise: per-block displacement search.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For every block of the reference plane A, Pearson r against the compared
+ * plane B's window moved by every integer offset (dx, dy) in [-R, R]², the
+ * offset with the highest r and a sub-pixel estimate around it.  A positive
+ * dx means B's content lies dx pixels to the right of A's: B's window at
+ * (x0 + dx, y0 + dy) matches A's block at (x0, y0).
+ *
+ * Offsets whose moved window would leave the frame are not tried (at the
+ * frame's edges the search is one-sided).  Every r comes from exact integer
+ * sums, as bw_stats_from_sums() does for the unmoved blocks: Σb and Σb² of
+ * the moved windows from column sums shared by all blocks of a block row,
+ * only Σab is new per offset.
+ */
+#ifndef __BW_DISPLACEMENT_H__
+#define __BW_DISPLACEMENT_H__
+
+#include "blockstats.h"
+
+G_BEGIN_DECLS
+
+/* Largest accepted search radius, in pixels. */
+#define BW_MAX_SEARCH_RADIUS 8
+
+/* The search result of one block. */
+typedef struct
+{
+  gfloat dx;                    /* displacement, px, sub-pixel; NaN when no */
+  gfloat dy;                    /* offset gave a valid r */
+  gfloat r_best;                /* r at the best integer offset, or NaN */
+  gint8 best_x;                 /* the best integer offset */
+  gint8 best_y;
+  /* TRUE when the best offset lies on the search radius (the displacement
+   * may be larger than the radius). */
+  guint8 at_radius;
+  /* TRUE when r at (0, 0) was valid. */
+  guint8 zero_valid;
+  /* r at (0, 0), and n, for the significance of the gain (double: the
+   * library's tests compare it exactly). */
+  gdouble r_zero;
+  guint32 n;
+} BwBlockShift;
+
+/* Searches the blocks of block rows [row_start, row_end) of plan with the
+ * given radius (0 .. BW_MAX_SEARCH_RADIUS; 0 only evaluates (0, 0)).  sums
+ * holds the unmoved sums of these rows as bw_stats_plan_rows() computed them
+ * (Σa and Σa² are taken from there); out[(row - row_start) * cols + col]
+ * receives each block's result.  Thread-safe for disjoint ranges with
+ * separate scratch objects.  FALSE on invalid arguments. */
+gboolean bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch,
+    guint radius, guint row_start, guint row_end, const BwBlockSums * sums,
+    BwBlockShift * out);
+
+/* Name of the path that computes the cross sums for these formats ("avx2"
+ * or "c"); for tests and benchmarks. */
+const gchar *bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb);
+
+G_END_DECLS
+
+#endif /* __BW_DISPLACEMENT_H__ */

@@ -1,0 +1,374 @@
+/* gst-blockwise: the displacement search against a brute-force reference.
+ *
+ * The reference here is written separately from kernels/: for every block
+ * and every offset it decodes the samples from the bytes, moves the compared
+ * window, and computes r in double precision with two passes (means, then
+ * centred sums).  The search must find the offset the reference finds (up
+ * to ties within rounding), report r there, skip exactly the offsets whose
+ * window leaves the frame, and place the sub-pixel estimate where a
+ * parabola through the reference's r values puts it.
+ *
+ * Run once with the path chosen automatically and once with
+ * BLOCKWISE_KERNEL=c, so every cross-sum path this CPU has is checked.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "blockstats.h"
+#include "displacement.h"
+
+static guint
+sample (const guint8 * data, gssize stride, BwSampleFormat f, guint x,
+    guint y)
+{
+  const guint8 *p = data + (gssize) y * stride;
+
+  if (f == BW_SAMPLE_U8)
+    return p[x];
+  if (f == BW_SAMPLE_U16LE)
+    return p[2 * x] | (p[2 * x + 1] << 8);
+  return (p[2 * x] << 8) | p[2 * x + 1];
+}
+
+/* r of A's block at (x0, y0), w x h, against B's window at (x0 + dx,
+ * y0 + dy); NaN when a side is flat or the window leaves the frame. */
+static gdouble
+ref_r (const BwPlane * a, const BwPlane * b, guint width, guint height,
+    guint x0, guint y0, guint w, guint h, gint dx, gint dy)
+{
+  gdouble ma = 0, mb = 0, saa = 0, sbb = 0, sab = 0;
+  guint x, y;
+
+  if ((gint) x0 + dx < 0 || (gint) (x0 + w) + dx > (gint) width
+      || (gint) y0 + dy < 0 || (gint) (y0 + h) + dy > (gint) height)
+    return NAN;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      ma += sample (a->data, a->stride, a->format, x0 + x, y0 + y);
+      mb += sample (b->data, b->stride, b->format, x0 + x + dx, y0 + y + dy);
+    }
+  ma /= (gdouble) w *h;
+  mb /= (gdouble) w *h;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      gdouble va = sample (a->data, a->stride, a->format, x0 + x, y0 + y) - ma;
+      gdouble vb = sample (b->data, b->stride, b->format, x0 + x + dx,
+          y0 + y + dy) - mb;
+      saa += va * va;
+      sbb += vb * vb;
+      sab += va * vb;
+    }
+  /* Flat: every centred value is exactly 0 (the means of integers are
+   * exact enough that a constant block centres to 0). */
+  if (saa == 0 || sbb == 0)
+    return NAN;
+  return sab / sqrt (saa * sbb);
+}
+
+typedef struct
+{
+  guint width, height, bw, bh, radius;
+  BwEdgeMode edge;
+  BwSampleFormat fa, fb;
+  guint pattern;                /* 0 random, 1 textured + shifted, 2 all 0,
+                                 * 3 all max, 4 0 against max */
+} Case;
+
+static void
+fill (guint8 * data, gssize stride, BwSampleFormat f, guint width,
+    guint height, GRand * rng, guint pattern, gboolean is_b, gint sx, gint sy)
+{
+  guint maxv = f == BW_SAMPLE_U8 ? 255 : 65535;
+  guint x, y;
+
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++) {
+      guint v;
+      guint8 *p = data + (gssize) y * stride;
+
+      switch (pattern) {
+        case 1:{
+          /* A smooth texture; B sees it moved by (sx, sy), plus noise. */
+          gdouble u = (gint) x - (is_b ? sx : 0), t = (gint) y - (is_b ? sy : 0);
+          gdouble s = 0.5 + 0.25 * sin (u * 0.7 + 0.3 * t) +
+              0.2 * cos (t * 0.9 - u * 0.2);
+          v = (guint) CLAMP (s * maxv + g_rand_double_range (rng, -0.05,
+                  0.05) * maxv, 0, maxv);
+          break;
+        }
+        case 2:
+          v = 0;
+          break;
+        case 3:
+          v = maxv;
+          break;
+        case 4:
+          v = is_b ? maxv : ((x + y) % 2 ? maxv : 0);
+          if (is_b && (x * 7 + y * 3) % 5 == 0)
+            v = 0;
+          break;
+        default:
+          v = g_rand_int_range (rng, 0, maxv + 1);
+          /* Runs of extremes now and then. */
+          if (g_rand_int_range (rng, 0, 16) == 0)
+            v = g_rand_boolean (rng) ? maxv : 0;
+      }
+      if (f == BW_SAMPLE_U8) {
+        p[x] = v;
+      } else if (f == BW_SAMPLE_U16LE) {
+        p[2 * x] = v & 0xff;
+        p[2 * x + 1] = v >> 8;
+      } else {
+        p[2 * x] = v >> 8;
+        p[2 * x + 1] = v & 0xff;
+      }
+    }
+}
+
+static gdouble
+ref_parabola (gdouble l, gdouble m, gdouble r)
+{
+  gdouble d;
+
+  if (isnan (l) || isnan (r))
+    return 0;
+  d = l + r - 2 * m;
+  if (d >= 0)
+    return 0;
+  d = (l - r) / (2 * d);
+  return d > 0.5 ? 0.5 : d < -0.5 ? -0.5 : d;
+}
+
+static void
+check_case (const Case * k, GRand * rng)
+{
+  gsize bpp_a = k->fa == BW_SAMPLE_U8 ? 1 : 2;
+  gsize bpp_b = k->fb == BW_SAMPLE_U8 ? 1 : 2;
+  /* Padded strides, and planes that start on odd addresses. */
+  gssize stride_a = k->width * bpp_a + g_rand_int_range (rng, 0, 9);
+  gssize stride_b = k->width * bpp_b + g_rand_int_range (rng, 0, 9);
+  guint8 *mem_a = g_malloc (stride_a * k->height + 1);
+  guint8 *mem_b = g_malloc (stride_b * k->height + 1);
+  gint sx = g_rand_int_range (rng, -3, 4), sy = g_rand_int_range (rng, -3, 4);
+  BwGeometry geom = { k->width, k->height, k->bw, k->bh, k->edge };
+  BwPlane a = { mem_a + 1, stride_a, k->fa };
+  BwPlane b = { mem_b + 1, stride_b, k->fb };
+  BwStatsPlan plan;
+  BwScratch *scratch = bw_scratch_new ();
+  BwBlockSums *sums;
+  BwBlockShift *out;
+  guint cols, rows, row, col;
+  const gint R = k->radius;
+
+  fill (mem_a + 1, stride_a, k->fa, k->width,
+      k->height, rng, k->pattern, FALSE, sx, sy);
+  fill (mem_b + 1, stride_b, k->fb, k->width, k->height, rng, k->pattern,
+      TRUE, sx, sy);
+  g_assert_true (bw_stats_plan_init (&plan, BW_IMPL_AUTO, &geom, &a, &b));
+  cols = plan.cols;
+  rows = plan.rows;
+  sums = g_new (BwBlockSums, (gsize) cols * rows);
+  out = g_new (BwBlockShift, (gsize) cols * rows);
+  g_assert_true (bw_stats_plan_rows (&plan, scratch, 0, rows, sums));
+  g_assert_true (bw_search_rows (&plan, scratch, R, 0, rows, sums, out));
+
+  for (row = 0; row < rows; row++)
+    for (col = 0; col < cols; col++) {
+      const BwBlockShift *o = &out[(gsize) row * cols + col];
+      guint x0 = col * k->bw, y0 = row * k->bh;
+      guint w = MIN (k->bw, k->width - x0), h = MIN (k->bh, k->height - y0);
+      gdouble best = -INFINITY, at_found, cube[17][17];
+      gint bx = 0, by = 0, dx, dy;
+      BwBlockStats st;
+
+      for (dy = -R; dy <= R; dy++)
+        for (dx = -R; dx <= R; dx++) {
+          cube[dy + R][dx + R] = ref_r (&a, &b, k->width, k->height, x0, y0,
+              w, h, dx, dy);
+          if (cube[dy + R][dx + R] > best) {
+            best = cube[dy + R][dx + R];
+            bx = dx;
+            by = dy;
+          }
+        }
+
+      /* r at (0, 0) is the block's r, bit for bit. */
+      bw_stats_from_sums (&sums[(gsize) row * cols + col], &st);
+      if (st.valid)
+        g_assert_true (o->r_zero == st.r);
+      else
+        g_assert_true (isnan (o->r_zero));
+      g_assert_cmpuint (o->n, ==, w * h);
+
+      if (best == -INFINITY) {
+        g_assert_true (isnan (o->r_best) && isnan (o->dx) && isnan (o->dy));
+        continue;
+      }
+      g_assert_true (o->best_x >= -R && o->best_x <= R);
+      g_assert_true (o->best_y >= -R && o->best_y <= R);
+      at_found = cube[o->best_y + R][o->best_x + R];
+      /* The offset found is one the reference can evaluate, its r matches
+       * the reference there and is the maximum up to rounding. */
+      g_assert_false (isnan (at_found));
+      g_assert_cmpfloat_with_epsilon (o->r_best, at_found, 1e-6);
+      g_assert_cmpfloat (at_found, >=, best - 1e-9);
+      if (fabs (at_found - best) > 1e-9 || (bx == o->best_x
+              && by == o->best_y)) {
+        gdouble ex = o->best_x, ey = o->best_y;
+        gint fx = o->best_x + R, fy = o->best_y + R;
+
+        ex += ref_parabola (fx > 0 ? cube[fy][fx - 1] : NAN, cube[fy][fx],
+            fx < 2 * R ? cube[fy][fx + 1] : NAN);
+        ey += ref_parabola (fy > 0 ? cube[fy - 1][fx] : NAN, cube[fy][fx],
+            fy < 2 * R ? cube[fy + 1][fx] : NAN);
+        /* A parabola through nearly equal values amplifies rounding: the
+         * tolerance grows as its curvature shrinks. */
+        g_assert_cmpfloat (fabs (o->dx - ex), <, 1e-3);
+        g_assert_cmpfloat (fabs (o->dy - ey), <, 1e-3);
+      }
+      g_assert_cmpint (o->at_radius, ==, R > 0 && (ABS (o->best_x) == R
+              || ABS (o->best_y) == R));
+    }
+
+  g_free (sums);
+  g_free (out);
+  bw_scratch_free (scratch);
+  g_free (mem_a);
+  g_free (mem_b);
+}
+
+static void
+test_random (void)
+{
+  GRand *rng = g_rand_new_with_seed (20261130);
+  guint i;
+
+  g_test_message ("cross sums on the %s path for 16-bit, %s for 8-bit",
+      bw_search_path_name (BW_SAMPLE_U16LE, BW_SAMPLE_U16LE),
+      bw_search_path_name (BW_SAMPLE_U8, BW_SAMPLE_U8));
+  for (i = 0; i < 300; i++) {
+    Case k;
+
+    k.fa = g_rand_int_range (rng, 0, 3);
+    k.fb = g_rand_boolean (rng) ? k.fa : (BwSampleFormat) g_rand_int_range (rng, 0, 3);
+    k.bw = g_rand_int_range (rng, 1, 21);
+    k.bh = g_rand_int_range (rng, 1, 13);
+    if (g_rand_int_range (rng, 0, 3) == 0)
+      k.bw = 16;
+    k.width = g_rand_int_range (rng, 1, 90);
+    k.height = g_rand_int_range (rng, 1, 50);
+    k.edge = g_rand_boolean (rng) ? BW_EDGE_PARTIAL : BW_EDGE_TRIM;
+    k.radius = g_rand_int_range (rng, 0, 4);
+    if (i % 50 == 0)
+      k.radius = 8;
+    k.pattern = g_rand_int_range (rng, 0, 2);
+    if (i % 25 == 3)
+      k.pattern = 2 + i % 3;
+    if (!bw_geometry_grid_size (&(BwGeometry) {
+            k.width, k.height, k.bw, k.bh, k.edge}, NULL, NULL))
+      continue;
+    check_case (&k, rng);
+  }
+  g_rand_free (rng);
+}
+
+static void
+test_extremes (void)
+{
+  GRand *rng = g_rand_new_with_seed (7);
+  const BwSampleFormat formats[] = { BW_SAMPLE_U8, BW_SAMPLE_U16LE,
+    BW_SAMPLE_U16BE
+  };
+  guint f, p;
+
+  for (f = 0; f < 3; f++)
+    for (p = 2; p <= 4; p++) {
+      Case k = { 70, 40, 16, 8, 2, BW_EDGE_PARTIAL, formats[f], formats[f],
+        p
+      };
+      check_case (&k, rng);
+    }
+  g_rand_free (rng);
+}
+
+/* A textured pair moved by a known amount: the search finds it. */
+static void
+test_known_shift (void)
+{
+  GRand *rng = g_rand_new_with_seed (3);
+  guint8 *a = g_malloc (200 * 120 * 2), *b = g_malloc (200 * 120 * 2);
+  BwGeometry geom = { 200, 120, 16, 16, BW_EDGE_TRIM };
+  BwPlane pa = { a, 400, BW_SAMPLE_U16LE }, pb = { b, 400, BW_SAMPLE_U16LE };
+  BwStatsPlan plan;
+  BwScratch *scratch = bw_scratch_new ();
+  BwBlockSums sums[12 * 7];
+  BwBlockShift out[12 * 7];
+  guint i, hits = 0;
+
+  /* Random texture (independent pixels): a moved window is uncorrelated, so
+   * the peak is sharp and sits exactly on the shift. */
+  for (i = 0; i < 200 * 120; i++) {
+    guint x = i % 200, y = i / 200;
+    guint v = g_rand_int_range (rng, 0, 65536);
+
+    a[2 * i] = v & 0xff;
+    a[2 * i + 1] = v >> 8;
+    (void) x;
+    (void) y;
+  }
+  /* b(x, y) = a(x - 2, y + 1): B's content lies 2 px right, 1 px up. */
+  for (i = 0; i < 200 * 120; i++) {
+    gint x = i % 200, y = i / 200;
+    gint sx = CLAMP (x - 2, 0, 199), sy = CLAMP (y + 1, 0, 119);
+
+    memcpy (b + 2 * i, a + 2 * (sy * 200 + sx), 2);
+  }
+  g_assert_true (bw_stats_plan_init (&plan, BW_IMPL_AUTO, &geom, &pa, &pb));
+  g_assert_true (bw_stats_plan_rows (&plan, scratch, 0, plan.rows, sums));
+  g_assert_true (bw_search_rows (&plan, scratch, 3, 0, plan.rows, sums, out));
+  for (i = 0; i < plan.cols * plan.rows; i++)
+    if (out[i].best_x == 2 && out[i].best_y == -1 && out[i].r_best > 0.999)
+      hits++;
+  /* Every block but those whose moved window is clamped at the edges. */
+  g_assert_cmpuint (hits, >=, plan.cols * plan.rows - plan.cols - plan.rows);
+  bw_scratch_free (scratch);
+  g_free (a);
+  g_free (b);
+  g_rand_free (rng);
+}
+
+static void
+test_invalid (void)
+{
+  BwScratch *scratch = bw_scratch_new ();
+  guint8 px[64] = { 0, };
+  BwGeometry geom = { 8, 8, 4, 4, BW_EDGE_TRIM };
+  BwPlane p = { px, 8, BW_SAMPLE_U8 };
+  BwStatsPlan plan;
+  BwBlockSums sums[4];
+  BwBlockShift out[4];
+
+  g_assert_true (bw_stats_plan_init (&plan, BW_IMPL_AUTO, &geom, &p, &p));
+  g_assert_true (bw_stats_plan_rows (&plan, scratch, 0, 2, sums));
+  g_assert_false (bw_search_rows (&plan, scratch, BW_MAX_SEARCH_RADIUS + 1,
+          0, 2, sums, out));
+  g_assert_false (bw_search_rows (&plan, scratch, 1, 1, 3, sums, out));
+  g_assert_false (bw_search_rows (NULL, scratch, 1, 0, 1, sums, out));
+  g_assert_true (bw_search_rows (&plan, scratch, 1, 0, 2, sums, out));
+  bw_scratch_free (scratch);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/displacement/random", test_random);
+  g_test_add_func ("/displacement/extremes", test_extremes);
+  g_test_add_func ("/displacement/known-shift", test_known_shift);
+  g_test_add_func ("/displacement/invalid", test_invalid);
+  return g_test_run ();
+}
