@@ -86,3 +86,18 @@ bw_median_r (gdouble * v, gsize n, guint * bins)
     hi = bw_select_kth (v, m, k_hi - below);
   return 0.5 * (lo + hi);
 }
+
+gdouble
+bw_median (gdouble * v, gsize n)
+{
+  gdouble hi = bw_select_kth (v, n, n / 2), lo = hi;
+  gsize i;
+
+  if (n % 2 == 0) {
+    /* After the selection, the lower middle is the largest of v[0..n/2). */
+    lo = v[0];
+    for (i = 1; i < n / 2; i++)
+      lo = MAX (lo, v[i]);
+  }
+  return 0.5 * (lo + hi);
+}

@@ -22,6 +22,10 @@ gdouble bw_median_r (gdouble * v, gsize n, guint * bins);
  * a[0..k) <= a[k] <= a[k+1..n). */
 gdouble bw_select_kth (gdouble * a, gsize n, gsize k);
 
+/* Median of n values (n > 0): the middle one, or the mean of the two middle
+ * ones for an even n.  Reorders v. */
+gdouble bw_median (gdouble * v, gsize n);
+
 G_END_DECLS
 
 #endif /* __BW_SUMMARY_H__ */

@@ -113,6 +113,26 @@ test_select_kth (void)
   g_rand_free (rand);
 }
 
+static void
+test_median_any (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+  guint rep;
+
+  for (rep = 0; rep < 300; rep++) {
+    gsize n = g_rand_int_range (rand, 1, 200), i;
+    gdouble *v = g_new (gdouble, n), ref;
+
+    for (i = 0; i < n; i++)
+      v[i] = rep % 2 ? g_rand_int_range (rand, -5, 5) :
+          g_rand_double_range (rand, -1e6, 1e6);
+    ref = sorted_median (v, n);
+    g_assert_cmpfloat (bw_median (v, n), ==, ref);
+    g_free (v);
+  }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -120,5 +140,6 @@ main (int argc, char **argv)
   g_test_add_func ("/summary/median-against-sort", test_median_against_sort);
   g_test_add_func ("/summary/median-empty", test_median_empty);
   g_test_add_func ("/summary/select-kth", test_select_kth);
+  g_test_add_func ("/summary/median-any", test_median_any);
   return g_test_run ();
 }

@@ -1,0 +1,112 @@
+/* gst-blockwise: the whole registration check of a pair in one call (see
+ * registration.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include "registration.h"
+
+void
+bw_registration_params_init (BwRegistrationParams * params)
+{
+  params->search_radius = 2;
+  params->min_intensity = NAN;
+  params->min_region_blocks = 3;
+  params->shift_tolerance = 0.25;
+}
+
+gboolean
+bw_block_is_background (const BwBlockStats * st, gdouble min_intensity,
+    const BwBackground * bg_a, const BwBackground * bg_b)
+{
+  if (isnan (min_intensity))
+    return bw_background_contains (bg_a, st->mean_a, st->stddev_a)
+        && bw_background_contains (bg_b, st->mean_b, st->stddev_b);
+  return st->mean_a < min_intensity && st->mean_b < min_intensity;
+}
+
+gboolean
+bw_check_registration (const BwGeometry * geom, const BwPlane * a,
+    const BwPlane * b, const BwRegistrationParams * params,
+    BwRegistration * out, gfloat * r_grid, BwBlockShift * shifts)
+{
+  BwStatsPlan plan;
+  BwScratch *scratch;
+  BwVerdictWork *work;
+  BwBlockSums *sums;
+  BwBlockShift *sh;
+  BwBlockStats *stats;
+  gfloat *r, *mean, *sd;
+  gdouble *tmp;
+  BwVerdictParams vp;
+  gsize n, i;
+  gboolean ok;
+
+  if (!params || !out || params->search_radius > BW_MAX_SEARCH_RADIUS
+      || !bw_stats_plan_init (&plan, BW_IMPL_AUTO, geom, a, b))
+    return FALSE;
+  n = (gsize) plan.cols * plan.rows;
+  scratch = bw_scratch_new ();
+  sums = g_new (BwBlockSums, n);
+  sh = shifts ? shifts : g_new (BwBlockShift, n);
+  stats = g_new (BwBlockStats, n);
+  r = r_grid ? r_grid : g_new (gfloat, n);
+  mean = g_new (gfloat, n);
+  sd = g_new (gfloat, n);
+  tmp = g_new (gdouble, n);
+
+  ok = bw_stats_plan_rows (&plan, scratch, 0, plan.rows, sums)
+      && bw_search_rows (&plan, scratch, params->search_radius, 0, plan.rows,
+      sums, sh);
+  for (i = 0; i < n; i++)
+    bw_stats_from_sums (&sums[i], &stats[i]);
+
+  out->background = 0;
+  out->background_a.level = out->background_a.noise = NAN;
+  out->background_a.min_intensity = NAN;
+  out->background_b = out->background_a;
+  if (isnan (params->min_intensity)) {
+    for (i = 0; i < n; i++) {
+      mean[i] = stats[i].mean_a;
+      sd[i] = stats[i].stddev_a;
+    }
+    bw_background_estimate (mean, sd, n, tmp, &out->background_a);
+    for (i = 0; i < n; i++) {
+      mean[i] = stats[i].mean_b;
+      sd[i] = stats[i].stddev_b;
+    }
+    bw_background_estimate (mean, sd, n, tmp, &out->background_b);
+  }
+  for (i = 0; i < n; i++) {
+    gboolean bg = bw_block_is_background (&stats[i], params->min_intensity,
+        &out->background_a, &out->background_b);
+
+    out->background += bg;
+    r[i] = stats[i].valid && !bg ? (gfloat) stats[i].r : NAN;
+  }
+
+  vp.cols = plan.cols;
+  vp.rows = plan.rows;
+  vp.width = geom->width;
+  vp.height = geom->height;
+  vp.block_width = geom->block_width;
+  vp.block_height = geom->block_height;
+  vp.search_radius = params->search_radius;
+  vp.min_region_blocks = params->min_region_blocks;
+  vp.shift_tolerance = params->shift_tolerance;
+  work = bw_verdict_work_new ();
+  bw_verdict_compute (&vp, r, sh, work, &out->verdict, NULL);
+  bw_verdict_work_free (work);
+
+  g_free (tmp);
+  g_free (sd);
+  g_free (mean);
+  if (r != r_grid)
+    g_free (r);
+  g_free (stats);
+  if (sh != shifts)
+    g_free (sh);
+  g_free (sums);
+  bw_scratch_free (scratch);
+  return ok;
+}

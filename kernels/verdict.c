@@ -1,0 +1,321 @@
+/* gst-blockwise: the verdict of a frame, its global shift and its displaced
+ * regions (the rules are in verdict.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include "verdict.h"
+#include "summary.h"
+
+/* Fisher z of r, kept finite at |r| = 1. */
+#define FISHER_Z(r) atanh (CLAMP ((r), -0.999999, 0.999999))
+
+/* Standard errors a best r must clear to be signal, and a gain to be more
+ * than noise. */
+#define INFORMATIVE_Z 5.0
+#define GAIN_Z 4.0
+/* Pixels a block's displacement must differ from the frame's reference. */
+#define SUSPECT_SHIFT 0.5
+#define MAX_LINK_DISTANCE 6
+
+enum
+{
+  STATE_NONE = 0,
+  STATE_INFORMATIVE,
+  STATE_SUSPECT,
+  STATE_VISITED
+};
+
+struct _BwVerdictWork
+{
+  gsize n;
+  gdouble *values;
+  guint32 *queue;
+  guint8 *state;
+};
+
+static const gchar *verdict_names[] = {
+  "registered", "needs-registration", "no-texture"
+};
+
+const gchar *
+bw_verdict_name (BwVerdictKind kind)
+{
+  return kind <= BW_VERDICT_NO_TEXTURE ? verdict_names[kind] : "unknown";
+}
+
+BwVerdictWork *
+bw_verdict_work_new (void)
+{
+  return g_new0 (BwVerdictWork, 1);
+}
+
+void
+bw_verdict_work_free (BwVerdictWork * work)
+{
+  if (!work)
+    return;
+  g_free (work->values);
+  g_free (work->queue);
+  g_free (work->state);
+  g_free (work);
+}
+
+static void
+work_reserve (BwVerdictWork * w, gsize n)
+{
+  if (n <= w->n)
+    return;
+  g_free (w->values);
+  g_free (w->queue);
+  g_free (w->state);
+  w->values = g_new (gdouble, n);
+  w->queue = g_new (guint32, n);
+  w->state = g_new (guint8, n);
+  w->n = n;
+}
+
+static gboolean
+is_informative (const BwVerdictParams * p, const gfloat * r,
+    const BwBlockShift * shift, gsize i)
+{
+  if (isnan (r[i]))
+    return FALSE;
+  if (p->search_radius == 0 || !shift)
+    return TRUE;
+  if (isnan (shift[i].r_best) || shift[i].n <= 3)
+    return FALSE;
+  return FISHER_Z (shift[i].r_best) * sqrt (shift[i].n - 3.0) > INFORMATIVE_Z;
+}
+
+/* Median and robust standard error of the median of v[0..m) (reorders v;
+ * uses tmp, m doubles). */
+static gdouble
+median_and_error (gdouble * v, gsize m, gdouble * error)
+{
+  gdouble med = bw_median (v, m);
+  gsize i;
+
+  for (i = 0; i < m; i++)
+    v[i] = fabs (v[i] - med);
+  /* sqrt (pi / 2) · 1.4826 · MAD / sqrt (m): the median's standard error
+   * for normal scatter. */
+  *error = 1.2533 * 1.4826 * bw_median (v, m) / sqrt ((gdouble) m);
+  return med;
+}
+
+/* Keeps regions[] sorted by size, the largest BW_MAX_REPORTED_REGIONS. */
+static void
+report_region (BwVerdict * out, const BwRegion * reg)
+{
+  guint i = out->n_reported;
+
+  if (i == BW_MAX_REPORTED_REGIONS) {
+    if (reg->blocks <= out->regions[i - 1].blocks)
+      return;
+    i--;
+  } else {
+    out->n_reported++;
+  }
+  while (i > 0 && out->regions[i - 1].blocks < reg->blocks) {
+    out->regions[i] = out->regions[i - 1];
+    i--;
+  }
+  out->regions[i] = *reg;
+}
+
+/* Gathers the suspect blocks linked to seed into queue[first..), marking
+ * them visited; returns how many. */
+static gsize
+gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
+    gint link, gsize first)
+{
+  gsize head = first, tail = first;
+
+  w->queue[tail++] = seed;
+  w->state[seed] = STATE_VISITED;
+  while (head < tail) {
+    guint32 i = w->queue[head++];
+    gint col = i % p->cols, row = i / p->cols, dx, dy;
+
+    for (dy = -link; dy <= link; dy++) {
+      gint y = row + dy;
+
+      if (y < 0 || y >= (gint) p->rows)
+        continue;
+      for (dx = -link; dx <= link; dx++) {
+        gint x = col + dx;
+        guint32 j = (guint32) y * p->cols + x;
+
+        if (x < 0 || x >= (gint) p->cols || w->state[j] != STATE_SUSPECT)
+          continue;
+        w->state[j] = STATE_VISITED;
+        w->queue[tail++] = j;
+      }
+    }
+  }
+  return tail - first;
+}
+
+/* Measures a component (queue[first..first + m)); its blocks that agree
+ * with its median displacement form the region.  Returns TRUE when the
+ * region counts, and marks its blocks in suspect. */
+static gboolean
+measure_region (const BwVerdictParams * p, const gfloat * r,
+    const BwBlockShift * shift, BwVerdictWork * w, gsize first, gsize m,
+    BwRegion * reg, guint8 * suspect)
+{
+  const guint32 *blocks = w->queue + first;
+  gdouble *v = w->values;
+  gdouble mx = NAN, my = NAN;
+  guint c0 = G_MAXUINT, c1 = 0, r0 = G_MAXUINT, r1 = 0, n = 0, at = 0;
+  gsize i, nr = 0;
+
+  if (shift) {
+    for (i = 0; i < m; i++)
+      v[i] = shift[blocks[i]].dx;
+    mx = bw_median (v, m);
+    for (i = 0; i < m; i++)
+      v[i] = shift[blocks[i]].dy;
+    my = bw_median (v, m);
+  }
+  for (i = 0; i < m; i++) {
+    guint32 b = blocks[i];
+
+    if (shift && (fabs (shift[b].dx - mx) > 1.0
+            || fabs (shift[b].dy - my) > 1.0))
+      continue;
+    n++;
+    c0 = MIN (c0, b % p->cols);
+    c1 = MAX (c1, b % p->cols);
+    r0 = MIN (r0, b / p->cols);
+    r1 = MAX (r1, b / p->cols);
+    if (shift && shift[b].at_radius)
+      at++;
+    if (!isnan (r[b]))
+      v[nr++] = r[b];
+  }
+  if (n < MAX (p->min_region_blocks, 1))
+    return FALSE;
+
+  reg->blocks = n;
+  reg->x = c0 * p->block_width;
+  reg->y = r0 * p->block_height;
+  reg->width = MIN ((c1 + 1) * p->block_width, p->width) - reg->x;
+  reg->height = MIN ((r1 + 1) * p->block_height, p->height) - reg->y;
+  reg->median_r = nr ? bw_median (v, nr) : NAN;
+  reg->shift_x = mx;
+  reg->shift_y = my;
+  reg->at_radius = 2 * at > n;
+  if (suspect)
+    for (i = 0; i < m; i++) {
+      guint32 b = blocks[i];
+
+      suspect[b] = !shift || (fabs (shift[b].dx - mx) <= 1.0
+          && fabs (shift[b].dy - my) <= 1.0);
+    }
+  return TRUE;
+}
+
+void
+bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
+    const BwBlockShift * shift, BwVerdictWork * w, BwVerdict * out,
+    guint8 * suspect)
+{
+  const gsize n = (gsize) p->cols * p->rows;
+  const gboolean search = shift && p->search_radius > 0;
+  gdouble ref_x = 0, ref_y = 0, r_floor = -INFINITY;
+  gsize i, m = 0;
+  gint link;
+
+  memset (out, 0, sizeof (*out));
+  out->shift_x = out->shift_y = NAN;
+  if (suspect)
+    memset (suspect, 0, n);
+  work_reserve (w, n);
+
+  for (i = 0; i < n; i++) {
+    w->state[i] = is_informative (p, r, shift, i) ? STATE_INFORMATIVE :
+        STATE_NONE;
+    m += w->state[i] == STATE_INFORMATIVE;
+  }
+  out->informative = m;
+  if (m < MAX (1, MIN (8, n / 4))) {
+    out->verdict = BW_VERDICT_NO_TEXTURE;
+    return;
+  }
+
+  if (search) {
+    gdouble ex, ey;
+    gsize k = 0;
+
+    for (i = 0; i < n; i++)
+      if (w->state[i] == STATE_INFORMATIVE)
+        w->values[k++] = shift[i].dx;
+    out->shift_x = median_and_error (w->values, m, &ex);
+    k = 0;
+    for (i = 0; i < n; i++)
+      if (w->state[i] == STATE_INFORMATIVE)
+        w->values[k++] = shift[i].dy;
+    out->shift_y = median_and_error (w->values, m, &ey);
+    out->shift_significant =
+        hypot (out->shift_x, out->shift_y) >= p->shift_tolerance
+        && hypot (out->shift_x, out->shift_y) >= 3.0 * hypot (ex, ey);
+    if (out->shift_significant) {
+      ref_x = out->shift_x;
+      ref_y = out->shift_y;
+    }
+  } else {
+    gdouble med, mad;
+    gsize k = 0;
+
+    for (i = 0; i < n; i++)
+      if (w->state[i] == STATE_INFORMATIVE)
+        w->values[k++] = r[i];
+    med = median_and_error (w->values, m, &mad);
+    /* median_and_error gives the error of the median; the spread of the
+     * values is that times sqrt (m) / 1.2533. */
+    mad = mad * sqrt ((gdouble) m) / 1.2533;
+    r_floor = med - 4.0 * MAX (mad, 0.01);
+  }
+
+  /* Suspect blocks. */
+  for (i = 0; i < n; i++) {
+    gboolean s;
+
+    if (w->state[i] != STATE_INFORMATIVE)
+      continue;
+    if (search) {
+      const BwBlockShift *b = &shift[i];
+
+      s = hypot (b->dx - ref_x, b->dy - ref_y) >= SUSPECT_SHIFT
+          && FISHER_Z (b->r_best) - FISHER_Z (r[i])
+          > GAIN_Z * sqrt (2.0 / (b->n - 3.0));
+    } else {
+      s = r[i] < r_floor;
+    }
+    if (s)
+      w->state[i] = STATE_SUSPECT;
+  }
+
+  /* Link distance: 2 blocks, or the typical spacing of informative blocks
+   * where they are sparse. */
+  link = CLAMP ((gint) ceil (sqrt ((gdouble) n / m)), 2, MAX_LINK_DISTANCE);
+  for (i = 0; i < n; i++) {
+    BwRegion reg;
+    gsize size;
+
+    if (w->state[i] != STATE_SUSPECT)
+      continue;
+    size = gather_component (p, w, i, link, 0);
+    if (measure_region (p, r, search ? shift : NULL, w, 0, size, &reg,
+            suspect)) {
+      out->n_regions++;
+      report_region (out, &reg);
+    }
+  }
+
+  out->verdict = out->shift_significant || out->n_regions > 0 ?
+      BW_VERDICT_NEEDS_REGISTRATION : BW_VERDICT_REGISTERED;
+}

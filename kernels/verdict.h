@@ -1,0 +1,100 @@
+/* gst-blockwise: from per-block results to "registered or not, and where".
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Informative blocks: valid (not background, both sides vary) and, with a
+ * displacement search, with a best r clearly above what noise gives
+ * (Fisher z of r-best above 5 standard errors, 1 / sqrt (n - 3)).
+ *
+ * Global shift: the median displacement of the informative blocks.  It is
+ * significant when its length is at least shift_tolerance and at least
+ * three standard errors of the median.
+ *
+ * Suspect blocks, with a search: the best offset gains more r over (0, 0)
+ * than noise explains (Fisher z difference above 4 standard errors of a
+ * difference, sqrt (2 / (n - 3))), and the displacement differs from the
+ * frame's reference (the global shift when significant, else (0, 0)) by at
+ * least half a pixel.  Without a search: r below the frame's median by more
+ * than 4 robust standard deviations (1.4826 · MAD, at least 0.01).
+ *
+ * Regions: suspect blocks within a link distance of each other (Chebyshev,
+ * in blocks: 2, or the typical spacing of informative blocks when they are
+ * sparse, as with beads on a dark background) form a region; a region
+ * counts when at least min_region_blocks of its blocks agree on its median
+ * displacement within a pixel (without a search: when it has that many
+ * blocks).
+ *
+ * Verdict: no-texture when fewer than MIN (8, blocks / 4) (at least 1)
+ * blocks are informative; needs-registration when the global shift is
+ * significant or a region counts; registered otherwise.
+ */
+#ifndef __BW_VERDICT_H__
+#define __BW_VERDICT_H__
+
+#include "displacement.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BW_VERDICT_REGISTERED = 0,
+  BW_VERDICT_NEEDS_REGISTRATION,
+  BW_VERDICT_NO_TEXTURE
+} BwVerdictKind;
+
+/* "registered", "needs-registration" or "no-texture". */
+const gchar *bw_verdict_name (BwVerdictKind kind);
+
+#define BW_MAX_REPORTED_REGIONS 8
+
+typedef struct
+{
+  /* Bounding box of the region's blocks, in pixels of the input image. */
+  guint x, y, width, height;
+  guint blocks;
+  gdouble median_r;             /* median r at (0, 0), NaN when none valid */
+  gdouble shift_x, shift_y;     /* median displacement, px (NaN without a
+                                 * search) */
+  gboolean at_radius;           /* most blocks' best offset is on the
+                                 * search radius: maybe displaced further */
+} BwRegion;
+
+typedef struct
+{
+  guint cols, rows;
+  guint width, height;          /* of the input image, px */
+  guint block_width, block_height;
+  guint search_radius;          /* 0: r only */
+  guint min_region_blocks;
+  gdouble shift_tolerance;      /* px */
+} BwVerdictParams;
+
+typedef struct
+{
+  BwVerdictKind verdict;
+  guint informative;
+  gdouble shift_x, shift_y;     /* median over informative blocks, px; NaN
+                                 * without a search or without blocks */
+  gboolean shift_significant;
+  guint n_regions;              /* regions that count */
+  guint n_reported;             /* of them in regions[], largest first */
+  BwRegion regions[BW_MAX_REPORTED_REGIONS];
+} BwVerdict;
+
+/* Working memory, grown on demand, for one thread. */
+typedef struct _BwVerdictWork BwVerdictWork;
+
+BwVerdictWork *bw_verdict_work_new (void);
+void bw_verdict_work_free (BwVerdictWork * work);
+
+/* The verdict of a frame from its grids (rows x cols): r at (0, 0), NaN
+ * where invalid or background; shift, the search results (NULL without a
+ * search).  suspect, when not NULL, receives per block 1 for the blocks of
+ * counted regions, else 0. */
+void bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
+    const BwBlockShift * shift, BwVerdictWork * work, BwVerdict * out,
+    guint8 * suspect);
+
+G_END_DECLS
+
+#endif /* __BW_VERDICT_H__ */
