@@ -108,6 +108,7 @@
 #include "gstblockcorrheatmap.h"
 #include "gstblockcorrmeta.h"
 #include "gstblockcorrworker.h"
+#include "displacement.h"
 
 GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define GST_CAT_DEFAULT gst_blockcorr_debug
@@ -115,13 +116,16 @@ GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define DEFAULT_BLOCK_SIZE 16
 #define DEFAULT_EDGE_MODE BW_EDGE_TRIM
 #define DEFAULT_MEASURE GST_BLOCKCORR_MEASURE_PEARSON
-#define DEFAULT_COLORMAP BW_COLORMAP_COOLWARM
+#define DEFAULT_COLORMAP GST_BLOCKCORR_COLORMAP_AUTO
 #define DEFAULT_INVALID_COLOR 0xffffffff
 #define DEFAULT_MIN_INTENSITY 0.0
 #define DEFAULT_THRESHOLD 0.5
 #define DEFAULT_N_THREADS 0
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_OUTPUT_SIZE GST_BLOCKCORR_OUTPUT_SIZE_GRID
+#define DEFAULT_SEARCH_RADIUS 0
+#define DEFAULT_MIN_REGION_BLOCKS 3
+#define DEFAULT_SHIFT_TOLERANCE 0.25
 #define MAX_THREADS GST_BLOCKCORR_WORKER_MAX_THREADS
 
 enum
@@ -139,7 +143,10 @@ enum
   PROP_THRESHOLD,
   PROP_N_THREADS,
   PROP_POST_MESSAGES,
-  PROP_OUTPUT_SIZE
+  PROP_OUTPUT_SIZE,
+  PROP_SEARCH_RADIUS,
+  PROP_MIN_REGION_BLOCKS,
+  PROP_SHIFT_TOLERANCE
 };
 
 #define SINK_FORMATS "{ GRAY8, GRAY16_LE, GRAY16_BE, I420, YV12, NV12, NV21, Y42B, Y444 }"
@@ -266,6 +273,15 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
           (GstBlockCorrOutputSize) g_value_get_enum (value);
       s->output_size = g_value_get_enum (value);
       break;
+    case PROP_SEARCH_RADIUS:
+      s->search_radius = g_value_get_uint (value);
+      break;
+    case PROP_MIN_REGION_BLOCKS:
+      s->min_region_blocks = g_value_get_uint (value);
+      break;
+    case PROP_SHIFT_TOLERANCE:
+      s->shift_tolerance = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -325,6 +341,15 @@ gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_OUTPUT_SIZE:
       g_value_set_enum (value, s->output_size);
+      break;
+    case PROP_SEARCH_RADIUS:
+      g_value_set_uint (value, s->search_radius);
+      break;
+    case PROP_MIN_REGION_BLOCKS:
+      g_value_set_uint (value, s->min_region_blocks);
+      break;
+    case PROP_SHIFT_TOLERANCE:
+      g_value_set_double (value, s->shift_tolerance);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1271,12 +1296,19 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    *
    * Background level in sample units (0..255 for 8-bit inputs, 0..65535
    * for 16-bit ones): a block whose mean is below it in both inputs is
-   * invalid.  0 turns the test off.
+   * background, invalid, and counts for nothing.  0 turns the test off.
+   * -1 estimates the background of each input per frame: the darkest tenth
+   * of its blocks gives the background level (their median mean) and the
+   * noise (their median standard deviation); a block is background when,
+   * in both inputs, its mean is below level + 3 x noise and its standard
+   * deviation below 1.5 x noise (no object and no texture inside).  The
+   * levels used are in the `min-intensity-0` and `min-intensity-1` fields.
    */
   g_object_class_install_property (gobject_class, PROP_MIN_INTENSITY,
       g_param_spec_double ("min-intensity", "Minimum intensity",
           "Background level in sample units: a block whose mean is below it "
-          "in both inputs is invalid (0 = off)", 0.0, 65535.0,
+          "in both inputs is background (0 = off, -1 = estimated per frame "
+          "from each input's darkest blocks and their noise)", -1.0, 65535.0,
           DEFAULT_MIN_INTENSITY, flags));
   /**
    * GstBlockCorr:threshold:
@@ -1318,6 +1350,45 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
       g_param_spec_enum ("output-size", "Output size",
           "Size of the heatmap: one pixel per block, or the input size",
           GST_TYPE_BLOCKCORR_OUTPUT_SIZE, DEFAULT_OUTPUT_SIZE, flags));
+
+  /**
+   * GstBlockCorr:search-radius:
+   *
+   * Displacement search: for every block, r against the compared input's
+   * window moved by every integer offset up to this many pixels in x and y
+   * ((2R+1)² offsets), the best offset, a sub-pixel estimate (a parabola
+   * through r at the peak and its neighbours along x and along y), and the
+   * `dx`, `dy`, `r-best` grids.  Offsets whose window would leave the frame
+   * are not tried (the search is one-sided at the edges).  0 tries (0, 0)
+   * only: dx = dy = 0 and r-best = r.  The cost grows with the number of
+   * offsets (see the README).
+   */
+  g_object_class_install_property (gobject_class, PROP_SEARCH_RADIUS,
+      g_param_spec_uint ("search-radius", "Search radius",
+          "Largest displacement searched per block, px, in x and y "
+          "(0 = off: r at (0, 0) only; R costs (2R+1)^2 cross sums)",
+          0, BW_MAX_SEARCH_RADIUS, DEFAULT_SEARCH_RADIUS, flags));
+  /**
+   * GstBlockCorr:min-region-blocks:
+   *
+   * Smallest region of suspect blocks that counts for the verdict: fewer
+   * agreeing blocks are taken as noise.
+   */
+  g_object_class_install_property (gobject_class, PROP_MIN_REGION_BLOCKS,
+      g_param_spec_uint ("min-region-blocks", "Minimum region blocks",
+          "Suspect blocks a region needs to count (smaller ones are noise)",
+          1, G_MAXUINT, DEFAULT_MIN_REGION_BLOCKS, flags));
+  /**
+   * GstBlockCorr:shift-tolerance:
+   *
+   * The median displacement of the informative blocks, in pixels, from
+   * which on the whole compared input counts as shifted.
+   */
+  g_object_class_install_property (gobject_class, PROP_SHIFT_TOLERANCE,
+      g_param_spec_double ("shift-tolerance", "Shift tolerance",
+          "Median displacement, px, from which the compared input counts as "
+          "shifted as a whole", 0.0, BW_MAX_SEARCH_RADIUS,
+          DEFAULT_SHIFT_TOLERANCE, flags));
 
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &sink_template, GST_TYPE_VIDEO_AGGREGATOR_PAD);
@@ -1377,6 +1448,9 @@ gst_blockcorr_init (GstBlockCorr * self)
   s->n_threads = DEFAULT_N_THREADS;
   s->post_messages = DEFAULT_POST_MESSAGES;
   s->output_size = DEFAULT_OUTPUT_SIZE;
+  s->search_radius = DEFAULT_SEARCH_RADIUS;
+  s->min_region_blocks = DEFAULT_MIN_REGION_BLOCKS;
+  s->shift_tolerance = DEFAULT_SHIFT_TOLERANCE;
   self->analysis = gst_blockcorr_analysis_new ();
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   g_cond_init (&self->pads_cond);

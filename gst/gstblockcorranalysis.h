@@ -34,8 +34,8 @@ typedef struct
 
 /* Analyses pair with the settings s on the worker threads: block
  * statistics, the heatmap drawn into out (mapped for writing) and the
- * summary.  Returns the grids, GST_BLOCKCORR_N_MEASURES of them (rows x cols
- * float32 each, NaN where invalid) in GstBlockCorrMeasure order, in one
+ * summary.  Returns the grids, GST_BLOCKCORR_N_GRIDS of them (rows x cols
+ * float32 each, NaN where invalid) in GstBlockCorrGrid order, in one
  * GBytes for the meta; NULL when the geometry is invalid. */
 GBytes *gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     const GstBlockCorrSettings * s, const GstBlockCorrPair * pair,

@@ -29,7 +29,8 @@ rgb_pixel (const GstVideoFormatInfo * f, guint8 a, guint8 r, guint8 g,
 
 void
 gst_blockcorr_heatmap_range (GstBlockCorrMeasure measure, gdouble range_min,
-    gdouble range_max, gdouble max0, gdouble max1, gdouble * lo, gdouble * hi)
+    gdouble range_max, gdouble max0, gdouble max1, guint search_radius,
+    gdouble * lo, gdouble * hi)
 {
   gdouble auto_lo = 0.0, auto_hi = 1.0;
 
@@ -54,6 +55,13 @@ gst_blockcorr_heatmap_range (GstBlockCorrMeasure measure, gdouble range_min,
       break;
     case GST_BLOCKCORR_MEASURE_STDDEV_1:
       auto_hi = max1 / 2.0;
+      break;
+    case GST_BLOCKCORR_MEASURE_SHIFT:
+      auto_hi = MAX (search_radius, 1);
+      break;
+    case GST_BLOCKCORR_MEASURE_R_BEST:
+      auto_lo = -1.0;
+      auto_hi = 1.0;
       break;
   }
   *lo = isnan (range_min) ? auto_lo : range_min;

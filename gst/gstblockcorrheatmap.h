@@ -45,10 +45,10 @@ typedef struct
 /* The values drawn with the bottom and top colormap entries: range_min and
  * range_max, or where they are NaN the measure's automatic range (see
  * GstBlockCorrMeasure), for inputs whose largest samples are max0 and max1
- * (255 or 65535). */
+ * (255 or 65535), with a displacement search of search_radius px. */
 void gst_blockcorr_heatmap_range (GstBlockCorrMeasure measure,
     gdouble range_min, gdouble range_max, gdouble max0, gdouble max1,
-    gdouble * lo, gdouble * hi);
+    guint search_radius, gdouble * lo, gdouble * hi);
 
 /* Sets up hm for drawing into frames of format finfo; call it once per
  * frame, after the fields above are set. */

@@ -10,13 +10,16 @@
  */
 #include "gstblockcorrmeta.h"
 
-const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_MEASURES] = {
-  [GST_BLOCKCORR_MEASURE_PEARSON] = "r",
-  [GST_BLOCKCORR_MEASURE_COVARIANCE] = "covariance",
-  [GST_BLOCKCORR_MEASURE_MEAN_0] = "mean-0",
-  [GST_BLOCKCORR_MEASURE_MEAN_1] = "mean-1",
-  [GST_BLOCKCORR_MEASURE_STDDEV_0] = "stddev-0",
-  [GST_BLOCKCORR_MEASURE_STDDEV_1] = "stddev-1",
+const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_GRIDS] = {
+  [GST_BLOCKCORR_GRID_R] = "r",
+  [GST_BLOCKCORR_GRID_COVARIANCE] = "covariance",
+  [GST_BLOCKCORR_GRID_MEAN_0] = "mean-0",
+  [GST_BLOCKCORR_GRID_MEAN_1] = "mean-1",
+  [GST_BLOCKCORR_GRID_STDDEV_0] = "stddev-0",
+  [GST_BLOCKCORR_GRID_STDDEV_1] = "stddev-1",
+  [GST_BLOCKCORR_GRID_DX] = "dx",
+  [GST_BLOCKCORR_GRID_DY] = "dy",
+  [GST_BLOCKCORR_GRID_R_BEST] = "r-best",
 };
 
 void
@@ -30,12 +33,41 @@ gst_blockcorr_meta_register (void)
     gst_meta_register_custom (GST_BLOCKCORR_META_NAME, tags, NULL, NULL, NULL);
 }
 
+/* The reported regions as a GstValueArray of "region" structures, largest
+ * first. */
+static void
+regions_value (const BwVerdict * v, GValue * out)
+{
+  guint i;
+
+  g_value_init (out, GST_TYPE_ARRAY);
+  for (i = 0; i < v->n_reported; i++) {
+    const BwRegion *r = &v->regions[i];
+    GValue item = G_VALUE_INIT;
+
+    g_value_init (&item, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&item, gst_structure_new ("region",
+            "x", G_TYPE_UINT, r->x, "y", G_TYPE_UINT, r->y,
+            "width", G_TYPE_UINT, r->width, "height", G_TYPE_UINT, r->height,
+            "blocks", G_TYPE_UINT, r->blocks,
+            "median-r", G_TYPE_DOUBLE, r->median_r,
+            "shift-x", G_TYPE_DOUBLE, r->shift_x,
+            "shift-y", G_TYPE_DOUBLE, r->shift_y,
+            "at-radius", G_TYPE_BOOLEAN, r->at_radius, NULL));
+    gst_value_array_append_and_take_value (out, &item);
+  }
+}
+
 GstStructure *
 gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
     GstClockTime pts0, GstClockTime pts1, guint cols, guint rows,
     const GstBlockCorrSettings * s, const GstBlockCorrSummary * sum)
 {
-  return gst_structure_new (name,
+  const BwVerdict *v = &sum->verdict;
+  GValue regions = G_VALUE_INIT;
+  GstStructure *st;
+
+  st = gst_structure_new (name,
       "frame", G_TYPE_UINT64, frame,
       "pts-0", G_TYPE_UINT64, (guint64) pts0,
       "pts-1", G_TYPE_UINT64, (guint64) pts1,
@@ -50,7 +82,19 @@ gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
       "max", G_TYPE_DOUBLE, sum->max,
       "median", G_TYPE_DOUBLE, sum->median,
       "below-threshold", G_TYPE_DOUBLE, sum->below,
-      "threshold", G_TYPE_DOUBLE, s->threshold, NULL);
+      "threshold", G_TYPE_DOUBLE, s->threshold,
+      "background", G_TYPE_UINT, sum->background,
+      "min-intensity-0", G_TYPE_DOUBLE, sum->min_intensity[0],
+      "min-intensity-1", G_TYPE_DOUBLE, sum->min_intensity[1],
+      "search-radius", G_TYPE_UINT, s->search_radius,
+      "informative", G_TYPE_UINT, v->informative,
+      "verdict", G_TYPE_STRING, bw_verdict_name (v->verdict),
+      "shift-x", G_TYPE_DOUBLE, v->shift_x,
+      "shift-y", G_TYPE_DOUBLE, v->shift_y,
+      "regions", G_TYPE_UINT, v->n_regions, NULL);
+  regions_value (v, &regions);
+  gst_structure_take_value (st, "largest-regions", &regions);
+  return st;
 }
 
 gboolean
@@ -71,7 +115,7 @@ gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
 
     gst_structure_set_value (s, name, gst_structure_get_value (summary, name));
   }
-  for (i = 0; i < GST_BLOCKCORR_N_MEASURES; i++) {
+  for (i = 0; i < GST_BLOCKCORR_N_GRIDS; i++) {
     GBytes *grid = g_bytes_new_from_bytes (grids,
         i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
 

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /* The field name of each measure's grid in the meta, indexed by
  * GstBlockCorrMeasure. */
-extern const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_MEASURES];
+extern const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_GRIDS];
 
 void gst_blockcorr_meta_register (void);
 
@@ -26,8 +26,8 @@ GstStructure *gst_blockcorr_summary_structure (const gchar * name,
     const GstBlockCorrSummary * sum);
 
 /* Attaches a GstBlockCorrMeta to buffer with the fields of summary (copied)
- * and the grids: grids holds GST_BLOCKCORR_N_MEASURES grids of n_blocks
- * float32 each, in GstBlockCorrMeasure order, which the meta references
+ * and the grids: grids holds GST_BLOCKCORR_N_GRIDS grids of n_blocks
+ * float32 each, in GstBlockCorrGrid order, which the meta references
  * without a copy.  Returns FALSE when the meta is not registered. */
 gboolean gst_blockcorr_meta_add (GstBuffer * buffer,
     const GstStructure * summary, GBytes * grids, gsize n_blocks);

@@ -42,6 +42,10 @@ gst_blockcorr_edge_mode_get_type (void)
  *   range 0..max0/2
  * @GST_BLOCKCORR_MEASURE_STDDEV_1: standard deviation of sink_1; automatic
  *   range 0..max1/2
+ * @GST_BLOCKCORR_MEASURE_SHIFT: length of the displacement (dx, dy) found
+ *   by the search, px; automatic range 0..#GstBlockCorr:search-radius
+ * @GST_BLOCKCORR_MEASURE_R_BEST: r at the best offset of the search;
+ *   automatic range -1..1
  *
  * What the heatmap shows (the metadata always carries every grid).  max0
  * and max1 are the largest sample values of the inputs: 255 for 8-bit
@@ -68,6 +72,12 @@ gst_blockcorr_measure_get_type (void)
     {GST_BLOCKCORR_MEASURE_STDDEV_1,
         "Standard deviation of sink_1 (automatic range 0..max1/2)",
         "stddev-1"},
+    {GST_BLOCKCORR_MEASURE_SHIFT,
+          "Length of the block's displacement in px, from the search "
+          "(automatic range 0..search-radius)", "shift"},
+    {GST_BLOCKCORR_MEASURE_R_BEST,
+          "r at the block's best offset, from the search (automatic range "
+          "-1..1)", "r-best"},
     {0, NULL, NULL}
   };
 
@@ -83,6 +93,8 @@ gst_blockcorr_measure_get_type (void)
  * @BW_COLORMAP_VIRIDIS: viridis, perceptually uniform
  * @BW_COLORMAP_MAGMA: magma, perceptually uniform
  * @BW_COLORMAP_GRAY: a gray ramp
+ * @GST_BLOCKCORR_COLORMAP_AUTO: coolwarm, and viridis (sequential) for the
+ *   shift
  *
  * The 256-entry colormap of the heatmap.
  */
@@ -96,6 +108,8 @@ gst_blockcorr_colormap_get_type (void)
     {BW_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
     {BW_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
     {BW_COLORMAP_GRAY, "Gray ramp", "gray"},
+    {GST_BLOCKCORR_COLORMAP_AUTO,
+        "coolwarm, and viridis (sequential) for the shift", "auto"},
     {0, NULL, NULL}
   };
 

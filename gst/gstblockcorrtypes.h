@@ -8,11 +8,12 @@
 #include <gst/gst.h>
 #include "blockstats.h"
 #include "colormap.h"
+#include "verdict.h"
 
 G_BEGIN_DECLS
 
-/* What the heatmap shows.  Each measure is also the index of its grid in
- * the per-frame results (see gst_blockcorr_grid_names). */
+/* What the heatmap shows.  The first six are also the indices of their
+ * grids in the per-frame results (see GstBlockCorrGrid). */
 typedef enum
 {
   GST_BLOCKCORR_MEASURE_PEARSON = 0,
@@ -20,10 +21,30 @@ typedef enum
   GST_BLOCKCORR_MEASURE_MEAN_0,
   GST_BLOCKCORR_MEASURE_MEAN_1,
   GST_BLOCKCORR_MEASURE_STDDEV_0,
-  GST_BLOCKCORR_MEASURE_STDDEV_1
+  GST_BLOCKCORR_MEASURE_STDDEV_1,
+  GST_BLOCKCORR_MEASURE_SHIFT,
+  GST_BLOCKCORR_MEASURE_R_BEST
 } GstBlockCorrMeasure;
 
-#define GST_BLOCKCORR_N_MEASURES 6
+/* The grids of the per-frame results, in the meta (names in
+ * gst_blockcorr_grid_names). */
+typedef enum
+{
+  GST_BLOCKCORR_GRID_R = 0,
+  GST_BLOCKCORR_GRID_COVARIANCE,
+  GST_BLOCKCORR_GRID_MEAN_0,
+  GST_BLOCKCORR_GRID_MEAN_1,
+  GST_BLOCKCORR_GRID_STDDEV_0,
+  GST_BLOCKCORR_GRID_STDDEV_1,
+  GST_BLOCKCORR_GRID_DX,
+  GST_BLOCKCORR_GRID_DY,
+  GST_BLOCKCORR_GRID_R_BEST
+} GstBlockCorrGrid;
+
+#define GST_BLOCKCORR_N_GRIDS 9
+
+/* The colormap property's "auto": coolwarm, viridis for the shift. */
+#define GST_BLOCKCORR_COLORMAP_AUTO 100
 
 typedef enum
 {
@@ -42,19 +63,26 @@ typedef struct
   gdouble range_min;
   gdouble range_max;
   guint32 invalid_color;
-  gdouble min_intensity;
+  gdouble min_intensity;         /* -1: estimated per frame */
   gdouble threshold;
+  guint search_radius;
+  guint min_region_blocks;
+  gdouble shift_tolerance;
   guint n_threads;
   gboolean post_messages;
   GstBlockCorrOutputSize output_size;
 } GstBlockCorrSettings;
 
 /* The summary of one frame: Pearson r over the valid blocks (NaN when there
- * are none) and the fraction below the threshold. */
+ * are none), the fraction below the threshold, the background and the
+ * verdict with its regions. */
 typedef struct
 {
   guint valid, invalid;
   gdouble mean, min, max, median, below;
+  guint background;
+  gdouble min_intensity[2];     /* the levels used */
+  BwVerdict verdict;
 } GstBlockCorrSummary;
 
 #define GST_TYPE_BLOCKCORR_EDGE_MODE (gst_blockcorr_edge_mode_get_type ())

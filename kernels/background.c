@@ -34,5 +34,38 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
     if (!isnan (mean[i]) && !isnan (stddev[i]) && mean[i] <= cut)
       work[dark++] = stddev[i];
   out->noise = bw_median (work, dark);
+
+  /* A background is only one when some blocks stand out from it: at least
+   * one in twenty with twice its deviation.  Otherwise the darkest blocks
+   * are just the darkest part of a texture that covers the image, and
+   * nothing is background. */
+  m = 0;
+  for (i = 0; i < n; i++)
+    if (!isnan (mean[i]) && !isnan (stddev[i]))
+      work[m++] = stddev[i];
+  if (bw_select_kth (work, m, m - 1 - (m - 1) / 20) <= 2.0 * out->noise)
+    return;
   out->min_intensity = out->level + 3.0 * out->noise;
+}
+
+/* Fisher z of r above this many standard errors: the images correlate. */
+#define SIGNAL_Z 5.0
+
+static gboolean
+noise_only (const BwBackground * bg, gdouble mean, gdouble stddev)
+{
+  return mean < bg->min_intensity && stddev < 1.5 * bg->noise;
+}
+
+gboolean
+bw_background_contains (const BwBackground * bg_a, const BwBackground * bg_b,
+    gdouble mean_a, gdouble stddev_a, gdouble mean_b, gdouble stddev_b,
+    gdouble r_best, guint n)
+{
+  gboolean correlated = n > 3 && !isnan (r_best)
+      && atanh (CLAMP (r_best, -0.999999, 0.999999)) * sqrt (n - 3.0)
+      > SIGNAL_Z;
+
+  return noise_only (bg_a, mean_a, stddev_a)
+      && noise_only (bg_b, mean_b, stddev_b) && !correlated;
 }

@@ -6,11 +6,17 @@
  * has no signal, and its r is noise whether or not the pair is registered.
  * The darkest tenth of an image's blocks gives the background level (the
  * median of their means) and the noise (the median of their standard
- * deviations).  A block is background when its mean is below
- * level + 3 · noise and its standard deviation below 1.5 · noise: no
- * brighter object and no edge or texture inside.  Where an image has no
- * background, its darkest blocks are textured, their deviation is the
- * texture's, and only the smoothest of the dark blocks pass.
+ * deviations).  A block is background when, in both images, its mean is
+ * below level + 3 · noise and its standard deviation below 1.5 · noise (no
+ * brighter object, no edge inside), and the two images do not correlate
+ * there beyond noise (Fisher z of its best r below 5 standard errors).
+ * An image has a background only when some blocks stand out from it (the
+ * 95th percentile of the deviations above twice the noise); in an image
+ * covered by texture, the darkest blocks are just the darkest texture.
+ * The correlation condition (with a displacement search only: without one,
+ * misaligned texture would not correlate either) keeps textured images
+ * whole: a single image cannot tell fine texture from noise, but texture
+ * correlates between the two images.
  */
 #ifndef __BW_BACKGROUND_H__
 #define __BW_BACKGROUND_H__
@@ -23,7 +29,8 @@ typedef struct
 {
   gdouble level;                /* median mean of the darkest blocks */
   gdouble noise;                /* median standard deviation there */
-  gdouble min_intensity;        /* level + 3 · noise: brighter is signal */
+  gdouble min_intensity;        /* level + 3 · noise: brighter is signal;
+                                 * NaN when the image has no background */
 } BwBackground;
 
 /* Estimates the background of an image from the means and standard
@@ -32,13 +39,12 @@ typedef struct
 void bw_background_estimate (const gfloat * mean, const gfloat * stddev,
     gsize n, gdouble * work, BwBackground * out);
 
-/* Whether a block with this mean and standard deviation is background. */
-static inline gboolean
-bw_background_contains (const BwBackground * bg, gdouble mean,
-    gdouble stddev)
-{
-  return mean < bg->min_intensity && stddev < 1.5 * bg->noise;
-}
+/* Whether a block is background: its means and standard deviations in
+ * the two images, its best r from a displacement search (NaN without a
+ * search or when undefined) and its number of pixels. */
+gboolean bw_background_contains (const BwBackground * bg_a,
+    const BwBackground * bg_b, gdouble mean_a, gdouble stddev_a,
+    gdouble mean_b, gdouble stddev_b, gdouble r_best, guint n);
 
 G_END_DECLS
 

@@ -16,12 +16,16 @@ bw_registration_params_init (BwRegistrationParams * params)
 }
 
 gboolean
-bw_block_is_background (const BwBlockStats * st, gdouble min_intensity,
-    const BwBackground * bg_a, const BwBackground * bg_b)
+bw_block_is_background (const BwBlockStats * st, const BwBlockShift * shift,
+    guint search_radius, gdouble min_intensity, const BwBackground * bg_a,
+    const BwBackground * bg_b)
 {
+  /* The estimated background is tested on float32 values, as the element
+   * tests the grids it carries in its meta. */
   if (isnan (min_intensity))
-    return bw_background_contains (bg_a, st->mean_a, st->stddev_a)
-        && bw_background_contains (bg_b, st->mean_b, st->stddev_b);
+    return bw_background_contains (bg_a, bg_b, (gfloat) st->mean_a,
+        (gfloat) st->stddev_a, (gfloat) st->mean_b, (gfloat) st->stddev_b,
+        search_radius > 0 ? (gfloat) shift->r_best : NAN, shift->n);
   return st->mean_a < min_intensity && st->mean_b < min_intensity;
 }
 
@@ -78,7 +82,8 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
     bw_background_estimate (mean, sd, n, tmp, &out->background_b);
   }
   for (i = 0; i < n; i++) {
-    gboolean bg = bw_block_is_background (&stats[i], params->min_intensity,
+    gboolean bg = bw_block_is_background (&stats[i], &sh[i],
+        params->search_radius, params->min_intensity,
         &out->background_a, &out->background_b);
 
     out->background += bg;

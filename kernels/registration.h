@@ -40,11 +40,12 @@ gboolean bw_check_registration (const BwGeometry * geom, const BwPlane * a,
     const BwPlane * b, const BwRegistrationParams * params,
     BwRegistration * out, gfloat * r_grid, BwBlockShift * shifts);
 
-/* Whether block statistics st are background under min_intensity (NaN:
- * the estimates bg_a and bg_b apply), as the element masks blocks. */
+/* Whether a block (its statistics and search result) is background under
+ * min_intensity (NaN: the estimates bg_a and bg_b apply), as the element
+ * masks blocks. */
 gboolean bw_block_is_background (const BwBlockStats * st,
-    gdouble min_intensity, const BwBackground * bg_a,
-    const BwBackground * bg_b);
+    const BwBlockShift * shift, guint search_radius, gdouble min_intensity,
+    const BwBackground * bg_a, const BwBackground * bg_b);
 
 G_END_DECLS
 

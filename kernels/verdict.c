@@ -218,6 +218,22 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   return TRUE;
 }
 
+/* Whether block i's window moved by (dx, dy) stays in the frame, i.e. the
+ * search could try that offset there. */
+static gboolean
+offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
+{
+  gint x0 = (i % p->cols) * p->block_width;
+  gint y0 = (i / p->cols) * p->block_height;
+  gint x1 = MIN (x0 + (gint) p->block_width, (gint) p->width);
+  gint y1 = MIN (y0 + (gint) p->block_height, (gint) p->height);
+
+  return ABS (dx) <= (gint) p->search_radius
+      && ABS (dy) <= (gint) p->search_radius && x0 + dx >= 0
+      && y0 + dy >= 0 && x1 + dx <= (gint) p->width
+      && y1 + dy <= (gint) p->height;
+}
+
 void
 bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     const BwBlockShift * shift, BwVerdictWork * w, BwVerdict * out,
@@ -289,6 +305,11 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     if (search) {
       const BwBlockShift *b = &shift[i];
 
+      /* At the frame's edges the search is one-sided: a block that could
+       * not try the offsets around the reference cannot disagree with it. */
+      if (!offset_tried (p, i, floor (ref_x), floor (ref_y))
+          || !offset_tried (p, i, ceil (ref_x), ceil (ref_y)))
+        continue;
       s = hypot (b->dx - ref_x, b->dy - ref_y) >= SUSPECT_SHIFT
           && FISHER_Z (b->r_best) - FISHER_Z (r[i])
           > GAIN_Z * sqrt (2.0 / (b->n - 3.0));

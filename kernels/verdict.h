@@ -14,7 +14,8 @@
  * than noise explains (Fisher z difference above 4 standard errors of a
  * difference, sqrt (2 / (n - 3))), and the displacement differs from the
  * frame's reference (the global shift when significant, else (0, 0)) by at
- * least half a pixel.  Without a search: r below the frame's median by more
+ * least half a pixel, and the block could try the offsets around the
+ * reference (at the frame's edges the search is one-sided).  Without a search: r below the frame's median by more
  * than 4 robust standard deviations (1.4826 · MAD, at least 0.01).
  *
  * Regions: suspect blocks within a link distance of each other (Chebyshev,

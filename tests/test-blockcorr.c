@@ -1923,6 +1923,12 @@ GST_START_TEST (test_property_ranges)
     fail_unless_equals_int (v, 0);
     g_object_get (el, "post-messages", &b, NULL);
     fail_unless (b);
+    g_object_get (el, "search-radius", &v, NULL);
+    fail_unless_equals_int (v, 0);
+    g_object_get (el, "min-region-blocks", &v, NULL);
+    fail_unless_equals_int (v, 3);
+    g_object_get (el, "shift-tolerance", &d, NULL);
+    fail_unless (d == 0.25);
   }
 
   /* enum nicks */
@@ -1930,12 +1936,12 @@ GST_START_TEST (test_property_ranges)
     static const struct
     {
       const gchar *prop, *def;
-      const gchar *nicks[7];
+      const gchar *nicks[9];
     } enums[] = {
       {"edge-mode", "trim", {"trim", "partial", NULL}},
       {"measure", "pearson", {"pearson", "covariance", "mean-0", "mean-1",
-              "stddev-0", "stddev-1", NULL}},
-      {"colormap", "coolwarm", {"coolwarm", "viridis", "magma", "gray",
+              "stddev-0", "stddev-1", "shift", "r-best", NULL}},
+      {"colormap", "auto", {"coolwarm", "viridis", "magma", "gray", "auto",
               NULL}},
       {"output-size", "grid", {"grid", "input", NULL}},
     };
