@@ -352,6 +352,10 @@ judge (GstBlockCorrAnalysis * an, const FrameJob * job,
   vp.search_radius = s->search_radius;
   vp.min_region_blocks = s->min_region_blocks;
   vp.shift_tolerance = s->shift_tolerance;
+  vp.stddev_a = job->grids[GST_BLOCKCORR_GRID_STDDEV_0];
+  vp.stddev_b = job->grids[GST_BLOCKCORR_GRID_STDDEV_1];
+  vp.noise_a = job->background[0].noise;
+  vp.noise_b = job->background[1].noise;
   bw_verdict_compute (&vp, job->grids[GST_BLOCKCORR_GRID_R], an->shifts,
       an->verdict_work, &summary->verdict, NULL);
 }
@@ -387,14 +391,13 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   t_start = g_get_monotonic_time ();
   gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
       measure_row, &job);
-  if (s->min_intensity < 0) {
-    bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_0],
-        job.grids[GST_BLOCKCORR_GRID_STDDEV_0], n_blocks, an->work,
-        &job.background[0]);
-    bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_1],
-        job.grids[GST_BLOCKCORR_GRID_STDDEV_1], n_blocks, an->work,
-        &job.background[1]);
-  }
+  /* Estimated in every case: the verdict needs the noise levels. */
+  bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_0],
+      job.grids[GST_BLOCKCORR_GRID_STDDEV_0], n_blocks, an->work,
+      &job.background[0]);
+  bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_1],
+      job.grids[GST_BLOCKCORR_GRID_STDDEV_1], n_blocks, an->work,
+      &job.background[1]);
   gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
       finish_row, &job);
   GST_LOG ("%ux%u blocks (%s path, search radius %u on the %s path) on %u "

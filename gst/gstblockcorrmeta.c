@@ -50,6 +50,7 @@ regions_value (const BwVerdict * v, GValue * out)
             "x", G_TYPE_UINT, r->x, "y", G_TYPE_UINT, r->y,
             "width", G_TYPE_UINT, r->width, "height", G_TYPE_UINT, r->height,
             "blocks", G_TYPE_UINT, r->blocks,
+            "unmatched", G_TYPE_UINT, r->unmatched,
             "median-r", G_TYPE_DOUBLE, r->median_r,
             "shift-x", G_TYPE_DOUBLE, r->shift_x,
             "shift-y", G_TYPE_DOUBLE, r->shift_y,

@@ -40,7 +40,7 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   BwBlockSums *sums;
   BwBlockShift *sh;
   BwBlockStats *stats;
-  gfloat *r, *mean, *sd;
+  gfloat *r, *mean, *sd_a, *sd_b;
   gdouble *tmp;
   BwVerdictParams vp;
   gsize n, i;
@@ -56,7 +56,8 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   stats = g_new (BwBlockStats, n);
   r = r_grid ? r_grid : g_new (gfloat, n);
   mean = g_new (gfloat, n);
-  sd = g_new (gfloat, n);
+  sd_a = g_new (gfloat, n);
+  sd_b = g_new (gfloat, n);
   tmp = g_new (gdouble, n);
 
   ok = bw_stats_plan_rows (&plan, scratch, 0, plan.rows, sums)
@@ -65,22 +66,19 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   for (i = 0; i < n; i++)
     bw_stats_from_sums (&sums[i], &stats[i]);
 
+  /* The background estimates also give the noise levels the verdict
+   * needs, so they are made whether or not they set the background. */
   out->background = 0;
-  out->background_a.level = out->background_a.noise = NAN;
-  out->background_a.min_intensity = NAN;
-  out->background_b = out->background_a;
-  if (isnan (params->min_intensity)) {
-    for (i = 0; i < n; i++) {
-      mean[i] = stats[i].mean_a;
-      sd[i] = stats[i].stddev_a;
-    }
-    bw_background_estimate (mean, sd, n, tmp, &out->background_a);
-    for (i = 0; i < n; i++) {
-      mean[i] = stats[i].mean_b;
-      sd[i] = stats[i].stddev_b;
-    }
-    bw_background_estimate (mean, sd, n, tmp, &out->background_b);
+  for (i = 0; i < n; i++) {
+    mean[i] = stats[i].mean_a;
+    sd_a[i] = stats[i].stddev_a;
   }
+  bw_background_estimate (mean, sd_a, n, tmp, &out->background_a);
+  for (i = 0; i < n; i++) {
+    mean[i] = stats[i].mean_b;
+    sd_b[i] = stats[i].stddev_b;
+  }
+  bw_background_estimate (mean, sd_b, n, tmp, &out->background_b);
   for (i = 0; i < n; i++) {
     gboolean bg = bw_block_is_background (&stats[i], &sh[i],
         params->search_radius, params->min_intensity,
@@ -99,12 +97,17 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   vp.search_radius = params->search_radius;
   vp.min_region_blocks = params->min_region_blocks;
   vp.shift_tolerance = params->shift_tolerance;
+  vp.stddev_a = sd_a;
+  vp.stddev_b = sd_b;
+  vp.noise_a = out->background_a.noise;
+  vp.noise_b = out->background_b.noise;
   work = bw_verdict_work_new ();
   bw_verdict_compute (&vp, r, sh, work, &out->verdict, NULL);
   bw_verdict_work_free (work);
 
   g_free (tmp);
-  g_free (sd);
+  g_free (sd_a);
+  g_free (sd_b);
   g_free (mean);
   if (r != r_grid)
     g_free (r);

@@ -29,7 +29,8 @@ typedef struct
 {
   BwVerdict verdict;
   guint background;             /* blocks that are background */
-  BwBackground background_a;    /* the estimates (NaN when not automatic) */
+  BwBackground background_a;    /* the estimates (background level and
+                                 * noise), made in every case */
   BwBackground background_b;
 } BwRegistration;
 

@@ -23,9 +23,23 @@ enum
 {
   STATE_NONE = 0,
   STATE_INFORMATIVE,
-  STATE_SUSPECT,
-  STATE_VISITED
+  STATE_VALID,                  /* valid, not informative */
+  STATE_SUSPECT,                /* displaced */
+  STATE_UNMATCHED,
+  STATE_VISITED_SUSPECT,
+  STATE_VISITED_UNMATCHED
 };
+
+/* r that noise alone leaves for a block of standard deviations sa, sb in
+ * images of noise na, nb. */
+static gdouble
+noise_limited_r (gdouble sa, gdouble sb, gdouble na, gdouble nb)
+{
+  if (!(sa > 0 && sb > 0))
+    return 0;
+  return sqrt (MAX (sa * sa - na * na, 0) * MAX (sb * sb - nb * nb, 0))
+      / (sa * sb);
+}
 
 struct _BwVerdictWork
 {
@@ -134,7 +148,8 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
   gsize head = first, tail = first;
 
   w->queue[tail++] = seed;
-  w->state[seed] = STATE_VISITED;
+  w->state[seed] = w->state[seed] == STATE_UNMATCHED ?
+      STATE_VISITED_UNMATCHED : STATE_VISITED_SUSPECT;
   while (head < tail) {
     guint32 i = w->queue[head++];
     gint col = i % p->cols, row = i / p->cols, dx, dy;
@@ -148,9 +163,11 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
         gint x = col + dx;
         guint32 j = (guint32) y * p->cols + x;
 
-        if (x < 0 || x >= (gint) p->cols || w->state[j] != STATE_SUSPECT)
+        if (x < 0 || x >= (gint) p->cols || (w->state[j] != STATE_SUSPECT
+                && w->state[j] != STATE_UNMATCHED))
           continue;
-        w->state[j] = STATE_VISITED;
+        w->state[j] = w->state[j] == STATE_UNMATCHED ?
+            STATE_VISITED_UNMATCHED : STATE_VISITED_SUSPECT;
         w->queue[tail++] = j;
       }
     }
@@ -158,9 +175,10 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
   return tail - first;
 }
 
-/* Measures a component (queue[first..first + m)); its blocks that agree
- * with its median displacement form the region.  Returns TRUE when the
- * region counts, and marks its blocks in suspect. */
+/* Measures a component (queue[first..first + m)): its unmatched blocks and
+ * its displaced blocks that agree with the median displacement of the
+ * displaced ones form the region.  Returns TRUE when the region counts, and
+ * marks its blocks in suspect. */
 static gboolean
 measure_region (const BwVerdictParams * p, const gfloat * r,
     const BwBlockShift * shift, BwVerdictWork * w, gsize first, gsize m,
@@ -170,28 +188,38 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   gdouble *v = w->values;
   gdouble mx = NAN, my = NAN;
   guint c0 = G_MAXUINT, c1 = 0, r0 = G_MAXUINT, r1 = 0, n = 0, at = 0;
-  gsize i, nr = 0;
+  guint unmatched = 0;
+  gsize i, nr = 0, nd = 0;
 
+#define IS_UNMATCHED(b) (w->state[b] == STATE_VISITED_UNMATCHED)
+#define AGREES(b) (IS_UNMATCHED (b) || !shift \
+    || (fabs (shift[b].dx - mx) <= 1.0 && fabs (shift[b].dy - my) <= 1.0))
   if (shift) {
     for (i = 0; i < m; i++)
-      v[i] = shift[blocks[i]].dx;
-    mx = bw_median (v, m);
-    for (i = 0; i < m; i++)
-      v[i] = shift[blocks[i]].dy;
-    my = bw_median (v, m);
+      if (!IS_UNMATCHED (blocks[i]))
+        v[nd++] = shift[blocks[i]].dx;
+    if (nd) {
+      mx = bw_median (v, nd);
+      nd = 0;
+      for (i = 0; i < m; i++)
+        if (!IS_UNMATCHED (blocks[i]))
+          v[nd++] = shift[blocks[i]].dy;
+      my = bw_median (v, nd);
+    }
   }
   for (i = 0; i < m; i++) {
     guint32 b = blocks[i];
 
-    if (shift && (fabs (shift[b].dx - mx) > 1.0
-            || fabs (shift[b].dy - my) > 1.0))
+    if (!AGREES (b))
       continue;
     n++;
     c0 = MIN (c0, b % p->cols);
     c1 = MAX (c1, b % p->cols);
     r0 = MIN (r0, b / p->cols);
     r1 = MAX (r1, b / p->cols);
-    if (shift && shift[b].at_radius)
+    if (IS_UNMATCHED (b))
+      unmatched++;
+    else if (shift && shift[b].at_radius)
       at++;
     if (!isnan (r[b]))
       v[nr++] = r[b];
@@ -200,6 +228,7 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
     return FALSE;
 
   reg->blocks = n;
+  reg->unmatched = unmatched;
   reg->x = c0 * p->block_width;
   reg->y = r0 * p->block_height;
   reg->width = MIN ((c1 + 1) * p->block_width, p->width) - reg->x;
@@ -207,14 +236,12 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   reg->median_r = nr ? bw_median (v, nr) : NAN;
   reg->shift_x = mx;
   reg->shift_y = my;
-  reg->at_radius = 2 * at > n;
+  reg->at_radius = n > unmatched && 2 * at > n - unmatched;
   if (suspect)
-    for (i = 0; i < m; i++) {
-      guint32 b = blocks[i];
-
-      suspect[b] = !shift || (fabs (shift[b].dx - mx) <= 1.0
-          && fabs (shift[b].dy - my) <= 1.0);
-    }
+    for (i = 0; i < m; i++)
+      suspect[blocks[i]] = AGREES (blocks[i]);
+#undef AGREES
+#undef IS_UNMATCHED
   return TRUE;
 }
 
@@ -253,7 +280,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
   for (i = 0; i < n; i++) {
     w->state[i] = is_informative (p, r, shift, i) ? STATE_INFORMATIVE :
-        STATE_NONE;
+        isnan (r[i]) ? STATE_NONE : STATE_VALID;
     m += w->state[i] == STATE_INFORMATIVE;
   }
   out->informative = m;
@@ -300,6 +327,12 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   for (i = 0; i < n; i++) {
     gboolean s;
 
+    if (search && w->state[i] == STATE_VALID && p->stddev_a && p->stddev_b
+        && noise_limited_r (p->stddev_a[i], p->stddev_b[i], p->noise_a,
+            p->noise_b) >= 0.5) {
+      w->state[i] = STATE_UNMATCHED;
+      continue;
+    }
     if (w->state[i] != STATE_INFORMATIVE)
       continue;
     if (search) {
@@ -327,7 +360,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     BwRegion reg;
     gsize size;
 
-    if (w->state[i] != STATE_SUSPECT)
+    if (w->state[i] != STATE_SUSPECT && w->state[i] != STATE_UNMATCHED)
       continue;
     size = gather_component (p, w, i, link, 0);
     if (measure_region (p, r, search ? shift : NULL, w, 0, size, &reg,

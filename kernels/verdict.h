@@ -15,15 +15,21 @@
  * difference, sqrt (2 / (n - 3))), and the displacement differs from the
  * frame's reference (the global shift when significant, else (0, 0)) by at
  * least half a pixel, and the block could try the offsets around the
- * reference (at the frame's edges the search is one-sided).  Without a search: r below the frame's median by more
+ * reference (at the frame's edges the search is one-sided).  Also suspect,
+ * with a search, are unmatched blocks: no offset correlates beyond noise
+ * (not informative), although both images have texture well above their
+ * noise there (the r that noise alone would leave,
+ * sqrt ((sa² - na²) (sb² - nb²)) / (sa sb) from the standard deviations s
+ * and the noise levels n, is at least 0.5): the content moved further
+ * than the search radius, or changed.  Without a search: r below the frame's median by more
  * than 4 robust standard deviations (1.4826 · MAD, at least 0.01).
  *
  * Regions: suspect blocks within a link distance of each other (Chebyshev,
  * in blocks: 2, or the typical spacing of informative blocks when they are
  * sparse, as with beads on a dark background) form a region; a region
- * counts when at least min_region_blocks of its blocks agree on its median
- * displacement within a pixel (without a search: when it has that many
- * blocks).
+ * counts when at least min_region_blocks of its blocks are unmatched or
+ * agree on the median displacement of its displaced blocks within a pixel
+ * (without a search: when it has that many blocks).
  *
  * Verdict: no-texture when fewer than MIN (8, blocks / 4) (at least 1)
  * blocks are informative; needs-registration when the global shift is
@@ -55,7 +61,9 @@ typedef struct
   guint blocks;
   gdouble median_r;             /* median r at (0, 0), NaN when none valid */
   gdouble shift_x, shift_y;     /* median displacement, px (NaN without a
-                                 * search) */
+                                 * search, or when every block of the
+                                 * region is unmatched) */
+  guint unmatched;              /* blocks with no match within the radius */
   gboolean at_radius;           /* most blocks' best offset is on the
                                  * search radius: maybe displaced further */
 } BwRegion;
@@ -68,6 +76,10 @@ typedef struct
   guint search_radius;          /* 0: r only */
   guint min_region_blocks;
   gdouble shift_tolerance;      /* px */
+  /* For unmatched blocks: the standard deviation grids of the two images
+   * and their noise levels (NULL or NaN: no block is unmatched). */
+  const gfloat *stddev_a, *stddev_b;
+  gdouble noise_a, noise_b;
 } BwVerdictParams;
 
 typedef struct
