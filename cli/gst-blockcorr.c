@@ -23,19 +23,17 @@
 #include "frames.h"
 #include "outputs.h"
 #include "render.h"
+#include "verdict-text.h"
 
 /* Exit statuses, as --help says. */
 #define EXIT_REGISTERED 0
 #define EXIT_NEEDS_REGISTRATION 1
 #define EXIT_ERROR 2
 
-/* A pair needs registration when more than this fraction of its valid
- * blocks is below the threshold (the rule the demo has always used). */
-#define VERDICT_FRACTION 0.05
-
 /* The grids written as TIFF, by the meta's field names. */
 static const gchar *const tiff_grids[] = {
-  "r", "mean-0", "mean-1", "stddev-0", "stddev-1", "covariance"
+  "r", "mean-0", "mean-1", "stddev-0", "stddev-1", "covariance", "dx", "dy",
+  "r-best"
 };
 
 static const struct
@@ -52,7 +50,9 @@ typedef struct
   guint block_w, block_h;
   gchar *edge_mode;
   gdouble threshold;
-  gdouble min_intensity;
+  gdouble min_intensity;        /* -1: estimated */
+  gint search_radius;
+  gint min_region_blocks;
   BwColormap colormap;
   gdouble range_min, range_max;
   gchar *out_dir;
@@ -104,6 +104,28 @@ bad:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
       "--range wants MIN:MAX with MIN < MAX, such as 0:1, not \"%s\"", value);
   return FALSE;
+}
+
+static gboolean
+parse_min_intensity (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  gchar *end;
+  gdouble v;
+
+  if (g_str_equal (value, "auto")) {
+    opt.min_intensity = -1;
+    return TRUE;
+  }
+  v = g_ascii_strtod (value, &end);
+  if (*end || !(v >= 0 && v <= 65535)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--min-intensity wants auto or a level between 0 and 65535, not "
+        "\"%s\"", value);
+    return FALSE;
+  }
+  opt.min_intensity = v;
+  return TRUE;
 }
 
 static gboolean
@@ -166,7 +188,9 @@ analysis_init (Analysis * an)
   bc = gst_bin_get_by_name (GST_BIN (an->pipeline), "c");
   gst_util_set_object_arg (G_OBJECT (bc), "edge-mode", opt.edge_mode);
   g_object_set (bc, "threshold", opt.threshold, "min-intensity",
-      opt.min_intensity, "post-messages", FALSE, NULL);
+      opt.min_intensity, "search-radius", (guint) opt.search_radius,
+      "min-region-blocks", (guint) opt.min_region_blocks, "post-messages",
+      FALSE, NULL);
   gst_object_unref (bc);
   an->src[0] = gst_bin_get_by_name (GST_BIN (an->pipeline), "s0");
   an->src[1] = gst_bin_get_by_name (GST_BIN (an->pipeline), "s1");
@@ -274,24 +298,50 @@ out_path (const gchar * name)
   return g_build_filename (opt.out_dir, name, NULL);
 }
 
+/* The length of each block's displacement, for the shift picture. */
+static gfloat *
+shift_lengths (const GstStructure * s, guint n)
+{
+  const gfloat *dx = grid (s, "dx"), *dy = grid (s, "dy");
+  gfloat *len = g_new (gfloat, n);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    len[i] = dx && dy ? hypotf (dx[i], dy[i]) : NAN;
+  return len;
+}
+
+static void
+write_heatmap (const gchar * kind, guint n, guint total, const BcHeatmap * hm)
+{
+  GError *err = NULL;
+  gchar *name = total > 1 ? g_strdup_printf ("%s-%04u.png", kind, n) :
+      g_strdup_printf ("%s.png", kind);
+  gchar *png = out_path (name);
+
+  if (!bc_render_heatmap (hm, png, &err))
+    die ("%s", err->message);
+  g_free (png);
+  g_free (name);
+}
+
 /* Writes what one pair gives and returns whether it needs registration. */
 static gboolean
 record_pair (Results * res, guint n, guint total, const gchar * l0,
-    const gchar * l1, const GstStructure * s)
+    const gchar * l1, const GstStructure * s, guint width, guint height)
 {
   guint cols = field (s, "cols"), rows = field (s, "rows"), i;
-  guint valid = field (s, "valid");
   gdouble below = field (s, "below-threshold"), median = field (s, "median");
-  gboolean needs = below > VERDICT_FRACTION;
-  const gchar *verdict = valid == 0 ? "no valid blocks" : needs ?
-      "needs registration" : "looks registered";
-  gchar *line, *title, *subtitle, *png;
+  const gchar *verdict = gst_structure_get_string (s, "verdict");
+  gboolean needs = g_strcmp0 (verdict, "needs-registration") == 0;
+  gchar *line, *title, *subtitle, *text, *b0, *b1;
   GError *err = NULL;
   BcHeatmap hm;
 
-  if (valid == 0)
-    die ("%s and %s: no valid blocks (both flat, or everything below "
-        "--min-intensity): nothing to compare", l0, l1);
+  text = bc_verdict_text (s, width, height);
+  if (g_strcmp0 (verdict, "no-texture") == 0 && total == 1)
+    die ("%s and %s: %s (flat images, or everything background): nothing to "
+        "compare", l0, l1, text);
 
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
     gchar *desc = g_strdup_printf ("%s of %s against %s, %ux%u blocks",
@@ -306,18 +356,13 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   fprintf (res->csv, "%s\n", line);
   g_free (line);
 
-  {
-    /* The files' own names: folders make the caption longer than the
-     * picture (the CSV keeps the whole paths). */
-    gchar *b0 = g_path_get_basename (l0), *b1 = g_path_get_basename (l1);
-
-    title = g_strdup_printf ("r per block: %s against %s", b1, b0);
-    g_free (b0);
-    g_free (b1);
-  }
-  subtitle = g_strdup_printf ("%ux%u blocks (%u x %u); median r %.3f; "
-      "%.1f%% of valid blocks below %.2g: %s", opt.block_w, opt.block_h, cols,
-      rows, median, 100 * below, opt.threshold, verdict);
+  /* The files' own names: folders make the caption longer than the
+   * picture (the CSV keeps the whole paths). */
+  b0 = g_path_get_basename (l0);
+  b1 = g_path_get_basename (l1);
+  title = g_strdup_printf ("r per block: %s against %s", b1, b0);
+  subtitle = g_strdup_printf ("%ux%u blocks (%u x %u), median r %.3f: %s",
+      opt.block_w, opt.block_h, cols, rows, median, text);
   hm.values = grid (s, "r");
   hm.cols = cols;
   hm.rows = rows;
@@ -327,34 +372,44 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   hm.title = title;
   hm.subtitle = subtitle;
   hm.quantity = "r";
-  {
-    gchar *name = total > 1 ? g_strdup_printf ("heatmap-%04u.png", n) :
-        g_strdup ("heatmap.png");
-
-    png = out_path (name);
-    g_free (name);
-  }
-  if (!bc_render_heatmap (&hm, png, &err))
-    die ("%s", err->message);
-  g_free (png);
+  write_heatmap ("heatmap", n, total, &hm);
   g_free (title);
+  if (opt.search_radius > 0) {
+    gfloat *len = shift_lengths (s, cols * rows);
+
+    title = g_strdup_printf ("displacement per block, px: %s against %s", b1,
+        b0);
+    hm.values = len;
+    hm.range_min = 0;
+    hm.range_max = opt.search_radius;
+    hm.colormap = BW_COLORMAP_VIRIDIS;
+    hm.title = title;
+    hm.quantity = "shift, px";
+    write_heatmap ("shift", n, total, &hm);
+    g_free (title);
+    g_free (len);
+  }
   g_free (subtitle);
+  g_free (b0);
+  g_free (b1);
 
   g_array_append_val (res->median, median);
   g_array_append_val (res->below, below);
 
   if (opt.json) {
-    line = bc_json_line (n, l0, l1, s, verdict);
+    line = bc_json_line (n, l0, l1, s, text);
     printf ("%s\n", line);
     g_free (line);
   } else if (!opt.quiet) {
     if (total > 1)
       printf ("frame %u (%s): ", n, l1);
-    printf ("%.1f%% of valid blocks have r < %.2g: %s%s. Median r %.3f over "
-        "%u blocks of %ux%u; %u invalid.\n", 100 * below, opt.threshold,
-        total > 1 ? "" : "this pair ", verdict, median, valid, opt.block_w,
-        opt.block_h, (guint) field (s, "invalid"));
+    printf ("%s%s. Median r %.3f over %.0f valid blocks of %ux%u; %.0f "
+        "background, %.0f invalid.\n", total > 1 ? "" : "this pair ", text,
+        median, field (s, "valid"), opt.block_w, opt.block_h,
+        field (s, "background"), field (s, "invalid") - field (s,
+            "background"));
   }
+  g_free (text);
   if (needs) {
     res->needing++;
     g_string_append_printf (res->needing_list, "%s%u",
@@ -406,12 +461,16 @@ main (int argc, char **argv)
       "such as frame_%04d.png.\nFrames are paired by index: frame n of one "
       "with frame n of the other, or every\nframe with a single image.";
   static const gchar description[] =
-      "Writes into the output folder: heatmap.png (heatmap-NNNN.png per "
-      "frame of a\nstack, and median-r.png), r.tif, mean-0.tif, mean-1.tif, "
-      "stddev-0.tif,\nstddev-1.tif and covariance.tif (float32 grids, one "
-      "page per frame, NaN where\nundefined), and summary.csv.\n\n"
-      "A pair needs registration when more than 5% of its valid blocks have "
-      "r below\nthe threshold.\n\n"
+      "Writes into the output folder: heatmap.png and shift.png "
+      "(heatmap-NNNN.png and\nshift-NNNN.png per frame of a stack, and "
+      "median-r.png), r.tif, dx.tif, dy.tif,\nr-best.tif, mean-0.tif, "
+      "mean-1.tif, stddev-0.tif, stddev-1.tif and covariance.tif\n(float32 "
+      "grids, one page per frame, NaN where undefined), and summary.csv.\n\n"
+      "Each block is searched for the offset, up to --search-radius pixels, "
+      "where it\ncorrelates best.  A pair needs registration when the "
+      "compared image is shifted\nas a whole (by at least 0.25 px), or when "
+      "a region of blocks is displaced or\nmatches nowhere; background "
+      "blocks (estimated, see --min-intensity) count for\nnothing.\n\n"
       "Exit status: 0 = looks registered (every pair), 1 = needs registration "
       "(some pair),\n2 = usage or input error.";
   GOptionEntry entries[] = {
@@ -420,11 +479,17 @@ main (int argc, char **argv)
     {"edge-mode", 0, 0, G_OPTION_ARG_STRING, &opt.edge_mode,
         "trim (default) drops the partial blocks at the right and bottom "
           "edges; partial keeps them", "trim|partial"},
+    {"search-radius", 'r', 0, G_OPTION_ARG_INT, &opt.search_radius,
+          "Largest displacement searched per block, px (0..8, default 2; 0: "
+          "r only, regions of low r)", "R"},
+    {"min-region-blocks", 0, 0, G_OPTION_ARG_INT, &opt.min_region_blocks,
+        "Blocks a displaced region needs to count (default 3)", "N"},
     {"threshold", 't', 0, G_OPTION_ARG_DOUBLE, &opt.threshold,
-        "r level of the verdict (default 0.5)", "R"},
-    {"min-intensity", 0, 0, G_OPTION_ARG_DOUBLE, &opt.min_intensity,
+        "r level of the below-threshold fraction (default 0.5)", "R"},
+    {"min-intensity", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_intensity,
           "Background level in sample units: blocks darker in both images "
-          "are not judged (default 0: off)", "LEVEL"},
+          "count for nothing; auto (the default) estimates it per image, 0 "
+          "turns it off", "auto|LEVEL"},
     {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
         "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
     {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
@@ -451,6 +516,9 @@ main (int argc, char **argv)
 
   opt.block_w = opt.block_h = 16;
   opt.threshold = 0.5;
+  opt.min_intensity = -1;
+  opt.search_radius = 2;
+  opt.min_region_blocks = 3;
   opt.colormap = BW_COLORMAP_VIRIDIS;
   opt.range_min = 0.0;
   opt.range_max = 1.0;
@@ -473,8 +541,11 @@ main (int argc, char **argv)
     die ("--edge-mode wants trim or partial, not \"%s\"", opt.edge_mode);
   if (!(opt.threshold >= -1 && opt.threshold <= 1))
     die ("--threshold wants an r level between -1 and 1");
-  if (!(opt.min_intensity >= 0 && opt.min_intensity <= 65535))
-    die ("--min-intensity wants a level between 0 and 65535");
+  if (opt.search_radius < 0 || opt.search_radius > 8)
+    die ("--search-radius wants 0..8 pixels, not %d", opt.search_radius);
+  if (opt.min_region_blocks < 1)
+    die ("--min-region-blocks wants at least 1, not %d",
+        opt.min_region_blocks);
   if (!opt.out_dir)
     opt.out_dir = g_strdup ("blockcorr-out");
   find_plugin ();
@@ -564,7 +635,8 @@ main (int argc, char **argv)
     out = analysis_pull (&an);
     record_pair (&res, n, total, label[0], label[1],
         gst_custom_meta_get_structure (gst_buffer_get_custom_meta
-            (gst_sample_get_buffer (out), "GstBlockCorrMeta")));
+            (gst_sample_get_buffer (out), "GstBlockCorrMeta")),
+        GST_VIDEO_INFO_WIDTH (&vi[0]), GST_VIDEO_INFO_HEIGHT (&vi[0]));
     gst_sample_unref (out);
     progress (n + 1, total, start);
   }
@@ -600,8 +672,10 @@ main (int argc, char **argv)
     }
   }
   if (!opt.quiet && !opt.json)
-    printf ("Results in %s/: heatmap%s.png, r.tif and the other grids, "
-        "summary.csv.\n", opt.out_dir, total > 1 ? "-NNNN" : "");
+    printf ("Results in %s/: heatmap%s.png%s, r.tif and the other grids, "
+        "summary.csv.\n", opt.out_dir, total > 1 ? "-NNNN" : "",
+        opt.search_radius > 0 ? (total > 1 ? ", shift-NNNN.png" :
+            ", shift.png") : "");
   g_array_unref (res.median);
   g_array_unref (res.below);
   n = res.needing;

@@ -84,9 +84,14 @@ bc_tiff_stack_close (BcTiffStack * st, GError ** error)
 }
 
 const gchar *const bc_summary_fields[] = {
-  "cols", "rows", "block-width", "block-height", "valid", "invalid", "mean",
-  "min", "max", "median", "below-threshold", "threshold", NULL
+  "verdict", "cols", "rows", "block-width", "block-height", "valid",
+  "invalid", "background", "mean", "min", "max", "median", "below-threshold",
+  "threshold", "search-radius", "informative", "shift-x", "shift-y",
+  "regions", "min-intensity-0", "min-intensity-1", NULL
 };
+
+static void append_csv_text (GString * out, const gchar * text);
+static void append_json_text (GString * out, const gchar * text);
 
 /* A field as text: integers as they are, doubles with all their digits,
  * NaN as nan (CSV) or null (JSON). */
@@ -111,6 +116,11 @@ append_value (GString * out, const GstStructure * s, const gchar * name,
   } else if (G_VALUE_HOLDS_UINT64 (v)) {
     g_string_append_printf (out, "%" G_GUINT64_FORMAT,
         g_value_get_uint64 (v));
+  } else if (G_VALUE_HOLDS_STRING (v)) {
+    if (json)
+      append_json_text (out, g_value_get_string (v));
+    else
+      append_csv_text (out, g_value_get_string (v));
   }
 }
 
@@ -187,9 +197,39 @@ bc_csv_row (guint frame, const gchar * source0, const gchar * source1,
   return g_string_free (out, FALSE);
 }
 
+/* The reported regions as a JSON array of objects. */
+static void
+append_json_regions (GString * out, const GstStructure * summary)
+{
+  static const gchar *const fields[] = {
+    "x", "y", "width", "height", "blocks", "unmatched", "median-r",
+    "shift-x", "shift-y", NULL
+  };
+  const GValue *regions = gst_structure_get_value (summary,
+      "largest-regions");
+  guint n = regions ? gst_value_array_get_size (regions) : 0, k, i;
+
+  g_string_append_c (out, '[');
+  for (k = 0; k < n; k++) {
+    const GstStructure *rs =
+        gst_value_get_structure (gst_value_array_get_value (regions, k));
+    gboolean at_radius = FALSE;
+
+    g_string_append (out, k ? ", {" : "{");
+    for (i = 0; fields[i]; i++) {
+      g_string_append_printf (out, "%s\"%s\": ", i ? ", " : "", fields[i]);
+      append_value (out, rs, fields[i], TRUE);
+    }
+    gst_structure_get_boolean (rs, "at-radius", &at_radius);
+    g_string_append_printf (out, ", \"at-radius\": %s}",
+        at_radius ? "true" : "false");
+  }
+  g_string_append_c (out, ']');
+}
+
 gchar *
 bc_json_line (guint frame, const gchar * source0, const gchar * source1,
-    const GstStructure * summary, const gchar * verdict)
+    const GstStructure * summary, const gchar * message)
 {
   GString *out = g_string_new (NULL);
   guint i;
@@ -202,8 +242,10 @@ bc_json_line (guint frame, const gchar * source0, const gchar * source1,
     g_string_append_printf (out, ", \"%s\": ", bc_summary_fields[i]);
     append_value (out, summary, bc_summary_fields[i], TRUE);
   }
-  g_string_append (out, ", \"verdict\": ");
-  append_json_text (out, verdict);
+  g_string_append (out, ", \"largest-regions\": ");
+  append_json_regions (out, summary);
+  g_string_append (out, ", \"message\": ");
+  append_json_text (out, message);
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }

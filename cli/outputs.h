@@ -28,10 +28,11 @@ gchar *bc_csv_header (void);
 /* One CSV row (RFC 4180 quoting of the sources). */
 gchar *bc_csv_row (guint frame, const gchar * source0, const gchar * source1,
     const GstStructure * summary);
-/* One JSON object on one line; NaN becomes null. */
+/* One JSON object on one line: the summary fields, the largest regions as
+ * objects and message (the verdict in words); NaN becomes null. */
 gchar *bc_json_line (guint frame, const gchar * source0,
     const gchar * source1, const GstStructure * summary,
-    const gchar * verdict);
+    const gchar * message);
 
 G_END_DECLS
 

@@ -92,6 +92,7 @@ gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
       "verdict", G_TYPE_STRING, bw_verdict_name (v->verdict),
       "shift-x", G_TYPE_DOUBLE, v->shift_x,
       "shift-y", G_TYPE_DOUBLE, v->shift_y,
+      "shifted", G_TYPE_BOOLEAN, v->shift_significant,
       "regions", G_TYPE_UINT, v->n_regions, NULL);
   regions_value (v, &regions);
   gst_structure_take_value (st, "largest-regions", &regions);

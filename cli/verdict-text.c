@@ -1,0 +1,150 @@
+/* gst-blockwise command line: the verdict of a pair in words (see
+ * verdict-text.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "verdict-text.h"
+
+/* Regions named one by one; the others are counted. */
+#define NAMED_REGIONS 3
+
+static gdouble
+get_double (const GstStructure * s, const gchar * name)
+{
+  gdouble d = NAN;
+  guint u;
+
+  if (!gst_structure_get_double (s, name, &d)
+      && gst_structure_get_uint (s, name, &u))
+    d = u;
+  return d;
+}
+
+static gint
+cmp_float (const void *a, const void *b)
+{
+  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Median r of the valid blocks outside the regions' boxes; NaN if none. */
+static gdouble
+median_r_outside (const GstStructure * meta, const GValue * regions)
+{
+  const GValue *gv = gst_structure_get_value (meta, "r");
+  guint cols = get_double (meta, "cols"), rows = get_double (meta, "rows");
+  guint bw = get_double (meta, "block-width");
+  guint bh = get_double (meta, "block-height");
+  guint n_reg = regions ? gst_value_array_get_size (regions) : 0;
+  const gfloat *r;
+  gfloat *v;
+  guint i, k, m = 0;
+  gdouble med = NAN;
+
+  if (!gv)
+    return NAN;
+  r = g_bytes_get_data (g_value_get_boxed (gv), NULL);
+  v = g_new (gfloat, (gsize) cols * rows + 1);
+  for (i = 0; i < cols * rows; i++) {
+    guint x = (i % cols) * bw, y = (i / cols) * bh;
+    gboolean inside = FALSE;
+
+    for (k = 0; k < n_reg && !inside; k++) {
+      const GstStructure *rs =
+          gst_value_get_structure (gst_value_array_get_value (regions, k));
+      gdouble rx = get_double (rs, "x"), ry = get_double (rs, "y");
+
+      inside = x >= rx && x < rx + get_double (rs, "width") && y >= ry
+          && y < ry + get_double (rs, "height");
+    }
+    if (!inside && !isnan (r[i]))
+      v[m++] = r[i];
+  }
+  if (m) {
+    qsort (v, m, sizeof (gfloat), cmp_float);
+    med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+  }
+  g_free (v);
+  return med;
+}
+
+static void
+append_region (GString * out, const GstStructure * rs, guint width,
+    guint height, guint radius)
+{
+  gdouble x = get_double (rs, "x"), y = get_double (rs, "y");
+  gdouble w = get_double (rs, "width"), h = get_double (rs, "height");
+  gdouble sx = get_double (rs, "shift-x"), sy = get_double (rs, "shift-y");
+  gdouble share = 100.0 * w * h / ((gdouble) width * height);
+  gboolean at_radius = FALSE;
+
+  gst_structure_get_boolean (rs, "at-radius", &at_radius);
+  g_string_append_printf (out, "x %.0f-%.0f, y %.0f-%.0f (%.*f%% of the "
+      "image)", x, x + w, y, y + h, share < 1 ? 1 : 0, share);
+  if (radius == 0)
+    g_string_append_printf (out, ", has low r (median %.2f)",
+        get_double (rs, "median-r"));
+  else if (isnan (sx))
+    g_string_append_printf (out, ", matches nowhere within the search radius "
+        "(%u px): moved further, or changed", radius);
+  else
+    g_string_append_printf (out, ", is displaced by (%+.1f, %+.1f) px%s",
+        sx, sy, at_radius ? " or more (the search radius; try a larger "
+        "--search-radius)" : "");
+}
+
+gchar *
+bc_verdict_text (const GstStructure * meta, guint width, guint height)
+{
+  const gchar *verdict = gst_structure_get_string (meta, "verdict");
+  const GValue *regions = gst_structure_get_value (meta, "largest-regions");
+  guint n_regions = get_double (meta, "regions");
+  guint radius = get_double (meta, "search-radius");
+  guint named, k;
+  gdouble sx = get_double (meta, "shift-x"), sy = get_double (meta, "shift-y");
+  GString *out = g_string_new (NULL);
+  gboolean shifted = FALSE;
+
+  if (!verdict)
+    verdict = "no-texture";
+  if (g_str_equal (verdict, "no-texture")) {
+    g_string_append_printf (out, "no texture to compare: %.0f of %.0f blocks "
+        "are background or flat", get_double (meta, "invalid"),
+        get_double (meta, "valid") + get_double (meta, "invalid"));
+    return g_string_free (out, FALSE);
+  }
+  if (g_str_equal (verdict, "registered")) {
+    g_string_append_printf (out, "registered: %s (median r %.3f)",
+        radius ? "no displacement found" : "no region stands out",
+        get_double (meta, "median"));
+    return g_string_free (out, FALSE);
+  }
+
+  g_string_append (out, "needs registration: ");
+  gst_structure_get_boolean (meta, "shifted", &shifted);
+  if (shifted)
+    g_string_append_printf (out, "the compared image is shifted by "
+        "(%+.1f, %+.1f) px overall", sx, sy);
+  if (n_regions) {
+    named = MIN (n_regions, NAMED_REGIONS);
+    if (regions)
+      named = MIN (named, gst_value_array_get_size (regions));
+    g_string_append_printf (out, "%s%u region%s", shifted ? "; " : "",
+        n_regions, n_regions > 1 ? "s" : "");
+    for (k = 0; k < named; k++) {
+      g_string_append (out, k ? "; " : ", ");
+      append_region (out,
+          gst_value_get_structure (gst_value_array_get_value (regions, k)),
+          width, height, radius);
+    }
+    if (n_regions > named)
+      g_string_append_printf (out, "; and %u smaller", n_regions - named);
+    if (!shifted)
+      g_string_append_printf (out, "; the rest is aligned (median r %.2f)",
+          median_r_outside (meta, regions));
+  }
+  return g_string_free (out, FALSE);
+}
