@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "blockstats.h"
+#include "blockstats-private.h"
 #include "displacement.h"
 
 static guint
@@ -76,6 +77,7 @@ typedef struct
   BwSampleFormat fa, fb;
   guint pattern;                /* 0 random, 1 textured + shifted, 2 all 0,
                                  * 3 all max, 4 0 against max */
+  gboolean bottom_up;           /* negative strides */
 } Case;
 
 static void
@@ -143,6 +145,69 @@ ref_parabola (gdouble l, gdouble m, gdouble r)
   return d > 0.5 ? 0.5 : d < -0.5 ? -0.5 : d;
 }
 
+/* The cross sums of one block row exactly: every path this build and CPU
+ * have against products added up here, for every block whose moved window
+ * lies in the frame. */
+static void
+check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
+    guint radius)
+{
+  const BwGeometry *g = &plan->geom;
+  BwCrossFunc funcs[2] = { bw_cross_row_c, NULL };
+  const gint R = radius;
+  gsize n_out = (gsize) (2 * R + 1) * plan->cols;
+  guint64 *got = g_new (guint64, n_out);
+  BwCrossRow row;
+  guint f, c;
+  gint dy, dx;
+
+#ifdef HAVE_X86_CROSS
+  if (bw_stats_avx2_available ())
+    funcs[1] = bw_cross_row_avx2;
+#endif
+  row.a = &plan->a;
+  row.b = &plan->b;
+  row.y0 = r * g->block_height;
+  row.h = MIN (g->block_height, g->height - row.y0);
+  row.width = g->width;
+  row.width_px = MIN (g->width, plan->cols * g->block_width);
+  row.block_width = g->block_width;
+  row.n_blocks = plan->cols;
+  row.radius = radius;
+  for (dy = -R; dy <= R; dy++) {
+    if ((gint) row.y0 + dy < 0 || (gint) (row.y0 + row.h) + dy >
+        (gint) g->height)
+      continue;
+    for (f = 0; f < G_N_ELEMENTS (funcs); f++) {
+      /* The AVX2 path takes equal U8 or U16LE planes. */
+      if (!funcs[f] || (f == 1 && (plan->a.format != plan->b.format
+                  || plan->a.format == BW_SAMPLE_U16BE)))
+        continue;
+      funcs[f] (scratch, &row, dy, got);
+      for (dx = -R; dx <= R; dx++)
+        for (c = 0; c < plan->cols; c++) {
+          guint x0 = c * g->block_width;
+          guint x1 = MIN (x0 + g->block_width, row.width_px), x, y;
+          guint64 expect = 0;
+
+          if ((gint) x0 + dx < 0 || (gint) x1 + dx > (gint) g->width)
+            continue;
+          for (y = row.y0; y < row.y0 + row.h; y++)
+            for (x = x0; x < x1; x++)
+              expect += (guint64) sample (plan->a.data, plan->a.stride,
+                  plan->a.format, x, y) * sample (plan->b.data,
+                  plan->b.stride, plan->b.format, x + dx, y + dy);
+          if (got[(gsize) (dx + R) * plan->cols + c] != expect)
+            g_error ("cross sum of block %u, row %u at (%d, %d) on the %s "
+                "path: %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT,
+                c, r, dx, dy, f ? "avx2" : "c",
+                got[(gsize) (dx + R) * plan->cols + c], expect);
+        }
+    }
+  }
+  g_free (got);
+}
+
 static void
 check_case (const Case * k, GRand * rng)
 {
@@ -164,10 +229,17 @@ check_case (const Case * k, GRand * rng)
   guint cols, rows, row, col;
   const gint R = k->radius;
 
-  fill (mem_a + 1, stride_a, k->fa, k->width,
-      k->height, rng, k->pattern, FALSE, sx, sy);
-  fill (mem_b + 1, stride_b, k->fb, k->width, k->height, rng, k->pattern,
-      TRUE, sx, sy);
+  if (k->bottom_up) {
+    /* Row 0 is the last one in memory. */
+    a.data += (k->height - 1) * stride_a;
+    a.stride = -stride_a;
+    b.data += (k->height - 1) * stride_b;
+    b.stride = -stride_b;
+  }
+  fill ((guint8 *) a.data, a.stride, k->fa, k->width, k->height, rng,
+      k->pattern, FALSE, sx, sy);
+  fill ((guint8 *) b.data, b.stride, k->fb, k->width, k->height, rng,
+      k->pattern, TRUE, sx, sy);
   g_assert_true (bw_stats_plan_init (&plan, BW_IMPL_AUTO, &geom, &a, &b));
   cols = plan.cols;
   rows = plan.rows;
@@ -175,6 +247,8 @@ check_case (const Case * k, GRand * rng)
   out = g_new (BwBlockShift, (gsize) cols * rows);
   g_assert_true (bw_stats_plan_rows (&plan, scratch, 0, rows, sums));
   g_assert_true (bw_search_rows (&plan, scratch, R, 0, rows, sums, out));
+  for (row = 0; row < rows; row++)
+    check_cross_row (&plan, scratch, row, R);
 
   for (row = 0; row < rows; row++)
     for (col = 0; col < cols; col++) {
@@ -251,7 +325,7 @@ test_random (void)
       bw_search_path_name (BW_SAMPLE_U16LE, BW_SAMPLE_U16LE),
       bw_search_path_name (BW_SAMPLE_U8, BW_SAMPLE_U8));
   for (i = 0; i < 300; i++) {
-    Case k;
+    Case k = { 0, };
 
     k.fa = g_rand_int_range (rng, 0, 3);
     k.fb = g_rand_boolean (rng) ? k.fa : (BwSampleFormat) g_rand_int_range (rng, 0, 3);
@@ -288,7 +362,69 @@ test_extremes (void)
   for (f = 0; f < 3; f++)
     for (p = 2; p <= 4; p++) {
       Case k = { 70, 40, 16, 8, 2, BW_EDGE_PARTIAL, formats[f], formats[f],
-        p
+        p, FALSE
+      };
+      check_case (&k, rng);
+    }
+  g_rand_free (rng);
+}
+
+/* The shapes the vector cross sums treat apart: block widths 1..40 and 64
+ * (odd ones, even ones that are no multiple of the vector width, blocks
+ * narrower and wider than a vector), frames up to ~300 columns (chunks at
+ * the frame's edges and tails past the last whole block), every radius,
+ * equal and mixed formats, negative strides, and the extreme 16-bit
+ * patterns. */
+static void
+test_shapes (void)
+{
+  GRand *rng = g_rand_new_with_seed (4242);
+  guint bw, i = 0;
+
+  for (bw = 1; bw <= 64; bw++) {
+    guint rep;
+
+    if (bw > 40 && bw != 64)
+      continue;
+    for (rep = 0; rep < 4; rep++, i++) {
+      Case k = { 0, };
+
+      k.bw = bw;
+      k.bh = g_rand_int_range (rng, 1, 7);
+      k.width = g_rand_int_range (rng, bw, MAX (bw + 1, 300));
+      if (rep == 0)
+        k.width = MIN (bw + g_rand_int_range (rng, 0, 20), 300);
+      k.height = g_rand_int_range (rng, k.bh, 3 * k.bh + 1);
+      k.edge = rep % 2 ? BW_EDGE_PARTIAL : BW_EDGE_TRIM;
+      k.radius = i % (BW_MAX_SEARCH_RADIUS + 1);
+      /* Mostly equal U8 or U16LE formats, the ones the vector path takes. */
+      k.fa = rep < 2 ? BW_SAMPLE_U16LE : BW_SAMPLE_U8;
+      k.fb = k.fa;
+      if (i % 7 == 6) {
+        k.fa = g_rand_int_range (rng, 0, 3);
+        k.fb = g_rand_int_range (rng, 0, 3);
+      }
+      k.pattern = i % 6 < 2 ? i % 6 : 2 + (i / 6) % 3;
+      k.bottom_up = i % 5 == 1;
+      check_case (&k, rng);
+    }
+  }
+  g_rand_free (rng);
+}
+
+/* Blocks taller than the rows the 16-bit vector sums hold in 32 bits, with
+ * the largest products. */
+static void
+test_tall (void)
+{
+  GRand *rng = g_rand_new_with_seed (99);
+  const BwSampleFormat formats[] = { BW_SAMPLE_U8, BW_SAMPLE_U16LE };
+  guint f, p;
+
+  for (f = 0; f < 2; f++)
+    for (p = 0; p <= 4; p++) {
+      Case k = { 50, 170, 16 + 2 * p, 150, 1 + p, BW_EDGE_PARTIAL,
+        formats[f], formats[f], p, p == 1
       };
       check_case (&k, rng);
     }
@@ -368,6 +504,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/displacement/random", test_random);
   g_test_add_func ("/displacement/extremes", test_extremes);
+  g_test_add_func ("/displacement/shapes", test_shapes);
+  g_test_add_func ("/displacement/tall", test_tall);
   g_test_add_func ("/displacement/known-shift", test_known_shift);
   g_test_add_func ("/displacement/invalid", test_invalid);
   return g_test_run ();
