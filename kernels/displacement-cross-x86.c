@@ -46,6 +46,12 @@
 #define FLUSH_U16 64
 #define FLUSH_U8 16384
 
+/* GCC 12 otherwise hoists every load of a row ahead of the
+ * multiplications and spills accumulators to the stack; an empty asm
+ * statement that reads and writes the accumulator in a register keeps each
+ * offset's load, multiply and add together. */
+#define KEEP_IN_REGISTER(v) __asm__ volatile ("" : "+x" (v))
+
 /* Where one chunk's samples are read: A at its first column, B at that
  * column minus the radius (the offset dx = -radius), each row stride bytes
  * after the one before. */
@@ -114,8 +120,10 @@ chunk_u16 (const ChunkSrc * src, guint first, const guint G, gint64 * pairs,
         __m256i vb = _mm256_xor_si256 (_mm256_loadu_si256 ((const __m256i *)
                 (rb + 2 * i)), flip);
 
-        lo[i] = _mm256_add_epi32 (lo[i], _mm256_madd_epi16 (al, vb));
-        hi[i] = _mm256_add_epi32 (hi[i], _mm256_madd_epi16 (ah, vb));
+        lo[i] = _mm256_add_epi32 (_mm256_madd_epi16 (al, vb), lo[i]);
+        hi[i] = _mm256_add_epi32 (_mm256_madd_epi16 (ah, vb), hi[i]);
+        KEEP_IN_REGISTER (lo[i]);
+        KEEP_IN_REGISTER (hi[i]);
       }
     }
 #pragma GCC unroll 8
@@ -155,7 +163,8 @@ chunk_u8 (const ChunkSrc * src, guint first, const guint G, gint64 * pairs,
         __m256i vb = _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *)
                 (rb + i)));
 
-        acc[i] = _mm256_add_epi32 (acc[i], _mm256_madd_epi16 (va, vb));
+        acc[i] = _mm256_add_epi32 (_mm256_madd_epi16 (va, vb), acc[i]);
+        KEEP_IN_REGISTER (acc[i]);
       }
     }
 #pragma GCC unroll 16
@@ -242,7 +251,28 @@ copy_edge_chunk (const BwCrossRow * row, gint dy, gsize x, gsize bps,
   }
 }
 
-void
+/* The sum of block c's pair columns of p. */
+static AVX2_INLINE gint64
+sum_pairs (const gint64 * p, const BwCrossRow * row, guint c)
+{
+  gsize p0 = (gsize) c * row->block_width / 2;
+  gsize p1 = (MIN ((gsize) (c + 1) * row->block_width,
+          (gsize) row->width_px) + 1) / 2;
+  __m256i v = _mm256_setzero_si256 ();
+  __m128i h;
+  gint64 t;
+
+  for (; p0 + 4 <= p1; p0 += 4)
+    v = _mm256_add_epi64 (v, _mm256_loadu_si256 ((const __m256i *) (p + p0)));
+  h = _mm_add_epi64 (_mm256_castsi256_si128 (v),
+      _mm256_extracti128_si256 (v, 1));
+  t = _mm_cvtsi128_si64 (h) + _mm_extract_epi64 (h, 1);
+  for (; p0 < p1; p0++)
+    t += p[p0];
+  return t;
+}
+
+AVX2 void
 bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
     guint64 * sum_ab)
 {
@@ -299,26 +329,16 @@ bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
     }
   }
 
-  /* Each block adds up its pair columns. */
+  /* Each block adds up its pair columns; Σa is the same at every offset. */
+  if (!u8)
+    for (c = 0; c < row->n_blocks; c++)
+      /* in place: block c's pairs start at c * block_width / 2 >= c */
+      sum_a[c] = sum_pairs (sum_a, row, c);
   for (d = 0; d < nd; d++) {
     const gint64 *p = pairs + d * n_pairs;
     guint64 *out = sum_ab + (gsize) d * row->n_blocks;
 
-    for (c = 0; c < row->n_blocks; c++) {
-      gsize p0 = (gsize) c * row->block_width / 2;
-      gsize p1 = (MIN ((gsize) (c + 1) * row->block_width,
-              (gsize) row->width_px) + 1) / 2;
-      gint64 t = 0, ta = 0;
-      gsize i;
-
-      for (i = p0; i < p1; i++)
-        t += p[i];
-      if (!u8) {
-        for (i = p0; i < p1; i++)
-          ta += sum_a[i];
-        t += 32768 * ta;
-      }
-      out[c] = (guint64) t;
-    }
+    for (c = 0; c < row->n_blocks; c++)
+      out[c] = (guint64) (sum_pairs (p, row, c) + (u8 ? 0 : 32768 * sum_a[c]));
   }
 }
