@@ -30,8 +30,13 @@
  * Needs the plugin on the plugin path:
  *
  *   GST_PLUGIN_PATH=build/gst build/bench/bench-element [--quick]
+ *       [--search=R]
  *
  * --quick: fewer frames and reps, skips the huge pair.
+ * --search=R: the displacement search instead: per rep, the element on one
+ *   thread with search-radius=0 and with search-radius=R (alternating
+ *   order), the median of their per-rep ratio; then the huge pair with
+ *   search-radius=R on 2 threads.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -194,6 +199,8 @@ push_frames (GstAppSrc * src, Ring * ring, guint which, guint n)
 /* Per-frame time in steady state: from the first output buffer to the last,
  * which leaves out pipeline start-up and shutdown. */
 static double last_steady_ns;
+/* search-radius of the element runs. */
+static guint search_radius;
 
 static double
 run_pipeline (Ring * ring, gint n_threads, guint n)
@@ -212,8 +219,9 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
         "appsrc name=b ! fakesink sync=false");
   else
     desc = g_strdup_printf ("appsrc name=a ! blockcorr name=c n-threads=%d "
-        "block-width=%d block-height=%d ! fakesink name=s sync=false "
-        "appsrc name=b ! c.sink_1", n_threads, BLOCK, BLOCK);
+        "block-width=%d block-height=%d search-radius=%u ! fakesink name=s "
+        "sync=false appsrc name=b ! c.sink_1", n_threads, BLOCK, BLOCK,
+        search_radius);
   pipeline = gst_parse_launch (desc, NULL);
   if (!pipeline)
     g_error ("could not build: %s", desc);
@@ -294,9 +302,65 @@ verdict (double ratio, double target)
   return ratio <= target ? "ok" : "MISSED";
 }
 
+/* --search=R: radius R against radius 0, one thread, then the huge pair
+ * with radius R on 2 threads. */
+static int
+bench_search (guint radius)
+{
+  Ring ring;
+  double *r0 = g_new (double, n_reps), *rr = g_new (double, n_reps);
+  double *ratio = g_new (double, n_reps);
+  guint r;
+
+  ring_init (&ring, WIDTH, HEIGHT, RING_BYTES);
+  printf ("GRAY16_LE %ux%u, %ux%u blocks, one thread, %u frames per run, "
+      "%u reps: search-radius=%u against 0\n", WIDTH, HEIGHT, BLOCK, BLOCK,
+      n_frames, n_reps, radius);
+  search_radius = radius;
+  run_pipeline (&ring, 1, MIN (n_frames, 10));
+  for (r = 0; r < n_reps; r++) {
+    guint k;
+
+    for (k = 0; k < 2; k++) {
+      gboolean with = (k + r) % 2 == 0;
+
+      search_radius = with ? radius : 0;
+      (with ? rr : r0)[r] = run_pipeline (&ring, 1, n_frames) * 1e9 /
+          n_frames;
+    }
+    ratio[r] = rr[r] / r0[r];
+  }
+  printf ("%-40s %10.3f ms/frame\n", "search-radius=0", median (r0,
+          n_reps) * 1e-6);
+  printf ("%-40s %10.3f ms/frame\n", "search-radius=R", median (rr,
+          n_reps) * 1e-6);
+  printf ("%-40s %10.2f (median of per-rep ratios)\n", "R / 0",
+      median (ratio, n_reps));
+  ring_clear (&ring);
+
+  if (!quick) {
+    Ring huge;
+    double ht[3];
+
+    ring_init (&huge, HUGE_WIDTH, HUGE_HEIGHT, 1);
+    search_radius = radius;
+    for (r = 0; r < 3; r++)
+      ht[r] = run_pipeline (&huge, 2, 1);
+    printf ("%-40s %10.3f s (median of 3, PLAYING -> EOS)\n",
+        "huge pair, search-radius=R, n-threads=2", median (ht, 3));
+    ring_clear (&huge);
+  }
+  g_free (r0);
+  g_free (rr);
+  g_free (ratio);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  guint search = 0;
+
   Ring ring;
   double kernel_med, kernel_mean, base, el1, el2, st1 = 0.0, st2 = 0.0;
   gint i;
@@ -304,8 +368,10 @@ main (int argc, char **argv)
   for (i = 1; i < argc; i++) {
     if (strcmp (argv[i], "--quick") == 0) {
       quick = TRUE;
+    } else if (g_str_has_prefix (argv[i], "--search=")) {
+      search = atoi (argv[i] + 9);
     } else {
-      fprintf (stderr, "usage: %s [--quick]\n", argv[0]);
+      fprintf (stderr, "usage: %s [--quick] [--search=R]\n", argv[0]);
       return 2;
     }
   }
@@ -325,6 +391,8 @@ main (int argc, char **argv)
     }
     gst_object_unref (f);
   }
+  if (search)
+    return bench_search (search);
 
   ring_init (&ring, WIDTH, HEIGHT, RING_BYTES);
   printf ("GRAY16_LE %ux%u, %ux%u blocks, non-live, %u frames per run, "

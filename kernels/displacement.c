@@ -24,19 +24,27 @@ typedef __int128 bw_i128;
 #define BW_VECTORIZE
 #endif
 
-/* Adds one row of b and b² (low and high 16-bit halves) into columns. */
+/* Adds one row of b and b² into columns (sign +1), or takes it out (-1):
+ * the column sums slide from one vertical offset to the next.  Σb² is kept
+ * in 64 bits (a column of up to 4096 rows of 32-bit squares). */
 #define DEFINE_COLUMN_ROW(NAME, LOAD)                                    \
 static BW_VECTORIZE void                                                \
 NAME (const guint8 * restrict rb, gsize n, guint32 * restrict sb,       \
-    guint32 * restrict lo, guint32 * restrict hi)                       \
+    guint64 * restrict sbb, gint sign)                                  \
 {                                                                       \
   gsize x;                                                              \
-  for (x = 0; x < n; x++) {                                             \
-    guint32 v = LOAD;                                                   \
-    guint32 vv = v * v;                                                 \
-    sb[x] += v;                                                         \
-    lo[x] += (guint16) vv;                                              \
-    hi[x] += (guint16) (vv >> 16);                                      \
+  if (sign > 0) {                                                       \
+    for (x = 0; x < n; x++) {                                           \
+      guint32 v = LOAD;                                                 \
+      sb[x] += v;                                                       \
+      sbb[x] += (guint64) (v * v);                                      \
+    }                                                                   \
+  } else {                                                              \
+    for (x = 0; x < n; x++) {                                           \
+      guint32 v = LOAD;                                                 \
+      sb[x] -= v;                                                       \
+      sbb[x] -= (guint64) (v * v);                                      \
+    }                                                                   \
   }                                                                     \
 }
 
@@ -44,8 +52,8 @@ DEFINE_COLUMN_ROW (column_row_u8, rb[x]);
 DEFINE_COLUMN_ROW (column_row_le, rb[2 * x] | ((guint32) rb[2 * x + 1] << 8));
 DEFINE_COLUMN_ROW (column_row_be, ((guint32) rb[2 * x] << 8) | rb[2 * x + 1]);
 
-typedef void (*ColumnRowFunc) (const guint8 *, gsize, guint32 *, guint32 *,
-    guint32 *);
+typedef void (*ColumnRowFunc) (const guint8 *, gsize, guint32 *, guint64 *,
+    gint);
 
 static const ColumnRowFunc column_row[3] = {
   column_row_u8, column_row_le, column_row_be
@@ -72,13 +80,31 @@ bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb)
 }
 
 /* r from exact sums, with the arithmetic of bw_stats_from_sums(); sqrt_vaa
- * is sqrt (n·Σa² − (Σa)²), NaN when either side is flat. */
+ * is sqrt (n·Σa² − (Σa)²), NaN when either side is flat.  The integers are
+ * the same whatever their width, and so are the doubles they convert to. */
 static inline gdouble
 pearson (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb, guint64 sbb,
     guint64 sab)
 {
   bw_u128 vbb = (bw_u128) n * sbb - (bw_u128) sb * sb;
   bw_i128 cab = (bw_i128) ((bw_u128) n * sab - (bw_u128) sa * sb);
+
+  if (sqrt_vaa == 0.0 || vbb == 0)
+    return NAN;
+  return CLAMP ((double) cab / (sqrt_vaa * sqrt ((double) vbb)), -1.0, 1.0);
+}
+
+/* The same for blocks of at most 2^12 pixels: every sum of squares or
+ * products is below 2^44, n times it below 2^56, so 64 bits hold the
+ * centred sums exactly (and convert to double in one instruction). */
+#define SMALL_BLOCK_PIXELS 4096
+
+static inline gdouble
+pearson_small (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb,
+    guint64 sbb, guint64 sab)
+{
+  gint64 vbb = (gint64) (n * sbb - sb * sb);
+  gint64 cab = (gint64) (n * sab - sa * sb);
 
   if (sqrt_vaa == 0.0 || vbb == 0)
     return NAN;
@@ -150,8 +176,10 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   BwCrossFunc cross;
   BwCrossRow row;
   gsize width;
-  guint64 *pre_b, *pre_bb, *sum_ab;
-  guint32 *col_b, *col_lo, *col_hi;
+  guint64 *pre_b, *pre_bb, *sum_ab, *col_bb;
+  guint32 *col_b;
+  ColumnRowFunc add_row;
+  gboolean small;
   gdouble *rcube, *sqrt_vaa;
   guint r;
 
@@ -171,18 +199,20 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   row.radius = radius;
 
   bw_scratch_reserve ((gpointer *) & scratch->search32,
-      &scratch->search32_len, 3 * width, sizeof (guint32));
+      &scratch->search32_len, width, sizeof (guint32));
   bw_scratch_reserve ((gpointer *) & scratch->search64,
-      &scratch->search64_len, 2 * (width + 1) + (gsize) nd * cols,
+      &scratch->search64_len, 3 * (width + 1) + (gsize) nd * cols,
       sizeof (guint64));
   bw_scratch_reserve ((gpointer *) & scratch->search_r,
       &scratch->search_r_len, (n_off + 1) * cols, sizeof (gdouble));
   col_b = scratch->search32;
-  col_lo = col_b + width;
-  col_hi = col_lo + width;
   pre_b = scratch->search64;
   pre_bb = pre_b + width + 1;
-  sum_ab = pre_bb + width + 1;
+  col_bb = pre_bb + width + 1;
+  sum_ab = col_bb + width + 1;
+  add_row = column_row[plan->b.format];
+  small = (guint64) plan->geom.block_width * plan->geom.block_height
+      <= SMALL_BLOCK_PIXELS;
   rcube = scratch->search_r;
   sqrt_vaa = rcube + n_off * cols;
 
@@ -210,22 +240,34 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
             s0[c].sum_bb, s0[c].sum_ab);
     }
 
-    for (dy = -R; dy <= R && R > 0; dy++) {
+    /* The first vertical offset whose rows lie in the frame. */
+    dy = MAX (-R, -(gint) row.y0);
+    if (R > 0) {
       guint y;
 
-      if ((gint) row.y0 + dy < 0
-          || (gint) (row.y0 + row.h) + dy > (gint) plan->geom.height)
-        continue;
+      memset (col_b, 0, width * sizeof (guint32));
+      memset (col_bb, 0, width * sizeof (guint64));
+      for (y = 0; y < row.h && (gint) (row.y0 + y) + dy < (gint)
+          plan->geom.height; y++)
+        add_row (bw_plane_row (&plan->b, row.y0 + dy + y), width, col_b,
+            col_bb, 1);
+    }
+    for (; dy <= R && R > 0; dy++) {
+      if ((gint) (row.y0 + row.h) + dy > (gint) plan->geom.height)
+        break;
+      if (dy > MAX (-R, -(gint) row.y0)) {
+        /* Slide the columns down by one row. */
+        add_row (bw_plane_row (&plan->b, row.y0 + dy - 1), width, col_b,
+            col_bb, -1);
+        add_row (bw_plane_row (&plan->b, row.y0 + dy + row.h - 1), width,
+            col_b, col_bb, 1);
+      }
 
       /* Σb and Σb² of every column over the moved rows, as prefix sums. */
-      memset (col_b, 0, 3 * width * sizeof (guint32));
-      for (y = 0; y < row.h; y++)
-        column_row[plan->b.format] (bw_plane_row (&plan->b, row.y0 + dy + y),
-            width, col_b, col_lo, col_hi);
       pre_b[0] = pre_bb[0] = 0;
       for (i = 0; i < width; i++) {
         pre_b[i + 1] = pre_b[i] + col_b[i];
-        pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
+        pre_bb[i + 1] = pre_bb[i] + col_bb[i];
       }
 
       cross (scratch, &row, dy, sum_ab);
@@ -240,7 +282,9 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
 
           if (xs < 0 || xs + w > (gssize) width)
             continue;
-          rcube[(gsize) c * n_off + (dy + R) * nd + dx + R] =
+          rcube[(gsize) c * n_off + (dy + R) * nd + dx + R] = small ?
+              pearson_small (s0[c].n, s0[c].sum_a, sqrt_vaa[c],
+              pre_b[xs + w] - pre_b[xs], pre_bb[xs + w] - pre_bb[xs], ab[c]) :
               pearson (s0[c].n, s0[c].sum_a, sqrt_vaa[c],
               pre_b[xs + w] - pre_b[xs], pre_bb[xs + w] - pre_bb[xs], ab[c]);
         }
