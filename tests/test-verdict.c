@@ -17,14 +17,16 @@
  *     and the median shift within 0.1 px, wherever the registered pair's
  *     median block r (computed here in double precision over the blocks
  *     with signal) is at least 0.9;
- *  2. a square region moved by 2-3 px: one counted region, IoU >= 0.5 with
- *     the square, nothing else;
+ *  2. a square region moved by 2-3 px: a counted region with IoU >= 0.5
+ *     with the square, and none elsewhere (each counted region lies, by at
+ *     least half its area, in the square);
  *  3. gain and offset only, or noise only: registered without regions in
  *     at least 99 of 100 seeds; flat images: no-texture;
  *  4. beads and nuclei on a dark background: registered as is; with the
  *     objects of one square moved by 2 px, one counted region whose box has
  *     IoU >= 0.5 with the bounding box of the moved objects (their extent
- *     at 3 sigma, before and after the move, on either image).
+ *     at 3 sigma, before and after the move, on either image), and none
+ *     elsewhere.
  *
  * Set BW_VERDICT_VERBOSE=1 to print every case.
  *
@@ -655,21 +657,28 @@ square_has_signal (const Pair * p, const Box * q, guint min)
   return n >= min;
 }
 
-/* Whether the verdict has exactly one counted region and it overlaps truth
- * with IoU >= MIN_IOU; *iou receives the best IoU. */
+/* Whether the verdict found the truth: a counted region whose box has IoU
+ * >= MIN_IOU with truth, and nothing elsewhere (every counted region
+ * reported, each lying mostly, by half its area, in truth).  *iou receives
+ * the best IoU. */
 static gboolean
 found_only (const Pair * p, const Box * truth, gdouble * iou)
 {
   const BwVerdict *v = &p->reg.verdict;
+  gboolean elsewhere = v->n_regions > v->n_reported;
   guint i;
 
   *iou = 0;
   for (i = 0; i < v->n_reported; i++) {
     Box b = region_box (&v->regions[i]);
+    gdouble in = box_iou (&b, truth);
+    gdouble inter = in * ((gdouble) b.w * b.h + (gdouble) truth->w * truth->h)
+        / (1 + in);
 
-    *iou = MAX (*iou, box_iou (&b, truth));
+    *iou = MAX (*iou, in);
+    elsewhere |= inter < 0.5 * b.w * b.h;
   }
-  return v->verdict == BW_VERDICT_NEEDS_REGISTRATION && v->n_regions == 1
+  return v->verdict == BW_VERDICT_NEEDS_REGISTRATION && !elsewhere
       && *iou >= MIN_IOU;
 }
 
