@@ -403,9 +403,8 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   } else if (!opt.quiet) {
     if (total > 1)
       printf ("frame %u (%s): ", n, l1);
-    printf ("%s%s. Median r %.3f over %.0f valid blocks of %ux%u; %.0f "
-        "background, %.0f invalid.\n", total > 1 ? "" : "this pair ", text,
-        median, field (s, "valid"), opt.block_w, opt.block_h,
+    printf ("%s. Median r %.3f over %.0f valid blocks of %ux%u; %.0f "
+        "background, %.0f invalid.\n", text, median, field (s, "valid"), opt.block_w, opt.block_h,
         field (s, "background"), field (s, "invalid") - field (s,
             "background"));
   }

@@ -71,6 +71,13 @@ median_r_outside (const GstStructure * meta, const GValue * regions)
   return med;
 }
 
+/* v to one decimal, without a "-0.0". */
+static gdouble
+tenth (gdouble v)
+{
+  return round (v * 10.0) / 10.0 + 0.0;
+}
+
 static void
 append_region (GString * out, const GstStructure * rs, guint width,
     guint height, guint radius)
@@ -92,7 +99,7 @@ append_region (GString * out, const GstStructure * rs, guint width,
         "(%u px): moved further, or changed", radius);
   else
     g_string_append_printf (out, ", is displaced by (%+.1f, %+.1f) px%s",
-        sx, sy, at_radius ? " or more (the search radius; try a larger "
+        tenth (sx), tenth (sy), at_radius ? " or more (the search radius; try a larger "
         "--search-radius)" : "");
 }
 
@@ -127,7 +134,7 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
   gst_structure_get_boolean (meta, "shifted", &shifted);
   if (shifted)
     g_string_append_printf (out, "the compared image is shifted by "
-        "(%+.1f, %+.1f) px overall", sx, sy);
+        "(%+.1f, %+.1f) px overall", tenth (sx), tenth (sy));
   if (n_regions) {
     named = MIN (n_regions, NAMED_REGIONS);
     if (regions)

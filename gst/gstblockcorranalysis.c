@@ -356,6 +356,10 @@ judge (GstBlockCorrAnalysis * an, const FrameJob * job,
   vp.stddev_b = job->grids[GST_BLOCKCORR_GRID_STDDEV_1];
   vp.noise_a = job->background[0].noise;
   vp.noise_b = job->background[1].noise;
+  /* The frames are still mapped: r at a few more offsets, for blocks that
+   * might disagree with a global shift. */
+  vp.r_at = bw_search_block_r_at;
+  vp.r_at_data = (gpointer) & job->plan;
   bw_verdict_compute (&vp, job->grids[GST_BLOCKCORR_GRID_R], an->shifts,
       an->verdict_work, &summary->verdict, NULL);
 }

@@ -112,15 +112,49 @@ pearson_small (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb,
 }
 
 /* Vertex of the parabola through (-1, lo), (0, mid), (1, hi), within half a
- * pixel; 0 when a neighbour is missing or mid is no peak. */
+ * pixel; 0 (and *fitted FALSE) when a neighbour is missing or mid is no
+ * peak. */
 static gdouble
-parabola_peak (gdouble lo, gdouble mid, gdouble hi)
+parabola_peak (gdouble lo, gdouble mid, gdouble hi, gboolean * fitted)
 {
   gdouble denom = lo - 2.0 * mid + hi;
 
-  if (!isfinite (lo) || !isfinite (hi) || !(denom < 0.0))
+  if (!isfinite (lo) || !isfinite (hi) || !(denom < 0.0)) {
+    *fitted = FALSE;
     return 0.0;
+  }
   return CLAMP (0.5 * (lo - hi) / denom, -0.5, 0.5);
+}
+
+/* Peak of the quadratic surface fitted (least squares) to the 3 x 3 values
+ * f[y + 1][x + 1] around the best offset: unlike two separate parabolas it
+ * follows a peak stretched along a diagonal (texture with one dominant
+ * orientation).  FALSE when the surface has no maximum; the peak is kept
+ * within half a pixel. */
+static gboolean
+quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
+{
+  gdouble col[3] = { 0, 0, 0 }, row[3] = { 0, 0, 0 };
+  gdouble b, c, d, e, g, det;
+  gint i, j;
+
+  for (j = 0; j < 3; j++)
+    for (i = 0; i < 3; i++) {
+      col[i] += f[j][i];
+      row[j] += f[j][i];
+    }
+  /* f ~ a + b x + c y + d x² + e y² + g x y */
+  b = (col[2] - col[0]) / 6.0;
+  c = (row[2] - row[0]) / 6.0;
+  d = (col[0] + col[2] - 2.0 * col[1]) / 6.0;
+  e = (row[0] + row[2] - 2.0 * row[1]) / 6.0;
+  g = (f[2][2] - f[0][2] - f[2][0] + f[0][0]) / 4.0;
+  det = 4.0 * d * e - g * g;
+  if (!(d < 0.0 && det > 0.0))
+    return FALSE;
+  *px = CLAMP ((g * c - 2.0 * e * b) / det, -0.5, 0.5);
+  *py = CLAMP ((g * b - 2.0 * d * c) / det, -0.5, 0.5);
+  return TRUE;
 }
 
 /* The best offset of one block from its r values (rv[(dy+R)*nd + dx+R]):
@@ -131,6 +165,7 @@ pick_best (const gdouble * rv, gint radius, gdouble r_zero, BwBlockShift * o)
   const gint nd = 2 * radius + 1;
   gint bx = 0, by = 0, x, y;
   gdouble best = rv[radius * nd + radius];
+  gboolean fitted = TRUE;
 
   if (isnan (best))
     best = -INFINITY;
@@ -151,6 +186,7 @@ pick_best (const gdouble * rv, gint radius, gdouble r_zero, BwBlockShift * o)
     o->dx = o->dy = o->r_best = NAN;
     o->best_x = o->best_y = 0;
     o->at_radius = FALSE;
+    o->fitted = FALSE;
     return;
   }
   o->best_x = bx;
@@ -159,9 +195,68 @@ pick_best (const gdouble * rv, gint radius, gdouble r_zero, BwBlockShift * o)
   o->at_radius = radius > 0 && (ABS (bx) == radius || ABS (by) == radius);
 #define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? NAN : \
     rv[((Y) + radius) * nd + (X) + radius])
-  o->dx = bx + parabola_peak (R_AT (bx - 1, by), best, R_AT (bx + 1, by));
-  o->dy = by + parabola_peak (R_AT (bx, by - 1), best, R_AT (bx, by + 1));
+  {
+    gdouble f[3][3], px, py;
+    gboolean all = TRUE;
+
+    for (y = -1; y <= 1; y++)
+      for (x = -1; x <= 1; x++) {
+        f[y + 1][x + 1] = R_AT (bx + x, by + y);
+        all = all && isfinite (f[y + 1][x + 1]);
+      }
+    if (all && quadratic_peak (f, &px, &py)) {
+      o->dx = bx + px;
+      o->dy = by + py;
+      o->fitted = TRUE;
+      return;
+    }
+  }
+  o->dx = bx + parabola_peak (R_AT (bx - 1, by), best, R_AT (bx + 1, by),
+      &fitted);
+  o->dy = by + parabola_peak (R_AT (bx, by - 1), best, R_AT (bx, by + 1),
+      &fitted);
+  o->fitted = fitted;
 #undef R_AT
+}
+
+gdouble
+bw_search_block_r (const BwStatsPlan * plan, guint col, guint row, gint dx,
+    gint dy)
+{
+  const BwGeometry *g = &plan->geom;
+  gint x0 = col * g->block_width, y0 = row * g->block_height;
+  gint w = MIN (g->block_width, g->width - x0);
+  gint h = MIN (g->block_height, g->height - y0);
+  BwBlockSums s = { 0, };
+  gint x, y;
+
+  if (col >= plan->cols || row >= plan->rows || x0 + dx < 0 || y0 + dy < 0
+      || x0 + w + dx > (gint) g->width || y0 + h + dy > (gint) g->height)
+    return NAN;
+  for (y = 0; y < h; y++) {
+    const guint8 *ra = bw_plane_row (&plan->a, y0 + y);
+    const guint8 *rb = bw_plane_row (&plan->b, y0 + y + dy);
+
+    for (x = 0; x < w; x++)
+      bw_sums_add (&s, bw_sample_at (ra, x0 + x, plan->a.format),
+          bw_sample_at (rb, x0 + x + dx, plan->b.format));
+  }
+  s.n = (guint64) w * h;
+  {
+    bw_u128 vaa = (bw_u128) s.n * s.sum_aa - (bw_u128) s.sum_a * s.sum_a;
+
+    return pearson (s.n, s.sum_a, sqrt ((double) vaa), s.sum_b, s.sum_bb,
+        s.sum_ab);
+  }
+}
+
+gdouble
+bw_search_block_r_at (gpointer data, gsize block, gint dx, gint dy)
+{
+  const BwStatsPlan *plan = data;
+
+  return bw_search_block_r (plan, block % plan->cols, block / plan->cols, dx,
+      dy);
 }
 
 gboolean

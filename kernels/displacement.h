@@ -37,6 +37,9 @@ typedef struct
   guint8 at_radius;
   /* TRUE when r at (0, 0) was valid. */
   guint8 zero_valid;
+  /* TRUE when the sub-pixel estimate found a peak along both axes (both
+   * neighbours tried, and r curved down on each side). */
+  guint8 fitted;
   /* r at (0, 0), and n, for the significance of the gain (double: the
    * library's tests compare it exactly). */
   gdouble r_zero;
@@ -52,6 +55,16 @@ typedef struct
 gboolean bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch,
     guint radius, guint row_start, guint row_end, const BwBlockSums * sums,
     BwBlockShift * out);
+
+/* r of one block (col, row) of plan against B's window moved by (dx, dy),
+ * from exact sums, as bw_search_rows() computes it; NaN when the window
+ * leaves the frame or a side is flat.  Costs one pass over the block. */
+gdouble bw_search_block_r (const BwStatsPlan * plan, guint col, guint row,
+    gint dx, gint dy);
+
+/* bw_search_block_r() for block index block (row-major) of the plan passed
+ * as data: the shape of BwVerdictParams.r_at. */
+gdouble bw_search_block_r_at (gpointer plan, gsize block, gint dx, gint dy);
 
 /* Name of the path that computes the cross sums for these formats ("avx2"
  * or "c"); for tests and benchmarks. */

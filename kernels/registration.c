@@ -101,6 +101,8 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   vp.stddev_b = sd_b;
   vp.noise_a = out->background_a.noise;
   vp.noise_b = out->background_b.noise;
+  vp.r_at = bw_search_block_r_at;
+  vp.r_at_data = &plan;
   work = bw_verdict_work_new ();
   bw_verdict_compute (&vp, r, sh, work, &out->verdict, NULL);
   bw_verdict_work_free (work);

@@ -15,6 +15,10 @@
  * than noise. */
 #define INFORMATIVE_Z 5.0
 #define GAIN_Z 4.0
+/* The same for a region's border blocks, which also have to move with
+ * it: enough to leave out blocks whose best offset is a matter of chance
+ * (an edge's r is as high anywhere along the edge). */
+#define BORDER_GAIN_Z 3.0
 /* Pixels a block's displacement must differ from the frame's reference. */
 #define SUSPECT_SHIFT 0.5
 #define MAX_LINK_DISTANCE 6
@@ -27,7 +31,8 @@ enum
   STATE_SUSPECT,                /* displaced */
   STATE_UNMATCHED,
   STATE_VISITED_SUSPECT,
-  STATE_VISITED_UNMATCHED
+  STATE_VISITED_UNMATCHED,
+  STATE_BORDER                  /* informative, joined a region's border */
 };
 
 /* r that noise alone leaves for a block of standard deviations sa, sb in
@@ -179,10 +184,55 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
  * its displaced blocks that agree with the median displacement of the
  * displaced ones form the region.  Returns TRUE when the region counts, and
  * marks its blocks in suspect. */
+/* r of block i at the reference: the best of the whole-pixel offsets
+ * around (ref_x, ref_y); r[i] for (0, 0) or without r_at. */
+static gdouble
+reference_r (const BwVerdictParams * p, const gfloat * r, gsize i,
+    gdouble ref_x, gdouble ref_y)
+{
+  gint x0 = floor (ref_x), y0 = floor (ref_y), x, y;
+  gdouble best = -INFINITY;
+
+  if ((ref_x == 0 && ref_y == 0) || !p->r_at)
+    return r[i];
+  for (y = y0; y <= (gint) ceil (ref_y); y++)
+    for (x = x0; x <= (gint) ceil (ref_x); x++) {
+      gdouble v = x == 0 && y == 0 ? r[i] : p->r_at (p->r_at_data, i, x, y);
+
+      if (v > best)
+        best = v;
+    }
+  return best == -INFINITY ? NAN : best;
+}
+
+/* Whether displacement (x, y) lies part of the way from the reference
+ * (rx, ry) to a region's displacement (mx, my): projected on that line at
+ * 0.25 .. 1.25 of it, at most a pixel off the line. */
+static gboolean
+partway (gdouble x, gdouble y, gdouble mx, gdouble my, gdouble rx, gdouble ry)
+{
+  gdouble ux = mx - rx, uy = my - ry, len2 = ux * ux + uy * uy, t, off;
+
+  if (len2 == 0)
+    return FALSE;
+  t = ((x - rx) * ux + (y - ry) * uy) / len2;
+  off = fabs ((x - rx) * uy - (y - ry) * ux) / sqrt (len2);
+  return t >= 0.25 && t <= 1.25 && off <= 1.0;
+}
+
+/* Whether displacement (x, y) agrees with a region displaced by (mx, my):
+ * within a pixel of it, or part of the way to it. */
+static gboolean
+agrees (gdouble x, gdouble y, gdouble mx, gdouble my, gdouble rx, gdouble ry)
+{
+  return (fabs (x - mx) <= 1.0 && fabs (y - my) <= 1.0)
+      || partway (x, y, mx, my, rx, ry);
+}
+
 static gboolean
 measure_region (const BwVerdictParams * p, const gfloat * r,
-    const BwBlockShift * shift, BwVerdictWork * w, gsize first, gsize m,
-    BwRegion * reg, guint8 * suspect)
+    const BwBlockShift * shift, gdouble ref_x, gdouble ref_y,
+    BwVerdictWork * w, gsize first, gsize m, BwRegion * reg, guint8 * suspect)
 {
   const guint32 *blocks = w->queue + first;
   gdouble *v = w->values;
@@ -193,7 +243,7 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
 
 #define IS_UNMATCHED(b) (w->state[b] == STATE_VISITED_UNMATCHED)
 #define AGREES(b) (IS_UNMATCHED (b) || !shift \
-    || (fabs (shift[b].dx - mx) <= 1.0 && fabs (shift[b].dy - my) <= 1.0))
+    || agrees (shift[b].dx, shift[b].dy, mx, my, ref_x, ref_y))
   if (shift) {
     for (i = 0; i < m; i++)
       if (!IS_UNMATCHED (blocks[i]))
@@ -226,6 +276,39 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   }
   if (n < MAX (p->min_region_blocks, 1))
     return FALSE;
+
+  /* Border blocks: informative neighbours of the region that moved part of
+   * the way with it (a block half covered by the moved content moves about
+   * half as far, too little to be suspect by itself). */
+  for (i = 0; i < m && shift && !isnan (mx); i++) {
+    gint col = blocks[i] % p->cols, row = blocks[i] / p->cols, dx, dy;
+
+    if (!AGREES (blocks[i]))
+      continue;
+    for (dy = -1; dy <= 1; dy++)
+      for (dx = -1; dx <= 1; dx++) {
+        gint x = col + dx, y = row + dy;
+        guint32 j = (guint32) y * p->cols + x;
+
+        if (x < 0 || y < 0 || x >= (gint) p->cols || y >= (gint) p->rows
+            || w->state[j] != STATE_INFORMATIVE
+            || !partway (shift[j].dx, shift[j].dy, mx, my, ref_x, ref_y)
+            || !(FISHER_Z (shift[j].r_best) - FISHER_Z (reference_r (p, r, j,
+                        ref_x, ref_y)) > BORDER_GAIN_Z * sqrt (2.0 /
+                    (shift[j].n - 3.0))))
+          continue;
+        w->state[j] = STATE_BORDER;
+        n++;
+        c0 = MIN (c0, (guint) x);
+        c1 = MAX (c1, (guint) x);
+        r0 = MIN (r0, (guint) y);
+        r1 = MAX (r1, (guint) y);
+        if (!isnan (r[j]))
+          v[nr++] = r[j];
+        if (suspect)
+          suspect[j] = 1;
+      }
+  }
 
   reg->blocks = n;
   reg->unmatched = unmatched;
@@ -290,18 +373,27 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   }
 
   if (search) {
+    const gint R = p->search_radius;
     gdouble ex, ey;
-    gsize k = 0;
+    gsize k = 0, whole = 0;
 
+    /* Blocks with a whole search and a fitted peak, if enough of them. */
     for (i = 0; i < n; i++)
-      if (w->state[i] == STATE_INFORMATIVE)
+      whole += w->state[i] == STATE_INFORMATIVE && shift[i].fitted
+          && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R);
+#define GLOBAL_BLOCK(i) (w->state[i] == STATE_INFORMATIVE && (whole < MAX (m / 4, 1) \
+    || (shift[i].fitted && offset_tried (p, i, -R, -R) \
+        && offset_tried (p, i, R, R))))
+    for (i = 0; i < n; i++)
+      if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dx;
-    out->shift_x = median_and_error (w->values, m, &ex);
+    out->shift_x = median_and_error (w->values, k, &ex);
     k = 0;
     for (i = 0; i < n; i++)
-      if (w->state[i] == STATE_INFORMATIVE)
+      if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dy;
-    out->shift_y = median_and_error (w->values, m, &ey);
+    out->shift_y = median_and_error (w->values, k, &ey);
+#undef GLOBAL_BLOCK
     out->shift_significant =
         hypot (out->shift_x, out->shift_y) >= p->shift_tolerance
         && hypot (out->shift_x, out->shift_y) >= 3.0 * hypot (ex, ey);
@@ -344,8 +436,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
           || !offset_tried (p, i, ceil (ref_x), ceil (ref_y)))
         continue;
       s = hypot (b->dx - ref_x, b->dy - ref_y) >= SUSPECT_SHIFT
-          && FISHER_Z (b->r_best) - FISHER_Z (r[i])
-          > GAIN_Z * sqrt (2.0 / (b->n - 3.0));
+          && FISHER_Z (b->r_best) - FISHER_Z (reference_r (p, r, i, ref_x,
+              ref_y)) > GAIN_Z * sqrt (2.0 / (b->n - 3.0));
     } else {
       s = r[i] < r_floor;
     }
@@ -363,8 +455,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     if (w->state[i] != STATE_SUSPECT && w->state[i] != STATE_UNMATCHED)
       continue;
     size = gather_component (p, w, i, link, 0);
-    if (measure_region (p, r, search ? shift : NULL, w, 0, size, &reg,
-            suspect)) {
+    if (measure_region (p, r, search ? shift : NULL, ref_x, ref_y, w, 0, size,
+            &reg, suspect)) {
       out->n_regions++;
       report_region (out, &reg);
     }

@@ -6,15 +6,19 @@
  * displacement search, with a best r clearly above what noise gives
  * (Fisher z of r-best above 5 standard errors, 1 / sqrt (n - 3)).
  *
- * Global shift: the median displacement of the informative blocks.  It is
- * significant when its length is at least shift_tolerance and at least
- * three standard errors of the median.
+ * Global shift: the median displacement of the informative blocks whose
+ * search was whole (every offset inside the frame) and whose sub-pixel fit
+ * found a peak along both axes (all informative blocks when fewer than a
+ * quarter qualify): at the edges the search is one-sided and the estimate
+ * snaps to whole pixels.  It is significant when its length is at least
+ * shift_tolerance and at least three standard errors of the median.
  *
- * Suspect blocks, with a search: the best offset gains more r over (0, 0)
- * than noise explains (Fisher z difference above 4 standard errors of a
- * difference, sqrt (2 / (n - 3))), and the displacement differs from the
- * frame's reference (the global shift when significant, else (0, 0)) by at
- * least half a pixel, and the block could try the offsets around the
+ * Suspect blocks, with a search: the displacement differs from the frame's
+ * reference (the global shift when significant, else (0, 0)) by at least
+ * half a pixel, and the best offset gains more r over the reference than
+ * noise explains (Fisher z difference above 4 standard errors of a
+ * difference, sqrt (2 / (n - 3))), r at the reference being the best of
+ * the whole-pixel offsets around it (r_at gives those away from (0, 0)), and the block could try the offsets around the
  * reference (at the frame's edges the search is one-sided).  Also suspect,
  * with a search, are unmatched blocks: no offset correlates beyond noise
  * (not informative), although both images have texture well above their
@@ -28,8 +32,13 @@
  * in blocks: 2, or the typical spacing of informative blocks when they are
  * sparse, as with beads on a dark background) form a region; a region
  * counts when at least min_region_blocks of its blocks are unmatched or
- * agree on the median displacement of its displaced blocks within a pixel
- * (without a search: when it has that many blocks).
+ * agree with the median displacement d of its displaced blocks: within a
+ * pixel of it, or on the way to it from the reference (a block half
+ * covered by a moved region moves part of the way): projected onto the
+ * line from the reference to d at 0.25 .. 1.25 of it, at most a pixel off
+ * that line (without a search: when it has that many blocks).  A counted
+ * region also takes its informative neighbours that moved part of the way
+ * with it (blocks the moved content covers only in part).
  *
  * Verdict: no-texture when fewer than MIN (8, blocks / 4) (at least 1)
  * blocks are informative; needs-registration when the global shift is
@@ -80,6 +89,11 @@ typedef struct
    * and their noise levels (NULL or NaN: no block is unmatched). */
   const gfloat *stddev_a, *stddev_b;
   gdouble noise_a, noise_b;
+  /* r of a block at a whole-pixel offset (bw_search_block_r() on the
+   * frame), for the gain over a global shift; NULL: the gain is measured
+   * over (0, 0). */
+  gdouble (*r_at) (gpointer data, gsize block, gint dx, gint dy);
+  gpointer r_at_data;
 } BwVerdictParams;
 
 typedef struct

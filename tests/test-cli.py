@@ -90,7 +90,7 @@ def texture(seed, shape=(96, 128)):
     return rng.normal(3000, 400, shape).clip(0, 65535).astype(np.uint16)
 
 
-def shifted(a, seed, dx=3, region=(slice(32, 64), slice(32, 96))):
+def shifted(a, seed, dx=2, region=(slice(32, 64), slice(32, 96))):
     rng = np.random.default_rng(seed)
     b = a.copy()
     b[region] = np.roll(a, dx, axis=1)[region]
@@ -113,12 +113,22 @@ tifffile.imwrite(w('ref, one.tif'), a)
 tifffile.imwrite(w('same copy.tif'), b_same)
 tifffile.imwrite(w('shifted copy.tif'), b_shift, byteorder='>')
 p = run('-o', w('out same'), w('ref, one.tif'), w('same copy.tif'), expect=0)
-check('looks registered' in p.stdout, 'registered pair says so: ' + p.stdout)
+check(p.stdout.startswith('registered'), 'registered pair says so: ' + p.stdout)
 check_grids(w('out same'), [(a, b_same)], 'registered', 16, 16)
 p = run('-o', w('out shift'), '-b', '16x8', w('ref, one.tif'),
         w('shifted copy.tif'), expect=1)
-check('needs registration' in p.stdout, 'shifted pair says so: ' + p.stdout)
+check(p.stdout.startswith('needs registration: 1 region, x 32-96, y 32-64')
+      and 'displaced by (+2.0, +0.0) px' in p.stdout,
+      'shifted pair says where and how far: ' + p.stdout)
 check_grids(w('out shift'), [(a, b_shift)], 'shifted', 16, 8)
+# A region moved further than the default search radius: found with a
+# radius that covers it.
+tifffile.imwrite(w('shift3.tif'), shifted(a, 4, dx=3))
+p = run('-o', w('out shift3'), '--search-radius', '3', w('ref, one.tif'),
+        w('shift3.tif'), expect=1)
+check('x 32-96, y 32-64' in p.stdout
+      and 'displaced by (+3.0, +0.0) px' in p.stdout,
+      '3 px shift with --search-radius 3: ' + p.stdout)
 with open(w('out shift', 'summary.csv'), newline='') as f:
     rows = list(csv.DictReader(f))
 check(len(rows) == 1, 'one CSV row')
@@ -144,8 +154,16 @@ tifffile.imwrite(w('stack.tif'), stack, photometric='minisblack')
 p = run('-o', w('out stack'), '--json', w('ref, one.tif'), w('stack.tif'),
         expect=1)
 lines = [json.loads(l) for l in p.stdout.splitlines()]
-check([l['verdict'] for l in lines] == ['looks registered',
-      'needs registration', 'looks registered'], 'JSON verdicts per frame')
+check([l['verdict'] for l in lines] == ['registered',
+      'needs-registration', 'registered'], 'JSON verdicts per frame')
+region = lines[1]['largest-regions']
+check(lines[1]['regions'] == 1 and len(region) == 1
+      and (region[0]['x'], region[0]['y'], region[0]['width'],
+           region[0]['height']) == (32, 32, 64, 32)
+      and abs(region[0]['shift-x'] - 2) < 0.1
+      and abs(region[0]['shift-y']) < 0.1,
+      'JSON region where the copy was moved: %r' % region)
+check(lines[1]['message'].startswith('needs registration'), 'JSON message')
 check([l['frame'] for l in lines] == [0, 1, 2], 'JSON frame numbers')
 check(lines[1]['source-1'].endswith('stack.tif (page 2)'), 'page labels')
 check_grids(w('out stack'), [(a, s) for s in stack], 'stack', 16, 16)

@@ -6,7 +6,7 @@
  * centred sums).  The search must find the offset the reference finds (up
  * to ties within rounding), report r there, skip exactly the offsets whose
  * window leaves the frame, and place the sub-pixel estimate where a
- * parabola through the reference's r values puts it.
+ * quadratic fit through the reference's r values (ref-subpixel.h) puts it.
  *
  * Run once with the path chosen automatically and once with
  * BLOCKWISE_KERNEL=c, so every cross-sum path this CPU has is checked.
@@ -21,6 +21,7 @@
 #include "blockstats.h"
 #include "blockstats-private.h"
 #include "displacement.h"
+#include "ref-subpixel.h"
 
 static guint
 sample (const guint8 * data, gssize stride, BwSampleFormat f, guint x,
@@ -131,19 +132,6 @@ fill (guint8 * data, gssize stride, BwSampleFormat f, guint width,
     }
 }
 
-static gdouble
-ref_parabola (gdouble l, gdouble m, gdouble r)
-{
-  gdouble d;
-
-  if (isnan (l) || isnan (r))
-    return 0;
-  d = l + r - 2 * m;
-  if (d >= 0)
-    return 0;
-  d = (l - r) / (2 * d);
-  return d > 0.5 ? 0.5 : d < -0.5 ? -0.5 : d;
-}
 
 /* The cross sums of one block row exactly: every path this build and CPU
  * have against products added up here, for every block whose moved window
@@ -292,20 +280,36 @@ check_case (const Case * k, GRand * rng)
       g_assert_cmpfloat (at_found, >=, best - 1e-9);
       if (fabs (at_found - best) > 1e-9 || (bx == o->best_x
               && by == o->best_y)) {
-        gdouble ex = o->best_x, ey = o->best_y;
-        gint fx = o->best_x + R, fy = o->best_y + R;
+        gdouble ex, ey, nb[3][3];
+        gint fx = o->best_x + R, fy = o->best_y + R, i, j;
 
-        ex += ref_parabola (fx > 0 ? cube[fy][fx - 1] : NAN, cube[fy][fx],
-            fx < 2 * R ? cube[fy][fx + 1] : NAN);
-        ey += ref_parabola (fy > 0 ? cube[fy - 1][fx] : NAN, cube[fy][fx],
-            fy < 2 * R ? cube[fy + 1][fx] : NAN);
-        /* A parabola through nearly equal values amplifies rounding: the
-         * tolerance grows as its curvature shrinks. */
+        for (j = -1; j <= 1; j++)
+          for (i = -1; i <= 1; i++)
+            nb[j + 1][i + 1] = fx + i < 0 || fx + i > 2 * R || fy + j < 0
+                || fy + j > 2 * R ? NAN : cube[fy + j][fx + i];
+        ref_subpixel (nb, &ex, &ey);
+        ex += o->best_x;
+        ey += o->best_y;
+        /* A fit through nearly equal values amplifies rounding. */
         g_assert_cmpfloat (fabs (o->dx - ex), <, 1e-3);
         g_assert_cmpfloat (fabs (o->dy - ey), <, 1e-3);
       }
       g_assert_cmpint (o->at_radius, ==, R > 0 && (ABS (o->best_x) == R
               || ABS (o->best_y) == R));
+      /* One block at one offset: the same r at the best offset, and the
+       * reference's r anywhere else. */
+      g_assert_true ((gfloat) bw_search_block_r (&plan, col, row, o->best_x,
+              o->best_y) == o->r_best);
+      {
+        gint ox = g_rand_int_range (rng, -R, R + 1);
+        gint oy = g_rand_int_range (rng, -R, R + 1);
+        gdouble got = bw_search_block_r (&plan, col, row, ox, oy);
+
+        if (isnan (cube[oy + R][ox + R]))
+          g_assert_true (isnan (got));
+        else
+          g_assert_cmpfloat_with_epsilon (got, cube[oy + R][ox + R], 1e-9);
+      }
     }
 
   g_free (sums);
