@@ -64,7 +64,7 @@ static const gdouble range_values[] = {
 };
 
 static const gdouble intensity_values[] = {
-  0.0, 1.0, 16.0, 128.0, 254.5, 255.0, 1000.0, 65534.0, 65535.0
+  -1.0, 0.0, 1.0, 16.0, 128.0, 254.5, 255.0, 1000.0, 65534.0, 65535.0
 };
 
 /* ---- input reader ------------------------------------------------------- */
@@ -399,12 +399,12 @@ set_property (GstElement * el, Reader * r)
 {
   guint which = rd_u8 (r), v = rd_u8 (r);
 
-  switch (which % 14) {
+  switch (which % 17) {
     case 0:
     case 1:{
       guint bs = (v & 0x80) ? 1 + rd_u16 (r) % 4096 : 1 + v % 40;
 
-      g_object_set (el, which % 14 ? "block-height" : "block-width", bs, NULL);
+      g_object_set (el, which % 17 ? "block-height" : "block-width", bs, NULL);
       break;
     }
     case 2:
@@ -414,7 +414,7 @@ set_property (GstElement * el, Reader * r)
       g_object_set (el, "output-size", v % 2, NULL);
       break;
     case 4:
-      g_object_set (el, "measure", v % 6, NULL);
+      g_object_set (el, "measure", v % 8, NULL);
       break;
     case 5:
       g_object_set (el, "n-threads", v % 4, NULL);
@@ -438,13 +438,23 @@ set_property (GstElement * el, Reader * r)
       break;
     }
     case 10:
-      g_object_set (el, "colormap", v % 4, NULL);
+      /* 100: auto */
+      g_object_set (el, "colormap", v % 5 == 4 ? 100 : v % 5, NULL);
       break;
     case 11:
       g_object_set (el, "invalid-color", (guint) rd_u32 (r), NULL);
       break;
     case 12:
       g_object_set (el, "threshold", ((gdouble) v - 127.5) / 127.5, NULL);
+      break;
+    case 13:
+      g_object_set (el, "search-radius", v % 9, NULL);
+      break;
+    case 14:
+      g_object_set (el, "min-region-blocks", 1 + v % 8, NULL);
+      break;
+    case 15:
+      g_object_set (el, "shift-tolerance", (v % 33) / 4.0, NULL);
       break;
     default:
       g_object_set (el, "post-messages", (gboolean) (v & 1), NULL);

@@ -3,7 +3,11 @@
  * Decodes a geometry, two plane layouts and an implementation from the input,
  * fills the planes from the remaining bytes and checks bw_stats_compute_rows()
  * against itself (every implementation, one call and split in two) and, for
- * small frames, against a brute-force __int128 computation written here.
+ * small frames, against a brute-force __int128 computation written here;
+ * then the displacement search (radius from the flags' high bits) and the
+ * whole registration check, for their invariants (offsets and sub-pixel
+ * estimates in range, r-best at least r at (0, 0), regions inside the
+ * frame).
  * Each plane ends exactly at the end of its allocation, so ASan catches any
  * read past the last row.  abort() on any mismatch.
  *
@@ -23,6 +27,8 @@
 #include <glib.h>
 
 #include "blockstats.h"
+#include "displacement.h"
+#include "registration.h"
 
 #ifdef __SIZEOF_INT128__
 __extension__ typedef unsigned __int128 FzU128;
@@ -322,6 +328,57 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     CHECK (st.stddev_a >= 0 && st.stddev_b >= 0);
     CHECK (st.mean_a <= (fa == BW_SAMPLE_U8 ? 255.0 : 65535.0));
     CHECK (st.mean_b <= (fb == BW_SAMPLE_U8 ? 255.0 : 65535.0));
+  }
+
+  /* the displacement search and the verdict */
+  {
+    guint radius = (flags >> 4) % (BW_MAX_SEARCH_RADIUS + 1);
+    BwStatsPlan plan;
+    BwBlockShift *sh = g_new (BwBlockShift, n_blocks);
+    BwRegistrationParams rp;
+    BwRegistration reg;
+
+    if ((gsize) g.width * g.height > MAX_BRUTE_PIXELS)
+      radius = MIN (radius, 2);
+    CHECK (bw_stats_plan_init (&plan, impl, &g, &pa.plane, &pb.plane));
+    CHECK (bw_search_rows (&plan, scratch_a, radius, 0, rows, ref, sh));
+    for (i = 0; i < n_blocks; i++) {
+      const BwBlockShift *o = &sh[i];
+      BwBlockStats st;
+
+      bw_stats_from_sums (&ref[i], &st);
+      CHECK (o->n == ref[i].n);
+      if (isnan (o->r_best)) {
+        CHECK (isnan (o->dx) && isnan (o->dy) && !st.valid);
+        continue;
+      }
+      CHECK (o->r_best >= -1.0 && o->r_best <= 1.0);
+      CHECK (ABS (o->best_x) <= (gint) radius && ABS (o->best_y) <= (gint)
+          radius);
+      CHECK (fabs (o->dx - o->best_x) <= 0.5 && fabs (o->dy - o->best_y)
+          <= 0.5);
+      if (st.valid)
+        CHECK (o->r_zero == st.r && o->r_best >= (gfloat) st.r);
+      CHECK ((gfloat) bw_search_block_r (&plan, i % cols, i / cols,
+              o->best_x, o->best_y) == o->r_best);
+    }
+    g_free (sh);
+
+    bw_registration_params_init (&rp);
+    rp.search_radius = radius;
+    rp.min_intensity = flags & 8 ? NAN : 0.0;
+    CHECK (bw_check_registration (&g, &pa.plane, &pb.plane, &rp, &reg, NULL,
+            NULL));
+    CHECK (reg.verdict.verdict <= BW_VERDICT_NO_TEXTURE);
+    CHECK (reg.verdict.n_reported <= MIN (reg.verdict.n_regions,
+            BW_MAX_REPORTED_REGIONS));
+    for (i = 0; i < reg.verdict.n_reported; i++) {
+      const BwRegion *rg = &reg.verdict.regions[i];
+
+      CHECK (rg->width > 0 && rg->height > 0 && rg->x + rg->width <= g.width
+          && rg->y + rg->height <= g.height && rg->blocks >= 1);
+      CHECK (i == 0 || rg->blocks <= reg.verdict.regions[i - 1].blocks);
+    }
   }
 
   g_free (ref);
