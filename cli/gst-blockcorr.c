@@ -334,7 +334,7 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   gdouble below = field (s, "below-threshold"), median = field (s, "median");
   const gchar *verdict = gst_structure_get_string (s, "verdict");
   gboolean needs = g_strcmp0 (verdict, "needs-registration") == 0;
-  gchar *line, *title, *subtitle, *text, *b0, *b1;
+  gchar *line, *title, *subtitle, *text, *headline, *b0, *b1;
   GError *err = NULL;
   BcHeatmap hm;
 
@@ -361,8 +361,10 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   b0 = g_path_get_basename (l0);
   b1 = g_path_get_basename (l1);
   title = g_strdup_printf ("r per block: %s against %s", b1, b0);
+  headline = bc_verdict_headline (s);
   subtitle = g_strdup_printf ("%ux%u blocks (%u x %u), median r %.3f: %s",
-      opt.block_w, opt.block_h, cols, rows, median, text);
+      opt.block_w, opt.block_h, cols, rows, median, headline);
+  g_free (headline);
   hm.values = grid (s, "r");
   hm.cols = cols;
   hm.rows = rows;

@@ -96,11 +96,15 @@ append_region (GString * out, const GstStructure * rs, guint width,
         get_double (rs, "median-r"));
   else if (isnan (sx))
     g_string_append_printf (out, ", matches nowhere within the search radius "
-        "(%u px): moved further, or changed", radius);
+        "(%u px): moved further, turned or changed", radius);
   else
     g_string_append_printf (out, ", is displaced by (%+.1f, %+.1f) px%s",
         tenth (sx), tenth (sy), at_radius ? " or more (the search radius; try a larger "
         "--search-radius)" : "");
+  if (radius > 0 && !isnan (sx) && get_double (rs, "unmatched") > 0)
+    g_string_append_printf (out, " (%.0f of its %.0f blocks match nowhere "
+        "within %u px: moved further, turned or changed)",
+        get_double (rs, "unmatched"), get_double (rs, "blocks"), radius);
 }
 
 gchar *
@@ -153,5 +157,29 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
       g_string_append_printf (out, "; the rest is aligned (median r %.2f)",
           median_r_outside (meta, regions));
   }
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+bc_verdict_headline (const GstStructure * meta)
+{
+  const gchar *verdict = gst_structure_get_string (meta, "verdict");
+  guint n_regions = get_double (meta, "regions");
+  gboolean shifted = FALSE;
+  GString *out;
+
+  if (!verdict || g_str_equal (verdict, "no-texture"))
+    return g_strdup ("no texture to compare");
+  if (g_str_equal (verdict, "registered"))
+    return g_strdup ("registered");
+  out = g_string_new ("needs registration: ");
+  gst_structure_get_boolean (meta, "shifted", &shifted);
+  if (shifted)
+    g_string_append_printf (out, "shifted by (%+.1f, %+.1f) px%s",
+        tenth (get_double (meta, "shift-x")),
+        tenth (get_double (meta, "shift-y")), n_regions ? ", " : "");
+  if (n_regions)
+    g_string_append_printf (out, "%u displaced region%s", n_regions,
+        n_regions > 1 ? "s" : "");
   return g_string_free (out, FALSE);
 }

@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 gchar *bc_verdict_text (const GstStructure * meta, guint width,
     guint height);
 
+/* The verdict in a few words, for a caption: "registered", "needs
+ * registration: shifted by (+1.0, -0.5) px", "needs registration: 2
+ * regions", "no texture". */
+gchar *bc_verdict_headline (const GstStructure * meta);
+
 G_END_DECLS
 
 #endif /* __BC_VERDICT_TEXT_H__ */

@@ -354,8 +354,8 @@ judge (GstBlockCorrAnalysis * an, const FrameJob * job,
   vp.shift_tolerance = s->shift_tolerance;
   vp.stddev_a = job->grids[GST_BLOCKCORR_GRID_STDDEV_0];
   vp.stddev_b = job->grids[GST_BLOCKCORR_GRID_STDDEV_1];
-  vp.noise_a = job->background[0].noise;
-  vp.noise_b = job->background[1].noise;
+  vp.mean_a = job->grids[GST_BLOCKCORR_GRID_MEAN_0];
+  vp.mean_b = job->grids[GST_BLOCKCORR_GRID_MEAN_1];
   /* The frames are still mapped: r at a few more offsets, for blocks that
    * might disagree with a global shift. */
   vp.r_at = bw_search_block_r_at;

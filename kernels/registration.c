@@ -40,7 +40,7 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   BwBlockSums *sums;
   BwBlockShift *sh;
   BwBlockStats *stats;
-  gfloat *r, *mean, *sd_a, *sd_b;
+  gfloat *r, *mean_a, *mean_b, *sd_a, *sd_b;
   gdouble *tmp;
   BwVerdictParams vp;
   gsize n, i;
@@ -55,7 +55,8 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   sh = shifts ? shifts : g_new (BwBlockShift, n);
   stats = g_new (BwBlockStats, n);
   r = r_grid ? r_grid : g_new (gfloat, n);
-  mean = g_new (gfloat, n);
+  mean_a = g_new (gfloat, n);
+  mean_b = g_new (gfloat, n);
   sd_a = g_new (gfloat, n);
   sd_b = g_new (gfloat, n);
   tmp = g_new (gdouble, n);
@@ -70,15 +71,13 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
    * needs, so they are made whether or not they set the background. */
   out->background = 0;
   for (i = 0; i < n; i++) {
-    mean[i] = stats[i].mean_a;
+    mean_a[i] = stats[i].mean_a;
     sd_a[i] = stats[i].stddev_a;
-  }
-  bw_background_estimate (mean, sd_a, n, tmp, &out->background_a);
-  for (i = 0; i < n; i++) {
-    mean[i] = stats[i].mean_b;
+    mean_b[i] = stats[i].mean_b;
     sd_b[i] = stats[i].stddev_b;
   }
-  bw_background_estimate (mean, sd_b, n, tmp, &out->background_b);
+  bw_background_estimate (mean_a, sd_a, n, tmp, &out->background_a);
+  bw_background_estimate (mean_b, sd_b, n, tmp, &out->background_b);
   for (i = 0; i < n; i++) {
     gboolean bg = bw_block_is_background (&stats[i], &sh[i],
         params->search_radius, params->min_intensity,
@@ -99,8 +98,8 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   vp.shift_tolerance = params->shift_tolerance;
   vp.stddev_a = sd_a;
   vp.stddev_b = sd_b;
-  vp.noise_a = out->background_a.noise;
-  vp.noise_b = out->background_b.noise;
+  vp.mean_a = mean_a;
+  vp.mean_b = mean_b;
   vp.r_at = bw_search_block_r_at;
   vp.r_at_data = &plan;
   work = bw_verdict_work_new ();
@@ -110,7 +109,8 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   g_free (tmp);
   g_free (sd_a);
   g_free (sd_b);
-  g_free (mean);
+  g_free (mean_a);
+  g_free (mean_b);
   if (r != r_grid)
     g_free (r);
   g_free (stats);

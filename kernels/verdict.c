@@ -35,15 +35,15 @@ enum
   STATE_BORDER                  /* informative, joined a region's border */
 };
 
-/* r that noise alone leaves for a block of standard deviations sa, sb in
- * images of noise na, nb. */
+/* The r a block of standard deviations sa, sb keeps when its two images
+ * match up to noise of variance n2 in each: 1 - r = n2 (1/sa² + 1/sb²) / 2
+ * for small noise (0 for a flat side). */
 static gdouble
-noise_limited_r (gdouble sa, gdouble sb, gdouble na, gdouble nb)
+expected_r (gdouble sa, gdouble sb, gdouble n2)
 {
   if (!(sa > 0 && sb > 0))
     return 0;
-  return sqrt (MAX (sa * sa - na * na, 0) * MAX (sb * sb - nb * nb, 0))
-      / (sa * sb);
+  return CLAMP (1.0 - 0.5 * n2 * (1.0 / (sa * sa) + 1.0 / (sb * sb)), 0, 1);
 }
 
 struct _BwVerdictWork
@@ -317,8 +317,10 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   reg->width = MIN ((c1 + 1) * p->block_width, p->width) - reg->x;
   reg->height = MIN ((r1 + 1) * p->block_height, p->height) - reg->y;
   reg->median_r = nr ? bw_median (v, nr) : NAN;
-  reg->shift_x = mx;
-  reg->shift_y = my;
+  /* The displacement of the region's displaced blocks; none when every
+   * member is unmatched. */
+  reg->shift_x = n > unmatched ? mx : NAN;
+  reg->shift_y = n > unmatched ? my : NAN;
   reg->at_radius = n > unmatched && 2 * at > n - unmatched;
   if (suspect)
     for (i = 0; i < m; i++)
@@ -351,7 +353,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 {
   const gsize n = (gsize) p->cols * p->rows;
   const gboolean search = shift && p->search_radius > 0;
-  gdouble ref_x = 0, ref_y = 0, r_floor = -INFINITY;
+  gdouble ref_x = 0, ref_y = 0, r_floor = -INFINITY, noise2 = NAN;
+  gdouble noise2_per_level = NAN;
   gsize i, m = 0;
   gint link;
 
@@ -415,16 +418,38 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     r_floor = med - 4.0 * MAX (mad, 0.01);
   }
 
+  /* The frame's noise, as the variance that explains the informative
+   * blocks' r (the v of expected_r()): the median over them, and, for
+   * photon noise, whose variance grows with the intensity, the median of
+   * v per unit of mean intensity.  A block expects the larger of the two
+   * (the lower r): the rule stays cautious for either kind of noise. */
+  if (search && p->stddev_a && p->stddev_b && p->mean_a && p->mean_b) {
+    gsize k = 0;
+
+    for (i = 0; i < n; i++) {
+      gdouble sa = p->stddev_a[i], sb = p->stddev_b[i];
+
+      if (w->state[i] == STATE_INFORMATIVE && sa > 0 && sb > 0)
+        w->values[k++] = 2.0 * (1.0 - shift[i].r_best)
+            / (1.0 / (sa * sa) + 1.0 / (sb * sb));
+    }
+    noise2 = k ? bw_median (w->values, k) : NAN;
+    k = 0;
+    for (i = 0; i < n; i++) {
+      gdouble sa = p->stddev_a[i], sb = p->stddev_b[i];
+
+      if (w->state[i] == STATE_INFORMATIVE && sa > 0 && sb > 0)
+        w->values[k++] = 2.0 * (1.0 - shift[i].r_best)
+            / (1.0 / (sa * sa) + 1.0 / (sb * sb))
+            / MAX (0.5 * (p->mean_a[i] + p->mean_b[i]), 1.0);
+    }
+    noise2_per_level = k ? bw_median (w->values, k) : NAN;
+  }
+
   /* Suspect blocks. */
   for (i = 0; i < n; i++) {
     gboolean s;
 
-    if (search && w->state[i] == STATE_VALID && p->stddev_a && p->stddev_b
-        && noise_limited_r (p->stddev_a[i], p->stddev_b[i], p->noise_a,
-            p->noise_b) >= 0.5) {
-      w->state[i] = STATE_UNMATCHED;
-      continue;
-    }
     if (w->state[i] != STATE_INFORMATIVE)
       continue;
     if (search) {
@@ -443,6 +468,25 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     }
     if (s)
       w->state[i] = STATE_SUSPECT;
+  }
+
+  /* Unmatched blocks: the best r is far below what the frame's noise
+   * leaves for a block with this much texture (four times the mismatch,
+   * and 0.2 lower).  Not at the frame's edges where the offsets around
+   * the reference lead out of the frame. */
+  for (i = 0; i < n && !isnan (noise2); i++) {
+    gdouble re, rb;
+
+    if ((w->state[i] != STATE_INFORMATIVE && w->state[i] != STATE_VALID)
+        || !offset_tried (p, i, floor (ref_x), floor (ref_y))
+        || !offset_tried (p, i, ceil (ref_x), ceil (ref_y)))
+      continue;
+    re = expected_r (p->stddev_a[i], p->stddev_b[i], MAX (noise2,
+            noise2_per_level * MAX (0.5 * (p->mean_a[i] + p->mean_b[i]),
+                1.0)));
+    rb = isnan (shift[i].r_best) ? 0 : shift[i].r_best;
+    if (1.0 - rb > 4.0 * (1.0 - re) && rb < re - 0.2)
+      w->state[i] = STATE_UNMATCHED;
   }
 
   /* Link distance: 2 blocks, or the typical spacing of informative blocks

@@ -20,12 +20,18 @@
  * difference, sqrt (2 / (n - 3))), r at the reference being the best of
  * the whole-pixel offsets around it (r_at gives those away from (0, 0)), and the block could try the offsets around the
  * reference (at the frame's edges the search is one-sided).  Also suspect,
- * with a search, are unmatched blocks: no offset correlates beyond noise
- * (not informative), although both images have texture well above their
- * noise there (the r that noise alone would leave,
- * sqrt ((sa² - na²) (sb² - nb²)) / (sa sb) from the standard deviations s
- * and the noise levels n, is at least 0.5): the content moved further
- * than the search radius, or changed.  Without a search: r below the frame's median by more
+ * with a search, are unmatched blocks, whose best r is far below what the
+ * frame's noise leaves for a block with as much texture: matched up to
+ * noise of variance v in each image, a block of standard deviations sa, sb
+ * keeps r_e = 1 - v (1/sa² + 1/sb²) / 2; v is the larger of the median
+ * over the informative blocks of the v that explains their best r, and of
+ * the median of that v per unit of intensity times the block's mean
+ * intensity (photon noise grows with the intensity), and a block is
+ * unmatched when 1 - r_best > 4 (1 - r_e) and r_best < r_e - 0.2: its
+ * content moved further than the search radius, turned, or changed.  A
+ * flat, noisy block expects a low r and is not unmatched; nor is a block
+ * that could not try the offsets around the reference.  Without a
+ * search: r below the frame's median by more
  * than 4 robust standard deviations (1.4826 · MAD, at least 0.01).
  *
  * Regions: suspect blocks within a link distance of each other (Chebyshev,
@@ -85,10 +91,10 @@ typedef struct
   guint search_radius;          /* 0: r only */
   guint min_region_blocks;
   gdouble shift_tolerance;      /* px */
-  /* For unmatched blocks: the standard deviation grids of the two images
-   * and their noise levels (NULL or NaN: no block is unmatched). */
+  /* For unmatched blocks: the standard deviation and mean grids of the two
+   * images (NULL: no block is unmatched). */
   const gfloat *stddev_a, *stddev_b;
-  gdouble noise_a, noise_b;
+  const gfloat *mean_a, *mean_b;
   /* r of a block at a whole-pixel offset (bw_search_block_r() on the
    * frame), for the gain over a global shift; NULL: the gain is measured
    * over (0, 0). */

@@ -281,6 +281,60 @@ GST_START_TEST (test_verdict_region)
 
 GST_END_TEST;
 
+/* A square whose content changed (another texture): one region of
+ * unmatched blocks, no displacement.  A flat, noisy half beside textured
+ * content, registered: nothing. */
+GST_START_TEST (test_unmatched)
+{
+  const gchar *props[] = { "search-radius", "2", NULL };
+  guint16 *a = random_texture (256, 256, 7), *other = random_texture (256,
+      256, 8);
+  guint16 *b = g_memdup2 (a, 256 * 256 * 2);
+  GRand *rnd = g_rand_new_with_seed (9);
+  GstBuffer *out;
+  const GstStructure *s, *reg;
+  gint x, y;
+
+  for (y = 64; y < 128; y++)
+    for (x = 128; x < 192; x++)
+      b[y * 256 + x] = other[y * 256 + x];
+  out = run_pair (a, b, 256, 256, NULL, props);
+  s = get_meta (out);
+  fail_unless_equals_string (get_string (s, "verdict"), "needs-registration");
+  fail_unless_equals_int (get_uint (s, "regions"), 1);
+  reg = gst_value_get_structure (gst_value_array_get_value
+      (gst_structure_get_value (s, "largest-regions"), 0));
+  fail_unless_equals_int (get_uint (reg, "x"), 128);
+  fail_unless_equals_int (get_uint (reg, "y"), 64);
+  fail_unless_equals_int (get_uint (reg, "width"), 64);
+  fail_unless_equals_int (get_uint (reg, "height"), 64);
+  fail_unless_equals_int (get_uint (reg, "unmatched"), 16);
+  fail_unless (isnan (get_double (reg, "shift-x")));
+  gst_buffer_unref (out);
+
+  /* Left half textured, right half flat and brighter, with independent
+   * photon-like noise everywhere (its variance grows with the level). */
+  for (y = 0; y < 256; y++)
+    for (x = 0; x < 256; x++) {
+      gdouble level = x < 128 ? 2000 + a[y * 256 + x] / 64.0 : 8000;
+      gdouble sd = sqrt (level);
+
+      a[y * 256 + x] = level + g_rand_double_range (rnd, -1.7, 1.7) * sd;
+      b[y * 256 + x] = level + g_rand_double_range (rnd, -1.7, 1.7) * sd;
+    }
+  out = run_pair (a, b, 256, 256, NULL, props);
+  s = get_meta (out);
+  fail_unless_equals_string (get_string (s, "verdict"), "registered");
+  fail_unless_equals_int (get_uint (s, "regions"), 0);
+  gst_buffer_unref (out);
+  g_rand_free (rnd);
+  g_free (a);
+  g_free (b);
+  g_free (other);
+}
+
+GST_END_TEST;
+
 /* Bright textured patches on a dark noisy background: with min-intensity
  * -1 the background blocks are found and left out, the patches are not. */
 GST_START_TEST (test_estimated_background)
@@ -418,6 +472,7 @@ search_suite (void)
   tcase_add_test (tc, test_verdict_global);
   tcase_add_test (tc, test_verdict_region);
   tcase_add_test (tc, test_estimated_background);
+  tcase_add_test (tc, test_unmatched);
   tcase_add_test (tc, test_shift_heatmap);
   tcase_add_test (tc, test_threads_identical);
   return s;
