@@ -316,7 +316,7 @@ GST_START_TEST (test_unmatched)
    * photon-like noise everywhere (its variance grows with the level). */
   for (y = 0; y < 256; y++)
     for (x = 0; x < 256; x++) {
-      gdouble level = x < 128 ? 2000 + a[y * 256 + x] / 64.0 : 8000;
+      gdouble level = x < 128 ? 2000 + a[y * 256 + x] / 64.0 : 40000;
       gdouble sd = sqrt (level);
 
       a[y * 256 + x] = level + g_rand_double_range (rnd, -1.7, 1.7) * sd;
