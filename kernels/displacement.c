@@ -129,13 +129,14 @@ parabola_peak (gdouble lo, gdouble mid, gdouble hi, gboolean * fitted)
 /* Peak of the quadratic surface fitted (least squares) to the 3 x 3 values
  * f[y + 1][x + 1] around the best offset: unlike two separate parabolas it
  * follows a peak stretched along a diagonal (texture with one dominant
- * orientation).  FALSE when the surface has no maximum; the peak is kept
- * within half a pixel. */
+ * orientation).  FALSE when the surface has no maximum, when it is a ridge
+ * (its curvatures differ more than tenfold: the peak could lie anywhere
+ * along it) or when its peak lies more than half a pixel away. */
 static gboolean
 quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
 {
   gdouble col[3] = { 0, 0, 0 }, row[3] = { 0, 0, 0 };
-  gdouble b, c, d, e, g, det;
+  gdouble b, c, d, e, g, det, tr, disc, l1, l2, x, y;
   gint i, j;
 
   for (j = 0; j < 3; j++)
@@ -152,8 +153,19 @@ quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
   det = 4.0 * d * e - g * g;
   if (!(d < 0.0 && det > 0.0))
     return FALSE;
-  *px = CLAMP ((g * c - 2.0 * e * b) / det, -0.5, 0.5);
-  *py = CLAMP ((g * b - 2.0 * d * c) / det, -0.5, 0.5);
+  /* Curvatures: the eigenvalues of the Hessian [2d g; g 2e], both < 0. */
+  tr = 2.0 * (d + e);
+  disc = sqrt (MAX (tr * tr - 4.0 * det, 0.0));
+  l1 = 0.5 * (tr - disc);
+  l2 = 0.5 * (tr + disc);
+  if (!(l2 < 0.0) || l1 < 10.0 * l2)
+    return FALSE;
+  x = (g * c - 2.0 * e * b) / det;
+  y = (g * b - 2.0 * d * c) / det;
+  if (fabs (x) > 0.5 || fabs (y) > 0.5)
+    return FALSE;
+  *px = x;
+  *py = y;
   return TRUE;
 }
 

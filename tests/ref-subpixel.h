@@ -2,9 +2,10 @@
  * report, computed independently of kernels/: a quadratic surface
  * a + b x + c y + d x² + e y² + g x y fitted by least squares to the 3 x 3
  * r values around the best whole-pixel offset (normal equations solved by
- * Gaussian elimination), its maximum kept within half a pixel; where a
- * neighbour is missing or the surface has no maximum, separate parabolas
- * along x and y (0 along an axis without both neighbours or a peak).
+ * Gaussian elimination), its maximum when the surface has one, is no ridge
+ * (curvatures within a factor of ten) and it lies within half a pixel;
+ * otherwise separate parabolas along x and y (0 along an axis without both
+ * neighbours or a peak).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -81,13 +82,22 @@ ref_subpixel (const gdouble f[3][3], gdouble * px, gdouble * py)
       gdouble b = coef[1], cc = coef[2], d = coef[3], e = coef[4];
       gdouble g = coef[5], det = 4 * d * e - g * g;
 
-      if (d < 0 && det > 0) {
+      /* Curvatures along the principal axes: the Hessian's eigenvalues,
+       * by its characteristic polynomial. */
+      gdouble h11 = 2 * d, h22 = 2 * e, h12 = g;
+      gdouble mean = 0.5 * (h11 + h22);
+      gdouble rad = sqrt (0.25 * (h11 - h22) * (h11 - h22) + h12 * h12);
+      gdouble steep = mean - rad, flat = mean + rad;
+
+      if (d < 0 && det > 0 && flat < 0 && steep >= 10 * flat) {
         gdouble x = (-b * 2 * e + g * cc) / det;
         gdouble y = (-2 * d * cc + g * b) / det;
 
-        *px = x > 0.5 ? 0.5 : x < -0.5 ? -0.5 : x;
-        *py = y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y;
-        return;
+        if (fabs (x) <= 0.5 && fabs (y) <= 0.5) {
+          *px = x;
+          *py = y;
+          return;
+        }
       }
     }
   }
