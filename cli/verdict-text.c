@@ -86,25 +86,29 @@ append_region (GString * out, const GstStructure * rs, guint width,
   gdouble w = get_double (rs, "width"), h = get_double (rs, "height");
   gdouble sx = get_double (rs, "shift-x"), sy = get_double (rs, "shift-y");
   gdouble share = 100.0 * w * h / ((gdouble) width * height);
+  gdouble unmatched, blocks;
   gboolean at_radius = FALSE;
 
   gst_structure_get_boolean (rs, "at-radius", &at_radius);
   g_string_append_printf (out, "x %.0f-%.0f, y %.0f-%.0f (%.*f%% of the "
       "image)", x, x + w, y, y + h, share < 1 ? 1 : 0, share);
+  unmatched = get_double (rs, "unmatched");
+  blocks = get_double (rs, "blocks");
   if (radius == 0)
     g_string_append_printf (out, ", has low r (median %.2f)",
         get_double (rs, "median-r"));
-  else if (isnan (sx))
+  else if (isnan (sx) || 2 * unmatched > blocks)
     g_string_append_printf (out, ", matches nowhere within the search radius "
-        "(%u px): moved further, turned or changed", radius);
-  else
+        "(%u px) in %.0f of its %.0f blocks: moved further, turned or "
+        "changed", radius, unmatched, blocks);
+  else {
     g_string_append_printf (out, ", is displaced by (%+.1f, %+.1f) px%s",
-        tenth (sx), tenth (sy), at_radius ? " or more (the search radius; try a larger "
-        "--search-radius)" : "");
-  if (radius > 0 && !isnan (sx) && get_double (rs, "unmatched") > 0)
-    g_string_append_printf (out, " (%.0f of its %.0f blocks match nowhere "
-        "within %u px: moved further, turned or changed)",
-        get_double (rs, "unmatched"), get_double (rs, "blocks"), radius);
+        tenth (sx), tenth (sy), at_radius ? " or more (the search radius; "
+        "try a larger --search-radius)" : "");
+    if (unmatched > 0)
+      g_string_append_printf (out, " (%.0f of its %.0f blocks match nowhere "
+          "within %u px)", unmatched, blocks, radius);
+  }
 }
 
 gchar *
@@ -179,7 +183,7 @@ bc_verdict_headline (const GstStructure * meta)
         tenth (get_double (meta, "shift-x")),
         tenth (get_double (meta, "shift-y")), n_regions ? ", " : "");
   if (n_regions)
-    g_string_append_printf (out, "%u displaced region%s", n_regions,
+    g_string_append_printf (out, "%u region%s", n_regions,
         n_regions > 1 ? "s" : "");
   return g_string_free (out, FALSE);
 }

@@ -18,7 +18,7 @@ gchar *bc_verdict_text (const GstStructure * meta, guint width,
 
 /* The verdict in a few words, for a caption: "registered", "needs
  * registration: shifted by (+1.0, -0.5) px", "needs registration: 2
- * regions", "no texture". */
+ * regions", "no texture to compare". */
 gchar *bc_verdict_headline (const GstStructure * meta);
 
 G_END_DECLS
