@@ -26,6 +26,26 @@
  * measure is NaN or the block is darker than min-intensity.  A GAP on an input
  * gives no output for that pair.
  *
+ * ## Where and how far
+ *
+ * With #GstBlockCorr:search-radius R > 0, every block is also compared with
+ * the compared input's window moved by every whole-pixel offset up to R in
+ * x and y; the offset with the highest r, and a sub-pixel estimate around it
+ * (a quadratic surface fitted to r at the peak and its eight neighbours, or
+ * parabolas along x and y), give the block's displacement (`dx`, `dy`: the
+ * compared input's content lies dx to the right and dy below the
+ * reference's).  Offsets whose window would leave the frame are not tried.
+ * Every r is still formed from exact integer sums.  From the grids the
+ * element forms a verdict per frame: the median displacement of the blocks
+ * that clearly correlate (`shift-x`, `shift-y`; the whole compared input is
+ * shifted when it is at least #GstBlockCorr:shift-tolerance long), and
+ * regions of blocks whose displacement differs from it by more than noise
+ * explains, or which match nowhere within R although their texture is well
+ * above the frame's noise (#GstBlockCorr:min-region-blocks of them at
+ * least).  Background blocks (#GstBlockCorr:min-intensity, or -1 to
+ * estimate it per frame) count for nothing.  Without a search the regions
+ * are those whose r is far below the frame's median.
+ *
  * ## Heatmap
  *
  * The output video shows the chosen #GstBlockCorr:measure through
@@ -44,6 +64,9 @@
  * * `covariance`: covariance of the two inputs
  * * `mean-0`, `mean-1`: means of the reference and of the compared input
  * * `stddev-0`, `stddev-1`: their (population) standard deviations
+ * * `dx`, `dy`: the displacement found by the search, px (0 without one;
+ *   NaN where no offset gave a valid r, or the block is background)
+ * * `r-best`: r at the best whole-pixel offset (r without a search)
  *
  * ## Messages
  *
@@ -60,6 +83,22 @@
  * * #gdouble `below-threshold`: fraction of the valid blocks whose r is
  *   below `threshold`
  * * #gdouble `threshold`: #GstBlockCorr:threshold
+ * * #guint `background`: blocks that are background
+ * * #gdouble `min-intensity-0`, `min-intensity-1`: the background levels
+ *   used (NaN when an estimate found no background)
+ * * #guint `search-radius`: #GstBlockCorr:search-radius
+ * * #guint `informative`: blocks that took part in the verdict
+ * * #gchararray `verdict`: `registered`, `needs-registration` or
+ *   `no-texture` (too few informative blocks)
+ * * #gdouble `shift-x`, `shift-y`: median displacement, px (NaN without a
+ *   search)
+ * * #gboolean `shifted`: that median counts as a shift of the whole input
+ * * #guint `regions`: displaced or unmatched regions found
+ * * #GstValueArray `largest-regions`: the largest regions (at most 8),
+ *   largest first, as "region" structures with #guint `x`, `y`, `width`,
+ *   `height` (pixels), `blocks`, `unmatched`, #gdouble `median-r`,
+ *   `shift-x`, `shift-y` (NaN when no block of it matches within the
+ *   radius) and #gboolean `at-radius` (the displacement reached the radius)
  * * #guint64 `timestamp`, `stream-time`, `running-time`, `duration`: of the
  *   output buffer, as the level element gives them
  *
@@ -97,6 +136,12 @@
  *   t. ! queue ! c.sink_0  t. ! queue ! videoflip video-direction=horiz ! c.sink_1 \
  *   blockcorr name=c block-width=32 block-height=32 ! videoconvert ! autovideosink
  * ]| Shows a live heatmap and prints the per-frame summary messages.
+ * |[
+ * gst-launch-1.0 -m blockcorr name=c search-radius=2 min-intensity=-1 measure=shift output-size=input \
+ *     ! videoconvert ! pngenc ! filesink location=shift.png \
+ *   filesrc location=a.png ! pngdec ! c.sink_0  filesrc location=b.png ! pngdec ! c.sink_1
+ * ]| Writes the displacement of every block of b.png (0 to 2 px, viridis) and
+ * prints the verdict, the median shift and the displaced regions.
  */
 
 #include "config.h"

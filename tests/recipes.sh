@@ -88,5 +88,21 @@ gst-launch-1.0 -m blockcorr name=c ! fakesink \
 grep -q 'blockcorr, frame=(guint64)0' messages.txt && echo "ok: messages (-m)" && pass=$((pass + 1)) \
   || { echo "FAIL: messages (-m)"; fail=$((fail + 1)); }
 
+# Recipe: where and how far a region moved (pasted 2 px right, 1 px down).
+run videotestsrc num-buffers=1 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 \
+    ! video/x-raw,format=GRAY16_LE,width=640,height=480 ! tee name=t \
+  t. ! queue ! videoconvert ! video/x-raw,format=GRAY16_BE ! pngenc ! filesink location=moved-a.png \
+  t. ! queue ! mix.sink_0  t. ! queue ! videocrop left=320 top=160 right=160 bottom=160 ! mix.sink_1 \
+  compositor name=mix sink_1::xpos=322 sink_1::ypos=161 ! video/x-raw,format=GRAY16_LE,width=640,height=480 \
+    ! videoconvert ! video/x-raw,format=GRAY16_BE ! pngenc ! filesink location=moved-b.png
+gst-launch-1.0 -m blockcorr name=c search-radius=2 min-intensity=-1 measure=shift output-size=input \
+    ! videoconvert ! pngenc ! filesink location=shift.png \
+  filesrc location=moved-a.png ! pngdec ! c.sink_0  filesrc location=moved-b.png ! pngdec ! c.sink_1 >moved.txt
+check "where and how far (shift heatmap)" shift.png
+grep -q 'verdict=(string)needs-registration' moved.txt \
+  && grep -qF 'x\=\(uint\)320\,\ y\=\(uint\)160\,\ width\=\(uint\)160\,\ height\=\(uint\)160' moved.txt \
+  && echo "ok: where and how far (verdict and region)" && pass=$((pass + 1)) \
+  || { echo "FAIL: where and how far (verdict and region)"; fail=$((fail + 1)); }
+
 echo "recipes: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
