@@ -171,6 +171,9 @@ GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define DEFAULT_SEARCH_RADIUS 0
 #define DEFAULT_MIN_REGION_BLOCKS 3
 #define DEFAULT_SHIFT_TOLERANCE 0.25
+#define DEFAULT_REFERENCE GST_BLOCKCORR_REFERENCE_PAD
+#define DEFAULT_ALARM_FRAMES 0
+#define DEFAULT_ALARM_FRACTION 1.0
 #define MAX_THREADS GST_BLOCKCORR_WORKER_MAX_THREADS
 
 enum
@@ -191,7 +194,16 @@ enum
   PROP_OUTPUT_SIZE,
   PROP_SEARCH_RADIUS,
   PROP_MIN_REGION_BLOCKS,
-  PROP_SHIFT_TOLERANCE
+  PROP_SHIFT_TOLERANCE,
+  PROP_REFERENCE,
+  PROP_ALARM_FRAMES,
+  PROP_ALARM_FRACTION
+};
+
+enum
+{
+  SIGNAL_RESET_REFERENCE,
+  N_SIGNALS
 };
 
 #define SINK_FORMATS "{ GRAY8, GRAY16_LE, GRAY16_BE, I420, YV12, NV12, NV21, Y42B, Y444 }"
@@ -210,6 +222,8 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define gst_blockcorr_parent_class parent_class
 G_DEFINE_TYPE (GstBlockCorr, gst_blockcorr, GST_TYPE_VIDEO_AGGREGATOR);
+
+static guint signals[N_SIGNALS];
 
 /* Registers the meta with the element, so it exists whenever the element
  * does (applications look it up by name). */
@@ -237,18 +251,32 @@ sample_format (GstVideoFormat format)
   }
 }
 
-/* Returns sink_0 and sink_1 (referenced), or FALSE when one is missing. */
+/* Whether the inputs the mode needs exist: sink_0 and sink_1, or sink_0
+ * alone in the one-input modes.  With the object lock. */
+static gboolean
+inputs_exist (GstBlockCorr * self)
+{
+  if (self->settings.reference != GST_BLOCKCORR_REFERENCE_PAD)
+    return self->sink_pads[0] != NULL;
+  return self->sink_pads[0] && self->sink_pads[1];
+}
+
+/* Returns the two inputs (referenced): sink_0 and sink_1, or sink_0 twice
+ * in the one-input modes (the reference frame is stored apart); FALSE when
+ * one is missing. */
 static gboolean
 gst_blockcorr_get_pads (GstBlockCorr * self, GstVideoAggregatorPad * pads[2])
 {
-  gboolean both;
+  gboolean ready;
+  guint second;
 
   GST_OBJECT_LOCK (self);
-  both = self->sink_pads[0] && self->sink_pads[1];
-  pads[0] = both ? gst_object_ref (self->sink_pads[0]) : NULL;
-  pads[1] = both ? gst_object_ref (self->sink_pads[1]) : NULL;
+  ready = inputs_exist (self);
+  second = self->settings.reference == GST_BLOCKCORR_REFERENCE_PAD ? 1 : 0;
+  pads[0] = ready ? gst_object_ref (self->sink_pads[0]) : NULL;
+  pads[1] = ready ? gst_object_ref (self->sink_pads[second]) : NULL;
   GST_OBJECT_UNLOCK (self);
-  return both;
+  return ready;
 }
 
 static void
@@ -271,6 +299,7 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
   GstBlockCorr *self = GST_BLOCKCORR (object);
   GstBlockCorrSettings *s = &self->settings;
   gboolean reconfigure = FALSE;
+  gint refused_reference = -1;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -327,11 +356,43 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
     case PROP_SHIFT_TOLERANCE:
       s->shift_tolerance = g_value_get_double (value);
       break;
+    case PROP_REFERENCE:{
+      GstBlockCorrReference mode = g_value_get_enum (value);
+
+      /* A one-input mode cannot use an existing sink_1. */
+      if (mode != GST_BLOCKCORR_REFERENCE_PAD && self->sink_pads[1]) {
+        refused_reference = mode;
+        break;
+      }
+      if (mode != s->reference)
+        self->ref_reset = TRUE;
+      s->reference = mode;
+      /* Wake the aggregate thread if it waited for sink_1. */
+      g_cond_broadcast (&self->pads_cond);
+      break;
+    }
+    case PROP_ALARM_FRAMES:
+      s->alarm_frames = g_value_get_uint (value);
+      break;
+    case PROP_ALARM_FRACTION:
+      s->alarm_fraction = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
+
+  if (refused_reference >= 0) {
+    GEnumValue *v = g_enum_get_value (g_type_class_peek
+        (GST_TYPE_BLOCKCORR_REFERENCE), refused_reference);
+
+    GST_ELEMENT_WARNING (self, CORE, FAILED,
+        ("reference=%s needs sink_1 released first", v ? v->value_nick : "?"),
+        ("the one-input modes compare sink_0 with its own frames; release "
+            "sink_1 (gst_element_release_request_pad) before choosing one; "
+            "reference stays as it was"));
+  }
 
   /* A new grid or output size takes effect at the next frame, through a
    * renegotiation of the output caps. */
@@ -396,6 +457,15 @@ gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_SHIFT_TOLERANCE:
       g_value_set_double (value, s->shift_tolerance);
       break;
+    case PROP_REFERENCE:
+      g_value_set_enum (value, s->reference);
+      break;
+    case PROP_ALARM_FRAMES:
+      g_value_set_uint (value, s->alarm_frames);
+      break;
+    case PROP_ALARM_FRACTION:
+      g_value_set_double (value, s->alarm_fraction);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -410,7 +480,7 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * req_name, const GstCaps * caps)
 {
   GstBlockCorr *self = GST_BLOCKCORR (element);
-  gboolean used[2];
+  gboolean used[2], one_input;
   guint index = G_MAXUINT;
   gchar name[16];
   GstPad *pad = NULL;
@@ -420,7 +490,19 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
   GST_OBJECT_LOCK (self);
   used[0] = self->sink_pads[0] != NULL;
   used[1] = self->sink_pads[1] != NULL;
+  one_input = self->settings.reference != GST_BLOCKCORR_REFERENCE_PAD;
   GST_OBJECT_UNLOCK (self);
+  if (one_input) {
+    /* Only sink_0 exists in the one-input modes. */
+    used[1] = TRUE;
+    if (req_name && g_str_equal (req_name, "sink_1")) {
+      GST_ELEMENT_WARNING (self, CORE, PAD, ("Cannot add pad sink_1 with "
+              "reference=first or reference=previous"),
+          ("those modes compare sink_0 with its own first or previous frame; "
+              "set reference=pad to compare two inputs"));
+      goto done;
+    }
+  }
 
   if (req_name) {
     if (g_str_equal (req_name, "sink_0"))
@@ -585,6 +667,12 @@ gst_blockcorr_sink_event (GstAggregator * agg, GstAggregatorPad * pad,
   GstCaps *caps;
   gboolean ret;
 
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    /* After a flushing seek the next frame is the new reference. */
+    GST_OBJECT_LOCK (self);
+    self->ref_reset = TRUE;
+    GST_OBJECT_UNLOCK (self);
+  }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
     return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, pad, event);
 
@@ -642,13 +730,6 @@ gst_blockcorr_clip (GstAggregator * agg, GstAggregatorPad * bpad,
   return buffer;
 }
 
-/* Whether both sink pads exist.  With the object lock. */
-static gboolean
-both_inputs_exist (GstBlockCorr * self)
-{
-  return self->sink_pads[0] && self->sink_pads[1];
-}
-
 /* With one input missing, the base class finds the existing input ready and
  * calls aggregate again at once: wait until a pad is requested instead (at
  * most 100 ms at a time, so stopping or flushing is never held up for
@@ -659,7 +740,7 @@ gst_blockcorr_wait_for_inputs (GstBlockCorr * self)
   gint64 end = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
 
   GST_OBJECT_LOCK (self);
-  if (!both_inputs_exist (self)) {
+  if (!inputs_exist (self)) {
     GST_DEBUG_OBJECT (self, "waiting for the second input pad");
     g_cond_wait_until (&self->pads_cond, GST_OBJECT_GET_LOCK (self), end);
   }
@@ -692,11 +773,20 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
   GstBlockCorr *self = GST_BLOCKCORR (agg);
   GstFlowReturn ret;
   gint pad;
-  gboolean ready;
+  gboolean ready, waiting;
 
   GST_OBJECT_LOCK (self);
-  ready = both_inputs_exist (self);
+  ready = inputs_exist (self);
+  waiting = !ready && self->sink_pads[0] && !self->warned_one_input;
+  if (waiting)
+    self->warned_one_input = TRUE;
   GST_OBJECT_UNLOCK (self);
+  if (waiting)
+    GST_ELEMENT_WARNING (self, STREAM, WRONG_TYPE,
+        ("Only sink_0 is linked: waiting for sink_1"),
+        ("reference=pad compares sink_1 with sink_0; link sink_1, or set "
+            "reference=first or reference=previous to compare sink_0 with "
+            "its own first or previous frame"));
   if (!ready) {
     gst_blockcorr_wait_for_inputs (self);
     return GST_AGGREGATOR_FLOW_NEED_DATA;
@@ -841,6 +931,22 @@ gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
   if (!gst_blockcorr_input_infos (self, &info0, &info1)) {
     gst_pad_mark_reconfigure (agg->srcpad);
     return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+  if (GST_VIDEO_INFO_FPS_N (&info0) * GST_VIDEO_INFO_FPS_D (&info1)
+      != GST_VIDEO_INFO_FPS_N (&info1) * GST_VIDEO_INFO_FPS_D (&info0)) {
+    if (!self->warned_rates)
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+          ("The inputs' frame rates differ: sink_0 %d/%d, sink_1 %d/%d",
+              GST_VIDEO_INFO_FPS_N (&info0), GST_VIDEO_INFO_FPS_D (&info0),
+              GST_VIDEO_INFO_FPS_N (&info1), GST_VIDEO_INFO_FPS_D (&info1)),
+          ("frames are paired by running time at sink_0's rate: each output "
+              "takes the frame of each input current at its time, so frames "
+              "of the faster input are skipped and those of the slower one "
+              "are used again; give both inputs one rate (videorate), or "
+              "compare one stream with its own frames (reference=first)"));
+    self->warned_rates = TRUE;
+  } else {
+    self->warned_rates = FALSE;
   }
   *ret = gst_blockcorr_src_caps_for (self, caps, &info0, &info1);
   return *ret ? GST_FLOW_OK : GST_FLOW_NOT_NEGOTIATED;
@@ -1098,6 +1204,70 @@ gst_blockcorr_input_frames (GstBlockCorr * self,
   return TRUE;
 }
 
+/* Keeps a copy of sink_0's current frame as the reference (a copy: an
+ * upstream buffer pool must not run dry while the reference is held). */
+static void
+gst_blockcorr_store_reference (GstBlockCorr * self, GstVideoAggregatorPad * pad)
+{
+  GstBuffer *buf = gst_video_aggregator_pad_get_current_buffer (pad);
+
+  gst_clear_buffer (&self->ref_buffer);
+  if (!buf)
+    return;
+  self->ref_buffer = gst_buffer_copy_deep (buf);
+  GST_OBJECT_LOCK (self);
+  self->ref_info = pad->info;
+  GST_OBJECT_UNLOCK (self);
+  self->ref_pts = GST_BUFFER_PTS (buf);
+}
+
+/* Maps the reference frame of the one-input modes into frame: the stored
+ * one, or sink_0's current frame when there is none yet, a reset was asked
+ * for (reset-reference, a flushing seek, a new mode) or the caps changed. */
+static gboolean
+gst_blockcorr_reference_frame (GstBlockCorr * self,
+    GstVideoAggregatorPad * pad, GstVideoFrame * frame)
+{
+  gboolean reset, same_caps;
+
+  GST_OBJECT_LOCK (self);
+  reset = self->ref_reset;
+  self->ref_reset = FALSE;
+  same_caps = self->ref_buffer && gst_video_info_is_equal (&self->ref_info,
+      &pad->info);
+  GST_OBJECT_UNLOCK (self);
+  if (reset || !same_caps) {
+    GST_DEBUG_OBJECT (self, "new reference frame%s", reset ? " (reset)" :
+        self->ref_buffer ? " (new caps)" : "");
+    gst_blockcorr_store_reference (self, pad);
+  }
+  if (!self->ref_buffer
+      || !gst_video_frame_map (frame, &self->ref_info, self->ref_buffer,
+          GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("Could not map the reference frame"), (NULL));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Posts a "blockcorr-alarm" message for the frame of outbuf. */
+static void
+gst_blockcorr_post_alarm (GstBlockCorr * self, GstBuffer * outbuf,
+    const GstStructure * summary)
+{
+  GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
+      segment;
+  GstClockTime rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (outbuf));
+
+  GST_INFO_OBJECT (self, "alarm %s", self->alarm.raised ? "raised" :
+      "cleared");
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_blockcorr_alarm_structure (self->alarm.raised, summary, rt)));
+}
+
 static GstFlowReturn
 gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
 {
@@ -1112,6 +1282,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   GBytes *grids;
   guint cols, rows, i;
   GstFlowReturn ret = GST_FLOW_ERROR;
+  GstVideoFrame ref_frame;
+  gboolean ref_mapped = FALSE;
 
   if (!gst_blockcorr_get_pads (self, pads))
     return GST_FLOW_OK;
@@ -1119,6 +1291,13 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
 
   if (!gst_blockcorr_input_frames (self, pads, in, pts))
     goto done;
+  if (s.reference != GST_BLOCKCORR_REFERENCE_PAD) {
+    if (!gst_blockcorr_reference_frame (self, pads[0], &ref_frame))
+      goto done;
+    ref_mapped = TRUE;
+    in[0] = &ref_frame;
+    pts[0] = self->ref_pts;
+  }
   if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
           GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
           GST_VIDEO_FRAME_HEIGHT (in[1]), &s, &cols, &rows))
@@ -1171,6 +1350,9 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   gst_blockcorr_meta_add (outbuf, st, grids, (gsize) cols * rows);
   g_bytes_unref (grids);
   self->frame_count++;
+  if (gst_blockcorr_alarm_update (&self->alarm, s.alarm_frames,
+          gst_blockcorr_alarm_judge (&summary, s.alarm_fraction)))
+    gst_blockcorr_post_alarm (self, outbuf, st);
   if (s.post_messages)
     gst_blockcorr_post_message (self, outbuf, st);
   else
@@ -1178,6 +1360,12 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   ret = GST_FLOW_OK;
 
 done:
+  if (ref_mapped) {
+    gst_video_frame_unmap (&ref_frame);
+    /* In reference=previous, this frame is the next one's reference. */
+    if (ret == GST_FLOW_OK && s.reference == GST_BLOCKCORR_REFERENCE_PREVIOUS)
+      gst_blockcorr_store_reference (self, pads[0]);
+  }
   gst_blockcorr_unref_pads (pads);
   return ret;
 }
@@ -1191,6 +1379,9 @@ gst_blockcorr_start (GstAggregator * agg)
 
   self->frame_count = 0;
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
+  gst_blockcorr_alarm_reset (&self->alarm);
+  self->warned_one_input = FALSE;
+  self->warned_rates = FALSE;
   g_atomic_int_set (&self->missing_pts_pad, 0);
   g_atomic_int_set (&self->caps_refused, FALSE);
   return GST_AGGREGATOR_CLASS (parent_class)->start (agg);
@@ -1202,6 +1393,7 @@ gst_blockcorr_stop (GstAggregator * agg)
   GstBlockCorr *self = GST_BLOCKCORR (agg);
 
   gst_blockcorr_analysis_reset (self->analysis);
+  gst_clear_buffer (&self->ref_buffer);
   return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
 }
 
@@ -1211,9 +1403,18 @@ gst_blockcorr_finalize (GObject * object)
   GstBlockCorr *self = GST_BLOCKCORR (object);
 
   gst_blockcorr_analysis_free (self->analysis);
+  gst_clear_buffer (&self->ref_buffer);
   g_cond_clear (&self->pads_cond);
   g_mutex_clear (&self->request_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_blockcorr_reset_reference (GstBlockCorr * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->ref_reset = TRUE;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* The range properties default to NaN ("automatic"), which
@@ -1435,6 +1636,66 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
           "shifted as a whole", 0.0, BW_MAX_SEARCH_RADIUS,
           DEFAULT_SHIFT_TOLERANCE, flags));
 
+  /**
+   * GstBlockCorr:reference:
+   *
+   * What each frame is compared with: `pad` (sink_1's frames with sink_0's,
+   * paired by running time), or, with only sink_0 requested, `first` (the
+   * first frame after the start, a flushing seek or
+   * #GstBlockCorr::reset-reference) or `previous` (the frame before).  In
+   * the one-input modes `pts-0` is the reference frame's PTS, and the
+   * reference is a copy (an upstream pool never runs dry).  Changing
+   * between `first` and `previous` while playing takes the next frame as
+   * the reference; a one-input mode cannot be chosen while sink_1 exists
+   * (a warning, the value stays).
+   */
+  g_object_class_install_property (gobject_class, PROP_REFERENCE,
+      g_param_spec_enum ("reference", "Reference",
+          "What each frame is compared with: sink_0's frame (pad), or with "
+          "sink_0 alone its first or previous frame",
+          GST_TYPE_BLOCKCORR_REFERENCE, DEFAULT_REFERENCE, flags));
+  /**
+   * GstBlockCorr:alarm-frames:
+   *
+   * Drift alarm: when this many frames in a row are bad (verdict
+   * `needs-registration`, or more than #GstBlockCorr:alarm-fraction of the
+   * valid blocks below #GstBlockCorr:threshold), post one element message
+   * `blockcorr-alarm` with `state` = `raised`; when this many frames in a
+   * row are good again, one with `state` = `cleared`.  Frames with nothing
+   * to compare (`no-texture`) count neither way.  0 turns the alarm off.  Fields: `state`, `frame`, `running-time`, `verdict`,
+   * `below-threshold`, `shift-x`, `shift-y`, `regions`, `largest-regions`.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALARM_FRAMES,
+      g_param_spec_uint ("alarm-frames", "Alarm frames",
+          "Bad (or good) frames in a row that raise (or clear) the drift "
+          "alarm, a blockcorr-alarm message (0 = off)", 0, G_MAXUINT,
+          DEFAULT_ALARM_FRAMES, flags));
+  /**
+   * GstBlockCorr:alarm-fraction:
+   *
+   * A frame is also bad for the alarm when more than this fraction of its
+   * valid blocks have r below #GstBlockCorr:threshold; 1 (the default)
+   * leaves the alarm to the verdict alone.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALARM_FRACTION,
+      g_param_spec_double ("alarm-fraction", "Alarm fraction",
+          "Fraction of valid blocks below threshold that makes a frame bad "
+          "for the alarm (1 = the verdict alone decides)", 0.0, 1.0,
+          DEFAULT_ALARM_FRACTION, flags));
+
+  /**
+   * GstBlockCorr::reset-reference:
+   * @blockcorr: the element
+   *
+   * Action signal: the next frame becomes the reference of
+   * `reference=first` (after re-focusing or moving the stage on purpose).
+   */
+  signals[SIGNAL_RESET_REFERENCE] = g_signal_new_class_handler
+      ("reset-reference", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_blockcorr_reset_reference), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &sink_template, GST_TYPE_VIDEO_AGGREGATOR_PAD);
   gst_element_class_add_static_pad_template_with_gtype (element_class,
@@ -1473,6 +1734,7 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_MEASURE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_COLORMAP, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_OUTPUT_SIZE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_REFERENCE, 0);
 }
 
 static void
@@ -1496,6 +1758,10 @@ gst_blockcorr_init (GstBlockCorr * self)
   s->search_radius = DEFAULT_SEARCH_RADIUS;
   s->min_region_blocks = DEFAULT_MIN_REGION_BLOCKS;
   s->shift_tolerance = DEFAULT_SHIFT_TOLERANCE;
+  s->reference = DEFAULT_REFERENCE;
+  s->alarm_frames = DEFAULT_ALARM_FRAMES;
+  s->alarm_fraction = DEFAULT_ALARM_FRACTION;
+  self->ref_pts = GST_CLOCK_TIME_NONE;
   self->analysis = gst_blockcorr_analysis_new ();
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   g_cond_init (&self->pads_cond);

@@ -10,6 +10,7 @@
 #include <gst/video/gstvideoaggregator.h>
 #include "gstblockcorrtypes.h"
 #include "gstblockcorranalysis.h"
+#include "gstblockcorralarm.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,19 @@ struct _GstBlockCorr
   /* Set when an input ended and nothing more can be paired. */
   gboolean inputs_ended;
   GstBlockCorrAnalysis *analysis;
+
+  /* The one-input modes' reference frame (a copy), touched only by the
+   * aggregate thread; ref_reset (with the object lock) asks for the next
+   * frame to become the reference. */
+  GstBuffer *ref_buffer;
+  GstVideoInfo ref_info;
+  GstClockTime ref_pts;
+  gboolean ref_reset;
+  GstBlockCorrAlarm alarm;
+  /* Warnings posted once: only sink_0 linked in pad mode; the inputs'
+   * frame rates differ (until the caps change). */
+  gboolean warned_one_input;
+  gboolean warned_rates;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (blockcorr);

@@ -143,3 +143,36 @@ gst_blockcorr_output_size_get_type (void)
         g_enum_register_static ("GstBlockCorrOutputSize", values));
   return type;
 }
+
+/**
+ * GstBlockCorrReference:
+ * @GST_BLOCKCORR_REFERENCE_PAD: sink_1's frames are compared with sink_0's,
+ *   paired by running time
+ * @GST_BLOCKCORR_REFERENCE_FIRST: only sink_0: every frame is compared with
+ *   the first frame after the start, a flushing seek or
+ *   #GstBlockCorr::reset-reference
+ * @GST_BLOCKCORR_REFERENCE_PREVIOUS: only sink_0: every frame is compared
+ *   with the frame before it
+ *
+ * What each frame is compared with.
+ */
+GType
+gst_blockcorr_reference_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKCORR_REFERENCE_PAD,
+        "sink_1 is compared with sink_0, frames paired by running time", "pad"},
+    {GST_BLOCKCORR_REFERENCE_FIRST,
+          "Only sink_0: each frame against the first (after start, seek or "
+          "reset-reference)", "first"},
+    {GST_BLOCKCORR_REFERENCE_PREVIOUS,
+        "Only sink_0: each frame against the frame before it", "previous"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstBlockCorrReference", values));
+  return type;
+}

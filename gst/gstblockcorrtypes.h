@@ -52,6 +52,14 @@ typedef enum
   GST_BLOCKCORR_OUTPUT_SIZE_INPUT
 } GstBlockCorrOutputSize;
 
+/* What each frame is compared with. */
+typedef enum
+{
+  GST_BLOCKCORR_REFERENCE_PAD = 0,      /* sink_0's frame (two inputs) */
+  GST_BLOCKCORR_REFERENCE_FIRST,        /* sink_0's first frame */
+  GST_BLOCKCORR_REFERENCE_PREVIOUS      /* sink_0's previous frame */
+} GstBlockCorrReference;
+
 /* The properties, copied under the object lock once per frame. */
 typedef struct
 {
@@ -71,6 +79,9 @@ typedef struct
   guint n_threads;
   gboolean post_messages;
   GstBlockCorrOutputSize output_size;
+  GstBlockCorrReference reference;
+  guint alarm_frames;
+  gdouble alarm_fraction;
 } GstBlockCorrSettings;
 
 /* The summary of one frame: Pearson r over the valid blocks (NaN when there
@@ -93,6 +104,8 @@ GType gst_blockcorr_measure_get_type (void);
 GType gst_blockcorr_colormap_get_type (void);
 #define GST_TYPE_BLOCKCORR_OUTPUT_SIZE (gst_blockcorr_output_size_get_type ())
 GType gst_blockcorr_output_size_get_type (void);
+#define GST_TYPE_BLOCKCORR_REFERENCE (gst_blockcorr_reference_get_type ())
+GType gst_blockcorr_reference_get_type (void);
 
 G_END_DECLS
 
