@@ -126,6 +126,18 @@
  * ]|
  * (tests/examples/read-meta.c is a complete program.)
  *
+ * ## One camera: reference frames and drift alarms
+ *
+ * With only `sink_0` requested and #GstBlockCorr:reference set to `first`
+ * or `previous`, every frame is compared with a copy of the first frame
+ * (after the start, a flushing seek or #GstBlockCorr::reset-reference) or
+ * of the frame before it; `pts-0` is then the reference frame's PTS.  With
+ * #GstBlockCorr:alarm-frames N, N bad frames in a row (verdict
+ * `needs-registration`, or more than #GstBlockCorr:alarm-fraction of the
+ * blocks below #GstBlockCorr:threshold) post one element message
+ * "blockcorr-alarm" with `state` = `raised`, and N good ones one with
+ * `state` = `cleared`.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 blockcorr name=c output-size=input ! videoconvert ! pngenc ! filesink location=heatmap.png \
@@ -142,6 +154,12 @@
  *   filesrc location=a.png ! pngdec ! c.sink_0  filesrc location=b.png ! pngdec ! c.sink_1
  * ]| Writes the displacement of every block of b.png (0 to 2 px, viridis) and
  * prints the verdict, the median shift and the displaced regions.
+ * |[
+ * gst-launch-1.0 -m videotestsrc num-buffers=60 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
+ *     ! video/x-raw,format=GRAY8,width=640,height=480,framerate=30/1 \
+ *   ! blockcorr reference=previous search-radius=2 alarm-frames=3 ! fakesink
+ * ]| Watches one (drifting) stream against its previous frames and posts a
+ * blockcorr-alarm message once the drift has lasted three frames.
  */
 
 #include "config.h"

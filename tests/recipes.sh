@@ -104,5 +104,12 @@ grep -q 'verdict=(string)needs-registration' moved.txt \
   && echo "ok: where and how far (verdict and region)" && pass=$((pass + 1)) \
   || { echo "FAIL: where and how far (verdict and region)"; fail=$((fail + 1)); }
 
+# Recipe: a drifting sample, the alarm printed by -m.
+gst-launch-1.0 -m videotestsrc num-buffers=60 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
+    ! video/x-raw,format=GRAY8,width=640,height=480,framerate=30/1 \
+  ! blockcorr reference=previous search-radius=2 alarm-frames=3 ! fakesink | grep blockcorr-alarm >alarm.txt || true
+[ "$(grep -c 'state=(string)raised' alarm.txt)" -eq 1 ] && echo "ok: drift alarm (-m)" && pass=$((pass + 1)) \
+  || { echo "FAIL: drift alarm (-m)"; fail=$((fail + 1)); }
+
 echo "recipes: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

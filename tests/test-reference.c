@@ -442,6 +442,44 @@ GST_START_TEST (test_alarm)
 
 GST_END_TEST;
 
+/* Live at 30 fps: the element declares at most one frame period of
+ * latency, and a frame's result leaves it before the clock passes that
+ * frame's end (the test clock is not advanced at all). */
+GST_START_TEST (test_live_latency)
+{
+  gchar *caps = caps_str ("GRAY16_LE", W, H);
+  guint16 *frame = smooth_texture (W, H, 8);
+  GstElement *el = new_element ();
+  GstHarness *h;
+  GstBuffer *out;
+  GstClockTime latency;
+  guint k;
+
+  gst_util_set_object_arg (G_OBJECT (el), "reference", "previous");
+  g_object_set (el, "search-radius", 1u, NULL);
+  h = bc_harness_new (el, "sink_0", TRUE, TRUE);
+  gst_object_unref (el);
+  gst_harness_use_testclock (h);
+  gst_harness_set_src_caps_str (h, caps);
+  for (k = 0; k < 3; k++) {
+    fail_unless_equals_int (gst_harness_push (h, gray16_buffer (frame, W, H,
+                k)), GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_unless (out != NULL);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), frame_pts (k));
+    gst_buffer_unref (out);
+  }
+  latency = gst_harness_query_latency (h);
+  fail_unless (GST_CLOCK_TIME_IS_VALID (latency)
+      && latency <= frame_pts (1), "latency %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (latency));
+  gst_harness_teardown (h);
+  g_free (frame);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 static Suite *
 reference_suite (void)
 {
@@ -456,6 +494,7 @@ reference_suite (void)
   tcase_add_test (tc, test_only_sink0_warns);
   tcase_add_test (tc, test_rate_mismatch_warns);
   tcase_add_test (tc, test_alarm);
+  tcase_add_test (tc, test_live_latency);
   return s;
 }
 
