@@ -4,13 +4,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Watch a drifting sample for drift and print the alarm messages.
 
-A test pattern stands still for --still frames, then scrolls one pixel per
-frame (videotestsrc horizontal-speed=1): blockcorr compares every frame
-with the one before it (reference=previous), searches 2 px around every
-block and, after --alarm-frames drifting frames in a row, posts one
-element message "blockcorr-alarm" with state "raised".  The program prints
-each alarm message and checks that exactly one alarm was raised, within
-alarm-frames + 1 frames of the start of the drift.
+A test pattern stands still for --still frames, scrolls one pixel per
+frame (videotestsrc horizontal-speed=1) for --drift frames, then stands
+still again for --after frames: blockcorr compares every frame with the
+one before it (reference=previous), searches 2 px around every block and,
+after --alarm-frames drifting frames in a row, posts one element message
+"blockcorr-alarm" with state "raised", and after as many still frames one
+with state "cleared".  The program prints each alarm message and checks
+that exactly one alarm was raised and one cleared, each within
+alarm-frames + 1 frames of the drift's start and end.
 
 Exit status: 0 when the alarm came as expected, 1 otherwise, 77 (a test
 "skip") when GStreamer's introspection data is not available.
@@ -35,6 +37,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--still', type=int, default=5)
     ap.add_argument('--drift', type=int, default=10)
+    ap.add_argument('--after', type=int, default=8)
     ap.add_argument('--alarm-frames', type=int, default=3)
     args = ap.parse_args()
 
@@ -44,17 +47,20 @@ def main():
         'num-buffers=%d ! video/x-raw,format=GRAY8,width=320,height=240,'
         'framerate=30/1 ! blockcorr name=c reference=previous search-radius=2 '
         'alarm-frames=%d post-messages=false ! fakesink'
-        % (args.still + args.drift, args.alarm_frames))
+        % (args.still + args.drift + args.after, args.alarm_frames))
     src = pipeline.get_by_name('src')
     alarms = []
     frames = [0]
 
-    # The pattern stands still, then starts to scroll: a probe changes
-    # horizontal-speed when the first drifting frame is made.
+    # The pattern stands still, scrolls, stands still: a probe changes
+    # horizontal-speed when the first drifting and the first still frame
+    # after the drift are made.
     def on_buffer(pad, info):
         frames[0] += 1
         if frames[0] == args.still:
             src.set_property('horizontal-speed', 1)
+        elif frames[0] == args.still + args.drift:
+            src.set_property('horizontal-speed', 0)
         return Gst.PadProbeReturn.OK
     src.get_static_pad('src').add_probe(Gst.PadProbeType.BUFFER, on_buffer)
 
@@ -86,17 +92,19 @@ def main():
     pipeline.set_state(Gst.State.NULL)
     bus.remove_signal_watch()
 
-    raised = [f for state, f in alarms if state == 'raised']
-    if len(alarms) != 1 or len(raised) != 1:
-        print('expected one raised alarm, got %r' % alarms, file=sys.stderr)
+    states = [state for state, f in alarms]
+    if states != ['raised', 'cleared']:
+        print('expected one alarm raised, then cleared; got %r' % alarms,
+              file=sys.stderr)
         return 1
-    # Frame k (from 0) is the first one made after the speed changed; it is
-    # compared with the still frame before it.
-    start = args.still
-    if not start <= raised[0] <= start + args.alarm_frames:
-        print('alarm raised at frame %d, drift started at frame %d'
-              % (raised[0], start), file=sys.stderr)
-        return 1
+    # Frame args.still (from 0) is the first one made after the speed
+    # changed; frame args.still + args.drift the first still one again.
+    for (state, frame), start in zip(alarms, (args.still,
+                                              args.still + args.drift)):
+        if not start <= frame <= start + args.alarm_frames:
+            print('alarm %s at frame %d, the change came at frame %d'
+                  % (state, frame, start), file=sys.stderr)
+            return 1
     return 0
 
 
