@@ -31,7 +31,8 @@ fi
 # Sanitized build.  gst-plugin-scanner and gst-inspect-1.0 are not built with
 # ASan and cannot load the sanitized plugin, so the registry is scanned in
 # the test process itself, and the tests run by those programs or by Python
-# (gst-inspect, the Python example) are left to the first run.
+# (gst-inspect, the recipes and the camera test through gst-launch, the
+# Python example) are left to the first run.
 meson setup build-asan --reconfigure -Db_sanitize=address,undefined \
   -Db_lundef=false -Dbuildtype=debug >/dev/null 2>&1 \
   || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
@@ -53,4 +54,5 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # must reach our code (and the suppressions must see _dl_init).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0
-meson test -C build-asan --print-errorlogs --no-suite inspect --no-suite python --no-suite recipes --timeout-multiplier 3
+meson test -C build-asan --print-errorlogs --no-suite inspect --no-suite python --no-suite recipes \
+  --no-suite camera --timeout-multiplier 3
