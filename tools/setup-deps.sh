@@ -13,6 +13,7 @@ PACKAGES=(
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   libtiff-dev libtiff-tools libcairo2-dev fonts-dejavu-core
   python3-numpy python3-tifffile python3-dask python3-distributed python3-zarr
+  aravis-tools aravis-tools-cli
 )
 
 missing=()
