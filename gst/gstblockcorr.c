@@ -785,6 +785,30 @@ gst_blockcorr_advance_vfr_position (GstBlockCorr * self)
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
 }
 
+/* In the one-input modes, whether sink_0 has no new frame.  A live
+ * timeout would then make the base class produce an output anyway (the
+ * last frame again) and move its output position ahead in real time, and
+ * a camera whose timestamps lag behind would then have its frames dropped
+ * as late: every camera frame is to be analysed once, when it arrives. */
+static gboolean
+gst_blockcorr_one_input_idle (GstBlockCorr * self)
+{
+  GstAggregatorPad *pad = NULL;
+  gboolean idle;
+
+  GST_OBJECT_LOCK (self);
+  if (self->settings.reference != GST_BLOCKCORR_REFERENCE_PAD
+      && self->sink_pads[0])
+    pad = gst_object_ref (GST_AGGREGATOR_PAD (self->sink_pads[0]));
+  GST_OBJECT_UNLOCK (self);
+  if (!pad)
+    return FALSE;
+  idle = !gst_aggregator_pad_has_buffer (pad)
+      && !gst_aggregator_pad_is_eos (pad);
+  gst_object_unref (pad);
+  return idle;
+}
+
 static GstFlowReturn
 gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
 {
@@ -809,6 +833,9 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
     gst_blockcorr_wait_for_inputs (self);
     return GST_AGGREGATOR_FLOW_NEED_DATA;
   }
+
+  if (timeout && gst_blockcorr_one_input_idle (self))
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
 
   self->inputs_ended = FALSE;
   ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg, timeout);
@@ -1099,6 +1126,16 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     }
   }
 
+  if (pads[0] == pads[1] && GST_CLOCK_TIME_IS_VALID (self->last_pts)
+      && GST_BUFFER_PTS (bufs[0]) == self->last_pts) {
+    /* One-input modes: the frame analysed last time, offered again because
+     * the next one is late (live).  Compared with itself (previous) or
+     * again (first), it would only repeat or falsify a result. */
+    GST_LOG_OBJECT (self, "frame at %" GST_TIME_FORMAT " already analysed",
+        GST_TIME_ARGS (self->last_pts));
+    gst_blockcorr_unref_pads (pads);
+    return GST_FLOW_OK;
+  }
   for (i = 0; i < 2; i++) {
     if (GST_BUFFER_FLAG_IS_SET (bufs[i], GST_BUFFER_FLAG_GAP)) {
       /* A GAP event (a live source that missed a frame) or a buffer of
@@ -1315,6 +1352,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
     ref_mapped = TRUE;
     in[0] = &ref_frame;
     pts[0] = self->ref_pts;
+    self->last_pts = pts[1];
   }
   if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
           GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
@@ -1398,6 +1436,7 @@ gst_blockcorr_start (GstAggregator * agg)
   self->frame_count = 0;
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   gst_blockcorr_alarm_reset (&self->alarm);
+  self->last_pts = GST_CLOCK_TIME_NONE;
   self->warned_one_input = FALSE;
   self->warned_rates = FALSE;
   g_atomic_int_set (&self->missing_pts_pad, 0);
@@ -1780,6 +1819,7 @@ gst_blockcorr_init (GstBlockCorr * self)
   s->alarm_frames = DEFAULT_ALARM_FRAMES;
   s->alarm_fraction = DEFAULT_ALARM_FRACTION;
   self->ref_pts = GST_CLOCK_TIME_NONE;
+  self->last_pts = GST_CLOCK_TIME_NONE;
   self->analysis = gst_blockcorr_analysis_new ();
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   g_cond_init (&self->pads_cond);

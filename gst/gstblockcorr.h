@@ -57,6 +57,9 @@ struct _GstBlockCorr
   GstVideoInfo ref_info;
   GstClockTime ref_pts;
   gboolean ref_reset;
+  /* PTS of the last frame analysed in a one-input mode: a live aggregator
+   * offers the same frame again when the next one is late. */
+  GstClockTime last_pts;
   GstBlockCorrAlarm alarm;
   /* Warnings posted once: only sink_0 linked in pad mode; the inputs'
    * frame rates differ (until the caps change). */

@@ -51,7 +51,7 @@ fi
 
 mkdir -p "$work" || fail "cannot create $work"
 cd "$work" || fail "cannot enter $work"
-rm -f heat_*.png camera.log launch.log
+rm -f heat_*.png first_*.png camera.log launch.log first.log
 
 # Devices on the loopback address.  Another camera (fake or not) answering at
 # 127.0.0.1 would take our connection by address, and two fake cameras bound
@@ -155,6 +155,9 @@ n_msg=$(printf '%s' "$msgs" | grep -c .)
 echo "reference=first: heatmaps: $n_png, blockcorr messages: $n_msg (of $frames camera frames)"
 [ "$n_png" -ge $min_frames ] && [ "$n_msg" -ge $min_frames ] ||
   fail "reference=first: only $n_png heatmaps and $n_msg messages"
+# One result per camera frame: a late frame is not analysed twice.
+[ "$n_png" -le "$frames" ] && [ "$n_msg" -eq "$n_png" ] ||
+  fail "reference=first: $n_png heatmaps and $n_msg messages for $frames frames"
 refs=$(echo "$msgs" | sed -n 's/.* pts-0=(guint64)\([0-9]*\),.*/\1/p' | sort -u | wc -l)
 [ "$refs" -eq 1 ] || fail "reference=first: $refs different reference frames (pts-0)"
 echo "ok: $name on 127.0.0.1 -> aravissrc -> blockcorr reference=first"
