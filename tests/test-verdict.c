@@ -970,6 +970,99 @@ test_sparse (void)
   g_assert_cmpuint (failures, ==, 0);
 }
 
+/* 4. Unrelated images: B is another scene of the same kind (no shift of A
+ * explains it).  Whatever else, the pair is not "registered". */
+static void
+test_unrelated (void)
+{
+  const guint w = 192, h = 192;
+  gsize n = (gsize) w * h;
+  guint kind, seed, failures = 0;
+
+  for (kind = 0; kind < N_KINDS; kind++)
+    for (seed = 0; seed < 5; seed++) {
+      Scene *sa = scene_new (kind, w, h, 7000 + 10 * kind + seed);
+      Scene *sb = scene_new (kind, w, h, 8000 + 10 * kind + seed);
+      GRand *rng = g_rand_new_with_seed (9000 + seed);
+      gdouble *clean_b = g_new (gdouble, n);
+      Pair p = { w, h };
+
+      scene_fix_scale (sa, w, h);
+      scene_fix_scale (sb, w, h);
+      p.a = g_new (guint16, n);
+      p.b = g_new (guint16, n);
+      p.clean_a = g_new (gdouble, n);
+      p.r = g_new (gfloat, (w / BLOCK) * (h / BLOCK));
+      p.shifts = g_new (BwBlockShift, (w / BLOCK) * (h / BLOCK));
+      p.median_r = NAN;
+      render (sa, w, h, 0, 0, NULL, p.clean_a);
+      render (sb, w, h, 0, 0, NULL, clean_b);
+      quantize (sa, p.clean_a, n, noise_levels[kind][0], 1, 0, rng, p.a);
+      quantize (sb, clean_b, n, noise_levels[kind][0], 1, 0, rng, p.b);
+      pair_check (&p);
+      if (p.reg.verdict.verdict == BW_VERDICT_REGISTERED || verbose) {
+        gchar *what = g_strdup_printf ("%sunrelated %s seed %u: %s",
+            p.reg.verdict.verdict == BW_VERDICT_REGISTERED ? "FAIL " : "",
+            kind_names[kind], seed, bw_verdict_name (p.reg.verdict.verdict));
+
+        pair_print (&p, what, verbose);
+        g_free (what);
+      }
+      failures += p.reg.verdict.verdict == BW_VERDICT_REGISTERED;
+      g_free (clean_b);
+      pair_clear (&p);
+      g_rand_free (rng);
+      scene_free (sa);
+      scene_free (sb);
+    }
+  /* Smooth waves (sums of sinusoids): each block of one correlates with
+   * the other somewhere within the radius by chance, in any direction. */
+  for (seed = 0; seed < 16; seed++) {
+    GRand *rng = g_rand_new_with_seed (11000 + seed);
+    gdouble wave[2][12][3];
+    Pair p = { w, h };
+    guint k, j, x, y;
+
+    for (k = 0; k < 2; k++)
+      for (j = 0; j < 12; j++) {
+        wave[k][j][0] = g_rand_double_range (rng, 0.05, 0.4);
+        wave[k][j][1] = g_rand_double_range (rng, 0.05, 0.4);
+        wave[k][j][2] = g_rand_double_range (rng, 0, 2 * G_PI);
+      }
+    p.a = g_new (guint16, n);
+    p.b = g_new (guint16, n);
+    p.clean_a = g_new0 (gdouble, n);
+    p.r = g_new (gfloat, (w / BLOCK) * (h / BLOCK));
+    p.shifts = g_new (BwBlockShift, (w / BLOCK) * (h / BLOCK));
+    p.median_r = NAN;
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++)
+        for (k = 0; k < 2; k++) {
+          gdouble v = 0;
+
+          for (j = 0; j < 12; j++)
+            v += sin (wave[k][j][0] * x + wave[k][j][1] * y + wave[k][j][2]);
+          (k ? p.b : p.a)[(gsize) y * w + x] =
+              CLAMP (floor (30000 + 2000 * v + 0.5), 0, 65535);
+        }
+    pair_check (&p);
+    if (p.reg.verdict.verdict == BW_VERDICT_REGISTERED || verbose) {
+      gchar *what = g_strdup_printf ("%sunrelated waves seed %u: %s",
+          p.reg.verdict.verdict == BW_VERDICT_REGISTERED ? "FAIL " : "",
+          seed, bw_verdict_name (p.reg.verdict.verdict));
+
+      pair_print (&p, what, verbose);
+      g_free (what);
+    }
+    failures += p.reg.verdict.verdict == BW_VERDICT_REGISTERED;
+    pair_clear (&p);
+    g_rand_free (rng);
+  }
+  g_printerr ("unrelated: registered in %u/%u pairs\n", failures,
+      N_KINDS * 5 + 16);
+  g_assert_cmpuint (failures, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -981,5 +1074,6 @@ main (int argc, char **argv)
   g_test_add_func ("/verdict/noise-only", test_noise_only);
   g_test_add_func ("/verdict/flat", test_flat);
   g_test_add_func ("/verdict/sparse", test_sparse);
+  g_test_add_func ("/verdict/unrelated", test_unrelated);
   return g_test_run ();
 }
