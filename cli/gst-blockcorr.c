@@ -340,8 +340,7 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
 
   text = bc_verdict_text (s, width, height);
   if (g_strcmp0 (verdict, "no-texture") == 0 && total == 1)
-    die ("%s and %s: %s (flat images, or everything background): nothing to "
-        "compare", l0, l1, text);
+    die ("%s and %s: %s: nothing to compare", l0, l1, text);
 
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
     gchar *desc = g_strdup_printf ("%s of %s against %s, %ux%u blocks",
@@ -613,8 +612,10 @@ main (int argc, char **argv)
         die ("%s", err ? err->message : "a frame is missing");
       if (count[i] == 1)
         single[i] = gst_sample_ref (frame[i]);
-      gst_video_info_from_caps (&vi[i], gst_sample_get_caps (frame[i]));
     }
+    /* Also for a single image reused from the first pair. */
+    for (i = 0; i < 2; i++)
+      gst_video_info_from_caps (&vi[i], gst_sample_get_caps (frame[i]));
     if (n == 0 || count[0] > 1 || count[1] > 1) {
       GstVideoInfo a, b;
 
@@ -624,7 +625,7 @@ main (int argc, char **argv)
         die ("the images differ in size: %s is %dx%d, %s is %dx%d (register "
             "or crop them to one size first)", label[0], a.width, a.height,
             label[1], b.width, b.height);
-      if ((guint) a.width < opt.block_w && (guint) a.height < opt.block_h
+      if (((guint) a.width < opt.block_w || (guint) a.height < opt.block_h)
           && g_str_equal (opt.edge_mode, "trim"))
         die ("the block size %ux%u is larger than the images (%dx%d)",
             opt.block_w, opt.block_h, a.width, a.height);

@@ -126,9 +126,17 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
   if (!verdict)
     verdict = "no-texture";
   if (g_str_equal (verdict, "no-texture")) {
-    g_string_append_printf (out, "no texture to compare: %.0f of %.0f blocks "
-        "are background or flat", get_double (meta, "invalid"),
-        get_double (meta, "valid") + get_double (meta, "invalid"));
+    gdouble invalid = get_double (meta, "invalid");
+    gdouble total = get_double (meta, "valid") + invalid;
+
+    if (invalid >= total || isnan (get_double (meta, "informative")))
+      g_string_append_printf (out, "no texture to compare: %.0f of %.0f "
+          "blocks are background or flat", invalid, total);
+    else
+      g_string_append_printf (out, "no texture to compare: %.0f of %.0f "
+          "blocks are background or flat, and only %.0f of the others "
+          "correlate beyond noise", invalid, total,
+          get_double (meta, "informative"));
     return g_string_free (out, FALSE);
   }
   if (g_str_equal (verdict, "registered")) {
@@ -157,9 +165,14 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
     }
     if (n_regions > named)
       g_string_append_printf (out, "; and %u smaller", n_regions - named);
-    if (!shifted)
-      g_string_append_printf (out, "; the rest is aligned (median r %.2f)",
-          median_r_outside (meta, regions));
+    if (!shifted) {
+      gdouble rest = median_r_outside (meta, regions);
+
+      /* Nothing outside the regions: no rest to speak of. */
+      if (!isnan (rest))
+        g_string_append_printf (out, "; the rest is aligned (median r %.2f)",
+            rest);
+    }
   }
   return g_string_free (out, FALSE);
 }
