@@ -121,7 +121,7 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
   guint named, k;
   gdouble sx = get_double (meta, "shift-x"), sy = get_double (meta, "shift-y");
   GString *out = g_string_new (NULL);
-  gboolean shifted = FALSE;
+  gboolean shifted = FALSE, uncorrelated = FALSE;
 
   if (!verdict)
     verdict = "no-texture";
@@ -147,6 +147,14 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
   }
 
   g_string_append (out, "needs registration: ");
+  gst_structure_get_boolean (meta, "uncorrelated", &uncorrelated);
+  if (uncorrelated && n_regions == 0) {
+    g_string_append_printf (out, "the images do not correlate (median r "
+        "%.2f): misaligned by more than the texture's size, or unrelated "
+        "(a displacement search, --search-radius, says more)",
+        get_double (meta, "median"));
+    return g_string_free (out, FALSE);
+  }
   gst_structure_get_boolean (meta, "shifted", &shifted);
   if (shifted)
     g_string_append_printf (out, "the compared image is shifted by "

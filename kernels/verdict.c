@@ -416,6 +416,17 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
      * values is that times sqrt (m) / 1.2533. */
     mad = mad * sqrt ((gdouble) m) / 1.2533;
     r_floor = med - 4.0 * MAX (mad, 0.01);
+    /* The typical block does not correlate beyond noise: the images are
+     * unrelated or misaligned by more than their texture's size (without
+     * a search, this is all that can be said). */
+    {
+      gsize k;
+
+      for (k = 0; k < n && isnan (r[k]); k++);
+      out->uncorrelated = k < n && p->block_width * p->block_height > 3
+          && FISHER_Z (med) * sqrt (p->block_width * p->block_height - 3.0)
+          < INFORMATIVE_Z;
+    }
   }
 
   /* The frame's noise, as the variance that explains the informative
@@ -506,6 +517,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     }
   }
 
-  out->verdict = out->shift_significant || out->n_regions > 0 ?
+  out->verdict = out->shift_significant || out->n_regions > 0
+      || out->uncorrelated ?
       BW_VERDICT_NEEDS_REGISTRATION : BW_VERDICT_REGISTERED;
 }

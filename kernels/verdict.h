@@ -48,7 +48,8 @@
  *
  * Verdict: no-texture when fewer than MIN (8, blocks / 4) (at least 1)
  * blocks are informative; needs-registration when the global shift is
- * significant or a region counts; registered otherwise.
+ * significant, a region counts, or, without a search, the frame's median r
+ * is within noise of 0 (uncorrelated); registered otherwise.
  */
 #ifndef __BW_VERDICT_H__
 #define __BW_VERDICT_H__
@@ -109,6 +110,9 @@ typedef struct
   gdouble shift_x, shift_y;     /* median over informative blocks, px; NaN
                                  * without a search or without blocks */
   gboolean shift_significant;
+  /* Without a search: the frame's median r is within noise of 0 (Fisher z
+   * below 5 standard errors): the images do not correlate. */
+  gboolean uncorrelated;
   guint n_regions;              /* regions that count */
   guint n_reported;             /* of them in regions[], largest first */
   BwRegion regions[BW_MAX_REPORTED_REGIONS];

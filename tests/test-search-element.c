@@ -281,6 +281,32 @@ GST_START_TEST (test_unmatched)
 
 GST_END_TEST;
 
+/* Without a search, unrelated images are not registered: nothing
+ * correlates (uncorrelated); the same image is. */
+GST_START_TEST (test_no_search_uncorrelated)
+{
+  const gchar *props[] = { "search-radius", "0", NULL };
+  guint16 *a = random_texture (W, H, 11), *b = random_texture (W, H, 12);
+  GstBuffer *out;
+  const GstStructure *s;
+  gboolean unc = FALSE;
+
+  out = run_pair (a, b, W, H, NULL, props);
+  s = get_meta (out);
+  fail_unless_equals_string (get_string (s, "verdict"), "needs-registration");
+  fail_unless (gst_structure_get_boolean (s, "uncorrelated", &unc) && unc);
+  gst_buffer_unref (out);
+  out = run_pair (a, a, W, H, NULL, props);
+  s = get_meta (out);
+  fail_unless_equals_string (get_string (s, "verdict"), "registered");
+  fail_unless (gst_structure_get_boolean (s, "uncorrelated", &unc) && !unc);
+  gst_buffer_unref (out);
+  g_free (a);
+  g_free (b);
+}
+
+GST_END_TEST;
+
 /* Bright textured patches on a dark noisy background: with min-intensity
  * -1 the background blocks are found and left out, the patches are not. */
 GST_START_TEST (test_estimated_background)
@@ -419,6 +445,7 @@ search_suite (void)
   tcase_add_test (tc, test_verdict_region);
   tcase_add_test (tc, test_estimated_background);
   tcase_add_test (tc, test_unmatched);
+  tcase_add_test (tc, test_no_search_uncorrelated);
   tcase_add_test (tc, test_shift_heatmap);
   tcase_add_test (tc, test_threads_identical);
   return s;
