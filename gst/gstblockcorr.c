@@ -1659,8 +1659,9 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    *
    * Displacement search: for every block, r against the compared input's
    * window moved by every integer offset up to this many pixels in x and y
-   * ((2R+1)² offsets), the best offset, a sub-pixel estimate (a parabola
-   * through r at the peak and its neighbours along x and along y), and the
+   * ((2R+1)² offsets), the best offset, a sub-pixel estimate (a quadratic
+   * surface through r at the peak and its eight neighbours, looking one
+   * pixel beyond the radius where the peak lies on it), and the
    * `dx`, `dy`, `r-best` grids.  Offsets whose window would leave the frame
    * are not tried (the search is one-sided at the edges).  0 tries (0, 0)
    * only: dx = dy = 0 and r-best = r.  The cost grows with the number of

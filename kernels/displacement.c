@@ -172,7 +172,8 @@ quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
 /* The best offset of one block from its r values (rv[(dy+R)*nd + dx+R]):
  * (0, 0) unless another offset has a strictly higher r. */
 static void
-pick_best (const gdouble * rv, gint radius, gdouble r_zero, BwBlockShift * o)
+pick_best (const gdouble * rv, gint radius, gdouble r_zero,
+    const BwStatsPlan * plan, guint col, guint row, BwBlockShift * o)
 {
   const gint nd = 2 * radius + 1;
   gint bx = 0, by = 0, x, y;
@@ -205,7 +206,11 @@ pick_best (const gdouble * rv, gint radius, gdouble r_zero, BwBlockShift * o)
   o->best_y = by;
   o->r_best = best;
   o->at_radius = radius > 0 && (ABS (bx) == radius || ABS (by) == radius);
-#define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? NAN : \
+  /* Neighbours one pixel beyond the radius are computed for the fit alone
+   * (the best offset stays within the radius): a block whose peak lies on
+   * the radius would otherwise snap to a whole pixel. */
+#define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? \
+    (radius > 0 ? bw_search_block_r (plan, col, row, (X), (Y)) : NAN) : \
     rv[((Y) + radius) * nd + (X) + radius])
   {
     gdouble f[3][3], px, py;
@@ -401,7 +406,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
     for (c = 0; c < cols; c++) {
       const gdouble *rv = R == 0 ? rcube + c : rcube + (gsize) c * n_off;
 
-      pick_best (rv, R, rv[R * nd + R], &o[c]);
+      pick_best (rv, R, rv[R * nd + R], plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
     }
   }

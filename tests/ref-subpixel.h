@@ -3,7 +3,9 @@
  * a + b x + c y + d x² + e y² + g x y fitted by least squares to the 3 x 3
  * r values around the best whole-pixel offset (normal equations solved by
  * Gaussian elimination), its maximum when the surface has one, is no ridge
- * (curvatures within a factor of ten) and it lies within half a pixel;
+ * (curvatures within a factor of ten) and it lies within half a pixel
+ * (the caller gives r one pixel beyond the search radius where the best
+ * offset lies on it);
  * otherwise separate parabolas along x and y (0 along an axis without both
  * neighbours or a peak).
  *

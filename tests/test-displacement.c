@@ -283,10 +283,14 @@ check_case (const Case * k, GRand * rng)
         gdouble ex, ey, nb[3][3];
         gint fx = o->best_x + R, fy = o->best_y + R, i, j;
 
+        /* Beyond the radius the fit looks one pixel further (with a
+         * search at all). */
         for (j = -1; j <= 1; j++)
           for (i = -1; i <= 1; i++)
             nb[j + 1][i + 1] = fx + i < 0 || fx + i > 2 * R || fy + j < 0
-                || fy + j > 2 * R ? NAN : cube[fy + j][fx + i];
+                || fy + j > 2 * R ? (R > 0 ? ref_r (&a, &b, k->width,
+                    k->height, x0, y0, w, h, o->best_x + i,
+                    o->best_y + j) : NAN) : cube[fy + j][fx + i];
         ref_subpixel (nb, &ex, &ey);
         ex += o->best_x;
         ey += o->best_y;

@@ -573,7 +573,7 @@ test_global_shift (void)
 {
   static const gdouble shifts[][2] = {
     {0.5, 0}, {0, 0.5}, {1, 0}, {0, -1}, {2, 0}, {0, 2}, {0.5, 0.5},
-    {-1, 1}, {2, -2}
+    {-1, 1}, {2, -2}, {1.5, 1.5}, {-1.5, 0.5}
   };
   guint kind, level, k, failures = 0;
 
