@@ -398,7 +398,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     out->shift_y = median_and_error (w->values, k, &ey);
 #undef GLOBAL_BLOCK
     out->shift_significant =
-        hypot (out->shift_x, out->shift_y) >= p->shift_tolerance
+        hypot (out->shift_x, out->shift_y) > 0
+        && hypot (out->shift_x, out->shift_y) >= p->shift_tolerance
         && hypot (out->shift_x, out->shift_y) >= 3.0 * hypot (ex, ey);
     if (out->shift_significant) {
       ref_x = out->shift_x;
