@@ -111,5 +111,15 @@ gst-launch-1.0 -m videotestsrc num-buffers=60 pattern=zone-plate kx2=12 ky2=20 k
 [ "$(grep -c 'state=(string)raised' alarm.txt)" -eq 1 ] && echo "ok: drift alarm (-m)" && pass=$((pass + 1)) \
   || { echo "FAIL: drift alarm (-m)"; fail=$((fail + 1)); }
 
+# Recipe: live drift watching, the shift heatmap over the live image
+# (frames to files instead of a window).
+run videotestsrc is-live=true num-buffers=15 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
+    ! video/x-raw,format=GRAY8,width=320,height=240,framerate=30/1 ! tee name=t \
+  t. ! queue ! c.sink_0  t. ! queue ! videoconvert ! mix.sink_0 \
+  blockcorr name=c reference=first search-radius=2 alarm-frames=5 measure=shift output-size=input \
+    ! video/x-raw,format=BGRA ! queue ! mix.sink_1 \
+  compositor name=mix sink_1::alpha=0.5 ! videoconvert ! pngenc snapshot=false ! multifilesink location=drift_%04d.png
+check "live drift watching (compositor)" drift_0000.png drift_0010.png
+
 echo "recipes: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
