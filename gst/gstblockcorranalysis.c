@@ -143,20 +143,33 @@ measure_row (gpointer data, BwScratch * scratch, guint row)
   const guint cols = job->plan.cols;
   const gsize first = (gsize) row * cols;
   BwBlockSums *sums = an->sums;
-  const BwBlockShift *shifts = an->shifts;
+  BwBlockShift *shifts = an->shifts;
   guint8 *masked = an->masked;
   gfloat *grids[GST_BLOCKCORR_N_GRIDS];
   gsize i;
 
   memcpy (grids, job->grids, sizeof (grids));
   bw_stats_plan_rows (&job->plan, scratch, row, row + 1, sums + first);
-  bw_search_rows (&job->plan, scratch, job->search_radius, row, row + 1,
-      sums + first, an->shifts + first);
+  if (job->search_radius > 0)
+    bw_search_rows (&job->plan, scratch, job->search_radius, row, row + 1,
+        sums + first, an->shifts + first);
 
   for (i = first; i < first + cols; i++) {
     BwBlockStats st;
 
     bw_stats_from_sums (&sums[i], &st);
+    if (job->search_radius == 0) {
+      /* Only (0, 0): what bw_search_rows() gives at radius 0, without
+       * forming r a second time. */
+      BwBlockShift *o = &an->shifts[i];
+
+      memset (o, 0, sizeof (*o));
+      o->n = st.n;
+      o->r_zero = st.valid ? st.r : NAN;
+      o->zero_valid = st.valid;
+      o->dx = o->dy = st.valid ? 0 : NAN;
+      o->r_best = st.valid ? st.r : NAN;
+    }
     /* With a fixed level the mask is known now; an estimated one is
      * applied in the second pass. */
     masked[i] = min_intensity >= 0 && st.mean_a < min_intensity
@@ -194,7 +207,9 @@ finish_row (gpointer data, BwScratch * scratch, guint row)
   const guint cols = job->plan.cols;
   const gsize first = (gsize) row * cols;
   guint8 *masked = an->masked;
-  gfloat *shift_length = an->shift_length;
+  /* Only the shift heatmap reads the lengths. */
+  gfloat *shift_length = job->hm.values == an->shift_length ?
+      an->shift_length : NULL;
   gfloat *grids[GST_BLOCKCORR_N_GRIDS];
   /* Valid r values of this row, packed at the start of the row's range (the
    * median is selected from them afterwards). */
@@ -229,8 +244,9 @@ finish_row (gpointer data, BwScratch * scratch, guint row)
       grids[GST_BLOCKCORR_GRID_DY][i] = NAN;
       grids[GST_BLOCKCORR_GRID_R_BEST][i] = NAN;
     }
-    shift_length[i] = hypotf (grids[GST_BLOCKCORR_GRID_DX][i],
-        grids[GST_BLOCKCORR_GRID_DY][i]);
+    if (shift_length)
+      shift_length[i] = hypotf (grids[GST_BLOCKCORR_GRID_DX][i],
+          grids[GST_BLOCKCORR_GRID_DY][i]);
     r = grids[GST_BLOCKCORR_GRID_R][i];
     if (!isnan (r)) {
       /* The summary is of the float32 values the meta carries. */
@@ -358,6 +374,8 @@ judge (GstBlockCorrAnalysis * an, const FrameJob * job,
   vp.mean_b = job->grids[GST_BLOCKCORR_GRID_MEAN_1];
   /* The frames are still mapped: r at a few more offsets, for blocks that
    * might disagree with a global shift. */
+  /* The summary's median is of the same valid r values. */
+  vp.median_r = summary->median;
   vp.r_at = bw_search_block_r_at;
   vp.r_at_data = (gpointer) & job->plan;
   bw_verdict_compute (&vp, job->grids[GST_BLOCKCORR_GRID_R], an->shifts,
@@ -395,13 +413,17 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   t_start = g_get_monotonic_time ();
   gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
       measure_row, &job);
-  /* Estimated in every case: the verdict needs the noise levels. */
-  bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_0],
-      job.grids[GST_BLOCKCORR_GRID_STDDEV_0], n_blocks, an->work,
-      &job.background[0]);
-  bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_1],
-      job.grids[GST_BLOCKCORR_GRID_STDDEV_1], n_blocks, an->work,
-      &job.background[1]);
+  for (i = 0; i < 2; i++)
+    job.background[i].level = job.background[i].noise =
+        job.background[i].min_intensity = NAN;
+  if (s->min_intensity < 0) {
+    bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_0],
+        job.grids[GST_BLOCKCORR_GRID_STDDEV_0], n_blocks, an->work,
+        &job.background[0]);
+    bw_background_estimate (job.grids[GST_BLOCKCORR_GRID_MEAN_1],
+        job.grids[GST_BLOCKCORR_GRID_STDDEV_1], n_blocks, an->work,
+        &job.background[1]);
+  }
   gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
       finish_row, &job);
   GST_LOG ("%ux%u blocks (%s path, search radius %u on the %s path) on %u "

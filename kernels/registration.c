@@ -100,6 +100,7 @@ bw_check_registration (const BwGeometry * geom, const BwPlane * a,
   vp.stddev_b = sd_b;
   vp.mean_a = mean_a;
   vp.mean_b = mean_b;
+  vp.median_r = NAN;
   vp.r_at = bw_search_block_r_at;
   vp.r_at_data = &plan;
   work = bw_verdict_work_new ();

@@ -22,6 +22,10 @@
 /* Pixels a block's displacement must differ from the frame's reference. */
 #define SUSPECT_SHIFT 0.5
 #define MAX_LINK_DISTANCE 6
+/* Displacements lie within +-(BW_MAX_SEARCH_RADIUS + 1.5) px: a power of
+ * two above, for median_and_error(). */
+#define SHIFT_SCALE 16.0
+G_STATIC_ASSERT (BW_MAX_SEARCH_RADIUS + 1.5 <= 16);
 
 enum
 {
@@ -48,6 +52,7 @@ expected_r (gdouble sa, gdouble sb, gdouble n2)
 
 struct _BwVerdictWork
 {
+  guint bins[BW_MEDIAN_BINS];
   gsize n;
   gdouble *values;
   guint32 *queue;
@@ -108,20 +113,28 @@ is_informative (const BwVerdictParams * p, const gfloat * r,
   return FISHER_Z (shift[i].r_best) * sqrt (shift[i].n - 3.0) > INFORMATIVE_Z;
 }
 
-/* Median and robust standard error of the median of v[0..m) (reorders v;
- * uses tmp, m doubles). */
+/* Median and robust standard error of the median of v[0..m) (reorders and
+ * overwrites v).  The values lie within +-scale, a power of two (so the
+ * scaling is exact): the medians come from bw_median_r()'s histogram, in
+ * one pass, instead of a selection. */
 static gdouble
-median_and_error (gdouble * v, gsize m, gdouble * error)
+median_and_error (gdouble * v, gsize m, gdouble scale, guint * bins,
+    gdouble * error)
 {
-  gdouble med = bw_median (v, m);
+  gdouble med;
   gsize i;
 
   for (i = 0; i < m; i++)
-    v[i] = fabs (v[i] - med);
+    v[i] /= scale;
+  med = bw_median_r (v, m, bins);
+  /* Deviations lie within 0 .. 2: halved into the histogram's range. */
+  for (i = 0; i < m; i++)
+    v[i] = 0.5 * fabs (v[i] - med);
   /* sqrt (pi / 2) · 1.4826 · MAD / sqrt (m): the median's standard error
    * for normal scatter. */
-  *error = 1.2533 * 1.4826 * bw_median (v, m) / sqrt ((gdouble) m);
-  return med;
+  *error = 1.2533 * 1.4826 * 2.0 * bw_median_r (v, m, bins) * scale
+      / sqrt ((gdouble) m);
+  return med * scale;
 }
 
 /* Keeps regions[] sorted by size, the largest BW_MAX_REPORTED_REGIONS. */
@@ -390,12 +403,14 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dx;
-    out->shift_x = median_and_error (w->values, k, &ex);
+    out->shift_x = median_and_error (w->values, k, SHIFT_SCALE, w->bins,
+        &ex);
     k = 0;
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dy;
-    out->shift_y = median_and_error (w->values, k, &ey);
+    out->shift_y = median_and_error (w->values, k, SHIFT_SCALE, w->bins,
+        &ey);
 #undef GLOBAL_BLOCK
     out->shift_significant =
         hypot (out->shift_x, out->shift_y) > 0
@@ -412,7 +427,16 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     for (i = 0; i < n; i++)
       if (w->state[i] == STATE_INFORMATIVE)
         w->values[k++] = r[i];
-    med = median_and_error (w->values, m, &mad);
+    if (!isnan (p->median_r)) {
+      /* The caller's median of the same values: only the spread is new. */
+      med = p->median_r;
+      for (k = 0; k < m; k++)
+        w->values[k] = 0.5 * fabs (w->values[k] - med);
+      mad = 1.2533 * 1.4826 * 2.0 * bw_median_r (w->values, m, w->bins)
+          / sqrt ((gdouble) m);
+    } else {
+      med = median_and_error (w->values, m, 1.0, w->bins, &mad);
+    }
     /* median_and_error gives the error of the median; the spread of the
      * values is that times sqrt (m) / 1.2533. */
     mad = mad * sqrt ((gdouble) m) / 1.2533;

@@ -101,6 +101,9 @@ typedef struct
    * over (0, 0). */
   gdouble (*r_at) (gpointer data, gsize block, gint dx, gint dy);
   gpointer r_at_data;
+  /* The median of r over the valid blocks when the caller has it (the
+   * summary's), else NaN: without a search it is the frame's typical r. */
+  gdouble median_r;
 } BwVerdictParams;
 
 typedef struct
