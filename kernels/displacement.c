@@ -172,13 +172,13 @@ quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
 /* The best offset of one block from its r values (rv[(dy+R)*nd + dx+R]):
  * (0, 0) unless another offset has a strictly higher r. */
 static void
-pick_best (const gdouble * rv, gint radius, gdouble r_zero,
+pick_best (const gdouble * rv, gint radius, gdouble r_zero, guint64 n,
     const BwStatsPlan * plan, guint col, guint row, BwBlockShift * o)
 {
   const gint nd = 2 * radius + 1;
   gint bx = 0, by = 0, x, y;
   gdouble best = rv[radius * nd + radius];
-  gboolean fitted = TRUE;
+  gboolean fitted = TRUE, beyond;
 
   if (isnan (best))
     best = -INFINITY;
@@ -208,9 +208,14 @@ pick_best (const gdouble * rv, gint radius, gdouble r_zero,
   o->at_radius = radius > 0 && (ABS (bx) == radius || ABS (by) == radius);
   /* Neighbours one pixel beyond the radius are computed for the fit alone
    * (the best offset stays within the radius): a block whose peak lies on
-   * the radius would otherwise snap to a whole pixel. */
+   * the radius would otherwise snap to a whole pixel.  Only where the peak
+   * is signal (Fisher z of r above 5 standard errors): in noise the best
+   * offset lies on the radius most of the time, and its fit means
+   * nothing. */
+  beyond = radius > 0 && n > 3
+      && atanh (CLAMP (best, -0.999999, 0.999999)) * sqrt (n - 3.0) > 5.0;
 #define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? \
-    (radius > 0 ? bw_search_block_r (plan, col, row, (X), (Y)) : NAN) : \
+    (beyond ? bw_search_block_r (plan, col, row, (X), (Y)) : NAN) : \
     rv[((Y) + radius) * nd + (X) + radius])
   {
     gdouble f[3][3], px, py;
@@ -406,7 +411,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
     for (c = 0; c < cols; c++) {
       const gdouble *rv = R == 0 ? rcube + c : rcube + (gsize) c * n_off;
 
-      pick_best (rv, R, rv[R * nd + R], plan, c, r, &o[c]);
+      pick_best (rv, R, rv[R * nd + R], s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
     }
   }

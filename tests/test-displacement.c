@@ -284,11 +284,15 @@ check_case (const Case * k, GRand * rng)
         gint fx = o->best_x + R, fy = o->best_y + R, i, j;
 
         /* Beyond the radius the fit looks one pixel further (with a
-         * search at all). */
+         * search, and where the peak is signal: Fisher z of r above 5
+         * standard errors). */
+        gboolean beyond = R > 0 && w * h > 3
+            && atanh (MIN (at_found, 0.999999)) * sqrt (w * h - 3.0) > 5.0;
+
         for (j = -1; j <= 1; j++)
           for (i = -1; i <= 1; i++)
             nb[j + 1][i + 1] = fx + i < 0 || fx + i > 2 * R || fy + j < 0
-                || fy + j > 2 * R ? (R > 0 ? ref_r (&a, &b, k->width,
+                || fy + j > 2 * R ? (beyond ? ref_r (&a, &b, k->width,
                     k->height, x0, y0, w, h, o->best_x + i,
                     o->best_y + j) : NAN) : cube[fy + j][fx + i];
         ref_subpixel (nb, &ex, &ey);

@@ -129,8 +129,9 @@ GST_START_TEST (test_grids_against_brute_force)
         for (j = -1; j <= 1; j++)
           for (i = -1; i <= 1; i++)
             nb[j + 1][i + 1] = ABS (bx + i) > R || ABS (by + j) > R ?
+                (atanh (MIN (best, 0.999999)) * sqrt (BS * BS - 3.0) > 5.0 ?
                 ref_r (a, b, W, H, (k % cols) * BS, (k / cols) * BS, bx + i,
-                by + j) : cube[by + j + R][bx + i + R];
+                    by + j) : NAN) : cube[by + j + R][bx + i + R];
         ref_subpixel (nb, &ex, &ey);
         ex += bx;
         ey += by;
