@@ -99,17 +99,31 @@ pearson (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb, guint64 sbb,
  * centred sums exactly (and convert to double in one instruction). */
 #define SMALL_BLOCK_PIXELS 4096
 
-static inline gdouble
-pearson_small (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb,
-    guint64 sbb, guint64 sab)
+/* The centred sums of a moved window as doubles: n·Σab − ΣaΣb and
+ * n·Σb² − (Σb)², exactly the values pearson() converts.  r follows from
+ * them without a square root per offset being needed to find the best. */
+static inline void
+centred_sums (gboolean small, guint64 n, guint64 sa, guint64 sb, guint64 sbb,
+    guint64 sab, gdouble * cab_out, gdouble * vbb_out)
 {
-  gint64 vbb = (gint64) (n * sbb - sb * sb);
-  gint64 cab = (gint64) (n * sab - sa * sb);
-
-  if (sqrt_vaa == 0.0 || vbb == 0)
-    return NAN;
-  return CLAMP ((double) cab / (sqrt_vaa * sqrt ((double) vbb)), -1.0, 1.0);
+  if (small) {
+    *vbb_out = (double) (gint64) (n * sbb - sb * sb);
+    *cab_out = (double) (gint64) (n * sab - sa * sb);
+  } else {
+    *vbb_out = (double) ((bw_u128) n * sbb - (bw_u128) sb * sb);
+    *cab_out = (double) (bw_i128) ((bw_u128) n * sab - (bw_u128) sa * sb);
+  }
 }
+
+/* r from the centred sums, as pearson() forms it; NaN for a flat side. */
+static inline gdouble
+r_of (gdouble cab, gdouble vbb, gdouble sqrt_vaa)
+{
+  if (sqrt_vaa == 0.0 || !(vbb > 0.0))
+    return NAN;
+  return CLAMP (cab / (sqrt_vaa * sqrt (vbb)), -1.0, 1.0);
+}
+
 
 /* Vertex of the parabola through (-1, lo), (0, mid), (1, hi), within half a
  * pixel; 0 (and *fitted FALSE) when a neighbour is missing or mid is no
@@ -169,29 +183,40 @@ quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
   return TRUE;
 }
 
-/* The best offset of one block from its r values (rv[(dy+R)*nd + dx+R]):
- * (0, 0) unless another offset has a strictly higher r. */
+/* The best offset of one block from its centred sums (cab[k], vbb[k] with
+ * k = (dy+R)*nd + dx+R; vbb 0 where untried or flat): (0, 0) unless another
+ * offset has a strictly higher r.  For a block, r grows with
+ * cab·|cab| / vbb, compared by cross-multiplying: no square root or
+ * division per offset. */
 static void
-pick_best (const gdouble * rv, gint radius, gdouble r_zero, guint64 n,
-    const BwStatsPlan * plan, guint col, guint row, BwBlockShift * o)
+pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
+    gint radius, gdouble r_zero, guint64 n, const BwStatsPlan * plan,
+    guint col, guint row, BwBlockShift * o)
 {
   const gint nd = 2 * radius + 1;
-  gint bx = 0, by = 0, x, y;
-  gdouble best = rv[radius * nd + radius];
-  gboolean fitted = TRUE, beyond;
+  gint bx = 0, by = 0, x, y, kb = radius * nd + radius;
+  gdouble best, key_cab, key_vbb;
+  gboolean fitted = TRUE, beyond, found = sqrt_vaa > 0.0 && vbb[kb] > 0.0;
 
-  if (isnan (best))
-    best = -INFINITY;
-  for (y = -radius; y <= radius; y++)
+  key_cab = cab[kb] * fabs (cab[kb]);
+  key_vbb = vbb[kb];
+  for (y = -radius; y <= radius && sqrt_vaa > 0.0; y++)
     for (x = -radius; x <= radius; x++) {
-      gdouble r = rv[(y + radius) * nd + x + radius];
+      gint k = (y + radius) * nd + x + radius;
+      gdouble kc = cab[k] * fabs (cab[k]);
 
-      if (r > best) {
-        best = r;
+      if (!(vbb[k] > 0.0))
+        continue;
+      if (!found || kc * key_vbb > key_cab * vbb[k]) {
+        found = TRUE;
+        key_cab = kc;
+        key_vbb = vbb[k];
         bx = x;
         by = y;
       }
     }
+  best = found ? r_of (cab[(by + radius) * nd + bx + radius],
+      vbb[(by + radius) * nd + bx + radius], sqrt_vaa) : -INFINITY;
 
   o->r_zero = r_zero;
   o->zero_valid = !isnan (r_zero);
@@ -216,7 +241,8 @@ pick_best (const gdouble * rv, gint radius, gdouble r_zero, guint64 n,
       && atanh (CLAMP (best, -0.999999, 0.999999)) * sqrt (n - 3.0) > 5.0;
 #define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? \
     (beyond ? bw_search_block_r (plan, col, row, (X), (Y)) : NAN) : \
-    rv[((Y) + radius) * nd + (X) + radius])
+    r_of (cab[((Y) + radius) * nd + (X) + radius], \
+        vbb[((Y) + radius) * nd + (X) + radius], sqrt_vaa))
   {
     gdouble f[3][3], px, py;
     gboolean all = TRUE;
@@ -297,7 +323,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   guint32 *col_b;
   ColumnRowFunc add_row;
   gboolean small;
-  gdouble *rcube, *sqrt_vaa;
+  gdouble *cab_cube, *vbb_cube, *sqrt_vaa;
   guint r;
 
   if (!plan || !plan->row_func || !scratch || !sums || !out
@@ -321,7 +347,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
       &scratch->search64_len, 3 * (width + 1) + (gsize) nd * cols,
       sizeof (guint64));
   bw_scratch_reserve ((gpointer *) & scratch->search_r,
-      &scratch->search_r_len, (n_off + 1) * cols, sizeof (gdouble));
+      &scratch->search_r_len, (2 * n_off + 1) * cols, sizeof (gdouble));
   col_b = scratch->search32;
   pre_b = scratch->search64;
   pre_bb = pre_b + width + 1;
@@ -330,8 +356,9 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   add_row = column_row[plan->b.format];
   small = (guint64) plan->geom.block_width * plan->geom.block_height
       <= SMALL_BLOCK_PIXELS;
-  rcube = scratch->search_r;
-  sqrt_vaa = rcube + n_off * cols;
+  cab_cube = scratch->search_r;
+  vbb_cube = cab_cube + n_off * cols;
+  sqrt_vaa = vbb_cube + n_off * cols;
 
   for (r = row_start; r < row_end; r++) {
     const BwBlockSums *s0 = sums + (gsize) (r - row_start) * cols;
@@ -348,13 +375,13 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
           - (bw_u128) s0[c].sum_a * s0[c].sum_a;
       sqrt_vaa[c] = sqrt ((double) vaa);
     }
-    for (i = 0; i < n_off * cols; i++)
-      rcube[i] = NAN;
+    /* Untried offsets: vbb 0, no r. */
+    memset (vbb_cube, 0, n_off * cols * sizeof (gdouble));
 
     if (R == 0) {
       for (c = 0; c < cols; c++)
-        rcube[c] = pearson (s0[c].n, s0[c].sum_a, sqrt_vaa[c], s0[c].sum_b,
-            s0[c].sum_bb, s0[c].sum_ab);
+        centred_sums (small, s0[c].n, s0[c].sum_a, s0[c].sum_b, s0[c].sum_bb,
+            s0[c].sum_ab, &cab_cube[c], &vbb_cube[c]);
     }
 
     /* The first vertical offset whose rows lie in the frame. */
@@ -399,19 +426,20 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
 
           if (xs < 0 || xs + w > (gssize) width)
             continue;
-          rcube[(gsize) c * n_off + (dy + R) * nd + dx + R] = small ?
-              pearson_small (s0[c].n, s0[c].sum_a, sqrt_vaa[c],
-              pre_b[xs + w] - pre_b[xs], pre_bb[xs + w] - pre_bb[xs], ab[c]) :
-              pearson (s0[c].n, s0[c].sum_a, sqrt_vaa[c],
-              pre_b[xs + w] - pre_b[xs], pre_bb[xs + w] - pre_bb[xs], ab[c]);
+          gsize k = (gsize) c * n_off + (dy + R) * nd + dx + R;
+
+          centred_sums (small, s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
+              pre_bb[xs + w] - pre_bb[xs], ab[c], &cab_cube[k], &vbb_cube[k]);
         }
       }
     }
 
     for (c = 0; c < cols; c++) {
-      const gdouble *rv = R == 0 ? rcube + c : rcube + (gsize) c * n_off;
+      const gsize k = (gsize) c * n_off;
 
-      pick_best (rv, R, rv[R * nd + R], s0[c].n, plan, c, r, &o[c]);
+      pick_best (cab_cube + k, vbb_cube + k, sqrt_vaa[c], R,
+          r_of (cab_cube[k + R * nd + R], vbb_cube[k + R * nd + R],
+              sqrt_vaa[c]), s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
     }
   }
