@@ -24,39 +24,76 @@ typedef __int128 bw_i128;
 #define BW_VECTORIZE
 #endif
 
-/* Adds one row of b and b² into columns (sign +1), or takes it out (-1):
- * the column sums slide from one vertical offset to the next.  Σb² is kept
- * in 64 bits (a column of up to 4096 rows of 32-bit squares). */
-#define DEFINE_COLUMN_ROW(NAME, LOAD)                                    \
+static inline guint32
+load_u8 (const guint8 * p, gsize x)
+{
+  return p[x];
+}
+
+static inline guint32
+load_u16le (const guint8 * p, gsize x)
+{
+  guint16 v;
+  memcpy (&v, p + 2 * x, 2);
+  return GUINT16_FROM_LE (v);
+}
+
+static inline guint32
+load_u16be (const guint8 * p, gsize x)
+{
+  guint16 v;
+  memcpy (&v, p + 2 * x, 2);
+  return GUINT16_FROM_BE (v);
+}
+
+/* Column sums of b and b² (b² in its low and high 16-bit halves, each in a
+ * guint32: exact for up to 4096 rows) over the moved rows.  _add adds one
+ * row; _slide moves the rows down by one, adding row `in` and taking out
+ * row `out` in one pass (guint32 arithmetic wraps, and every final sum
+ * fits, so the differences are exact). */
+#define DEFINE_COLUMN_ROWS(SUFFIX, LOAD)                                 \
 static BW_VECTORIZE void                                                \
-NAME (const guint8 * restrict rb, gsize n, guint32 * restrict sb,       \
-    guint64 * restrict sbb, gint sign)                                  \
+column_add_##SUFFIX (const guint8 * restrict rb, gsize n,               \
+    guint32 * restrict sb, guint32 * restrict lo, guint32 * restrict hi)\
 {                                                                       \
   gsize x;                                                              \
-  if (sign > 0) {                                                       \
-    for (x = 0; x < n; x++) {                                           \
-      guint32 v = LOAD;                                                 \
-      sb[x] += v;                                                       \
-      sbb[x] += (guint64) (v * v);                                      \
-    }                                                                   \
-  } else {                                                              \
-    for (x = 0; x < n; x++) {                                           \
-      guint32 v = LOAD;                                                 \
-      sb[x] -= v;                                                       \
-      sbb[x] -= (guint64) (v * v);                                      \
-    }                                                                   \
+  for (x = 0; x < n; x++) {                                             \
+    guint32 v = LOAD (rb, x), vv = v * v;                               \
+    sb[x] += v;                                                         \
+    lo[x] += vv & 0xffff;                                               \
+    hi[x] += vv >> 16;                                                  \
+  }                                                                     \
+}                                                                       \
+static BW_VECTORIZE void                                                \
+column_slide_##SUFFIX (const guint8 * restrict out,                     \
+    const guint8 * restrict in, gsize n, guint32 * restrict sb,         \
+    guint32 * restrict lo, guint32 * restrict hi)                       \
+{                                                                       \
+  gsize x;                                                              \
+  for (x = 0; x < n; x++) {                                             \
+    guint32 v = LOAD (in, x), w = LOAD (out, x);                        \
+    guint32 vv = v * v, ww = w * w;                                     \
+    sb[x] += v - w;                                                     \
+    lo[x] += (vv & 0xffff) - (ww & 0xffff);                             \
+    hi[x] += (vv >> 16) - (ww >> 16);                                   \
   }                                                                     \
 }
 
-DEFINE_COLUMN_ROW (column_row_u8, rb[x]);
-DEFINE_COLUMN_ROW (column_row_le, rb[2 * x] | ((guint32) rb[2 * x + 1] << 8));
-DEFINE_COLUMN_ROW (column_row_be, ((guint32) rb[2 * x] << 8) | rb[2 * x + 1]);
+DEFINE_COLUMN_ROWS (u8, load_u8);
+DEFINE_COLUMN_ROWS (le, load_u16le);
+DEFINE_COLUMN_ROWS (be, load_u16be);
 
-typedef void (*ColumnRowFunc) (const guint8 *, gsize, guint32 *, guint64 *,
-    gint);
+typedef void (*ColumnAddFunc) (const guint8 *, gsize, guint32 *, guint32 *,
+    guint32 *);
+typedef void (*ColumnSlideFunc) (const guint8 *, const guint8 *, gsize,
+    guint32 *, guint32 *, guint32 *);
 
-static const ColumnRowFunc column_row[3] = {
-  column_row_u8, column_row_le, column_row_be
+static const ColumnAddFunc column_add[3] = {
+  column_add_u8, column_add_le, column_add_be
+};
+
+static const ColumnSlideFunc column_slide[3] = {
+  column_slide_u8, column_slide_le, column_slide_be
 };
 
 static BwCrossFunc
@@ -319,9 +356,10 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   BwCrossFunc cross;
   BwCrossRow row;
   gsize width;
-  guint64 *pre_b, *pre_bb, *sum_ab, *col_bb;
-  guint32 *col_b;
-  ColumnRowFunc add_row;
+  guint64 *pre_b, *pre_bb, *sum_ab;
+  guint32 *col_b, *col_lo, *col_hi;
+  ColumnAddFunc add_row;
+  ColumnSlideFunc slide_rows;
   gboolean small;
   gdouble *cab_cube, *vbb_cube, *sqrt_vaa;
   guint r;
@@ -342,18 +380,20 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   row.radius = radius;
 
   bw_scratch_reserve ((gpointer *) & scratch->search32,
-      &scratch->search32_len, width, sizeof (guint32));
+      &scratch->search32_len, 3 * width, sizeof (guint32));
   bw_scratch_reserve ((gpointer *) & scratch->search64,
-      &scratch->search64_len, 3 * (width + 1) + (gsize) nd * cols,
+      &scratch->search64_len, 2 * (width + 1) + (gsize) nd * cols,
       sizeof (guint64));
   bw_scratch_reserve ((gpointer *) & scratch->search_r,
       &scratch->search_r_len, (2 * n_off + 1) * cols, sizeof (gdouble));
   col_b = scratch->search32;
+  col_lo = col_b + width;
+  col_hi = col_lo + width;
   pre_b = scratch->search64;
   pre_bb = pre_b + width + 1;
-  col_bb = pre_bb + width + 1;
-  sum_ab = col_bb + width + 1;
-  add_row = column_row[plan->b.format];
+  sum_ab = pre_bb + width + 1;
+  add_row = column_add[plan->b.format];
+  slide_rows = column_slide[plan->b.format];
   small = (guint64) plan->geom.block_width * plan->geom.block_height
       <= SMALL_BLOCK_PIXELS;
   cab_cube = scratch->search_r;
@@ -389,29 +429,27 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
     if (R > 0) {
       guint y;
 
-      memset (col_b, 0, width * sizeof (guint32));
-      memset (col_bb, 0, width * sizeof (guint64));
+      memset (col_b, 0, 3 * width * sizeof (guint32));
       for (y = 0; y < row.h && (gint) (row.y0 + y) + dy < (gint)
           plan->geom.height; y++)
         add_row (bw_plane_row (&plan->b, row.y0 + dy + y), width, col_b,
-            col_bb, 1);
+            col_lo, col_hi);
     }
     for (; dy <= R && R > 0; dy++) {
       if ((gint) (row.y0 + row.h) + dy > (gint) plan->geom.height)
         break;
       if (dy > MAX (-R, -(gint) row.y0)) {
         /* Slide the columns down by one row. */
-        add_row (bw_plane_row (&plan->b, row.y0 + dy - 1), width, col_b,
-            col_bb, -1);
-        add_row (bw_plane_row (&plan->b, row.y0 + dy + row.h - 1), width,
-            col_b, col_bb, 1);
+        slide_rows (bw_plane_row (&plan->b, row.y0 + dy - 1),
+            bw_plane_row (&plan->b, row.y0 + dy + row.h - 1), width, col_b,
+            col_lo, col_hi);
       }
 
       /* Σb and Σb² of every column over the moved rows, as prefix sums. */
       pre_b[0] = pre_bb[0] = 0;
       for (i = 0; i < width; i++) {
         pre_b[i + 1] = pre_b[i] + col_b[i];
-        pre_bb[i + 1] = pre_bb[i] + col_bb[i];
+        pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
       }
 
       cross (scratch, &row, dy, sum_ab);
