@@ -100,6 +100,22 @@ work_reserve (BwVerdictWork * w, gsize n)
   w->n = n;
 }
 
+/* Whether block i's window moved by (dx, dy) stays in the frame, i.e. the
+ * search could try that offset there. */
+static gboolean
+offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
+{
+  gint x0 = (i % p->cols) * p->block_width;
+  gint y0 = (i / p->cols) * p->block_height;
+  gint x1 = MIN (x0 + (gint) p->block_width, (gint) p->width);
+  gint y1 = MIN (y0 + (gint) p->block_height, (gint) p->height);
+
+  return ABS (dx) <= (gint) p->search_radius
+      && ABS (dy) <= (gint) p->search_radius && x0 + dx >= 0
+      && y0 + dy >= 0 && x1 + dx <= (gint) p->width
+      && y1 + dy <= (gint) p->height;
+}
+
 static gboolean
 is_informative (const BwVerdictParams * p, const gfloat * r,
     const BwBlockShift * shift, gsize i)
@@ -109,6 +125,11 @@ is_informative (const BwVerdictParams * p, const gfloat * r,
   if (p->search_radius == 0 || !shift)
     return TRUE;
   if (isnan (shift[i].r_best) || shift[i].n <= 3)
+    return FALSE;
+  /* A block whose search could try no offset but (0, 0) (a frame hardly
+   * larger than the block) says nothing about a displacement. */
+  if (!offset_tried (p, i, 1, 0) && !offset_tried (p, i, -1, 0)
+      && !offset_tried (p, i, 0, 1) && !offset_tried (p, i, 0, -1))
     return FALSE;
   return FISHER_Z (shift[i].r_best) * sqrt (shift[i].n - 3.0) > INFORMATIVE_Z;
 }
@@ -343,21 +364,6 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   return TRUE;
 }
 
-/* Whether block i's window moved by (dx, dy) stays in the frame, i.e. the
- * search could try that offset there. */
-static gboolean
-offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
-{
-  gint x0 = (i % p->cols) * p->block_width;
-  gint y0 = (i / p->cols) * p->block_height;
-  gint x1 = MIN (x0 + (gint) p->block_width, (gint) p->width);
-  gint y1 = MIN (y0 + (gint) p->block_height, (gint) p->height);
-
-  return ABS (dx) <= (gint) p->search_radius
-      && ABS (dy) <= (gint) p->search_radius && x0 + dx >= 0
-      && y0 + dy >= 0 && x1 + dx <= (gint) p->width
-      && y1 + dy <= (gint) p->height;
-}
 
 void
 bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,

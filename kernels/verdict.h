@@ -4,7 +4,8 @@
  *
  * Informative blocks: valid (not background, both sides vary) and, with a
  * displacement search, with a best r clearly above what noise gives
- * (Fisher z of r-best above 5 standard errors, 1 / sqrt (n - 3)).
+ * (Fisher z of r-best above 5 standard errors, 1 / sqrt (n - 3)) and at
+ * least one offset besides (0, 0) tried.
  *
  * Global shift: the median displacement of the informative blocks whose
  * search was whole (every offset inside the frame) and whose sub-pixel fit
