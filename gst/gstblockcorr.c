@@ -1720,8 +1720,9 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    * valid blocks below #GstBlockCorr:threshold), post one element message
    * `blockcorr-alarm` with `state` = `raised`; when this many frames in a
    * row are good again, one with `state` = `cleared`.  Frames with nothing
-   * to compare (`no-texture`) count neither way.  0 turns the alarm off.  Fields: `state`, `frame`, `running-time`, `verdict`,
-   * `below-threshold`, `shift-x`, `shift-y`, `regions`, `largest-regions`.
+   * to compare (`no-texture`) count neither way.  0 turns the alarm off.
+   * Fields: `state`, `frame`, `running-time`, `verdict`, `below-threshold`,
+   * `shift-x`, `shift-y`, `regions`, `largest-regions`.
    */
   g_object_class_install_property (gobject_class, PROP_ALARM_FRAMES,
       g_param_spec_uint ("alarm-frames", "Alarm frames",

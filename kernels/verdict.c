@@ -403,9 +403,9 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     for (i = 0; i < n; i++)
       whole += w->state[i] == STATE_INFORMATIVE && shift[i].fitted
           && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R);
-#define GLOBAL_BLOCK(i) (w->state[i] == STATE_INFORMATIVE && (whole < MAX (m / 4, 1) \
-    || (shift[i].fitted && offset_tried (p, i, -R, -R) \
-        && offset_tried (p, i, R, R))))
+#define GLOBAL_BLOCK(i) (w->state[i] == STATE_INFORMATIVE \
+    && (whole < MAX (m / 4, 1) || (shift[i].fitted \
+            && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R))))
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dx;

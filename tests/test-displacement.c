@@ -96,7 +96,8 @@ fill (guint8 * data, gssize stride, BwSampleFormat f, guint width,
       switch (pattern) {
         case 1:{
           /* A smooth texture; B sees it moved by (sx, sy), plus noise. */
-          gdouble u = (gint) x - (is_b ? sx : 0), t = (gint) y - (is_b ? sy : 0);
+          gdouble u = (gint) x - (is_b ? sx : 0);
+          gdouble t = (gint) y - (is_b ? sy : 0);
           gdouble s = 0.5 + 0.25 * sin (u * 0.7 + 0.3 * t) +
               0.2 * cos (t * 0.9 - u * 0.2);
           v = (guint) CLAMP (s * maxv + g_rand_double_range (rng, -0.05,
@@ -340,7 +341,8 @@ test_random (void)
     Case k = { 0, };
 
     k.fa = g_rand_int_range (rng, 0, 3);
-    k.fb = g_rand_boolean (rng) ? k.fa : (BwSampleFormat) g_rand_int_range (rng, 0, 3);
+    k.fb = g_rand_boolean (rng) ? k.fa :
+        (BwSampleFormat) g_rand_int_range (rng, 0, 3);
     k.bw = g_rand_int_range (rng, 1, 21);
     k.bh = g_rand_int_range (rng, 1, 13);
     if (g_rand_int_range (rng, 0, 3) == 0)

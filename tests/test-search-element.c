@@ -382,7 +382,8 @@ GST_START_TEST (test_shift_heatmap)
 
     if (isnan (len))
       continue;
-    fail_unless (ABS (px - 255.0 * MIN (len / 2.0, 1.0)) <= 1.0, "block %d: %u for "
+    fail_unless (ABS (px - 255.0 * MIN (len / 2.0, 1.0)) <= 1.0,
+        "block %d: %u for "
         "a shift of %g px", k, px, len);
     checked++;
   }
