@@ -16,41 +16,7 @@
  * split into their low and high 16-bit halves, and every half is summed in a
  * guint32 column, as the ORC kernels do.  Exact: a column adds at most
  * BW_MAX_BLOCK_SIZE = 4096 values below 2^16, and 4096 * 65535 < 2^32.  Per
- * block, the columns are reduced in 64 bits and Σ = (Σhi << 16) + Σlo.
- *
- * GCC's -O2 vectorizes only loops whose trip count it knows to be a multiple
- * of the vector length ("very cheap" cost model), so the row loops ask for
- * tree vectorization (with its cheap cost model) explicitly. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define BW_VECTORIZE \
-  __attribute__ ((optimize ("tree-vectorize", "vect-cost-model=cheap")))
-#else
-#define BW_VECTORIZE
-#endif
-
-/* Loads specialised per sample format; each returns the sample as a 16-bit
- * lane. */
-static inline guint16
-load_u8 (const guint8 * p, gsize x)
-{
-  return p[x];
-}
-
-static inline guint16
-load_u16le (const guint8 * p, gsize x)
-{
-  guint16 v;
-  memcpy (&v, p + 2 * x, 2);
-  return GUINT16_FROM_LE (v);
-}
-
-static inline guint16
-load_u16be (const guint8 * p, gsize x)
-{
-  guint16 v;
-  memcpy (&v, p + 2 * x, 2);
-  return GUINT16_FROM_BE (v);
-}
+ * block, the columns are reduced in 64 bits and Σ = (Σhi << 16) + Σlo. */
 
 /* U8 x U8: every product is below 2^16, so the high halves stay 0. */
 static BW_VECTORIZE void
@@ -98,14 +64,14 @@ NAME (const guint8 * restrict ra, const guint8 * restrict rb, gsize n,  \
   }                                                                     \
 }
 
-DEFINE_ACCUMULATE_ROW (accumulate_u8_le, load_u8, load_u16le);
-DEFINE_ACCUMULATE_ROW (accumulate_u8_be, load_u8, load_u16be);
-DEFINE_ACCUMULATE_ROW (accumulate_le_u8, load_u16le, load_u8);
-DEFINE_ACCUMULATE_ROW (accumulate_le_le, load_u16le, load_u16le);
-DEFINE_ACCUMULATE_ROW (accumulate_le_be, load_u16le, load_u16be);
-DEFINE_ACCUMULATE_ROW (accumulate_be_u8, load_u16be, load_u8);
-DEFINE_ACCUMULATE_ROW (accumulate_be_le, load_u16be, load_u16le);
-DEFINE_ACCUMULATE_ROW (accumulate_be_be, load_u16be, load_u16be);
+DEFINE_ACCUMULATE_ROW (accumulate_u8_le, bw_load_u8, bw_load_u16le);
+DEFINE_ACCUMULATE_ROW (accumulate_u8_be, bw_load_u8, bw_load_u16be);
+DEFINE_ACCUMULATE_ROW (accumulate_le_u8, bw_load_u16le, bw_load_u8);
+DEFINE_ACCUMULATE_ROW (accumulate_le_le, bw_load_u16le, bw_load_u16le);
+DEFINE_ACCUMULATE_ROW (accumulate_le_be, bw_load_u16le, bw_load_u16be);
+DEFINE_ACCUMULATE_ROW (accumulate_be_u8, bw_load_u16be, bw_load_u8);
+DEFINE_ACCUMULATE_ROW (accumulate_be_le, bw_load_u16be, bw_load_u16le);
+DEFINE_ACCUMULATE_ROW (accumulate_be_be, bw_load_u16be, bw_load_u16be);
 
 typedef void (*AccumulateRowFunc) (const guint8 *, const guint8 *, gsize,
     guint32 *, guint32 *, guint32 *, guint32 *, guint32 *, guint32 *,

@@ -10,35 +10,6 @@
  */
 #include "blockstats-private.h"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#define BW_VECTORIZE \
-  __attribute__ ((optimize ("tree-vectorize", "vect-cost-model=cheap")))
-#else
-#define BW_VECTORIZE
-#endif
-
-static inline guint16
-load_u8 (const guint8 * p, gsize x)
-{
-  return p[x];
-}
-
-static inline guint16
-load_u16le (const guint8 * p, gsize x)
-{
-  guint16 v;
-  memcpy (&v, p + 2 * x, 2);
-  return GUINT16_FROM_LE (v);
-}
-
-static inline guint16
-load_u16be (const guint8 * p, gsize x)
-{
-  guint16 v;
-  memcpy (&v, p + 2 * x, 2);
-  return GUINT16_FROM_BE (v);
-}
-
 /* Adds a(x)·b(x) for x in [0, n) into the column halves. */
 #define DEFINE_CROSS_ROW(NAME, LOAD_A, LOAD_B)                           \
 static BW_VECTORIZE void                                                \
@@ -53,15 +24,15 @@ NAME (const guint8 * restrict ra, const guint8 * restrict rb, gsize n,  \
   }                                                                     \
 }
 
-DEFINE_CROSS_ROW (cross_u8_u8, load_u8, load_u8);
-DEFINE_CROSS_ROW (cross_u8_le, load_u8, load_u16le);
-DEFINE_CROSS_ROW (cross_u8_be, load_u8, load_u16be);
-DEFINE_CROSS_ROW (cross_le_u8, load_u16le, load_u8);
-DEFINE_CROSS_ROW (cross_le_le, load_u16le, load_u16le);
-DEFINE_CROSS_ROW (cross_le_be, load_u16le, load_u16be);
-DEFINE_CROSS_ROW (cross_be_u8, load_u16be, load_u8);
-DEFINE_CROSS_ROW (cross_be_le, load_u16be, load_u16le);
-DEFINE_CROSS_ROW (cross_be_be, load_u16be, load_u16be);
+DEFINE_CROSS_ROW (cross_u8_u8, bw_load_u8, bw_load_u8);
+DEFINE_CROSS_ROW (cross_u8_le, bw_load_u8, bw_load_u16le);
+DEFINE_CROSS_ROW (cross_u8_be, bw_load_u8, bw_load_u16be);
+DEFINE_CROSS_ROW (cross_le_u8, bw_load_u16le, bw_load_u8);
+DEFINE_CROSS_ROW (cross_le_le, bw_load_u16le, bw_load_u16le);
+DEFINE_CROSS_ROW (cross_le_be, bw_load_u16le, bw_load_u16be);
+DEFINE_CROSS_ROW (cross_be_u8, bw_load_u16be, bw_load_u8);
+DEFINE_CROSS_ROW (cross_be_le, bw_load_u16be, bw_load_u16le);
+DEFINE_CROSS_ROW (cross_be_be, bw_load_u16be, bw_load_u16be);
 
 typedef void (*CrossRowFunc) (const guint8 *, const guint8 *, gsize,
     guint32 *, guint32 *);

@@ -17,35 +17,6 @@
 typedef unsigned __int128 bw_u128;
 typedef __int128 bw_i128;
 
-#if defined(__GNUC__) && !defined(__clang__)
-#define BW_VECTORIZE \
-  __attribute__ ((optimize ("tree-vectorize", "vect-cost-model=cheap")))
-#else
-#define BW_VECTORIZE
-#endif
-
-static inline guint32
-load_u8 (const guint8 * p, gsize x)
-{
-  return p[x];
-}
-
-static inline guint32
-load_u16le (const guint8 * p, gsize x)
-{
-  guint16 v;
-  memcpy (&v, p + 2 * x, 2);
-  return GUINT16_FROM_LE (v);
-}
-
-static inline guint32
-load_u16be (const guint8 * p, gsize x)
-{
-  guint16 v;
-  memcpy (&v, p + 2 * x, 2);
-  return GUINT16_FROM_BE (v);
-}
-
 /* Column sums of b and b² (b² in its low and high 16-bit halves, each in a
  * guint32: exact for up to 4096 rows) over the moved rows.  _add adds one
  * row; _slide moves the rows down by one, adding row `in` and taking out
@@ -79,9 +50,9 @@ column_slide_##SUFFIX (const guint8 * restrict out,                     \
   }                                                                     \
 }
 
-DEFINE_COLUMN_ROWS (u8, load_u8);
-DEFINE_COLUMN_ROWS (le, load_u16le);
-DEFINE_COLUMN_ROWS (be, load_u16be);
+DEFINE_COLUMN_ROWS (u8, bw_load_u8);
+DEFINE_COLUMN_ROWS (le, bw_load_u16le);
+DEFINE_COLUMN_ROWS (be, bw_load_u16be);
 
 typedef void (*ColumnAddFunc) (const guint8 *, gsize, guint32 *, guint32 *,
     guint32 *);
