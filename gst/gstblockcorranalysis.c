@@ -166,7 +166,6 @@ measure_row (gpointer data, BwScratch * scratch, guint row)
       memset (o, 0, sizeof (*o));
       o->n = st.n;
       o->r_zero = st.valid ? st.r : NAN;
-      o->zero_valid = st.valid;
       o->dx = o->dy = st.valid ? 0 : NAN;
       o->r_best = st.valid ? st.r : NAN;
     }

@@ -227,7 +227,6 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
       vbb[(by + radius) * nd + bx + radius], sqrt_vaa) : -INFINITY;
 
   o->r_zero = r_zero;
-  o->zero_valid = !isnan (r_zero);
   if (best == -INFINITY) {
     o->dx = o->dy = o->r_best = NAN;
     o->best_x = o->best_y = 0;

@@ -35,8 +35,6 @@ typedef struct
   /* TRUE when the best offset lies on the search radius (the displacement
    * may be larger than the radius). */
   guint8 at_radius;
-  /* TRUE when r at (0, 0) was valid. */
-  guint8 zero_valid;
   /* TRUE when the sub-pixel estimate found a peak along both axes (both
    * neighbours tried, and r curved down on each side). */
   guint8 fitted;
