@@ -92,6 +92,22 @@ bw_plane_row (const BwPlane * plane, guint y)
   return plane->data + (gssize) y * plane->stride;
 }
 
+/* n·Σxy − Σx·Σy of one block, computed exactly and converted to double
+ * (the centred sums: n² times a variance or covariance; no cancellation
+ * when the spread is tiny next to the mean).  n < 2^25 and every sum of
+ * squares or products is below 2^56, so 128 bits always suffice; for
+ * blocks of at most 2^12 pixels every term is below 2^56 and 64 bits do
+ * (the same integer, so the same double, without libgcc's slow 128-bit
+ * conversions).  0.0 exactly when the integer is 0. */
+static inline double
+bw_centred_sum (guint64 n, guint64 sx, guint64 sy, guint64 sxy)
+{
+  if (n <= 4096)
+    return (double) (gint64) (n * sxy - sx * sy);
+  return (double) (__int128) ((unsigned __int128) n * sxy
+      - (unsigned __int128) sx * sy);
+}
+
 /* Adds one pixel pair to exact sums. */
 static inline void
 bw_sums_add (BwBlockSums * s, guint64 va, guint64 vb)

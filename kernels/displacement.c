@@ -14,9 +14,6 @@
 #include "blockstats-private.h"
 #include "displacement.h"
 
-typedef unsigned __int128 bw_u128;
-typedef __int128 bw_i128;
-
 /* Column sums of b and b² (b² in its low and high 16-bit halves, each in a
  * guint32: exact for up to 4096 rows) over the moved rows.  _add adds one
  * row; _slide moves the rows down by one, adding row `in` and taking out
@@ -87,43 +84,19 @@ bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb)
   return choose_cross (fa, fb) == bw_cross_row_c ? "c" : "avx2";
 }
 
-/* r from exact sums, with the arithmetic of bw_stats_from_sums(); sqrt_vaa
- * is sqrt (n·Σa² − (Σa)²), NaN when either side is flat.  The integers are
- * the same whatever their width, and so are the doubles they convert to. */
-static inline gdouble
-pearson (guint64 n, guint64 sa, gdouble sqrt_vaa, guint64 sb, guint64 sbb,
-    guint64 sab)
-{
-  bw_u128 vbb = (bw_u128) n * sbb - (bw_u128) sb * sb;
-  bw_i128 cab = (bw_i128) ((bw_u128) n * sab - (bw_u128) sa * sb);
-
-  if (sqrt_vaa == 0.0 || vbb == 0)
-    return NAN;
-  return CLAMP ((double) cab / (sqrt_vaa * sqrt ((double) vbb)), -1.0, 1.0);
-}
-
-/* The same for blocks of at most 2^12 pixels: every sum of squares or
- * products is below 2^44, n times it below 2^56, so 64 bits hold the
- * centred sums exactly (and convert to double in one instruction). */
-#define SMALL_BLOCK_PIXELS 4096
-
-/* The centred sums of a moved window as doubles: n·Σab − ΣaΣb and
- * n·Σb² − (Σb)², exactly the values pearson() converts.  r follows from
- * them without a square root per offset being needed to find the best. */
+/* The centred sums of a moved window: n·Σab − ΣaΣb and n·Σb² − (Σb)². */
 static inline void
-centred_sums (gboolean small, guint64 n, guint64 sa, guint64 sb, guint64 sbb,
-    guint64 sab, gdouble * cab_out, gdouble * vbb_out)
+centred_sums (guint64 n, guint64 sa, guint64 sb, guint64 sbb, guint64 sab,
+    gdouble * cab_out, gdouble * vbb_out)
 {
-  if (small) {
-    *vbb_out = (double) (gint64) (n * sbb - sb * sb);
-    *cab_out = (double) (gint64) (n * sab - sa * sb);
-  } else {
-    *vbb_out = (double) ((bw_u128) n * sbb - (bw_u128) sb * sb);
-    *cab_out = (double) (bw_i128) ((bw_u128) n * sab - (bw_u128) sa * sb);
-  }
+  *vbb_out = bw_centred_sum (n, sb, sb, sbb);
+  *cab_out = bw_centred_sum (n, sa, sb, sab);
 }
 
-/* r from the centred sums, as pearson() forms it; NaN for a flat side. */
+/* r from a moved window's centred sums (bw_centred_sum()) and sqrt of the
+ * block's own, with the arithmetic of bw_stats_from_sums(), so r at (0, 0)
+ * equals the block's r bit for bit; NaN for a flat side.  Finding the best
+ * offset needs no square root per offset (see pick_best()). */
 static inline gdouble
 r_of (gdouble cab, gdouble vbb, gdouble sqrt_vaa)
 {
@@ -283,6 +256,7 @@ bw_search_block_r (const BwStatsPlan * plan, guint col, guint row, gint dx,
   gint w = MIN (g->block_width, g->width - x0);
   gint h = MIN (g->block_height, g->height - y0);
   BwBlockSums s = { 0, };
+  BwBlockStats st;
   gint x, y;
 
   if (col >= plan->cols || row >= plan->rows || x0 + dx < 0 || y0 + dy < 0
@@ -297,12 +271,8 @@ bw_search_block_r (const BwStatsPlan * plan, guint col, guint row, gint dx,
           bw_sample_at (rb, x0 + x + dx, plan->b.format));
   }
   s.n = (guint64) w * h;
-  {
-    bw_u128 vaa = (bw_u128) s.n * s.sum_aa - (bw_u128) s.sum_a * s.sum_a;
-
-    return pearson (s.n, s.sum_a, sqrt ((double) vaa), s.sum_b, s.sum_bb,
-        s.sum_ab);
-  }
+  bw_stats_from_sums (&s, &st);
+  return st.r;
 }
 
 gdouble
@@ -330,7 +300,6 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   guint32 *col_b, *col_lo, *col_hi;
   ColumnAddFunc add_row;
   ColumnSlideFunc slide_rows;
-  gboolean small;
   gdouble *cab_cube, *vbb_cube, *sqrt_vaa;
   guint r;
 
@@ -364,8 +333,6 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
   sum_ab = pre_bb + width + 1;
   add_row = column_add[plan->b.format];
   slide_rows = column_slide[plan->b.format];
-  small = (guint64) plan->geom.block_width * plan->geom.block_height
-      <= SMALL_BLOCK_PIXELS;
   cab_cube = scratch->search_r;
   vbb_cube = cab_cube + n_off * cols;
   sqrt_vaa = vbb_cube + n_off * cols;
@@ -381,16 +348,15 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
     row.h = MIN (plan->geom.block_height, plan->geom.height - row.y0);
 
     for (c = 0; c < cols; c++) {
-      bw_u128 vaa = (bw_u128) s0[c].n * s0[c].sum_aa
-          - (bw_u128) s0[c].sum_a * s0[c].sum_a;
-      sqrt_vaa[c] = sqrt ((double) vaa);
+      sqrt_vaa[c] = sqrt (bw_centred_sum (s0[c].n, s0[c].sum_a, s0[c].sum_a,
+              s0[c].sum_aa));
     }
     /* Untried offsets: vbb 0, no r. */
     memset (vbb_cube, 0, n_off * cols * sizeof (gdouble));
 
     if (R == 0) {
       for (c = 0; c < cols; c++)
-        centred_sums (small, s0[c].n, s0[c].sum_a, s0[c].sum_b, s0[c].sum_bb,
+        centred_sums (s0[c].n, s0[c].sum_a, s0[c].sum_b, s0[c].sum_bb,
             s0[c].sum_ab, &cab_cube[c], &vbb_cube[c]);
     }
 
@@ -436,7 +402,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
             continue;
           gsize k = (gsize) c * n_off + (dy + R) * nd + dx + R;
 
-          centred_sums (small, s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
+          centred_sums (s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
               pre_bb[xs + w] - pre_bb[xs], ab[c], &cab_cube[k], &vbb_cube[k]);
         }
       }
