@@ -280,18 +280,6 @@ grid (const GstStructure * s, const gchar * name)
   return v ? g_bytes_get_data (g_value_get_boxed (v), NULL) : NULL;
 }
 
-static gdouble
-field (const GstStructure * s, const gchar * name)
-{
-  gdouble d = NAN;
-  guint u;
-
-  if (!gst_structure_get_double (s, name, &d) && gst_structure_get_uint (s,
-          name, &u))
-    d = u;
-  return d;
-}
-
 static gchar *
 out_path (const gchar * name)
 {
@@ -330,8 +318,9 @@ static gboolean
 record_pair (Results * res, guint n, guint total, const gchar * l0,
     const gchar * l1, const GstStructure * s, guint width, guint height)
 {
-  guint cols = field (s, "cols"), rows = field (s, "rows"), i;
-  gdouble below = field (s, "below-threshold"), median = field (s, "median");
+  guint cols = bc_number (s, "cols"), rows = bc_number (s, "rows"), i;
+  gdouble below = bc_number (s, "below-threshold");
+  gdouble median = bc_number (s, "median");
   const gchar *verdict = gst_structure_get_string (s, "verdict");
   gboolean needs = g_strcmp0 (verdict, "needs-registration") == 0;
   gchar *line, *title, *subtitle, *text, *headline, *b0, *b1;
@@ -402,12 +391,14 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
     printf ("%s\n", line);
     g_free (line);
   } else if (!opt.quiet) {
+    gdouble background = bc_number (s, "background");
+
     if (total > 1)
       printf ("frame %u (%s): ", n, l1);
     printf ("%s. Median r %.3f over %.0f valid blocks of %ux%u; %.0f "
-        "background, %.0f invalid.\n", text, median, field (s, "valid"), opt.block_w, opt.block_h,
-        field (s, "background"), field (s, "invalid") - field (s,
-            "background"));
+        "background, %.0f invalid.\n", text, median, bc_number (s, "valid"),
+        opt.block_w, opt.block_h, background,
+        bc_number (s, "invalid") - background);
   }
   g_free (text);
   if (needs) {

@@ -93,8 +93,21 @@ const gchar *const bc_summary_fields[] = {
 static void append_csv_text (GString * out, const gchar * text);
 static void append_json_text (GString * out, const gchar * text);
 
+gdouble
+bc_number (const GstStructure * s, const gchar * name)
+{
+  gdouble d = NAN;
+  guint u;
+
+  if (!gst_structure_get_double (s, name, &d)
+      && gst_structure_get_uint (s, name, &u))
+    d = u;
+  return d;
+}
+
 /* A field as text: integers as they are, doubles with all their digits,
- * NaN as nan (CSV) or null (JSON). */
+ * booleans as true/false (JSON) or 1/0 (CSV), NaN as nan (CSV) or null
+ * (JSON). */
 static void
 append_value (GString * out, const GstStructure * s, const gchar * name,
     gboolean json)
@@ -116,6 +129,9 @@ append_value (GString * out, const GstStructure * s, const gchar * name,
   } else if (G_VALUE_HOLDS_UINT64 (v)) {
     g_string_append_printf (out, "%" G_GUINT64_FORMAT,
         g_value_get_uint64 (v));
+  } else if (G_VALUE_HOLDS_BOOLEAN (v)) {
+    g_string_append (out, g_value_get_boolean (v) ? (json ? "true" : "1") :
+        (json ? "false" : "0"));
   } else if (G_VALUE_HOLDS_STRING (v)) {
     if (json)
       append_json_text (out, g_value_get_string (v));
@@ -203,7 +219,7 @@ append_json_regions (GString * out, const GstStructure * summary)
 {
   static const gchar *const fields[] = {
     "x", "y", "width", "height", "blocks", "unmatched", "median-r",
-    "shift-x", "shift-y", NULL
+    "shift-x", "shift-y", "at-radius", NULL
   };
   const GValue *regions = gst_structure_get_value (summary,
       "largest-regions");
@@ -213,16 +229,13 @@ append_json_regions (GString * out, const GstStructure * summary)
   for (k = 0; k < n; k++) {
     const GstStructure *rs =
         gst_value_get_structure (gst_value_array_get_value (regions, k));
-    gboolean at_radius = FALSE;
 
     g_string_append (out, k ? ", {" : "{");
     for (i = 0; fields[i]; i++) {
       g_string_append_printf (out, "%s\"%s\": ", i ? ", " : "", fields[i]);
       append_value (out, rs, fields[i], TRUE);
     }
-    gst_structure_get_boolean (rs, "at-radius", &at_radius);
-    g_string_append_printf (out, ", \"at-radius\": %s}",
-        at_radius ? "true" : "false");
+    g_string_append_c (out, '}');
   }
   g_string_append_c (out, ']');
 }

@@ -21,6 +21,10 @@ gboolean bc_tiff_stack_close (BcTiffStack * stack, GError ** error);
 
 /* The summary fields of the element's message, in the order the CSV and
  * the JSON give them. */
+/* A numeric field of a summary (or region) structure as a double: doubles
+ * as they are, unsigned integers converted; NaN when it is missing. */
+gdouble bc_number (const GstStructure * s, const gchar * name);
+
 extern const gchar *const bc_summary_fields[];
 
 /* "frame,source-0,source-1,<summary fields>" */

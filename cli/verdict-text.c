@@ -5,22 +5,11 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include "outputs.h"
 #include "verdict-text.h"
 
 /* Regions named one by one; the others are counted. */
 #define NAMED_REGIONS 3
-
-static gdouble
-get_double (const GstStructure * s, const gchar * name)
-{
-  gdouble d = NAN;
-  guint u;
-
-  if (!gst_structure_get_double (s, name, &d)
-      && gst_structure_get_uint (s, name, &u))
-    d = u;
-  return d;
-}
 
 static gint
 cmp_float (const void *a, const void *b)
@@ -35,9 +24,9 @@ static gdouble
 median_r_outside (const GstStructure * meta, const GValue * regions)
 {
   const GValue *gv = gst_structure_get_value (meta, "r");
-  guint cols = get_double (meta, "cols"), rows = get_double (meta, "rows");
-  guint bw = get_double (meta, "block-width");
-  guint bh = get_double (meta, "block-height");
+  guint cols = bc_number (meta, "cols"), rows = bc_number (meta, "rows");
+  guint bw = bc_number (meta, "block-width");
+  guint bh = bc_number (meta, "block-height");
   guint n_reg = regions ? gst_value_array_get_size (regions) : 0;
   const gfloat *r;
   gfloat *v;
@@ -55,10 +44,10 @@ median_r_outside (const GstStructure * meta, const GValue * regions)
     for (k = 0; k < n_reg && !inside; k++) {
       const GstStructure *rs =
           gst_value_get_structure (gst_value_array_get_value (regions, k));
-      gdouble rx = get_double (rs, "x"), ry = get_double (rs, "y");
+      gdouble rx = bc_number (rs, "x"), ry = bc_number (rs, "y");
 
-      inside = x >= rx && x < rx + get_double (rs, "width") && y >= ry
-          && y < ry + get_double (rs, "height");
+      inside = x >= rx && x < rx + bc_number (rs, "width") && y >= ry
+          && y < ry + bc_number (rs, "height");
     }
     if (!inside && !isnan (r[i]))
       v[m++] = r[i];
@@ -82,9 +71,9 @@ static void
 append_region (GString * out, const GstStructure * rs, guint width,
     guint height, guint radius)
 {
-  gdouble x = get_double (rs, "x"), y = get_double (rs, "y");
-  gdouble w = get_double (rs, "width"), h = get_double (rs, "height");
-  gdouble sx = get_double (rs, "shift-x"), sy = get_double (rs, "shift-y");
+  gdouble x = bc_number (rs, "x"), y = bc_number (rs, "y");
+  gdouble w = bc_number (rs, "width"), h = bc_number (rs, "height");
+  gdouble sx = bc_number (rs, "shift-x"), sy = bc_number (rs, "shift-y");
   gdouble share = 100.0 * w * h / ((gdouble) width * height);
   gdouble unmatched, blocks;
   gboolean at_radius = FALSE;
@@ -92,11 +81,11 @@ append_region (GString * out, const GstStructure * rs, guint width,
   gst_structure_get_boolean (rs, "at-radius", &at_radius);
   g_string_append_printf (out, "x %.0f-%.0f, y %.0f-%.0f (%.*f%% of the "
       "image)", x, x + w, y, y + h, share < 1 ? 1 : 0, share);
-  unmatched = get_double (rs, "unmatched");
-  blocks = get_double (rs, "blocks");
+  unmatched = bc_number (rs, "unmatched");
+  blocks = bc_number (rs, "blocks");
   if (radius == 0)
     g_string_append_printf (out, ", has low r (median %.2f)",
-        get_double (rs, "median-r"));
+        bc_number (rs, "median-r"));
   else if (isnan (sx) || 2 * unmatched > blocks)
     g_string_append_printf (out, ", matches nowhere within the search radius "
         "(%u px) in %.0f of its %.0f blocks: moved further, turned or "
@@ -116,33 +105,33 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
 {
   const gchar *verdict = gst_structure_get_string (meta, "verdict");
   const GValue *regions = gst_structure_get_value (meta, "largest-regions");
-  guint n_regions = get_double (meta, "regions");
-  guint radius = get_double (meta, "search-radius");
+  guint n_regions = bc_number (meta, "regions");
+  guint radius = bc_number (meta, "search-radius");
   guint named, k;
-  gdouble sx = get_double (meta, "shift-x"), sy = get_double (meta, "shift-y");
+  gdouble sx = bc_number (meta, "shift-x"), sy = bc_number (meta, "shift-y");
   GString *out = g_string_new (NULL);
   gboolean shifted = FALSE, uncorrelated = FALSE;
 
   if (!verdict)
     verdict = "no-texture";
   if (g_str_equal (verdict, "no-texture")) {
-    gdouble invalid = get_double (meta, "invalid");
-    gdouble total = get_double (meta, "valid") + invalid;
+    gdouble invalid = bc_number (meta, "invalid");
+    gdouble total = bc_number (meta, "valid") + invalid;
 
-    if (invalid >= total || isnan (get_double (meta, "informative")))
+    if (invalid >= total || isnan (bc_number (meta, "informative")))
       g_string_append_printf (out, "no texture to compare: %.0f of %.0f "
           "blocks are background or flat", invalid, total);
     else
       g_string_append_printf (out, "no texture to compare: %.0f of %.0f "
           "blocks are background or flat, and only %.0f of the others "
           "correlate beyond noise", invalid, total,
-          get_double (meta, "informative"));
+          bc_number (meta, "informative"));
     return g_string_free (out, FALSE);
   }
   if (g_str_equal (verdict, "registered")) {
     g_string_append_printf (out, "registered: %s (median r %.3f)",
         radius ? "no displacement found" : "no region stands out",
-        get_double (meta, "median"));
+        bc_number (meta, "median"));
     return g_string_free (out, FALSE);
   }
 
@@ -152,7 +141,7 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
     g_string_append_printf (out, "the images do not correlate (median r "
         "%.2f): misaligned by more than the texture's size, or unrelated "
         "(a displacement search, --search-radius, says more)",
-        get_double (meta, "median"));
+        bc_number (meta, "median"));
     return g_string_free (out, FALSE);
   }
   gst_structure_get_boolean (meta, "shifted", &shifted);
@@ -189,7 +178,7 @@ gchar *
 bc_verdict_headline (const GstStructure * meta)
 {
   const gchar *verdict = gst_structure_get_string (meta, "verdict");
-  guint n_regions = get_double (meta, "regions");
+  guint n_regions = bc_number (meta, "regions");
   gboolean shifted = FALSE;
   GString *out;
 
@@ -201,8 +190,8 @@ bc_verdict_headline (const GstStructure * meta)
   gst_structure_get_boolean (meta, "shifted", &shifted);
   if (shifted)
     g_string_append_printf (out, "shifted by (%+.1f, %+.1f) px%s",
-        tenth (get_double (meta, "shift-x")),
-        tenth (get_double (meta, "shift-y")), n_regions ? ", " : "");
+        tenth (bc_number (meta, "shift-x")),
+        tenth (bc_number (meta, "shift-y")), n_regions ? ", " : "");
   if (n_regions)
     g_string_append_printf (out, "%u region%s", n_regions,
         n_regions > 1 ? "s" : "");
