@@ -80,6 +80,14 @@ stats_from_grid (BenchCase * bc)
 }
 
 static void
+run_sums (BenchCase * bc)
+{
+  if (!bw_stats_compute_rows (bc->scratch, bc->impl, &bc->geom, &bc->a,
+          &bc->b, 0, bc->rows, bc->sums))
+    g_error ("bw_stats_compute_rows failed");
+}
+
+static void
 run_library (BenchCase * bc)
 {
   if (!bw_stats_compute_rows (bc->scratch, bc->impl, &bc->geom, &bc->a,
@@ -298,7 +306,7 @@ bench_size (const BenchSize * size)
 
     for (k = 0; k < G_N_ELEMENTS (block_sizes); k++) {
       BenchCase bc = { {0,}, };
-      double t_kernel, t_orc, t_c, t_scalar, t_memcpy, t_floor, used_px;
+      double t_kernel, t_sums, t_orc, t_c, t_scalar, t_memcpy, t_floor, used_px;
       gchar *size_str;
 
       bc.geom.width = size->width;
@@ -324,6 +332,7 @@ bench_size (const BenchSize * size)
 
       bc.impl = BW_IMPL_AUTO;
       t_kernel = measure (run_library, &bc);
+      t_sums = measure (run_sums, &bc);
       bc.impl = BW_IMPL_ORC;
       t_orc = measure (run_library, &bc);
       bc.impl = BW_IMPL_C;
@@ -337,6 +346,7 @@ bench_size (const BenchSize * size)
       used_px = (double) bc.cols * bc.geom.block_width
           * bc.rows * bc.geom.block_height;
       t_kernel *= 1e9 / used_px;
+      t_sums *= 1e9 / used_px;
       t_orc *= 1e9 / used_px;
       t_c *= 1e9 / used_px;
       t_scalar *= 1e9 / used_px;
@@ -344,10 +354,10 @@ bench_size (const BenchSize * size)
       t_floor *= 1e9 / pixels;
 
       size_str = g_strdup_printf ("%ux%u", size->width, size->height);
-      g_print ("%-9s %-6s %5u  %-6s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f "
+      g_print ("%-9s %-6s %5u  %-6s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f "
           "%12.2f %13.2f\n", size_str, f == 0 ? "GRAY8" : "GRAY16",
           block_sizes[k], bw_stats_impl_name (BW_IMPL_AUTO, fmt, fmt,
-              block_sizes[k]), t_kernel, t_orc, t_c, t_scalar, t_floor,
+              block_sizes[k]), t_kernel, t_sums, t_orc, t_c, t_scalar, t_floor,
           t_memcpy, t_kernel / t_floor, t_kernel / t_memcpy);
       g_free (size_str);
       g_free (bc.sums);
@@ -413,10 +423,11 @@ main (int argc, char **argv)
       ring_bytes / 1048576.0);
   g_print ("floor: both planes read once with vector loads and added up; "
       "impl: what BW_IMPL_AUTO resolves to; kernel: AUTO sums + stats; "
+      "sums: AUTO sums alone; "
       "c: BW_IMPL_C sums + stats;\n"
       "scalar: per-block scalar loop + stats; memcpy: copy of both planes\n");
-  g_print ("%-9s %-6s %5s  %-6s %9s %9s %9s %9s %9s %9s %12s %13s\n",
-      "size", "fmt", "block", "impl", "kernel_ns", "orc_ns", "c_ns",
+  g_print ("%-9s %-6s %5s  %-6s %9s %9s %9s %9s %9s %9s %9s %12s %13s\n",
+      "size", "fmt", "block", "impl", "kernel_ns", "sums_ns", "orc_ns", "c_ns",
       "scalar_ns", "floor_ns", "memcpy_ns", "kernel/floor", "kernel/memcpy");
 
   for (i = 0; i < n_sizes; i++)

@@ -1528,6 +1528,43 @@ extra_huge_max (const Ctx * ctx, const RefBlock * ref,
       st->valid);
 }
 
+/* All-maximum frames under tall blocks of every shape the vector paths
+ * treat apart: whole 32-byte vectors per block, 16-byte halves, a lone last
+ * half, and pair columns (widths not a multiple of 16 bytes, their 8-bit
+ * pair sums drained every 128 rows). */
+static void
+test_tall_all_max (void)
+{
+  static const guint blocks[][2] = { {10, 600}, {16, 520}, {48, 300},
+  {100, 600}, {208, 129}, {8, 600}
+  };
+  GRand *rand = g_rand_new_with_seed (0x5eed000b);
+  BwScratch *scratch = bw_scratch_new ();
+  guint f, k;
+
+  for (f = 0; f < G_N_ELEMENTS (all_formats); f++) {
+    TestPlane *a = test_plane_new (210, 600, all_formats[f], 0, 0);
+    TestPlane *b = test_plane_new (210, 600, all_formats[f], 0, 0);
+
+    /* the maximum reads the same in both byte orders */
+    memset (a->data, 0xff, a->size);
+    memset (b->data, 0xff, b->size);
+    for (k = 0; k < G_N_ELEMENTS (blocks); k++) {
+      BwGeometry g = { 210, 600, blocks[k][0], blocks[k][1],
+        k % 2 ? BW_EDGE_TRIM : BW_EDGE_PARTIAL
+      };
+
+      run_case ("tall blocks, all max", &g, a, b, rand, scratch, TRUE, NULL,
+          NULL);
+    }
+    test_plane_free (a);
+    test_plane_free (b);
+  }
+
+  bw_scratch_free (scratch);
+  g_rand_free (rand);
+}
+
 static void
 test_huge_all_max (void)
 {
@@ -1950,6 +1987,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/threads", test_threads);
   g_test_add_func ("/kernels/adversarial/constant", test_constant);
   g_test_add_func ("/kernels/adversarial/all-max", test_all_max);
+  g_test_add_func ("/kernels/adversarial/tall-all-max", test_tall_all_max);
   g_test_add_func ("/kernels/adversarial/near-constant", test_near_constant);
   g_test_add_func ("/kernels/adversarial/correlated", test_correlated);
   g_test_add_func ("/kernels/adversarial/one-pixel", test_one_pixel);
