@@ -73,10 +73,9 @@ advance_pair (BenchCase * bc)
 static void
 stats_from_grid (BenchCase * bc)
 {
-  gsize i, n = (gsize) bc->cols * bc->rows;
+  gsize n = (gsize) bc->cols * bc->rows;
 
-  for (i = 0; i < n; i++)
-    bw_stats_from_sums (&bc->sums[i], &bc->stats[i]);
+  bw_stats_from_sums_many (bc->sums, bc->stats, n);
 }
 
 static void

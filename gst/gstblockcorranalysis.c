@@ -40,6 +40,7 @@ struct _GstBlockCorrAnalysis
   gdouble *packed_r;            /* valid r values, for the median */
   guint8 *masked;               /* background blocks */
   BwBlockShift *shifts;         /* the search's results */
+  BwBlockStats *stats;          /* each block row's statistics */
   gfloat *shift_length;         /* |(dx, dy)|, for the shift heatmap */
   gdouble *work;                /* background estimate */
   guint n_rows;
@@ -83,6 +84,7 @@ free_buffers (GstBlockCorrAnalysis * an)
   g_clear_pointer (&an->shifts, g_free);
   g_clear_pointer (&an->shift_length, g_free);
   g_clear_pointer (&an->work, g_free);
+  g_clear_pointer (&an->stats, g_free);
   g_clear_pointer (&an->row_partials, g_free);
   an->n_blocks = 0;
   an->n_rows = 0;
@@ -124,6 +126,8 @@ reserve (GstBlockCorrAnalysis * an, gsize n_blocks, guint n_rows)
     an->shift_length = g_new (gfloat, n_blocks);
     g_free (an->work);
     an->work = g_new (gdouble, n_blocks);
+    g_free (an->stats);
+    an->stats = g_new (BwBlockStats, n_blocks);
     an->n_blocks = n_blocks;
   }
   if (n_rows > an->n_rows) {
@@ -154,10 +158,10 @@ measure_row (gpointer data, BwScratch * scratch, guint row)
     bw_search_rows (&job->plan, scratch, job->search_radius, row, row + 1,
         sums + first, an->shifts + first);
 
+  bw_stats_from_sums_many (sums + first, an->stats + first, cols);
   for (i = first; i < first + cols; i++) {
-    BwBlockStats st;
+    const BwBlockStats st = an->stats[i];
 
-    bw_stats_from_sums (&sums[i], &st);
     if (job->search_radius == 0) {
       /* Only (0, 0): what bw_search_rows() gives at radius 0, without
        * forming r a second time. */

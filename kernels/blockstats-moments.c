@@ -38,3 +38,53 @@ bw_stats_from_sums (const BwBlockSums * s, BwBlockStats * st)
     st->valid = TRUE;
   }
 }
+
+/* The AVX2 version where the CPU has it (and BLOCKWISE_KERNEL allows it),
+ * chosen once. */
+typedef void (*StatsManyFunc) (const BwBlockSums * sums, BwBlockStats * stats,
+    gsize count);
+
+static void
+stats_many_c (const BwBlockSums * sums, BwBlockStats * stats, gsize count)
+{
+  gsize i;
+
+  for (i = 0; i < count; i++)
+    bw_stats_from_sums (&sums[i], &stats[i]);
+}
+
+static gpointer
+choose_stats_many (gpointer data)
+{
+#ifdef HAVE_X86_PATHS
+  BwImpl forced = bw_stats_forced_impl ();
+
+  if ((forced == BW_IMPL_AUTO || forced == BW_IMPL_AVX2
+          || forced == BW_IMPL_AVX512) && bw_stats_avx2_available ())
+    return (gpointer) bw_stats_from_sums_avx2;
+#endif
+  return (gpointer) stats_many_c;
+}
+
+void
+bw_stats_from_sums_many (const BwBlockSums * sums, BwBlockStats * stats,
+    gsize count)
+{
+  static GOnce once = G_ONCE_INIT;
+  StatsManyFunc func = (StatsManyFunc) g_once (&once, choose_stats_many, NULL);
+
+  func (sums, stats, count);
+}
+
+const gchar *
+bw_stats_moments_path_name (void)
+{
+#ifdef HAVE_X86_PATHS
+  static GOnce once = G_ONCE_INIT;
+
+  if (g_once (&once, choose_stats_many, NULL)
+      == (gpointer) bw_stats_from_sums_avx2)
+    return "avx2";
+#endif
+  return "c";
+}

@@ -218,6 +218,8 @@ void bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
 void bw_block_row_avx512 (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
 gboolean bw_cpu_has_avx2 (void);
+void bw_stats_from_sums_avx2 (const BwBlockSums * sums, BwBlockStats * stats,
+    gsize count);
 gboolean bw_cpu_has_avx512 (void);
 #endif
 #ifdef HAVE_ORC

@@ -158,6 +158,15 @@ gboolean bw_stats_compute_rows (BwScratch * scratch, BwImpl impl,
  * conversion to double. */
 void bw_stats_from_sums (const BwBlockSums * sums, BwBlockStats * stats);
 
+/* bw_stats_from_sums() for count blocks, with the same results bit for bit
+ * (four at a time in vectors where the CPU has AVX2). */
+void bw_stats_from_sums_many (const BwBlockSums * sums, BwBlockStats * stats,
+    gsize count);
+
+/* "avx2" or "c": what bw_stats_from_sums_many() runs.  For tests and
+ * benchmarks. */
+const gchar *bw_stats_moments_path_name (void);
+
 /* TRUE when the ORC kernels are compiled in and ORC produced code for them
  * (FALSE when ORC is disabled or falls back to its C backup code). */
 gboolean bw_stats_orc_available (void);

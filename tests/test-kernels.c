@@ -1709,6 +1709,99 @@ test_huge_near_constant (void)
   g_rand_free (rand);
 }
 
+/* --- bw_stats_from_sums_many against bw_stats_from_sums --- */
+
+static void
+sums_add_pair (BwBlockSums * s, guint64 a, guint64 b)
+{
+  s->sum_a += a;
+  s->sum_b += b;
+  s->sum_aa += a * a;
+  s->sum_bb += b * b;
+  s->sum_ab += a * b;
+}
+
+/* Sums of one synthetic block: m random samples (kind 1: A flat, 2: B flat,
+ * 3: B = A, 4: B = max - A, 5: 16-bit extremes), repeated times times (n
+ * beyond 4096 takes the 128-bit centred sums). */
+static void
+synthetic_sums (GRand * rand, guint kind, guint m, guint times,
+    BwBlockSums * s)
+{
+  guint i, max = g_rand_boolean (rand) ? 255 : 65535;
+
+  memset (s, 0, sizeof (*s));
+  for (i = 0; i < m; i++) {
+    guint64 a = rand_uint (rand, 0, max), b = rand_uint (rand, 0, max);
+
+    if (kind == 1)
+      a = max / 3;
+    else if (kind == 2)
+      b = 7;
+    else if (kind == 3)
+      b = a;
+    else if (kind == 4)
+      b = max - a;
+    else if (kind == 5) {
+      a = g_rand_boolean (rand) ? 65535 : 0;
+      b = g_rand_boolean (rand) ? 65535 : 0;
+    }
+    sums_add_pair (s, a, b);
+  }
+  s->n = m;
+  s->sum_a *= times;
+  s->sum_b *= times;
+  s->sum_aa *= times;
+  s->sum_bb *= times;
+  s->sum_ab *= times;
+  s->n *= times;
+}
+
+static void
+test_from_sums_many (void)
+{
+  GRand *rand = g_rand_new_with_seed (0x5eed000c);
+  guint round, i;
+
+  g_test_message ("bw_stats_from_sums_many runs the %s path",
+      bw_stats_moments_path_name ());
+  if (!bw_stats_avx2_available ())
+    g_test_message ("skip: its AVX2 version (this CPU has no AVX2); the "
+        "C loop is compared");
+  for (round = 0; round < 200; round++) {
+    guint count = rand_uint (rand, 0, 37);
+    BwBlockSums *sums = g_new0 (BwBlockSums, MAX (count, 1));
+    BwBlockStats *many = g_new (BwBlockStats, MAX (count, 1));
+    BwBlockStats one;
+
+    for (i = 0; i < count; i++) {
+      guint kind = rand_uint (rand, 0, 7);
+
+      if (kind == 6)
+        continue;               /* n = 0 */
+      synthetic_sums (rand, kind == 7 ? 0 : kind, rand_uint (rand, 1, 300),
+          g_rand_boolean (rand) ? 1 : rand_uint (rand, 2, 5000), &sums[i]);
+    }
+    /* garbage in the output must not survive */
+    memset (many, 0xa5, MAX (count, 1) * sizeof (BwBlockStats));
+    bw_stats_from_sums_many (sums, many, count);
+    for (i = 0; i < count; i++) {
+      bw_stats_from_sums (&sums[i], &one);
+      if (memcmp (&one, &many[i], sizeof (one)) != 0)
+        g_error ("round %u block %u of %u (n %" G_GUINT64_FORMAT "): many "
+            "gives mean %.17g %.17g sd %.17g %.17g cov %.17g r %.17g valid "
+            "%d, one by one %.17g %.17g %.17g %.17g %.17g %.17g %d", round,
+            i, count, sums[i].n, many[i].mean_a, many[i].mean_b,
+            many[i].stddev_a, many[i].stddev_b, many[i].covariance,
+            many[i].r, many[i].valid, one.mean_a, one.mean_b, one.stddev_a,
+            one.stddev_b, one.covariance, one.r, one.valid);
+    }
+    g_free (sums);
+    g_free (many);
+  }
+  g_rand_free (rand);
+}
+
 /* --- bw_stats_from_sums on hand-made sums --- */
 
 static void
@@ -1884,7 +1977,9 @@ fill_vector_case (TestPlane * a, TestPlane * b, guint pattern, GRand * rand)
 static void
 test_vector_paths (void)
 {
-  static const guint widths[] = { 16, 32, 48, 64, 96, 128, 10, 24 };
+  static const guint widths[] = { 16, 32, 48, 64, 96, 128, 10, 24, 8, 12,
+    40, 80, 112
+  };
   GRand *rand = g_rand_new_with_seed (20261130);
   BwScratch *scratch = bw_scratch_new ();
   gboolean has[2] = { bw_stats_avx2_available (),
@@ -1996,6 +2091,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/huge/near-constant", test_huge_near_constant);
   g_test_add_func ("/kernels/orc/info", test_orc_info);
   g_test_add_func ("/kernels/vector-paths", test_vector_paths);
+  g_test_add_func ("/kernels/from-sums-many", test_from_sums_many);
   g_test_add_func ("/kernels/forced", test_forced);
   g_test_add_func ("/kernels/orc/expect", test_orc_expect);
 
