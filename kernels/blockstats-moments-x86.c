@@ -50,10 +50,13 @@ bw_stats_from_sums_avx2 (const BwBlockSums * sums, BwBlockStats * stats,
     _mm256_storeu_pd (out[3], _mm256_div_pd (sdb, vn));
     _mm256_storeu_pd (out[4], _mm256_div_pd (_mm256_loadu_pd (cab),
             _mm256_mul_pd (vn, vn)));
-    /* r where both vary, clamped to [-1, 1] (not NaN there) */
+    /* r where both vary, clamped to [-1, 1].  vminpd and vmaxpd return
+     * their second operand when either is NaN, so r goes second: a NaN (a
+     * negative variance, from sums no frame can give) stays NaN, as with
+     * CLAMP (). */
     r = _mm256_div_pd (_mm256_loadu_pd (cab), _mm256_mul_pd (sda, sdb));
-    r = _mm256_max_pd (_mm256_min_pd (r, _mm256_set1_pd (1.0)),
-        _mm256_set1_pd (-1.0));
+    r = _mm256_max_pd (_mm256_set1_pd (-1.0), _mm256_min_pd (_mm256_set1_pd
+            (1.0), r));
     valid = _mm256_and_pd (_mm256_cmp_pd (_mm256_loadu_pd (vaa),
             _mm256_setzero_pd (), _CMP_NEQ_OQ),
         _mm256_cmp_pd (_mm256_loadu_pd (vbb), _mm256_setzero_pd (),

@@ -789,8 +789,8 @@ bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
   guint c;
 
   if (nfull > 0) {
-    if (row->block_width == 16 && row->a->stride < 4096
-        && row->b->stride < 4096) {
+    if (row->block_width == 16 && ABS (row->a->stride) < 4096
+        && ABS (row->b->stride) < 4096) {
       if (bpp == 2) {
         for (c = 0; c < nfull; c++)
           block_u16_regs_avx2 (row, 16 * c,
@@ -981,12 +981,12 @@ bw_block_row_avx512 (BwScratch * scratch, const BwBlockRow * row,
 gboolean
 bw_cpu_has_avx2 (void)
 {
-  return __builtin_cpu_supports ("avx2");
+  return __builtin_cpu_supports ("avx2") != 0;
 }
 
 gboolean
 bw_cpu_has_avx512 (void)
 {
-  return __builtin_cpu_supports ("avx512f")
-      && __builtin_cpu_supports ("avx512bw");
+  return __builtin_cpu_supports ("avx512f") != 0
+      && __builtin_cpu_supports ("avx512bw") != 0;
 }

@@ -25,7 +25,7 @@
 /* Displacements lie within +-(BW_MAX_SEARCH_RADIUS + 1.5) px: a power of
  * two above, for median_and_error(). */
 #define SHIFT_SCALE 16.0
-G_STATIC_ASSERT (BW_MAX_SEARCH_RADIUS + 1.5 <= 16);
+G_STATIC_ASSERT (2 * BW_MAX_SEARCH_RADIUS + 3 <= 2 * 16);
 
 enum
 {

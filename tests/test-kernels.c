@@ -1781,10 +1781,21 @@ test_from_sums_many (void)
     BwBlockStats one;
 
     for (i = 0; i < count; i++) {
-      guint kind = rand_uint (rand, 0, 7);
+      guint kind = rand_uint (rand, 0, 8);
 
       if (kind == 6)
         continue;               /* n = 0 */
+      if (kind == 8) {
+        /* sums no frame can give (a variance below zero, r beyond 1):
+         * both must still agree */
+        sums[i].n = rand_uint (rand, 1, 5000);
+        sums[i].sum_a = g_rand_int (rand);
+        sums[i].sum_b = g_rand_int (rand);
+        sums[i].sum_aa = g_rand_int (rand);
+        sums[i].sum_bb = g_rand_int (rand);
+        sums[i].sum_ab = g_rand_int (rand);
+        continue;
+      }
       synthetic_sums (rand, kind == 7 ? 0 : kind, rand_uint (rand, 1, 300),
           g_rand_boolean (rand) ? 1 : rand_uint (rand, 2, 5000), &sums[i]);
     }

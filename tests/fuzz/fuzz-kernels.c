@@ -14,7 +14,8 @@
  * Input layout (missing bytes read as 0):
  *   0 fmt A, 1 fmt B, 2-3 width, 4-5 height, 6-7 block width,
  *   8-9 block height, 10 edge mode, 11 pad A, 12 pad B, 13 offset A,
- *   14 offset B, 15 impl, 16 split, 17 flags, 18.. sample bytes (repeated)
+ *   14 offset B, 15 impl (low 3 bits), 16 split, 17 flags, 18.. sample
+ *   bytes (repeated)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -131,8 +132,10 @@ int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
+  /* The vector paths fall back where the CPU lacks them. */
   static const BwImpl impls[] = {
-    BW_IMPL_AUTO, BW_IMPL_C, BW_IMPL_REFERENCE, BW_IMPL_ORC
+    BW_IMPL_AUTO, BW_IMPL_C, BW_IMPL_REFERENCE, BW_IMPL_ORC, BW_IMPL_AVX2,
+    BW_IMPL_AVX512, BW_IMPL_AVX2, BW_IMPL_AUTO
   };
   BwSampleFormat fa, fb;
   BwGeometry g;
@@ -186,7 +189,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   pad_b = hdr_u8 (data, size, 12) & 15;
   off_a = hdr_u8 (data, size, 13) & 15;
   off_b = hdr_u8 (data, size, 14) & 15;
-  impl = impls[hdr_u8 (data, size, 15) & 3];
+  impl = impls[hdr_u8 (data, size, 15) & 7];
   split_b = hdr_u8 (data, size, 16);
 
   /* Expected validity and grid size, from the header's contract. */
@@ -313,7 +316,19 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       }
   }
 
-  /* derived statistics */
+  /* derived statistics, one by one and many at a time (identical bit for
+   * bit) */
+  {
+    BwBlockStats *many = g_new (BwBlockStats, n_blocks);
+    BwBlockStats one;
+
+    bw_stats_from_sums_many (ref, many, n_blocks);
+    for (i = 0; i < n_blocks; i++) {
+      bw_stats_from_sums (&ref[i], &one);
+      CHECK (memcmp (&one, &many[i], sizeof (one)) == 0);
+    }
+    g_free (many);
+  }
   for (i = 0; i < n_blocks; i++) {
     BwBlockStats st;
 
