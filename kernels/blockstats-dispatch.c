@@ -92,6 +92,15 @@ bw_stats_forced_impl (void)
 }
 
 gboolean
+bw_stats_avx2_allowed (void)
+{
+  BwImpl forced = bw_stats_forced_impl ();
+
+  return (forced == BW_IMPL_AUTO || forced == BW_IMPL_AVX2
+      || forced == BW_IMPL_AVX512) && bw_stats_avx2_available ();
+}
+
+gboolean
 bw_stats_orc_available (void)
 {
 #ifdef HAVE_ORC

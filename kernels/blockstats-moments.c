@@ -57,34 +57,29 @@ static gpointer
 choose_stats_many (gpointer data)
 {
 #ifdef HAVE_X86_PATHS
-  BwImpl forced = bw_stats_forced_impl ();
-
-  if ((forced == BW_IMPL_AUTO || forced == BW_IMPL_AVX2
-          || forced == BW_IMPL_AVX512) && bw_stats_avx2_available ())
+  if (bw_stats_avx2_allowed ())
     return (gpointer) bw_stats_from_sums_avx2;
 #endif
   return (gpointer) stats_many_c;
+}
+
+static StatsManyFunc
+stats_many_func (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return (StatsManyFunc) g_once (&once, choose_stats_many, NULL);
 }
 
 void
 bw_stats_from_sums_many (const BwBlockSums * sums, BwBlockStats * stats,
     gsize count)
 {
-  static GOnce once = G_ONCE_INIT;
-  StatsManyFunc func = (StatsManyFunc) g_once (&once, choose_stats_many, NULL);
-
-  func (sums, stats, count);
+  stats_many_func () (sums, stats, count);
 }
 
 const gchar *
 bw_stats_moments_path_name (void)
 {
-#ifdef HAVE_X86_PATHS
-  static GOnce once = G_ONCE_INIT;
-
-  if (g_once (&once, choose_stats_many, NULL)
-      == (gpointer) bw_stats_from_sums_avx2)
-    return "avx2";
-#endif
-  return "c";
+  return stats_many_func () == stats_many_c ? "c" : "avx2";
 }

@@ -166,6 +166,11 @@ gboolean bw_sample_format_valid (BwSampleFormat f);
 /* The implementation BLOCKWISE_KERNEL asks for (read once), or AUTO. */
 BwImpl bw_stats_forced_impl (void);
 
+/* TRUE when the CPU has AVX2 and BLOCKWISE_KERNEL does not force a path
+ * without it (reference, c, orc): for the helpers beside the block sums
+ * (the search's cross sums, the batched statistics). */
+gboolean bw_stats_avx2_allowed (void);
+
 /* Makes *array hold at least len elements of size bytes (contents
  * undefined); grows only when a frame needs more than any before. */
 void bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,

@@ -758,12 +758,6 @@ block_row_strips_avx2 (BwScratch * scratch, const BwBlockRow * row,
         t[3] += (guint32) pc.bb32[p];
         t[4] += (guint32) pc.ab32[p];
       }
-      out[c].n = n;
-      out[c].sum_a = t[0];
-      out[c].sum_b = t[1];
-      out[c].sum_aa = t[2];
-      out[c].sum_bb = t[3];
-      out[c].sum_ab = t[4];
     } else {
       for (p = c * bp; p < (c + 1) * bp; p++) {
         t[0] += pc.a[p];
@@ -772,8 +766,8 @@ block_row_strips_avx2 (BwScratch * scratch, const BwBlockRow * row,
         t[3] += pc.bb[p];
         t[4] += pc.ab[p];
       }
-      finish_u16 (t[0], t[1], t[2], t[3], t[4], n, &out[c]);
     }
+    put_block_sums (t, u8, n, &out[c]);
   }
 }
 

@@ -68,11 +68,7 @@ static BwCrossFunc
 choose_cross (BwSampleFormat fa, BwSampleFormat fb)
 {
 #ifdef HAVE_X86_CROSS
-  BwImpl forced = bw_stats_forced_impl ();
-
-  if ((forced == BW_IMPL_AUTO || forced == BW_IMPL_AVX2
-          || forced == BW_IMPL_AVX512) && bw_stats_avx2_available ()
-      && fa == fb && (fa == BW_SAMPLE_U8 || fa == BW_SAMPLE_U16LE))
+  if (bw_stats_avx2_allowed () && fa == fb && (fa == BW_SAMPLE_U8 || fa == BW_SAMPLE_U16LE))
     return bw_cross_row_avx2;
 #endif
   return bw_cross_row_c;
