@@ -13,6 +13,7 @@ try:
     import numpy as np
     import dask
     import dask.array as da
+    from numpy.lib.stride_tricks import as_strided
 except ImportError as e:
     print('skip: %s (install python3-numpy python3-dask)' % e)
     sys.exit(77)
@@ -166,6 +167,146 @@ try:
     check(False, 'shape mismatch accepted')
 except ValueError as e:
     check('(8, 8)' in str(e) and '(8, 9)' in str(e), 'shape message: %s' % e)
+
+
+def raises(exc, f, words, what):
+    """f() raises exc (or a subclass) whose message holds every one of words
+    (case-insensitive), and returns nothing."""
+    try:
+        got = f()
+    except exc as e:
+        msg = str(e).lower()
+        check(all(w.lower() in msg for w in words),
+              '%s: message %r lacks %r' % (what, str(e), words))
+        return
+    except Exception as e:
+        check(False, '%s: %s: %s instead of %s' % (what, type(e).__name__, e,
+                                                   exc.__name__))
+        return
+    check(False, '%s: accepted (%r) instead of %s' % (
+        what, getattr(got, 'shape', got), exc.__name__))
+
+
+small = np.arange(48, dtype=np.uint8).reshape(6, 8)
+dsmall = da.from_array(small, chunks=(4, 3))
+
+# 5. Block sizes: whole numbers only (ints, numpy integers, integral floats);
+#    bool is not a size; 1..4096 (the library's BW_MAX_BLOCK_SIZE).
+R = ref(small, small, (2, 4))
+for bs in ((np.int64(2), np.uint8(4)), (2.0, np.float32(4.0)),
+           np.array([2, 4])):
+    close(blockwise.bw_mean(small, bs), R['mean'], 'block %r' % (bs,))
+    close(blockwise.bw_mean(dsmall, bs).compute(), R['mean'],
+          'dask block %r' % (bs,))
+for img, kind in ((small, 'numpy'), (dsmall, 'dask')):
+    for bs in ((16.9, 16), (2, 2.5), (float('nan'), 2), (2, float('inf'))):
+        raises(ValueError, lambda: blockwise.bw_mean(img, bs),
+               ['whole number'], '%s block %r' % (kind, bs))
+    for bs in ((True, 2), (2, np.bool_(False)), ('2', 2), (None, 2)):
+        raises(TypeError, lambda: blockwise.bw_mean(img, bs),
+               ['block'], '%s block %r' % (kind, bs))
+    for bs in ((0, 2), (2, -1), (4097, 1), (1, 2**32 + 2)):
+        raises(ValueError, lambda: blockwise.bw_sum(img, bs, edge_mode=
+                                                    'partial'),
+               ['1..4096'], '%s block %r' % (kind, bs))
+    for bs in (2, (2,), (2, 2, 2), '22'):
+        raises(ValueError, lambda: blockwise.bw_sum(img, bs),
+               ['(rows, columns)'], '%s block %r' % (kind, bs))
+tall = rng.integers(0, 256, (4096, 3)).astype(np.uint8)
+close(blockwise.bw_sum(tall, (4096, 1)), tall.sum(axis=0,
+                                                  dtype=np.float64)[None],
+      'block of 4096 rows')
+
+# 6. The other arguments: edge_mode is "trim" or "partial" (dask too);
+#    ddof a whole number >= 0, std NaN where a block has no more pixels
+#    than ddof (n - ddof <= 0: undefined).
+for img, kind in ((small, 'numpy'), (dsmall, 'dask')):
+    for mode in ('bogus', 'Partial', None, 1):
+        raises(ValueError, lambda: blockwise.bw_mean(img, (2, 2),
+                                                     edge_mode=mode),
+               ['edge_mode'], '%s edge_mode %r' % (kind, mode))
+    raises(ValueError, lambda: blockwise.bw_corrcoef(img, small, (2, 2),
+                                                     edge_mode='bogus'),
+           ['edge_mode'], '%s corrcoef edge_mode' % kind)
+    for d in (-1, 0.5, float('nan')):
+        raises(ValueError, lambda: blockwise.bw_std(img, (2, 2), ddof=d),
+               ['ddof'], '%s ddof %r' % (kind, d))
+    raises(TypeError, lambda: blockwise.bw_std(img, (2, 2), ddof=True),
+           ['ddof'], '%s ddof True' % kind)
+    for d in (4, 5):
+        got = blockwise.bw_std(img, (2, 2), ddof=d)
+        got = got.compute() if isinstance(got, da.Array) else got
+        close(got, np.full((3, 4), np.nan), '%s ddof %d of 4 pixels'
+              % (kind, d))
+    close(np.asarray(blockwise.bw_std(img, (2, 2), ddof=np.int64(3))),
+          [[math.sqrt(((v - v.mean()) ** 2).sum() / (4 - 3))
+            for v in (small[j:j+2, i:i+2].astype(float)
+                      for i in range(0, 8, 2))]
+           for j in range(0, 6, 2)], '%s ddof 3 of 4 pixels' % kind)
+
+# 7. Empty images: a message that fits (not "use partial").
+for shape in ((0, 8), (8, 0), (0, 0)):
+    for mode in ('trim', 'partial'):
+        for img, kind in ((np.zeros(shape, np.uint8), 'numpy'),
+                          (da.zeros(shape, dtype=np.uint8), 'dask')):
+            try:
+                blockwise.bw_mean(img, (2, 2), edge_mode=mode)
+                check(False, '%s empty %r %s accepted' % (kind, shape, mode))
+            except ValueError as e:
+                check('empty' in str(e) and 'partial' not in str(e)
+                      and str(shape) in str(e),
+                      '%s empty %r %s: %s' % (kind, shape, mode, e))
+
+# 8. dask arrays the package cannot take get the numpy path's messages, when
+#    the function is called (not later in compute()).
+unknown = dsmall[dsmall[:, 0] >= 0]
+raises(ValueError, lambda: blockwise.bw_mean(unknown, (2, 2)),
+       ['compute_chunk_sizes()'], 'dask with unknown chunk sizes')
+raises(ValueError, lambda: blockwise.bw_corrcoef(small, unknown, (2, 2)),
+       ['compute_chunk_sizes()'], 'corrcoef with unknown chunk sizes')
+for shape in ((2, 6, 8), (48,)):
+    for img, kind in ((np.zeros(shape, np.uint8), 'numpy'),
+                      (da.zeros(shape, dtype=np.uint8), 'dask')):
+        raises(ValueError, lambda: blockwise.bw_mean(img, (2, 2)),
+               ['2-D', '%d-D' % len(shape)], '%s %d-D' % (kind, len(shape)))
+        raises(ValueError, lambda: blockwise.bw_corrcoef(small, img, (2, 2)),
+               ['2-D'], 'corrcoef %s %d-D' % (kind, len(shape)))
+raises(TypeError, lambda: blockwise.bw_mean(
+    da.zeros((8, 8), dtype=np.float32), (2, 2)),
+       ['float32', 'astype'], 'dask float32')
+raises(ValueError, lambda: blockwise.bw_corrcoef(dsmall, small[:4], (2, 2)),
+       ['(6, 8)', '(4, 8)'], 'dask shape mismatch')
+
+# 9. The library's limits.  Sides are at most 2**31 - 1 pixels (its row
+#    offsets are 32-bit); nothing beyond crosses into C, so the huge numpy
+#    views below (zero strides, or a few bytes pretending to be long rows)
+#    are never read.  dask images may be larger: the limit is the chunks'.
+LIMIT = 2**31 - 1
+row = np.zeros(64, np.uint8)
+for h, w in ((16, 2**32 + 16), (2**32 + 16, 16), (16, LIMIT + 1),
+             (LIMIT + 1, 16)):
+    img = as_strided(row, shape=(h, w), strides=(0, 1))
+    for mode in ('trim', 'partial'):
+        raises(ValueError, lambda: blockwise.bw_mean(img, (16, 16),
+                                                     edge_mode=mode),
+               [str(LIMIT), str((h, w))], 'numpy %dx%d %s' % (h, w, mode))
+    raises(ValueError, lambda: blockwise.bw_corrcoef(img, img, (16, 16)),
+           [str(LIMIT)], 'numpy corrcoef %dx%d' % (h, w))
+    raises(ValueError, lambda: blockwise.bw_stats(img, img, (16, 16)),
+           [str(LIMIT)], 'numpy bw_stats %dx%d' % (h, w))
+for h, w, chunks in ((LIMIT, 16, (2**24, 16)), (16, LIMIT, (16, 2**24))):
+    img = da.zeros((h, w), dtype=np.uint8, chunks=chunks)
+    check(blockwise.bw_mean(img, (16, 16)).shape == (h // 16, w // 16),
+          'dask %dx%d at the limit' % (h, w))
+one_chunk = da.zeros((16, LIMIT + 1), dtype=np.uint8, chunks=(16, LIMIT + 1))
+raises(ValueError, lambda: blockwise.bw_mean(one_chunk, (16, 16)),
+       [str(LIMIT), 'chunk', 'rechunk'], 'dask chunk over the limit')
+wide = da.full((16, 2**32 + 20), 7, dtype=np.uint8, chunks=(16, 2**20))
+got = blockwise.bw_mean(wide, (16, 16), edge_mode='partial')
+check(got.shape == (1, 2**28 + 2), 'dask wider than the limit: %r'
+      % (got.shape,))
+close(got[:, -2:].compute(), [[7, 7]], 'dask wider than the limit, last '
+      'blocks')
 
 print('test-python: %s' % ('all checks passed' if not failures else
                            '%d checks failed' % len(failures)))

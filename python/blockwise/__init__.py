@@ -25,28 +25,11 @@ computed.
 """
 import numpy as np
 
-from . import _native
+from . import _arguments, _native
 
 __all__ = ['bw_sum', 'bw_mean', 'bw_std', 'bw_corrcoef', 'bw_stats']
 
-
-def _is_dask(x):
-    return type(x).__module__.startswith('dask.')
-
-
-def _shape(x):
-    # a dask array's own shape: np.shape would go through dask's
-    # __array_function__
-    return x.shape if _is_dask(x) else np.shape(x)
-
-
-def _block_shape(block_shape):
-    try:
-        bh, bw = (int(v) for v in block_shape)
-    except (TypeError, ValueError):
-        raise ValueError('block_shape is (rows, columns), not %r'
-                         % (block_shape,)) from None
-    return bh, bw
+_is_dask = _arguments.is_dask
 
 
 def _expand(grid, image_shape, block_shape, edge_mode):
@@ -63,20 +46,16 @@ def _expand(grid, image_shape, block_shape, edge_mode):
     return out
 
 
-def _numpy_grids(a, b, block_shape, edge_mode, wanted):
-    return _native.compute(np.asarray(a), np.asarray(b), block_shape,
-                           edge_mode, wanted)
-
-
 def _finish(grids, name, ddof=0):
     if name == 'sum':
         return grids['sum_a']
     if name == 'mean':
         return grids['mean_a']
     if name == 'std':
-        n = grids['n']
+        # undefined (NaN) where a block has no more pixels than ddof
+        dof = grids['n'] - ddof
         with np.errstate(invalid='ignore', divide='ignore'):
-            return np.sqrt(grids['var_a'] / (n - ddof))
+            return np.where(dof > 0, np.sqrt(grids['var_a'] / dof), np.nan)
     if name == 'r':
         return grids['r']
     raise KeyError(name)
@@ -91,12 +70,6 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
 
     bh, bw = block_shape
     h, w = a.shape
-    if a.shape != b.shape:
-        raise ValueError('the images differ in shape: %r and %r'
-                         % (a.shape, b.shape))
-    if edge_mode == 'trim' and (h < bh or w < bw):
-        raise ValueError('block shape %r is larger than the image %r'
-                         % ((bh, bw), a.shape))
 
     def aligned(chunks, block, total):
         # chunks that are whole blocks except the last: as they are;
@@ -110,6 +83,9 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
         return tuple(out)
 
     chunks = (aligned(a.chunks[0], bh, h), aligned(a.chunks[1], bw, w))
+    # the chunks are what crosses into C, not the whole image
+    _arguments.sides((max(chunks[0]), max(chunks[1])),
+                     'a chunk of the dask array', '; rechunk it')
     if a.chunks != chunks:
         a = a.rechunk(chunks)
     if b.chunks != chunks:
@@ -134,58 +110,60 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
     return grid
 
 
-def _single(image, block_shape, keep_shape, name, edge_mode='trim', ddof=0):
-    block_shape = _block_shape(block_shape)
-    if _is_dask(image):
-        grid = _dask_grid(image, image, block_shape, edge_mode, name, ddof)
+def _grid(images, block_shape, edge_mode, name, ddof=0):
+    """One grid of images (one image, or two of one shape), checked first;
+    a dask array if either image is one."""
+    images, block_shape, edge_mode, ddof = _arguments.arguments(
+        images, block_shape, edge_mode, ddof)
+    a, b = images[0], images[-1]
+    if _is_dask(a) or _is_dask(b):
+        import dask.array as da
+        a = a if _is_dask(a) else da.from_array(a)
+        b = b if _is_dask(b) else da.from_array(b)
+        grid = _dask_grid(a, b, block_shape, edge_mode, name, ddof)
     else:
-        grids = _numpy_grids(image, image, block_shape, edge_mode,
-                             _NEEDS[name])
-        grid = _finish(grids, name, ddof)
+        grid = _finish(_native.compute(a, b, block_shape, edge_mode,
+                                       _NEEDS[name]), name, ddof)
+    return grid, a.shape, block_shape, edge_mode
+
+
+def _kept(grid, image_shape, block_shape, edge_mode, keep_shape):
     if keep_shape:
-        return _expand(grid, _shape(image), block_shape, edge_mode)
+        return _expand(grid, image_shape, block_shape, edge_mode)
     return grid
 
 
 def bw_sum(image, block_shape, keep_shape=False, edge_mode='trim'):
     """Sum of each block (exact)."""
-    return _single(image, block_shape, keep_shape, 'sum', edge_mode)
+    return _kept(*_grid([image], block_shape, edge_mode, 'sum'), keep_shape)
 
 
 def bw_mean(image, block_shape, keep_shape=False, edge_mode='trim'):
     """Mean of each block."""
-    return _single(image, block_shape, keep_shape, 'mean', edge_mode)
+    return _kept(*_grid([image], block_shape, edge_mode, 'mean'), keep_shape)
 
 
 def bw_std(image, block_shape, ddof=0, keep_shape=False, edge_mode='trim'):
-    """Standard deviation of each block, sqrt(sum((x - mean)^2) / (n - ddof))."""
-    return _single(image, block_shape, keep_shape, 'std', edge_mode, ddof)
+    """Standard deviation of each block, sqrt(sum((x - mean)^2) / (n - ddof)),
+    NaN where a block has no more than ddof pixels."""
+    return _kept(*_grid([image], block_shape, edge_mode, 'std', ddof),
+                 keep_shape)
 
 
 def bw_corrcoef(image1, image2, block_shape, keep_shape=False,
                 edge_mode='trim'):
     """Pearson correlation of each pair of blocks; NaN where a block is flat
     in either image."""
-    block_shape = _block_shape(block_shape)
-    if _is_dask(image1) or _is_dask(image2):
-        import dask.array as da
-        a = image1 if _is_dask(image1) else da.from_array(image1)
-        b = image2 if _is_dask(image2) else da.from_array(image2)
-        grid = _dask_grid(a, b, block_shape, edge_mode, 'r')
-    else:
-        grid = _numpy_grids(image1, image2, block_shape, edge_mode,
-                            ('r',))['r']
-    if keep_shape:
-        return _expand(grid, _shape(image1), block_shape, edge_mode)
-    return grid
+    return _kept(*_grid([image1, image2], block_shape, edge_mode, 'r'),
+                 keep_shape)
 
 
 def bw_stats(image1, image2, block_shape, edge_mode='trim'):
     """Every grid at once, for numpy arrays: a dict of float64 grids
     n, mean_1, mean_2, std_1, std_2 (ddof=0), cov (population) and r."""
-    block_shape = _block_shape(block_shape)
-    g = _numpy_grids(image1, image2, block_shape, edge_mode,
-                     _native.GRIDS)
+    (a, b), block_shape, edge_mode, _ = _arguments.arguments(
+        [np.asarray(image1), np.asarray(image2)], block_shape, edge_mode)
+    g = _native.compute(a, b, block_shape, edge_mode, _native.GRIDS)
     n = g['n']
     return {'n': n, 'sum_1': g['sum_a'], 'sum_2': g['sum_b'],
             'mean_1': g['mean_a'], 'mean_2': g['mean_b'],

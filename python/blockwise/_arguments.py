@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The checks of every argument before anything reaches libblockwise: each
+value either fits what the C library takes or is refused with a message
+that names it (ctypes would otherwise truncate it without a word)."""
+import math
+import numbers
+import operator
+
+import numpy as np
+
+from ._native import EDGE_MODES, FORMATS
+
+# BW_MAX_BLOCK_SIZE in kernels/blockstats.h.
+MAX_BLOCK = 4096
+# Sides are guint in BwGeometry, but the kernels address a row's samples
+# with 32-bit byte offsets (2 * x for 16-bit samples) and ORC's int counts,
+# and the element's caps stop at G_MAXINT: one limit for both sides.
+MAX_SIDE = 2**31 - 1
+
+
+def is_dask(x):
+    return type(x).__module__.startswith('dask.')
+
+
+def whole_number(value, what):
+    """value as an int: Python and numpy integers, and floats with a whole
+    value (16.0); not bool, not 16.9."""
+    message = '%s must be a whole number, not %r' % (what, value)
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(message)
+    try:
+        return operator.index(value)
+    except TypeError:
+        pass
+    if isinstance(value, numbers.Real):
+        if math.isfinite(value) and value == math.floor(value):
+            return int(value)
+        raise ValueError(message)
+    raise TypeError(message)
+
+
+def block_shape(value):
+    """(rows, columns), each 1..MAX_BLOCK."""
+    if isinstance(value, (str, bytes)):
+        parts = None
+    else:
+        try:
+            parts = tuple(value)
+        except TypeError:
+            parts = None
+    if parts is None or len(parts) != 2:
+        raise ValueError('block_shape is (rows, columns), not %r' % (value,))
+    bh, bw = (whole_number(v, 'a block side') for v in parts)
+    if not (1 <= bh <= MAX_BLOCK and 1 <= bw <= MAX_BLOCK):
+        raise ValueError('block sides are 1..%d pixels, not %r'
+                         % (MAX_BLOCK, (bh, bw)))
+    return bh, bw
+
+
+def edge_mode(value):
+    if not isinstance(value, str) or value not in EDGE_MODES:
+        raise ValueError('edge_mode is "trim" or "partial", not %r' % (value,))
+    return value
+
+
+def ddof(value):
+    d = whole_number(value, 'ddof')
+    if d < 0:
+        raise ValueError('ddof must be 0 or more, not %r' % (value,))
+    return d
+
+
+def image(x):
+    """x as a 2-D uint8/uint16 array (numpy, or dask with known chunk
+    sizes) that is not empty."""
+    if not is_dask(x):
+        x = np.asarray(x)
+    if x.dtype not in FORMATS:
+        raise TypeError('blockwise works on uint8 and uint16 images, not %s; '
+                        'convert with image.astype(numpy.uint16) (values are '
+                        'used as they are)' % x.dtype)
+    if x.ndim != 2:
+        raise ValueError('blockwise works on 2-D images, not %d-D' % x.ndim)
+    if any(math.isnan(s) for s in x.shape):
+        raise ValueError('the dask array\'s chunk sizes are unknown (shape %r, '
+                         'as after boolean indexing); call '
+                         'image.compute_chunk_sizes() first' % (x.shape,))
+    if 0 in x.shape:
+        raise ValueError('the image is empty: its shape is %r' % (x.shape,))
+    return x
+
+
+def sides(shape, what='the image', hint=''):
+    """What crosses into C: a numpy image, or each chunk of a dask one."""
+    if max(shape) > MAX_SIDE:
+        raise ValueError('%s is too large for the library: shape %r, sides '
+                         'are at most %d pixels%s'
+                         % (what, tuple(shape), MAX_SIDE, hint))
+
+
+def arguments(images, block, mode, ddof_value=0):
+    """The checked images (numpy ones as arrays, within MAX_SIDE), block
+    shape, edge mode and ddof of a call, or the error naming what is
+    wrong."""
+    images = [image(x) for x in images]
+    if len(images) == 2 and images[0].shape != images[1].shape:
+        raise ValueError('the images differ in shape: %r and %r'
+                         % (images[0].shape, images[1].shape))
+    # with a dask image in the call, chunks cross into C (see _dask_grid)
+    if not any(is_dask(x) for x in images):
+        sides(images[0].shape)
+    block = block_shape(block)
+    mode = edge_mode(mode)
+    h, w = images[0].shape
+    if mode == 'trim' and (h < block[0] or w < block[1]):
+        raise ValueError('block shape %r is larger than the image %r (use '
+                         'edge_mode="partial")' % (block, images[0].shape))
+    return images, block, mode, ddof(ddof_value)
