@@ -6,8 +6,12 @@ references (float64, brute force per block), on numpy and dask arrays.
 Run by meson with PYTHONPATH and BLOCKWISE_LIB pointing at the build; exits
 77 (a skip) with a message where numpy or dask is missing.
 """
+import _ctypes as not_blockwise    # a shared library, not libblockwise
 import math
+import os
+import subprocess
 import sys
+import tempfile
 
 try:
     import numpy as np
@@ -307,6 +311,20 @@ check(got.shape == (1, 2**28 + 2), 'dask wider than the limit: %r'
       % (got.shape,))
 close(got[:, -2:].compute(), [[7, 7]], 'dask wider than the limit, last '
       'blocks')
+
+# 10. A wrong BLOCKWISE_LIB is an ImportError naming the file and the cause.
+with tempfile.TemporaryDirectory() as tmp:
+    for path, words in ((os.path.join(tmp, 'missing.so'), ['no such file']),
+                        (os.path.abspath(__file__), ['cannot be loaded as a shared library']),
+                        (not_blockwise.__file__, ['bw_grids_compute'])):
+        p = subprocess.run(
+            [sys.executable, '-c', 'import blockwise'], capture_output=True,
+            text=True, env=dict(os.environ, BLOCKWISE_LIB=path))
+        last = p.stderr.strip().splitlines()[-1:] or ['']
+        check(p.returncode != 0 and last[0].startswith('ImportError: ')
+              and path in last[0]
+              and all(w in last[0].lower() for w in words),
+              'BLOCKWISE_LIB=%s: %s' % (path, last[0]))
 
 print('test-python: %s' % ('all checks passed' if not failures else
                            '%d checks failed' % len(failures)))

@@ -21,10 +21,38 @@ class _Geometry(ctypes.Structure):
                 ('block_height', ctypes.c_uint), ('edge_mode', ctypes.c_int)]
 
 
+# What the package calls; a library without them is not libblockwise.
+_SYMBOLS = ('bw_grids_compute', 'bw_geometry_grid_size')
+
+
+def _open(path):
+    """(library, None), or (None, what is wrong with path)."""
+    if os.sep in path and not os.path.exists(path):
+        return None, '%s: no such file' % path
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        cause = str(e)
+        if cause.startswith(path + ': '):
+            cause = cause[len(path) + 2:]
+        return None, '%s: cannot be loaded as a shared library (%s)' % (
+            path, cause)
+    missing = [name for name in _SYMBOLS if not hasattr(lib, name)]
+    if missing:
+        return None, ('%s: a shared library, but not libblockwise (no %s)'
+                      % (path, ', '.join(missing)))
+    return lib, None
+
+
 def _load():
-    candidates = []
+    # BLOCKWISE_LIB, when set, is the only candidate: a wrong one is an
+    # error, not a reason to load some other copy.
     if os.environ.get('BLOCKWISE_LIB'):
-        candidates.append(os.environ['BLOCKWISE_LIB'])
+        lib, error = _open(os.environ['BLOCKWISE_LIB'])
+        if error:
+            raise ImportError('BLOCKWISE_LIB=' + error)
+        return lib
+    candidates = []
     try:
         from ._config import LIBRARY     # written by meson install
         candidates.append(LIBRARY)
@@ -35,13 +63,14 @@ def _load():
         candidates.append(found)
     errors = []
     for path in candidates:
-        try:
-            return ctypes.CDLL(path)
-        except OSError as e:
-            errors.append('%s: %s' % (path, e))
+        lib, error = _open(path)
+        if lib:
+            return lib
+        errors.append(error)
     raise ImportError('libblockwise not found (build gst-blockwise with meson, '
                       'then use `meson devenv -C build` or `meson install`, '
-                      'or set BLOCKWISE_LIB): ' + '; '.join(errors))
+                      'or set BLOCKWISE_LIB): '
+                      + ('; '.join(errors) or 'no installed copy'))
 
 
 _lib = _load()
