@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 
 /* Largest accepted block side, in pixels. */
 #define BW_MAX_BLOCK_SIZE 4096
+/* Frame sides: rows index their samples with 32-bit offsets (2 * x for
+ * 16-bit samples, ORC's int counts). */
+#define BW_MAX_SIDE G_MAXINT
 
 typedef enum
 {
@@ -74,8 +77,8 @@ typedef struct
 /* Frame and block geometry. */
 typedef struct
 {
-  guint width;
-  guint height;
+  guint width;                  /* 1 .. BW_MAX_SIDE */
+  guint height;                 /* 1 .. BW_MAX_SIDE */
   guint block_width;            /* 1 .. BW_MAX_BLOCK_SIZE */
   guint block_height;           /* 1 .. BW_MAX_BLOCK_SIZE */
   BwEdgeMode edge_mode;
@@ -115,7 +118,8 @@ BwScratch *bw_scratch_new (void);
 void bw_scratch_free (BwScratch * scratch);
 
 /* Grid size for a geometry: number of block columns and rows.  Returns FALSE
- * (and 0x0) when the geometry is invalid (zero sizes, blocks out of range) or
+ * (and 0x0) when the geometry is invalid (sides of 0 or above BW_MAX_SIDE,
+ * blocks out of range) or
  * the grid is empty (trim mode with a block larger than the frame). */
 gboolean bw_geometry_grid_size (const BwGeometry * geom, guint * cols,
     guint * rows);

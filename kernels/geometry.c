@@ -16,6 +16,7 @@ bw_geometry_grid_size (const BwGeometry * geom, guint * cols, guint * rows)
   guint c = 0, r = 0;
 
   if (geom && geom->width > 0 && geom->height > 0
+      && geom->width <= BW_MAX_SIDE && geom->height <= BW_MAX_SIDE
       && geom->block_width >= 1 && geom->block_width <= BW_MAX_BLOCK_SIZE
       && geom->block_height >= 1 && geom->block_height <= BW_MAX_BLOCK_SIZE) {
     if (geom->edge_mode == BW_EDGE_PARTIAL) {

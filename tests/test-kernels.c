@@ -300,7 +300,8 @@ ref_grid (const BwGeometry * g, guint * cols, guint * rows)
   guint c, r;
 
   *cols = *rows = 0;
-  if (g->width == 0 || g->height == 0 || g->block_width == 0
+  if (g->width == 0 || g->height == 0 || g->width > (guint) G_MAXINT
+      || g->height > (guint) G_MAXINT || g->block_width == 0
       || g->block_height == 0 || g->block_width > BW_MAX_BLOCK_SIZE
       || g->block_height > BW_MAX_BLOCK_SIZE)
     return FALSE;
@@ -780,6 +781,10 @@ test_grid_invalid (void)
     {8192, 8192, 16, 4097, BW_EDGE_PARTIAL},
     {10, 10, 4097, 4097, BW_EDGE_PARTIAL},
     {10, 10, G_MAXUINT, 4, BW_EDGE_PARTIAL},
+    /* sides the kernels cannot index with 32-bit signed offsets */
+    {(guint) G_MAXINT + 1, 16, 16, 16, BW_EDGE_TRIM},
+    {16, (guint) G_MAXINT + 1, 16, 16, BW_EDGE_PARTIAL},
+    {G_MAXUINT, 16, 16, 16, BW_EDGE_PARTIAL},
     /* trim with a block larger than the frame: empty grid */
     {10, 10, 11, 4, BW_EDGE_TRIM}, {10, 10, 4, 11, BW_EDGE_TRIM},
     {10, 10, 11, 11, BW_EDGE_TRIM}, {1, 1, 2, 1, BW_EDGE_TRIM},
@@ -791,6 +796,8 @@ test_grid_invalid (void)
     guint cols, rows;
   } good[] = {
     {4096, 4096, 4096, 4096, BW_EDGE_TRIM, 1, 1},
+    {G_MAXINT, 16, 16, 16, BW_EDGE_PARTIAL, G_MAXINT / 16 + 1, 1},
+    {16, G_MAXINT, 16, 16, BW_EDGE_TRIM, 1, G_MAXINT / 16},
     {4096, 4096, 4096, 4096, BW_EDGE_PARTIAL, 1, 1},
     {10, 10, 11, 11, BW_EDGE_PARTIAL, 1, 1},
     {10, 10, 4096, 4096, BW_EDGE_PARTIAL, 1, 1},

@@ -193,7 +193,8 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   split_b = hdr_u8 (data, size, 16);
 
   /* Expected validity and grid size, from the header's contract. */
-  geom_ok = g.width > 0 && g.height > 0 && g.block_width >= 1
+  geom_ok = g.width > 0 && g.height > 0 && g.width <= (guint) G_MAXINT
+      && g.height <= (guint) G_MAXINT && g.block_width >= 1
       && g.block_width <= BW_MAX_BLOCK_SIZE && g.block_height >= 1
       && g.block_height <= BW_MAX_BLOCK_SIZE
       && (g.edge_mode == BW_EDGE_TRIM || g.edge_mode == BW_EDGE_PARTIAL);
