@@ -17,14 +17,16 @@
  *
  * The inputs are GRAY8, GRAY16_LE, GRAY16_BE or the luma plane of I420,
  * YV12, NV12, NV21, Y42B and Y444, analysed as they are (no conversion);
- * both must have the same width and height.  Frames are paired by running
- * time; inputs without a frame rate are paired frame by frame.  A block is
- * invalid when either input has zero variance in it, or when it is darker
- * than #GstBlockCorr:min-intensity in both inputs; r is NaN there, while
- * the means, standard deviations and covariance are defined for every
- * block.  The heatmap draws #GstBlockCorr:invalid-color where the shown
- * measure is NaN or the block is darker than min-intensity.  A GAP on an input
- * gives no output for that pair.
+ * both must have the same width and height.  Either input may change its
+ * format or size mid-stream: the output is renegotiated at the first frame
+ * with the new caps, and inputs left with two sizes are an error.  Frames
+ * are paired by running time; inputs without a frame rate are paired frame
+ * by frame.  A block is invalid when either input has zero variance in it,
+ * or when it is darker than #GstBlockCorr:min-intensity in both inputs; r
+ * is NaN there, while the means, standard deviations and covariance are
+ * defined for every block.  The heatmap draws #GstBlockCorr:invalid-color
+ * where the shown measure is NaN or the block is darker than min-intensity.
+ * A GAP on an input gives no output for that pair.
  *
  * ## Where and how far
  *
@@ -809,6 +811,39 @@ gst_blockcorr_one_input_idle (GstBlockCorr * self)
   return idle;
 }
 
+/* Whether the base class has just taken an input buffer with new caps: it
+ * then marks the output for renegotiation and returns NEED_DATA without
+ * aggregating (the output caps may no longer fit the frames it holds). */
+static gboolean
+gst_blockcorr_took_new_caps (GstBlockCorr * self)
+{
+  GstVideoAggregator *vagg = GST_VIDEO_AGGREGATOR (self);
+  gboolean negotiated;
+
+  GST_OBJECT_LOCK (self);
+  negotiated = GST_VIDEO_INFO_FORMAT (&vagg->info) != GST_VIDEO_FORMAT_UNKNOWN;
+  GST_OBJECT_UNLOCK (self);
+  return negotiated
+      && gst_pad_needs_reconfigure (GST_AGGREGATOR_SRC_PAD (self));
+}
+
+/* The base class renegotiates only at the top of its loop, after waiting
+ * for a new buffer on every input: fed one pair at a time, the pair it took
+ * would wait for the next one.  Negotiate now and aggregate the pair it
+ * holds. */
+static GstFlowReturn
+gst_blockcorr_renegotiate_and_aggregate (GstBlockCorr * self,
+    gboolean timeout)
+{
+  GstAggregator *agg = GST_AGGREGATOR (self);
+
+  GST_DEBUG_OBJECT (self, "an input's caps changed: renegotiating");
+  if (!gst_aggregator_negotiate (agg))
+    return GST_PAD_IS_FLUSHING (agg->srcpad) ? GST_FLOW_FLUSHING :
+        GST_FLOW_NOT_NEGOTIATED;
+  return GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg, timeout);
+}
+
 static GstFlowReturn
 gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
 {
@@ -839,6 +874,9 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
 
   self->inputs_ended = FALSE;
   ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg, timeout);
+  if (ret == GST_AGGREGATOR_FLOW_NEED_DATA
+      && gst_blockcorr_took_new_caps (self))
+    ret = gst_blockcorr_renegotiate_and_aggregate (self, timeout);
   gst_blockcorr_advance_vfr_position (self);
   if (ret == GST_FLOW_OK && self->inputs_ended)
     ret = GST_FLOW_EOS;

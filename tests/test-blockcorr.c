@@ -1547,10 +1547,9 @@ GST_START_TEST (test_renegotiation)
     gst_buffer_unref (out);
   }
 
-  /* resolution change on both inputs: 64x48 -> 32x24, blocks 8x16.
-   * GstVideoAggregator (non-live) takes the first buffers with the new caps
-   * and then waits for more data before renegotiating, so the output for
-   * frame 4 only comes once frame 5 is queued: push both, then pull. */
+  /* resolution change on both inputs: 64x48 -> 32x24, blocks 8x16; two
+   * pairs queued before the first output is pulled (one pair at a time is
+   * test_caps_change_one_pair_at_a_time) */
   gst_harness_set_src_caps_str (c.h0, caps_small);
   gst_harness_set_src_caps_str (c.h1, caps_small);
   push_pair (&c, caps_small, caps_small, &fps, 4);
@@ -1581,8 +1580,8 @@ GST_START_TEST (test_renegotiation)
   gst_buffer_unref (out);
   n++;
 
-  /* format change on sink_1 only (GRAY8 -> GRAY16_LE, same size); again the
-   * output of the first frame with new caps may wait for the next one */
+  /* format change on sink_1 only (GRAY8 -> GRAY16_LE, same size), two
+   * pairs queued again */
   {
     gchar *caps16 = caps_str ("GRAY16_LE", 32, 24);
     guint16 *b16 = g_new0 (guint16, 32 * 24);
@@ -2132,6 +2131,168 @@ GST_START_TEST (test_state_cycles)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* Test 7: caps changes one frame at a time */
+
+/* The output for the pair just pushed.  gst_harness_pull() waits at most
+ * 60 s, so an element that waits for more input fails here instead of
+ * hanging the suite. */
+static GstBuffer *
+pull_output (Ctx * c, const gchar * what)
+{
+  GstBuffer *out = gst_harness_pull (c->h0);
+
+  fail_unless (out != NULL, "%s: no output for the pair pushed", what);
+  return out;
+}
+
+/* Caps of GRAY frames at FPS, or of still images (framerate 0/1). */
+static gchar *
+caps_at_rate (const gchar * fmt, gint w, gint h, gboolean still)
+{
+  return still ? g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
+      "framerate=0/1", fmt, w, h) : caps_str (fmt, w, h);
+}
+
+/* Pushes one pair with the given caps (still images have no duration),
+ * pulls its output and checks its grids against the reference and its
+ * size (one pixel per block). */
+static void
+check_pair_at_rate (Ctx * c, const gchar * caps0, const gchar * caps1,
+    const FramePair * fp, guint n, guint bw, guint bh, gboolean still,
+    const gchar * what)
+{
+  GstBuffer *out, *in0, *in1;
+  RefGrid g;
+  gint w, h;
+
+  in0 = make_buffer (caps0, fp->a, frame_pts (n));
+  in1 = make_buffer (caps1, fp->b, frame_pts (n));
+  if (still)
+    GST_BUFFER_DURATION (in0) = GST_BUFFER_DURATION (in1) =
+        GST_CLOCK_TIME_NONE;
+  fail_unless_equals_int (gst_harness_push (c->h0, in0), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (c->h1, in1), GST_FLOW_OK);
+  out = pull_output (c, what);
+  ref_compute (fp, bw, bh, FALSE, &g);
+  check_meta_against_ref (get_meta (out), &g, bw, bh, 0.5, what);
+  get_out_size (c, &w, &h);
+  fail_unless_equals_int (w, g.cols);
+  fail_unless_equals_int (h, g.rows);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), frame_pts (n));
+  ref_free (&g);
+  gst_buffer_unref (out);
+}
+
+static void
+check_one_pair (Ctx * c, const gchar * caps0, const gchar * caps1,
+    const FramePair * fp, guint n, guint bw, guint bh, const gchar * what)
+{
+  check_pair_at_rate (c, caps0, caps1, fp, n, bw, bh, FALSE, what);
+}
+
+/* Push one pair, pull one output: a change of caps on one input, then on
+ * both (format and size), gives the output of the first pair with the new
+ * caps without waiting for another pair.  Video (30 fps), then still images
+ * (framerate 0/1, no durations, as an image sequence gives). */
+GST_START_TEST (test_caps_change_one_pair_at_a_time)
+{
+  gboolean still = __i__ == 1;
+  gchar *gray16 = caps_at_rate ("GRAY16_LE", 64, 48, still);
+  gchar *gray8 = caps_at_rate ("GRAY8", 64, 48, still);
+  gchar *small8 = caps_at_rate ("GRAY8", 32, 24, still);
+  gchar *small16 = caps_at_rate ("GRAY16_BE", 32, 24, still);
+  GstElement *el = new_element ();
+  FramePair p0, p1, p2, p3;
+  Ctx c;
+
+  g_object_set (el, "block-width", 8u, "block-height", 8u, NULL);
+  ctx_init (&c, el, gray16, gray16, NULL, FALSE);
+  gen_pair (&p0, 64, 48, 65535, 65535, 21);
+  gen_pair (&p1, 64, 48, 65535, 255, 22);
+  gen_pair (&p2, 32, 24, 255, 255, 23);
+  gen_pair (&p3, 32, 24, 65535, 65535, 24);
+
+  check_pair_at_rate (&c, gray16, gray16, &p0, 0, 8, 8, still,
+      "GRAY16 64x48");
+  /* sink_1 alone: GRAY16_LE -> GRAY8 */
+  gst_harness_set_src_caps_str (c.h1, gray8);
+  check_pair_at_rate (&c, gray16, gray8, &p1, 1, 8, 8, still,
+      "sink_1 GRAY8");
+  /* both: 64x48 -> 32x24, sink_0 also GRAY16_LE -> GRAY8 */
+  gst_harness_set_src_caps_str (c.h0, small8);
+  gst_harness_set_src_caps_str (c.h1, small8);
+  check_pair_at_rate (&c, small8, small8, &p2, 2, 8, 8, still,
+      "both 32x24 GRAY8");
+  /* both: GRAY8 -> GRAY16_BE, same size */
+  gst_harness_set_src_caps_str (c.h0, small16);
+  gst_harness_set_src_caps_str (c.h1, small16);
+  check_pair_at_rate (&c, small16, small16, &p3, 3, 8, 8, still,
+      "both GRAY16_BE");
+  /* and back to the first caps */
+  gst_harness_set_src_caps_str (c.h0, gray16);
+  gst_harness_set_src_caps_str (c.h1, gray16);
+  check_pair_at_rate (&c, gray16, gray16, &p0, 4, 8, 8, still,
+      "GRAY16 64x48 again");
+
+  fail_on_error_message (c.bus, "caps changes");
+  ctx_clear (&c);
+  free_pair (&p0);
+  free_pair (&p1);
+  free_pair (&p2);
+  free_pair (&p3);
+  g_free (gray16);
+  g_free (gray8);
+  g_free (small8);
+  g_free (small16);
+}
+
+GST_END_TEST;
+
+/* A size change on one input only, mid-stream: an element error naming both
+ * sizes, not a wait for more input. */
+GST_START_TEST (test_caps_change_size_mismatch)
+{
+  gchar *caps = caps_str ("GRAY8", 32, 24);
+  gchar *other = caps_str ("GRAY8", 48, 32);
+  GstElement *el = new_element ();
+  FramePair fp, fo;
+  GstMessage *msg;
+  GstBuffer *out;
+  gchar *t;
+  Ctx c;
+
+  ctx_init (&c, el, caps, caps, NULL, FALSE);
+  gen_pair (&fp, 32, 24, 255, 255, 31);
+  gen_pair (&fo, 48, 32, 255, 255, 32);
+  check_one_pair (&c, caps, caps, &fp, 0, 16, 16, "before");
+
+  gst_harness_set_src_caps_str (c.h0, other);
+  /* The pushes may be refused once the element has failed. */
+  gst_harness_push (c.h0, make_buffer (other, fo.a, frame_pts (1)));
+  gst_harness_push (c.h1, make_buffer (caps, fp.b, frame_pts (1)));
+  msg = wait_error (c.bus, 30 * GST_SECOND);
+  fail_unless (msg != NULL, "no ERROR for 48x32 vs 32x24 after a caps change");
+  t = error_text (msg);
+  fail_unless (strstr (t, "48x32") && strstr (t, "32x24"),
+      "error does not name both sizes: %s", t);
+  g_free (t);
+  gst_message_unref (msg);
+  while ((out = gst_harness_try_pull (c.h0))) {
+    fail_if (gst_buffer_get_custom_meta (out, META_NAME) != NULL,
+        "output for mismatched frames");
+    gst_buffer_unref (out);
+  }
+
+  ctx_clear (&c);
+  free_pair (&fp);
+  free_pair (&fo);
+  g_free (caps);
+  g_free (other);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
 GST_START_TEST (test_leaks_tracer_active)
@@ -2181,6 +2342,8 @@ blockcorr_suite (void)
   tc = tcase_create ("renegotiation");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_renegotiation);
+  tcase_add_loop_test (tc, test_caps_change_one_pair_at_a_time, 0, 2);
+  tcase_add_test (tc, test_caps_change_size_mismatch);
 
   tc = tcase_create ("robustness");
   suite_add_tcase (s, tc);
