@@ -312,6 +312,67 @@ gst_blockcorr_mark_reconfigure (GstBlockCorr * self)
   gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (self));
 }
 
+/* Sets block-width, block-height or edge-mode (prop_id) to value, unless
+ * then no block would fit in the frames the output is negotiated for: a
+ * value that would stop the stream is refused as a value (FALSE).  Before
+ * the first negotiation there is nothing to check against: the caps are
+ * checked then.  With the object lock. */
+static gboolean
+gst_blockcorr_set_geometry (GstBlockCorr * self, guint prop_id,
+    const GValue * value, gboolean * changed)
+{
+  GstBlockCorrSettings *s = &self->settings;
+  BwGeometry geom = { self->frame_width, self->frame_height, s->block_width,
+    s->block_height, s->edge_mode
+  };
+  guint cols, rows;
+
+  if (prop_id == PROP_BLOCK_WIDTH)
+    geom.block_width = g_value_get_uint (value);
+  else if (prop_id == PROP_BLOCK_HEIGHT)
+    geom.block_height = g_value_get_uint (value);
+  else
+    geom.edge_mode = g_value_get_enum (value);
+  if (self->frame_width > 0 && !bw_geometry_grid_size (&geom, &cols, &rows))
+    return FALSE;
+  *changed = geom.block_width != s->block_width
+      || geom.block_height != s->block_height
+      || geom.edge_mode != s->edge_mode;
+  s->block_width = geom.block_width;
+  s->block_height = geom.block_height;
+  s->edge_mode = geom.edge_mode;
+  return TRUE;
+}
+
+/* The warning's text for a refused geometry value.  With the object
+ * lock. */
+static gchar *
+gst_blockcorr_geometry_refusal (GstBlockCorr * self, GParamSpec * pspec,
+    const GValue * value)
+{
+  const GstBlockCorrSettings *s = &self->settings;
+  guint bw = s->block_width, bh = s->block_height;
+  gchar *given, *text;
+
+  if (G_VALUE_HOLDS_UINT (value)) {
+    if (g_str_equal (pspec->name, "block-width"))
+      bw = g_value_get_uint (value);
+    else
+      bh = g_value_get_uint (value);
+    given = g_strdup_printf ("%u", g_value_get_uint (value));
+  } else {
+    GEnumValue *v = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class,
+        g_value_get_enum (value));
+
+    given = g_strdup (v ? v->value_nick : "?");
+  }
+  text = g_strdup_printf ("%s=%s refused: no %ux%u block fits in the %dx%d "
+      "frames with edge-mode=trim", pspec->name, given, bw, bh,
+      self->frame_width, self->frame_height);
+  g_free (given);
+  return text;
+}
+
 static void
 gst_blockcorr_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -320,20 +381,15 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
   GstBlockCorrSettings *s = &self->settings;
   gboolean reconfigure = FALSE;
   gint refused_reference = -1;
+  gchar *refused = NULL;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_BLOCK_WIDTH:
-      reconfigure = s->block_width != g_value_get_uint (value);
-      s->block_width = g_value_get_uint (value);
-      break;
     case PROP_BLOCK_HEIGHT:
-      reconfigure = s->block_height != g_value_get_uint (value);
-      s->block_height = g_value_get_uint (value);
-      break;
     case PROP_EDGE_MODE:
-      reconfigure = s->edge_mode != (BwEdgeMode) g_value_get_enum (value);
-      s->edge_mode = g_value_get_enum (value);
+      if (!gst_blockcorr_set_geometry (self, prop_id, value, &reconfigure))
+        refused = gst_blockcorr_geometry_refusal (self, pspec, value);
       break;
     case PROP_MEASURE:
       s->measure = g_value_get_enum (value);
@@ -412,6 +468,13 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
         ("the one-input modes compare sink_0 with its own frames; release "
             "sink_1 (gst_element_release_request_pad) before choosing one; "
             "reference stays as it was"));
+  }
+
+  if (refused) {
+    GST_ELEMENT_WARNING (self, CORE, FAILED, ("%s", refused),
+        ("%s keeps its value; use a smaller block, or edge-mode=partial to "
+            "analyse the frame as partial blocks", pspec->name));
+    g_free (refused);
   }
 
   /* A new grid or output size takes effect at the next frame, through a
@@ -1032,7 +1095,13 @@ gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
     self->warned_rates = FALSE;
   }
   *ret = gst_blockcorr_src_caps_for (self, caps, &info0, &info1);
-  return *ret ? GST_FLOW_OK : GST_FLOW_NOT_NEGOTIATED;
+  if (!*ret)
+    return GST_FLOW_NOT_NEGOTIATED;
+  GST_OBJECT_LOCK (self);
+  self->frame_width = GST_VIDEO_INFO_WIDTH (&info0);
+  self->frame_height = GST_VIDEO_INFO_HEIGHT (&info0);
+  GST_OBJECT_UNLOCK (self);
+  return GST_FLOW_OK;
 }
 
 static GstCaps *
@@ -1474,6 +1543,9 @@ gst_blockcorr_start (GstAggregator * agg)
   self->frame_count = 0;
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
   gst_blockcorr_alarm_reset (&self->alarm);
+  GST_OBJECT_LOCK (self);
+  self->frame_width = self->frame_height = 0;
+  GST_OBJECT_UNLOCK (self);
   self->last_pts = GST_CLOCK_TIME_NONE;
   self->warned_one_input = FALSE;
   self->warned_rates = FALSE;
@@ -1548,26 +1620,37 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    * GstBlockCorr:block-width:
    *
    * Width of a block in pixels.  A new value renegotiates the output.
+   * Once the output is negotiated, a value with which no block fits in the
+   * frames (wider than the frames with edge-mode=trim) is refused: a
+   * warning names the value and the frame size, and the old value stays.
+   * Before that, a block too large for the first frames is an error at
+   * negotiation.
    */
   g_object_class_install_property (gobject_class, PROP_BLOCK_WIDTH,
       g_param_spec_uint ("block-width", "Block width",
-          "Width of a block in pixels", 1, BW_MAX_BLOCK_SIZE,
-          DEFAULT_BLOCK_SIZE, flags));
+          "Width of a block in pixels (while playing, a width with which no "
+          "block fits in the frames is refused with a warning)", 1,
+          BW_MAX_BLOCK_SIZE, DEFAULT_BLOCK_SIZE, flags));
   /**
    * GstBlockCorr:block-height:
    *
-   * Height of a block in pixels.  A new value renegotiates the output.
+   * Height of a block in pixels.  A new value renegotiates the output.  A
+   * value with which no block fits is refused as for
+   * #GstBlockCorr:block-width.
    */
   g_object_class_install_property (gobject_class, PROP_BLOCK_HEIGHT,
       g_param_spec_uint ("block-height", "Block height",
-          "Height of a block in pixels", 1, BW_MAX_BLOCK_SIZE,
-          DEFAULT_BLOCK_SIZE, flags));
+          "Height of a block in pixels (while playing, a height with which no "
+          "block fits in the frames is refused with a warning)", 1,
+          BW_MAX_BLOCK_SIZE, DEFAULT_BLOCK_SIZE, flags));
   /**
    * GstBlockCorr:edge-mode:
    *
    * What happens to the pixels at the right and bottom edges when the block
    * size does not divide the frame size: `trim` leaves them out (as the
    * Python predecessor did), `partial` analyses them as smaller blocks.
+   * `trim` is refused (a warning, the value stays) while the block is
+   * larger than the negotiated frames.
    */
   g_object_class_install_property (gobject_class, PROP_EDGE_MODE,
       g_param_spec_enum ("edge-mode", "Edge mode",

@@ -61,6 +61,11 @@ struct _GstBlockCorr
    * offers the same frame again when the next one is late. */
   GstClockTime last_pts;
   GstBlockCorrAlarm alarm;
+
+  /* The input frame size the output was last negotiated for (0 before),
+   * with the object lock: the geometry properties are checked against
+   * it. */
+  gint frame_width, frame_height;
   /* Warnings posted once: only sink_0 linked in pad mode; the inputs'
    * frame rates differ (until the caps change). */
   gboolean warned_one_input;

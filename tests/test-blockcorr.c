@@ -2293,6 +2293,102 @@ GST_START_TEST (test_caps_change_size_mismatch)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* Test 8: geometry properties while playing */
+
+/* Pops the first WARNING within timeout and returns its text, or NULL. */
+static gchar *
+pop_warning_text (GstBus * bus, GstClockTime timeout)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout,
+      GST_MESSAGE_WARNING);
+  GError *err = NULL;
+  gchar *dbg = NULL, *ret;
+
+  if (!msg)
+    return NULL;
+  gst_message_parse_warning (msg, &err, &dbg);
+  ret = g_strdup_printf ("%s | %s", err ? err->message : "", dbg ? dbg : "");
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  return ret;
+}
+
+/* Sets prop to value (a launch-line string) and checks that it is refused:
+ * the old value stays and one warning names the property, the value and
+ * the frame size. */
+static void
+check_refused (Ctx * c, const gchar * prop, const gchar * value,
+    const gchar * frame_size)
+{
+  GValue before = G_VALUE_INIT, after = G_VALUE_INIT;
+  GParamSpec *ps = g_object_class_find_property (G_OBJECT_GET_CLASS (c->el),
+      prop);
+  gchar *t, *want;
+
+  g_value_init (&before, ps->value_type);
+  g_value_init (&after, ps->value_type);
+  g_object_get_property (G_OBJECT (c->el), prop, &before);
+  gst_util_set_object_arg (G_OBJECT (c->el), prop, value);
+  g_object_get_property (G_OBJECT (c->el), prop, &after);
+  fail_unless (g_param_values_cmp (ps, &before, &after) == 0,
+      "%s=%s was not refused", prop, value);
+  g_value_unset (&before);
+  g_value_unset (&after);
+
+  t = pop_warning_text (c->bus, 0);
+  fail_unless (t != NULL, "no warning for %s=%s", prop, value);
+  want = g_strdup_printf ("%s=%s", prop, value);
+  fail_unless (strstr (t, want) && strstr (t, frame_size),
+      "the warning does not name %s and the frame size %s: %s", want,
+      frame_size, t);
+  g_free (want);
+  g_free (t);
+}
+
+/* A block larger than the frame (with edge-mode=trim) set while playing is
+ * refused as a value: the stream goes on with the old one. */
+GST_START_TEST (test_geometry_refused_while_playing)
+{
+  gchar *caps = caps_str ("GRAY8", 64, 48);
+  GstElement *el = new_element ();
+  FramePair fp;
+  GstBuffer *out;
+  guint v;
+  Ctx c;
+
+  ctx_init (&c, el, caps, caps, NULL, FALSE);
+  gen_pair (&fp, 64, 48, 255, 255, 41);
+  check_one_pair (&c, caps, caps, &fp, 0, 16, 16, "before");
+
+  check_refused (&c, "block-width", "65", "64x48");
+  check_refused (&c, "block-height", "49", "64x48");
+  check_one_pair (&c, caps, caps, &fp, 1, 16, 16, "after the refusals");
+
+  /* values that fit are taken (the frame's own size is one block) */
+  g_object_set (c.el, "block-width", 64u, "block-height", 48u, NULL);
+  check_one_pair (&c, caps, caps, &fp, 2, 64, 48, "one block");
+
+  /* with edge-mode=partial any block fits; back to trim it does not */
+  gst_util_set_object_arg (G_OBJECT (c.el), "edge-mode", "partial");
+  g_object_set (c.el, "block-width", 100u, NULL);
+  g_object_get (c.el, "block-width", &v, NULL);
+  fail_unless_equals_int (v, 100);
+  push_pair (&c, caps, caps, &fp, 3);
+  out = pull_output (&c, "partial 100x48");
+  fail_unless_equals_int (get_uint (get_meta (out), "cols"), 1);
+  gst_buffer_unref (out);
+  check_refused (&c, "edge-mode", "trim", "64x48");
+
+  fail_on_error_message (c.bus, "geometry while playing");
+  ctx_clear (&c);
+  free_pair (&fp);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
 GST_START_TEST (test_leaks_tracer_active)
@@ -2344,6 +2440,7 @@ blockcorr_suite (void)
   tcase_add_test (tc, test_renegotiation);
   tcase_add_loop_test (tc, test_caps_change_one_pair_at_a_time, 0, 2);
   tcase_add_test (tc, test_caps_change_size_mismatch);
+  tcase_add_test (tc, test_geometry_refused_while_playing);
 
   tc = tcase_create ("robustness");
   suite_add_tcase (s, tc);
