@@ -138,7 +138,9 @@
  * `needs-registration`, or more than #GstBlockCorr:alarm-fraction of the
  * blocks below #GstBlockCorr:threshold) post one element message
  * "blockcorr-alarm" with `state` = `raised`, and N good ones one with
- * `state` = `cleared`.
+ * `state` = `cleared`.  Every `raised` is followed by exactly one `cleared`:
+ * switching the alarm off (alarm-frames=0) or stopping the element (to
+ * READY or NULL) while it is raised posts the `cleared` at once.
  *
  * ## Example launch lines
  * |[
@@ -312,6 +314,31 @@ gst_blockcorr_mark_reconfigure (GstBlockCorr * self)
   gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (self));
 }
 
+/* Posts the alarm's new state.  With alarm_lock. */
+static void
+gst_blockcorr_post_alarm (GstBlockCorr * self, const gchar * reason,
+    const GstStructure * summary)
+{
+  GST_INFO_OBJECT (self, "alarm %s (%s) at frame %" G_GUINT64_FORMAT,
+      self->alarm.raised ? "raised" : "cleared", reason, self->alarm_frame);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_blockcorr_alarm_structure (self->alarm.raised, reason,
+              self->alarm_frame, self->alarm_running_time, summary)));
+}
+
+/* Resets the alarm, and when it was raised posts that it is cleared: every
+ * raised gets its cleared, also when the state is dropped without a good
+ * frame (the alarm switched off, the element stopped). */
+static void
+gst_blockcorr_drop_alarm (GstBlockCorr * self, const gchar * reason)
+{
+  g_rec_mutex_lock (&self->alarm_lock);
+  if (gst_blockcorr_alarm_drop (&self->alarm))
+    gst_blockcorr_post_alarm (self, reason, NULL);
+  g_rec_mutex_unlock (&self->alarm_lock);
+}
+
 /* Sets block-width, block-height or edge-mode (prop_id) to value, unless
  * then no block would fit in the frames the output is negotiated for: a
  * value that would stop the stream is refused as a value (FALSE).  Before
@@ -379,7 +406,7 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
 {
   GstBlockCorr *self = GST_BLOCKCORR (object);
   GstBlockCorrSettings *s = &self->settings;
-  gboolean reconfigure = FALSE;
+  gboolean reconfigure = FALSE, alarm_off = FALSE;
   gint refused_reference = -1;
   gchar *refused = NULL;
 
@@ -449,6 +476,7 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
     }
     case PROP_ALARM_FRAMES:
       s->alarm_frames = g_value_get_uint (value);
+      alarm_off = s->alarm_frames == 0;
       break;
     case PROP_ALARM_FRACTION:
       s->alarm_fraction = g_value_get_double (value);
@@ -481,6 +509,8 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
    * renegotiation of the output caps. */
   if (reconfigure)
     gst_blockcorr_mark_reconfigure (self);
+  if (alarm_off)
+    gst_blockcorr_drop_alarm (self, GST_BLOCKCORR_ALARM_REASON_OFF);
 }
 
 static void
@@ -1413,21 +1443,38 @@ gst_blockcorr_reference_frame (GstBlockCorr * self,
   return TRUE;
 }
 
-/* Posts a "blockcorr-alarm" message for the frame of outbuf. */
+/* Feeds the frame of outbuf (index frame, summary st) to the alarm and
+ * posts its new state when it changes. */
 static void
-gst_blockcorr_post_alarm (GstBlockCorr * self, GstBuffer * outbuf,
-    const GstStructure * summary)
+gst_blockcorr_update_alarm (GstBlockCorr * self, GstBuffer * outbuf,
+    guint64 frame, const GstBlockCorrSummary * summary,
+    const GstStructure * st)
 {
   GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
       segment;
-  GstClockTime rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME,
-      GST_BUFFER_PTS (outbuf));
+  GstBlockCorrFrameState state;
+  guint frames;
+  gdouble fraction;
 
-  GST_INFO_OBJECT (self, "alarm %s", self->alarm.raised ? "raised" :
-      "cleared");
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_blockcorr_alarm_structure (self->alarm.raised, summary, rt)));
+  g_rec_mutex_lock (&self->alarm_lock);
+  /* The values of now, not of the frame's start: an alarm switched off
+   * meanwhile (and dropped by that) must not be raised again. */
+  GST_OBJECT_LOCK (self);
+  frames = self->settings.alarm_frames;
+  fraction = self->settings.alarm_fraction;
+  GST_OBJECT_UNLOCK (self);
+  if (frames == 0) {
+    gst_blockcorr_drop_alarm (self, GST_BLOCKCORR_ALARM_REASON_OFF);
+    g_rec_mutex_unlock (&self->alarm_lock);
+    return;
+  }
+  self->alarm_frame = frame;
+  self->alarm_running_time = gst_segment_to_running_time (seg,
+      GST_FORMAT_TIME, GST_BUFFER_PTS (outbuf));
+  state = gst_blockcorr_alarm_judge (summary, fraction);
+  if (gst_blockcorr_alarm_update (&self->alarm, frames, state))
+    gst_blockcorr_post_alarm (self, GST_BLOCKCORR_ALARM_REASON_FRAMES, st);
+  g_rec_mutex_unlock (&self->alarm_lock);
 }
 
 static GstFlowReturn
@@ -1512,10 +1559,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
       pts[0], pts[1], cols, rows, &s, &summary);
   gst_blockcorr_meta_add (outbuf, st, grids, (gsize) cols * rows);
   g_bytes_unref (grids);
+  gst_blockcorr_update_alarm (self, outbuf, self->frame_count, &summary, st);
   self->frame_count++;
-  if (gst_blockcorr_alarm_update (&self->alarm, s.alarm_frames,
-          gst_blockcorr_alarm_judge (&summary, s.alarm_fraction)))
-    gst_blockcorr_post_alarm (self, outbuf, st);
   if (s.post_messages)
     gst_blockcorr_post_message (self, outbuf, st);
   else
@@ -1542,7 +1587,11 @@ gst_blockcorr_start (GstAggregator * agg)
 
   self->frame_count = 0;
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
+  g_rec_mutex_lock (&self->alarm_lock);
   gst_blockcorr_alarm_reset (&self->alarm);
+  self->alarm_frame = 0;
+  self->alarm_running_time = GST_CLOCK_TIME_NONE;
+  g_rec_mutex_unlock (&self->alarm_lock);
   GST_OBJECT_LOCK (self);
   self->frame_width = self->frame_height = 0;
   GST_OBJECT_UNLOCK (self);
@@ -1559,6 +1608,8 @@ gst_blockcorr_stop (GstAggregator * agg)
 {
   GstBlockCorr *self = GST_BLOCKCORR (agg);
 
+  /* The next start begins with the alarm down: tell the application. */
+  gst_blockcorr_drop_alarm (self, GST_BLOCKCORR_ALARM_REASON_STOPPED);
   gst_blockcorr_analysis_reset (self->analysis);
   gst_clear_buffer (&self->ref_buffer);
   return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
@@ -1573,6 +1624,7 @@ gst_blockcorr_finalize (GObject * object)
   gst_clear_buffer (&self->ref_buffer);
   g_cond_clear (&self->pads_cond);
   g_mutex_clear (&self->request_lock);
+  g_rec_mutex_clear (&self->alarm_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1842,8 +1894,22 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    * `blockcorr-alarm` with `state` = `raised`; when this many frames in a
    * row are good again, one with `state` = `cleared`.  Frames with nothing
    * to compare (`no-texture`) count neither way.  0 turns the alarm off.
-   * Fields: `state`, `frame`, `running-time`, `verdict`, `below-threshold`,
-   * `shift-x`, `shift-y`, `regions`, `largest-regions`.
+   *
+   * Every `raised` is followed by exactly one `cleared`.  Switching the
+   * alarm off while it is raised posts its `cleared` at once (`reason`
+   * `alarm-off`), and so does stopping the element, to READY or NULL
+   * (`reason` `stopped`): it starts again with the alarm down.  A raised
+   * alarm stays raised through changes of #GstBlockCorr:alarm-frames to
+   * another non-zero value or of #GstBlockCorr:alarm-fraction,
+   * #GstBlockCorr::reset-reference, flushing seeks and caps changes, until
+   * N good frames clear it.
+   *
+   * Fields: #gchararray `state` (`raised` or `cleared`), #gchararray
+   * `reason` (`frames`: N frames in a row changed it; `alarm-off`,
+   * `stopped`), #guint64 `frame` and `running-time` (of the frame that
+   * changed the state, or for `alarm-off` and `stopped` of the last frame
+   * judged), and for `reason` `frames` that frame's `verdict`,
+   * `below-threshold`, `shift-x`, `shift-y`, `regions`, `largest-regions`.
    */
   g_object_class_install_property (gobject_class, PROP_ALARM_FRAMES,
       g_param_spec_uint ("alarm-frames", "Alarm frames",
@@ -1945,6 +2011,8 @@ gst_blockcorr_init (GstBlockCorr * self)
   self->last_pts = GST_CLOCK_TIME_NONE;
   self->analysis = gst_blockcorr_analysis_new ();
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
+  self->alarm_running_time = GST_CLOCK_TIME_NONE;
   g_cond_init (&self->pads_cond);
   g_mutex_init (&self->request_lock);
+  g_rec_mutex_init (&self->alarm_lock);
 }

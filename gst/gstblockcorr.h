@@ -60,7 +60,17 @@ struct _GstBlockCorr
   /* PTS of the last frame analysed in a one-input mode: a live aggregator
    * offers the same frame again when the next one is late. */
   GstClockTime last_pts;
+
+  /* The drift alarm, and the index and running time of the last frame it
+   * judged, with alarm_lock.  The lock is held while a change of state is
+   * posted, so that the application gets raised and cleared in the order
+   * of the changes whichever thread makes them (the aggregate thread, a
+   * property change, a state change).  Recursive: a synchronous bus handler
+   * may set alarm-frames from within the post. */
   GstBlockCorrAlarm alarm;
+  guint64 alarm_frame;
+  GstClockTime alarm_running_time;
+  GRecMutex alarm_lock;
 
   /* The input frame size the output was last negotiated for (0 before),
    * with the object lock: the geometry properties are checked against

@@ -23,13 +23,20 @@ gst_blockcorr_alarm_judge (const GstBlockCorrSummary * sum, gdouble fraction)
 }
 
 gboolean
+gst_blockcorr_alarm_drop (GstBlockCorrAlarm * alarm)
+{
+  gboolean was_raised = alarm->raised;
+
+  gst_blockcorr_alarm_reset (alarm);
+  return was_raised;
+}
+
+gboolean
 gst_blockcorr_alarm_update (GstBlockCorrAlarm * alarm, guint frames,
     GstBlockCorrFrameState state)
 {
-  if (frames == 0) {
-    gst_blockcorr_alarm_reset (alarm);
-    return FALSE;
-  }
+  if (frames == 0)
+    return gst_blockcorr_alarm_drop (alarm);
   if (state == GST_BLOCKCORR_FRAME_NEUTRAL)
     return FALSE;
   /* Hysteresis: the state changes only after `frames` frames in a row
@@ -44,19 +51,21 @@ gst_blockcorr_alarm_update (GstBlockCorrAlarm * alarm, guint frames,
 }
 
 GstStructure *
-gst_blockcorr_alarm_structure (gboolean raised, const GstStructure * summary,
-    GstClockTime running_time)
+gst_blockcorr_alarm_structure (gboolean raised, const gchar * reason,
+    guint64 frame, GstClockTime running_time, const GstStructure * summary)
 {
   static const gchar *const fields[] = {
-    "frame", "verdict", "below-threshold", "shift-x", "shift-y", "regions",
+    "verdict", "below-threshold", "shift-x", "shift-y", "regions",
     "largest-regions", NULL
   };
   GstStructure *st = gst_structure_new ("blockcorr-alarm",
       "state", G_TYPE_STRING, raised ? "raised" : "cleared",
+      "reason", G_TYPE_STRING, reason,
+      "frame", G_TYPE_UINT64, frame,
       "running-time", G_TYPE_UINT64, (guint64) running_time, NULL);
   guint i;
 
-  for (i = 0; fields[i]; i++) {
+  for (i = 0; summary && fields[i]; i++) {
     const GValue *v = gst_structure_get_value (summary, fields[i]);
 
     if (v)

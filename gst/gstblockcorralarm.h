@@ -33,17 +33,28 @@ typedef enum
 GstBlockCorrFrameState gst_blockcorr_alarm_judge (const GstBlockCorrSummary *
     sum, gdouble fraction);
 
+/* Resets the alarm; TRUE when it was raised: the application, told it was
+ * raised, must now be told it is cleared. */
+gboolean gst_blockcorr_alarm_drop (GstBlockCorrAlarm * alarm);
+
 /* Feeds one frame; TRUE when the alarm changes state (alarm->raised is the
  * new state).  Neutral frames neither extend nor break a run.  frames 0
- * turns the alarm off (and resets it). */
+ * turns the alarm off (gst_blockcorr_alarm_drop()). */
 gboolean gst_blockcorr_alarm_update (GstBlockCorrAlarm * alarm, guint frames,
     GstBlockCorrFrameState state);
 
-/* The "blockcorr-alarm" message fields from a frame's summary structure:
- * state, and the frame's frame, running-time, verdict, below-threshold,
- * shift-x, shift-y, regions and largest-regions. */
+/* Why the alarm changed state: the message's `reason` field. */
+#define GST_BLOCKCORR_ALARM_REASON_FRAMES "frames"
+#define GST_BLOCKCORR_ALARM_REASON_OFF "alarm-off"
+#define GST_BLOCKCORR_ALARM_REASON_STOPPED "stopped"
+
+/* The "blockcorr-alarm" message fields: state, reason, frame and
+ * running-time, and from the summary structure of the frame that changed
+ * the state (NULL when no frame did) its verdict, below-threshold, shift-x,
+ * shift-y, regions and largest-regions. */
 GstStructure *gst_blockcorr_alarm_structure (gboolean raised,
-    const GstStructure * summary, GstClockTime running_time);
+    const gchar * reason, guint64 frame, GstClockTime running_time,
+    const GstStructure * summary);
 
 G_END_DECLS
 

@@ -13,6 +13,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include "blockcorr-harness.h"
+#include "gray16-frames.h"
 #include <gst/video/video.h>
 
 #include "colormap.h"
@@ -2389,6 +2390,193 @@ GST_START_TEST (test_geometry_refused_while_playing)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* Test 9: every alarm raised is cleared once */
+
+#define AW 64
+#define AH 48
+
+/* Appends the blockcorr-alarm messages on the bus to seq: R for raised, c
+ * for cleared by good frames, o for switched off, s for stopped (by their
+ * reason field); other messages are dropped. */
+static void
+collect_alarms (GstBus * bus, GString * seq)
+{
+  GstMessage *msg;
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    if (gst_structure_has_name (s, "blockcorr-alarm")) {
+      const gchar *state = gst_structure_get_string (s, "state");
+      const gchar *reason = gst_structure_get_string (s, "reason");
+      gchar *text = gst_structure_to_string (s);
+
+      fail_unless (state != NULL && reason != NULL, "no state or reason: %s",
+          text);
+      get_uint64 (s, "frame");
+      get_uint64 (s, "running-time");
+      if (g_str_equal (state, "raised"))
+        g_string_append_c (seq, 'R');
+      else if (g_str_equal (reason, "frames"))
+        g_string_append_c (seq, 'c');
+      else if (g_str_equal (reason, "alarm-off"))
+        g_string_append_c (seq, 'o');
+      else if (g_str_equal (reason, "stopped"))
+        g_string_append_c (seq, 's');
+      else
+        fail ("unknown alarm message %s", text);
+      g_free (text);
+    }
+    gst_message_unref (msg);
+  }
+}
+
+/* Pushes a 16-bit frame on sink_0 at PTS *n and discards its output. */
+static void
+push_frame (GstHarness * h, const guint16 * v, gint w, gint hh, guint * n)
+{
+  GstBuffer *out;
+
+  fail_unless_equals_int (gst_harness_push (h, gray16_buffer (v, w, hh,
+              (*n)++)), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (out != NULL, "no output for frame %u", *n - 1);
+  gst_buffer_unref (out);
+}
+
+/* count frames, each independent of the reference: bad for the alarm */
+static void
+push_bad (GstHarness * h, guint count, gint w, gint hh, guint * n)
+{
+  guint i;
+
+  for (i = 0; i < count; i++) {
+    guint16 *f = random_texture (w, hh, 1000 + *n);
+
+    push_frame (h, f, w, hh, n);
+    g_free (f);
+  }
+}
+
+static void
+push_good (GstHarness * h, const guint16 * ref, guint count, gint w, gint hh,
+    guint * n)
+{
+  guint i;
+
+  for (i = 0; i < count; i++)
+    push_frame (h, ref, w, hh, n);
+}
+
+#define EXPECT_ALARMS(bus, seq, want) G_STMT_START { \
+  collect_alarms (bus, seq); \
+  fail_unless_equals_string ((seq)->str, want); \
+} G_STMT_END
+
+/* The alarm's state is dropped when it is switched off (alarm-frames=0) or
+ * the element stops: a raised alarm then gets its cleared message at once.
+ * It survives the other alarm properties, reset-reference, a flushing seek
+ * and a caps change: good frames clear it. */
+GST_START_TEST (test_alarm_cleared_once)
+{
+  gchar *caps = caps_str ("GRAY16_LE", AW, AH);
+  gchar *small = caps_str ("GRAY16_LE", AW / 2, AH / 2);
+  guint16 *ref = random_texture (AW, AH, 1);
+  guint16 *ref2 = random_texture (AW, AH, 2);
+  guint16 *ref3 = random_texture (AW / 2, AH / 2, 3);
+  GstElement *el = new_element ();
+  GstBus *bus = gst_bus_new ();
+  GString *seq = g_string_new (NULL);
+  GstSegment seg;
+  GstHarness *h;
+  guint n = 0;
+
+  gst_element_set_bus (el, bus);
+  gst_util_set_object_arg (G_OBJECT (el), "reference", "first");
+  g_object_set (el, "alarm-frames", 2u, "alarm-fraction", 0.5, NULL);
+  h = bc_harness_new (el, "sink_0", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+
+  /* the reference, then two bad frames: raised */
+  push_good (h, ref, 1, AW, AH, &n);
+  push_bad (h, 2, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "R");
+
+  /* switched off while raised: cleared at once; nothing while off; on
+   * again, two bad frames raise it again */
+  g_object_set (el, "alarm-frames", 0u, NULL);
+  EXPECT_ALARMS (bus, seq, "Ro");
+  push_bad (h, 3, AW, AH, &n);
+  g_object_set (el, "alarm-frames", 2u, NULL);
+  EXPECT_ALARMS (bus, seq, "Ro");
+  push_bad (h, 2, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoR");
+
+  /* the other alarm properties and reset-reference keep it raised; three
+   * frames like the new reference clear it */
+  g_object_set (el, "alarm-fraction", 0.6, "alarm-frames", 3u, NULL);
+  g_signal_emit_by_name (el, "reset-reference");
+  EXPECT_ALARMS (bus, seq, "RoR");
+  push_good (h, ref2, 2, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoR");
+  push_good (h, ref2, 1, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoRc");
+
+  /* a flushing seek keeps it raised (the next frame is the reference) */
+  push_bad (h, 3, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcR");
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
+  n = 0;
+  push_good (h, ref, 2, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcR");
+  push_good (h, ref, 1, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcRc");
+
+  /* so does a caps change (the first new frame is the reference) */
+  push_bad (h, 3, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcRcR");
+  gst_harness_set_src_caps_str (h, small);
+  push_good (h, ref3, 3, AW / 2, AH / 2, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcRcRc");
+
+  /* stopping (PLAYING -> READY) while raised clears it */
+  push_bad (h, 3, AW / 2, AH / 2, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcRcRcR");
+  fail_unless (gst_element_set_state (el, GST_STATE_READY) ==
+      GST_STATE_CHANGE_SUCCESS);
+  EXPECT_ALARMS (bus, seq, "RoRcRcRcRs");
+  fail_unless (gst_element_set_state (el, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  /* the element's pad lost its sticky events: send them again */
+  fail_unless (gst_harness_push_event (h,
+          gst_event_new_stream_start ("again")));
+  gst_harness_set_src_caps_str (h, caps);
+  n = 0;
+  push_good (h, ref, 1, AW, AH, &n);
+  push_bad (h, 3, AW, AH, &n);
+  EXPECT_ALARMS (bus, seq, "RoRcRcRcRsR");
+
+  /* and so does the end (PLAYING -> NULL) */
+  gst_harness_teardown (h);
+  EXPECT_ALARMS (bus, seq, "RoRcRcRcRsRs");
+
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  g_string_free (seq, TRUE);
+  g_free (ref);
+  g_free (ref2);
+  g_free (ref3);
+  g_free (caps);
+  g_free (small);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
 GST_START_TEST (test_leaks_tracer_active)
@@ -2441,6 +2629,10 @@ blockcorr_suite (void)
   tcase_add_loop_test (tc, test_caps_change_one_pair_at_a_time, 0, 2);
   tcase_add_test (tc, test_caps_change_size_mismatch);
   tcase_add_test (tc, test_geometry_refused_while_playing);
+
+  tc = tcase_create ("alarm");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_alarm_cleared_once);
 
   tc = tcase_create ("robustness");
   suite_add_tcase (s, tc);

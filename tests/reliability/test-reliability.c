@@ -9,7 +9,8 @@
  * 5. faults:         regressions of faults found by adversarial testing:
  *                    interlace mismatch, inputs without frame rate, GAP
  *                    events, video metas past the buffer, range back to
- *                    automatic, one input only.
+ *                    automatic, one input only, the alarm switched off and
+ *                    on from another thread.
  *
  * Every test runs under a watchdog thread that aborts the process when the
  * test takes longer than its bound, so a deadlock fails instead of hanging,
@@ -29,6 +30,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include "../blockcorr-harness.h"
+#include "../gray16-frames.h"
 #include <gst/check/gsttestclock.h>
 #include <gst/video/video.h>
 
@@ -1858,6 +1860,101 @@ GST_START_TEST (test_one_input_no_spin)
 
 GST_END_TEST;
 
+/* The drift alarm switched off and on from another thread while frames
+ * that raise and clear it arrive: the messages must still alternate,
+ * raised then cleared, and the last one must be a cleared once the element
+ * is stopped.  A raised alarm dropped without a message, or two changes
+ * posted out of order by the two threads, break the alternation. */
+typedef struct
+{
+  GstElement *el;
+  gint stop;
+  guint toggles;
+} AlarmToggler;
+
+static gpointer
+toggle_alarm (gpointer data)
+{
+  AlarmToggler *t = data;
+
+  while (!g_atomic_int_get (&t->stop)) {
+    g_object_set (t->el, "alarm-frames", 0u, NULL);
+    g_thread_yield ();
+    g_object_set (t->el, "alarm-frames", 1u, NULL);
+    g_thread_yield ();
+    t->toggles++;
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_alarm_toggle_storm)
+{
+  const guint n_frames = 400;
+  Watchdog *wd = watchdog_start ("alarm_toggle_storm", 120);
+  gchar *caps = caps_str ("GRAY16_LE", 32, 24);
+  guint16 *ref = random_texture (32, 24, 1);
+  GstElement *el = new_element ();
+  GstBus *bus = gst_bus_new ();
+  AlarmToggler t = { el, 0, 0 };
+  GString *seq = g_string_new (NULL);
+  GstMessage *msg;
+  GThread *thread;
+  GstHarness *h;
+  guint k, i;
+
+  gst_element_set_bus (el, bus);
+  gst_util_set_object_arg (G_OBJECT (el), "reference", "first");
+  g_object_set (el, "alarm-frames", 1u, "alarm-fraction", 0.5,
+      "post-messages", FALSE, NULL);
+  h = bc_harness_new (el, "sink_0", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  thread = g_thread_new ("toggler", toggle_alarm, &t);
+  /* The reference, then bad (independent) and good frames in turn: with
+   * alarm-frames=1 each one changes the alarm's state when it is on. */
+  for (k = 0; k < n_frames; k++) {
+    guint16 *f = k % 2 ? random_texture (32, 24, 100 + k) : NULL;
+    GstBuffer *out;
+
+    fail_unless_equals_int (gst_harness_push (h, gray16_buffer (f ? f : ref,
+                32, 24, k)), GST_FLOW_OK);
+    out = pull_timeout (h, 60000);
+    fail_unless (out != NULL, "no output for frame %u", k);
+    gst_buffer_unref (out);
+    g_free (f);
+  }
+  g_atomic_int_set (&t.stop, 1);
+  g_thread_join (thread);
+  gst_harness_teardown (h);
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    if (gst_structure_has_name (s, "blockcorr-alarm"))
+      g_string_append_c (seq, g_str_equal (gst_structure_get_string (s,
+                  "state"), "raised") ? 'R' : 'C');
+    gst_message_unref (msg);
+  }
+  GST_INFO ("%u toggles, %" G_GSIZE_FORMAT " alarm messages", t.toggles,
+      seq->len);
+  fail_unless (seq->len > 0, "no alarm at all in %u frames", n_frames);
+  for (i = 0; i < seq->len; i++)
+    fail_unless (seq->str[i] == (i % 2 ? 'C' : 'R'),
+        "alarm message %u is %s, not %s (%u toggles)", i,
+        seq->str[i] == 'R' ? "raised" : "cleared",
+        i % 2 ? "cleared" : "raised", t.toggles);
+  fail_unless (seq->len % 2 == 0, "the last alarm raised was not cleared");
+
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  g_string_free (seq, TRUE);
+  g_free (ref);
+  g_free (caps);
+  watchdog_stop (wd);
+}
+
+GST_END_TEST;
+
 /* ------------------------------------------------------------------------ */
 
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
@@ -1919,6 +2016,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_video_meta_other_size);
   tcase_add_test (tc, test_range_back_to_automatic);
   tcase_add_test (tc, test_one_input_no_spin);
+  tcase_add_test (tc, test_alarm_toggle_storm);
 
   return s;
 }
