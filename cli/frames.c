@@ -13,9 +13,14 @@
 #include <gst/app/gstappsink.h>
 #include <tiffio.h>
 
+#include "args.h"
 #include "frames.h"
 
 #define GRAY_CAPS "video/x-raw,format=(string){GRAY16_LE,GRAY16_BE,GRAY8}"
+
+/* A pattern stops at its first missing index; this bounds it where every
+ * name exists (some virtual file systems answer so). */
+#define MAX_PATTERN_FILES 1000000
 
 struct _BcFrames
 {
@@ -56,29 +61,70 @@ count_pages (const gchar * path)
   return MAX (n, 1);
 }
 
-/* The files of a printf-style pattern with one integer conversion. */
+/* The files of a pattern, from index 0 on, or from 1 when there is no 0. */
 static gboolean
-expand_pattern (BcFrames * fr, GError ** error)
+expand_pattern (BcFrames * fr, const BcPattern * pattern, GError ** error)
 {
-  const gchar *pct = strchr (fr->arg, '%');
+  gchar *tried[2];
   guint first, i;
 
-  if (!pct || strchr (pct + 1, '%') || !strpbrk (pct, "diu"))
-    return FALSE;
   for (first = 0; first <= 1; first++) {
     for (i = first;; i++) {
-      gchar *path = g_strdup_printf (fr->arg, i);
+      gchar *path = bc_pattern_format (pattern, i);
 
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
         g_free (path);
         break;
+      }
+      if (fr->files->len == MAX_PATTERN_FILES) {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+            "%s: more than %u files match this pattern", fr->arg,
+            MAX_PATTERN_FILES);
+        g_free (path);
+        return FALSE;
       }
       g_ptr_array_add (fr->files, path);
     }
     if (fr->files->len > 0)
       return TRUE;
   }
+  tried[0] = bc_pattern_format (pattern, 0);
+  tried[1] = bc_pattern_format (pattern, 1);
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+      "%s: no file matches this pattern (neither %s nor %s exists)",
+      fr->arg, tried[0], tried[1]);
+  g_free (tried[0]);
+  g_free (tried[1]);
   return FALSE;
+}
+
+/* The files of arg: itself when it names a file (even one with a % in its
+ * name), else the files of the pattern it is. */
+static gboolean
+find_files (BcFrames * fr, GError ** error)
+{
+  BcPattern *pattern;
+  gboolean ok;
+
+  if (g_file_test (fr->arg, G_FILE_TEST_IS_REGULAR)) {
+    g_ptr_array_add (fr->files, g_strdup (fr->arg));
+    return TRUE;
+  }
+  pattern = bc_pattern_parse (fr->arg);
+  if (!pattern) {
+    if (strchr (fr->arg, '%'))
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+          "%s: no such file, nor a pattern (one %%d, %%i or %%u, with an "
+          "optional 0 and width up to %u, such as %%04d; %%%% for a %%)",
+          fr->arg, BC_PATTERN_MAX_WIDTH);
+    else
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+          "%s: no such file", fr->arg);
+    return FALSE;
+  }
+  ok = expand_pattern (fr, pattern, error);
+  bc_pattern_free (pattern);
+  return ok;
 }
 
 BcFrames *
@@ -90,12 +136,7 @@ bc_frames_open (const gchar * arg, GError ** error)
   fr->arg = g_strdup (arg);
   fr->files = g_ptr_array_new_with_free_func (g_free);
   fr->pages = g_array_new (FALSE, FALSE, sizeof (guint));
-  if (g_file_test (arg, G_FILE_TEST_IS_REGULAR)) {
-    g_ptr_array_add (fr->files, g_strdup (arg));
-  } else if (!expand_pattern (fr, error)) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-        strchr (arg, '%') ? "%s: no file matches this pattern (from index 0 "
-        "or 1)" : "%s: no such file", arg);
+  if (!find_files (fr, error)) {
     bc_frames_free (fr);
     return NULL;
   }

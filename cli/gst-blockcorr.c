@@ -19,6 +19,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
+#include "args.h"
 #include "colormap.h"
 #include "frames.h"
 #include "outputs.h"
@@ -89,21 +90,7 @@ static gboolean
 parse_range (const gchar * name, const gchar * value, gpointer data,
     GError ** error)
 {
-  gchar *end;
-  gdouble lo = g_ascii_strtod (value, &end), hi;
-
-  if (*end != ':')
-    goto bad;
-  hi = g_ascii_strtod (end + 1, &end);
-  if (*end || !(hi > lo))
-    goto bad;
-  opt.range_min = lo;
-  opt.range_max = hi;
-  return TRUE;
-bad:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-      "--range wants MIN:MAX with MIN < MAX, such as 0:1, not \"%s\"", value);
-  return FALSE;
+  return bc_parse_range (value, &opt.range_min, &opt.range_max, error);
 }
 
 static gboolean

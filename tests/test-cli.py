@@ -35,8 +35,14 @@ def check(cond, what):
         print('FAIL: ' + what)
 
 
-def run(*args, expect=None):
-    p = subprocess.run([PROG] + list(args), capture_output=True, text=True)
+def run(*args, expect=None, env=None):
+    try:
+        p = subprocess.run([PROG] + list(args), capture_output=True,
+                           text=True, env=env, timeout=120)
+    except subprocess.TimeoutExpired:
+        # A run here takes about a second: two minutes is a hang.
+        check(False, '%s: still running after 120 s' % ' '.join(args))
+        return subprocess.CompletedProcess(args, None, '', '')
     if expect is not None:
         check(p.returncode == expect, '%s: exit %d, expected %d; stderr: %s'
               % (' '.join(args), p.returncode, expect, p.stderr.strip()))
@@ -67,7 +73,11 @@ def check_grids(outdir, pages, label, bw, bh):
     """pages: list of (a, b) arrays, one per frame."""
     for name in ('r', 'mean-0', 'mean-1', 'stddev-0', 'stddev-1',
                  'covariance'):
-        got = tifffile.imread(os.path.join(outdir, name + '.tif'))
+        path = os.path.join(outdir, name + '.tif')
+        if not os.path.exists(path):
+            check(False, '%s: no %s.tif' % (label, name))
+            continue
+        got = tifffile.imread(path)
         if got.ndim == 2:
             got = got[None]
         check(got.dtype == np.float32, '%s %s.tif is float32' % (label, name))
@@ -221,6 +231,57 @@ if gst.returncode == 0:
     p = run('-o', w('out png'), png, png, expect=0)
     r = tifffile.imread(w('out png', 'r.tif'))
     check(np.nanmin(r) > 0.99999, 'a PNG against itself: r = 1')
+
+# 5. Input arguments.  A name with a % is a pattern only when it holds one
+#    %d, %i or %u (0 flag, width up to 16) and %% for a literal %; anything
+#    else is a plain name, never a printf format.
+for arg in ('cells%s_day1.tif', '%n_d.tif', 'x%2147483647d.tif', 'x%17d.tif',
+            'two%d_%d.tif', 'x%-3d.tif', 'x%ld.tif', 'x%'):
+    p = run(w('ref, one.tif'), w(arg), expect=2)
+    check(w(arg) in p.stderr and 'no such file' in p.stderr,
+          'not a pattern, a missing name: %r: %s' % (arg, p.stderr))
+shutil.copy(w('same copy.tif'), w('cells%s_day1.tif'))
+p = run('-o', w('out literal'), w('ref, one.tif'), w('cells%s_day1.tif'),
+        expect=0)
+# Names made by Python's printf-style % operator, the reference.  A
+# pattern from index 0 against a two-page stack, one from index 1 with a
+# literal % and space padding.
+pair = np.stack([b_same, b_shift])
+tifffile.imwrite(w('pair.tif'), pair, photometric='minisblack')
+for pattern, first in (('seq a_%03i.tif', 0), ('100%%_%3d.tif', 1)):
+    for k in range(2):
+        tifffile.imwrite(w(pattern % (first + k)), pair[k])
+    out = w('out ' + pattern.replace('%', 'pct'))
+    p = run('-o', out, '--json', w('ref, one.tif'), w(pattern), expect=1)
+    got = [json.loads(l)['source-1'] for l in p.stdout.splitlines()]
+    check(got == [w(pattern % (first + k)) for k in range(2)],
+          'pattern %r: frames %r' % (pattern, got))
+    check_grids(out, [(a, s) for s in pair], 'pattern ' + pattern, 16, 16)
+# Generated patterns: odd prefixes and suffixes, widths, flags.
+rng = np.random.default_rng(11)
+alphabet = ['x', ' ', ',', '%%', '\u00e9', '#', '-', '_', '1']
+for case in range(4):
+    lit = lambda: ''.join(rng.choice(alphabet, rng.integers(0, 4)))
+    width = '' if rng.random() < 0.3 else str(rng.integers(1, 17))
+    pattern = 'gen%d %s%%%s%s%s%s.tif' % (case, lit(), '0' if rng.random() <
+                                          0.5 else '', width,
+                                          rng.choice(['d', 'i', 'u']), lit())
+    first = int(rng.integers(0, 2))
+    names = [pattern % (first + k) for k in range(int(rng.integers(1, 4)))]
+    for n in names:
+        shutil.copy(w('same copy.tif'), w(n))
+    p = run('-o', w('out gen'), '--json', w('ref, one.tif'), w(pattern),
+            expect=0)
+    got = [json.loads(l)['source-1'] for l in p.stdout.splitlines()]
+    check(got == [w(n) for n in names], 'generated pattern %r: %r, not %r'
+          % (pattern, got, names))
+
+p = run('--range', '0:inf', w('ref, one.tif'), w('same copy.tif'), expect=2)
+for r in ('nan:1', '-inf:0', ':1', '0:', '1:1', '-1e308:1e308', '0:1:2'):
+    p = run('--range', r, w('ref, one.tif'), w('same copy.tif'), expect=2)
+    check('--range' in p.stderr, '--range %s refused: %s' % (r, p.stderr))
+p = run('-o', w('out range'), '--range', '-0.5:1e0', w('ref, one.tif'),
+        w('same copy.tif'), expect=0)
 
 print('test-cli: %s' % ('all checks passed' if not failures else
                         '%d checks failed' % len(failures)))
