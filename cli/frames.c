@@ -7,8 +7,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <tiffio.h>
@@ -25,6 +28,7 @@
 struct _BcFrames
 {
   gchar *arg;
+  gboolean from_pattern;
   GPtrArray *files;
   GArray *pages;                /* frames per file */
   guint n_frames;
@@ -35,33 +39,127 @@ struct _BcFrames
   GstElement *sink;
 };
 
-/* Pages of a TIFF file, 1 for any other file (or a TIFF libtiff cannot
- * open: decoding will say why). */
-static guint
-count_pages (const gchar * path)
+/* Why a file that exists cannot be an input, or NULL: the command line
+ * reads regular files only (a FIFO or a device would block, or never
+ * end). */
+static const gchar *
+not_an_input (const GStatBuf * st)
 {
-  guint8 magic[4] = { 0, };
-  FILE *f = g_fopen (path, "rb");
-  TIFF *tif;
-  guint n;
-
-  if (!f)
-    return 1;
-  if (fread (magic, 1, 4, f) != 4)
-    magic[0] = 0;
-  fclose (f);
-  if (!((magic[0] == 'I' && magic[1] == 'I') || (magic[0] == 'M'
-              && magic[1] == 'M')))
-    return 1;
-  tif = TIFFOpen (path, "r");
-  if (!tif)
-    return 1;
-  n = TIFFNumberOfDirectories (tif);
-  TIFFClose (tif);
-  return MAX (n, 1);
+  if (S_ISDIR (st->st_mode))
+    return "is a directory";
+  if (S_ISFIFO (st->st_mode))
+    return "not a regular file (a FIFO)";
+  if (S_ISCHR (st->st_mode) || S_ISBLK (st->st_mode))
+    return "not a regular file (a device)";
+  if (S_ISSOCK (st->st_mode))
+    return "not a regular file (a socket)";
+  if (!S_ISREG (st->st_mode))
+    return "not a regular file";
+  if (st->st_size == 0)
+    return "is empty";
+  return NULL;
 }
 
-/* The files of a pattern, from index 0 on, or from 1 when there is no 0. */
+static void
+set_errno_error (GError ** error, const gchar * path, gint saved_errno)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+      "%s: %s", path, saved_errno == ENOENT ? "no such file" :
+      g_strerror (saved_errno));
+}
+
+/* Whether path is a file the command line can read.  missing (when given)
+ * tells a name that does not exist from one that cannot be used. */
+static gboolean
+check_input (const gchar * path, gboolean * missing, GError ** error)
+{
+  GStatBuf st;
+  const gchar *why;
+
+  if (missing)
+    *missing = FALSE;
+  /* Never opened before this: opening a FIFO for reading blocks. */
+  if (g_stat (path, &st) != 0) {
+    gint saved_errno = errno;
+
+    if (missing)
+      *missing = saved_errno == ENOENT || saved_errno == ENOTDIR;
+    set_errno_error (error, path, saved_errno);
+    return FALSE;
+  }
+  why = not_an_input (&st);
+  if (why) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path,
+        why);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static int
+tiff_message_handler (TIFF * tif, void *data, const char *module,
+    const char *fmt, va_list ap)
+{
+  /* The decoder reports what is wrong with the file, in its context. */
+  return 1;
+}
+
+/* Pages of a TIFF file, 1 for any other file (or a TIFF libtiff cannot
+ * open: decoding will say why).  FALSE when the file cannot be read. */
+static gboolean
+count_pages (const gchar * path, guint * pages, GError ** error)
+{
+  guint8 magic[4] = { 0, };
+  TIFFOpenOptions *opts;
+  GStatBuf st;
+  TIFF *tif;
+  gint fd;
+
+  *pages = 1;
+  /* Non-blocking: should the name have become a FIFO since it was
+   * checked, the open must not wait for a writer. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0) {
+    set_errno_error (error, path, errno);
+    return FALSE;
+  }
+  if (fstat (fd, &st) != 0) {
+    set_errno_error (error, path, errno);
+    close (fd);
+    return FALSE;
+  }
+  if (not_an_input (&st)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path,
+        not_an_input (&st));
+    close (fd);
+    return FALSE;
+  }
+  if (read (fd, magic, 4) < 0) {
+    set_errno_error (error, path, errno);
+    close (fd);
+    return FALSE;
+  }
+  if (!((magic[0] == 'I' && magic[1] == 'I') || (magic[0] == 'M'
+              && magic[1] == 'M')) || lseek (fd, 0, SEEK_SET) != 0) {
+    close (fd);
+    return TRUE;
+  }
+  opts = TIFFOpenOptionsAlloc ();
+  TIFFOpenOptionsSetErrorHandlerExtR (opts, tiff_message_handler, NULL);
+  TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_message_handler, NULL);
+  tif = TIFFFdOpenExt (fd, path, "r", opts);
+  TIFFOpenOptionsFree (opts);
+  if (!tif) {
+    close (fd);                 /* libtiff leaves it open on failure */
+    return TRUE;
+  }
+  *pages = MAX (TIFFNumberOfDirectories (tif), 1);
+  TIFFClose (tif);
+  return TRUE;
+}
+
+/* The files of a pattern, from index 0 on, or from 1 when there is no 0,
+ * up to the first index that does not exist. */
 static gboolean
 expand_pattern (BcFrames * fr, const BcPattern * pattern, GError ** error)
 {
@@ -71,10 +169,19 @@ expand_pattern (BcFrames * fr, const BcPattern * pattern, GError ** error)
   for (first = 0; first <= 1; first++) {
     for (i = first;; i++) {
       gchar *path = bc_pattern_format (pattern, i);
+      gboolean missing;
+      GError *err = NULL;
 
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+      if (!check_input (path, &missing, &err)) {
         g_free (path);
-        break;
+        if (missing) {
+          g_clear_error (&err);
+          break;
+        }
+        g_set_error (error, err->domain, err->code, "%s: %s", fr->arg,
+            err->message);
+        g_clear_error (&err);
+        return FALSE;
       }
       if (fr->files->len == MAX_PATTERN_FILES) {
         g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
@@ -104,24 +211,28 @@ static gboolean
 find_files (BcFrames * fr, GError ** error)
 {
   BcPattern *pattern;
-  gboolean ok;
+  gboolean missing, ok;
+  GError *err = NULL;
 
-  if (g_file_test (fr->arg, G_FILE_TEST_IS_REGULAR)) {
+  if (check_input (fr->arg, &missing, &err)) {
     g_ptr_array_add (fr->files, g_strdup (fr->arg));
     return TRUE;
   }
-  pattern = bc_pattern_parse (fr->arg);
+  pattern = missing ? bc_pattern_parse (fr->arg) : NULL;
   if (!pattern) {
-    if (strchr (fr->arg, '%'))
+    if (missing && strchr (fr->arg, '%')) {
+      g_clear_error (&err);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
           "%s: no such file, nor a pattern (one %%d, %%i or %%u, with an "
           "optional 0 and width up to %u, such as %%04d; %%%% for a %%)",
           fr->arg, BC_PATTERN_MAX_WIDTH);
-    else
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-          "%s: no such file", fr->arg);
+    } else {
+      g_propagate_error (error, err);
+    }
     return FALSE;
   }
+  g_clear_error (&err);
+  fr->from_pattern = TRUE;
   ok = expand_pattern (fr, pattern, error);
   bc_pattern_free (pattern);
   return ok;
@@ -136,17 +247,29 @@ bc_frames_open (const gchar * arg, GError ** error)
   fr->arg = g_strdup (arg);
   fr->files = g_ptr_array_new_with_free_func (g_free);
   fr->pages = g_array_new (FALSE, FALSE, sizeof (guint));
-  if (!find_files (fr, error)) {
-    bc_frames_free (fr);
-    return NULL;
-  }
+  if (!find_files (fr, error))
+    goto fail;
   for (i = 0; i < fr->files->len; i++) {
-    guint n = count_pages (g_ptr_array_index (fr->files, i));
+    guint n;
 
+    if (!count_pages (g_ptr_array_index (fr->files, i), &n, error)) {
+      if (fr->from_pattern)
+        g_prefix_error (error, "%s: ", arg);
+      goto fail;
+    }
+    if (n > G_MAXUINT - fr->n_frames) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+          "%s: more than %u frames", arg, G_MAXUINT);
+      goto fail;
+    }
     g_array_append_val (fr->pages, n);
     fr->n_frames += n;
   }
   return fr;
+
+fail:
+  bc_frames_free (fr);
+  return NULL;
 }
 
 static void
@@ -188,6 +311,15 @@ open_file (BcFrames * fr, const gchar * path, GError ** error)
 {
   GstElement *src;
   GError *err = NULL;
+
+  /* Checked again: the files of a long sequence are opened long after
+   * they were found, and filesrc would block on a FIFO. */
+  if (!check_input (path, NULL, &err)) {
+    if (fr->from_pattern)
+      g_prefix_error (&err, "%s: ", fr->arg);
+    g_propagate_error (error, err);
+    return FALSE;
+  }
 
   fr->pipeline = gst_parse_launch ("filesrc name=src ! decodebin "
       "! videoconvert ! " GRAY_CAPS " ! appsink name=sink sync=false "

@@ -11,6 +11,7 @@ Usage: test-cli.py PATH-TO-gst-blockcorr WORK-DIR
 Exit 77 (a skip) when numpy or tifffile is missing.
 """
 import csv
+import errno
 import json
 import math
 import os
@@ -282,6 +283,36 @@ for r in ('nan:1', '-inf:0', ':1', '0:', '1:1', '-1e308:1e308', '0:1:2'):
     check('--range' in p.stderr, '--range %s refused: %s' % (r, p.stderr))
 p = run('-o', w('out range'), '--range', '-0.5:1e0', w('ref, one.tif'),
         w('same copy.tif'), expect=0)
+
+# Only regular files are inputs; the message says why another is not
+# (and a FIFO is never opened: opening one for reading blocks).
+os.makedirs(w('a folder.tif'))
+os.mkfifo(w('pipe.tif'))
+os.symlink('loop.tif', w('loop.tif'))
+open(w('empty.tif'), 'wb').close()
+for arg, why in ((w('a folder.tif'), 'is a directory'),
+                 ('/dev/zero', 'not a regular file'),
+                 (w('pipe.tif'), 'not a regular file'),
+                 (w('empty.tif'), 'is empty'),
+                 (w('loop.tif'), os.strerror(errno.ELOOP))):
+    p = run(w('ref, one.tif'), arg, expect=2,
+            env=dict(os.environ, LC_ALL='C'))
+    check(arg in p.stderr and why in p.stderr, '%s: %s' % (why, p.stderr))
+shutil.copy(w('same copy.tif'), w('fifo_0.tif'))
+os.mkfifo(w('fifo_1.tif'))
+p = run(w('ref, one.tif'), w('fifo_%d.tif'), expect=2)
+check(w('fifo_%d.tif') in p.stderr and w('fifo_1.tif') in p.stderr
+      and 'not a regular file' in p.stderr, 'a FIFO in a pattern: '
+      + p.stderr)
+if os.geteuid() != 0:
+    shutil.copy(w('same copy.tif'), w('locked.tif'))
+    os.chmod(w('locked.tif'), 0)
+    p = run(w('ref, one.tif'), w('locked.tif'), expect=2,
+            env=dict(os.environ, LC_ALL='C'))
+    check('locked.tif' in p.stderr and os.strerror(errno.EACCES) in p.stderr,
+          'unreadable file: ' + p.stderr)
+else:
+    print('note: running as root, the unreadable-file check is skipped')
 
 print('test-cli: %s' % ('all checks passed' if not failures else
                         '%d checks failed' % len(failures)))
