@@ -14,12 +14,16 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
 #include <tiffio.h>
 
 #include "args.h"
 #include "frames.h"
 
-#define GRAY_CAPS "video/x-raw,format=(string){GRAY16_LE,GRAY16_BE,GRAY8}"
+/* Gray in this machine's byte order only: a 16-bit file in the other order
+ * is swapped by videoconvert, so that one bit depth is one format. */
+#define GRAY_CAPS "video/x-raw,format=(string){" GST_VIDEO_NE (GRAY16) \
+  ",GRAY8}"
 
 /* A pattern stops at its first missing index; this bounds it where every
  * name exists (some virtual file systems answer so). */
@@ -37,6 +41,14 @@ struct _BcFrames
   guint page;                   /* next page within it */
   GstElement *pipeline;
   GstElement *sink;
+
+  /* The first frame's: every frame of the input is given these caps, so
+   * the analysis never sees a caps change (which its aggregator answers
+   * by dropping the pair); frames that differ in format or size are
+   * refused instead. */
+  GstCaps *caps;
+  GstVideoInfo info;
+  gchar *first_label;
 };
 
 /* Why a file that exists cannot be an input, or NULL: the command line
@@ -290,6 +302,8 @@ bc_frames_free (BcFrames * fr)
   close_file (fr);
   g_ptr_array_unref (fr->files);
   g_array_unref (fr->pages);
+  gst_clear_caps (&fr->caps);
+  g_free (fr->first_label);
   g_free (fr->arg);
   g_free (fr);
 }
@@ -346,6 +360,31 @@ open_file (BcFrames * fr, const gchar * path, GError ** error)
   return TRUE;
 }
 
+/* Where page (from 1; 0 for the whole file) of the current file is: the
+ * file, and the page when it has several. */
+static gchar *
+file_location (const BcFrames * fr, guint page)
+{
+  const gchar *path = g_ptr_array_index (fr->files, fr->file);
+  guint pages = g_array_index (fr->pages, guint, fr->file);
+
+  return pages > 1 && page ? g_strdup_printf ("%s (page %u of %u)", path,
+      page, pages) : g_strdup (path);
+}
+
+/* The same for a message, after the pattern the file came from. */
+static gchar *
+location (const BcFrames * fr, guint page)
+{
+  gchar *file = file_location (fr, page), *where;
+
+  if (!fr->from_pattern)
+    return file;
+  where = g_strdup_printf ("%s: %s", fr->arg, file);
+  g_free (file);
+  return where;
+}
+
 /* An error from the file's pipeline, rephrased for a person. */
 static void
 set_decode_error (GError ** error, const gchar * path, GstMessage * msg)
@@ -376,6 +415,56 @@ bc_frames_prefetch (BcFrames * fr, GError ** error)
   return open_file (fr, g_ptr_array_index (fr->files, fr->file), error);
 }
 
+/* The sample with the input's caps, or NULL and error when its format or
+ * size is not the first frame's. */
+static GstSample *
+conform (BcFrames * fr, GstSample * s, GError ** error)
+{
+  GstCaps *caps = gst_sample_get_caps (s);
+  GstVideoInfo vi;
+  GstSample *same;
+
+  if (fr->caps && gst_caps_is_equal (caps, fr->caps))
+    return s;
+  if (!caps || !gst_video_info_from_caps (&vi, caps)) {
+    gchar *where = location (fr, fr->page + 1);
+
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "%s: the decoder gives no usable video format", where);
+    g_free (where);
+    gst_sample_unref (s);
+    return NULL;
+  }
+  if (!fr->caps) {
+    fr->caps = gst_caps_ref (caps);
+    fr->info = vi;
+    fr->first_label = file_location (fr, fr->page + 1);
+    return s;
+  }
+  if (GST_VIDEO_INFO_FORMAT (&vi) != GST_VIDEO_INFO_FORMAT (&fr->info)
+      || GST_VIDEO_INFO_WIDTH (&vi) != GST_VIDEO_INFO_WIDTH (&fr->info)
+      || GST_VIDEO_INFO_HEIGHT (&vi) != GST_VIDEO_INFO_HEIGHT (&fr->info)) {
+    gchar *where = location (fr, fr->page + 1);
+
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "%s: %dx%d %u-bit, but the frames before it (from %s) are %dx%d "
+        "%u-bit: the frames of one input must have one size and bit depth",
+        where, GST_VIDEO_INFO_WIDTH (&vi), GST_VIDEO_INFO_HEIGHT (&vi),
+        GST_VIDEO_INFO_COMP_DEPTH (&vi, 0), fr->first_label,
+        GST_VIDEO_INFO_WIDTH (&fr->info), GST_VIDEO_INFO_HEIGHT (&fr->info),
+        GST_VIDEO_INFO_COMP_DEPTH (&fr->info, 0));
+    g_free (where);
+    gst_sample_unref (s);
+    return NULL;
+  }
+  /* Same pixel layout, other details (colorimetry, aspect ratio): the
+   * first frame's caps describe it as well. */
+  same = gst_sample_new (gst_sample_get_buffer (s), fr->caps,
+      gst_sample_get_segment (s), NULL);
+  gst_sample_unref (s);
+  return same;
+}
+
 GstSample *
 bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
 {
@@ -394,10 +483,13 @@ bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
       if (s) {
         guint pages = g_array_index (fr->pages, guint, fr->file);
 
+        gst_object_unref (bus);
+        s = conform (fr, s, error);
+        if (!s)
+          return NULL;
         *label = pages > 1 ? g_strdup_printf ("%s (page %u)", path,
             fr->page + 1) : g_strdup (path);
         fr->page++;
-        gst_object_unref (bus);
         return s;
       }
       msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);

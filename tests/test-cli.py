@@ -314,6 +314,38 @@ if os.geteuid() != 0:
 else:
     print('note: running as root, the unreadable-file check is skipped')
 
+# The frames of one input must share one size and bit depth (else the
+# element would be asked to change formats mid-run); frames that differ
+# only in what they were decoded from (an RGB frame among gray ones) are
+# compared by their luma.
+for side in 'ab':
+    tifffile.imwrite(w('depth_%s_0.tif' % side), a)
+    tifffile.imwrite(w('depth_%s_1.tif' % side), (a >> 4).astype(np.uint8))
+    tifffile.imwrite(w('size_%s_0.tif' % side), a)
+    tifffile.imwrite(w('size_%s_1.tif' % side), a[:64, :64])
+for args, frame, what in (
+        (('depth_a_%d.tif', 'depth_b_%d.tif'), 'depth_a_1.tif',
+         ('128x96 8-bit', '128x96 16-bit')),
+        (('size_a_%d.tif', 'size_b_%d.tif'), 'size_a_1.tif',
+         ('64x64', '128x96')),
+        (('ref, one.tif', 'depth_b_%d.tif'), 'depth_b_1.tif',
+         ('8-bit', '16-bit'))):
+    p = run('-o', w('out change'), *[w(x) for x in args], expect=2)
+    check(w(frame) in p.stderr and all(x in p.stderr for x in what),
+          'a change of format within %s: %s' % (args, p.stderr))
+gray = [(texture(20 + k) >> 4).astype(np.uint8) for k in range(3)]
+for k in range(3):
+    tifffile.imwrite(w('gray_%d.tif' % k), gray[k])
+    if k == 1:
+        tifffile.imwrite(w('mixed_%d.tif' % k), np.stack([gray[k]] * 3, -1),
+                         photometric='rgb')
+    else:
+        tifffile.imwrite(w('mixed_%d.tif' % k), gray[k])
+p = run('-o', w('out mixed'), w('gray_%d.tif'), w('mixed_%d.tif'), expect=0)
+r = tifffile.imread(w('out mixed', 'r.tif')) if p.returncode == 0 else []
+check(len(r) == 3 and np.nanmin(r) > 0.999,
+      'an RGB frame among gray ones: r = 1 on every page')
+
 print('test-cli: %s' % ('all checks passed' if not failures else
                         '%d checks failed' % len(failures)))
 sys.exit(1 if failures else 0)
