@@ -34,13 +34,15 @@ struct _BcFrames
   gchar *arg;
   gboolean from_pattern;
   GPtrArray *files;
-  GArray *pages;                /* frames per file */
+  GArray *pages;                /* frames per file, as counted at open */
   guint n_frames;
+  guint delivered;
 
   guint file;                   /* file being decoded */
   guint page;                   /* next page within it */
   GstElement *pipeline;
   GstElement *sink;
+  gchar *warning;               /* the decoder's last warning in this file */
 
   /* The first frame's: every frame of the input is given these caps, so
    * the analysis never sees a caps change (which its aggregator answers
@@ -287,6 +289,7 @@ fail:
 static void
 close_file (BcFrames * fr)
 {
+  g_clear_pointer (&fr->warning, g_free);
   if (!fr->pipeline)
     return;
   gst_element_set_state (fr->pipeline, GST_STATE_NULL);
@@ -320,46 +323,6 @@ bc_frames_arg (const BcFrames * fr)
   return fr->arg;
 }
 
-static gboolean
-open_file (BcFrames * fr, const gchar * path, GError ** error)
-{
-  GstElement *src;
-  GError *err = NULL;
-
-  /* Checked again: the files of a long sequence are opened long after
-   * they were found, and filesrc would block on a FIFO. */
-  if (!check_input (path, NULL, &err)) {
-    if (fr->from_pattern)
-      g_prefix_error (&err, "%s: ", fr->arg);
-    g_propagate_error (error, err);
-    return FALSE;
-  }
-
-  fr->pipeline = gst_parse_launch ("filesrc name=src ! decodebin "
-      "! videoconvert ! " GRAY_CAPS " ! appsink name=sink sync=false "
-      "max-buffers=2", &err);
-  if (err) {
-    /* A missing element (decodebin, videoconvert) also gives a pipeline. */
-    g_set_error (error, err->domain, err->code, "cannot decode %s: %s", path,
-        err->message);
-    g_clear_error (&err);
-    gst_clear_object (&fr->pipeline);
-    return FALSE;
-  }
-  src = gst_bin_get_by_name (GST_BIN (fr->pipeline), "src");
-  g_object_set (src, "location", path, NULL);
-  gst_object_unref (src);
-  fr->sink = gst_bin_get_by_name (GST_BIN (fr->pipeline), "sink");
-  fr->page = 0;
-  if (gst_element_set_state (fr->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
-        "%s: cannot be opened", path);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* Where page (from 1; 0 for the whole file) of the current file is: the
  * file, and the page when it has several. */
 static gchar *
@@ -385,26 +348,102 @@ location (const BcFrames * fr, guint page)
   return where;
 }
 
-/* An error from the file's pipeline, rephrased for a person. */
+/* An error from the file's pipeline, rephrased for a person: the file,
+ * the page it stopped at, and the decoder's own words.  Before the first
+ * page the error may be about the whole file (or name its page itself). */
 static void
-set_decode_error (GError ** error, const gchar * path, GstMessage * msg)
+set_decode_error (BcFrames * fr, GError ** error, GstMessage * msg)
 {
+  const gchar *path = g_ptr_array_index (fr->files, fr->file);
+  gchar *where = location (fr, fr->page ? fr->page + 1 : 0);
   GError *err = NULL;
-  gchar *dbg = NULL;
 
-  gst_message_parse_error (msg, &err, &dbg);
+  gst_message_parse_error (msg, &err, NULL);
   if (g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND)
       || g_error_matches (err, GST_CORE_ERROR,
           GST_CORE_ERROR_MISSING_PLUGIN))
     g_set_error (error, err->domain, err->code,
-        "%s: not an image format this system can decode", path);
-  else if (err->domain == GST_STREAM_ERROR && strstr (err->message, path))
+        "%s: not an image format this system can decode", where);
+  else if (g_str_equal (where, path) && strstr (err->message, path))
     g_set_error (error, err->domain, err->code, "%s", err->message);
   else
-    g_set_error (error, err->domain, err->code, "%s: %s", path,
+    g_set_error (error, err->domain, err->code, "%s: %s", where,
         err->message);
   g_clear_error (&err);
-  g_free (dbg);
+  g_free (where);
+}
+
+/* Takes the errors and warnings the file's pipeline posted; FALSE and
+ * error on an error. */
+static gboolean
+take_messages (BcFrames * fr, GError ** error)
+{
+  GstBus *bus = gst_element_get_bus (fr->pipeline);
+  GstMessage *msg;
+  gboolean ok = TRUE;
+
+  while (ok && (msg = gst_bus_pop_filtered (bus,
+              GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      set_decode_error (fr, error, msg);
+      ok = FALSE;
+    } else {
+      GError *err = NULL;
+
+      gst_message_parse_warning (msg, &err, NULL);
+      g_free (fr->warning);
+      fr->warning = g_strdup (err->message);
+      g_clear_error (&err);
+    }
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  return ok;
+}
+
+static gboolean
+open_file (BcFrames * fr, GError ** error)
+{
+  const gchar *path = g_ptr_array_index (fr->files, fr->file);
+  GstElement *src;
+  GError *err = NULL;
+
+  /* Checked again: the files of a long sequence are opened long after
+   * they were found, and filesrc would block on a FIFO. */
+  if (!check_input (path, NULL, &err)) {
+    if (fr->from_pattern)
+      g_prefix_error (&err, "%s: ", fr->arg);
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+  fr->pipeline = gst_parse_launch ("filesrc name=src ! decodebin "
+      "! videoconvert ! " GRAY_CAPS " ! appsink name=sink sync=false "
+      "max-buffers=2", &err);
+  if (err) {
+    /* A missing element (decodebin, videoconvert) also gives a pipeline. */
+    g_set_error (error, err->domain, err->code, "cannot decode %s: %s", path,
+        err->message);
+    g_clear_error (&err);
+    gst_clear_object (&fr->pipeline);
+    return FALSE;
+  }
+  src = gst_bin_get_by_name (GST_BIN (fr->pipeline), "src");
+  g_object_set (src, "location", path, NULL);
+  gst_object_unref (src);
+  fr->sink = gst_bin_get_by_name (GST_BIN (fr->pipeline), "sink");
+  fr->page = 0;
+  if (gst_element_set_state (fr->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    if (take_messages (fr, error)) {
+      gchar *where = location (fr, 0);
+
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+          "%s: cannot be opened", where);
+      g_free (where);
+    }
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean
@@ -412,7 +451,28 @@ bc_frames_prefetch (BcFrames * fr, GError ** error)
 {
   if (fr->pipeline || fr->file >= fr->files->len)
     return TRUE;
-  return open_file (fr, g_ptr_array_index (fr->files, fr->file), error);
+  return open_file (fr, error);
+}
+
+/* The next sample of the current file; NULL with error set on an error,
+ * NULL alone at its end. */
+static GstSample *
+pull_sample (BcFrames * fr, GError ** error)
+{
+  for (;;) {
+    GstSample *s = gst_app_sink_try_pull_sample (GST_APP_SINK (fr->sink),
+        50 * GST_MSECOND);
+
+    if (s)
+      return s;
+    if (!take_messages (fr, error))
+      return NULL;
+    if (gst_app_sink_is_eos (GST_APP_SINK (fr->sink))) {
+      /* An error is posted before the EOS that follows it arrives. */
+      take_messages (fr, error);
+      return NULL;
+    }
+  }
 }
 
 /* The sample with the input's caps, or NULL and error when its format or
@@ -465,51 +525,75 @@ conform (BcFrames * fr, GstSample * s, GError ** error)
   return same;
 }
 
+/* The end of the current file: an error when it gave fewer frames than
+ * were counted (a damaged stack whose directories outnumber its pages). */
+static gboolean
+check_file_end (BcFrames * fr, GError ** error)
+{
+  guint pages = g_array_index (fr->pages, guint, fr->file);
+  gchar *where;
+
+  if (fr->page >= pages)
+    return TRUE;
+  where = location (fr, fr->page + 1);
+  if (fr->page == 0)
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "%s: no image in this file%s%s", where, fr->warning ? ": " : "",
+        fr->warning ? fr->warning : "");
+  else
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "%s: missing: the decoder ended after page %u (%s)", where,
+        fr->page, fr->warning ? fr->warning : "with no error; the file "
+        "names more pages than it holds: damaged?");
+  g_free (where);
+  return FALSE;
+}
+
 GstSample *
 bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
 {
   while (fr->file < fr->files->len) {
     const gchar *path = g_ptr_array_index (fr->files, fr->file);
-    GstBus *bus;
+    guint pages = g_array_index (fr->pages, guint, fr->file);
+    GError *err = NULL;
+    GstSample *s;
 
-    if (!fr->pipeline && !open_file (fr, path, error))
+    if (!fr->pipeline && !open_file (fr, error))
       return NULL;
-    bus = gst_element_get_bus (fr->pipeline);
-    for (;;) {
-      GstSample *s = gst_app_sink_try_pull_sample (GST_APP_SINK (fr->sink),
-          50 * GST_MSECOND);
-      GstMessage *msg;
-
-      if (s) {
-        guint pages = g_array_index (fr->pages, guint, fr->file);
-
-        gst_object_unref (bus);
-        s = conform (fr, s, error);
-        if (!s)
-          return NULL;
-        *label = pages > 1 ? g_strdup_printf ("%s (page %u)", path,
-            fr->page + 1) : g_strdup (path);
-        fr->page++;
-        return s;
-      }
-      msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-      if (msg) {
-        set_decode_error (error, path, msg);
-        gst_message_unref (msg);
-        gst_object_unref (bus);
-        return NULL;
-      }
-      if (gst_app_sink_is_eos (GST_APP_SINK (fr->sink)))
-        break;
+    s = pull_sample (fr, &err);
+    if (err) {
+      g_propagate_error (error, err);
+      return NULL;
     }
-    gst_object_unref (bus);
-    if (fr->page == 0) {
+    if (s && fr->page >= pages) {
+      gchar *where = location (fr, 0);
+
+      gst_sample_unref (s);
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-          "%s: no image in this file", path);
+          "%s: more frames than the %u counted in it (a video or an "
+          "animation?)", where, pages);
+      g_free (where);
       return NULL;
     }
+    if (s) {
+      s = conform (fr, s, error);
+      if (!s)
+        return NULL;
+      *label = pages > 1 ? g_strdup_printf ("%s (page %u)", path,
+          fr->page + 1) : g_strdup (path);
+      fr->page++;
+      fr->delivered++;
+      return s;
+    }
+    if (!check_file_end (fr, error))
+      return NULL;
     close_file (fr);
     fr->file++;
+  }
+  if (fr->delivered < fr->n_frames) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "%s: %u frames, not the %u counted", fr->arg, fr->delivered,
+        fr->n_frames);
   }
   return NULL;
 }

@@ -13,10 +13,13 @@ G_BEGIN_DECLS
 
 typedef struct _BcFrames BcFrames;
 
-/* Resolves arg to its files (a pattern such as frame_%04d.png expands to
- * the files that exist, from index 0 or 1 on) and counts their frames (the
- * pages of TIFF files, one per other image).  NULL and error on failure:
- * a missing file, a pattern that matches nothing. */
+/* Resolves arg to its files (arg itself when it names a file, else a
+ * pattern such as frame_%04d.png expands to the files that exist, from
+ * index 0 or 1 up to the first missing one) and counts their frames (the
+ * pages of TIFF files, one per other image).  Only regular files are
+ * inputs.  NULL and error on failure, naming the file and the cause: a
+ * missing or unreadable file, a directory, a FIFO or device, a pattern
+ * that matches nothing. */
 BcFrames *bc_frames_open (const gchar * arg, GError ** error);
 void bc_frames_free (BcFrames * frames);
 
@@ -27,10 +30,13 @@ guint bc_frames_count (const BcFrames * frames);
 gboolean bc_frames_prefetch (BcFrames * frames, GError ** error);
 const gchar *bc_frames_arg (const BcFrames * frames);
 
-/* The next frame as a gray video sample (GRAY8 or GRAY16; colour images are
- * reduced to their luma), with a label naming its file (and page).  NULL at
- * the end (error not set) or on a decoding error (error set, naming the
- * file and the cause). */
+/* The next frame as a gray video sample (GRAY8 or native-endian GRAY16;
+ * colour images are reduced to their luma), with a label naming its file
+ * (and page).  Every frame of an input has the first one's caps: a frame
+ * of another size or bit depth is an error.  NULL at the end (error not
+ * set) or on an error (error set, naming the input, the file, the page and
+ * the cause, in the decoder's words when it gave them); fewer frames than
+ * counted is an error. */
 GstSample *bc_frames_next (BcFrames * frames, gchar ** label,
     GError ** error);
 

@@ -346,6 +346,25 @@ r = tifffile.imread(w('out mixed', 'r.tif')) if p.returncode == 0 else []
 check(len(r) == 3 and np.nanmin(r) > 0.999,
       'an RGB frame among gray ones: r = 1 on every page')
 
+# A stack whose third directory is damaged: the message names the file and
+# the page, also when the stack came from a pattern.
+damaged = np.stack([texture(30 + k) for k in range(4)])
+tifffile.imwrite(w('damaged.tif'), damaged, photometric='minisblack')
+with tifffile.TiffFile(w('damaged.tif')) as t:
+    ifd = t.pages[2].offset
+blob = bytearray(open(w('damaged.tif'), 'rb').read())
+for k in range(int.from_bytes(blob[ifd:ifd + 2], 'little')):
+    blob[ifd + 2 + 12 * k:ifd + 6 + 12 * k] = bytes([k, 0xff, 99, 0])
+with open(w('damaged.tif'), 'wb') as f:
+    f.write(blob)
+shutil.copy(w('damaged.tif'), w('dmgseq_1.tif'))
+tifffile.imwrite(w('dmgseq_0.tif'), damaged, photometric='minisblack')
+for arg, named in (('damaged.tif', ('damaged.tif',)),
+                   ('dmgseq_%d.tif', ('dmgseq_%d.tif', 'dmgseq_1.tif'))):
+    p = run('-o', w('out damaged'), w('ref, one.tif'), w(arg), expect=2)
+    check(all(w(n) in p.stderr for n in named) and 'page' in p.stderr,
+          'damaged stack %s: %s' % (arg, p.stderr))
+
 print('test-cli: %s' % ('all checks passed' if not failures else
                         '%d checks failed' % len(failures)))
 sys.exit(1 if failures else 0)
