@@ -5,7 +5,8 @@
 #
 # Usage: tests/fuzz/fuzz.sh [SECONDS_PER_FUZZER] [FUZZER...]
 #   SECONDS_PER_FUZZER  default 600 (or $FUZZ_TIME)
-#   FUZZER              kernels, element and/or tiff (default: all three)
+#   FUZZER              kernels, element, tiff and/or cli-args (default: all
+#                       four)
 # Extra libFuzzer flags can be passed in $FUZZ_FLAGS (e.g. "-fork=1
 # -ignore_crashes=1" to keep going after a crash).
 # FUZZ_ELEMENT_SKIP_KNOWN=1 steers fuzz-element around the crash saved in
@@ -22,7 +23,7 @@ cd "$top"
 time_s="${1:-${FUZZ_TIME:-600}}"
 shift || true
 fuzzers=("$@")
-[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(kernels element tiff)
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(kernels element tiff cli-args)
 
 missing=0
 command -v clang >/dev/null || missing=1
