@@ -147,6 +147,14 @@ die (const gchar * fmt, ...)
   exit (EXIT_ERROR);
 }
 
+/* A file name as text for people: bytes that are not UTF-8 become U+FFFD
+ * (the name on the terminal and in the outputs is the same). */
+static gchar *
+display_name (const gchar * name)
+{
+  return g_utf8_make_valid (name, -1);
+}
+
 /* ---- the analysis pipeline ----------------------------------------------- */
 
 typedef struct
@@ -315,8 +323,11 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   BcHeatmap hm;
 
   text = bc_verdict_text (s, width, height);
-  if (g_strcmp0 (verdict, "no-texture") == 0 && total == 1)
-    die ("%s and %s: %s: nothing to compare", l0, l1, text);
+  if (g_strcmp0 (verdict, "no-texture") == 0 && total == 1) {
+    b0 = display_name (l0);
+    b1 = display_name (l1);
+    die ("%s and %s: %s: nothing to compare", b0, b1, text);
+  }
 
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
     gchar *desc = g_strdup_printf ("%s of %s against %s, %ux%u blocks",
@@ -380,8 +391,12 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   } else if (!opt.quiet) {
     gdouble background = bc_number (s, "background");
 
-    if (total > 1)
-      printf ("frame %u (%s): ", n, l1);
+    if (total > 1) {
+      gchar *shown = display_name (l1);
+
+      printf ("frame %u (%s): ", n, shown);
+      g_free (shown);
+    }
     printf ("%s. Median r %.3f over %.0f valid blocks of %ux%u; %.0f "
         "background, %.0f invalid.\n", text, median, bc_number (s, "valid"),
         opt.block_w, opt.block_h, background,
@@ -651,11 +666,15 @@ main (int argc, char **argv)
         printf ("All %u frames look registered.\n", total);
     }
   }
-  if (!opt.quiet && !opt.json)
+  if (!opt.quiet && !opt.json) {
+    gchar *shown = display_name (opt.out_dir);
+
     printf ("Results in %s/: heatmap%s.png%s, r.tif and the other grids, "
-        "summary.csv.\n", opt.out_dir, total > 1 ? "-NNNN" : "",
+        "summary.csv.\n", shown, total > 1 ? "-NNNN" : "",
         opt.search_radius > 0 ? (total > 1 ? ", shift-NNNN.png" :
             ", shift.png") : "");
+    g_free (shown);
+  }
   g_array_unref (res.median);
   g_array_unref (res.below);
   n = res.needing;

@@ -140,10 +140,21 @@ append_value (GString * out, const GstStructure * s, const gchar * name,
   }
 }
 
-static void
-append_csv_text (GString * out, const gchar * text)
+/* text itself when it is UTF-8, else a copy with U+FFFD for the bytes that
+ * are not (in *copy, to be freed). */
+static const gchar *
+valid_text (const gchar * text, gchar ** copy)
 {
-  const gchar *p;
+  *copy = g_utf8_validate (text, -1, NULL) ? NULL :
+      g_utf8_make_valid (text, -1);
+  return *copy ? *copy : text;
+}
+
+static void
+append_csv_text (GString * out, const gchar * raw)
+{
+  gchar *copy;
+  const gchar *text = valid_text (raw, &copy), *p;
 
   g_string_append_c (out, '"');
   for (p = text; *p; p++) {
@@ -152,11 +163,14 @@ append_csv_text (GString * out, const gchar * text)
     g_string_append_c (out, *p);
   }
   g_string_append_c (out, '"');
+  g_free (copy);
 }
 
 static void
-append_json_text (GString * out, const gchar * text)
+append_json_text (GString * out, const gchar * raw)
 {
+  gchar *copy;
+  const gchar *text = valid_text (raw, &copy);
   const guchar *p;
 
   g_string_append_c (out, '"');
@@ -182,6 +196,7 @@ append_json_text (GString * out, const gchar * text)
     }
   }
   g_string_append_c (out, '"');
+  g_free (copy);
 }
 
 gchar *

@@ -27,6 +27,9 @@ gdouble bc_number (const GstStructure * s, const gchar * name);
 
 extern const gchar *const bc_summary_fields[];
 
+/* Sources are file names, which need not be UTF-8: bytes that are not
+ * become U+FFFD in the CSV and the JSON, which are always UTF-8. */
+
 /* "frame,source-0,source-1,<summary fields>" */
 gchar *bc_csv_header (void);
 /* One CSV row (RFC 4180 quoting of the sources). */

@@ -34,11 +34,17 @@ static void
 text_at (cairo_t * cr, gdouble x, gdouble y, gdouble size, gboolean bold,
     const gchar * text)
 {
+  /* cairo stops drawing at the first string that is not UTF-8, and file
+   * names need not be. */
+  gchar *valid = g_utf8_validate (text, -1, NULL) ? NULL :
+      g_utf8_make_valid (text, -1);
+
   cairo_select_font_face (cr, FONT, CAIRO_FONT_SLANT_NORMAL,
       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size);
   cairo_move_to (cr, x, y);
-  cairo_show_text (cr, text);
+  cairo_show_text (cr, valid ? valid : text);
+  g_free (valid);
 }
 
 /* The grid as a cols x rows image, one pixel per block. */

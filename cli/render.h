@@ -25,7 +25,8 @@ typedef struct
 
 /* Writes a PNG: the grid scaled up with nearest neighbour to about 1000
  * pixels on its long side, a labelled colour bar, the invalid colour in
- * the legend and the caption.  FALSE and error when it cannot be written. */
+ * the legend and the caption (text that is not UTF-8 is shown with
+ * U+FFFD).  FALSE and error when it cannot be written. */
 gboolean bc_render_heatmap (const BcHeatmap * hm, const gchar * path,
     GError ** error);
 
