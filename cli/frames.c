@@ -597,3 +597,15 @@ bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
   }
   return NULL;
 }
+
+guint
+bc_frames_n_files (const BcFrames * fr)
+{
+  return fr->files->len;
+}
+
+const gchar *
+bc_frames_file (const BcFrames * fr, guint index)
+{
+  return g_ptr_array_index (fr->files, index);
+}

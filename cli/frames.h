@@ -25,6 +25,10 @@ void bc_frames_free (BcFrames * frames);
 
 guint bc_frames_count (const BcFrames * frames);
 
+/* The files the frames come from, in order. */
+guint bc_frames_n_files (const BcFrames * frames);
+const gchar *bc_frames_file (const BcFrames * frames, guint index);
+
 /* Starts decoding the next frame in the background (its file's pipeline
  * runs in its own threads), so that two inputs decode at the same time. */
 gboolean bc_frames_prefetch (BcFrames * frames, GError ** error);

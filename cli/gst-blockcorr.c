@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "args.h"
 #include "colormap.h"
 #include "frames.h"
+#include "output-set.h"
 #include "outputs.h"
 #include "render.h"
 #include "verdict-text.h"
@@ -30,6 +33,12 @@
 #define EXIT_REGISTERED 0
 #define EXIT_NEEDS_REGISTRATION 1
 #define EXIT_ERROR 2
+
+/* Every name the program writes in the output folder: an earlier run's
+ * files of these names are replaced or removed, so that the folder holds
+ * one run's results. */
+#define RESULT_NAMES "^((heatmap|shift)(-[0-9]{4,})?\\.png|median-r\\.png|" \
+  "summary\\.csv|(r|r-best|dx|dy|mean-[01]|stddev-[01]|covariance)\\.tif)$"
 
 /* The grids written as TIFF, by the meta's field names. */
 static const gchar *const tiff_grids[] = {
@@ -62,6 +71,8 @@ typedef struct
 } Options;
 
 static Options opt;
+/* The run's results, deleted by die() before they are committed. */
+static BcOutputSet *outputs;
 
 static gboolean
 parse_block (const gchar * name, const gchar * value, gpointer data,
@@ -144,7 +155,42 @@ die (const gchar * fmt, ...)
   vfprintf (stderr, fmt, ap);
   fputc ('\n', stderr);
   va_end (ap);
+  bc_output_set_discard (outputs);
   exit (EXIT_ERROR);
+}
+
+/* Prints to standard output at once (a reader of --json gets each frame
+ * as it is done), or dies naming the cause: results that cannot be printed
+ * are an error like results that cannot be written. */
+static void
+print_checked (const gchar * fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+print_checked (const gchar * fmt, ...)
+{
+  va_list ap;
+  gint written;
+
+  va_start (ap, fmt);
+  written = vprintf (fmt, ap);
+  va_end (ap);
+  if (written < 0 || fflush (stdout) != 0 || ferror (stdout))
+    die ("cannot write to standard output: %s", g_strerror (errno));
+}
+
+/* A standard stream closed by the parent would be the number of the next
+ * file opened, which printing would then write into.  /dev/null opened the
+ * wrong way round keeps the number taken and makes printing fail, as it
+ * should. */
+static void
+keep_standard_streams (void)
+{
+  gint fd;
+
+  for (fd = 0; fd <= 2; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF
+        && open ("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
+      exit (EXIT_ERROR);
 }
 
 /* A file name as text for people: bytes that are not UTF-8 become U+FFFD
@@ -261,7 +307,7 @@ analysis_pull (Analysis * an)
 typedef struct
 {
   BcTiffStack *tiffs[G_N_ELEMENTS (tiff_grids)];
-  FILE *csv;
+  BcOutput *csv;
   GArray *median, *below;
   guint needing;
   GString *needing_list;
@@ -273,12 +319,6 @@ grid (const GstStructure * s, const gchar * name)
   const GValue *v = gst_structure_get_value (s, name);
 
   return v ? g_bytes_get_data (g_value_get_boxed (v), NULL) : NULL;
-}
-
-static gchar *
-out_path (const gchar * name)
-{
-  return g_build_filename (opt.out_dir, name, NULL);
 }
 
 /* The length of each block's displacement, for the shift picture. */
@@ -300,11 +340,11 @@ write_heatmap (const gchar * kind, guint n, guint total, const BcHeatmap * hm)
   GError *err = NULL;
   gchar *name = total > 1 ? g_strdup_printf ("%s-%04u.png", kind, n) :
       g_strdup_printf ("%s.png", kind);
-  gchar *png = out_path (name);
+  BcOutput *png = bc_output_set_create (outputs, name, &err);
 
-  if (!bc_render_heatmap (hm, png, &err))
+  if (!png || !bc_render_heatmap (hm, png, &err)
+      || !bc_output_close (png, &err))
     die ("%s", err->message);
-  g_free (png);
   g_free (name);
 }
 
@@ -339,7 +379,11 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
     g_free (desc);
   }
   line = bc_csv_row (n, l0, l1, s);
-  fprintf (res->csv, "%s\n", line);
+  if (!bc_output_write (res->csv, line, strlen (line))
+      || !bc_output_write (res->csv, "\n", 1)) {
+    bc_output_report (res->csv, &err);
+    die ("%s", err->message);
+  }
   g_free (line);
 
   /* The files' own names: folders make the caption longer than the
@@ -386,21 +430,20 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
 
   if (opt.json) {
     line = bc_json_line (n, l0, l1, s, text);
-    printf ("%s\n", line);
+    print_checked ("%s\n", line);
     g_free (line);
   } else if (!opt.quiet) {
     gdouble background = bc_number (s, "background");
+    gchar *shown = display_name (l1);
+    gchar *which = total > 1 ? g_strdup_printf ("frame %u (%s): ", n,
+        shown) : g_strdup ("");
 
-    if (total > 1) {
-      gchar *shown = display_name (l1);
-
-      printf ("frame %u (%s): ", n, shown);
-      g_free (shown);
-    }
-    printf ("%s. Median r %.3f over %.0f valid blocks of %ux%u; %.0f "
-        "background, %.0f invalid.\n", text, median, bc_number (s, "valid"),
-        opt.block_w, opt.block_h, background,
+    print_checked ("%s%s. Median r %.3f over %.0f valid blocks of %ux%u; "
+        "%.0f background, %.0f invalid.\n", which, text, median,
+        bc_number (s, "valid"), opt.block_w, opt.block_h, background,
         bc_number (s, "invalid") - background);
+    g_free (which);
+    g_free (shown);
   }
   g_free (text);
   if (needs) {
@@ -412,6 +455,62 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
 }
 
 /* ---- main ---------------------------------------------------------------- */
+
+/* Refuses inputs that the results would replace: they would be lost. */
+static void
+check_inputs (BcFrames * in[2])
+{
+  GPtrArray *files = g_ptr_array_new ();
+  GError *err = NULL;
+  guint i, k;
+
+  for (i = 0; i < 2; i++)
+    for (k = 0; k < bc_frames_n_files (in[i]); k++)
+      g_ptr_array_add (files, (gpointer) bc_frames_file (in[i], k));
+  if (!bc_output_set_check_inputs (outputs,
+          (const gchar * const *) files->pdata, files->len, &err))
+    die ("%s", err->message);
+  g_ptr_array_unref (files);
+}
+
+/* The median r and the fraction below the threshold over the frames. */
+static void
+write_series (Results * res, guint done, const gchar * arg0,
+    const gchar * arg1)
+{
+  GError *err = NULL;
+  gchar *title = g_strdup_printf ("%s against %s, %ux%u blocks", arg1, arg0,
+      opt.block_w, opt.block_h);
+  BcOutput *png = bc_output_set_create (outputs, "median-r.png", &err);
+
+  if (!png || !bc_render_series ((gdouble *) res->median->data,
+          (gdouble *) res->below->data, done, opt.threshold, title, png,
+          &err) || !bc_output_close (png, &err))
+    die ("%s", err->message);
+  g_free (title);
+}
+
+/* Completes every file and renames them all into place, or dies (and
+ * none of them is). */
+static void
+commit_results (Results * res, guint done, guint total, const gchar * arg0,
+    const gchar * arg1)
+{
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
+    if (!bc_tiff_stack_close (res->tiffs[i], &err))
+      die ("%s", err->message);
+  if (!bc_output_close (res->csv, &err))
+    die ("%s", err->message);
+  if (total > 1)
+    write_series (res, done, arg0, arg1);
+  if (!bc_output_set_commit (outputs, &err))
+    die ("%s", err->message);
+  bc_output_set_free (outputs);
+  outputs = NULL;
+}
 
 static void
 progress (guint done, guint total, gint64 start)
@@ -458,14 +557,18 @@ main (int argc, char **argv)
       "(heatmap-NNNN.png and\nshift-NNNN.png per frame of a stack, and "
       "median-r.png), r.tif, dx.tif, dy.tif,\nr-best.tif, mean-0.tif, "
       "mean-1.tif, stddev-0.tif, stddev-1.tif and covariance.tif\n(float32 "
-      "grids, one page per frame, NaN where undefined), and summary.csv.\n\n"
+      "grids, one page per frame, NaN where undefined), and summary.csv.\n"
+      "They are written under temporary names and renamed when the run is "
+      "done, replacing\nan earlier run's results there as a whole; a run "
+      "that fails leaves the folder\nas it was.  An input that the results "
+      "would replace is refused.\n\n"
       "Each block is searched for the offset, up to --search-radius pixels, "
       "where it\ncorrelates best.  A pair needs registration when the "
       "compared image is shifted\nas a whole (by at least 0.25 px), or when "
       "a region of blocks is displaced or\nmatches nowhere; background "
       "blocks (estimated, see --min-intensity) count for\nnothing.\n\n"
       "Exit status: 0 = looks registered (every pair), 1 = needs registration "
-      "(some pair),\n2 = usage or input error.";
+      "(some pair),\n2 = usage, input or output error.";
   GOptionEntry entries[] = {
     {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
         "Block size in pixels (default 16)", "16 or 16x8"},
@@ -505,8 +608,9 @@ main (int argc, char **argv)
   Analysis an = { 0, };
   Results res = { 0, };
   gint64 start;
-  gchar *path;
+  gint status;
 
+  keep_standard_streams ();
   opt.block_w = opt.block_h = 16;
   opt.threshold = 0.5;
   opt.min_intensity = -1;
@@ -555,28 +659,29 @@ main (int argc, char **argv)
         argv[2], count[1]);
   total = MAX (count[0], count[1]);
 
-  if (g_mkdir_with_parents (opt.out_dir, 0755) != 0)
-    die ("cannot create the output folder %s: %s", opt.out_dir,
-        g_strerror (errno));
+  outputs = bc_output_set_new (opt.out_dir, RESULT_NAMES, &err);
+  if (!outputs)
+    die ("%s", err->message);
+  check_inputs (in);
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
     gchar *name = g_strdup_printf ("%s.tif", tiff_grids[i]);
+    BcOutput *out = bc_output_set_create (outputs, name, &err);
 
-    path = out_path (name);
-    res.tiffs[i] = bc_tiff_stack_new (path, &err);
-    if (!res.tiffs[i])
+    if (!out || !(res.tiffs[i] = bc_tiff_stack_new (out, &err)))
       die ("%s", err->message);
-    g_free (path);
     g_free (name);
   }
-  path = out_path ("summary.csv");
-  res.csv = g_fopen (path, "w");
+  res.csv = bc_output_set_create (outputs, "summary.csv", &err);
   if (!res.csv)
-    die ("cannot create %s: %s", path, g_strerror (errno));
-  g_free (path);
+    die ("%s", err->message);
   {
     gchar *header = bc_csv_header ();
 
-    fprintf (res.csv, "%s\n", header);
+    if (!bc_output_write (res.csv, header, strlen (header))
+        || !bc_output_write (res.csv, "\n", 1)) {
+      bc_output_report (res.csv, &err);
+      die ("%s", err->message);
+    }
     g_free (header);
   }
   res.median = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -644,43 +749,30 @@ main (int argc, char **argv)
   }
   analysis_clear (&an);
 
-  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
-    bc_tiff_stack_close (res.tiffs[i], NULL);
-  fclose (res.csv);
-  if (total > 1) {
-    gchar *title = g_strdup_printf ("%s against %s, %ux%u blocks", argv[2],
-        argv[1], opt.block_w, opt.block_h);
+  commit_results (&res, n, total, argv[1], argv[2]);
 
-    path = out_path ("median-r.png");
-    if (!bc_render_series ((gdouble *) res.median->data,
-            (gdouble *) res.below->data, total, opt.threshold, title, path,
-            &err))
-      die ("%s", err->message);
-    g_free (path);
-    g_free (title);
-    if (!opt.quiet && !opt.json) {
-      if (res.needing)
-        printf ("%u of %u frames need registration: %s.\n", res.needing,
-            total, res.needing_list->str);
-      else
-        printf ("All %u frames look registered.\n", total);
-    }
+  if (total > 1 && !opt.quiet && !opt.json) {
+    if (res.needing)
+      print_checked ("%u of %u frames need registration: %s.\n",
+          res.needing, n, res.needing_list->str);
+    else
+      print_checked ("All %u frames look registered.\n", n);
   }
   if (!opt.quiet && !opt.json) {
     gchar *shown = display_name (opt.out_dir);
 
-    printf ("Results in %s/: heatmap%s.png%s, r.tif and the other grids, "
-        "summary.csv.\n", shown, total > 1 ? "-NNNN" : "",
+    print_checked ("Results in %s/: heatmap%s.png%s, r.tif and the other "
+        "grids, summary.csv.\n", shown, total > 1 ? "-NNNN" : "",
         opt.search_radius > 0 ? (total > 1 ? ", shift-NNNN.png" :
             ", shift.png") : "");
     g_free (shown);
   }
+  status = res.needing ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
   g_array_unref (res.median);
   g_array_unref (res.below);
-  n = res.needing;
   g_string_free (res.needing_list, TRUE);
   g_free (opt.out_dir);
   g_free (opt.edge_mode);
   gst_deinit ();
-  return n ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
+  return status;
 }

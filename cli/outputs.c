@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <tiffio.h>
 
 #include "outputs.h"
@@ -11,24 +14,127 @@
 struct _BcTiffStack
 {
   TIFF *tif;
-  gchar *path;
+  BcOutput *out;
   guint pages;
 };
 
+/* libtiff's file access, on the output's descriptor: every failure is
+ * recorded with its errno, which makes the message. */
+static tmsize_t
+tiff_read (thandle_t handle, void *buf, tmsize_t size)
+{
+  BcTiffStack *st = handle;
+  tmsize_t done = 0;
+
+  while (done < size) {
+    gssize n = read (bc_output_fd (st->out), (guint8 *) buf + done,
+        size - done);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      bc_output_fail (st->out, errno, NULL);
+      return -1;
+    }
+    if (n == 0)
+      break;
+    done += n;
+  }
+  return done;
+}
+
+static tmsize_t
+tiff_write (thandle_t handle, void *buf, tmsize_t size)
+{
+  BcTiffStack *st = handle;
+
+  return bc_output_write (st->out, buf, size) ? size : -1;
+}
+
+static toff_t
+tiff_seek (thandle_t handle, toff_t offset, int whence)
+{
+  BcTiffStack *st = handle;
+  off_t pos = lseek (bc_output_fd (st->out), (off_t) offset, whence);
+
+  if (pos < 0) {
+    bc_output_fail (st->out, errno, NULL);
+    return (toff_t) - 1;
+  }
+  return pos;
+}
+
+static toff_t
+tiff_size (thandle_t handle)
+{
+  BcTiffStack *st = handle;
+  struct stat sb;
+
+  if (fstat (bc_output_fd (st->out), &sb) != 0) {
+    bc_output_fail (st->out, errno, NULL);
+    return 0;
+  }
+  return sb.st_size;
+}
+
+/* bc_output_close() closes the descriptor. */
+static int
+tiff_close (thandle_t handle)
+{
+  return 0;
+}
+
+static int
+tiff_map (thandle_t handle, void **base, toff_t * size)
+{
+  return 0;
+}
+
+static void
+tiff_unmap (thandle_t handle, void *base, toff_t size)
+{
+}
+
+/* libtiff's message, kept for the error when no errno says more. */
+static int
+tiff_error (TIFF * tif, void *user_data, const char *module,
+    const char *fmt, va_list ap)
+{
+  BcTiffStack *st = user_data;
+  gchar *msg = g_strdup_vprintf (fmt, ap);
+
+  bc_output_fail (st->out, 0, msg);
+  g_free (msg);
+  return 1;
+}
+
+static int
+tiff_warning (TIFF * tif, void *user_data, const char *module,
+    const char *fmt, va_list ap)
+{
+  return 1;
+}
+
 BcTiffStack *
-bc_tiff_stack_new (const gchar * path, GError ** error)
+bc_tiff_stack_new (BcOutput * out, GError ** error)
 {
   BcTiffStack *st = g_new0 (BcTiffStack, 1);
+  TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
 
+  st->out = out;
+  TIFFOpenOptionsSetErrorHandlerExtR (opts, tiff_error, st);
+  TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_warning, st);
   /* BigTIFF: a stack of large grids can pass 4 GB. */
-  st->tif = TIFFOpen (path, "w8");
+  st->tif = TIFFClientOpenExt (bc_output_path (out), "w8", st, tiff_read,
+      tiff_write, tiff_seek, tiff_close, tiff_size, tiff_map, tiff_unmap,
+      opts);
+  TIFFOpenOptionsFree (opts);
   if (!st->tif) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-        "cannot create %s", path);
+    bc_output_fail (out, 0, "libtiff cannot start the file");
+    bc_output_report (out, error);
     g_free (st);
     return NULL;
   }
-  st->path = g_strdup (path);
   return st;
 }
 
@@ -65,22 +171,32 @@ bc_tiff_stack_add (BcTiffStack * st, const gfloat * values, guint cols,
   return TRUE;
 
 failed:
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write %s",
-      st->path);
-  return FALSE;
+  bc_output_fail (st->out, 0, "libtiff cannot write the page");
+  return bc_output_report (st->out, error);
 }
 
 gboolean
 bc_tiff_stack_close (BcTiffStack * st, GError ** error)
 {
-  gboolean ok = TRUE;
+  gboolean ok;
 
-  if (!st)
-    return TRUE;
+  if (!TIFFFlush (st->tif))
+    bc_output_fail (st->out, 0, "libtiff cannot complete the file");
   TIFFClose (st->tif);
-  g_free (st->path);
+  st->tif = NULL;
+  ok = bc_output_close (st->out, error);
   g_free (st);
   return ok;
+}
+
+void
+bc_tiff_stack_free (BcTiffStack * st)
+{
+  if (!st)
+    return;
+  if (st->tif)
+    TIFFClose (st->tif);
+  g_free (st);
 }
 
 const gchar *const bc_summary_fields[] = {

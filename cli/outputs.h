@@ -8,16 +8,22 @@
 
 #include <gst/gst.h>
 
+#include "output-set.h"
+
 G_BEGIN_DECLS
 
 typedef struct _BcTiffStack BcTiffStack;
 
-BcTiffStack *bc_tiff_stack_new (const gchar * path, GError ** error);
+/* A BigTIFF written into out (libtiff's messages go into the error). */
+BcTiffStack *bc_tiff_stack_new (BcOutput * out, GError ** error);
 /* Appends one page: rows x cols float32, NaN where undefined. */
 gboolean bc_tiff_stack_add (BcTiffStack * stack, const gfloat * values,
     guint cols, guint rows, const gchar * description, GError ** error);
-/* Closes the file; FALSE and error if it could not be completed. */
+/* Completes and closes the file (bc_output_close()); FALSE and error if
+ * any of it could not be written. */
 gboolean bc_tiff_stack_close (BcTiffStack * stack, GError ** error);
+/* Frees the stack, for a run that ends without its results. */
+void bc_tiff_stack_free (BcTiffStack * stack);
 
 /* The summary fields of the element's message, in the order the CSV and
  * the JSON give them. */

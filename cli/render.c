@@ -16,18 +16,27 @@
 #define FONT "DejaVu Sans"
 #define TARGET_SIDE 1000.0
 
-static gboolean
-finish (cairo_surface_t * surface, const gchar * path, GError ** error)
+static cairo_status_t
+write_png (void *closure, const unsigned char *data, unsigned int length)
 {
-  cairo_status_t st = cairo_surface_write_to_png (surface, path);
+  return bc_output_write (closure, data, length) ? CAIRO_STATUS_SUCCESS :
+      CAIRO_STATUS_WRITE_ERROR;
+}
 
+/* Writes the picture drawn with cr into out, unless drawing failed. */
+static gboolean
+finish (cairo_t * cr, cairo_surface_t * surface, BcOutput * out,
+    GError ** error)
+{
+  cairo_status_t st = cairo_status (cr);
+
+  cairo_destroy (cr);
+  if (st == CAIRO_STATUS_SUCCESS)
+    st = cairo_surface_write_to_png_stream (surface, write_png, out);
   cairo_surface_destroy (surface);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-        "cannot write %s: %s", path, cairo_status_to_string (st));
-    return FALSE;
-  }
-  return TRUE;
+  if (st != CAIRO_STATUS_SUCCESS)
+    bc_output_fail (out, 0, cairo_status_to_string (st));
+  return bc_output_report (out, error);
 }
 
 static void
@@ -83,7 +92,7 @@ grid_surface (const BcHeatmap * hm)
 }
 
 gboolean
-bc_render_heatmap (const BcHeatmap * hm, const gchar * path, GError ** error)
+bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
 {
   /* Whole pixels per block, so every block is a sharp square. */
   gdouble scale = MAX (1.0, floor (TARGET_SIDE / MAX (hm->cols, hm->rows)));
@@ -162,14 +171,12 @@ bc_render_heatmap (const BcHeatmap * hm, const gchar * path, GError ** error)
       "invalid block: flat in an input, or background (below "
       "--min-intensity)");
 
-  cairo_destroy (cr);
-  return finish (surface, path, error);
+  return finish (cr, surface, out, error);
 }
 
 gboolean
 bc_render_series (const gdouble * median, const gdouble * below, guint n,
-    gdouble threshold, const gchar * title, const gchar * path,
-    GError ** error)
+    gdouble threshold, const gchar * title, BcOutput * out, GError ** error)
 {
   gdouble W = 1000, H = 520, left = 70, right = 30, top = 60, bottom = 70;
   gdouble pw = W - left - right, ph = H - top - bottom, lo = 0.0;
@@ -256,6 +263,5 @@ bc_render_series (const gdouble * median, const gdouble * below, guint n,
   }
 #undef PX
 #undef PY
-  cairo_destroy (cr);
-  return finish (surface, path, error);
+  return finish (cr, surface, out, error);
 }

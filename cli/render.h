@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include "colormap.h"
+#include "output-set.h"
 
 G_BEGIN_DECLS
 
@@ -23,17 +24,18 @@ typedef struct
   const gchar *quantity;        /* what the colour bar measures, "r" */
 } BcHeatmap;
 
-/* Writes a PNG: the grid scaled up with nearest neighbour to about 1000
- * pixels on its long side, a labelled colour bar, the invalid colour in
- * the legend and the caption (text that is not UTF-8 is shown with
- * U+FFFD).  FALSE and error when it cannot be written. */
-gboolean bc_render_heatmap (const BcHeatmap * hm, const gchar * path,
+/* Writes a PNG into out: the grid scaled up with nearest neighbour to
+ * about 1000 pixels on its long side, a labelled colour bar, the invalid
+ * colour in the legend and the caption (text that is not UTF-8 is shown
+ * with U+FFFD).  FALSE and error when it cannot be drawn or written; the
+ * caller closes out. */
+gboolean bc_render_heatmap (const BcHeatmap * hm, BcOutput * out,
     GError ** error);
 
-/* Writes a PNG plot of the median r and of the fraction of blocks below
- * the threshold over the frames of a stack. */
+/* Writes into out a PNG plot of the median r and of the fraction of
+ * blocks below the threshold over the frames of a stack. */
 gboolean bc_render_series (const gdouble * median, const gdouble * below,
-    guint n, gdouble threshold, const gchar * title, const gchar * path,
+    guint n, gdouble threshold, const gchar * title, BcOutput * out,
     GError ** error);
 
 G_END_DECLS

@@ -1,0 +1,388 @@
+/* gst-blockwise command line: the result files of one run, committed
+ * together (see output-set.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE             /* syncfs() */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "output-set.h"
+
+struct _BcOutput
+{
+  gchar *name;                  /* within the folder */
+  gchar *path;                  /* where it ends */
+  gchar *tmp_path;              /* where it is written */
+  gint fd;                      /* -1 once closed */
+  gint error;                   /* errno of the first failure, or 0 */
+  gchar *cause;                 /* or the first failure in words */
+  gboolean closed, committed;
+};
+
+struct _BcOutputSet
+{
+  gchar *dir;
+  gint dir_fd;                  /* holds the lock */
+  GRegex *result_names;
+  GPtrArray *outputs;
+};
+
+static gboolean
+failed (const BcOutput * out)
+{
+  return out->error || out->cause;
+}
+
+BcOutputSet *
+bc_output_set_new (const gchar * dir, const gchar * result_names,
+    GError ** error)
+{
+  BcOutputSet *set;
+  gint fd;
+
+  if (g_mkdir_with_parents (dir, 0777) != 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot create the output folder %s: %s", dir, g_strerror (e));
+    return NULL;
+  }
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot open the output folder %s: %s", dir, g_strerror (e));
+    return NULL;
+  }
+  /* Two runs renaming into one folder would mix their results.  A file
+   * system without locks is not a reason to refuse. */
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+        "another gst-blockcorr is writing into %s: wait for it, or choose "
+        "another output folder (-o)", dir);
+    close (fd);
+    return NULL;
+  }
+  set = g_new0 (BcOutputSet, 1);
+  set->dir = g_strdup (dir);
+  set->dir_fd = fd;
+  /* Raw: file names are bytes, not necessarily UTF-8. */
+  set->result_names = g_regex_new (result_names, G_REGEX_RAW, 0, NULL);
+  g_assert (set->result_names);
+  set->outputs = g_ptr_array_new ();
+  return set;
+}
+
+/* The device and inode of a file as a key, or NULL when it cannot be
+ * read. */
+static gchar *
+file_key (const gchar * path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev,
+      (uintmax_t) st.st_ino);
+}
+
+gboolean
+bc_output_set_check_inputs (BcOutputSet * set, const gchar * const *inputs,
+    guint n_inputs, GError ** error)
+{
+  GHashTable *results = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, g_free);
+  GDir *dir = g_dir_open (set->dir, 0, NULL);
+  const gchar *name;
+  gboolean ok = TRUE;
+  guint i;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *path, *key;
+
+    if (!g_regex_match (set->result_names, name, 0, NULL))
+      continue;
+    path = g_build_filename (set->dir, name, NULL);
+    key = file_key (path);
+    if (key)
+      g_hash_table_replace (results, key, path);
+    else
+      g_free (path);
+  }
+  if (dir)
+    g_dir_close (dir);
+  for (i = 0; i < n_inputs && ok; i++) {
+    gchar *key = file_key (inputs[i]);
+    const gchar *result = key ? g_hash_table_lookup (results, key) : NULL;
+
+    if (result && g_str_equal (result, inputs[i])) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+          "%s is an input, and a result of this run would replace it: "
+          "choose another output folder (-o)", inputs[i]);
+      ok = FALSE;
+    } else if (result) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+          "%s is an input and the same file as %s, which a result of this "
+          "run would replace: choose another output folder (-o)", inputs[i],
+          result);
+      ok = FALSE;
+    }
+    g_free (key);
+  }
+  g_hash_table_unref (results);
+  return ok;
+}
+
+BcOutput *
+bc_output_set_create (BcOutputSet * set, const gchar * name, GError ** error)
+{
+  BcOutput *out;
+  gchar *hidden = g_strdup_printf (".%s.XXXXXX", name);
+  gchar *tmpl = g_build_filename (set->dir, hidden, NULL);
+  gchar *path = g_build_filename (set->dir, name, NULL);
+  gint fd;
+
+  g_free (hidden);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+        "%s is a folder: the result of that name cannot replace it", path);
+    goto failed;
+  }
+  /* The mode before the umask, as for any new file. */
+  fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot create %s: %s", path, g_strerror (e));
+    goto failed;
+  }
+  out = g_new0 (BcOutput, 1);
+  out->name = g_strdup (name);
+  out->path = path;
+  out->tmp_path = tmpl;
+  out->fd = fd;
+  g_ptr_array_add (set->outputs, out);
+  return out;
+
+failed:
+  g_free (tmpl);
+  g_free (path);
+  return NULL;
+}
+
+const gchar *
+bc_output_path (const BcOutput * out)
+{
+  return out->path;
+}
+
+gint
+bc_output_fd (const BcOutput * out)
+{
+  return out->fd;
+}
+
+void
+bc_output_fail (BcOutput * out, gint errno_value, const gchar * cause)
+{
+  if (failed (out))
+    return;
+  if (errno_value)
+    out->error = errno_value;
+  else
+    out->cause = g_strdup (cause ? cause : "unknown error");
+}
+
+gboolean
+bc_output_write (BcOutput * out, const void *data, gsize size)
+{
+  const guint8 *p = data;
+
+  if (failed (out) || out->fd < 0)
+    return FALSE;
+  while (size > 0) {
+    gssize n = write (out->fd, p, MIN (size, (gsize) G_MAXSSIZE));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      bc_output_fail (out, n < 0 ? errno : ENOSPC, NULL);
+      return FALSE;
+    }
+    p += n;
+    size -= n;
+  }
+  return TRUE;
+}
+
+gboolean
+bc_output_report (const BcOutput * out, GError ** error)
+{
+  if (!failed (out))
+    return TRUE;
+  g_set_error (error, G_FILE_ERROR, out->error ?
+      g_file_error_from_errno (out->error) : G_FILE_ERROR_FAILED,
+      "cannot write %s: %s", out->path, out->error ?
+      g_strerror (out->error) : out->cause);
+  return FALSE;
+}
+
+gboolean
+bc_output_close (BcOutput * out, GError ** error)
+{
+  if (out->fd >= 0) {
+    /* Linux closes the descriptor even when close() reports EINTR. */
+    if (close (out->fd) != 0 && errno != EINTR)
+      bc_output_fail (out, errno, NULL);
+    out->fd = -1;
+  }
+  if (!bc_output_report (out, error))
+    return FALSE;
+  out->closed = TRUE;
+  return TRUE;
+}
+
+/* Removes the files of result names that this run has not written. */
+static gboolean
+remove_earlier_results (BcOutputSet * set, GError ** error)
+{
+  GHashTable *written = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *earlier = g_ptr_array_new_with_free_func (g_free);
+  GDir *dir = g_dir_open (set->dir, 0, NULL);
+  const gchar *name;
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; i < set->outputs->len; i++) {
+    BcOutput *out = g_ptr_array_index (set->outputs, i);
+
+    g_hash_table_add (written, out->name);
+  }
+  /* Listed first: a folder that changes while it is read may be listed
+   * in part. */
+  while (dir && (name = g_dir_read_name (dir)))
+    if (!g_hash_table_contains (written, name)
+        && g_regex_match (set->result_names, name, 0, NULL))
+      g_ptr_array_add (earlier, g_build_filename (set->dir, name, NULL));
+  if (dir)
+    g_dir_close (dir);
+  for (i = 0; i < earlier->len && ok; i++) {
+    const gchar *path = g_ptr_array_index (earlier, i);
+
+    if (g_unlink (path) != 0 && errno != ENOENT) {
+      gint e = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+          "cannot remove %s, left from an earlier run: %s", path,
+          g_strerror (e));
+      ok = FALSE;
+    }
+  }
+  g_ptr_array_unref (earlier);
+  g_hash_table_unref (written);
+  return ok;
+}
+
+gboolean
+bc_output_set_commit (BcOutputSet * set, GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < set->outputs->len; i++) {
+    BcOutput *out = g_ptr_array_index (set->outputs, i);
+
+    if (!out->closed) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+          "%s was not completed", out->path);
+      return FALSE;
+    }
+  }
+  /* The files on the disk before their names: a crash of the system then
+   * leaves the earlier results or these, never empty files.  One sync of
+   * the file system costs less than one per file. */
+  if (syncfs (set->dir_fd) != 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot write the results in %s: %s", set->dir, g_strerror (e));
+    return FALSE;
+  }
+  for (i = 0; i < set->outputs->len; i++) {
+    BcOutput *out = g_ptr_array_index (set->outputs, i);
+
+    if (g_rename (out->tmp_path, out->path) != 0) {
+      gint e = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+          "cannot rename %s to %s: %s; the results in %s are a mix of this "
+          "run's and an earlier one's", out->tmp_path, out->path,
+          g_strerror (e), set->dir);
+      return FALSE;
+    }
+    out->committed = TRUE;
+  }
+  if (!remove_earlier_results (set, error))
+    return FALSE;
+  /* The renames on the disk too; not every file system syncs folders. */
+  if (fsync (set->dir_fd) != 0 && errno != EINVAL && errno != ENOTSUP
+      && errno != EBADF) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot write the output folder %s: %s", set->dir, g_strerror (e));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+bc_output_set_discard (BcOutputSet * set)
+{
+  guint i;
+
+  if (!set)
+    return;
+  for (i = 0; i < set->outputs->len; i++) {
+    BcOutput *out = g_ptr_array_index (set->outputs, i);
+
+    if (out->fd >= 0) {
+      close (out->fd);
+      out->fd = -1;
+    }
+    if (!out->committed)
+      g_unlink (out->tmp_path);
+  }
+}
+
+void
+bc_output_set_free (BcOutputSet * set)
+{
+  guint i;
+
+  if (!set)
+    return;
+  bc_output_set_discard (set);
+  for (i = 0; i < set->outputs->len; i++) {
+    BcOutput *out = g_ptr_array_index (set->outputs, i);
+
+    g_free (out->name);
+    g_free (out->path);
+    g_free (out->tmp_path);
+    g_free (out->cause);
+    g_free (out);
+  }
+  g_ptr_array_unref (set->outputs);
+  g_regex_unref (set->result_names);
+  close (set->dir_fd);
+  g_free (set->dir);
+  g_free (set);
+}
