@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,15 +25,18 @@
 #include "args.h"
 #include "colormap.h"
 #include "frames.h"
+#include "interrupt.h"
 #include "output-set.h"
 #include "outputs.h"
 #include "render.h"
 #include "verdict-text.h"
 
-/* Exit statuses, as --help says. */
+/* Exit statuses, as --help says; 128 + the signal's number when a signal
+ * stopped the run, as shells report it. */
 #define EXIT_REGISTERED 0
 #define EXIT_NEEDS_REGISTRATION 1
 #define EXIT_ERROR 2
+#define EXIT_SIGNAL_BASE 128
 
 /* Every name the program writes in the output folder: an earlier run's
  * files of these names are replaced or removed, so that the folder holds
@@ -473,14 +477,17 @@ check_inputs (BcFrames * in[2])
   g_ptr_array_unref (files);
 }
 
-/* The median r and the fraction below the threshold over the frames. */
+/* The median r and the fraction below the threshold over the frames done
+ * (all, unless the run was interrupted). */
 static void
-write_series (Results * res, guint done, const gchar * arg0,
+write_series (Results * res, guint done, guint total, const gchar * arg0,
     const gchar * arg1)
 {
   GError *err = NULL;
-  gchar *title = g_strdup_printf ("%s against %s, %ux%u blocks", arg1, arg0,
-      opt.block_w, opt.block_h);
+  gchar *title = done < total ? g_strdup_printf ("%s against %s, %ux%u "
+      "blocks (frames 0 to %u of %u: interrupted)", arg1, arg0, opt.block_w,
+      opt.block_h, done - 1, total) : g_strdup_printf ("%s against %s, "
+      "%ux%u blocks", arg1, arg0, opt.block_w, opt.block_h);
   BcOutput *png = bc_output_set_create (outputs, "median-r.png", &err);
 
   if (!png || !bc_render_series ((gdouble *) res->median->data,
@@ -505,11 +512,60 @@ commit_results (Results * res, guint done, guint total, const gchar * arg0,
   if (!bc_output_close (res->csv, &err))
     die ("%s", err->message);
   if (total > 1)
-    write_series (res, done, arg0, arg1);
+    write_series (res, done, total, arg0, arg1);
+  bc_interrupt_hold ();
   if (!bc_output_set_commit (outputs, &err))
     die ("%s", err->message);
+  bc_interrupt_release ();
   bc_output_set_free (outputs);
   outputs = NULL;
+}
+
+/* No frame done: nothing to keep. */
+static void
+drop_results (Results * res)
+{
+  guint i;
+
+  bc_interrupt_hold ();
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
+    bc_tiff_stack_free (res->tiffs[i]);
+  bc_output_set_free (outputs);
+  outputs = NULL;
+  bc_interrupt_release ();
+}
+
+static const gchar *
+signal_name (gint sig)
+{
+  switch (sig) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return "a signal";
+  }
+}
+
+static void
+report_interruption (guint done, guint total)
+{
+  const gchar *sig = signal_name (bc_interrupt_signal ());
+  gchar *shown = display_name (opt.out_dir);
+  gchar *which = done > 1 ? g_strdup_printf ("frames 0 to %u", done - 1) :
+      g_strdup ("frame 0");
+
+  if (done == 0)
+    fprintf (stderr, "gst-blockcorr: interrupted by %s before the first "
+        "frame was done: no results written\n", sig);
+  else
+    fprintf (stderr, "gst-blockcorr: interrupted by %s: the results in %s/ "
+        "hold %u of %u frames: %s\n", sig, shown, done, total, which);
+  g_free (which);
+  g_free (shown);
 }
 
 static void
@@ -567,8 +623,13 @@ main (int argc, char **argv)
       "compared image is shifted\nas a whole (by at least 0.25 px), or when "
       "a region of blocks is displaced or\nmatches nowhere; background "
       "blocks (estimated, see --min-intensity) count for\nnothing.\n\n"
+      "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the run after the frame in "
+      "progress and\nkeeps the frames done; a second one stops it at once, "
+      "without results.\n\n"
       "Exit status: 0 = looks registered (every pair), 1 = needs registration "
-      "(some pair),\n2 = usage, input or output error.";
+      "(some pair),\n2 = usage, input or output error, 128 + the signal's "
+      "number when a signal\nstopped the run (130 for SIGINT, 143 for "
+      "SIGTERM).";
   GOptionEntry entries[] = {
     {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
         "Block size in pixels (default 16)", "16 or 16x8"},
@@ -659,6 +720,8 @@ main (int argc, char **argv)
         argv[2], count[1]);
   total = MAX (count[0], count[1]);
 
+  /* Until now a signal ends the program at once: nothing is written yet. */
+  bc_interrupt_install ();
   outputs = bc_output_set_new (opt.out_dir, RESULT_NAMES, &err);
   if (!outputs)
     die ("%s", err->message);
@@ -694,7 +757,7 @@ main (int argc, char **argv)
     if (!bc_frames_prefetch (in[i], &err))
       die ("%s", err->message);
   start = g_get_monotonic_time ();
-  for (n = 0; n < total; n++) {
+  for (n = 0; n < total && !bc_interrupt_signal (); n++) {
     GstSample *out;
     GstVideoInfo vi[2];
 
@@ -749,16 +812,20 @@ main (int argc, char **argv)
   }
   analysis_clear (&an);
 
-  commit_results (&res, n, total, argv[1], argv[2]);
+  /* n: the frames done, all of them unless a signal stopped the run. */
+  if (n > 0)
+    commit_results (&res, n, total, argv[1], argv[2]);
+  else
+    drop_results (&res);
 
-  if (total > 1 && !opt.quiet && !opt.json) {
+  if (n > 0 && total > 1 && !opt.quiet && !opt.json) {
     if (res.needing)
       print_checked ("%u of %u frames need registration: %s.\n",
           res.needing, n, res.needing_list->str);
     else
       print_checked ("All %u frames look registered.\n", n);
   }
-  if (!opt.quiet && !opt.json) {
+  if (n > 0 && !opt.quiet && !opt.json) {
     gchar *shown = display_name (opt.out_dir);
 
     print_checked ("Results in %s/: heatmap%s.png%s, r.tif and the other "
@@ -767,7 +834,12 @@ main (int argc, char **argv)
             ", shift.png") : "");
     g_free (shown);
   }
-  status = res.needing ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
+  if (n < total) {
+    report_interruption (n, total);
+    status = EXIT_SIGNAL_BASE + bc_interrupt_signal ();
+  } else {
+    status = res.needing ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
+  }
   g_array_unref (res.median);
   g_array_unref (res.below);
   g_string_free (res.needing_list, TRUE);

@@ -24,6 +24,9 @@ struct _BcOutput
   gint error;                   /* errno of the first failure, or 0 */
   gchar *cause;                 /* or the first failure in words */
   gboolean closed, committed;
+  /* Every temporary file, for a signal handler: a node is complete before
+   * it is linked, and stays linked while handlers may run. */
+  BcOutput *next_temp;
 };
 
 struct _BcOutputSet
@@ -33,6 +36,8 @@ struct _BcOutputSet
   GRegex *result_names;
   GPtrArray *outputs;
 };
+
+static BcOutput *temp_files;
 
 static gboolean
 failed (const BcOutput * out)
@@ -170,6 +175,8 @@ bc_output_set_create (BcOutputSet * set, const gchar * name, GError ** error)
   out->path = path;
   out->tmp_path = tmpl;
   out->fd = fd;
+  out->next_temp = g_atomic_pointer_get (&temp_files);
+  g_atomic_pointer_set (&temp_files, out);
   g_ptr_array_add (set->outputs, out);
   return out;
 
@@ -364,6 +371,16 @@ bc_output_set_discard (BcOutputSet * set)
 }
 
 void
+bc_output_discard_all_from_signal (void)
+{
+  BcOutput *out;
+
+  /* A renamed file's temporary name no longer exists: unlink() fails. */
+  for (out = g_atomic_pointer_get (&temp_files); out; out = out->next_temp)
+    unlink (out->tmp_path);
+}
+
+void
 bc_output_set_free (BcOutputSet * set)
 {
   guint i;
@@ -371,6 +388,8 @@ bc_output_set_free (BcOutputSet * set)
   if (!set)
     return;
   bc_output_set_discard (set);
+  /* Only this set's files are on the list (one set per run). */
+  g_atomic_pointer_set (&temp_files, NULL);
   for (i = 0; i < set->outputs->len; i++) {
     BcOutput *out = g_ptr_array_index (set->outputs, i);
 

@@ -41,7 +41,12 @@ gboolean bc_output_set_commit (BcOutputSet * set, GError ** error);
  * they were before the run. */
 void bc_output_set_discard (BcOutputSet * set);
 
-/* Discards what is not committed and frees the set. */
+/* The same from a signal handler: unlinks every temporary file of any set,
+ * with async-signal-safe calls only. */
+void bc_output_discard_all_from_signal (void);
+
+/* Discards what is not committed and frees the set: only once no signal
+ * handler can discard any more (bc_interrupt_hold()). */
 void bc_output_set_free (BcOutputSet * set);
 
 /* The result's final path, for messages. */
