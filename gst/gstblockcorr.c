@@ -1494,8 +1494,11 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   GstVideoFrame ref_frame;
   gboolean ref_mapped = FALSE;
 
+  /* An input released since create_output_buffer() (release_pad() forgets
+   * it before the base class can take its lock): no pair, so no output,
+   * rather than the blank buffer the base class would push. */
   if (!gst_blockcorr_get_pads (self, pads))
-    return GST_FLOW_OK;
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
   gst_blockcorr_settings (self, &s);
 
   if (!gst_blockcorr_input_frames (self, pads, in, pts))
