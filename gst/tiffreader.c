@@ -10,6 +10,9 @@
 /* More pages than any stack we expect: a bound on a loop of directories. */
 #define MAX_PAGES 1000000
 
+/* libtiff's current directory is none of the file's pages we know. */
+#define NO_PAGE G_MAXUINT
+
 G_DEFINE_QUARK (bw-tiff-error-quark, bw_tiff_error);
 
 struct _BwTiffReader
@@ -18,8 +21,12 @@ struct _BwTiffReader
   const guint8 *data;
   gsize size;
   toff_t pos;
+  guint64 bytes_read;
   BwTiffInfo info;
   gboolean min_is_white;
+  /* Where each page's directory is, and which one libtiff has read. */
+  GArray *dir_offsets;
+  guint current;
   /* libtiff's last error message for this file (per handle, so two readers
    * in two threads do not mix them). */
   gchar last_error[256];
@@ -36,6 +43,7 @@ mem_read (thandle_t h, void *buf, tmsize_t n)
 
   memcpy (buf, r->data + r->pos, count);
   r->pos += count;
+  r->bytes_read += count;
   return count;
 }
 
@@ -232,7 +240,15 @@ bw_tiff_reader_free (BwTiffReader * r)
     return;
   if (r->tif)
     TIFFClose (r->tif);
+  if (r->dir_offsets)
+    g_array_free (r->dir_offsets, TRUE);
   g_free (r);
+}
+
+guint64
+bw_tiff_reader_get_bytes_read (BwTiffReader * r)
+{
+  return r->bytes_read;
 }
 
 /* Where the header says the first directory is (size >= 16 or the
@@ -275,6 +291,8 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
   r = g_new0 (BwTiffReader, 1);
   r->data = data;
   r->size = size;
+  r->dir_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r->current = NO_PAGE;
 
   opts = TIFFOpenOptionsAlloc ();
   /* libtiff's own buffers (strips, tiles, tables) stay within the frame
@@ -283,7 +301,8 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
       (tmsize_t) MIN (max_frame_bytes, (guint64) G_MAXSSIZE));
   TIFFOpenOptionsSetErrorHandlerExtR (opts, on_error, r);
   TIFFOpenOptionsSetWarningHandlerExtR (opts, on_warning, r);
-  r->tif = TIFFClientOpenExt ("memory", "r", r, mem_read, mem_write,
+  /* "m": not mapped, so that every read goes through mem_read. */
+  r->tif = TIFFClientOpenExt ("memory", "rm", r, mem_read, mem_write,
       mem_seek, mem_close, mem_size, mem_map, mem_unmap, opts);
   TIFFOpenOptionsFree (opts);
   if (!r->tif) {
@@ -305,7 +324,10 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
     BwTiffLayout layout;
     guint w, h;
     gboolean miw;
+    guint64 offset = TIFFCurrentDirOffset (r->tif);
 
+    g_array_append_val (r->dir_offsets, offset);
+    r->current = page;
     if (page >= MAX_PAGES) {
       g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
           "more than %u pages", MAX_PAGES);
@@ -351,8 +373,12 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
               TIFFStripSize64 (r->tif)) >> 20, max_frame_bytes >> 20);
       goto fail;
     }
-    if (!TIFFReadDirectory (r->tif))
+    if (TIFFLastDirectory (r->tif))
       break;
+    if (!TIFFReadDirectory (r->tif)) {
+      r->current = NO_PAGE;
+      break;
+    }
   }
   r->info.n_pages = page + 1;
   *info = r->info;
@@ -361,6 +387,27 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
 fail:
   bw_tiff_reader_free (r);
   return NULL;
+}
+
+/* Makes page libtiff's current directory: the next one in the chain, or
+ * the one at the page's remembered offset.  (TIFFSetDirectory would walk
+ * the chain from the first directory, which for every page of a stack
+ * costs time in the square of the page count.) */
+static gboolean
+goto_page (BwTiffReader * r, guint page)
+{
+  guint64 want = g_array_index (r->dir_offsets, guint64, page);
+  gboolean ok;
+
+  if (r->current == page)
+    return TRUE;
+  if (r->current != NO_PAGE && page == r->current + 1)
+    ok = TIFFReadDirectory (r->tif);
+  else
+    ok = TIFFSetSubDirectory (r->tif, want);
+  ok = ok && TIFFCurrentDirOffset (r->tif) == want;
+  r->current = ok ? page : NO_PAGE;
+  return ok;
 }
 
 gboolean
@@ -372,8 +419,8 @@ bw_tiff_reader_page_in_place (BwTiffReader * r, guint page, gsize * offset)
   guint64 row_bytes = (guint64) r->info.width * r->info.bytes_per_pixel;
   guint32 rps = 0, n, i;
 
-  if (page >= r->info.n_pages || r->min_is_white || !TIFFSetDirectory (tif,
-          page) || TIFFIsTiled (tif))
+  if (page >= r->info.n_pages || r->min_is_white || !goto_page (r, page)
+      || TIFFIsTiled (tif))
     return FALSE;
   TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
   if (compression != COMPRESSION_NONE)
@@ -450,7 +497,7 @@ bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
   gboolean ok = TRUE;
 
   if (page >= r->info.n_pages || stride < (gsize) r->info.width * bpp
-      || !TIFFSetDirectory (tif, page)) {
+      || !goto_page (r, page)) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
         "cannot read page %u: %s", page, r->last_error);
     return FALSE;

@@ -4,7 +4,8 @@
  * it alone.  Every page of a file is checked when it is opened: one size and
  * one supported layout for all pages, strip and tile data inside the file,
  * the frame size within a limit; anything else is an error that names the
- * file's layout.
+ * file's layout.  Pages are reached by their remembered directory offsets,
+ * so reading all of them costs time linear in their number.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -63,6 +64,11 @@ gboolean bw_tiff_reader_read_page (BwTiffReader * reader, guint page,
  * width * bytes_per_pixel), and a caller can use them without a copy. */
 gboolean bw_tiff_reader_page_in_place (BwTiffReader * reader, guint page,
     gsize * offset);
+
+/* The bytes libtiff has read from the data so far: every read goes
+ * through the reader, so this measures what finding and decoding pages
+ * costs. */
+guint64 bw_tiff_reader_get_bytes_read (BwTiffReader * reader);
 
 void bw_tiff_reader_free (BwTiffReader * reader);
 

@@ -622,6 +622,186 @@ test_element_error_names_file (void)
   g_free (path);
 }
 
+/* ---- stacks: many pages, damage, shared data --------------------------- */
+
+/* Pixel (x, y) of page p of the stacks written below. */
+static guint8
+stack_value (guint p, guint x, guint y)
+{
+  return (p * 37 + x + y * 3) & 0xff;
+}
+
+/* A little-endian GRAY8 stack written with libtiff: pages of w x h in
+ * strips of rps rows (or tiles of tile x tile when tile > 0), zeros where
+ * flat, else stack_value(). */
+static gchar *
+write_stack (const gchar * name, guint pages, guint w, guint h,
+    guint16 compression, guint rps, guint tile, gboolean flat)
+{
+  gchar *path = g_build_filename (tmpdir, name, NULL);
+  TIFF *tif = TIFFOpen (path, "wl");
+  guint p, x, y;
+  guint8 *buf = g_malloc0 ((gsize) MAX (w, tile) * MAX (h, tile));
+
+  g_assert_nonnull (tif);
+  for (p = 0; p < pages; p++) {
+    TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, w);
+    TIFFSetField (tif, TIFFTAG_IMAGELENGTH, h);
+    TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+    TIFFSetField (tif, TIFFTAG_COMPRESSION, compression);
+    if (tile) {
+      guint tx, ty;
+
+      TIFFSetField (tif, TIFFTAG_TILEWIDTH, tile);
+      TIFFSetField (tif, TIFFTAG_TILELENGTH, tile);
+      for (ty = 0; ty < h; ty += tile)
+        for (tx = 0; tx < w; tx += tile) {
+          for (y = 0; y < tile; y++)
+            for (x = 0; x < tile; x++)
+              buf[y * tile + x] = flat ? 0 : stack_value (p, tx + x, ty + y);
+          g_assert_cmpint (TIFFWriteTile (tif, buf, tx, ty, 0, 0), >=, 0);
+        }
+    } else {
+      TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, rps);
+      for (y = 0; y < h; y++) {
+        for (x = 0; x < w; x++)
+          buf[x] = flat ? 0 : stack_value (p, x, y);
+        g_assert_cmpint (TIFFWriteScanline (tif, buf, y, 0), ==, 1);
+      }
+    }
+    g_assert_true (TIFFWriteDirectory (tif));
+  }
+  TIFFClose (tif);
+  g_free (buf);
+  return path;
+}
+
+/* Pixels of page p (w x h, GRAY8, unpadded rows) against stack_value(). */
+static void
+check_stack_page (const guint8 * data, gsize stride, guint p, guint w,
+    guint h)
+{
+  guint x, y;
+
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++)
+      if (data[y * stride + x] != stack_value (p, x, y))
+        g_error ("page %u (%u,%u): %u, wrote %u", p, x, y,
+            data[y * stride + x], stack_value (p, x, y));
+}
+
+/* Decodes through a pipeline: the frames (checked against stack_value()
+ * when check), and the error posted, if any (its message in *error). */
+static guint
+run_stack (const gchar * chain, const gchar * path, guint w, guint h,
+    gboolean check, gchar ** error)
+{
+  gchar *desc = g_strdup_printf ("filesrc name=src ! %s ! appsink name=sink "
+      "sync=false", chain);
+  GError *parse_error = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &parse_error), *sink, *src;
+  GstSample *s;
+  GstMessage *msg = NULL;
+  guint n = 0;
+
+  g_assert_no_error (parse_error);
+  src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  g_object_set (src, "location", path, NULL);
+  gst_object_unref (src);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  *error = NULL;
+  for (;;) {
+    GstMapInfo map;
+
+    /* Until EOS, or an error: the frames pushed before it are queued in
+     * the sink by the time it is posted. */
+    s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), msg ? 0 :
+        20 * GST_MSECOND);
+    if (!s) {
+      if (msg || gst_app_sink_is_eos (GST_APP_SINK (sink)))
+        break;
+      msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipe), GST_MESSAGE_ERROR);
+      continue;
+    }
+    g_assert_true (gst_buffer_map (gst_sample_get_buffer (s), &map,
+            GST_MAP_READ));
+    if (check)
+      check_stack_page (map.data, w, n, w, h);
+    g_assert_cmpuint (GST_BUFFER_OFFSET (gst_sample_get_buffer (s)), ==, n);
+    gst_buffer_unmap (gst_sample_get_buffer (s), &map);
+    gst_sample_unref (s);
+    n++;
+  }
+  if (!msg)
+    msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipe), GST_MESSAGE_ERROR);
+  if (msg) {
+    GError *err = NULL;
+
+    gst_message_parse_error (msg, &err, NULL);
+    *error = g_strdup (err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (desc);
+  return n;
+}
+
+/* Finding and decoding every page of a stack reads each directory a
+ * bounded number of times: what libtiff reads grows with the file, not
+ * with the square of its page count (as when every page was found by
+ * walking the chain from the first directory). */
+static void
+test_pages_linear (void)
+{
+  const guint n = 3000;
+  gchar *path = write_stack ("many-pages.tif", n, 2, 1, COMPRESSION_NONE, 1,
+      0, FALSE), *data, *error;
+  gsize size;
+  BwTiffInfo info;
+  BwTiffReader *r;
+  guint8 px[2];
+  guint64 after_open, in_order;
+  GRand *rand = g_rand_new_with_seed (7);
+  guint p, i;
+
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  r = bw_tiff_reader_open ((guint8 *) data, size, 1 << 20, &info, NULL);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (info.n_pages, ==, n);
+  after_open = bw_tiff_reader_get_bytes_read (r);
+  /* every directory once, a little less than the file */
+  g_assert_cmpuint (after_open, <=, size);
+  for (p = 0; p < n; p++) {
+    g_assert_true (bw_tiff_reader_read_page (r, p, px, 2, NULL));
+    check_stack_page (px, 2, p, 2, 1);
+  }
+  in_order = bw_tiff_reader_get_bytes_read (r) - after_open;
+  g_assert_cmpuint (in_order, <=, 2 * size);
+  /* pages in any order (seeks): one directory each */
+  for (i = 0; i < n; i++) {
+    p = g_rand_int_range (rand, 0, n);
+    g_assert_true (bw_tiff_reader_read_page (r, p, px, 2, NULL));
+    check_stack_page (px, 2, p, 2, 1);
+  }
+  g_assert_cmpuint (bw_tiff_reader_get_bytes_read (r) - after_open -
+      in_order, <=, 2 * size);
+  bw_tiff_reader_free (r);
+  g_rand_free (rand);
+
+  /* the element gives every page, in order */
+  g_assert_cmpuint (run_stack ("tiffdec", path, 2, 1, TRUE, &error), ==, n);
+  g_assert_null (error);
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -639,6 +819,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff/refused-huge-tile", test_refused_huge_tile);
   g_test_add_func ("/tiff/element-error-names-file",
       test_element_error_names_file);
+  g_test_add_func ("/tiff/pages-linear", test_pages_linear);
   ret = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
