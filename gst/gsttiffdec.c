@@ -21,6 +21,14 @@
  * decodebin), collected until EOS otherwise.  Ranked above avdec_tiff, so
  * decodebin picks it.
  *
+ * A stack answers duration queries (in time at #GstTiffDec:framerate, and
+ * in frames: its page count) and seeks to a time or a page (flushing or
+ * not, with a stop position, segment seeks; every page is a key unit).
+ *
+ * When a page after the first cannot be read (a damaged directory, a page
+ * of another size), the pages before it are decoded and then an error names
+ * the file, the page (counted from 1) and libtiff's message.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=stack.tif ! decodebin ! videoconvert ! autovideosink
@@ -34,10 +42,8 @@
 
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <gst/video/video.h>
 
 #include "gsttiffdec.h"
-#include "tiffreader.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_tiff_dec_debug);
 #define GST_CAT_DEFAULT gst_tiff_dec_debug
@@ -115,7 +121,17 @@ static const GstVideoFormat layout_formats[] = {
   GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_RGBA
 };
 
-/* The file's name for messages: upstream's URI, or "input". */
+static void gst_tiff_dec_pull_loop (GstTiffDec * self);
+static void gst_tiff_dec_push_loop (GstTiffDec * self);
+static gboolean gst_tiff_dec_src_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean gst_tiff_dec_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+static gboolean gst_tiff_dec_src_activate_mode (GstPad * pad,
+    GstObject * parent, GstPadMode mode, gboolean active);
+
+/* The file's name for messages: upstream's URI as a file name where it is
+ * one, else the element the stream comes from. */
 static gchar *
 input_name (GstTiffDec * self)
 {
@@ -125,8 +141,16 @@ input_name (GstTiffDec * self)
   if (gst_pad_peer_query (self->sinkpad, q))
     gst_query_parse_uri (q, &uri);
   gst_query_unref (q);
-  if (!uri)
-    return g_strdup ("input");
+  if (!uri) {
+    GstPad *peer = gst_pad_get_peer (self->sinkpad);
+    GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
+
+    name = up ? g_strdup_printf ("(stream from %s)", GST_OBJECT_NAME (up)) :
+        g_strdup ("(stream)");
+    gst_clear_object (&up);
+    gst_clear_object (&peer);
+    return name;
+  }
   name = g_filename_from_uri (uri, NULL, NULL);
   if (!name)
     name = g_strdup (uri);
@@ -134,17 +158,47 @@ input_name (GstTiffDec * self)
   return name;
 }
 
-/* Adds the source pad (once) with caps, and starts a segment. */
+/* Timestamp of a page: n / framerate, or n (nanoseconds, only an order)
+ * for still images. */
+static GstClockTime
+page_time (gint fps_n, gint fps_d, guint64 page)
+{
+  if (fps_n <= 0)
+    return page;
+  return gst_util_uint64_scale (page, (guint64) fps_d * GST_SECOND, fps_n);
+}
+
+/* The page shown at time t: the last one that starts at or before it. */
+static guint64
+page_at (gint fps_n, gint fps_d, GstClockTime t)
+{
+  guint64 page;
+
+  if (fps_n <= 0)
+    return t;
+  page = gst_util_uint64_scale (t, fps_n, (guint64) fps_d * GST_SECOND);
+  /* page_time() rounds down: the next page may start at t exactly */
+  if (page_time (fps_n, fps_d, page + 1) <= t)
+    page++;
+  return page;
+}
+
+/* Adds the source pad (once) with caps; the segment goes with the first
+ * page. */
 static void
 start_output (GstTiffDec * self, GstCaps * caps)
 {
-  GstSegment segment;
-
   if (!self->srcpad) {
     gchar *id;
 
     self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
     gst_pad_use_fixed_caps (self->srcpad);
+    gst_pad_set_event_function (self->srcpad,
+        GST_DEBUG_FUNCPTR (gst_tiff_dec_src_event));
+    gst_pad_set_query_function (self->srcpad,
+        GST_DEBUG_FUNCPTR (gst_tiff_dec_src_query));
+    gst_pad_set_activatemode_function (self->srcpad,
+        GST_DEBUG_FUNCPTR (gst_tiff_dec_src_activate_mode));
     gst_pad_set_active (self->srcpad, TRUE);
     id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self), NULL);
     gst_pad_push_event (self->srcpad, gst_event_new_stream_start (id));
@@ -155,8 +209,6 @@ start_output (GstTiffDec * self, GstCaps * caps)
   } else {
     gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
   }
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
 }
 
 /* Forwards an event downstream, if there is a downstream yet. */
@@ -216,49 +268,64 @@ decoded_frame (BwTiffReader * reader, guint page, const GstVideoInfo * vinfo,
   return out;
 }
 
+/* How long after the sink pad starts pulling an error may be dropped. */
+#define PLUGGING_TIME (2 * G_TIME_SPAN_SECOND)
+
 /* Posts "TIFF file NAME: cause".  In pull mode the task starts while
  * decodebin is still plugging the element, and decodebin drops the errors
- * of an element it is plugging: a file refused at once would go unnoticed
- * and the pipeline would wait for ever.  So in pull mode the error is
- * posted again every 200 ms until the element is stopped (at most 2 s):
- * an application that reacts to the first one never sees another. */
+ * of an element it is plugging: a file refused at once (or a short stack
+ * that ends early) would go unnoticed and the pipeline would wait for ever.
+ * So in pull mode, in the first 2 s, the error is posted again every 200 ms
+ * until the element is stopped: an application that reacts to the first
+ * one never sees another. */
 static void
-post_decode_error (GstTiffDec * self, const GError * err)
+post_decode_error (GstTiffDec * self, const gchar * name, const gchar * cause)
 {
-  gchar *name = input_name (self);
-  guint i;
-
-  for (i = 0; i < 10; i++) {
-    gboolean stopping;
+  for (;;) {
+    gboolean again;
 
     GST_ELEMENT_ERROR (self, STREAM, DECODE, ("TIFF file %s: %s", name,
-            err->message), (NULL));
+            cause), (NULL));
     g_mutex_lock (&self->stop_lock);
-    if (!self->stopping && self->pull_mode)
+    again = !self->stopping && self->pull_mode
+        && g_get_monotonic_time () < self->pull_start + PLUGGING_TIME;
+    if (again)
       g_cond_wait_until (&self->stop_cond, &self->stop_lock,
           g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND);
-    stopping = self->stopping || !self->pull_mode;
+    again = again && !self->stopping;
     g_mutex_unlock (&self->stop_lock);
-    if (stopping)
+    if (!again)
       break;
   }
-  g_free (name);
 }
 
-/* Decodes the whole file in buf and pushes its pages. */
-static GstFlowReturn
-gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
+/* Forgets the file (its streaming task must be stopped). */
+static void
+release_file (GstTiffDec * self)
 {
-  GstMapInfo map;
-  BwTiffReader *reader;
-  BwTiffInfo tinfo;
-  GstVideoInfo vinfo;
+  g_clear_pointer (&self->reader, bw_tiff_reader_free);
+  if (self->file) {
+    gst_buffer_unmap (self->file, &self->file_map);
+    gst_clear_buffer (&self->file);
+  }
+  g_clear_pointer (&self->name, g_free);
+  GST_OBJECT_LOCK (self);
+  self->n_pages = 0;
+  self->last_page = -1;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Opens the whole file in buf (taking a reference), adds the source pad
+ * and sets up the stream from page 0; FALSE (with an error posted) if the
+ * file cannot be read at all. */
+static gboolean
+open_file (GstTiffDec * self, GstBuffer * buf)
+{
   GError *err = NULL;
-  GstFlowReturn ret = GST_FLOW_OK;
   gint fps_n, fps_d;
   guint64 max_bytes;
-  gboolean video_meta;
-  guint page;
+  GstCaps *caps;
+  GstQuery *q;
 
   GST_OBJECT_LOCK (self);
   fps_n = self->fps_n;
@@ -266,70 +333,351 @@ gst_tiff_dec_decode (GstTiffDec * self, GstBuffer * buf)
   max_bytes = self->max_frame_bytes;
   GST_OBJECT_UNLOCK (self);
 
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Could not map the TIFF data"),
-        (NULL));
-    return GST_FLOW_ERROR;
+  release_file (self);
+  self->name = input_name (self);
+  if (!gst_buffer_map (buf, &self->file_map, GST_MAP_READ)) {
+    post_decode_error (self, self->name, "could not map its data");
+    return FALSE;
   }
-  reader = bw_tiff_reader_open (map.data, map.size, max_bytes, &tinfo, &err);
-  if (!reader)
-    goto failed;
-  GST_INFO_OBJECT (self, "%u page(s) of %ux%u %s", tinfo.n_pages, tinfo.width,
-      tinfo.height, bw_tiff_layout_name (tinfo.layout));
+  self->file = gst_buffer_ref (buf);
+  self->reader = bw_tiff_reader_open (self->file_map.data,
+      self->file_map.size, max_bytes, &self->tinfo, &err);
+  if (!self->reader) {
+    post_decode_error (self, self->name, err->message);
+    g_clear_error (&err);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "%u page(s) of %ux%u %s", self->tinfo.n_pages,
+      self->tinfo.width, self->tinfo.height,
+      bw_tiff_layout_name (self->tinfo.layout));
+  if (bw_tiff_reader_get_stop_error (self->reader))
+    GST_WARNING_OBJECT (self, "the pages end early: %s",
+        bw_tiff_reader_get_stop_error (self->reader)->message);
 
-  gst_video_info_set_format (&vinfo, layout_formats[tinfo.layout],
-      tinfo.width, tinfo.height);
-  GST_VIDEO_INFO_FPS_N (&vinfo) = fps_n;
-  GST_VIDEO_INFO_FPS_D (&vinfo) = fps_d;
-  {
-    GstCaps *caps = gst_video_info_to_caps (&vinfo);
-    GstQuery *q;
+  gst_video_info_set_format (&self->vinfo, layout_formats[self->tinfo.layout],
+      self->tinfo.width, self->tinfo.height);
+  GST_VIDEO_INFO_FPS_N (&self->vinfo) = fps_n;
+  GST_VIDEO_INFO_FPS_D (&self->vinfo) = fps_d;
+  caps = gst_video_info_to_caps (&self->vinfo);
+  start_output (self, caps);
+  /* Rows used where they lie in the file need a video meta when their
+   * stride is not the default one: only if downstream reads metas. */
+  q = gst_query_new_allocation (caps, FALSE);
+  self->video_meta = gst_pad_peer_query (self->srcpad, q)
+      && gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
+  gst_query_unref (q);
+  gst_caps_unref (caps);
 
-    start_output (self, caps);
-    /* Rows used where they lie in the file need a video meta when their
-     * stride is not the default one: only if downstream reads metas. */
-    q = gst_query_new_allocation (caps, FALSE);
-    video_meta = gst_pad_peer_query (self->srcpad, q)
-        && gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
-    gst_query_unref (q);
-    gst_caps_unref (caps);
+  gst_segment_init (&self->segment, GST_FORMAT_TIME);
+  self->seqnum = gst_util_seqnum_next ();
+  self->need_segment = TRUE;
+  self->discont = TRUE;
+  self->next_page = 0;
+  GST_OBJECT_LOCK (self);
+  self->n_pages = self->tinfo.n_pages;
+  self->out_fps_n = fps_n;
+  self->out_fps_d = fps_d;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* Ends the stream (or the segment of a segment seek) and pauses the task;
+ * past the last good page, says why there are no more. */
+static void
+end_of_pages (GstTiffDec * self, GstPad * task_pad, gboolean all_pages)
+{
+  const GError *stop = bw_tiff_reader_get_stop_error (self->reader);
+
+  gst_pad_pause_task (task_pad);
+  if (all_pages && stop) {
+    gchar *cause = g_strdup_printf ("%s (the stack ends after page %u)",
+        stop->message, self->tinfo.n_pages);
+
+    post_decode_error (self, self->name, cause);
+    g_free (cause);
+  }
+  if (self->segment.flags & GST_SEGMENT_FLAG_SEGMENT) {
+    GstClockTime end = GST_CLOCK_TIME_IS_VALID (self->segment.stop) ?
+        self->segment.stop : page_time (self->out_fps_n, self->out_fps_d,
+        self->tinfo.n_pages);
+    GstMessage *msg = gst_message_new_segment_done (GST_OBJECT (self),
+        GST_FORMAT_TIME, end);
+    GstEvent *ev = gst_event_new_segment_done (GST_FORMAT_TIME, end);
+
+    self->segment.position = end;
+    gst_message_set_seqnum (msg, self->seqnum);
+    gst_element_post_message (GST_ELEMENT (self), msg);
+    gst_event_set_seqnum (ev, self->seqnum);
+    gst_pad_push_event (self->srcpad, ev);
+  } else {
+    GstEvent *ev = gst_event_new_eos ();
+
+    gst_event_set_seqnum (ev, self->seqnum);
+    gst_pad_push_event (self->srcpad, ev);
+  }
+}
+
+/* One run of the streaming task: pushes the next page of the segment. */
+static void
+push_next_page (GstTiffDec * self, GstPad * task_pad)
+{
+  guint page = self->next_page;
+  gint fps_n = self->out_fps_n, fps_d = self->out_fps_d;
+  GstClockTime pts = page_time (fps_n, fps_d, page);
+  GError *err = NULL;
+  GstFlowReturn ret;
+  GstBuffer *out;
+  gsize offset;
+
+  if (self->need_segment) {
+    GstEvent *ev = gst_event_new_segment (&self->segment);
+
+    gst_event_set_seqnum (ev, self->seqnum);
+    gst_pad_push_event (self->srcpad, ev);
+    self->need_segment = FALSE;
+  }
+  if (page >= self->tinfo.n_pages || (GST_CLOCK_TIME_IS_VALID
+          (self->segment.stop) && pts >= self->segment.stop)) {
+    end_of_pages (self, task_pad, page >= self->tinfo.n_pages);
+    return;
   }
 
-  for (page = 0; page < tinfo.n_pages && ret == GST_FLOW_OK; page++) {
-    GstBuffer *out;
-    gsize offset;
-
-    if (bw_tiff_reader_page_in_place (reader, page, &offset)
-        && (video_meta || (gsize) tinfo.width * tinfo.bytes_per_pixel ==
-            (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&vinfo, 0))) {
-      out = in_place_frame (buf, offset, &vinfo, &tinfo);
-    } else {
-      out = decoded_frame (reader, page, &vinfo, &err);
-      if (!out)
-        break;
+  if (bw_tiff_reader_page_in_place (self->reader, page, &offset)
+      && (self->video_meta || (gsize) self->tinfo.width *
+          self->tinfo.bytes_per_pixel ==
+          (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&self->vinfo, 0))) {
+    out = in_place_frame (self->file, offset, &self->vinfo, &self->tinfo);
+  } else {
+    out = decoded_frame (self->reader, page, &self->vinfo, &err);
+    if (!out) {
+      post_decode_error (self, self->name, err->message);
+      g_clear_error (&err);
+      gst_pad_pause_task (task_pad);
+      push_event (self, gst_event_new_eos ());
+      return;
     }
-    if (fps_n > 0) {
-      GST_BUFFER_PTS (out) = gst_util_uint64_scale (page, fps_d * GST_SECOND,
-          fps_n);
-      GST_BUFFER_DURATION (out) = gst_util_uint64_scale (page + 1,
-          fps_d * GST_SECOND, fps_n) - GST_BUFFER_PTS (out);
-    } else {
-      GST_BUFFER_PTS (out) = page;      /* still images: in order */
-    }
-    GST_BUFFER_OFFSET (out) = page;
-    ret = gst_pad_push (self->srcpad, out);
   }
-  bw_tiff_reader_free (reader);
-  if (err)
-    goto failed;
-  gst_buffer_unmap (buf, &map);
-  return ret;
+  GST_BUFFER_PTS (out) = pts;
+  if (fps_n > 0)
+    GST_BUFFER_DURATION (out) = page_time (fps_n, fps_d, page + 1) - pts;
+  GST_BUFFER_OFFSET (out) = page;
+  GST_BUFFER_OFFSET_END (out) = page + 1;
+  if (self->discont) {
+    GST_BUFFER_FLAG_SET (out, GST_BUFFER_FLAG_DISCONT);
+    self->discont = FALSE;
+  }
+  self->next_page = page + 1;
+  /* the end of the page: where a seek without flushing continues from */
+  self->segment.position = page_time (fps_n, fps_d, page + 1);
+  GST_OBJECT_LOCK (self);
+  self->last_page = page;
+  GST_OBJECT_UNLOCK (self);
 
-failed:
-  post_decode_error (self, err);
-  g_clear_error (&err);
-  gst_buffer_unmap (buf, &map);
-  return GST_FLOW_ERROR;
+  ret = gst_pad_push (self->srcpad, out);
+  if (ret != GST_FLOW_OK) {
+    GST_DEBUG_OBJECT (self, "pausing: %s", gst_flow_get_name (ret));
+    gst_pad_pause_task (task_pad);
+    if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS)
+      GST_ELEMENT_FLOW_ERROR (self, ret);
+    if (ret != GST_FLOW_FLUSHING)
+      push_event (self, gst_event_new_eos ());
+  }
+}
+
+/* ---- seeking and queries ------------------------------------------------- */
+
+static GstPad *
+task_pad (GstTiffDec * self)
+{
+  gboolean pull;
+
+  g_mutex_lock (&self->stop_lock);
+  pull = self->pull_mode;
+  g_mutex_unlock (&self->stop_lock);
+  return pull ? self->sinkpad : self->srcpad;
+}
+
+static void
+start_task (GstTiffDec * self, GstPad * pad)
+{
+  if (pad == self->sinkpad)
+    gst_pad_start_task (pad, (GstTaskFunction) gst_tiff_dec_pull_loop, self,
+        NULL);
+  else
+    gst_pad_start_task (pad, (GstTaskFunction) gst_tiff_dec_push_loop, self,
+        NULL);
+}
+
+/* A seek in time (with a frame rate) or in pages (GST_FORMAT_DEFAULT):
+ * continues from the page shown at the new start. */
+static gboolean
+gst_tiff_dec_do_seek (GstTiffDec * self, GstEvent * event)
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  gint fps_n, fps_d;
+  guint n_pages;
+  guint64 page;
+  gboolean flush, update, ok;
+  guint32 seqnum = gst_event_get_seqnum (event);
+  GstSegment seg;
+  GstPad *pad;
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  GST_OBJECT_LOCK (self);
+  n_pages = self->n_pages;
+  fps_n = self->out_fps_n;
+  fps_d = self->out_fps_d;
+  GST_OBJECT_UNLOCK (self);
+  if (n_pages == 0 || rate <= 0.0) {
+    GST_DEBUG_OBJECT (self, "seek refused: %s", n_pages == 0 ? "no file yet"
+        : "backwards playback is not supported");
+    return FALSE;
+  }
+  if (format == GST_FORMAT_DEFAULT) {
+    if (start_type != GST_SEEK_TYPE_NONE && start >= 0)
+      start = page_time (fps_n, fps_d, start);
+    if (stop_type != GST_SEEK_TYPE_NONE && stop >= 0)
+      stop = page_time (fps_n, fps_d, stop);
+  } else if (format != GST_FORMAT_TIME || fps_n <= 0) {
+    GST_DEBUG_OBJECT (self, "seek refused: %s seeks need a frame rate",
+        gst_format_get_name (format));
+    return FALSE;
+  }
+  flush = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+  pad = task_pad (self);
+
+  if (flush) {
+    GstEvent *ev = gst_event_new_flush_start ();
+
+    gst_event_set_seqnum (ev, seqnum);
+    gst_pad_push_event (self->srcpad, ev);
+  }
+  gst_pad_pause_task (pad);
+  GST_PAD_STREAM_LOCK (pad);
+
+  seg = self->segment;
+  ok = gst_segment_do_seek (&seg, rate, GST_FORMAT_TIME, flags, start_type,
+      start, stop_type, stop, &update);
+  if (ok) {
+    page = page_at (fps_n, fps_d, seg.start);
+    /* Every page is a key unit: snapping moves the start to one. */
+    if (page < n_pages && (flags & (GST_SEEK_FLAG_KEY_UNIT |
+                GST_SEEK_FLAG_SNAP_BEFORE | GST_SEEK_FLAG_SNAP_AFTER))) {
+      GstClockTime before = page_time (fps_n, fps_d, page);
+      GstClockTime after = page_time (fps_n, fps_d, page + 1);
+
+      if (before != seg.start && ((flags & GST_SEEK_FLAG_SNAP_NEAREST) ==
+              GST_SEEK_FLAG_SNAP_NEAREST ? after - seg.start < seg.start -
+              before : (flags & GST_SEEK_FLAG_SNAP_AFTER) != 0)) {
+        page++;
+        before = after;
+      }
+      seg.start = seg.time = seg.position = before;
+    }
+  }
+  if (flush) {
+    GstEvent *ev = gst_event_new_flush_stop (TRUE);
+
+    gst_event_set_seqnum (ev, seqnum);
+    gst_pad_push_event (self->srcpad, ev);
+  }
+  if (ok) {
+    GST_DEBUG_OBJECT (self, "seek to page %" G_GUINT64_FORMAT
+        " (segment %" GST_SEGMENT_FORMAT ")", page, &seg);
+    self->segment = seg;
+    self->seqnum = seqnum;
+    self->next_page = MIN (page, n_pages);
+    self->need_segment = TRUE;
+    self->discont = TRUE;
+    if (seg.flags & GST_SEGMENT_FLAG_SEGMENT) {
+      GstMessage *msg = gst_message_new_segment_start (GST_OBJECT (self),
+          GST_FORMAT_TIME, seg.start);
+
+      gst_message_set_seqnum (msg, seqnum);
+      gst_element_post_message (GST_ELEMENT (self), msg);
+    }
+  }
+  start_task (self, pad);
+  GST_PAD_STREAM_UNLOCK (pad);
+  return ok;
+}
+
+static gboolean
+gst_tiff_dec_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstTiffDec *self = GST_TIFF_DEC (parent);
+  gboolean ok;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_SEEK)
+    return gst_pad_event_default (pad, parent, event);
+  ok = gst_tiff_dec_do_seek (self, event);
+  gst_event_unref (event);
+  return ok;
+}
+
+/* Duration and position in time (with a frame rate) and in pages; a stack
+ * is seekable in both. */
+static gboolean
+gst_tiff_dec_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstTiffDec *self = GST_TIFF_DEC (parent);
+  GstFormat format;
+  guint n_pages;
+  gint fps_n, fps_d;
+  gint64 last;
+  gboolean in_time, known;
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_DURATION:
+      gst_query_parse_duration (query, &format, NULL);
+      break;
+    case GST_QUERY_POSITION:
+      gst_query_parse_position (query, &format, NULL);
+      break;
+    case GST_QUERY_SEEKING:
+      gst_query_parse_seeking (query, &format, NULL, NULL, NULL);
+      break;
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+  GST_OBJECT_LOCK (self);
+  n_pages = self->n_pages;
+  fps_n = self->out_fps_n;
+  fps_d = self->out_fps_d;
+  last = self->last_page;
+  GST_OBJECT_UNLOCK (self);
+  in_time = format == GST_FORMAT_TIME && fps_n > 0;
+  known = n_pages > 0 && (in_time || format == GST_FORMAT_DEFAULT);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_DURATION:
+      if (known)
+        gst_query_set_duration (query, format, in_time ?
+            (gint64) page_time (fps_n, fps_d, n_pages) : n_pages);
+      return known;
+    case GST_QUERY_POSITION:
+      if (known)
+        gst_query_set_position (query, format, last < 0 ? 0 : in_time ?
+            (gint64) page_time (fps_n, fps_d, last) : last);
+      return known;
+    default:
+      gst_query_set_seeking (query, format, known, 0, !known ? -1 : in_time ?
+          (gint64) page_time (fps_n, fps_d, n_pages) : n_pages);
+      return TRUE;
+  }
+}
+
+static gboolean
+gst_tiff_dec_src_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  /* the push-mode streaming task runs on this pad */
+  return active ? TRUE : gst_pad_stop_task (pad);
 }
 
 /* ---- pull mode: the whole file in one read ------------------------------ */
@@ -353,41 +701,51 @@ alloc_file_buffer (gsize size)
   return gst_buffer_new_wrapped_full (0, mem, size, 0, size, mem, free);
 }
 
-static void
-gst_tiff_dec_loop (GstTiffDec * self)
+/* Reads the whole file from upstream; FALSE if it cannot. */
+static gboolean
+pull_file (GstTiffDec * self)
 {
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
   gint64 size = -1;
-
+  gboolean ok;
 
   if (!gst_pad_peer_query_duration (self->sinkpad, GST_FORMAT_BYTES, &size)
       || size <= 0) {
     GST_ELEMENT_ERROR (self, STREAM, DECODE, ("Could not read the TIFF file"),
         ("upstream does not know the file size"));
-    ret = GST_FLOW_ERROR;
-    goto pause;
+    return FALSE;
   }
   buf = alloc_file_buffer (size);
+  if (!buf) {
+    gchar *name = input_name (self);
+
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, ("TIFF file %s: no "
+            "memory for its %" G_GINT64_FORMAT " bytes", name, size), (NULL));
+    g_free (name);
+    return FALSE;
+  }
   ret = gst_pad_pull_range (self->sinkpad, 0, size, &buf);
   if (ret != GST_FLOW_OK) {
     gst_clear_buffer (&buf);
-    goto pause;
-  }
-  ret = gst_tiff_dec_decode (self, buf);
-  gst_buffer_unref (buf);
-  if (ret == GST_FLOW_OK)
-    ret = GST_FLOW_EOS;
-
-pause:
-  gst_pad_pause_task (self->sinkpad);
-  if (ret == GST_FLOW_EOS) {
-    push_event (self, gst_event_new_eos ());
-  } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
-    if (ret != GST_FLOW_ERROR)
+    if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS)
       GST_ELEMENT_FLOW_ERROR (self, ret);
-    push_event (self, gst_event_new_eos ());
+    return FALSE;
   }
+  ok = open_file (self, buf);
+  gst_buffer_unref (buf);
+  return ok;
+}
+
+static void
+gst_tiff_dec_pull_loop (GstTiffDec * self)
+{
+  if (!self->reader && !pull_file (self)) {
+    gst_pad_pause_task (self->sinkpad);
+    push_event (self, gst_event_new_eos ());
+    return;
+  }
+  push_next_page (self, self->sinkpad);
 }
 
 static gboolean
@@ -415,16 +773,23 @@ gst_tiff_dec_sink_activate_mode (GstPad * pad, GstObject * parent,
   g_mutex_lock (&self->stop_lock);
   self->pull_mode = active;
   self->stopping = !active;
+  self->pull_start = g_get_monotonic_time ();
   g_cond_broadcast (&self->stop_cond);
   g_mutex_unlock (&self->stop_lock);
   if (active) {
-    return gst_pad_start_task (pad, (GstTaskFunction) gst_tiff_dec_loop, self,
-        NULL);
+    return gst_pad_start_task (pad, (GstTaskFunction) gst_tiff_dec_pull_loop,
+        self, NULL);
   }
   return gst_pad_stop_task (pad);
 }
 
-/* ---- push mode: collect until EOS --------------------------------------- */
+/* ---- push mode: collect until EOS, then stream from our own task -------- */
+
+static void
+gst_tiff_dec_push_loop (GstTiffDec * self)
+{
+  push_next_page (self, self->srcpad);
+}
 
 static GstFlowReturn
 gst_tiff_dec_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
@@ -433,6 +798,32 @@ gst_tiff_dec_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 
   gst_adapter_push (self->adapter, buf);
   return GST_FLOW_OK;
+}
+
+/* The whole file has come: decode it from the source pad's task. */
+static void
+push_mode_eos (GstTiffDec * self)
+{
+  gsize avail = gst_adapter_available (self->adapter);
+  GstBuffer *file;
+
+  if (avail == 0) {
+    gchar *name = input_name (self);
+
+    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("TIFF file %s is empty",
+            name), (NULL));
+    g_free (name);
+    push_event (self, gst_event_new_eos ());
+    return;
+  }
+  if (self->srcpad)
+    gst_pad_stop_task (self->srcpad);
+  file = gst_adapter_take_buffer (self->adapter, avail);
+  if (open_file (self, file))
+    start_task (self, self->srcpad);
+  else
+    push_event (self, gst_event_new_eos ());
+  gst_buffer_unref (file);
 }
 
 static gboolean
@@ -450,23 +841,11 @@ gst_tiff_dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     case GST_EVENT_FLUSH_STOP:
       gst_adapter_clear (self->adapter);
       return push_event (self, event);
-    case GST_EVENT_EOS:{
-      gsize avail = gst_adapter_available (self->adapter);
-
-      if (avail > 0) {
-        GstBuffer *file = gst_adapter_take_buffer (self->adapter, avail);
-
-        gst_tiff_dec_decode (self, file);
-        gst_buffer_unref (file);
-      } else {
-        gchar *name = input_name (self);
-
-        GST_ELEMENT_ERROR (self, STREAM, DECODE, ("TIFF file %s is empty",
-                name), (NULL));
-        g_free (name);
-      }
-      return push_event (self, event);
-    }
+    case GST_EVENT_EOS:
+      /* our task sends EOS after the last page */
+      gst_event_unref (event);
+      push_mode_eos (self);
+      return TRUE;
     default:
       return self->srcpad ? gst_pad_event_default (pad, parent, event) :
           (gst_event_unref (event), TRUE);
@@ -526,7 +905,9 @@ gst_tiff_dec_change_state (GstElement * element, GstStateChange transition)
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    /* the pads are inactive: no task runs any more */
     gst_adapter_clear (self->adapter);
+    release_file (self);
     if (self->srcpad) {
       gst_element_remove_pad (element, self->srcpad);
       self->srcpad = NULL;
@@ -540,6 +921,7 @@ gst_tiff_dec_finalize (GObject * object)
 {
   GstTiffDec *self = GST_TIFF_DEC (object);
 
+  release_file (self);
   g_mutex_clear (&self->stop_lock);
   g_cond_clear (&self->stop_cond);
   g_object_unref (self->adapter);
@@ -563,7 +945,8 @@ gst_tiff_dec_class_init (GstTiffDecClass * klass)
    * GstTiffDec:framerate:
    *
    * The frame rate given to the pages of a file: page n has the timestamp
-   * n / framerate.  0/1 marks the pages as still images.
+   * n / framerate.  0/1 marks the pages as still images (then durations
+   * and seeks are in pages only, GST_FORMAT_DEFAULT).
    */
   g_object_class_install_property (gobject_class, PROP_FRAMERATE,
       gst_param_spec_fraction ("framerate", "Frame rate",
@@ -609,11 +992,12 @@ gst_tiff_dec_init (GstTiffDec * self)
       GST_DEBUG_FUNCPTR (gst_tiff_dec_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
-
   self->adapter = gst_adapter_new ();
   g_mutex_init (&self->stop_lock);
   g_cond_init (&self->stop_cond);
   self->fps_n = DEFAULT_FPS_N;
   self->fps_d = DEFAULT_FPS_D;
   self->max_frame_bytes = DEFAULT_MAX_FRAME_BYTES;
+  self->last_page = -1;
+  gst_segment_init (&self->segment, GST_FORMAT_TIME);
 }

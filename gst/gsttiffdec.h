@@ -7,6 +7,9 @@
 
 #include <gst/gst.h>
 #include <gst/base/gstadapter.h>
+#include <gst/video/video.h>
+
+#include "tiffreader.h"
 
 G_BEGIN_DECLS
 
@@ -27,11 +30,35 @@ struct _GstTiffDec
   /* Push mode: the file collected until EOS (TIFF needs random access). */
   GstAdapter *adapter;
 
-  /* Pull mode: whether the sink pad pulls, and whether it is being
-   * deactivated (the task's error reporting waits on stop_cond). */
+  /* Pull mode: whether the sink pad pulls (since pull_start, monotonic
+   * time), and whether it is being deactivated (the task's error reporting
+   * waits on stop_cond). */
   GMutex stop_lock;
   GCond stop_cond;
   gboolean pull_mode, stopping;
+  gint64 pull_start;
+
+  /* The file being decoded, from when it is read until the element stops.
+   * The streaming task pushes one page per run (the sink pad's task in
+   * pull mode, the source pad's in push mode); a seek pauses it before it
+   * touches these. */
+  GstBuffer *file;
+  GstMapInfo file_map;
+  BwTiffReader *reader;
+  BwTiffInfo tinfo;
+  GstVideoInfo vinfo;
+  gboolean video_meta;
+  gchar *name;                  /* the file, for messages */
+  GstSegment segment;
+  guint32 seqnum;
+  gboolean need_segment, discont;
+  guint next_page;
+
+  /* For queries, with the object lock: the file's good pages (0 until it
+   * is read), its frame rate, the page pushed last (-1: none yet). */
+  guint n_pages;
+  gint out_fps_n, out_fps_d;
+  gint64 last_page;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (tiffdec);

@@ -27,9 +27,13 @@ struct _BwTiffReader
   /* Where each page's directory is, and which one libtiff has read. */
   GArray *dir_offsets;
   guint current;
-  /* libtiff's last error message for this file (per handle, so two readers
-   * in two threads do not mix them). */
-  gchar last_error[256];
+  /* Why the pages end where they do (NULL: the chain ends there). */
+  GError *stop_error;
+  /* libtiff's errors since the last reset (the first one is the cause,
+   * those after it say what failed), and its last warning, for this file
+   * (per handle, so two readers in two threads do not mix them). */
+  gchar last_error[512];
+  gchar last_warning[256];
 };
 
 /* ---- libtiff's client procedures: the file is in memory ----------------- */
@@ -106,16 +110,26 @@ on_error (TIFF * tif, void *user_data, const char *module, const char *fmt,
     va_list ap)
 {
   BwTiffReader *r = user_data;
+  gsize used = strlen (r->last_error);
 
-  g_vsnprintf (r->last_error, sizeof (r->last_error), fmt, ap);
+  if (used > 0 && used + 2 < sizeof (r->last_error)) {
+    strcpy (r->last_error + used, "; ");
+    used += 2;
+  }
+  g_vsnprintf (r->last_error + used, sizeof (r->last_error) - used, fmt, ap);
   return 1;
 }
 
+/* Kept only to explain a directory that cannot be read: libtiff reports
+ * some of those (a loop in the chain) as warnings. */
 static int
 on_warning (TIFF * tif, void *user_data, const char *module, const char *fmt,
     va_list ap)
 {
-  return 1;                     /* unknown tags and the like: not our business */
+  BwTiffReader *r = user_data;
+
+  g_vsnprintf (r->last_warning, sizeof (r->last_warning), fmt, ap);
+  return 1;
 }
 
 /* ---- layout ------------------------------------------------------------- */
@@ -159,25 +173,27 @@ page_layout (BwTiffReader * r, guint page, BwTiffLayout * layout,
   } G_STMT_END
 
   if (w == 0 || h == 0)
-    UNSUPPORTED ("no image size (width %u, height %u)", page, w, h);
+    UNSUPPORTED ("no image size (width %u, height %u)", page + 1, w, h);
   if (w > G_MAXINT / 4 || h > G_MAXINT / 4)
-    UNSUPPORTED ("%ux%u pixels are more than a video frame can hold", page, w,
-        h);
+    UNSUPPORTED ("%ux%u pixels are more than a video frame can hold",
+        page + 1, w, h);
   if (!TIFFIsCODECConfigured (compression))
-    UNSUPPORTED ("compression %u is not supported by this libtiff", page,
+    UNSUPPORTED ("compression %u is not supported by this libtiff", page + 1,
         compression);
   if (fmt == SAMPLEFORMAT_IEEEFP)
-    UNSUPPORTED ("%u-bit float samples are not supported", page, bps);
+    UNSUPPORTED ("%u-bit float samples are not supported", page + 1, bps);
   if (fmt != SAMPLEFORMAT_UINT)
     UNSUPPORTED ("%u-bit signed or complex samples (SampleFormat %u) are not "
-        "supported", page, bps, fmt);
+        "supported", page + 1, bps, fmt);
   if (photo == PHOTOMETRIC_PALETTE)
-    UNSUPPORTED ("palette (indexed colour) images are not supported", page);
+    UNSUPPORTED ("palette (indexed colour) images are not supported",
+        page + 1);
   if (bps != 8 && bps != 16)
-    UNSUPPORTED ("%u-bit samples are not supported (8 or 16 bits)", page, bps);
+    UNSUPPORTED ("%u-bit samples are not supported (8 or 16 bits)",
+        page + 1, bps);
   if (spp > 1 && planar != PLANARCONFIG_CONTIG)
     UNSUPPORTED ("separate colour planes (PlanarConfiguration 2) are not "
-        "supported", page);
+        "supported", page + 1);
 
   *min_is_white = photo == PHOTOMETRIC_MINISWHITE;
   if (spp == 1 && (photo == PHOTOMETRIC_MINISBLACK
@@ -191,10 +207,10 @@ page_layout (BwTiffReader * r, guint page, BwTiffLayout * layout,
     *layout = spp == 3 ? BW_TIFF_RGB8 : BW_TIFF_RGBA8;
   } else if (bps == 16 && (spp == 3 || spp == 4)) {
     UNSUPPORTED ("16-bit RGB is not supported (8-bit RGB or 16-bit gray are)",
-        page);
+        page + 1);
   } else {
     UNSUPPORTED ("%u samples per pixel of %u bits (photometric %u) are not "
-        "supported", page, spp, bps, photo);
+        "supported", page + 1, spp, bps, photo);
   }
 #undef UNSUPPORTED
   *width = w;
@@ -207,6 +223,7 @@ static gboolean
 page_data_inside (BwTiffReader * r, guint page, GError ** error)
 {
   gboolean tiled = TIFFIsTiled (r->tif);
+  const gchar *kind = tiled ? "tile" : "strip";
   guint32 n = tiled ? TIFFNumberOfTiles (r->tif) : TIFFNumberOfStrips (r->tif);
   guint64 *offsets = NULL, *counts = NULL;
   guint32 i;
@@ -216,8 +233,7 @@ page_data_inside (BwTiffReader * r, guint page, GError ** error)
           tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts)
       || n == 0) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-        "page %u has no image data (no %s offsets)", page,
-        tiled ? "tile" : "strip");
+        "page %u has no image data (no %s offsets)", page + 1, kind);
     return FALSE;
   }
   for (i = 0; i < n; i++) {
@@ -225,12 +241,64 @@ page_data_inside (BwTiffReader * r, guint page, GError ** error)
       g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
           "truncated: %s %u of page %u lies past the end of the file "
           "(bytes %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " of %"
-          G_GSIZE_FORMAT ")", tiled ? "tile" : "strip", i, page, offsets[i],
+          G_GSIZE_FORMAT ")", kind, i, page + 1, offsets[i],
           offsets[i] + counts[i], r->size);
       return FALSE;
     }
   }
   return TRUE;
+}
+
+/* Checks the current directory, page number page: readable, and like
+ * page 0 (whose layout it sets). */
+static gboolean
+check_page (BwTiffReader * r, guint page, guint64 max_frame_bytes,
+    GError ** error)
+{
+  BwTiffLayout layout;
+  guint w, h;
+  gboolean miw;
+  guint64 chunk;
+
+  if (!page_layout (r, page, &layout, &w, &h, &miw, error))
+    return FALSE;
+  if (page == 0) {
+    r->info.width = w;
+    r->info.height = h;
+    r->info.layout = layout;
+    r->info.bytes_per_pixel = layout_bpp[layout];
+    r->min_is_white = miw;
+    if ((guint64) w * h * layout_bpp[layout] > max_frame_bytes) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+          "the image declares %ux%u %s pixels (%" G_GUINT64_FORMAT
+          " MB), more than the limit of %" G_GUINT64_FORMAT " MB", w, h,
+          bw_tiff_layout_name (layout),
+          ((guint64) w * h * layout_bpp[layout]) >> 20,
+          max_frame_bytes >> 20);
+      return FALSE;
+    }
+  } else if (w != r->info.width || h != r->info.height
+      || layout != r->info.layout || miw != r->min_is_white) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
+        "page %u is %ux%u %s, page 1 is %ux%u %s: the pages of a stack "
+        "must have one size and layout", page + 1, w, h,
+        bw_tiff_layout_name (layout), r->info.width, r->info.height,
+        bw_tiff_layout_name (r->info.layout));
+    return FALSE;
+  }
+  /* A strip or tile is decoded whole: a header that declares huge tiles
+   * (or strips) around a small image must not make us allocate them. */
+  chunk = TIFFIsTiled (r->tif) ? TIFFTileSize64 (r->tif) :
+      TIFFStripSize64 (r->tif);
+  if (chunk > max_frame_bytes) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+        "page %u: a %s of %" G_GUINT64_FORMAT " MB is more than the limit "
+        "of %" G_GUINT64_FORMAT " MB", page + 1,
+        TIFFIsTiled (r->tif) ? "tile" : "strip", chunk >> 20,
+        max_frame_bytes >> 20);
+    return FALSE;
+  }
+  return page_data_inside (r, page, error);
 }
 
 void
@@ -242,7 +310,14 @@ bw_tiff_reader_free (BwTiffReader * r)
     TIFFClose (r->tif);
   if (r->dir_offsets)
     g_array_free (r->dir_offsets, TRUE);
+  g_clear_error (&r->stop_error);
   g_free (r);
+}
+
+const GError *
+bw_tiff_reader_get_stop_error (BwTiffReader * r)
+{
+  return r->stop_error;
 }
 
 guint64
@@ -274,13 +349,62 @@ first_directory_offset (const guint8 * d, gsize size)
   return read_uint (d + 4, 4, le);
 }
 
+/* What libtiff said last, for a message. */
+static const gchar *
+libtiff_says (const BwTiffReader * r, const gchar * otherwise)
+{
+  if (r->last_error[0])
+    return r->last_error;
+  return r->last_warning[0] ? r->last_warning : otherwise;
+}
+
+/* Walks the directory chain once, checking each page and remembering where
+ * its directory is; returns the number of good pages, and in *stop why
+ * there are no more. */
+static guint
+walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
+{
+  guint page;
+
+  for (page = 0;; page++) {
+    guint64 offset = TIFFCurrentDirOffset (r->tif);
+
+    g_array_append_val (r->dir_offsets, offset);
+    r->current = page;
+    if (!check_page (r, page, max_frame_bytes, stop))
+      break;
+    if (TIFFLastDirectory (r->tif)) {
+      page++;
+      break;
+    }
+    if (page + 1 == MAX_PAGES) {
+      g_set_error (stop, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
+          "page %u: more than %u pages", MAX_PAGES + 1, MAX_PAGES);
+      page++;
+      break;
+    }
+    r->last_error[0] = r->last_warning[0] = '\0';
+    if (!TIFFReadDirectory (r->tif)) {
+      r->current = NO_PAGE;
+      g_set_error (stop, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+          "page %u: damaged directory: %s", page + 2, libtiff_says (r,
+              "libtiff cannot read it"));
+      page++;
+      break;
+    }
+  }
+  g_array_set_size (r->dir_offsets, page);
+  return page;
+}
+
 BwTiffReader *
 bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
     BwTiffInfo * info, GError ** error)
 {
   BwTiffReader *r;
   TIFFOpenOptions *opts;
-  guint page;
+  GError *stop = NULL;
+  guint n_pages;
 
   if (size < 8 || !((data[0] == 'I' && data[1] == 'I') || (data[0] == 'M'
               && data[1] == 'M'))) {
@@ -320,73 +444,16 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
     return NULL;
   }
 
-  for (page = 0;; page++) {
-    BwTiffLayout layout;
-    guint w, h;
-    gboolean miw;
-    guint64 offset = TIFFCurrentDirOffset (r->tif);
-
-    g_array_append_val (r->dir_offsets, offset);
-    r->current = page;
-    if (page >= MAX_PAGES) {
-      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
-          "more than %u pages", MAX_PAGES);
-      goto fail;
-    }
-    if (!page_layout (r, page, &layout, &w, &h, &miw, error))
-      goto fail;
-    if (page == 0) {
-      r->info.width = w;
-      r->info.height = h;
-      r->info.layout = layout;
-      r->info.bytes_per_pixel = layout_bpp[layout];
-      r->min_is_white = miw;
-      if ((guint64) w * h * layout_bpp[layout] > max_frame_bytes) {
-        g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
-            "the image declares %ux%u %s pixels (%" G_GUINT64_FORMAT
-            " MB), more than the limit of %" G_GUINT64_FORMAT " MB", w, h,
-            bw_tiff_layout_name (layout),
-            ((guint64) w * h * layout_bpp[layout]) >> 20,
-            max_frame_bytes >> 20);
-        goto fail;
-      }
-    } else if (w != r->info.width || h != r->info.height
-        || layout != r->info.layout || miw != r->min_is_white) {
-      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
-          "page %u is %ux%u %s, page 0 is %ux%u %s: the pages of a stack "
-          "must have one size and layout", page, w, h,
-          bw_tiff_layout_name (layout), r->info.width, r->info.height,
-          bw_tiff_layout_name (r->info.layout));
-      goto fail;
-    }
-    if (!page_data_inside (r, page, error))
-      goto fail;
-    /* A strip or tile is decoded whole: a header that declares huge tiles
-     * (or strips) around a small image must not make us allocate them. */
-    if ((guint64) (TIFFIsTiled (r->tif) ? TIFFTileSize64 (r->tif) :
-            TIFFStripSize64 (r->tif)) > max_frame_bytes) {
-      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
-          "page %u: a %s of %" G_GUINT64_FORMAT " MB is more than the limit "
-          "of %" G_GUINT64_FORMAT " MB", page,
-          TIFFIsTiled (r->tif) ? "tile" : "strip",
-          (guint64) (TIFFIsTiled (r->tif) ? TIFFTileSize64 (r->tif) :
-              TIFFStripSize64 (r->tif)) >> 20, max_frame_bytes >> 20);
-      goto fail;
-    }
-    if (TIFFLastDirectory (r->tif))
-      break;
-    if (!TIFFReadDirectory (r->tif)) {
-      r->current = NO_PAGE;
-      break;
-    }
+  n_pages = walk_pages (r, max_frame_bytes, &stop);
+  if (n_pages == 0) {
+    g_propagate_error (error, stop);
+    bw_tiff_reader_free (r);
+    return NULL;
   }
-  r->info.n_pages = page + 1;
+  r->info.n_pages = n_pages;
+  r->stop_error = stop;
   *info = r->info;
   return r;
-
-fail:
-  bw_tiff_reader_free (r);
-  return NULL;
 }
 
 /* Makes page libtiff's current directory: the next one in the chain, or
@@ -496,10 +563,12 @@ bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
   guint8 *chunk = NULL;
   gboolean ok = TRUE;
 
+  r->last_error[0] = '\0';
   if (page >= r->info.n_pages || stride < (gsize) r->info.width * bpp
       || !goto_page (r, page)) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-        "cannot read page %u: %s", page, r->last_error);
+        "cannot read page %u: %s", page + 1, libtiff_says (r,
+            "no such page"));
     return FALSE;
   }
   if (r->info.layout == BW_TIFF_RGB8 || r->info.layout == BW_TIFF_RGBA8) {
@@ -566,7 +635,7 @@ bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
   g_free (chunk);
   if (!ok) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-        "cannot decode page %u: %s", page,
+        "cannot decode page %u: %s", page + 1,
         r->last_error[0] ? r->last_error : "corrupt image data");
     return FALSE;
   }
@@ -577,6 +646,6 @@ bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
 bad_layout:
   g_free (chunk);
   g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-      "page %u: inconsistent strip or tile layout", page);
+      "page %u: inconsistent strip or tile layout", page + 1);
   return FALSE;
 }

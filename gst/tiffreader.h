@@ -3,9 +3,11 @@
  * GLib and libtiff only (no GStreamer), so the fuzzer and the tests can use
  * it alone.  Every page of a file is checked when it is opened: one size and
  * one supported layout for all pages, strip and tile data inside the file,
- * the frame size within a limit; anything else is an error that names the
- * file's layout.  Pages are reached by their remembered directory offsets,
- * so reading all of them costs time linear in their number.
+ * the frame size within a limit.  A file whose first page breaks a rule is
+ * refused; a later page that breaks one (or a damaged directory) ends the
+ * stack there, and the reason is kept for the caller to report after the
+ * good pages.  Pages are reached by their remembered directory offsets, so
+ * reading all of them costs time linear in their number.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -48,9 +50,22 @@ typedef struct _BwTiffReader BwTiffReader;
 
 /* Opens the TIFF file in data[0..size) (which must outlive the reader) and
  * checks all its pages.  A page of more than max_frame_bytes decoded bytes
- * is refused.  Returns NULL and sets error on failure. */
+ * is refused.  Returns NULL and sets error when the first page cannot be
+ * read; info->n_pages counts the pages before the first one that cannot
+ * (see bw_tiff_reader_get_stop_error()). */
 BwTiffReader *bw_tiff_reader_open (const guint8 * data, gsize size,
     guint64 max_frame_bytes, BwTiffInfo * info, GError ** error);
+
+/* Why the file's pages end after info->n_pages: NULL when its directory
+ * chain simply ends there, else what is wrong with the next page (a
+ * damaged directory, a page that breaks one of the rules above).  Its
+ * message names the page, counted from 1 as in every message here. */
+const GError *bw_tiff_reader_get_stop_error (BwTiffReader * reader);
+
+/* The bytes libtiff has read from the data so far: every read goes
+ * through the reader, so this measures what finding and decoding pages
+ * costs. */
+guint64 bw_tiff_reader_get_bytes_read (BwTiffReader * reader);
 
 /* Decodes page into dest: height rows of width * bytes_per_pixel bytes,
  * stride bytes apart.  Gray samples are min-is-black (min-is-white files
@@ -64,11 +79,6 @@ gboolean bw_tiff_reader_read_page (BwTiffReader * reader, guint page,
  * width * bytes_per_pixel), and a caller can use them without a copy. */
 gboolean bw_tiff_reader_page_in_place (BwTiffReader * reader, guint page,
     gsize * offset);
-
-/* The bytes libtiff has read from the data so far: every read goes
- * through the reader, so this measures what finding and decoding pages
- * costs. */
-guint64 bw_tiff_reader_get_bytes_read (BwTiffReader * reader);
 
 void bw_tiff_reader_free (BwTiffReader * reader);
 

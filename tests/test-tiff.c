@@ -438,7 +438,11 @@ expect_refused (const guint8 * data, gsize size, const gchar * needle)
   GError *err = NULL;
   BwTiffReader *r = bw_tiff_reader_open (data, size, 1 << 30, &info, &err);
 
-  if (r) {
+  if (r && bw_tiff_reader_get_stop_error (r)) {
+    /* a page after the first one is refused */
+    err = g_error_copy (bw_tiff_reader_get_stop_error (r));
+    bw_tiff_reader_free (r);
+  } else if (r) {
     /* Some damage only shows when the pages are decoded. */
     guint8 *buf = g_try_malloc ((gsize) info.width * info.height *
         info.bytes_per_pixel);
@@ -678,6 +682,45 @@ write_stack (const gchar * name, guint pages, guint w, guint h,
   return path;
 }
 
+/* Reading classic little-endian TIFF structure here, without libtiff, to
+ * damage files in known places. */
+static guint32
+rd32 (const guint8 * d)
+{
+  return d[0] | d[1] << 8 | d[2] << 16 | (guint32) d[3] << 24;
+}
+
+static guint16
+rd16 (const guint8 * d)
+{
+  return d[0] | d[1] << 8;
+}
+
+static void
+wr32 (guint8 * d, guint32 v)
+{
+  d[0] = v;
+  d[1] = v >> 8;
+  d[2] = v >> 16;
+  d[3] = v >> 24;
+}
+
+/* The directory offsets of the file, in chain order. */
+static guint
+ifd_chain (const guint8 * d, gsize size, guint32 * out, guint max)
+{
+  guint32 off = rd32 (d + 4);
+  guint n = 0;
+
+  g_assert_true (d[0] == 'I' && rd16 (d + 2) == 42);
+  while (off != 0 && n < max) {
+    g_assert_cmpuint (off + 2, <=, size);
+    out[n++] = off;
+    off = rd32 (d + off + 2 + 12 * rd16 (d + off));
+  }
+  return n;
+}
+
 /* Pixels of page p (w x h, GRAY8, unpadded rows) against stack_value(). */
 static void
 check_stack_page (const guint8 * data, gsize stride, guint p, guint w,
@@ -752,6 +795,13 @@ run_stack (const gchar * chain, const gchar * path, guint w, guint h,
   return n;
 }
 
+static void
+assert_contains (const gchar * text, const gchar * needle)
+{
+  if (!text || !strstr (text, needle))
+    g_error ("expected \"%s\" in \"%s\"", needle, text ? text : "(nothing)");
+}
+
 /* Finding and decoding every page of a stack reads each directory a
  * bounded number of times: what libtiff reads grows with the file, not
  * with the square of its page count (as when every page was found by
@@ -774,6 +824,7 @@ test_pages_linear (void)
   r = bw_tiff_reader_open ((guint8 *) data, size, 1 << 20, &info, NULL);
   g_assert_nonnull (r);
   g_assert_cmpuint (info.n_pages, ==, n);
+  g_assert_null (bw_tiff_reader_get_stop_error (r));
   after_open = bw_tiff_reader_get_bytes_read (r);
   /* every directory once, a little less than the file */
   g_assert_cmpuint (after_open, <=, size);
@@ -802,6 +853,277 @@ test_pages_linear (void)
   g_free (path);
 }
 
+typedef enum
+{
+  DAMAGE_ENTRIES,               /* the 3rd directory's entries zeroed */
+  DAMAGE_COUNT,                 /* the 3rd directory's entry count absurd */
+  DAMAGE_POINTER,               /* the 2nd points past the end of the file */
+  DAMAGE_LOOP                   /* the 3rd points back at the 1st */
+} Damage;
+
+/* A 4-page stack whose 3rd page cannot be read: the pages before it are
+ * decoded, then an error names the file, the page and libtiff's cause. */
+static void
+test_damaged_directory (void)
+{
+  static const struct
+  {
+    Damage damage;
+    guint good;
+    const gchar *cause;
+  } cases[] = {
+    {DAMAGE_ENTRIES, 2, "ImageLength"},
+    {DAMAGE_COUNT, 2, "directory count"},
+    {DAMAGE_POINTER, 2, "directory count"},
+    {DAMAGE_LOOP, 3, "looping"},
+  };
+  static const gchar *chains[] = { "tiffdec", "queue ! tiffdec", "decodebin" };
+  guint c, k;
+
+  for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+    gchar *path = write_stack ("damaged.tif", 4, 16, 8, COMPRESSION_NONE, 8,
+        0, FALSE), *data, *page, *error;
+    gsize size;
+    guint32 ifd[4];
+    BwTiffInfo info;
+    BwTiffReader *r;
+    const GError *stop;
+
+    g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+    g_assert_cmpuint (ifd_chain ((guint8 *) data, size, ifd, 4), ==, 4);
+    switch (cases[c].damage) {
+      case DAMAGE_ENTRIES:
+        memset (data + ifd[2] + 2, 0, 12 * rd16 ((guint8 *) data + ifd[2]));
+        break;
+      case DAMAGE_COUNT:
+        data[ifd[2]] = data[ifd[2] + 1] = 0xff;
+        break;
+      case DAMAGE_POINTER:
+        wr32 ((guint8 *) data + ifd[1] + 2 + 12 * rd16 ((guint8 *) data +
+                ifd[1]), size + 100);
+        break;
+      case DAMAGE_LOOP:
+        wr32 ((guint8 *) data + ifd[2] + 2 + 12 * rd16 ((guint8 *) data +
+                ifd[2]), ifd[0]);
+        break;
+    }
+    g_assert_true (g_file_set_contents (path, data, size, NULL));
+
+    page = g_strdup_printf ("page %u", cases[c].good + 1);
+    r = bw_tiff_reader_open ((guint8 *) data, size, 1 << 20, &info, NULL);
+    g_assert_nonnull (r);
+    g_assert_cmpuint (info.n_pages, ==, cases[c].good);
+    stop = bw_tiff_reader_get_stop_error (r);
+    g_assert_nonnull (stop);
+    assert_contains (stop->message, page);
+    assert_contains (stop->message, cases[c].cause);
+    bw_tiff_reader_free (r);
+
+    for (k = 0; k < G_N_ELEMENTS (chains); k++) {
+      g_assert_cmpuint (run_stack (chains[k], path, 16, 8, TRUE, &error), ==,
+          cases[c].good);
+      assert_contains (error, path);
+      assert_contains (error, page);
+      assert_contains (error, cases[c].cause);
+      g_free (error);
+    }
+    g_free (page);
+    g_free (data);
+    g_unlink (path);
+    g_free (path);
+  }
+}
+
+/* ---- duration and seeking ------------------------------------------------ */
+
+/* The page a sample holds (its first pixel), and its timestamp. */
+static guint
+sample_page (GstSample * s, GstClockTime * pts)
+{
+  GstBuffer *buf = gst_sample_get_buffer (s);
+  GstMapInfo map;
+  guint p;
+
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  for (p = 0; p < 256 && stack_value (p, 0, 0) != map.data[0]; p++);
+  g_assert_cmpuint (p, <, 256);
+  check_stack_page (map.data, 16, p, 16, 8);
+  gst_buffer_unmap (buf, &map);
+  *pts = GST_BUFFER_PTS (buf);
+  return p;
+}
+
+/* Pulls the samples up to EOS: their pages, as digits. */
+static gchar *
+pages_to_eos (GstElement * sink, GstClockTime * first_pts,
+    GstClockTime * segment_start)
+{
+  GString *pages = g_string_new (NULL);
+  GstSample *s;
+
+  while ((s = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    GstClockTime pts;
+    guint p = sample_page (s, &pts);
+
+    if (pages->len == 0) {
+      *first_pts = pts;
+      *segment_start = gst_sample_get_segment (s)->start;
+    }
+    g_string_append_printf (pages, "%u", p);
+    gst_sample_unref (s);
+  }
+  g_assert_true (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+  return g_string_free (pages, FALSE);
+}
+
+static void
+seek_and_check (GstElement * pipe, GstElement * sink, GstFormat format,
+    GstSeekFlags flags, gint64 start, gint64 stop, const gchar * pages,
+    GstClockTime pts, GstClockTime segment_start)
+{
+  GstClockTime got_pts = GST_CLOCK_TIME_NONE, got_start = 0;
+  gchar *got;
+
+  g_assert_true (gst_element_seek (pipe, 1.0, format,
+          GST_SEEK_FLAG_FLUSH | flags, GST_SEEK_TYPE_SET, start,
+          GST_SEEK_TYPE_SET, stop));
+  got = pages_to_eos (sink, &got_pts, &got_start);
+  g_assert_cmpstr (got, ==, pages);
+  g_assert_cmpuint (got_pts, ==, pts);
+  g_assert_cmpuint (got_start, ==, segment_start);
+  g_free (got);
+}
+
+/* A 5-page stack at 2 frames per second lasts 2.5 s and 5 frames, and
+ * seeks to a time or a page continue from the page shown there, with the
+ * segment and timestamps of the seek; in pull and in push mode, and as
+ * still images (pages only). */
+static void
+test_duration_seek (void)
+{
+  static const gchar *chains[] = { "tiffdec framerate=2/1",
+    "queue ! tiffdec framerate=2/1", "tiffdec framerate=0/1",
+    "queue ! tiffdec framerate=0/1"
+  };
+  gchar *path = write_stack ("seek.tif", 5, 16, 8, COMPRESSION_NONE, 8, 0,
+      FALSE);
+  guint c;
+
+  for (c = 0; c < G_N_ELEMENTS (chains); c++) {
+    gboolean timed = strstr (chains[c], "2/1") != NULL;
+    gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! %s ! appsink "
+        "name=sink sync=false", path, chains[c]);
+    GError *err = NULL;
+    GstElement *pipe = gst_parse_launch (desc, &err), *sink;
+    GstClockTime pts, start, sec = timed ? GST_SECOND : 2;
+    GstSample *s;
+    GstQuery *q;
+    GstMessage *msg;
+    GstFormat format;
+    gint64 v;
+    gboolean seekable;
+    gchar *pages;
+
+    g_assert_no_error (err);
+    sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+    gst_element_set_state (pipe, GST_STATE_PAUSED);
+    s = gst_app_sink_pull_preroll (GST_APP_SINK (sink));
+    g_assert_cmpuint (sample_page (s, &pts), ==, 0);
+    gst_sample_unref (s);
+
+    g_assert_true (gst_element_query_duration (pipe, GST_FORMAT_DEFAULT, &v));
+    g_assert_cmpint (v, ==, 5);
+    g_assert_cmpint (gst_element_query_duration (pipe, GST_FORMAT_TIME, &v),
+        ==, timed);
+    if (timed)
+      g_assert_cmpint (v, ==, 5 * GST_SECOND / 2);
+    q = gst_query_new_seeking (timed ? GST_FORMAT_TIME : GST_FORMAT_DEFAULT);
+    g_assert_true (gst_element_query (pipe, q));
+    gst_query_parse_seeking (q, NULL, &seekable, NULL, &v);
+    g_assert_true (seekable);
+    g_assert_cmpint (v, ==, timed ? 5 * GST_SECOND / 2 : 5);
+    gst_query_unref (q);
+
+    /* in PAUSED: the new preroll is page 3 */
+    g_assert_true (gst_element_seek_simple (pipe, GST_FORMAT_DEFAULT,
+            GST_SEEK_FLAG_FLUSH, 3));
+    s = gst_app_sink_pull_preroll (GST_APP_SINK (sink));
+    g_assert_cmpuint (sample_page (s, &pts), ==, 3);
+    g_assert_cmpuint (pts, ==, 3 * sec / 2);
+    gst_sample_unref (s);
+    gst_element_set_state (pipe, GST_STATE_PLAYING);
+    pages = pages_to_eos (sink, &pts, &start);
+    g_assert_cmpstr (pages, ==, "34");
+    g_free (pages);
+    g_assert_true (gst_element_query_position (pipe, GST_FORMAT_DEFAULT, &v));
+    g_assert_cmpint (v, ==, 4);
+
+    /* after EOS, in PLAYING: pages 1 and 2 (stop before page 3) */
+    seek_and_check (pipe, sink, GST_FORMAT_DEFAULT, 0, 1, 3, "12", sec / 2,
+        sec / 2);
+    if (timed) {
+      /* 1.25 s is within page 2 (1.0 .. 1.5 s); the segment starts there
+       * unless snapped to the page */
+      seek_and_check (pipe, sink, GST_FORMAT_TIME, 0, 5 * GST_SECOND / 4,
+          -1, "234", GST_SECOND, 5 * GST_SECOND / 4);
+      seek_and_check (pipe, sink, GST_FORMAT_TIME, GST_SEEK_FLAG_KEY_UNIT,
+          5 * GST_SECOND / 4, -1, "234", GST_SECOND, GST_SECOND);
+      seek_and_check (pipe, sink, GST_FORMAT_TIME, GST_SEEK_FLAG_KEY_UNIT |
+          GST_SEEK_FLAG_SNAP_AFTER, 5 * GST_SECOND / 4, -1, "34",
+          3 * GST_SECOND / 2, 3 * GST_SECOND / 2);
+      /* past the end: nothing, then EOS */
+      seek_and_check (pipe, sink, GST_FORMAT_TIME, 0, 10 * GST_SECOND, -1, "",
+          GST_CLOCK_TIME_NONE, 0);
+      /* a segment seek ends with segment-done at its stop, not EOS */
+      g_assert_true (gst_element_seek (pipe, 1.0, GST_FORMAT_DEFAULT,
+              GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_SEGMENT, GST_SEEK_TYPE_SET,
+              2, GST_SEEK_TYPE_SET, 4));
+      for (v = 2; v < 4; v++) {
+        s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+        g_assert_cmpuint (sample_page (s, &pts), ==, v);
+        gst_sample_unref (s);
+      }
+      msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe),
+          10 * GST_SECOND, GST_MESSAGE_SEGMENT_DONE);
+      g_assert_nonnull (msg);
+      gst_message_parse_segment_done (msg, &format, &v);
+      g_assert_cmpint (format, ==, GST_FORMAT_TIME);
+      g_assert_cmpint (v, ==, 2 * GST_SECOND);
+      gst_message_unref (msg);
+      g_assert_false (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+      /* looping as players do: a seek back without flushing, pages 0 and 1
+       * after 2 and 3, with running times that go on */
+      g_assert_true (gst_element_seek (pipe, 1.0, GST_FORMAT_DEFAULT,
+              GST_SEEK_FLAG_SEGMENT, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET,
+              2));
+      for (v = 0; v < 2; v++) {
+        const GstSegment *seg;
+
+        s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+        g_assert_cmpuint (sample_page (s, &pts), ==, v);
+        seg = gst_sample_get_segment (s);
+        g_assert_cmpuint (gst_segment_to_running_time (seg, GST_FORMAT_TIME,
+                pts), ==, GST_SECOND + pts);
+        gst_sample_unref (s);
+      }
+      msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe),
+          10 * GST_SECOND, GST_MESSAGE_SEGMENT_DONE);
+      g_assert_nonnull (msg);
+      gst_message_unref (msg);
+    } else {
+      /* still images: no time to seek to */
+      g_assert_false (gst_element_seek_simple (pipe, GST_FORMAT_TIME,
+              GST_SEEK_FLAG_FLUSH, GST_SECOND));
+    }
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+    g_free (desc);
+  }
+  g_unlink (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -820,6 +1142,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff/element-error-names-file",
       test_element_error_names_file);
   g_test_add_func ("/tiff/pages-linear", test_pages_linear);
+  g_test_add_func ("/tiff/damaged-directory", test_damaged_directory);
+  g_test_add_func ("/tiff/duration-seek", test_duration_seek);
   ret = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
