@@ -25,9 +25,15 @@
  * in frames: its page count) and seeks to a time or a page (flushing or
  * not, with a stop position, segment seeks; every page is a key unit).
  *
- * When a page after the first cannot be read (a damaged directory, a page
- * of another size), the pages before it are decoded and then an error names
- * the file, the page (counted from 1) and libtiff's message.
+ * Hostile files are bounded: no two strips or tiles may share bytes, and a
+ * page may not claim more decoded bytes than its compression can make of
+ * the bytes it stores (1:1 uncompressed, 64:1 PackBits, 1032:1 Deflate,
+ * 2560:1 LZW, 16384:1 LZMA, 32768:1 Zstandard and the others), so a file
+ * decodes to at most 32768 times its size; nor may its directories make
+ * libtiff read more than 16 times the file.  A file whose first page breaks
+ * a rule is refused; when a later page does, or a directory is damaged, the
+ * pages before it are decoded and then an error names the file, the page
+ * (counted from 1) and libtiff's message.
  *
  * ## Example launch lines
  * |[

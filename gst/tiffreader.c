@@ -13,6 +13,13 @@
 /* libtiff's current directory is none of the file's pages we know. */
 #define NO_PAGE G_MAXUINT
 
+/* What reading the directories of a file may read, in multiples of its
+ * size (and a little more for tiny files): a directory whose tags point at
+ * data that other tags or directories use too makes libtiff read it again
+ * and again, in time that grows with the square of the file's size. */
+#define DIRECTORY_READ_FACTOR 16
+#define DIRECTORY_READ_SLACK (16 << 20)
+
 G_DEFINE_QUARK (bw-tiff-error-quark, bw_tiff_error);
 
 struct _BwTiffReader
@@ -22,6 +29,10 @@ struct _BwTiffReader
   gsize size;
   toff_t pos;
   guint64 bytes_read;
+  /* While the directories are walked, reads past read_limit fail and set
+   * over_limit. */
+  guint64 read_limit;
+  gboolean over_limit;
   BwTiffInfo info;
   gboolean min_is_white;
   /* Where each page's directory is, and which one libtiff has read. */
@@ -45,6 +56,10 @@ mem_read (thandle_t h, void *buf, tmsize_t n)
   gsize left = r->pos < r->size ? r->size - r->pos : 0;
   gsize count = MIN ((gsize) n, left);
 
+  if (r->bytes_read + count > r->read_limit) {
+    r->over_limit = TRUE;
+    return 0;
+  }
   memcpy (buf, r->data + r->pos, count);
   r->pos += count;
   r->bytes_read += count;
@@ -218,18 +233,124 @@ page_layout (BwTiffReader * r, guint page, BwTiffLayout * layout,
   return TRUE;
 }
 
-/* Every strip or tile of the current page has its data inside the file. */
-static gboolean
-page_data_inside (BwTiffReader * r, guint page, GError ** error)
+/* ---- what a page's stored data may be ---------------------------------- */
+
+/* The most each compression can expand its stored bytes, by the format's
+ * own limits, so that a page claiming more is damaged or forged:
+ * PackBits repeats a byte at most 128 times for 2 bytes; Deflate needs at
+ * least 2 bits for a 258-byte match; an LZW code of 12 bits stands for at
+ * most 3839 bytes; LZMA's range coder spends at least about 0.27 bits on a
+ * 273-byte match (bound doubled); a Zstandard RLE block gives at most
+ * 128 KiB for 4 bytes.  Other compressions (JPEG, whose arithmetic coding
+ * has no useful bound, and the rare ones) get Zstandard's bound, the
+ * largest: no real image compresses further. */
+static guint64
+max_expansion (guint16 compression)
 {
-  gboolean tiled = TIFFIsTiled (r->tif);
+  switch (compression) {
+    case COMPRESSION_NONE:
+      return 1;
+    case COMPRESSION_PACKBITS:
+      return 64;
+    case COMPRESSION_DEFLATE:
+    case COMPRESSION_ADOBE_DEFLATE:
+      return 1032;
+    case COMPRESSION_LZW:
+      return 2560;
+    case COMPRESSION_LZMA:
+      return 16384;
+    default:
+      return BW_TIFF_MAX_EXPANSION;
+  }
+}
+
+static const gchar *
+compression_name (guint16 compression)
+{
+  switch (compression) {
+    case COMPRESSION_PACKBITS:
+      return "PackBits";
+    case COMPRESSION_DEFLATE:
+    case COMPRESSION_ADOBE_DEFLATE:
+      return "Deflate";
+    case COMPRESSION_LZW:
+      return "LZW";
+    case COMPRESSION_LZMA:
+      return "LZMA";
+    case COMPRESSION_ZSTD:
+      return "Zstandard";
+    case COMPRESSION_JPEG:
+      return "JPEG";
+    default:
+      return "compressed";
+  }
+}
+
+/* A run of file bytes that strips or tiles already use. */
+typedef struct
+{
+  guint64 start, end;
+} Span;
+
+static gint
+span_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  guint64 x = ((const Span *) a)->start, y = ((const Span *) b)->start;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Adds bytes [start, end) to used (sorted, disjoint, touching spans merged
+ * so that a file written in order keeps a handful); FALSE if some of them
+ * are used already. */
+static gboolean
+claim_bytes (GSequence * used, guint64 start, guint64 end)
+{
+  Span probe = { start, end }, *prev = NULL, *next = NULL;
+  GSequenceIter *it = g_sequence_search (used, &probe, span_cmp, NULL);
+
+  if (!g_sequence_iter_is_begin (it))
+    prev = g_sequence_get (g_sequence_iter_prev (it));
+  if (!g_sequence_iter_is_end (it))
+    next = g_sequence_get (it);
+  if ((prev && prev->end > start) || (next && next->start < end))
+    return FALSE;
+  if (prev && prev->end == start) {
+    prev->end = end;
+    if (next && next->start == end) {
+      prev->end = next->end;
+      g_sequence_remove (it);
+    }
+  } else if (next && next->start == end) {
+    next->start = start;
+  } else {
+    Span *span = g_new (Span, 1);
+
+    *span = probe;
+    g_sequence_insert_before (it, span);
+  }
+  return TRUE;
+}
+
+/* The strips or tiles of the current page lie inside the file, share no
+ * byte with one another or with those of the pages before (bytes in used),
+ * and hold enough bytes for what they decode to.  Bytes decoded from the
+ * whole file are then bounded by its size: shared data could make a small
+ * file decode to any size. */
+static gboolean
+page_data_check (BwTiffReader * r, guint page, GSequence * used,
+    GError ** error)
+{
+  TIFF *tif = r->tif;
+  gboolean tiled = TIFFIsTiled (tif);
   const gchar *kind = tiled ? "tile" : "strip";
-  guint32 n = tiled ? TIFFNumberOfTiles (r->tif) : TIFFNumberOfStrips (r->tif);
-  guint64 *offsets = NULL, *counts = NULL;
+  guint32 n = tiled ? TIFFNumberOfTiles (tif) : TIFFNumberOfStrips (tif);
+  guint64 *offsets = NULL, *counts = NULL, stored = 0, decoded, chunk, limit;
+  guint16 compression = COMPRESSION_NONE;
   guint32 i;
 
-  if (!TIFFGetField (r->tif, tiled ? TIFFTAG_TILEOFFSETS : TIFFTAG_STRIPOFFSETS,
-          &offsets) || !TIFFGetField (r->tif,
+  if (!TIFFGetField (tif, tiled ? TIFFTAG_TILEOFFSETS : TIFFTAG_STRIPOFFSETS,
+          &offsets) || !TIFFGetField (tif,
           tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts)
       || n == 0) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
@@ -245,6 +366,49 @@ page_data_inside (BwTiffReader * r, guint page, GError ** error)
           offsets[i] + counts[i], r->size);
       return FALSE;
     }
+    if (counts[i] == 0)
+      continue;
+    if (!claim_bytes (used, offsets[i], offsets[i] + counts[i])) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+          "page %u: %s %u (bytes %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+          ") overlaps the data of another strip or tile: a file whose "
+          "strips or tiles share bytes is damaged or forged", page + 1, kind,
+          i, offsets[i], offsets[i] + counts[i]);
+      return FALSE;
+    }
+    stored += counts[i];
+  }
+
+  if (tiled) {
+    guint32 tw = 0, th = 0;
+
+    TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tw);
+    TIFFGetField (tif, TIFFTAG_TILELENGTH, &th);
+    chunk = (guint64) tw * th * r->info.bytes_per_pixel;
+    decoded = chunk != 0 && n > G_MAXUINT64 / chunk ? G_MAXUINT64 :
+        chunk * n;
+  } else {
+    decoded = (guint64) r->info.width * r->info.height *
+        r->info.bytes_per_pixel;
+  }
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  limit = max_expansion (compression);
+  if (limit == 1 && decoded > stored) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "page %u: its uncompressed %ss hold %" G_GUINT64_FORMAT " bytes, "
+        "less than the %" G_GUINT64_FORMAT " bytes they decode to: the file "
+        "is damaged or forged", page + 1, kind, stored, decoded);
+    return FALSE;
+  }
+  if (stored <= G_MAXUINT64 / limit && decoded > stored * limit) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "page %u: its %ss decode to %" G_GUINT64_FORMAT " bytes from %"
+        G_GUINT64_FORMAT " bytes of %s data, more than %s data can hold "
+        "(%" G_GUINT64_FORMAT " decoded bytes per byte at most): the file "
+        "is damaged or forged", page + 1, kind, decoded, stored,
+        compression_name (compression), compression_name (compression),
+        limit);
+    return FALSE;
   }
   return TRUE;
 }
@@ -253,7 +417,7 @@ page_data_inside (BwTiffReader * r, guint page, GError ** error)
  * page 0 (whose layout it sets). */
 static gboolean
 check_page (BwTiffReader * r, guint page, guint64 max_frame_bytes,
-    GError ** error)
+    GSequence * used, GError ** error)
 {
   BwTiffLayout layout;
   guint w, h;
@@ -298,7 +462,7 @@ check_page (BwTiffReader * r, guint page, guint64 max_frame_bytes,
         max_frame_bytes >> 20);
     return FALSE;
   }
-  return page_data_inside (r, page, error);
+  return page_data_check (r, page, used, error);
 }
 
 void
@@ -358,12 +522,23 @@ libtiff_says (const BwTiffReader * r, const gchar * otherwise)
   return r->last_warning[0] ? r->last_warning : otherwise;
 }
 
+static void
+set_over_limit_error (BwTiffReader * r, guint page, GError ** error)
+{
+  g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+      "page %u: reading the directories up to this one takes more than %"
+      G_GUINT64_FORMAT " MB, %u times the file's size: directories whose "
+      "tags share data are damaged or forged", page + 1,
+      r->read_limit >> 20, DIRECTORY_READ_FACTOR);
+}
+
 /* Walks the directory chain once, checking each page and remembering where
  * its directory is; returns the number of good pages, and in *stop why
  * there are no more. */
 static guint
 walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
 {
+  GSequence *used = g_sequence_new (g_free);
   guint page;
 
   for (page = 0;; page++) {
@@ -371,7 +546,11 @@ walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
 
     g_array_append_val (r->dir_offsets, offset);
     r->current = page;
-    if (!check_page (r, page, max_frame_bytes, stop))
+    if (page == 0 && r->over_limit) {
+      set_over_limit_error (r, page, stop);
+      break;
+    }
+    if (!check_page (r, page, max_frame_bytes, used, stop))
       break;
     if (TIFFLastDirectory (r->tif)) {
       page++;
@@ -384,16 +563,23 @@ walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
       break;
     }
     r->last_error[0] = r->last_warning[0] = '\0';
-    if (!TIFFReadDirectory (r->tif)) {
+    if (!TIFFReadDirectory (r->tif) || r->over_limit) {
       r->current = NO_PAGE;
-      g_set_error (stop, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-          "page %u: damaged directory: %s", page + 2, libtiff_says (r,
-              "libtiff cannot read it"));
+      if (r->over_limit)
+        set_over_limit_error (r, page + 1, stop);
+      else
+        g_set_error (stop, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+            "page %u: damaged directory: %s", page + 2, libtiff_says (r,
+                "libtiff cannot read it"));
       page++;
       break;
     }
   }
+  g_sequence_free (used);
   g_array_set_size (r->dir_offsets, page);
+  /* Decoding reads each page's directory again, which costs what it cost
+   * here: no need for a limit any more. */
+  r->read_limit = G_MAXUINT64;
   return page;
 }
 
@@ -417,6 +603,9 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
   r->size = size;
   r->dir_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   r->current = NO_PAGE;
+  r->read_limit = size > (G_MAXUINT64 - DIRECTORY_READ_SLACK) /
+      DIRECTORY_READ_FACTOR ? G_MAXUINT64 : size * DIRECTORY_READ_FACTOR +
+      DIRECTORY_READ_SLACK;
 
   opts = TIFFOpenOptionsAlloc ();
   /* libtiff's own buffers (strips, tiles, tables) stay within the frame
@@ -432,7 +621,9 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
   if (!r->tif) {
     guint64 first = first_directory_offset (data, size);
 
-    if (first >= size)
+    if (r->over_limit)
+      set_over_limit_error (r, 0, error);
+    else if (first >= size)
       g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
           "truncated: the file ends (%" G_GSIZE_FORMAT " bytes) before its "
           "first directory (at byte %" G_GUINT64_FORMAT ")", size, first);

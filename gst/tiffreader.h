@@ -2,12 +2,15 @@
  *
  * GLib and libtiff only (no GStreamer), so the fuzzer and the tests can use
  * it alone.  Every page of a file is checked when it is opened: one size and
- * one supported layout for all pages, strip and tile data inside the file,
- * the frame size within a limit.  A file whose first page breaks a rule is
- * refused; a later page that breaks one (or a damaged directory) ends the
- * stack there, and the reason is kept for the caller to report after the
- * good pages.  Pages are reached by their remembered directory offsets, so
- * reading all of them costs time linear in their number.
+ * one supported layout for all pages, strip and tile data inside the file
+ * and shared by no other strip or tile, no more decoded bytes than the
+ * page's compression can make of its stored bytes, the frame size within a
+ * limit, directories that do not make libtiff read the same data over and
+ * over.  A file whose first page breaks a rule is refused; a later page
+ * that breaks one (or a damaged directory) ends the stack there, and the
+ * reason is kept for the caller to report after the good pages.  Pages are
+ * reached by their remembered directory offsets, so reading all of them
+ * costs time linear in their number.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -47,6 +50,12 @@ typedef enum
 } BwTiffError;
 
 typedef struct _BwTiffReader BwTiffReader;
+
+/* Decoded bytes per stored byte that no page may exceed, whatever its
+ * compression (each compression has its own bound, this is the largest):
+ * since no two strips or tiles share bytes, a file of n bytes decodes to
+ * at most n times this in all. */
+#define BW_TIFF_MAX_EXPANSION 32768
 
 /* Opens the TIFF file in data[0..size) (which must outlive the reader) and
  * checks all its pages.  A page of more than max_frame_bytes decoded bytes

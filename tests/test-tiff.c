@@ -721,6 +721,58 @@ ifd_chain (const guint8 * d, gsize size, guint32 * out, guint max)
   return n;
 }
 
+/* The 12-byte entry of tag in the directory at ifd. */
+static guint8 *
+ifd_entry (guint8 * d, guint32 ifd, guint16 tag)
+{
+  guint i, n = rd16 (d + ifd);
+
+  for (i = 0; i < n; i++)
+    if (rd16 (d + ifd + 2 + 12 * i) == tag)
+      return d + ifd + 2 + 12 * i;
+  g_error ("no tag %u in the directory at %u", tag, ifd);
+  return NULL;
+}
+
+/* Value i of a SHORT or LONG array entry. */
+static guint8 *
+entry_value (guint8 * d, guint8 * entry, guint i, guint * width)
+{
+  guint type = rd16 (entry + 2);
+  guint32 count = rd32 (entry + 4);
+
+  *width = type == 3 ? 2 : 4;
+  g_assert_true (type == 3 || type == 4);
+  g_assert_cmpuint (i, <, count);
+  if (count * *width <= 4)
+    return entry + 8 + i * *width;
+  return d + rd32 (entry + 8) + i * *width;
+}
+
+static guint32
+get_value (guint8 * d, guint8 * entry, guint i)
+{
+  guint width;
+  guint8 *v = entry_value (d, entry, i, &width);
+
+  return width == 2 ? rd16 (v) : rd32 (v);
+}
+
+static void
+set_value (guint8 * d, guint8 * entry, guint i, guint32 value)
+{
+  guint width;
+  guint8 *v = entry_value (d, entry, i, &width);
+
+  if (width == 2) {
+    g_assert_cmpuint (value, <=, G_MAXUINT16);
+    v[0] = value;
+    v[1] = value >> 8;
+  } else {
+    wr32 (v, value);
+  }
+}
+
 /* Pixels of page p (w x h, GRAY8, unpadded rows) against stack_value(). */
 static void
 check_stack_page (const guint8 * data, gsize stride, guint p, guint w,
@@ -928,6 +980,295 @@ test_damaged_directory (void)
       g_free (error);
     }
     g_free (page);
+    g_free (data);
+    g_unlink (path);
+    g_free (path);
+  }
+}
+
+/* Writes data to path and returns the reader's refusal of it (the error of
+ * page 1, or of the page that ends the stack); *good: pages before it. */
+static gchar *
+refusal (const gchar * data, gsize size, guint * good)
+{
+  BwTiffInfo info;
+  GError *err = NULL;
+  BwTiffReader *r = bw_tiff_reader_open ((const guint8 *) data, size,
+      1 << 30, &info, &err);
+  gchar *msg;
+
+  *good = r ? info.n_pages : 0;
+  if (r) {
+    const GError *stop = bw_tiff_reader_get_stop_error (r);
+
+    msg = stop ? g_strdup (stop->message) : NULL;
+    bw_tiff_reader_free (r);
+    return msg;
+  }
+  msg = g_strdup (err->message);
+  g_clear_error (&err);
+  return msg;
+}
+
+static void
+refused_as (const gchar * data, gsize size, guint good, const gchar * page,
+    const gchar * cause)
+{
+  guint got;
+  gchar *msg = refusal (data, size, &got);
+
+  assert_contains (msg, page);
+  assert_contains (msg, cause);
+  g_assert_cmpuint (got, ==, good);
+  g_free (msg);
+}
+
+/* Strips or tiles that share bytes: all at one place (a small file that
+ * declares a huge image), one overlapping the next, the pages of a stack
+ * sharing one strip table, tiles sharing data.  Each is refused, at the
+ * page where the sharing starts. */
+static void
+test_shared_data (void)
+{
+  gchar *path, *data, *error;
+  gsize size;
+  guint32 ifd[64];
+  guint8 *d, *offsets;
+  guint i, n;
+
+  /* 8 strips of 8 rows, all at the first one's bytes */
+  path = write_stack ("shared.tif", 1, 64, 64, COMPRESSION_NONE, 8, 0, FALSE);
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  d = (guint8 *) data;
+  ifd_chain (d, size, ifd, 1);
+  offsets = ifd_entry (d, ifd[0], TIFFTAG_STRIPOFFSETS);
+  for (i = 1; i < 8; i++)
+    set_value (d, offsets, i, get_value (d, offsets, 0));
+  refused_as (data, size, 0, "page 1: strip 1", "overlaps");
+  g_free (data);
+  /* one strip starting inside the one before */
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  d = (guint8 *) data;
+  offsets = ifd_entry (d, ifd[0], TIFFTAG_STRIPOFFSETS);
+  set_value (d, offsets, 5, get_value (d, offsets, 5) - 1);
+  refused_as (data, size, 0, "page 1: strip 5", "overlaps");
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+
+  /* 40 pages whose directories all point at page 1's strips: page 1 is
+   * decoded, then page 2 is refused */
+  path = write_stack ("shared-table.tif", 40, 64, 64, COMPRESSION_NONE, 8, 0,
+      FALSE);
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  d = (guint8 *) data;
+  n = ifd_chain (d, size, ifd, 64);
+  g_assert_cmpuint (n, ==, 40);
+  for (i = 1; i < n; i++) {
+    memcpy (ifd_entry (d, ifd[i], TIFFTAG_STRIPOFFSETS),
+        ifd_entry (d, ifd[0], TIFFTAG_STRIPOFFSETS), 12);
+    memcpy (ifd_entry (d, ifd[i], TIFFTAG_STRIPBYTECOUNTS),
+        ifd_entry (d, ifd[0], TIFFTAG_STRIPBYTECOUNTS), 12);
+  }
+  g_assert_true (g_file_set_contents (path, data, size, NULL));
+  refused_as (data, size, 1, "page 2: strip 0", "overlaps");
+  g_assert_cmpuint (run_stack ("tiffdec", path, 64, 64, TRUE, &error), ==, 1);
+  assert_contains (error, path);
+  assert_contains (error, "page 2: strip 0");
+  g_free (error);
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+
+  /* tiles: the last tile of page 2 at the first tile of page 1 */
+  path = write_stack ("shared-tiles.tif", 2, 64, 48, COMPRESSION_ADOBE_DEFLATE,
+      0, 16, FALSE);
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  d = (guint8 *) data;
+  ifd_chain (d, size, ifd, 2);
+  offsets = ifd_entry (d, ifd[1], TIFFTAG_TILEOFFSETS);
+  set_value (d, offsets, 11, get_value (d, ifd_entry (d, ifd[0],
+              TIFFTAG_TILEOFFSETS), 0));
+  refused_as (data, size, 1, "page 2: tile 11", "overlaps");
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+
+  /* 8000 x 8000 pixels in 8000 one-row strips that all hold the same 8000
+   * bytes: a 72 KB file that would decode to 64 MB */
+  {
+    const guint side = 8000, entries = 8;
+    gsize table = 8 + 10 + 2 + 12 * entries + 4, pixels = table + 8 * side;
+    guint8 *f;
+    guint8 *e;
+
+    size = pixels + side;
+    f = g_malloc0 (size);
+    memcpy (f, "II*\0", 4);
+    wr32 (f + 4, 8);
+    f[8] = entries;
+    e = f + 10;
+#define ENTRY(tag, type, count, value) G_STMT_START { \
+    e[0] = (tag) & 0xff; e[1] = (tag) >> 8; e[2] = (type); \
+    wr32 (e + 4, count); wr32 (e + 8, value); e += 12; } G_STMT_END
+    ENTRY (TIFFTAG_IMAGEWIDTH, 4, 1, side);
+    ENTRY (TIFFTAG_IMAGELENGTH, 4, 1, side);
+    ENTRY (TIFFTAG_BITSPERSAMPLE, 3, 1, 8);
+    ENTRY (TIFFTAG_COMPRESSION, 3, 1, COMPRESSION_NONE);
+    ENTRY (TIFFTAG_PHOTOMETRIC, 3, 1, PHOTOMETRIC_MINISBLACK);
+    ENTRY (TIFFTAG_STRIPOFFSETS, 4, side, table);
+    ENTRY (TIFFTAG_ROWSPERSTRIP, 4, 1, 1);
+    ENTRY (TIFFTAG_STRIPBYTECOUNTS, 4, side, table + 4 * side);
+#undef ENTRY
+    for (i = 0; i < side; i++) {
+      wr32 (f + table + 4 * i, pixels);
+      wr32 (f + table + 4 * side + 4 * i, side);
+    }
+    refused_as ((gchar *) f, size, 0, "page 1: strip 1", "overlaps");
+    g_free (f);
+  }
+}
+
+/* A stack of 1x1 pages whose directories each have n_tags unknown tags,
+ * all pointing at one blob of blob_size bytes. */
+static guint8 *
+shared_tags_file (guint pages, guint n_tags, gsize blob_size, gsize * size)
+{
+  guint entries = 8 + n_tags, p, t;
+  gsize ifd_size = 2 + 12 * entries + 4;
+  guint8 *f, *e;
+
+  *size = 8 + blob_size + (gsize) pages * (2 + ifd_size);
+  f = g_malloc0 (*size);
+  memcpy (f, "II*\0", 4);
+  wr32 (f + 4, 8 + blob_size + 2);
+  for (p = 0; p < pages; p++) {
+    gsize px = 8 + blob_size + p * (2 + ifd_size);
+
+    f[px] = p;
+    e = f + px + 2 + 2;
+    f[px + 2] = entries & 0xff;
+    f[px + 3] = entries >> 8;
+#define ENTRY(tag, type, count, value) G_STMT_START { \
+    e[0] = (tag) & 0xff; e[1] = (tag) >> 8; e[2] = (type); \
+    wr32 (e + 4, count); wr32 (e + 8, value); e += 12; } G_STMT_END
+    ENTRY (TIFFTAG_IMAGEWIDTH, 4, 1, 1);
+    ENTRY (TIFFTAG_IMAGELENGTH, 4, 1, 1);
+    ENTRY (TIFFTAG_BITSPERSAMPLE, 3, 1, 8);
+    ENTRY (TIFFTAG_COMPRESSION, 3, 1, COMPRESSION_NONE);
+    ENTRY (TIFFTAG_PHOTOMETRIC, 3, 1, PHOTOMETRIC_MINISBLACK);
+    ENTRY (TIFFTAG_STRIPOFFSETS, 4, 1, px);
+    ENTRY (TIFFTAG_ROWSPERSTRIP, 4, 1, 1);
+    ENTRY (TIFFTAG_STRIPBYTECOUNTS, 4, 1, 1);
+    for (t = 0; t < n_tags; t++)
+      ENTRY (65000 + t, 1, blob_size, 8);       /* BYTE */
+#undef ENTRY
+    if (p + 1 < pages)
+      wr32 (e, px + 2 + ifd_size + 2);
+  }
+  return f;
+}
+
+/* Directories whose tags all point at the same data make libtiff read it
+ * for each of them: refused once reading them takes more than 16 times the
+ * file, whether across pages or within one directory. */
+static void
+test_shared_tag_data (void)
+{
+  gsize size;
+  guint8 *f = shared_tags_file (400, 1, 100000, &size);
+  guint good;
+  gchar *msg = refusal ((gchar *) f, size, &good);
+
+  assert_contains (msg, "16 times the file's size");
+  assert_contains (msg, "share data");
+  /* about 16 times 152 kB + 16 MB, at 100 kB a page */
+  g_assert_cmpuint (good, >, 100);
+  g_assert_cmpuint (good, <, 300);
+  g_free (msg);
+  g_free (f);
+
+  f = shared_tags_file (1, 500, 200000, &size);
+  refused_as ((gchar *) f, size, 0, "page 1: reading the directories",
+      "share data");
+  g_free (f);
+}
+
+/* A page may not claim more decoded bytes than its compression can make
+ * of the bytes it stores; flat images at each compression's real best
+ * ratio are decoded. */
+static void
+test_expansion_bounds (void)
+{
+  static const struct
+  {
+    guint16 compression;
+    guint side;
+    gdouble min_ratio;          /* what the encoder reaches on zeros */
+    guint bound;                /* the format's own bound */
+    const gchar *name;
+  } codecs[] = {
+    {COMPRESSION_PACKBITS, 1024, 60, 64, "PackBits"},
+    {COMPRESSION_ADOBE_DEFLATE, 2048, 1000, 1032, "Deflate"},
+    {COMPRESSION_LZW, 2048, 1000, 2560, "LZW"},
+    {COMPRESSION_LZMA, 4096, 5000, 16384, "LZMA"},
+    {COMPRESSION_ZSTD, 4096, 30000, 32768, "Zstandard"},
+  };
+  guint c;
+
+  for (c = 0; c < G_N_ELEMENTS (codecs); c++) {
+    guint side = codecs[c].side;
+    gchar *path, *data, *msg, *bound;
+    gsize size;
+    guint32 ifd;
+    guint8 *d, *counts, *frame;
+    BwTiffInfo info;
+    BwTiffReader *r;
+    guint32 stored, rows;
+    guint good, i;
+
+    if (!TIFFIsCODECConfigured (codecs[c].compression))
+      continue;
+    /* zeros in one strip: the best ratio the encoder reaches */
+    path = write_stack ("flat.tif", 1, side, side, codecs[c].compression,
+        side, 0, TRUE);
+    g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+    d = (guint8 *) data;
+    ifd_chain (d, size, &ifd, 1);
+    counts = ifd_entry (d, ifd, TIFFTAG_STRIPBYTECOUNTS);
+    g_assert_cmpuint (rd32 (counts + 4), ==, 1);
+    stored = get_value (d, counts, 0);
+    if ((gdouble) side * side / stored < codecs[c].min_ratio)
+      g_error ("%s: zeros compress only %.0f:1", codecs[c].name,
+          (gdouble) side * side / stored);
+    r = bw_tiff_reader_open (d, size, 1 << 30, &info, NULL);
+    g_assert_nonnull (r);
+    g_assert_null (bw_tiff_reader_get_stop_error (r));
+    frame = g_malloc ((gsize) side * side);
+    memset (frame, 1, (gsize) side * side);
+    g_assert_true (bw_tiff_reader_read_page (r, 0, frame, side, NULL));
+    for (i = 0; i < side * side; i++)
+      g_assert_cmpuint (frame[i], ==, 0);
+    g_free (frame);
+    bw_tiff_reader_free (r);
+
+    /* the same data claimed to hold as many rows as the bound allows
+     * (opened; decoding would find the data short), then one more */
+    rows = (guint64) stored * codecs[c].bound / side;
+    set_value (d, ifd_entry (d, ifd, TIFFTAG_IMAGELENGTH), 0, rows);
+    set_value (d, ifd_entry (d, ifd, TIFFTAG_ROWSPERSTRIP), 0, rows);
+    msg = refusal (data, size, &good);
+    g_assert_null (msg);
+    g_assert_cmpuint (good, ==, 1);
+    set_value (d, ifd_entry (d, ifd, TIFFTAG_IMAGELENGTH), 0, rows + 1);
+    set_value (d, ifd_entry (d, ifd, TIFFTAG_ROWSPERSTRIP), 0, rows + 1);
+    msg = refusal (data, size, &good);
+    bound = g_strdup_printf ("(%u decoded bytes per byte at most)",
+        codecs[c].bound);
+    assert_contains (msg, codecs[c].name);
+    assert_contains (msg, bound);
+    g_free (bound);
+    g_free (msg);
     g_free (data);
     g_unlink (path);
     g_free (path);
@@ -1143,6 +1484,9 @@ main (int argc, char **argv)
       test_element_error_names_file);
   g_test_add_func ("/tiff/pages-linear", test_pages_linear);
   g_test_add_func ("/tiff/damaged-directory", test_damaged_directory);
+  g_test_add_func ("/tiff/shared-data", test_shared_data);
+  g_test_add_func ("/tiff/expansion-bounds", test_expansion_bounds);
+  g_test_add_func ("/tiff/shared-tag-data", test_shared_tag_data);
   g_test_add_func ("/tiff/duration-seek", test_duration_seek);
   ret = g_test_run ();
   g_rmdir (tmpdir);
