@@ -18,8 +18,9 @@
  *
  * TIFF needs random access, so the whole file is read before decoding:
  * pulled in one piece where upstream allows it (filesrc, also through
- * decodebin), collected until EOS otherwise.  Ranked above avdec_tiff, so
- * decodebin picks it.
+ * decodebin), collected until EOS otherwise, up to
+ * #GstTiffDec:max-input-bytes.  Ranked above avdec_tiff, so decodebin picks
+ * it.
  *
  * A stack answers duration queries (in time at #GstTiffDec:framerate, and
  * in frames: its page count) and seeks to a time or a page (flushing or
@@ -57,12 +58,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_tiff_dec_debug);
 #define DEFAULT_FPS_N 1
 #define DEFAULT_FPS_D 1
 #define DEFAULT_MAX_FRAME_BYTES (G_GUINT64_CONSTANT (4) << 30)
+#define DEFAULT_MAX_INPUT_BYTES (G_GUINT64_CONSTANT (4) << 30)
 
 enum
 {
   PROP_0,
   PROP_FRAMERATE,
-  PROP_MAX_FRAME_BYTES
+  PROP_MAX_FRAME_BYTES,
+  PROP_MAX_INPUT_BYTES
 };
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
@@ -797,11 +800,47 @@ gst_tiff_dec_push_loop (GstTiffDec * self)
   push_next_page (self, self->srcpad);
 }
 
+/* Refuses the stream once it grows past max-input-bytes (or upstream says
+ * it will): TIFF is decoded only once it is whole. */
+static gboolean
+input_too_large (GstTiffDec * self, guint64 total, guint64 limit)
+{
+  gchar *name;
+
+  if (total <= limit)
+    return FALSE;
+  name = input_name (self);
+  GST_ELEMENT_ERROR (self, STREAM, DECODE, ("TIFF file %s: more than %"
+          G_GUINT64_FORMAT " bytes, the limit set by max-input-bytes (a TIFF "
+          "stream is held in memory until it ends)", name, limit),
+      ("%" G_GUINT64_FORMAT " bytes", total));
+  g_free (name);
+  gst_adapter_clear (self->adapter);
+  self->input_refused = TRUE;
+  return TRUE;
+}
+
 static GstFlowReturn
 gst_tiff_dec_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   GstTiffDec *self = GST_TIFF_DEC (parent);
+  gsize held = gst_adapter_available (self->adapter);
+  guint64 limit;
+  gint64 upstream = -1;
 
+  GST_OBJECT_LOCK (self);
+  limit = self->max_input_bytes;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!self->input_refused && held == 0
+      && gst_pad_peer_query_duration (pad, GST_FORMAT_BYTES, &upstream)
+      && upstream > 0)
+    input_too_large (self, upstream, limit);
+  if (self->input_refused || input_too_large (self,
+          (guint64) held + gst_buffer_get_size (buf), limit)) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_ERROR;
+  }
   gst_adapter_push (self->adapter, buf);
   return GST_FLOW_OK;
 }
@@ -813,6 +852,8 @@ push_mode_eos (GstTiffDec * self)
   gsize avail = gst_adapter_available (self->adapter);
   GstBuffer *file;
 
+  if (self->input_refused)
+    return;
   if (avail == 0) {
     gchar *name = input_name (self);
 
@@ -846,6 +887,7 @@ gst_tiff_dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
       gst_adapter_clear (self->adapter);
+      self->input_refused = FALSE;
       return push_event (self, event);
     case GST_EVENT_EOS:
       /* our task sends EOS after the last page */
@@ -875,6 +917,9 @@ gst_tiff_dec_set_property (GObject * object, guint prop_id,
     case PROP_MAX_FRAME_BYTES:
       self->max_frame_bytes = g_value_get_uint64 (value);
       break;
+    case PROP_MAX_INPUT_BYTES:
+      self->max_input_bytes = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -896,6 +941,9 @@ gst_tiff_dec_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_MAX_FRAME_BYTES:
       g_value_set_uint64 (value, self->max_frame_bytes);
       break;
+    case PROP_MAX_INPUT_BYTES:
+      g_value_set_uint64 (value, self->max_input_bytes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -913,6 +961,7 @@ gst_tiff_dec_change_state (GstElement * element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     /* the pads are inactive: no task runs any more */
     gst_adapter_clear (self->adapter);
+    self->input_refused = FALSE;
     release_file (self);
     if (self->srcpad) {
       gst_element_remove_pad (element, self->srcpad);
@@ -973,6 +1022,22 @@ gst_tiff_dec_class_init (GstTiffDecClass * klass)
           G_MAXUINT64, DEFAULT_MAX_FRAME_BYTES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  /**
+   * GstTiffDec:max-input-bytes:
+   *
+   * The largest TIFF stream collected in push mode, in bytes (default
+   * 4 GiB).  Without random access upstream the file is held in memory
+   * until its end; a stream that grows past this (or that upstream says is
+   * larger) is an error, not a memory exhaustion.  Files pulled from
+   * upstream (filesrc) are read at their own size and are not limited.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_INPUT_BYTES,
+      g_param_spec_uint64 ("max-input-bytes", "Maximum input bytes",
+          "Largest TIFF stream held in memory in push mode until its end, in "
+          "bytes (default 4 GiB); more is an error", 1, G_MAXUINT64,
+          DEFAULT_MAX_INPUT_BYTES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1004,6 +1069,7 @@ gst_tiff_dec_init (GstTiffDec * self)
   self->fps_n = DEFAULT_FPS_N;
   self->fps_d = DEFAULT_FPS_D;
   self->max_frame_bytes = DEFAULT_MAX_FRAME_BYTES;
+  self->max_input_bytes = DEFAULT_MAX_INPUT_BYTES;
   self->last_page = -1;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
 }

@@ -26,9 +26,12 @@ struct _GstTiffDec
   /* Properties, with the object lock. */
   gint fps_n, fps_d;
   guint64 max_frame_bytes;
+  guint64 max_input_bytes;
 
-  /* Push mode: the file collected until EOS (TIFF needs random access). */
+  /* Push mode: the file collected until EOS (TIFF needs random access);
+   * input_refused once more than max-input-bytes came, until a flush. */
   GstAdapter *adapter;
+  gboolean input_refused;
 
   /* Pull mode: whether the sink pad pulls (since pull_start, monotonic
    * time), and whether it is being deactivated (the task's error reporting

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 #include <tiffio.h>
 
@@ -1275,6 +1276,83 @@ test_expansion_bounds (void)
   }
 }
 
+/* ---- push mode's input limit -------------------------------------------- */
+
+/* A stream that starts like a TIFF and never ends: refused once it passes
+ * max-input-bytes, not collected until memory runs out. */
+static void
+test_max_input_endless (void)
+{
+  const gsize chunk = 64 << 10, limit = 1 << 20;
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch ("appsrc name=src caps=image/tiff "
+      "! tiffdec name=dec max-input-bytes=1048576 ! fakesink", &err), *src;
+  GstMessage *msg = NULL;
+  gsize pushed = 0;
+  guint64 level;
+  gchar *text;
+
+  g_assert_no_error (err);
+  src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (!msg && pushed < 256 * limit) {
+    GstBuffer *buf = gst_buffer_new_allocate (NULL, chunk, NULL);
+
+    gst_buffer_memset (buf, 0, pushed == 0 ? 0x49 : 0, chunk);
+    if (pushed == 0)
+      gst_buffer_fill (buf, 0, "II*\0\x08\0\0\0", 8);
+    g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buf), ==,
+        GST_FLOW_OK);
+    pushed += chunk;
+    /* at the decoder's pace: no more than a few chunks queued */
+    do {
+      msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe),
+          GST_MSECOND, GST_MESSAGE_ERROR);
+      g_object_get (src, "current-level-bytes", &level, NULL);
+    } while (!msg && level > 4 * chunk);
+  }
+  g_assert_nonnull (msg);
+  g_assert_cmpstr (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), ==, "dec");
+  gst_message_parse_error (msg, &err, NULL);
+  text = g_strdup_printf ("more than %" G_GSIZE_FORMAT " bytes", limit);
+  assert_contains (err->message, text);
+  assert_contains (err->message, "max-input-bytes");
+  g_free (text);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  /* refused when the limit was passed, not later */
+  g_assert_cmpuint (pushed, <=, limit + 6 * chunk);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+}
+
+/* A file through a queue (push mode) is decoded up to the limit exactly;
+ * one byte over it is refused at once, since upstream tells the size. */
+static void
+test_max_input_file (void)
+{
+  gchar *path = write_stack ("input-limit.tif", 3, 16, 8, COMPRESSION_NONE,
+      8, 0, FALSE), *chain, *error;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  chain = g_strdup_printf ("queue ! tiffdec max-input-bytes=%" G_GUINT64_FORMAT,
+      (guint64) st.st_size);
+  g_assert_cmpuint (run_stack (chain, path, 16, 8, TRUE, &error), ==, 3);
+  g_assert_null (error);
+  g_free (chain);
+  chain = g_strdup_printf ("queue ! tiffdec max-input-bytes=%" G_GUINT64_FORMAT,
+      (guint64) st.st_size - 1);
+  g_assert_cmpuint (run_stack (chain, path, 16, 8, TRUE, &error), ==, 0);
+  assert_contains (error, path);
+  assert_contains (error, "max-input-bytes");
+  g_free (error);
+  g_free (chain);
+  g_unlink (path);
+  g_free (path);
+}
+
 /* ---- duration and seeking ------------------------------------------------ */
 
 /* The page a sample holds (its first pixel), and its timestamp. */
@@ -1487,6 +1565,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff/shared-data", test_shared_data);
   g_test_add_func ("/tiff/expansion-bounds", test_expansion_bounds);
   g_test_add_func ("/tiff/shared-tag-data", test_shared_tag_data);
+  g_test_add_func ("/tiff/max-input-endless", test_max_input_endless);
+  g_test_add_func ("/tiff/max-input-file", test_max_input_file);
   g_test_add_func ("/tiff/duration-seek", test_duration_seek);
   ret = g_test_run ();
   g_rmdir (tmpdir);
