@@ -64,8 +64,9 @@ for f in "${fuzzers[@]}"; do
   corpus="build-fuzz/corpus/$f"
   artifacts="build-fuzz/artifacts/$f"
   mkdir -p "$corpus" "$artifacts"
-  # The saved regression inputs seed the corpus (for tiff: small valid files
-  # of several layouts, so the fuzzer starts inside the format).
+  # The saved regression inputs seed the corpus (for tiff: small files of
+  # several layouts and multi-page stacks, some damaged or with shared strip
+  # data, so the fuzzer starts inside the format).
   cp -n tests/fuzz/regressions/"$f"/* "$corpus"/ 2>/dev/null || true
   echo "== fuzz-$f for ${time_s}s; corpus $corpus; crashes go to $artifacts/"
   # shellcheck disable=SC2086
