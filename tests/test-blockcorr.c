@@ -1648,15 +1648,35 @@ push_caps_unchecked (GstHarness * h, const gchar * caps_s)
   gst_pad_push_event (h->srcpad, gst_event_new_segment (&seg));
 }
 
+/* An ERROR naming both sizes arrives within timeout, and no analysed
+ * output for the mismatched frames. */
+static void
+check_size_error (Ctx * c, const gchar * size0, const gchar * size1,
+    GstClockTime timeout)
+{
+  GstMessage *msg = wait_error (c->bus, timeout);
+  GstBuffer *out;
+  gchar *t;
+
+  fail_unless (msg != NULL, "no ERROR for %s vs %s", size0, size1);
+  t = error_text (msg);
+  fail_unless (strstr (t, size0) && strstr (t, size1),
+      "error does not name both sizes: %s", t);
+  g_free (t);
+  gst_message_unref (msg);
+  while ((out = gst_harness_try_pull (c->h0))) {
+    fail_if (gst_buffer_get_custom_meta (out, META_NAME) != NULL,
+        "output for mismatched frames");
+    gst_buffer_unref (out);
+  }
+}
+
 GST_START_TEST (test_error_size_mismatch)
 {
   gchar *caps0 = caps_str ("GRAY8", 64, 48);
   gchar *caps1 = caps_str ("GRAY8", 32, 24);
   GstElement *el = new_element ();
   FramePair f0, f1;
-  GstMessage *msg;
-  GstBuffer *out;
-  gchar *t;
   Ctx c;
 
   ctx_init (&c, el, NULL, NULL, "video/x-raw,format=RGBA", FALSE);
@@ -1667,19 +1687,7 @@ GST_START_TEST (test_error_size_mismatch)
   gst_harness_push (c.h0, make_buffer (caps0, f0.a, 0));
   gst_harness_push (c.h1, make_buffer (caps1, f1.b, 0));
 
-  msg = wait_error (c.bus, 5 * GST_SECOND);
-  fail_unless (msg != NULL, "no ERROR for 64x48 vs 32x24");
-  t = error_text (msg);
-  fail_unless (strstr (t, "64x48") && strstr (t, "32x24"),
-      "error does not name both sizes: %s", t);
-  g_free (t);
-  gst_message_unref (msg);
-  /* no heatmap for mismatched frames */
-  while ((out = gst_harness_try_pull (c.h0))) {
-    fail_if (gst_buffer_get_custom_meta (out, META_NAME) != NULL,
-        "output for mismatched frames");
-    gst_buffer_unref (out);
-  }
+  check_size_error (&c, "64x48", "32x24", 5 * GST_SECOND);
 
   ctx_clear (&c);
   free_pair (&f0);
@@ -2257,9 +2265,6 @@ GST_START_TEST (test_caps_change_size_mismatch)
   gchar *other = caps_str ("GRAY8", 48, 32);
   GstElement *el = new_element ();
   FramePair fp, fo;
-  GstMessage *msg;
-  GstBuffer *out;
-  gchar *t;
   Ctx c;
 
   ctx_init (&c, el, caps, caps, NULL, FALSE);
@@ -2271,18 +2276,7 @@ GST_START_TEST (test_caps_change_size_mismatch)
   /* The pushes may be refused once the element has failed. */
   gst_harness_push (c.h0, make_buffer (other, fo.a, frame_pts (1)));
   gst_harness_push (c.h1, make_buffer (caps, fp.b, frame_pts (1)));
-  msg = wait_error (c.bus, 30 * GST_SECOND);
-  fail_unless (msg != NULL, "no ERROR for 48x32 vs 32x24 after a caps change");
-  t = error_text (msg);
-  fail_unless (strstr (t, "48x32") && strstr (t, "32x24"),
-      "error does not name both sizes: %s", t);
-  g_free (t);
-  gst_message_unref (msg);
-  while ((out = gst_harness_try_pull (c.h0))) {
-    fail_if (gst_buffer_get_custom_meta (out, META_NAME) != NULL,
-        "output for mismatched frames");
-    gst_buffer_unref (out);
-  }
+  check_size_error (&c, "48x32", "32x24", 30 * GST_SECOND);
 
   ctx_clear (&c);
   free_pair (&fp);
