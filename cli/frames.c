@@ -36,7 +36,6 @@ struct _BcFrames
   GPtrArray *files;
   GArray *pages;                /* frames per file, as counted at open */
   guint n_frames;
-  guint delivered;
 
   guint file;                   /* file being decoded */
   guint page;                   /* next page within it */
@@ -74,6 +73,18 @@ not_an_input (const GStatBuf * st)
   return NULL;
 }
 
+/* FALSE with error set when st is not a file the command line can read. */
+static gboolean
+usable_input (const gchar * path, const GStatBuf * st, GError ** error)
+{
+  const gchar *why = not_an_input (st);
+
+  if (why)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path,
+        why);
+  return !why;
+}
+
 static void
 set_errno_error (GError ** error, const gchar * path, gint saved_errno)
 {
@@ -88,7 +99,6 @@ static gboolean
 check_input (const gchar * path, gboolean * missing, GError ** error)
 {
   GStatBuf st;
-  const gchar *why;
 
   if (missing)
     *missing = FALSE;
@@ -101,13 +111,7 @@ check_input (const gchar * path, gboolean * missing, GError ** error)
     set_errno_error (error, path, saved_errno);
     return FALSE;
   }
-  why = not_an_input (&st);
-  if (why) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path,
-        why);
-    return FALSE;
-  }
-  return TRUE;
+  return usable_input (path, &st, error);
 }
 
 static int
@@ -142,9 +146,7 @@ count_pages (const gchar * path, guint * pages, GError ** error)
     close (fd);
     return FALSE;
   }
-  if (not_an_input (&st)) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path,
-        not_an_input (&st));
+  if (!usable_input (path, &st, error)) {
     close (fd);
     return FALSE;
   }
@@ -582,18 +584,12 @@ bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
       *label = pages > 1 ? g_strdup_printf ("%s (page %u)", path,
           fr->page + 1) : g_strdup (path);
       fr->page++;
-      fr->delivered++;
       return s;
     }
     if (!check_file_end (fr, error))
       return NULL;
     close_file (fr);
     fr->file++;
-  }
-  if (fr->delivered < fr->n_frames) {
-    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-        "%s: %u frames, not the %u counted", fr->arg, fr->delivered,
-        fr->n_frames);
   }
   return NULL;
 }
