@@ -99,31 +99,43 @@ file_key (const gchar * path)
       (uintmax_t) st.st_ino);
 }
 
+/* The names in the folder that a run may write (as listed now). */
+static GPtrArray *
+result_names_present (BcOutputSet * set)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  GDir *dir = g_dir_open (set->dir, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    if (g_regex_match (set->result_names, name, 0, NULL))
+      g_ptr_array_add (names, g_strdup (name));
+  if (dir)
+    g_dir_close (dir);
+  return names;
+}
+
 gboolean
 bc_output_set_check_inputs (BcOutputSet * set, const gchar * const *inputs,
     guint n_inputs, GError ** error)
 {
   GHashTable *results = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, g_free);
-  GDir *dir = g_dir_open (set->dir, 0, NULL);
-  const gchar *name;
+  GPtrArray *names = result_names_present (set);
   gboolean ok = TRUE;
   guint i;
 
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *path, *key;
+  for (i = 0; i < names->len; i++) {
+    gchar *path = g_build_filename (set->dir, g_ptr_array_index (names, i),
+        NULL);
+    gchar *key = file_key (path);
 
-    if (!g_regex_match (set->result_names, name, 0, NULL))
-      continue;
-    path = g_build_filename (set->dir, name, NULL);
-    key = file_key (path);
     if (key)
       g_hash_table_replace (results, key, path);
     else
       g_free (path);
   }
-  if (dir)
-    g_dir_close (dir);
+  g_ptr_array_unref (names);
   for (i = 0; i < n_inputs && ok; i++) {
     gchar *key = file_key (inputs[i]);
     const gchar *result = key ? g_hash_table_lookup (results, key) : NULL;
@@ -263,9 +275,9 @@ static gboolean
 remove_earlier_results (BcOutputSet * set, GError ** error)
 {
   GHashTable *written = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *earlier = g_ptr_array_new_with_free_func (g_free);
-  GDir *dir = g_dir_open (set->dir, 0, NULL);
-  const gchar *name;
+  /* Listed first: a folder that changes while it is read may be listed
+   * in part. */
+  GPtrArray *names = result_names_present (set);
   gboolean ok = TRUE;
   guint i;
 
@@ -274,17 +286,13 @@ remove_earlier_results (BcOutputSet * set, GError ** error)
 
     g_hash_table_add (written, out->name);
   }
-  /* Listed first: a folder that changes while it is read may be listed
-   * in part. */
-  while (dir && (name = g_dir_read_name (dir)))
-    if (!g_hash_table_contains (written, name)
-        && g_regex_match (set->result_names, name, 0, NULL))
-      g_ptr_array_add (earlier, g_build_filename (set->dir, name, NULL));
-  if (dir)
-    g_dir_close (dir);
-  for (i = 0; i < earlier->len && ok; i++) {
-    const gchar *path = g_ptr_array_index (earlier, i);
+  for (i = 0; i < names->len && ok; i++) {
+    const gchar *name = g_ptr_array_index (names, i);
+    gchar *path;
 
+    if (g_hash_table_contains (written, name))
+      continue;
+    path = g_build_filename (set->dir, name, NULL);
     if (g_unlink (path) != 0 && errno != ENOENT) {
       gint e = errno;
 
@@ -293,8 +301,9 @@ remove_earlier_results (BcOutputSet * set, GError ** error)
           g_strerror (e));
       ok = FALSE;
     }
+    g_free (path);
   }
-  g_ptr_array_unref (earlier);
+  g_ptr_array_unref (names);
   g_hash_table_unref (written);
   return ok;
 }
