@@ -174,7 +174,7 @@
 #include "gstblockcorranalysis.h"
 #include "gstblockcorrheatmap.h"
 #include "gstblockcorrmeta.h"
-#include "gstblockcorrworker.h"
+#include "worker.h"
 #include "displacement.h"
 
 GST_DEBUG_CATEGORY (gst_blockcorr_debug);
@@ -196,7 +196,7 @@ GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define DEFAULT_REFERENCE GST_BLOCKCORR_REFERENCE_PAD
 #define DEFAULT_ALARM_FRAMES 0
 #define DEFAULT_ALARM_FRACTION 1.0
-#define MAX_THREADS GST_BLOCKCORR_WORKER_MAX_THREADS
+#define MAX_THREADS BW_WORKER_MAX_THREADS
 
 enum
 {

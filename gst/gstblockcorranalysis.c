@@ -16,7 +16,7 @@
 
 #include "gstblockcorranalysis.h"
 #include "gstblockcorrheatmap.h"
-#include "gstblockcorrworker.h"
+#include "worker.h"
 #include "summary.h"
 #include "background.h"
 #include "displacement.h"
@@ -33,7 +33,7 @@ typedef struct
 
 struct _GstBlockCorrAnalysis
 {
-  GstBlockCorrWorker *worker;
+  BwWorker *worker;
   /* Grown when a frame has more blocks (or rows) than any before. */
   gsize n_blocks;
   BwBlockSums *sums;
@@ -69,7 +69,7 @@ gst_blockcorr_analysis_new (void)
 {
   GstBlockCorrAnalysis *an = g_new0 (GstBlockCorrAnalysis, 1);
 
-  an->worker = gst_blockcorr_worker_new ();
+  an->worker = bw_worker_new ();
   an->median_bins = g_new (guint, BW_MEDIAN_BINS);
   an->verdict_work = bw_verdict_work_new ();
   return an;
@@ -94,8 +94,8 @@ void
 gst_blockcorr_analysis_reset (GstBlockCorrAnalysis * an)
 {
   free_buffers (an);
-  gst_blockcorr_worker_free (an->worker);
-  an->worker = gst_blockcorr_worker_new ();
+  bw_worker_free (an->worker);
+  an->worker = bw_worker_new ();
 }
 
 void
@@ -104,7 +104,7 @@ gst_blockcorr_analysis_free (GstBlockCorrAnalysis * an)
   if (!an)
     return;
   free_buffers (an);
-  gst_blockcorr_worker_free (an->worker);
+  bw_worker_free (an->worker);
   g_free (an->median_bins);
   bw_verdict_work_free (an->verdict_work);
   g_free (an);
@@ -411,10 +411,10 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   job.search_radius = MIN (s->search_radius, BW_MAX_SEARCH_RADIUS);
   job.out = out;
   prepare_heatmap (&job, s, pair, out);
-  n_threads = gst_blockcorr_worker_n_threads (s->n_threads, job.plan.rows);
+  n_threads = bw_worker_n_threads (s->n_threads, job.plan.rows);
 
   t_start = g_get_monotonic_time ();
-  gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
+  bw_worker_run (an->worker, s->n_threads, job.plan.rows,
       measure_row, &job);
   for (i = 0; i < 2; i++)
     job.background[i].level = job.background[i].noise =
@@ -427,7 +427,7 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
         job.grids[GST_BLOCKCORR_GRID_STDDEV_1], n_blocks, an->work,
         &job.background[1]);
   }
-  gst_blockcorr_worker_run (an->worker, s->n_threads, job.plan.rows,
+  bw_worker_run (an->worker, s->n_threads, job.plan.rows,
       finish_row, &job);
   GST_LOG ("%ux%u blocks (%s path, search radius %u on the %s path) on %u "
       "threads in %" G_GINT64_FORMAT " us", job.plan.cols, job.plan.rows,

@@ -7,17 +7,17 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "gstblockcorrworker.h"
+#include "worker.h"
 
-#define MAX_THREADS GST_BLOCKCORR_WORKER_MAX_THREADS
+#define MAX_THREADS BW_WORKER_MAX_THREADS
 
 typedef struct
 {
-  GstBlockCorrWorker *worker;
+  BwWorker *worker;
   guint index;
 } Helper;
 
-struct _GstBlockCorrWorker
+struct _BwWorker
 {
   GThreadPool *pool;
   guint pool_threads;
@@ -25,7 +25,7 @@ struct _GstBlockCorrWorker
   Helper helpers[MAX_THREADS];
 
   /* The current frame. */
-  GstBlockCorrRowFunc func;
+  BwRowFunc func;
   gpointer data;
   guint n_rows;
   guint n_threads;
@@ -42,7 +42,7 @@ struct _GstBlockCorrWorker
  * divided by twice the number of threads).  Measured against one row at a
  * time, GRAY16 1080p on two threads: about 8 % faster. */
 static void
-take_rows (GstBlockCorrWorker * w, guint index)
+take_rows (BwWorker * w, guint index)
 {
   for (;;) {
     guint start = (guint) g_atomic_int_get (&w->next_row), chunk, row;
@@ -62,7 +62,7 @@ static void
 run_helper (gpointer job, gpointer user_data)
 {
   Helper *h = job;
-  GstBlockCorrWorker *w = h->worker;
+  BwWorker *w = h->worker;
 
   take_rows (w, h->index);
   g_mutex_lock (&w->lock);
@@ -71,10 +71,10 @@ run_helper (gpointer job, gpointer user_data)
   g_mutex_unlock (&w->lock);
 }
 
-GstBlockCorrWorker *
-gst_blockcorr_worker_new (void)
+BwWorker *
+bw_worker_new (void)
 {
-  GstBlockCorrWorker *w = g_new0 (GstBlockCorrWorker, 1);
+  BwWorker *w = g_new0 (BwWorker, 1);
 
   g_mutex_init (&w->lock);
   g_cond_init (&w->done_cond);
@@ -82,7 +82,7 @@ gst_blockcorr_worker_new (void)
 }
 
 void
-gst_blockcorr_worker_free (GstBlockCorrWorker * w)
+bw_worker_free (BwWorker * w)
 {
   guint i;
 
@@ -98,7 +98,7 @@ gst_blockcorr_worker_free (GstBlockCorrWorker * w)
 }
 
 guint
-gst_blockcorr_worker_n_threads (guint n_threads, guint n_rows)
+bw_worker_n_threads (guint n_threads, guint n_rows)
 {
   if (n_threads == 0)
     n_threads = g_get_num_processors ();
@@ -106,10 +106,10 @@ gst_blockcorr_worker_n_threads (guint n_threads, guint n_rows)
 }
 
 void
-gst_blockcorr_worker_run (GstBlockCorrWorker * w, guint n_threads,
-    guint n_rows, GstBlockCorrRowFunc func, gpointer data)
+bw_worker_run (BwWorker * w, guint n_threads,
+    guint n_rows, BwRowFunc func, gpointer data)
 {
-  guint n = gst_blockcorr_worker_n_threads (n_threads, n_rows), i;
+  guint n = bw_worker_n_threads (n_threads, n_rows), i;
 
   for (i = 0; i < n; i++) {
     if (!w->scratch[i])
