@@ -81,6 +81,11 @@ gboolean bw_analysis_run (BwAnalysis * an, const BwParams * params,
     const BwPlane * plane1, gfloat * grids, BwRowHook row_hook,
     gpointer row_hook_data, BwSummary * summary);
 
+/* The sums path and search path of the last frame (for logs) and the
+ * threads it ran on. */
+void bw_analysis_last_paths (const BwAnalysis * an, const gchar ** stats_path,
+    const gchar ** search_path, guint * n_threads);
+
 G_END_DECLS
 
 #endif /* __BW_ANALYSIS_H__ */

@@ -180,19 +180,19 @@
 GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define GST_CAT_DEFAULT gst_blockcorr_debug
 
-#define DEFAULT_BLOCK_SIZE 16
-#define DEFAULT_EDGE_MODE BW_EDGE_TRIM
+#define DEFAULT_BLOCK_SIZE BW_DEFAULT_BLOCK_SIZE
+#define DEFAULT_EDGE_MODE BW_DEFAULT_EDGE_MODE
 #define DEFAULT_MEASURE GST_BLOCKCORR_MEASURE_PEARSON
 #define DEFAULT_COLORMAP GST_BLOCKCORR_COLORMAP_AUTO
 #define DEFAULT_INVALID_COLOR 0xffffffff
-#define DEFAULT_MIN_INTENSITY 0.0
-#define DEFAULT_THRESHOLD 0.5
-#define DEFAULT_N_THREADS 0
+#define DEFAULT_MIN_INTENSITY BW_DEFAULT_MIN_INTENSITY
+#define DEFAULT_THRESHOLD BW_DEFAULT_THRESHOLD
+#define DEFAULT_N_THREADS BW_DEFAULT_N_THREADS
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_OUTPUT_SIZE GST_BLOCKCORR_OUTPUT_SIZE_GRID
-#define DEFAULT_SEARCH_RADIUS 0
-#define DEFAULT_MIN_REGION_BLOCKS 3
-#define DEFAULT_SHIFT_TOLERANCE 0.25
+#define DEFAULT_SEARCH_RADIUS BW_DEFAULT_SEARCH_RADIUS
+#define DEFAULT_MIN_REGION_BLOCKS BW_DEFAULT_MIN_REGION_BLOCKS
+#define DEFAULT_SHIFT_TOLERANCE BW_DEFAULT_SHIFT_TOLERANCE
 #define DEFAULT_REFERENCE GST_BLOCKCORR_REFERENCE_PAD
 #define DEFAULT_ALARM_FRAMES 0
 #define DEFAULT_ALARM_FRACTION 1.0
@@ -349,8 +349,8 @@ gst_blockcorr_set_geometry (GstBlockCorr * self, guint prop_id,
     const GValue * value, gboolean * changed)
 {
   GstBlockCorrSettings *s = &self->settings;
-  BwGeometry geom = { self->frame_width, self->frame_height, s->block_width,
-    s->block_height, s->edge_mode
+  BwGeometry geom = { self->frame_width, self->frame_height,
+    s->params.block_width, s->params.block_height, s->params.edge_mode
   };
   guint cols, rows;
 
@@ -362,12 +362,12 @@ gst_blockcorr_set_geometry (GstBlockCorr * self, guint prop_id,
     geom.edge_mode = g_value_get_enum (value);
   if (self->frame_width > 0 && !bw_geometry_grid_size (&geom, &cols, &rows))
     return FALSE;
-  *changed = geom.block_width != s->block_width
-      || geom.block_height != s->block_height
-      || geom.edge_mode != s->edge_mode;
-  s->block_width = geom.block_width;
-  s->block_height = geom.block_height;
-  s->edge_mode = geom.edge_mode;
+  *changed = geom.block_width != s->params.block_width
+      || geom.block_height != s->params.block_height
+      || geom.edge_mode != s->params.edge_mode;
+  s->params.block_width = geom.block_width;
+  s->params.block_height = geom.block_height;
+  s->params.edge_mode = geom.edge_mode;
   return TRUE;
 }
 
@@ -378,7 +378,7 @@ gst_blockcorr_geometry_refusal (GstBlockCorr * self, GParamSpec * pspec,
     const GValue * value)
 {
   const GstBlockCorrSettings *s = &self->settings;
-  guint bw = s->block_width, bh = s->block_height;
+  guint bw = s->params.block_width, bh = s->params.block_height;
   gchar *given, *text;
 
   if (G_VALUE_HOLDS_UINT (value)) {
@@ -434,13 +434,15 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
       s->invalid_color = g_value_get_uint (value);
       break;
     case PROP_MIN_INTENSITY:
-      s->min_intensity = g_value_get_double (value);
+      /* Every negative value asks for the estimate. */
+      s->params.min_intensity = g_value_get_double (value) < 0 ? BW_AUTO :
+          g_value_get_double (value);
       break;
     case PROP_THRESHOLD:
-      s->threshold = g_value_get_double (value);
+      s->params.threshold = g_value_get_double (value);
       break;
     case PROP_N_THREADS:
-      s->n_threads = g_value_get_uint (value);
+      s->params.n_threads = g_value_get_uint (value);
       break;
     case PROP_POST_MESSAGES:
       s->post_messages = g_value_get_boolean (value);
@@ -451,13 +453,13 @@ gst_blockcorr_set_property (GObject * object, guint prop_id,
       s->output_size = g_value_get_enum (value);
       break;
     case PROP_SEARCH_RADIUS:
-      s->search_radius = g_value_get_uint (value);
+      s->params.search_radius = g_value_get_uint (value);
       break;
     case PROP_MIN_REGION_BLOCKS:
-      s->min_region_blocks = g_value_get_uint (value);
+      s->params.min_region_blocks = g_value_get_uint (value);
       break;
     case PROP_SHIFT_TOLERANCE:
-      s->shift_tolerance = g_value_get_double (value);
+      s->params.shift_tolerance = g_value_get_double (value);
       break;
     case PROP_REFERENCE:{
       GstBlockCorrReference mode = g_value_get_enum (value);
@@ -523,13 +525,13 @@ gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_BLOCK_WIDTH:
-      g_value_set_uint (value, s->block_width);
+      g_value_set_uint (value, s->params.block_width);
       break;
     case PROP_BLOCK_HEIGHT:
-      g_value_set_uint (value, s->block_height);
+      g_value_set_uint (value, s->params.block_height);
       break;
     case PROP_EDGE_MODE:
-      g_value_set_enum (value, s->edge_mode);
+      g_value_set_enum (value, s->params.edge_mode);
       break;
     case PROP_MEASURE:
       g_value_set_enum (value, s->measure);
@@ -547,13 +549,13 @@ gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_uint (value, s->invalid_color);
       break;
     case PROP_MIN_INTENSITY:
-      g_value_set_double (value, s->min_intensity);
+      g_value_set_double (value, s->params.min_intensity);
       break;
     case PROP_THRESHOLD:
-      g_value_set_double (value, s->threshold);
+      g_value_set_double (value, s->params.threshold);
       break;
     case PROP_N_THREADS:
-      g_value_set_uint (value, s->n_threads);
+      g_value_set_uint (value, s->params.n_threads);
       break;
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, s->post_messages);
@@ -562,13 +564,13 @@ gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_enum (value, s->output_size);
       break;
     case PROP_SEARCH_RADIUS:
-      g_value_set_uint (value, s->search_radius);
+      g_value_set_uint (value, s->params.search_radius);
       break;
     case PROP_MIN_REGION_BLOCKS:
-      g_value_set_uint (value, s->min_region_blocks);
+      g_value_set_uint (value, s->params.min_region_blocks);
       break;
     case PROP_SHIFT_TOLERANCE:
-      g_value_set_double (value, s->shift_tolerance);
+      g_value_set_double (value, s->params.shift_tolerance);
       break;
     case PROP_REFERENCE:
       g_value_set_enum (value, s->reference);
@@ -995,7 +997,7 @@ static gboolean
 gst_blockcorr_check_geometry (GstBlockCorr * self, gint w0, gint h0, gint w1,
     gint h1, const GstBlockCorrSettings * s, guint * cols, guint * rows)
 {
-  BwGeometry geom = { w0, h0, s->block_width, s->block_height, s->edge_mode };
+  BwGeometry geom = { w0, h0, s->params.block_width, s->params.block_height, s->params.edge_mode };
 
   if (w0 != w1 || h0 != h1) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1008,7 +1010,7 @@ gst_blockcorr_check_geometry (GstBlockCorr * self, gint w0, gint h0, gint w1,
   if (!bw_geometry_grid_size (&geom, cols, rows)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
         ("Block size %ux%u is larger than the frame size %dx%d",
-            s->block_width, s->block_height, w0, h0),
+            s->params.block_width, s->params.block_height, w0, h0),
         ("With edge-mode=trim no block fits; use smaller blocks or "
             "edge-mode=partial"));
     return FALSE;
@@ -1447,7 +1449,7 @@ gst_blockcorr_reference_frame (GstBlockCorr * self,
  * posts its new state when it changes. */
 static void
 gst_blockcorr_update_alarm (GstBlockCorr * self, GstBuffer * outbuf,
-    guint64 frame, const GstBlockCorrSummary * summary,
+    guint64 frame, const BwSummary * summary,
     const GstStructure * st)
 {
   GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
@@ -1486,7 +1488,7 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   GstClockTime pts[2];
   GstBlockCorrSettings s;
   GstBlockCorrPair pair;
-  GstBlockCorrSummary summary;
+  BwSummary summary;
   GstStructure *st;
   GBytes *grids;
   guint cols, rows, i;
@@ -1529,11 +1531,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
         self->pair_end - self->pair_start : GST_CLOCK_TIME_NONE;
   }
 
-  pair.geom.width = GST_VIDEO_FRAME_WIDTH (in[0]);
-  pair.geom.height = GST_VIDEO_FRAME_HEIGHT (in[0]);
-  pair.geom.block_width = s.block_width;
-  pair.geom.block_height = s.block_height;
-  pair.geom.edge_mode = s.edge_mode;
+  pair.width = GST_VIDEO_FRAME_WIDTH (in[0]);
+  pair.height = GST_VIDEO_FRAME_HEIGHT (in[0]);
   for (i = 0; i < 2; i++) {
     pair.planes[i].data = GST_VIDEO_FRAME_COMP_DATA (in[i], 0);
     pair.planes[i].stride = GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0);
@@ -1553,8 +1552,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   gst_video_frame_unmap (&out);
   if (!grids) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not analyse the frames"),
-        ("invalid geometry %ux%u, blocks %ux%u", pair.geom.width,
-            pair.geom.height, pair.geom.block_width, pair.geom.block_height));
+        ("invalid geometry %ux%u, blocks %ux%u", pair.width, pair.height,
+            s.params.block_width, s.params.block_height));
     goto done;
   }
 
@@ -1776,7 +1775,7 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    * Background level in sample units (0..255 for 8-bit inputs, 0..65535
    * for 16-bit ones): a block whose mean is below it in both inputs is
    * background, invalid, and counts for nothing.  0 turns the test off.
-   * -1 estimates the background of each input per frame: the darkest tenth
+   * -1 (the default) estimates the background of each input per frame: the darkest tenth
    * of its blocks gives the background level (their median mean) and the
    * noise (their median standard deviation); a block is background when,
    * in both inputs, its mean is below level + 3 x noise and its standard
@@ -1840,8 +1839,8 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    * pixel beyond the radius where the peak lies on it), and the
    * `dx`, `dy`, `r-best` grids.  Offsets whose window would leave the frame
    * are not tried (the search is one-sided at the edges).  0 tries (0, 0)
-   * only: dx = dy = 0 and r-best = r.  The cost grows with the number of
-   * offsets (see the README).
+   * only: dx = dy = 0 and r-best = r, for the least work per frame.  The
+   * cost grows with the number of offsets (see the README).
    */
   g_object_class_install_property (gobject_class, PROP_SEARCH_RADIUS,
       g_param_spec_uint ("search-radius", "Search radius",
@@ -1991,22 +1990,22 @@ gst_blockcorr_init (GstBlockCorr * self)
 {
   GstBlockCorrSettings *s = &self->settings;
 
-  s->block_width = DEFAULT_BLOCK_SIZE;
-  s->block_height = DEFAULT_BLOCK_SIZE;
-  s->edge_mode = DEFAULT_EDGE_MODE;
+  s->params.block_width = DEFAULT_BLOCK_SIZE;
+  s->params.block_height = DEFAULT_BLOCK_SIZE;
+  s->params.edge_mode = DEFAULT_EDGE_MODE;
   s->measure = DEFAULT_MEASURE;
   s->colormap = DEFAULT_COLORMAP;
   s->range_min = NAN;
   s->range_max = NAN;
   s->invalid_color = DEFAULT_INVALID_COLOR;
-  s->min_intensity = DEFAULT_MIN_INTENSITY;
-  s->threshold = DEFAULT_THRESHOLD;
-  s->n_threads = DEFAULT_N_THREADS;
+  s->params.min_intensity = DEFAULT_MIN_INTENSITY;
+  s->params.threshold = DEFAULT_THRESHOLD;
+  s->params.n_threads = DEFAULT_N_THREADS;
   s->post_messages = DEFAULT_POST_MESSAGES;
   s->output_size = DEFAULT_OUTPUT_SIZE;
-  s->search_radius = DEFAULT_SEARCH_RADIUS;
-  s->min_region_blocks = DEFAULT_MIN_REGION_BLOCKS;
-  s->shift_tolerance = DEFAULT_SHIFT_TOLERANCE;
+  s->params.search_radius = DEFAULT_SEARCH_RADIUS;
+  s->params.min_region_blocks = DEFAULT_MIN_REGION_BLOCKS;
+  s->params.shift_tolerance = DEFAULT_SHIFT_TOLERANCE;
   s->reference = DEFAULT_REFERENCE;
   s->alarm_frames = DEFAULT_ALARM_FRAMES;
   s->alarm_fraction = DEFAULT_ALARM_FRACTION;

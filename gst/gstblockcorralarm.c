@@ -12,10 +12,10 @@ gst_blockcorr_alarm_reset (GstBlockCorrAlarm * alarm)
 }
 
 GstBlockCorrFrameState
-gst_blockcorr_alarm_judge (const GstBlockCorrSummary * sum, gdouble fraction)
+gst_blockcorr_alarm_judge (const BwSummary * sum, gdouble fraction)
 {
   if (sum->verdict.verdict == BW_VERDICT_NEEDS_REGISTRATION
-      || (sum->valid > 0 && sum->below > fraction))
+      || (sum->valid_blocks > 0 && sum->below_fraction > fraction))
     return GST_BLOCKCORR_FRAME_BAD;
   if (sum->verdict.verdict == BW_VERDICT_NO_TEXTURE)
     return GST_BLOCKCORR_FRAME_NEUTRAL;

@@ -30,7 +30,7 @@ typedef enum
  * fraction of its valid blocks are below the threshold; neutral when its
  * verdict is no-texture (nothing to compare, as when the view goes dark or
  * the content moved out of reach), good otherwise. */
-GstBlockCorrFrameState gst_blockcorr_alarm_judge (const GstBlockCorrSummary *
+GstBlockCorrFrameState gst_blockcorr_alarm_judge (const BwSummary *
     sum, gdouble fraction);
 
 /* Resets the alarm; TRUE when it was raised: the application, told it was

@@ -10,18 +10,6 @@
  */
 #include "gstblockcorrmeta.h"
 
-const gchar *const gst_blockcorr_grid_names[GST_BLOCKCORR_N_GRIDS] = {
-  [GST_BLOCKCORR_GRID_R] = "r",
-  [GST_BLOCKCORR_GRID_COVARIANCE] = "covariance",
-  [GST_BLOCKCORR_GRID_MEAN_0] = "mean-0",
-  [GST_BLOCKCORR_GRID_MEAN_1] = "mean-1",
-  [GST_BLOCKCORR_GRID_STDDEV_0] = "stddev-0",
-  [GST_BLOCKCORR_GRID_STDDEV_1] = "stddev-1",
-  [GST_BLOCKCORR_GRID_DX] = "dx",
-  [GST_BLOCKCORR_GRID_DY] = "dy",
-  [GST_BLOCKCORR_GRID_R_BEST] = "r-best",
-};
-
 void
 gst_blockcorr_meta_register (void)
 {
@@ -62,7 +50,7 @@ regions_value (const BwVerdict * v, GValue * out)
 GstStructure *
 gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
     GstClockTime pts0, GstClockTime pts1, guint cols, guint rows,
-    const GstBlockCorrSettings * s, const GstBlockCorrSummary * sum)
+    const GstBlockCorrSettings * s, const BwSummary * sum)
 {
   const BwVerdict *v = &sum->verdict;
   GValue regions = G_VALUE_INIT;
@@ -74,20 +62,20 @@ gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
       "pts-1", G_TYPE_UINT64, (guint64) pts1,
       "cols", G_TYPE_UINT, cols,
       "rows", G_TYPE_UINT, rows,
-      "block-width", G_TYPE_UINT, s->block_width,
-      "block-height", G_TYPE_UINT, s->block_height,
-      "valid", G_TYPE_UINT, sum->valid,
-      "invalid", G_TYPE_UINT, sum->invalid,
-      "mean", G_TYPE_DOUBLE, sum->mean,
-      "min", G_TYPE_DOUBLE, sum->min,
-      "max", G_TYPE_DOUBLE, sum->max,
-      "median", G_TYPE_DOUBLE, sum->median,
-      "below-threshold", G_TYPE_DOUBLE, sum->below,
-      "threshold", G_TYPE_DOUBLE, s->threshold,
-      "background", G_TYPE_UINT, sum->background,
+      "block-width", G_TYPE_UINT, s->params.block_width,
+      "block-height", G_TYPE_UINT, s->params.block_height,
+      "valid", G_TYPE_UINT, sum->valid_blocks,
+      "invalid", G_TYPE_UINT, sum->invalid_blocks,
+      "mean", G_TYPE_DOUBLE, sum->mean_r,
+      "min", G_TYPE_DOUBLE, sum->min_r,
+      "max", G_TYPE_DOUBLE, sum->max_r,
+      "median", G_TYPE_DOUBLE, sum->median_r,
+      "below-threshold", G_TYPE_DOUBLE, sum->below_fraction,
+      "threshold", G_TYPE_DOUBLE, s->params.threshold,
+      "background", G_TYPE_UINT, sum->background_blocks,
       "min-intensity-0", G_TYPE_DOUBLE, sum->min_intensity[0],
       "min-intensity-1", G_TYPE_DOUBLE, sum->min_intensity[1],
-      "search-radius", G_TYPE_UINT, s->search_radius,
+      "search-radius", G_TYPE_UINT, s->params.search_radius,
       "informative", G_TYPE_UINT, v->informative,
       "verdict", G_TYPE_STRING, bw_verdict_name (v->verdict),
       "shift-x", G_TYPE_DOUBLE, v->shift_x,
@@ -118,11 +106,11 @@ gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
 
     gst_structure_set_value (s, name, gst_structure_get_value (summary, name));
   }
-  for (i = 0; i < GST_BLOCKCORR_N_GRIDS; i++) {
+  for (i = 0; i < BW_N_GRIDS; i++) {
     GBytes *grid = g_bytes_new_from_bytes (grids,
         i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
 
-    gst_structure_set (s, gst_blockcorr_grid_names[i], G_TYPE_BYTES, grid,
+    gst_structure_set (s, bw_grid_name (i), G_TYPE_BYTES, grid,
         NULL);
     g_bytes_unref (grid);
   }

@@ -89,10 +89,10 @@ gst_blockcorr_measure_get_type (void)
 
 /**
  * GstBlockCorrColormap:
- * @BW_COLORMAP_COOLWARM: Moreland's diverging blue-white-red map
- * @BW_COLORMAP_VIRIDIS: viridis, perceptually uniform
- * @BW_COLORMAP_MAGMA: magma, perceptually uniform
- * @BW_COLORMAP_GRAY: a gray ramp
+ * @GST_BLOCKCORR_COLORMAP_COOLWARM: Moreland's diverging blue-white-red map
+ * @GST_BLOCKCORR_COLORMAP_VIRIDIS: viridis, perceptually uniform
+ * @GST_BLOCKCORR_COLORMAP_MAGMA: magma, perceptually uniform
+ * @GST_BLOCKCORR_COLORMAP_GRAY: a gray ramp
  * @GST_BLOCKCORR_COLORMAP_AUTO: coolwarm, and viridis (sequential) for the
  *   shift
  *
@@ -103,11 +103,11 @@ gst_blockcorr_colormap_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {BW_COLORMAP_COOLWARM, "Moreland's diverging blue-white-red map",
+    {GST_BLOCKCORR_COLORMAP_COOLWARM, "Moreland's diverging blue-white-red map",
         "coolwarm"},
-    {BW_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
-    {BW_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
-    {BW_COLORMAP_GRAY, "Gray ramp", "gray"},
+    {GST_BLOCKCORR_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
+    {GST_BLOCKCORR_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
+    {GST_BLOCKCORR_COLORMAP_GRAY, "Gray ramp", "gray"},
     {GST_BLOCKCORR_COLORMAP_AUTO,
         "coolwarm, and viridis (sequential) for the shift", "auto"},
     {0, NULL, NULL}
@@ -175,4 +175,28 @@ gst_blockcorr_reference_get_type (void)
     g_once_init_leave (&type,
         g_enum_register_static ("GstBlockCorrReference", values));
   return type;
+}
+
+BwGrid
+gst_blockcorr_measure_grid (GstBlockCorrMeasure measure)
+{
+  switch (measure) {
+    case GST_BLOCKCORR_MEASURE_PEARSON:
+      return BW_GRID_R;
+    case GST_BLOCKCORR_MEASURE_COVARIANCE:
+      return BW_GRID_COVARIANCE;
+    case GST_BLOCKCORR_MEASURE_MEAN_0:
+      return BW_GRID_MEAN_0;
+    case GST_BLOCKCORR_MEASURE_MEAN_1:
+      return BW_GRID_MEAN_1;
+    case GST_BLOCKCORR_MEASURE_STDDEV_0:
+      return BW_GRID_STDDEV_0;
+    case GST_BLOCKCORR_MEASURE_STDDEV_1:
+      return BW_GRID_STDDEV_1;
+    case GST_BLOCKCORR_MEASURE_R_BEST:
+      return BW_GRID_R_BEST;
+    case GST_BLOCKCORR_MEASURE_SHIFT:
+    default:
+      return BW_N_GRIDS;
+  }
 }

@@ -8,12 +8,12 @@
 #include <gst/gst.h>
 #include "blockstats.h"
 #include "colormap.h"
-#include "verdict.h"
+#include "analysis.h"
 
 G_BEGIN_DECLS
 
-/* What the heatmap shows.  The first six are also the indices of their
- * grids in the per-frame results (see GstBlockCorrGrid). */
+/* What the heatmap shows (gst_blockcorr_measure_grid() gives the grid of
+ * each). */
 typedef enum
 {
   GST_BLOCKCORR_MEASURE_PEARSON = 0,
@@ -26,25 +26,16 @@ typedef enum
   GST_BLOCKCORR_MEASURE_R_BEST
 } GstBlockCorrMeasure;
 
-/* The grids of the per-frame results, in the meta (names in
- * gst_blockcorr_grid_names). */
+/* The colormap property: the renderer's maps, and "auto" (coolwarm, and
+ * viridis for the shift).  The numbers are the property's. */
 typedef enum
 {
-  GST_BLOCKCORR_GRID_R = 0,
-  GST_BLOCKCORR_GRID_COVARIANCE,
-  GST_BLOCKCORR_GRID_MEAN_0,
-  GST_BLOCKCORR_GRID_MEAN_1,
-  GST_BLOCKCORR_GRID_STDDEV_0,
-  GST_BLOCKCORR_GRID_STDDEV_1,
-  GST_BLOCKCORR_GRID_DX,
-  GST_BLOCKCORR_GRID_DY,
-  GST_BLOCKCORR_GRID_R_BEST
-} GstBlockCorrGrid;
-
-#define GST_BLOCKCORR_N_GRIDS 9
-
-/* The colormap property's "auto": coolwarm, viridis for the shift. */
-#define GST_BLOCKCORR_COLORMAP_AUTO 100
+  GST_BLOCKCORR_COLORMAP_COOLWARM = BW_COLORMAP_COOLWARM,
+  GST_BLOCKCORR_COLORMAP_VIRIDIS = BW_COLORMAP_VIRIDIS,
+  GST_BLOCKCORR_COLORMAP_MAGMA = BW_COLORMAP_MAGMA,
+  GST_BLOCKCORR_COLORMAP_GRAY = BW_COLORMAP_GRAY,
+  GST_BLOCKCORR_COLORMAP_AUTO = 100
+} GstBlockCorrColormap;
 
 typedef enum
 {
@@ -63,20 +54,12 @@ typedef enum
 /* The properties, copied under the object lock once per frame. */
 typedef struct
 {
-  guint block_width;
-  guint block_height;
-  BwEdgeMode edge_mode;
+  BwParams params;              /* what the analysis reads */
   GstBlockCorrMeasure measure;
-  BwColormap colormap;
+  GstBlockCorrColormap colormap;
   gdouble range_min;
   gdouble range_max;
   guint32 invalid_color;
-  gdouble min_intensity;         /* -1: estimated per frame */
-  gdouble threshold;
-  guint search_radius;
-  guint min_region_blocks;
-  gdouble shift_tolerance;
-  guint n_threads;
   gboolean post_messages;
   GstBlockCorrOutputSize output_size;
   GstBlockCorrReference reference;
@@ -84,17 +67,10 @@ typedef struct
   gdouble alarm_fraction;
 } GstBlockCorrSettings;
 
-/* The summary of one frame: Pearson r over the valid blocks (NaN when there
- * are none), the fraction below the threshold, the background and the
- * verdict with its regions. */
-typedef struct
-{
-  guint valid, invalid;
-  gdouble mean, min, max, median, below;
-  guint background;
-  gdouble min_intensity[2];     /* the levels used */
-  BwVerdict verdict;
-} GstBlockCorrSummary;
+
+/* The grid a measure draws; BW_N_GRIDS for the shift (drawn from dx and
+ * dy). */
+BwGrid gst_blockcorr_measure_grid (GstBlockCorrMeasure measure);
 
 #define GST_TYPE_BLOCKCORR_EDGE_MODE (gst_blockcorr_edge_mode_get_type ())
 GType gst_blockcorr_edge_mode_get_type (void);

@@ -399,10 +399,12 @@ typedef struct
   guint16 *a, *b;
   gdouble *clean_a;
   gdouble median_r;             /* of the registered pair, double precision */
-  BwRegistration reg;
-  gfloat *r;
-  BwBlockShift *shifts;
+  BwSummary sum;
+  gfloat *grids;                /* BW_N_GRIDS grids of the analysis */
 } Pair;
+
+#define PAIR_GRID(p, g) ((p)->grids + (gsize) (g) * ((p)->w / BLOCK) \
+    * ((p)->h / BLOCK))
 
 /* How B differs from A. */
 typedef struct
@@ -427,8 +429,7 @@ pair_make (Pair * p, const Scene * s, guint w, guint h, gdouble noise,
   p->a = g_new (guint16, n);
   p->b = g_new (guint16, n);
   p->clean_a = g_new (gdouble, n);
-  p->r = g_new (gfloat, (w / BLOCK) * (h / BLOCK));
-  p->shifts = g_new (BwBlockShift, (w / BLOCK) * (h / BLOCK));
+  p->grids = g_new (gfloat, BW_N_GRIDS * (w / BLOCK) * (h / BLOCK));
   render (s, w, h, 0, 0, NULL, p->clean_a);
   quantize (s, p->clean_a, n, noise, 1, 0, rng, p->a);
   /* The registered pair, with its own noise: what r the pair can reach. */
@@ -461,23 +462,23 @@ pair_clear (Pair * p)
   g_free (p->a);
   g_free (p->b);
   g_free (p->clean_a);
-  g_free (p->r);
-  g_free (p->shifts);
+  g_free (p->grids);
 }
 
 static void
 pair_check (Pair * p)
 {
-  BwGeometry geom = { p->w, p->h, BLOCK, BLOCK, BW_EDGE_TRIM };
   BwSampleFormat f = G_BYTE_ORDER == G_LITTLE_ENDIAN ? BW_SAMPLE_U16LE :
       BW_SAMPLE_U16BE;
   BwPlane a = { (const guint8 *) p->a, 2 * p->w, f };
   BwPlane b = { (const guint8 *) p->b, 2 * p->w, f };
-  BwRegistrationParams params;
+  BwParams params;
 
-  bw_registration_params_init (&params);
-  g_assert_true (bw_check_registration (&geom, &a, &b, &params, &p->reg,
-          p->r, p->shifts));
+  /* The element's defaults and its per-frame pipeline. */
+  bw_params_init (&params);
+  params.block_width = params.block_height = BLOCK;
+  g_assert_true (bw_check_registration (&params, p->w, p->h, &a, &b,
+          p->grids, &p->sum));
 }
 
 static Box
@@ -493,16 +494,16 @@ region_box (const BwRegion * r)
 static void
 pair_print (const Pair * p, const gchar * what, gboolean grid)
 {
-  const BwVerdict *v = &p->reg.verdict;
+  const BwVerdict *v = &p->sum.verdict;
   guint cols = p->w / BLOCK, rows = p->h / BLOCK, i, c, r;
 
   g_printerr ("%s: median r %.3f, %s, informative %u/%u, background %u, "
       "shift (%.3f, %.3f)%s, regions %u; bg A %.1f+-%.1f B %.1f+-%.1f\n",
       what, p->median_r, bw_verdict_name (v->verdict), v->informative,
-      cols * rows, p->reg.background, v->shift_x, v->shift_y,
+      cols * rows, p->sum.background_blocks, v->shift_x, v->shift_y,
       v->shift_significant ? " significant" : "", v->n_regions,
-      p->reg.background_a.level, p->reg.background_a.noise,
-      p->reg.background_b.level, p->reg.background_b.noise);
+      p->sum.background[0].level, p->sum.background[0].noise,
+      p->sum.background[1].level, p->sum.background[1].noise);
   for (i = 0; i < v->n_reported; i++) {
     const BwRegion *g = &v->regions[i];
 
@@ -516,12 +517,13 @@ pair_print (const Pair * p, const gchar * what, gboolean grid)
     GString *line = g_string_new ("  ");
 
     for (c = 0; c < cols; c++) {
-      const BwBlockShift *s = &p->shifts[r * cols + c];
+      const gsize i = r * cols + c;
 
-      if (isnan (p->r[r * cols + c]))
+      if (isnan (PAIR_GRID (p, BW_GRID_R)[i]))
         g_string_append (line, "    .    ");
       else
-        g_string_append_printf (line, " %+4.1f%+4.1f", s->dx, s->dy);
+        g_string_append_printf (line, " %+4.1f%+4.1f",
+            PAIR_GRID (p, BW_GRID_DX)[i], PAIR_GRID (p, BW_GRID_DY)[i]);
     }
     g_printerr ("%s\n", line->str);
     g_string_free (line, TRUE);
@@ -540,13 +542,14 @@ inner_error (const Pair * p, const gdouble * truth)
 
   for (r = 1; r + 1 < rows; r++)
     for (c = 1; c + 1 < cols; c++) {
-      const BwBlockShift *s = &p->shifts[r * cols + c];
+      const gsize i = r * cols + c;
+      const gdouble r_best = PAIR_GRID (p, BW_GRID_R_BEST)[i];
 
-      if (isnan (p->r[r * cols + c]) || isnan (s->r_best) || s->n <= 3
-          || atanh (MIN (s->r_best, 0.999999)) * sqrt (s->n - 3.0) <= 5)
+      if (isnan (PAIR_GRID (p, BW_GRID_R)[i]) || isnan (r_best)
+          || atanh (MIN (r_best, 0.999999)) * sqrt (BLOCK * BLOCK - 3.0) <= 5)
         continue;
-      vx[m] = s->dx;
-      vy[m++] = s->dy;
+      vx[m] = PAIR_GRID (p, BW_GRID_DX)[i];
+      vy[m++] = PAIR_GRID (p, BW_GRID_DY)[i];
     }
   if (m == 0) {
     g_free (vx);
@@ -596,14 +599,14 @@ test_global_shift (void)
         pair_make (&p, s, w, h, noise_levels[kind][level], &ch, rng);
         pair_check (&p);
         mr = p.median_r;
-        min_inf = MIN (min_inf, p.reg.verdict.informative);
-        max_bg = MAX (max_bg, p.reg.background);
+        min_inf = MIN (min_inf, p.sum.verdict.informative);
+        max_bg = MAX (max_bg, p.sum.background_blocks);
         worst_inner = MAX (worst_inner, inner_error (&p, shifts[k]));
-        err = MAX (fabs (p.reg.verdict.shift_x - shifts[k][0]),
-            fabs (p.reg.verdict.shift_y - shifts[k][1]));
+        err = MAX (fabs (p.sum.verdict.shift_x - shifts[k][0]),
+            fabs (p.sum.verdict.shift_y - shifts[k][1]));
         if (isnan (err))
           err = INFINITY;
-        good = p.reg.verdict.verdict == BW_VERDICT_NEEDS_REGISTRATION
+        good = p.sum.verdict.verdict == BW_VERDICT_NEEDS_REGISTRATION
             && err <= SHIFT_ACCURACY;
         if (p.median_r >= MIN_R) {
           asserted++;
@@ -622,7 +625,7 @@ test_global_shift (void)
           g_printerr ("  (not asserted) %s noise %g shift (%g, %g): %s, "
               "error %.3f\n", kind_names[kind], noise_levels[kind][level],
               shifts[k][0], shifts[k][1],
-              bw_verdict_name (p.reg.verdict.verdict), err);
+              bw_verdict_name (p.sum.verdict.verdict), err);
         }
         pair_clear (&p);
         g_rand_free (rng);
@@ -670,7 +673,7 @@ square_has_signal (const Pair * p, const Box * q, guint min)
 static gboolean
 found_only (const Pair * p, const Box * truth, gdouble * iou)
 {
-  const BwVerdict *v = &p->reg.verdict;
+  const BwVerdict *v = &p->sum.verdict;
   gboolean elsewhere = v->n_regions > v->n_reported;
   guint i;
 
@@ -745,8 +748,8 @@ test_region_shift (void)
           } else if (verbose) {
             g_printerr ("  (not asserted) region %s noise %g: %s, %u regions, "
                 "IoU %.2f\n", kind_names[kind], noise_levels[kind][level],
-                bw_verdict_name (p.reg.verdict.verdict),
-                p.reg.verdict.n_regions, iou);
+                bw_verdict_name (p.sum.verdict.verdict),
+                p.sum.verdict.n_regions, iou);
           }
           pair_clear (&p);
           g_rand_free (rng);
@@ -786,15 +789,15 @@ run_unchanged (gboolean gain_offset)
     scene_fix_scale (s, w, h);
     pair_make (&p, s, w, h, noise_levels[kind][level], &ch, rng);
     pair_check (&p);
-    if (p.reg.verdict.verdict == BW_VERDICT_REGISTERED
-        && p.reg.verdict.n_regions == 0) {
+    if (p.sum.verdict.verdict == BW_VERDICT_REGISTERED
+        && p.sum.verdict.n_regions == 0) {
       good++;
     } else {
       gchar *what = g_strdup_printf ("%s seed %u %s noise %g gain %.2f "
           "offset %.0f", gain_offset ? "gain-offset" : "noise-only", seed,
           kind_names[kind], noise_levels[kind][level], ch.gain, ch.offset);
 
-      no_texture += p.reg.verdict.verdict == BW_VERDICT_NO_TEXTURE;
+      no_texture += p.sum.verdict.verdict == BW_VERDICT_NO_TEXTURE;
       pair_print (&p, what, verbose);
       g_free (what);
     }
@@ -839,8 +842,7 @@ test_flat (void)
     p.a = g_new (guint16, n);
     p.b = g_new (guint16, n);
     p.clean_a = g_new0 (gdouble, n);
-    p.r = g_new (gfloat, (w / BLOCK) * (h / BLOCK));
-    p.shifts = g_new (BwBlockShift, (w / BLOCK) * (h / BLOCK));
+    p.grids = g_new (gfloat, BW_N_GRIDS * (w / BLOCK) * (h / BLOCK));
     p.median_r = NAN;
     for (i = 0; i < n; i++) {
       p.a[i] = CLAMP (floor (cases[k][0] + cases[k][2] * gauss (rng) + 0.5),
@@ -849,9 +851,9 @@ test_flat (void)
           0, 65535);
     }
     pair_check (&p);
-    if (p.reg.verdict.verdict != BW_VERDICT_NO_TEXTURE || verbose)
+    if (p.sum.verdict.verdict != BW_VERDICT_NO_TEXTURE || verbose)
       pair_print (&p, "flat", FALSE);
-    g_assert_cmpint (p.reg.verdict.verdict, ==, BW_VERDICT_NO_TEXTURE);
+    g_assert_cmpint (p.sum.verdict.verdict, ==, BW_VERDICT_NO_TEXTURE);
     pair_clear (&p);
     g_rand_free (rng);
   }
@@ -922,7 +924,7 @@ test_sparse (void)
         pair_check (&p);
         mr = p.median_r;
         reg_n++;
-        if (p.reg.verdict.verdict == BW_VERDICT_REGISTERED) {
+        if (p.sum.verdict.verdict == BW_VERDICT_REGISTERED) {
           reg_ok++;
         } else {
           gchar *what = g_strdup_printf ("FAIL sparse registered %s noise %g "
@@ -992,23 +994,22 @@ test_unrelated (void)
       p.a = g_new (guint16, n);
       p.b = g_new (guint16, n);
       p.clean_a = g_new (gdouble, n);
-      p.r = g_new (gfloat, (w / BLOCK) * (h / BLOCK));
-      p.shifts = g_new (BwBlockShift, (w / BLOCK) * (h / BLOCK));
+      p.grids = g_new (gfloat, BW_N_GRIDS * (w / BLOCK) * (h / BLOCK));
       p.median_r = NAN;
       render (sa, w, h, 0, 0, NULL, p.clean_a);
       render (sb, w, h, 0, 0, NULL, clean_b);
       quantize (sa, p.clean_a, n, noise_levels[kind][0], 1, 0, rng, p.a);
       quantize (sb, clean_b, n, noise_levels[kind][0], 1, 0, rng, p.b);
       pair_check (&p);
-      if (p.reg.verdict.verdict == BW_VERDICT_REGISTERED || verbose) {
+      if (p.sum.verdict.verdict == BW_VERDICT_REGISTERED || verbose) {
         gchar *what = g_strdup_printf ("%sunrelated %s seed %u: %s",
-            p.reg.verdict.verdict == BW_VERDICT_REGISTERED ? "FAIL " : "",
-            kind_names[kind], seed, bw_verdict_name (p.reg.verdict.verdict));
+            p.sum.verdict.verdict == BW_VERDICT_REGISTERED ? "FAIL " : "",
+            kind_names[kind], seed, bw_verdict_name (p.sum.verdict.verdict));
 
         pair_print (&p, what, verbose);
         g_free (what);
       }
-      failures += p.reg.verdict.verdict == BW_VERDICT_REGISTERED;
+      failures += p.sum.verdict.verdict == BW_VERDICT_REGISTERED;
       g_free (clean_b);
       pair_clear (&p);
       g_rand_free (rng);
@@ -1032,8 +1033,7 @@ test_unrelated (void)
     p.a = g_new (guint16, n);
     p.b = g_new (guint16, n);
     p.clean_a = g_new0 (gdouble, n);
-    p.r = g_new (gfloat, (w / BLOCK) * (h / BLOCK));
-    p.shifts = g_new (BwBlockShift, (w / BLOCK) * (h / BLOCK));
+    p.grids = g_new (gfloat, BW_N_GRIDS * (w / BLOCK) * (h / BLOCK));
     p.median_r = NAN;
     for (y = 0; y < h; y++)
       for (x = 0; x < w; x++)
@@ -1046,15 +1046,15 @@ test_unrelated (void)
               CLAMP (floor (30000 + 2000 * v + 0.5), 0, 65535);
         }
     pair_check (&p);
-    if (p.reg.verdict.verdict == BW_VERDICT_REGISTERED || verbose) {
+    if (p.sum.verdict.verdict == BW_VERDICT_REGISTERED || verbose) {
       gchar *what = g_strdup_printf ("%sunrelated waves seed %u: %s",
-          p.reg.verdict.verdict == BW_VERDICT_REGISTERED ? "FAIL " : "",
-          seed, bw_verdict_name (p.reg.verdict.verdict));
+          p.sum.verdict.verdict == BW_VERDICT_REGISTERED ? "FAIL " : "",
+          seed, bw_verdict_name (p.sum.verdict.verdict));
 
       pair_print (&p, what, verbose);
       g_free (what);
     }
-    failures += p.reg.verdict.verdict == BW_VERDICT_REGISTERED;
+    failures += p.sum.verdict.verdict == BW_VERDICT_REGISTERED;
     pair_clear (&p);
     g_rand_free (rng);
   }

@@ -351,8 +351,8 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     guint radius = (flags >> 4) % (BW_MAX_SEARCH_RADIUS + 1);
     BwStatsPlan plan;
     BwBlockShift *sh = g_new (BwBlockShift, n_blocks);
-    BwRegistrationParams rp;
-    BwRegistration reg;
+    BwParams params;
+    BwSummary sum;
 
     if ((gsize) g.width * g.height > MAX_BRUTE_PIXELS)
       radius = MIN (radius, 2);
@@ -380,20 +380,24 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     }
     g_free (sh);
 
-    bw_registration_params_init (&rp);
-    rp.search_radius = radius;
-    rp.min_intensity = flags & 8 ? NAN : 0.0;
-    CHECK (bw_check_registration (&g, &pa.plane, &pb.plane, &rp, &reg, NULL,
-            NULL));
-    CHECK (reg.verdict.verdict <= BW_VERDICT_NO_TEXTURE);
-    CHECK (reg.verdict.n_reported <= MIN (reg.verdict.n_regions,
+    bw_params_init (&params);
+    params.block_width = g.block_width;
+    params.block_height = g.block_height;
+    params.edge_mode = g.edge_mode;
+    params.search_radius = radius;
+    params.min_intensity = flags & 8 ? BW_AUTO : 0.0;
+    params.n_threads = 1 + (flags & 1);
+    CHECK (bw_check_registration (&params, g.width, g.height, &pa.plane,
+            &pb.plane, NULL, &sum));
+    CHECK (sum.verdict.verdict <= BW_VERDICT_NO_TEXTURE);
+    CHECK (sum.verdict.n_reported <= MIN (sum.verdict.n_regions,
             BW_MAX_REPORTED_REGIONS));
-    for (i = 0; i < reg.verdict.n_reported; i++) {
-      const BwRegion *rg = &reg.verdict.regions[i];
+    for (i = 0; i < sum.verdict.n_reported; i++) {
+      const BwRegion *rg = &sum.verdict.regions[i];
 
       CHECK (rg->width > 0 && rg->height > 0 && rg->x + rg->width <= g.width
           && rg->y + rg->height <= g.height && rg->blocks >= 1);
-      CHECK (i == 0 || rg->blocks <= reg.verdict.regions[i - 1].blocks);
+      CHECK (i == 0 || rg->blocks <= sum.verdict.regions[i - 1].blocks);
     }
   }
 

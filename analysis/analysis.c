@@ -1,0 +1,402 @@
+/* gst-blockwise: the per-frame analysis (analysis.h).
+ *
+ * The worker threads take block rows twice.  First, per row, the exact
+ * block sums, the displacement search and the statistics of every block
+ * into the grids.  Then, once the frame's background is known (it is
+ * estimated from all blocks when min_intensity is automatic), per row, the
+ * background mask, the row's partial summary and the caller's row hook.
+ * The partial summaries are merged in row order afterwards and the verdict
+ * is formed from the whole grids, so the results do not depend on the
+ * number of threads or on which thread did which row.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "summary.h"
+#include "worker.h"
+
+static const gchar *const grid_names[BW_N_GRIDS] = {
+  "r", "covariance", "mean-0", "mean-1", "stddev-0", "stddev-1", "dx", "dy",
+  "r-best"
+};
+
+const gchar *
+bw_grid_name (BwGrid grid)
+{
+  return (guint) grid < BW_N_GRIDS ? grid_names[grid] : NULL;
+}
+
+/* Summary of one block row's valid r values. */
+typedef struct
+{
+  guint valid, below_count;
+  gdouble sum, min, max;
+} RowPartial;
+
+struct _BwAnalysis
+{
+  BwWorker *worker;
+  /* Grown when a frame has more blocks (or rows) than any before. */
+  gsize n_blocks;
+  BwBlockSums *sums;
+  gdouble *packed_r;            /* valid r values, for the median */
+  guint8 *background;           /* non-zero: a background block */
+  BwBlockShift *shifts;         /* the search's results */
+  BwBlockStats *stats;          /* each block row's statistics */
+  gdouble *work;                /* background estimate */
+  guint n_rows;
+  RowPartial *row_partials;
+  guint *median_bins;
+  BwVerdictWork *verdict_work;
+  /* The last frame's paths and threads, for the callers' logs. */
+  const gchar *stats_path, *search_path;
+  guint n_threads_used;
+};
+
+/* What the rows of one frame share. */
+typedef struct
+{
+  BwAnalysis *an;
+  const BwParams *params;
+  BwStatsPlan plan;
+  BwFrameResults results;
+  gboolean estimated;           /* min_intensity is BW_AUTO */
+  BwBackground background[2];
+  BwRowHook row_hook;
+  gpointer row_hook_data;
+} FrameJob;
+
+BwAnalysis *
+bw_analysis_new (void)
+{
+  BwAnalysis *an = g_new0 (BwAnalysis, 1);
+
+  an->worker = bw_worker_new ();
+  an->median_bins = g_new (guint, BW_MEDIAN_BINS);
+  an->verdict_work = bw_verdict_work_new ();
+  an->stats_path = an->search_path = "none";
+  return an;
+}
+
+static void
+free_buffers (BwAnalysis * an)
+{
+  g_clear_pointer (&an->sums, g_free);
+  g_clear_pointer (&an->packed_r, g_free);
+  g_clear_pointer (&an->background, g_free);
+  g_clear_pointer (&an->shifts, g_free);
+  g_clear_pointer (&an->work, g_free);
+  g_clear_pointer (&an->stats, g_free);
+  g_clear_pointer (&an->row_partials, g_free);
+  an->n_blocks = 0;
+  an->n_rows = 0;
+}
+
+void
+bw_analysis_reset (BwAnalysis * an)
+{
+  free_buffers (an);
+  bw_worker_free (an->worker);
+  an->worker = bw_worker_new ();
+}
+
+void
+bw_analysis_free (BwAnalysis * an)
+{
+  if (!an)
+    return;
+  free_buffers (an);
+  bw_worker_free (an->worker);
+  g_free (an->median_bins);
+  bw_verdict_work_free (an->verdict_work);
+  g_free (an);
+}
+
+void
+bw_analysis_last_paths (const BwAnalysis * an, const gchar ** stats_path,
+    const gchar ** search_path, guint * n_threads)
+{
+  *stats_path = an->stats_path;
+  *search_path = an->search_path;
+  *n_threads = an->n_threads_used;
+}
+
+static void
+reserve (BwAnalysis * an, gsize n_blocks, guint n_rows)
+{
+  if (n_blocks > an->n_blocks) {
+    g_free (an->sums);
+    an->sums = g_new (BwBlockSums, n_blocks);
+    g_free (an->packed_r);
+    an->packed_r = g_new (gdouble, n_blocks);
+    g_free (an->background);
+    an->background = g_new (guint8, n_blocks);
+    g_free (an->shifts);
+    an->shifts = g_new (BwBlockShift, n_blocks);
+    g_free (an->work);
+    an->work = g_new (gdouble, n_blocks);
+    g_free (an->stats);
+    an->stats = g_new (BwBlockStats, n_blocks);
+    an->n_blocks = n_blocks;
+  }
+  if (n_rows > an->n_rows) {
+    g_free (an->row_partials);
+    an->row_partials = g_new (RowPartial, n_rows);
+    an->n_rows = n_rows;
+  }
+}
+
+/* First pass over a block row: sums, search, statistics into the grids. */
+static void
+measure_row (gpointer data, BwScratch * scratch, guint row)
+{
+  FrameJob *job = data;
+  BwAnalysis *an = job->an;
+  const gdouble min_intensity = job->params->min_intensity;
+  const guint radius = job->params->search_radius;
+  const guint cols = job->plan.cols;
+  const gsize first = (gsize) row * cols;
+  BwBlockSums *sums = an->sums;
+  BwBlockShift *shifts = an->shifts;
+  guint8 *background = an->background;
+  gfloat *grids[BW_N_GRIDS];
+  gsize i;
+
+  memcpy (grids, job->results.grids, sizeof (grids));
+  bw_stats_plan_rows (&job->plan, scratch, row, row + 1, sums + first);
+  if (radius > 0)
+    bw_search_rows (&job->plan, scratch, radius, row, row + 1,
+        sums + first, shifts + first);
+
+  bw_stats_from_sums_many (sums + first, an->stats + first, cols);
+  for (i = first; i < first + cols; i++) {
+    const BwBlockStats st = an->stats[i];
+
+    if (radius == 0) {
+      /* Only (0, 0): what bw_search_rows() gives at radius 0, without
+       * forming r a second time. */
+      BwBlockShift *o = &shifts[i];
+
+      memset (o, 0, sizeof (*o));
+      o->n = st.n;
+      o->r_zero = st.valid ? st.r : NAN;
+      o->dx = o->dy = st.valid ? 0 : NAN;
+      o->r_best = st.valid ? st.r : NAN;
+    }
+    /* A fixed level gives the background now; an estimated one is
+     * applied in the second pass. */
+    background[i] = !job->estimated && st.mean_a < min_intensity
+        && st.mean_b < min_intensity;
+    /* Means, deviations and covariance are defined for every block with
+     * pixels (a flat block has a standard deviation of 0); r only where
+     * both inputs vary (and, after the second pass, not in background). */
+    grids[BW_GRID_R][i] = st.valid ? st.r : NAN;
+    grids[BW_GRID_COVARIANCE][i] = st.covariance;
+    grids[BW_GRID_MEAN_0][i] = st.mean_a;
+    grids[BW_GRID_MEAN_1][i] = st.mean_b;
+    grids[BW_GRID_STDDEV_0][i] = st.stddev_a;
+    grids[BW_GRID_STDDEV_1][i] = st.stddev_b;
+    grids[BW_GRID_DX][i] = shifts[i].dx;
+    grids[BW_GRID_DY][i] = shifts[i].dy;
+    grids[BW_GRID_R_BEST][i] = shifts[i].r_best;
+  }
+}
+
+/* Second pass over a block row: the background, the row's summary and the
+ * caller's hook. */
+static void
+finish_row (gpointer data, BwScratch * scratch, guint row)
+{
+  FrameJob *job = data;
+  BwAnalysis *an = job->an;
+  /* Locals, which the compiler can keep in registers (job fields might
+   * alias the stores below). */
+  const gboolean estimated = job->estimated;
+  const gboolean searched = job->params->search_radius > 0;
+  const BwBackground bg0 = job->background[0], bg1 = job->background[1];
+  const gdouble threshold = job->params->threshold;
+  const guint cols = job->plan.cols;
+  const gsize first = (gsize) row * cols;
+  guint8 *background = an->background;
+  gfloat *grids[BW_N_GRIDS];
+  /* Valid r values of this row, packed at the start of the row's range (the
+   * median is selected from them afterwards). */
+  gdouble *packed = an->packed_r + first;
+  RowPartial acc;
+  gsize i;
+
+  memcpy (grids, job->results.grids, sizeof (grids));
+  /* Accumulated in locals and stored once: the rows' partials share cache
+   * lines, which the threads would otherwise fight over. */
+  acc.valid = acc.below_count = 0;
+  acc.sum = 0.0;
+  acc.min = INFINITY;
+  acc.max = -INFINITY;
+  for (i = first; i < first + cols; i++) {
+    gfloat r;
+
+    if (estimated)
+      background[i] = bw_background_contains (&bg0, &bg1,
+          grids[BW_GRID_MEAN_0][i], grids[BW_GRID_STDDEV_0][i],
+          grids[BW_GRID_MEAN_1][i], grids[BW_GRID_STDDEV_1][i],
+          searched ? grids[BW_GRID_R_BEST][i] : NAN, an->shifts[i].n);
+    if (background[i]) {
+      grids[BW_GRID_R][i] = NAN;
+      grids[BW_GRID_DX][i] = NAN;
+      grids[BW_GRID_DY][i] = NAN;
+      grids[BW_GRID_R_BEST][i] = NAN;
+    }
+    r = grids[BW_GRID_R][i];
+    if (!isnan (r)) {
+      /* The summary is of the float32 values the grids carry. */
+      packed[acc.valid++] = r;
+      acc.sum += r;
+      acc.min = MIN (acc.min, r);
+      acc.max = MAX (acc.max, r);
+      if (r < threshold)
+        acc.below_count++;
+    }
+  }
+  an->row_partials[row] = acc;
+
+  if (job->row_hook)
+    job->row_hook (job->row_hook_data, &job->results, row);
+}
+
+/* Merges the rows' partial summaries, in row order (a floating-point sum
+ * depends on its order), and selects the median from the packed r values. */
+static void
+summarize (BwAnalysis * an, guint cols, guint rows, BwSummary * out)
+{
+  gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
+  guint valid = 0, below_count = 0, row;
+
+  for (row = 0; row < rows; row++) {
+    const RowPartial *p = &an->row_partials[row];
+    gdouble *packed = an->packed_r + (gsize) row * cols;
+
+    /* Gather the packed values of all rows at the start of the buffer. */
+    if (packed != an->packed_r + valid)
+      memmove (an->packed_r + valid, packed, p->valid * sizeof (gdouble));
+    valid += p->valid;
+    below_count += p->below_count;
+    sum += p->sum;
+    mn = MIN (mn, p->min);
+    mx = MAX (mx, p->max);
+  }
+
+  out->valid_blocks = valid;
+  out->invalid_blocks = cols * rows - valid;
+  if (valid == 0) {
+    out->mean_r = out->min_r = out->max_r = out->median_r =
+        out->below_fraction = NAN;
+    return;
+  }
+  out->median_r = bw_median_r (an->packed_r, valid, an->median_bins);
+  out->mean_r = sum / valid;
+  out->min_r = mn;
+  out->max_r = mx;
+  out->below_fraction = (gdouble) below_count / valid;
+}
+
+/* The frame's verdict from the finished grids. */
+static void
+judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
+{
+  const BwParams *p = job->params;
+  gfloat *const *grids = job->results.grids;
+  BwVerdictParams vp;
+  gsize i, n = (gsize) job->plan.cols * job->plan.rows;
+
+  summary->background_blocks = 0;
+  for (i = 0; i < n; i++)
+    summary->background_blocks += an->background[i] != 0;
+  for (i = 0; i < 2; i++) {
+    summary->background[i] = job->background[i];
+    summary->min_intensity[i] = job->estimated ?
+        job->background[i].min_intensity : p->min_intensity;
+  }
+  vp.cols = job->plan.cols;
+  vp.rows = job->plan.rows;
+  vp.width = job->plan.geom.width;
+  vp.height = job->plan.geom.height;
+  vp.block_width = job->plan.geom.block_width;
+  vp.block_height = job->plan.geom.block_height;
+  vp.search_radius = p->search_radius;
+  vp.min_region_blocks = p->min_region_blocks;
+  vp.shift_tolerance = p->shift_tolerance;
+  vp.stddev_a = grids[BW_GRID_STDDEV_0];
+  vp.stddev_b = grids[BW_GRID_STDDEV_1];
+  vp.mean_a = grids[BW_GRID_MEAN_0];
+  vp.mean_b = grids[BW_GRID_MEAN_1];
+  vp.median_r = summary->median_r;
+  /* The planes are still there: r at a few more offsets, for blocks that
+   * might disagree with a global shift. */
+  vp.r_at = bw_search_block_r_at;
+  vp.r_at_data = &job->plan;
+  bw_verdict_compute (&vp, grids[BW_GRID_R], an->shifts, an->verdict_work,
+      &summary->verdict, NULL);
+}
+
+gboolean
+bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
+    guint height, const BwPlane * plane0, const BwPlane * plane1,
+    gfloat * grids, BwRowHook row_hook, gpointer row_hook_data,
+    BwSummary * summary)
+{
+  FrameJob job;
+  BwGeometry geom;
+  gsize n_blocks;
+  guint i;
+
+  if (!an || !params || !plane0 || !plane1 || !grids || !summary
+      || !bw_params_check (params, NULL))
+    return FALSE;
+  geom.width = width;
+  geom.height = height;
+  geom.block_width = params->block_width;
+  geom.block_height = params->block_height;
+  geom.edge_mode = params->edge_mode;
+  if (!bw_stats_plan_init (&job.plan, BW_IMPL_AUTO, &geom, plane0, plane1))
+    return FALSE;
+  n_blocks = (gsize) job.plan.cols * job.plan.rows;
+  reserve (an, n_blocks, job.plan.rows);
+  job.an = an;
+  job.params = params;
+  job.results.cols = job.plan.cols;
+  job.results.rows = job.plan.rows;
+  for (i = 0; i < BW_N_GRIDS; i++)
+    job.results.grids[i] = grids + i * n_blocks;
+  job.results.background = an->background;
+  job.estimated = params->min_intensity == BW_AUTO;
+  job.row_hook = row_hook;
+  job.row_hook_data = row_hook_data;
+
+  bw_worker_run (an->worker, params->n_threads, job.plan.rows, measure_row,
+      &job);
+  for (i = 0; i < 2; i++)
+    job.background[i].level = job.background[i].noise =
+        job.background[i].min_intensity = NAN;
+  if (job.estimated) {
+    bw_background_estimate (job.results.grids[BW_GRID_MEAN_0],
+        job.results.grids[BW_GRID_STDDEV_0], n_blocks, an->work,
+        &job.background[0]);
+    bw_background_estimate (job.results.grids[BW_GRID_MEAN_1],
+        job.results.grids[BW_GRID_STDDEV_1], n_blocks, an->work,
+        &job.background[1]);
+  }
+  bw_worker_run (an->worker, params->n_threads, job.plan.rows, finish_row,
+      &job);
+
+  an->stats_path = job.plan.path_name;
+  an->search_path = params->search_radius > 0 ?
+      bw_search_path_name (job.plan.a.format, job.plan.b.format) : "none";
+  an->n_threads_used = bw_worker_n_threads (params->n_threads,
+      job.plan.rows);
+  summarize (an, job.plan.cols, job.plan.rows, summary);
+  judge (an, &job, summary);
+  return TRUE;
+}
