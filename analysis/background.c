@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include "background.h"
+#include "significance.h"
 #include "summary.h"
 
 void
@@ -48,9 +49,6 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
   out->min_intensity = out->level + 3.0 * out->noise;
 }
 
-/* Fisher z of r above this many standard errors: the images correlate. */
-#define SIGNAL_Z 5.0
-
 static gboolean
 noise_only (const BwBackground * bg, gdouble mean, gdouble stddev)
 {
@@ -62,10 +60,7 @@ bw_background_contains (const BwBackground * bg_a, const BwBackground * bg_b,
     gdouble mean_a, gdouble stddev_a, gdouble mean_b, gdouble stddev_b,
     gdouble r_best, guint n)
 {
-  gboolean correlated = n > 3 && !isnan (r_best)
-      && atanh (CLAMP (r_best, -0.999999, 0.999999)) * sqrt (n - 3.0)
-      > SIGNAL_Z;
-
   return noise_only (bg_a, mean_a, stddev_a)
-      && noise_only (bg_b, mean_b, stddev_b) && !correlated;
+      && noise_only (bg_b, mean_b, stddev_b)
+      && !bw_r_above_zero (r_best, n, BW_SIGNAL_Z);
 }

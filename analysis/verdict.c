@@ -6,14 +6,10 @@
 #include <math.h>
 #include <string.h>
 #include "verdict.h"
+#include "significance.h"
 #include "summary.h"
 
-/* Fisher z of r, kept finite at |r| = 1. */
-#define FISHER_Z(r) atanh (CLAMP ((r), -0.999999, 0.999999))
-
-/* Standard errors a best r must clear to be signal, and a gain to be more
- * than noise. */
-#define INFORMATIVE_Z 5.0
+/* Standard errors a gain in r must clear to be more than noise. */
 #define GAIN_Z 4.0
 /* The same for a region's border blocks, which also have to move with
  * it: enough to leave out blocks whose best offset is a matter of chance
@@ -131,7 +127,7 @@ is_informative (const BwVerdictParams * p, const gfloat * r,
   if (!offset_tried (p, i, 1, 0) && !offset_tried (p, i, -1, 0)
       && !offset_tried (p, i, 0, 1) && !offset_tried (p, i, 0, -1))
     return FALSE;
-  return FISHER_Z (shift[i].r_best) * sqrt (shift[i].n - 3.0) > INFORMATIVE_Z;
+  return bw_r_above_zero (shift[i].r_best, shift[i].n, BW_SIGNAL_Z);
 }
 
 /* Median and robust standard error of the median of v[0..m) (reorders and
@@ -327,9 +323,8 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
         if (x < 0 || y < 0 || x >= (gint) p->cols || y >= (gint) p->rows
             || w->state[j] != STATE_INFORMATIVE
             || !partway (shift[j].dx, shift[j].dy, mx, my, ref_x, ref_y)
-            || !(FISHER_Z (shift[j].r_best) - FISHER_Z (reference_r (p, r, j,
-                        ref_x, ref_y)) > BORDER_GAIN_Z * sqrt (2.0 /
-                    (shift[j].n - 3.0))))
+            || !bw_r_gain_above (shift[j].r_best, reference_r (p, r, j,
+                    ref_x, ref_y), shift[j].n, BORDER_GAIN_Z))
           continue;
         w->state[j] = STATE_BORDER;
         n++;
@@ -455,8 +450,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
       for (k = 0; k < n && isnan (r[k]); k++);
       out->uncorrelated = k < n && p->block_width * p->block_height > 3
-          && FISHER_Z (med) * sqrt (p->block_width * p->block_height - 3.0)
-          < INFORMATIVE_Z;
+          && !bw_r_above_zero (med, p->block_width * p->block_height,
+          BW_SIGNAL_Z);
     }
   }
 
@@ -503,8 +498,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
           || !offset_tried (p, i, ceil (ref_x), ceil (ref_y)))
         continue;
       s = hypot (b->dx - ref_x, b->dy - ref_y) >= SUSPECT_SHIFT
-          && FISHER_Z (b->r_best) - FISHER_Z (reference_r (p, r, i, ref_x,
-              ref_y)) > GAIN_Z * sqrt (2.0 / (b->n - 3.0));
+          && bw_r_gain_above (b->r_best, reference_r (p, r, i, ref_x,
+              ref_y), b->n, GAIN_Z);
     } else {
       s = r[i] < r_floor;
     }
