@@ -1,6 +1,5 @@
-/* gst-blockwise: numerics of a frame's summary: the median of the valid r
- * values, without a full sort (a sort of the grid per frame cost as much as
- * the statistics themselves).
+/* gst-blockwise: medians by selection (see summary.h): a full sort of a
+ * frame's grid would cost as much as its statistics.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -44,6 +43,19 @@ bw_select_kth (gdouble * a, gsize n, gsize k)
   return a[k];
 }
 
+/* Moves the values of v[0..n) that are not NaN to its front, in order;
+ * returns how many there are. */
+static gsize
+drop_nan (gdouble * v, gsize n)
+{
+  gsize i, m = 0;
+
+  for (i = 0; i < n; i++)
+    if (!isnan (v[i]))
+      v[m++] = v[i];
+  return m;
+}
+
 static inline guint
 median_bin (gdouble r)
 {
@@ -53,25 +65,28 @@ median_bin (gdouble r)
 }
 
 /* A histogram over value bins finds the bin that holds the middle, and only
- * that bin's values go through the selection, which on a whole grid cost as
- * much as the rest of the summary (branchy comparisons on random data). */
+ * that bin's values go through the selection, whose branchy comparisons on
+ * random data are slow on a whole grid. */
 gdouble
 bw_median_r (gdouble * v, gsize n, guint * bins)
 {
-  gsize k_lo = (n - 1) / 2, k_hi = n / 2, below = 0, i, m = 0;
+  gsize k_lo, k_hi, n_below = 0, i, m = 0;
   guint b;
   gdouble lo, hi = INFINITY;
 
+  n = drop_nan (v, n);
   if (n == 0)
     return NAN;
+  k_lo = (n - 1) / 2;
+  k_hi = n / 2;
   memset (bins, 0, BW_MEDIAN_BINS * sizeof (guint));
   for (i = 0; i < n; i++)
     bins[median_bin (v[i])]++;
-  for (b = 0; below + bins[b] <= k_lo; b++)
-    below += bins[b];
+  for (b = 0; n_below + bins[b] <= k_lo; b++)
+    n_below += bins[b];
 
   /* k_lo lies in bin b; k_hi too, or it is the smallest value above it. */
-  if (k_hi - below >= bins[b]) {
+  if (k_hi - n_below >= bins[b]) {
     for (i = 0; i < n; i++)
       if (median_bin (v[i]) > b)
         hi = MIN (hi, v[i]);
@@ -79,20 +94,24 @@ bw_median_r (gdouble * v, gsize n, guint * bins)
   for (i = 0; i < n; i++)
     if (median_bin (v[i]) == b)
       v[m++] = v[i];
-  lo = bw_select_kth (v, m, k_lo - below);
+  lo = bw_select_kth (v, m, k_lo - n_below);
   if (k_hi == k_lo)
     return lo;
-  if (k_hi - below < m)
-    hi = bw_select_kth (v, m, k_hi - below);
+  if (k_hi - n_below < m)
+    hi = bw_select_kth (v, m, k_hi - n_below);
   return 0.5 * (lo + hi);
 }
 
 gdouble
 bw_median (gdouble * v, gsize n)
 {
-  gdouble hi = bw_select_kth (v, n, n / 2), lo = hi;
+  gdouble hi, lo;
   gsize i;
 
+  n = drop_nan (v, n);
+  if (n == 0)
+    return NAN;
+  hi = lo = bw_select_kth (v, n, n / 2);
   if (n % 2 == 0) {
     /* After the selection, the lower middle is the largest of v[0..n/2). */
     lo = v[0];

@@ -1,4 +1,5 @@
-/* gst-blockwise: numerics of a frame's summary.
+/* gst-blockwise: medians, by selection instead of a sort.  Every median in
+ * the project comes from here.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,18 +14,18 @@ G_BEGIN_DECLS
  * this many. */
 #define BW_MEDIAN_BINS 2048
 
-/* Median of n values in [-1, 1] (Pearson r), exactly: the middle value, or
- * the mean of the two middle values for an even n.  Reorders v; bins holds
- * BW_MEDIAN_BINS counters of working memory.  NaN when n is 0. */
+/* Median of the values of v[0..n) that are not NaN: the middle one, or the
+ * mean of the two middle ones for an even count; NaN when there are none.
+ * Reorders and overwrites v. */
+gdouble bw_median (gdouble * v, gsize n);
+
+/* The same median, faster for many values that all lie in [-1, 1] (Pearson
+ * r): bins holds BW_MEDIAN_BINS counters of working memory. */
 gdouble bw_median_r (gdouble * v, gsize n, guint * bins);
 
-/* The k-th smallest of a[0..n) (k < n), by selection: leaves
+/* The k-th smallest of a[0..n) (k < n, no NaN), by selection: leaves
  * a[0..k) <= a[k] <= a[k+1..n). */
 gdouble bw_select_kth (gdouble * a, gsize n, gsize k);
-
-/* Median of n values (n > 0): the middle one, or the mean of the two middle
- * ones for an even n.  Reorders v. */
-gdouble bw_median (gdouble * v, gsize n);
 
 G_END_DECLS
 

@@ -345,7 +345,7 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
   reg->y = r0 * p->block_height;
   reg->width = MIN ((c1 + 1) * p->block_width, p->width) - reg->x;
   reg->height = MIN ((r1 + 1) * p->block_height, p->height) - reg->y;
-  reg->median_r = nr ? bw_median (v, nr) : NAN;
+  reg->median_r = bw_median (v, nr);
   /* The displacement of the region's displaced blocks; none when every
    * member is unmatched. */
   reg->shift_x = n > unmatched ? mx : NAN;
@@ -470,7 +470,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
         w->values[k++] = 2.0 * (1.0 - shift[i].r_best)
             / (1.0 / (sa * sa) + 1.0 / (sb * sb));
     }
-    noise2 = k ? bw_median (w->values, k) : NAN;
+    noise2 = bw_median (w->values, k);
     k = 0;
     for (i = 0; i < n; i++) {
       gdouble sa = p->stddev_a[i], sb = p->stddev_b[i];
@@ -480,7 +480,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
             / (1.0 / (sa * sa) + 1.0 / (sb * sb))
             / MAX (0.5 * (p->mean_a[i] + p->mean_b[i]), 1.0);
     }
-    noise2_per_level = k ? bw_median (w->values, k) : NAN;
+    noise2_per_level = bw_median (w->values, k);
   }
 
   /* Suspect blocks. */

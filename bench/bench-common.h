@@ -1,5 +1,5 @@
-/* gst-blockwise benchmarks: timing, medians and test data shared by the
- * benchmark programs.
+/* gst-blockwise benchmarks: timing and test data shared by the benchmark
+ * programs (their medians are bw_median()'s).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <glib.h>
+#include "summary.h"
 
 static inline double
 now_seconds (void)
@@ -18,22 +19,6 @@ now_seconds (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int
-bench_compare_doubles (const void *pa, const void *pb)
-{
-  double a = *(const double *) pa, b = *(const double *) pb;
-
-  return (a > b) - (a < b);
-}
-
-/* Median of v[0..n); sorts v. */
-static inline double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), bench_compare_doubles);
-  return (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* xorshift64, 64 bits at a time: the rings are hundreds of MiB. */

@@ -139,7 +139,7 @@ bench_kernel (Ring * ring, guint n, double *mean_ns)
     total += t[f];
   }
   *mean_ns = total / n;
-  med = median (t, n);
+  med = bw_median (t, n);
 
   g_free (t);
   g_free (sums);
@@ -350,9 +350,9 @@ bench_pipeline (Ring * ring, gint n_threads, double *steady)
     t[r] = run_pipeline (ring, n_threads, n_frames) * 1e9 / n_frames;
     st[r] = last_steady_ns;
   }
-  med = median (t, n_reps);
+  med = bw_median (t, n_reps);
   if (steady)
-    *steady = median (st, n_reps);
+    *steady = bw_median (st, n_reps);
   g_free (t);
   g_free (st);
   return med;
@@ -392,12 +392,12 @@ bench_search (guint radius)
     }
     ratio[r] = rr[r] / r0[r];
   }
-  printf ("%-40s %10.3f ms/frame\n", "search-radius=0", median (r0,
+  printf ("%-40s %10.3f ms/frame\n", "search-radius=0", bw_median (r0,
           n_reps) * 1e-6);
-  printf ("%-40s %10.3f ms/frame\n", "search-radius=R", median (rr,
+  printf ("%-40s %10.3f ms/frame\n", "search-radius=R", bw_median (rr,
           n_reps) * 1e-6);
   printf ("%-40s %10.2f (median of per-rep ratios)\n", "R / 0",
-      median (ratio, n_reps));
+      bw_median (ratio, n_reps));
   ring_clear (&ring);
 
   if (!quick) {
@@ -409,7 +409,7 @@ bench_search (guint radius)
     for (r = 0; r < 3; r++)
       ht[r] = run_pipeline (&huge, 2, 1);
     printf ("%-40s %10.3f s (median of 3, PLAYING -> EOS)\n",
-        "huge pair, search-radius=R, n-threads=2", median (ht, 3));
+        "huge pair, search-radius=R, n-threads=2", bw_median (ht, 3));
     ring_clear (&huge);
   }
   g_free (r0);
@@ -505,18 +505,18 @@ main (int argc, char **argv)
       rs1[r] = s1[r] / k[r];
       rs2[r] = s2[r] / s1[r];
     }
-    kernel_med = median (k, n_reps);
-    el1 = median (e1, n_reps);
-    el2 = median (e2, n_reps);
-    st1 = median (s1, n_reps);
-    st2 = median (s2, n_reps);
+    kernel_med = bw_median (k, n_reps);
+    el1 = bw_median (e1, n_reps);
+    el2 = bw_median (e2, n_reps);
+    st1 = bw_median (s1, n_reps);
+    st2 = bw_median (s2, n_reps);
 
     printf ("%-40s %12s %10s\n", "measurement (median of reps)", "ns/frame",
         "ms/frame");
     printf ("%-40s %12.0f %10.3f\n", "kernel, 1 thread", kernel_med,
         kernel_med * 1e-6);
     printf ("%-40s %12.0f %10.3f\n", "kernel, 2 threads (half the rows each)",
-        median (k2, n_reps), median (k2, n_reps) * 1e-6);
+        bw_median (k2, n_reps), bw_median (k2, n_reps) * 1e-6);
     printf ("%-40s %12.0f %10.3f\n", "baseline: 2x appsrc ! fakesink", base,
         base * 1e-6);
     printf ("%-40s %12.0f %10.3f\n", "element n-threads=1", el1, el1 * 1e-6);
@@ -531,16 +531,18 @@ main (int argc, char **argv)
       printf (" %.2f/%.2f", r1[r], r2[r]);
     printf ("\n\n%-40s %8s %8s\n", "ratio (median of per-rep ratios)",
         "value", "target");
-    printf ("%-40s %8.3f %8s  %s\n", "element1 / kernel", median (r1,
-            n_reps), "<= 1.15", verdict (median (r1, n_reps), 1.15));
-    printf ("%-40s %8.3f %8s  %s\n", "element2 / element1", median (r2,
-            n_reps), "<= 0.6", verdict (median (r2, n_reps), 0.6));
+    printf ("%-40s %8.3f %8s  %s\n", "element1 / kernel", bw_median (r1,
+            n_reps), "<= 1.15", verdict (bw_median (r1, n_reps), 1.15));
+    printf ("%-40s %8.3f %8s  %s\n", "element2 / element1", bw_median (r2,
+            n_reps), "<= 0.6", verdict (bw_median (r2, n_reps), 0.6));
     printf ("%-40s %8.3f %8s  (what memory leaves for two threads)\n",
-        "kernel 2 threads / kernel 1 thread", median (rk, n_reps), "");
+        "kernel 2 threads / kernel 1 thread", bw_median (rk, n_reps), "");
     printf ("%-40s %8.3f %8s  %s\n", "steady state: element1 / kernel",
-        median (rs1, n_reps), "<= 1.15", verdict (median (rs1, n_reps), 1.15));
+        bw_median (rs1, n_reps), "<= 1.15", verdict (bw_median (rs1, n_reps),
+            1.15));
     printf ("%-40s %8.3f %8s  %s\n", "steady state: element2 / element1",
-        median (rs2, n_reps), "<= 0.6", verdict (median (rs2, n_reps), 0.6));
+        bw_median (rs2, n_reps), "<= 0.6", verdict (bw_median (rs2, n_reps),
+            0.6));
 
     g_free (k);
     g_free (e1);
@@ -581,7 +583,7 @@ main (int argc, char **argv)
       gchar *name = g_strdup_printf ("element n-threads=%d%s", threads[k],
           threads[k] == 0 ? " (one per CPU)" : "");
 
-      printf ("%-40s %12.1f\n", name, median (ht[k], n_huge_reps) * 1e3);
+      printf ("%-40s %12.1f\n", name, bw_median (ht[k], n_huge_reps) * 1e3);
       g_free (name);
     }
     printf ("%-40s %12.1f\n", "kernel, 1 thread (for reference)", tk * 1e-6);

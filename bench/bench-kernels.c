@@ -245,7 +245,7 @@ measure (BenchFunc func, BenchCase * bc)
     func (bc);
     times[i] = now_seconds () - t0;
   }
-  med = median (times, reps);
+  med = bw_median (times, reps);
   g_free (times);
   return med;
 }

@@ -131,7 +131,7 @@ measure (SearchFunc func, SearchCase * sc, double seconds)
     func (sc);
     times[i] = now_seconds () - t0;
   }
-  med = median (times, reps);
+  med = bw_median (times, reps);
   g_free (times);
   return med;
 }

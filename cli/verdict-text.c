@@ -4,20 +4,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
-#include <stdlib.h>
 #include "outputs.h"
+#include "summary.h"
 #include "verdict-text.h"
 
 /* Regions named one by one; the others are counted. */
 #define NAMED_REGIONS 3
-
-static gint
-cmp_float (const void *a, const void *b)
-{
-  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 /* Median r of the valid blocks outside the regions' boxes; NaN if none. */
 static gdouble
@@ -29,14 +21,13 @@ median_r_outside (const GstStructure * meta, const GValue * regions)
   guint bh = bc_number (meta, "block-height");
   guint n_reg = regions ? gst_value_array_get_size (regions) : 0;
   const gfloat *r;
-  gfloat *v;
+  gdouble *v, med;
   guint i, k, m = 0;
-  gdouble med = NAN;
 
   if (!gv)
     return NAN;
   r = g_bytes_get_data (g_value_get_boxed (gv), NULL);
-  v = g_new (gfloat, (gsize) cols * rows + 1);
+  v = g_new (gdouble, (gsize) cols * rows);
   for (i = 0; i < cols * rows; i++) {
     guint x = (i % cols) * bw, y = (i / cols) * bh;
     gboolean inside = FALSE;
@@ -49,13 +40,10 @@ median_r_outside (const GstStructure * meta, const GValue * regions)
       inside = x >= rx && x < rx + bc_number (rs, "width") && y >= ry
           && y < ry + bc_number (rs, "height");
     }
-    if (!inside && !isnan (r[i]))
+    if (!inside)
       v[m++] = r[i];
   }
-  if (m) {
-    qsort (v, m, sizeof (gfloat), cmp_float);
-    med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-  }
+  med = bw_median (v, m);
   g_free (v);
   return med;
 }

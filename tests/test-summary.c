@@ -1,5 +1,6 @@
-/* gst-blockwise: unit tests of the summary numerics (kernels/summary.c)
- * against a sort: the median of r values, and selection of the k-th value.
+/* gst-blockwise: unit tests of the medians (analysis/summary.c) against a
+ * sort: the median of r values, of any values, with NaN among them, and
+ * selection of the k-th value.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,17 +18,44 @@ cmp_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* The median by a full sort: the reference. */
+/* The median of the values that are not NaN by a full sort: the
+ * reference. */
 static gdouble
 sorted_median (const gdouble * v, gsize n)
 {
-  gdouble *s = g_memdup2 (v, n * sizeof (gdouble)), m;
+  gdouble *s = g_new (gdouble, n + 1), m = NAN;
+  gsize i, k = 0;
 
-  qsort (s, n, sizeof (gdouble), cmp_double);
-  m = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  for (i = 0; i < n; i++)
+    if (!isnan (v[i]))
+      s[k++] = v[i];
+  qsort (s, k, sizeof (gdouble), cmp_double);
+  if (k)
+    m = k % 2 ? s[k / 2] : 0.5 * (s[k / 2 - 1] + s[k / 2]);
   g_free (s);
   return m;
 }
+
+/* Replaces each value by NaN with probability nan_share. */
+static void
+sprinkle_nan (GRand * rand, gdouble * v, gsize n, gdouble nan_share)
+{
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    if (g_rand_double (rand) < nan_share)
+      v[i] = NAN;
+}
+
+/* Equal values, or both NaN. */
+static gboolean
+same (gdouble a, gdouble b)
+{
+  return a == b || (isnan (a) && isnan (b));
+}
+
+/* NaN shares of the tests: none, a few, most, all. */
+static const gdouble nan_shares[] = { 0.0, 0.1, 0.9, 1.0 };
 
 /* Values of several shapes: uniform on [-1, 1], clustered near 1 (a
  * registered pair), few distinct values (ties), values on the histogram's
@@ -66,9 +94,10 @@ test_median_against_sort (void)
 
         for (i = 0; i < n; i++)
           v[i] = draw (rand, shape);
+        sprinkle_nan (rand, v, n, nan_shares[rep % 4]);
         expected = sorted_median (v, n);
         got = bw_median_r (v, n, bins);
-        if (got != expected)
+        if (!same (got, expected))
           g_error ("shape %u, n %" G_GSIZE_FORMAT ": median %.17g, sort says "
               "%.17g", shape, n, got, expected);
         g_free (v);
@@ -83,6 +112,7 @@ test_median_empty (void)
   guint *bins = g_new (guint, BW_MEDIAN_BINS);
 
   g_assert_true (isnan (bw_median_r (NULL, 0, bins)));
+  g_assert_true (isnan (bw_median (NULL, 0)));
   g_free (bins);
 }
 
@@ -121,13 +151,18 @@ test_median_any (void)
 
   for (rep = 0; rep < 300; rep++) {
     gsize n = g_rand_int_range (rand, 1, 200), i;
-    gdouble *v = g_new (gdouble, n), ref;
+    gdouble *v = g_new (gdouble, n), ref, got;
 
+    /* Odd reps: many ties. */
     for (i = 0; i < n; i++)
       v[i] = rep % 2 ? g_rand_int_range (rand, -5, 5) :
           g_rand_double_range (rand, -1e6, 1e6);
+    sprinkle_nan (rand, v, n, nan_shares[rep / 2 % 4]);
     ref = sorted_median (v, n);
-    g_assert_cmpfloat (bw_median (v, n), ==, ref);
+    got = bw_median (v, n);
+    if (!same (got, ref))
+      g_error ("n %" G_GSIZE_FORMAT ": median %.17g, sort says %.17g", n, got,
+          ref);
     g_free (v);
   }
   g_rand_free (rand);
