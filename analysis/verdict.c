@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "verdict.h"
+#include "growbuf.h"
 #include "significance.h"
 #include "summary.h"
 
@@ -49,10 +50,10 @@ expected_r (gdouble sa, gdouble sb, gdouble n2)
 struct _BwVerdictWork
 {
   guint bins[BW_MEDIAN_BINS];
-  gsize n;
   gdouble *values;
   guint32 *queue;
   guint8 *state;
+  gsize values_len, queue_len, state_len;
 };
 
 static const gchar *verdict_names[] = {
@@ -85,15 +86,9 @@ bw_verdict_work_free (BwVerdictWork * work)
 static void
 work_reserve (BwVerdictWork * w, gsize n)
 {
-  if (n <= w->n)
-    return;
-  g_free (w->values);
-  g_free (w->queue);
-  g_free (w->state);
-  w->values = g_new (gdouble, n);
-  w->queue = g_new (guint32, n);
-  w->state = g_new (guint8, n);
-  w->n = n;
+  BW_GROW (w->values, w->values_len, n);
+  BW_GROW (w->queue, w->queue_len, n);
+  BW_GROW (w->state, w->state_len, n);
 }
 
 /* Whether block i's window moved by (dx, dy) stays in the frame, i.e. the
