@@ -5,59 +5,56 @@
 #include <math.h>
 #include "blockgrids.h"
 #include "blockstats-private.h"
+#include "worker.h"
 
 typedef struct
 {
   const BwStatsPlan *plan;
-  guint row_start, row_end;
+  BwBlockSums *sums;            /* the whole grid */
   double *out[9];
-  gboolean ok;
-} Slice;
+  gint failed;                  /* atomic */
+} Grids;
 
 /* The centred moments n·Σx² − (Σx)² are computed exactly (as in
  * bw_stats_from_sums); here they are divided by n, giving Σ(x - mean)². */
-static gpointer
-run_slice (gpointer data)
+static void
+grid_row (gpointer data, BwScratch * scratch, guint row)
 {
-  Slice *sl = data;
-  const BwStatsPlan *plan = sl->plan;
-  BwScratch *scratch = bw_scratch_new ();
-  BwBlockSums *sums = g_new (BwBlockSums, plan->cols);
-  guint row, c;
+  Grids *g = data;
+  const BwStatsPlan *plan = g->plan;
+  BwBlockSums *sums = g->sums + (gsize) row * plan->cols;
+  guint c;
 
-  sl->ok = TRUE;
-  for (row = sl->row_start; row < sl->row_end && sl->ok; row++) {
-    sl->ok = bw_stats_plan_rows (plan, scratch, row, row + 1, sums);
-    for (c = 0; c < plan->cols; c++) {
-      const BwBlockSums *s = &sums[c];
-      gsize i = (gsize) row * plan->cols + c;
-      BwBlockStats st;
-      double nn = (double) s->n;
-
-      bw_stats_from_sums (s, &st);
-      if (sl->out[0])
-        sl->out[0][i] = nn;
-      if (sl->out[1])
-        sl->out[1][i] = (double) s->sum_a;
-      if (sl->out[2])
-        sl->out[2][i] = (double) s->sum_b;
-      if (sl->out[3])
-        sl->out[3][i] = st.mean_a;
-      if (sl->out[4])
-        sl->out[4][i] = st.mean_b;
-      if (sl->out[5])
-        sl->out[5][i] = st.stddev_a * st.stddev_a * nn;
-      if (sl->out[6])
-        sl->out[6][i] = st.stddev_b * st.stddev_b * nn;
-      if (sl->out[7])
-        sl->out[7][i] = st.covariance * nn;
-      if (sl->out[8])
-        sl->out[8][i] = st.r;
-    }
+  if (!bw_stats_plan_rows (plan, scratch, row, row + 1, sums)) {
+    g_atomic_int_set (&g->failed, TRUE);
+    return;
   }
-  g_free (sums);
-  bw_scratch_free (scratch);
-  return NULL;
+  for (c = 0; c < plan->cols; c++) {
+    const BwBlockSums *s = &sums[c];
+    gsize i = (gsize) row * plan->cols + c;
+    BwBlockStats st;
+    double nn = (double) s->n;
+
+    bw_stats_from_sums (s, &st);
+    if (g->out[0])
+      g->out[0][i] = nn;
+    if (g->out[1])
+      g->out[1][i] = (double) s->sum_a;
+    if (g->out[2])
+      g->out[2][i] = (double) s->sum_b;
+    if (g->out[3])
+      g->out[3][i] = st.mean_a;
+    if (g->out[4])
+      g->out[4][i] = st.mean_b;
+    if (g->out[5])
+      g->out[5][i] = st.stddev_a * st.stddev_a * nn;
+    if (g->out[6])
+      g->out[6][i] = st.stddev_b * st.stddev_b * nn;
+    if (g->out[7])
+      g->out[7][i] = st.covariance * nn;
+    if (g->out[8])
+      g->out[8][i] = st.r;
+  }
 }
 
 gboolean
@@ -67,31 +64,18 @@ bw_grids_compute (const BwGeometry * geom, const BwPlane * a,
     double *var_b, double *cov, double *r)
 {
   BwStatsPlan plan;
-  Slice slices[64];
-  GThread *threads[64];
-  guint t, nt;
-  gboolean ok = TRUE;
+  BwWorker *worker;
+  Grids g = { &plan, NULL, {n, sum_a, sum_b, mean_a, mean_b, var_a, var_b,
+          cov, r}, FALSE
+  };
 
   if (!bw_stats_plan_init (&plan, BW_IMPL_AUTO, geom, a, b))
     return FALSE;
-  nt = n_threads ? n_threads : g_get_num_processors ();
-  nt = CLAMP (nt, 1, MIN (64, plan.rows));
-  for (t = 0; t < nt; t++) {
-    Slice *sl = &slices[t];
-    double *outs[9] = { n, sum_a, sum_b, mean_a, mean_b, var_a, var_b, cov,
-      r
-    };
-
-    sl->plan = &plan;
-    sl->row_start = (guint) ((guint64) plan.rows * t / nt);
-    sl->row_end = (guint) ((guint64) plan.rows * (t + 1) / nt);
-    memcpy (sl->out, outs, sizeof (outs));
-    threads[t] = t == 0 ? NULL : g_thread_new ("bw-grids", run_slice, sl);
-  }
-  run_slice (&slices[0]);
-  for (t = 1; t < nt; t++)
-    g_thread_join (threads[t]);
-  for (t = 0; t < nt; t++)
-    ok &= slices[t].ok;
-  return ok;
+  /* Rows are independent: the results do not depend on the threads. */
+  g.sums = g_new (BwBlockSums, (gsize) plan.cols * plan.rows);
+  worker = bw_worker_new ();
+  bw_worker_run (worker, n_threads, plan.rows, grid_row, &g);
+  bw_worker_free (worker);
+  g_free (g.sums);
+  return !g_atomic_int_get (&g.failed);
 }
