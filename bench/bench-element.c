@@ -6,6 +6,7 @@
  *  - kernel: bw_stats_compute_rows (BW_IMPL_AUTO, all block rows, one
  *    thread) followed by bw_stats_from_sums for every block; the median (and
  *    mean) ns per frame;
+ *  - the same on two threads of a BwWorker, the element's thread pool;
  *  - baseline: two appsrc into two fakesinks, no blockcorr (what the
  *    pipeline itself costs);
  *  - element n-threads=1 and n-threads=2: two appsrc into blockcorr into
@@ -50,6 +51,7 @@
 #include <gst/video/video.h>
 
 #include "blockstats.h"
+#include "worker.h"
 #include "bench-common.h"
 
 #define WIDTH 1920
@@ -148,67 +150,57 @@ bench_kernel (Ring * ring, guint n, double *mean_ns)
   return med;
 }
 
-/* The kernel on two threads, each taking half of every frame's block rows
- * (sums and statistics), with no per-frame synchronisation: the most two
- * threads can gain here, which the memory's speed bounds when the kernel is
- * close to it.  Returns the wall time per frame in ns. */
+/* The kernel on two threads of a BwWorker, as the element runs it but
+ * without the pipeline: what two threads can gain here, which the memory's
+ * speed bounds when the kernel is close to it.  Returns the wall time per
+ * frame in ns. */
 typedef struct
 {
-  Ring *ring;
-  guint n, row_start, row_end;
-} HalfJob;
-
-static gpointer
-kernel_half (gpointer data)
-{
-  HalfJob *job = data;
-  BwGeometry geom = { job->ring->width, job->ring->height, BLOCK, BLOCK,
-    BW_EDGE_TRIM
-  };
-  BwPlane a = { NULL, job->ring->width * 2, BW_SAMPLE_U16LE };
-  BwPlane b = { NULL, job->ring->width * 2, BW_SAMPLE_U16LE };
-  BwScratch *scratch = bw_scratch_new ();
-  guint cols, rows, f;
+  BwStatsPlan plan;
   BwBlockSums *sums;
   BwBlockStats *stats;
-  gsize first, count;
+} KernelFrame;
 
-  bw_geometry_grid_size (&geom, &cols, &rows);
-  first = (gsize) job->row_start * cols;
-  count = (gsize) (job->row_end - job->row_start) * cols;
-  sums = g_new (BwBlockSums, (gsize) cols * rows);
-  stats = g_new (BwBlockStats, (gsize) cols * rows);
-  for (f = 0; f < job->n; f++) {
-    a.data = ring_plane (job->ring, f, 0);
-    b.data = ring_plane (job->ring, f, 1);
-    if (!bw_stats_compute_rows (scratch, BW_IMPL_AUTO, &geom, &a, &b,
-            job->row_start, job->row_end, sums + first))
-      g_error ("bw_stats_compute_rows failed");
-    bw_stats_from_sums_many (sums + first, stats + first, count);
-  }
-  g_free (sums);
-  g_free (stats);
-  bw_scratch_free (scratch);
-  return NULL;
+static void
+kernel_row (gpointer data, BwScratch * scratch, guint row)
+{
+  KernelFrame *kf = data;
+  gsize first = (gsize) row * kf->plan.cols;
+
+  if (!bw_stats_plan_rows (&kf->plan, scratch, row, row + 1,
+          kf->sums + first))
+    g_error ("bw_stats_plan_rows failed");
+  bw_stats_from_sums_many (kf->sums + first, kf->stats + first,
+      kf->plan.cols);
 }
 
 static double
 bench_kernel_two_threads (Ring * ring, guint n)
 {
   BwGeometry geom = { ring->width, ring->height, BLOCK, BLOCK, BW_EDGE_TRIM };
-  guint cols, rows;
-  HalfJob jobs[2];
-  GThread *t1;
-  double t0;
+  BwPlane a = { NULL, ring->width * 2, BW_SAMPLE_U16LE };
+  BwPlane b = { NULL, ring->width * 2, BW_SAMPLE_U16LE };
+  BwWorker *worker = bw_worker_new ();
+  KernelFrame kf;
+  guint cols, rows, f;
+  double t0, t;
 
   bw_geometry_grid_size (&geom, &cols, &rows);
-  jobs[0] = (HalfJob) { ring, n, 0, rows / 2 };
-  jobs[1] = (HalfJob) { ring, n, rows / 2, rows };
+  kf.sums = g_new (BwBlockSums, (gsize) cols * rows);
+  kf.stats = g_new (BwBlockStats, (gsize) cols * rows);
   t0 = now_seconds ();
-  t1 = g_thread_new ("kernel-half", kernel_half, &jobs[1]);
-  kernel_half (&jobs[0]);
-  g_thread_join (t1);
-  return (now_seconds () - t0) * 1e9 / n;
+  for (f = 0; f < n; f++) {
+    a.data = ring_plane (ring, f, 0);
+    b.data = ring_plane (ring, f, 1);
+    if (!bw_stats_plan_init (&kf.plan, BW_IMPL_AUTO, &geom, &a, &b))
+      g_error ("bw_stats_plan_init failed");
+    bw_worker_run (worker, 2, rows, kernel_row, &kf);
+  }
+  t = (now_seconds () - t0) * 1e9 / n;
+  bw_worker_free (worker);
+  g_free (kf.sums);
+  g_free (kf.stats);
+  return t;
 }
 
 /* ---- pipelines ---------------------------------------------------------- */
@@ -515,7 +507,7 @@ main (int argc, char **argv)
         "ms/frame");
     printf ("%-40s %12.0f %10.3f\n", "kernel, 1 thread", kernel_med,
         kernel_med * 1e-6);
-    printf ("%-40s %12.0f %10.3f\n", "kernel, 2 threads (half the rows each)",
+    printf ("%-40s %12.0f %10.3f\n", "kernel, 2 threads (BwWorker)",
         bw_median (k2, n_reps), bw_median (k2, n_reps) * 1e-6);
     printf ("%-40s %12.0f %10.3f\n", "baseline: 2x appsrc ! fakesink", base,
         base * 1e-6);
