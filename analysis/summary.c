@@ -1,5 +1,5 @@
-/* gst-blockwise: medians by selection (see summary.h): a full sort of a
- * frame's grid would cost as much as its statistics.
+/* gst-blockwise: medians by selection (see summary.h), which unlike a full
+ * sort takes linear time on the whole grids of every frame.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -205,10 +205,6 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
   return tail - first;
 }
 
-/* Measures a component (queue[first..first + m)): its unmatched blocks and
- * its displaced blocks that agree with the median displacement of the
- * displaced ones form the region.  Returns TRUE when the region counts, and
- * marks its blocks in suspect. */
 /* r of block i at the reference: the best of the whole-pixel offsets
  * around (ref_x, ref_y); r[i] for (0, 0) or without r_at. */
 static gdouble
@@ -254,6 +250,10 @@ agrees (gdouble x, gdouble y, gdouble mx, gdouble my, gdouble rx, gdouble ry)
       || partway (x, y, mx, my, rx, ry);
 }
 
+/* Measures a component (queue[first..first + m)): its unmatched blocks and
+ * its displaced blocks that agree with the median displacement of the
+ * displaced ones form the region.  Returns TRUE when the region counts, and
+ * marks its blocks in suspect. */
 static gboolean
 measure_region (const BwVerdictParams * p, const gfloat * r,
     const BwBlockShift * shift, gdouble ref_x, gdouble ref_y,
