@@ -15,8 +15,7 @@
  */
 #include <stdio.h>
 
-#include "blockstats.h"
-#include "blockstats-private.h"
+#include "kernels.h"
 #include "displacement.h"
 #include "bench-common.h"
 
@@ -78,16 +77,13 @@ static void
 run_cross (SearchCase * sc)
 {
   const BwGeometry *g = &sc->plan.geom;
-  BwCrossFunc cross = bw_cross_row_c;
+  BwCrossFunc cross = bw_kernels_cross (sc->plan.kernels, sc->plan.a.format,
+      sc->plan.b.format, g->block_width)->func[sc->plan.a.format]
+      [sc->plan.b.format];
   BwCrossRow row;
   gint R = sc->radius, dy;
   guint r;
 
-#ifdef HAVE_X86_CROSS
-  if (g_str_equal (bw_search_path_name (sc->plan.a.format,
-              sc->plan.b.format), "avx2"))
-    cross = bw_cross_row_avx2;
-#endif
   run_sums (sc);
   row.a = &sc->plan.a;
   row.b = &sc->plan.b;
@@ -214,7 +210,8 @@ main (int argc, char **argv)
     t_cross = measure (run_cross, &sc, seconds);
     t_sr = measure (run_search, &sc, seconds);
     g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %9.2f %9.2f\n",
-        f == 0 ? "GRAY8" : "GRAY16", bw_search_path_name (fmt, fmt),
+        f == 0 ? "GRAY8" : "GRAY16", bw_moved_sums_path_name (BW_IMPL_AUTO,
+            fmt, fmt, block),
         t_sums * 1e3, t_s0 * 1e3, t_cross * 1e3, t_sr * 1e3, t_sr / t_sums,
         t_sr / t_s0);
 

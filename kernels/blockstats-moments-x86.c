@@ -29,7 +29,7 @@ bw_stats_from_sums_avx2 (const BwBlockSums * sums, BwBlockStats * stats,
 
     if (s[0].n == 0 || s[1].n == 0 || s[2].n == 0 || s[3].n == 0) {
       for (k = 0; k < 4; k++)
-        bw_stats_from_sums (&s[k], &stats[i + k]);
+        bw_block_stats_of (&s[k], &stats[i + k]);
       continue;
     }
     /* the exact integer part, as bw_stats_from_sums() */
@@ -79,5 +79,5 @@ bw_stats_from_sums_avx2 (const BwBlockSums * sums, BwBlockStats * stats,
     }
   }
   for (; i < count; i++)
-    bw_stats_from_sums (&sums[i], &stats[i]);
+    bw_block_stats_of (&sums[i], &stats[i]);
 }

@@ -5,6 +5,7 @@
 #ifndef __BW_BLOCKSTATS_PRIVATE_H__
 #define __BW_BLOCKSTATS_PRIVATE_H__
 
+#include <math.h>
 #include <string.h>
 #include "blockstats.h"
 
@@ -15,8 +16,8 @@ struct _BwScratch
   /* Per-column accumulators, grown on demand (never in the per-row loop). */
   guint32 *cols32;
   gsize cols32_len;
-  /* The displacement search's column sums, prefix sums, cross sums and r
-   * values (see displacement.c), likewise grown on demand. */
+  /* The displacement search's column sums, prefix sums, cross sums and
+   * centred sums (see moved-sums.c), likewise grown on demand. */
   guint32 *search32;
   gsize search32_len;
   guint64 *search64;
@@ -108,6 +109,41 @@ bw_centred_sum (guint64 n, guint64 sx, guint64 sy, guint64 sxy)
       - (unsigned __int128) sx * sy);
 }
 
+/* bw_stats_from_sums(), inline for the batched versions: the vector code
+ * handles its tails and empty blocks with exactly this arithmetic. */
+static inline void
+bw_block_stats_of (const BwBlockSums * s, BwBlockStats * st)
+{
+  double n = (double) s->n;
+  double vaa, vbb, cab, sa, sb;
+
+  memset (st, 0, sizeof (*st));
+  st->n = (guint32) s->n;
+  st->r = NAN;
+  if (s->n == 0) {
+    st->mean_a = st->mean_b = st->stddev_a = st->stddev_b = NAN;
+    st->covariance = NAN;
+    return;
+  }
+
+  /* n²·var = n·Σa² − (Σa)², exactly. */
+  vaa = bw_centred_sum (s->n, s->sum_a, s->sum_a, s->sum_aa);
+  vbb = bw_centred_sum (s->n, s->sum_b, s->sum_b, s->sum_bb);
+  cab = bw_centred_sum (s->n, s->sum_a, s->sum_b, s->sum_ab);
+
+  st->mean_a = (double) s->sum_a / n;
+  st->mean_b = (double) s->sum_b / n;
+  sa = sqrt (vaa);
+  sb = sqrt (vbb);
+  st->stddev_a = sa / n;
+  st->stddev_b = sb / n;
+  st->covariance = cab / (n * n);
+  if (vaa != 0 && vbb != 0) {
+    st->r = CLAMP (cab / (sa * sb), -1.0, 1.0);
+    st->valid = TRUE;
+  }
+}
+
 /* Adds one pixel pair to exact sums. */
 static inline void
 bw_sums_add (BwBlockSums * s, guint64 va, guint64 vb)
@@ -163,14 +199,6 @@ bw_reduce_columns (guint32 * const col[BW_N_COLS], gsize first, gsize last,
 
 gboolean bw_sample_format_valid (BwSampleFormat f);
 
-/* The implementation BLOCKWISE_KERNEL asks for (read once), or AUTO. */
-BwImpl bw_stats_forced_impl (void);
-
-/* TRUE when the CPU has AVX2 and BLOCKWISE_KERNEL does not force a path
- * without it (reference, c, orc): for the helpers beside the block sums
- * (the search's cross sums, the batched statistics). */
-gboolean bw_stats_avx2_allowed (void);
-
 /* Makes *array hold at least len elements of size bytes (contents
  * undefined); grows only when a frame needs more than any before. */
 void bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,
@@ -203,15 +231,22 @@ typedef void (*BwCrossFunc) (BwScratch * scratch, const BwCrossRow * row,
 void bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
     guint64 * sum_ab);
 #ifdef HAVE_X86_PATHS
-/* Equal formats (U8 or U16LE), any block width. */
+/* Equal formats (U8 or U16LE), even block widths. */
 void bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
     guint64 * sum_ab);
 #endif
 
 /* The paths: each computes the sums of every block of one block row.  Only
- * the dispatch (blockstats-dispatch.c) calls them. */
+ * the kernel tables (kernels.c) name them. */
 typedef void (*BwBlockRowFunc) (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
+
+/* Statistics of count blocks from their sums. */
+typedef void (*BwStatsManyFunc) (const BwBlockSums * sums,
+    BwBlockStats * stats, gsize count);
+
+void bw_stats_from_sums_many_c (const BwBlockSums * sums,
+    BwBlockStats * stats, gsize count);
 
 void bw_block_row_reference (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
@@ -222,10 +257,8 @@ void bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
 void bw_block_row_avx512 (BwScratch * scratch, const BwBlockRow * row,
     BwBlockSums * out);
-gboolean bw_cpu_has_avx2 (void);
 void bw_stats_from_sums_avx2 (const BwBlockSums * sums, BwBlockStats * stats,
     gsize count);
-gboolean bw_cpu_has_avx512 (void);
 #endif
 #ifdef HAVE_ORC
 void bw_block_row_orc_u8 (BwScratch * scratch, const BwBlockRow * row,

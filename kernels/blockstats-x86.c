@@ -968,16 +968,3 @@ bw_block_row_avx512 (BwScratch * scratch, const BwBlockRow * row,
       block_u16_avx512 (row, x0, x1 - x0, be, &out[c]);
   }
 }
-
-gboolean
-bw_cpu_has_avx2 (void)
-{
-  return __builtin_cpu_supports ("avx2") != 0;
-}
-
-gboolean
-bw_cpu_has_avx512 (void)
-{
-  return __builtin_cpu_supports ("avx512f") != 0
-      && __builtin_cpu_supports ("avx512bw") != 0;
-}

@@ -137,6 +137,7 @@ typedef struct
   const gchar *path_name;       /* "avx512", "avx2", "orc", "c" or
                                  * "reference" */
   /*< private > */
+  gconstpointer kernels;        /* the BwKernels table (kernels.h) */
   gpointer row_func;
 } BwStatsPlan;
 

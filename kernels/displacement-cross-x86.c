@@ -8,7 +8,8 @@
  * the products of the columns x and x + 1: with an even block width the
  * blocks start at even columns, so each such pair belongs to one block.
  * At the end of a chunk the pair sums go to per-pair-column 64-bit arrays,
- * and each block adds up its pairs.  Odd block widths take the C path.
+ * and each block adds up its pairs.  Hence even block widths only, and
+ * equal formats, U8 or U16LE (the kernel tables offer nothing else here).
  *
  * Exact sums:
  * - 8-bit samples, zero-extended to 16 bits: a pair sum is below 2^17, so
@@ -285,13 +286,6 @@ bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
   gint64 *pairs, *sum_a;
   guint8 *edge;
   guint d, c;
-
-  if (row->block_width % 2 != 0 || row->a->format != row->b->format
-      || (row->a->format != BW_SAMPLE_U8
-          && row->a->format != BW_SAMPLE_U16LE)) {
-    bw_cross_row_c (scratch, row, dy, sum_ab);
-    return;
-  }
 
   /* nd arrays of pair sums, one of Σa, then the edge chunk buffer */
   n_chunks = (row->width_px + CHUNK - 1) / CHUNK;

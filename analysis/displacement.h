@@ -1,4 +1,4 @@
-/* gst-blockwise: per-block displacement search.
+/* gst-blockwise: per-block displacement search (analysis/search.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -18,11 +18,9 @@
 #define __BW_DISPLACEMENT_H__
 
 #include "blockstats.h"
+#include "moved-sums.h"
 
 G_BEGIN_DECLS
-
-/* Largest accepted search radius, in pixels. */
-#define BW_MAX_SEARCH_RADIUS 8
 
 /* The search result of one block. */
 typedef struct
@@ -64,8 +62,8 @@ gdouble bw_search_block_r (const BwStatsPlan * plan, guint col, guint row,
  * as data: the shape of BwVerdictParams.r_at. */
 gdouble bw_search_block_r_at (gpointer plan, gsize block, gint dx, gint dy);
 
-/* Name of the path that computes the cross sums for these formats ("avx2"
- * or "c"); for tests and benchmarks. */
+/* Name of the path that computes the cross sums for these formats in AUTO
+ * plans ("avx2" or "c", block widths aside); for logs and benchmarks. */
 const gchar *bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb);
 
 G_END_DECLS

@@ -1,0 +1,230 @@
+/* gst-blockwise: the displacement search's sums: for every block of a block
+ * row and every offset, the centred sums of A's block against B's moved
+ * window, exact.
+ *
+ * Per block row and vertical offset dy, the column sums of b and b² over the
+ * moved rows are formed once and turned into prefix sums, so Σb and Σb² of
+ * any moved window cost two subtractions; the cross sums Σab come from the
+ * plan's kernel table.  The centred sums are those bw_stats_from_sums()
+ * forms, so r at (0, 0) equals the block's r bit for bit.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "kernels.h"
+#include "moved-sums.h"
+
+/* Column sums of b and b² (b² in its low and high 16-bit halves, each in a
+ * guint32: exact for up to 4096 rows) over the moved rows.  _add adds one
+ * row; _slide moves the rows down by one, adding row `in` and taking out
+ * row `out` in one pass (guint32 arithmetic wraps, and every final sum
+ * fits, so the differences are exact). */
+#define DEFINE_COLUMN_ROWS(SUFFIX, LOAD)                                 \
+static BW_VECTORIZE void                                                \
+column_add_##SUFFIX (const guint8 * restrict rb, gsize n,               \
+    guint32 * restrict sb, guint32 * restrict lo, guint32 * restrict hi)\
+{                                                                       \
+  gsize x;                                                              \
+  for (x = 0; x < n; x++) {                                             \
+    guint32 v = LOAD (rb, x), vv = v * v;                               \
+    sb[x] += v;                                                         \
+    lo[x] += vv & 0xffff;                                               \
+    hi[x] += vv >> 16;                                                  \
+  }                                                                     \
+}                                                                       \
+static BW_VECTORIZE void                                                \
+column_slide_##SUFFIX (const guint8 * restrict out,                     \
+    const guint8 * restrict in, gsize n, guint32 * restrict sb,         \
+    guint32 * restrict lo, guint32 * restrict hi)                       \
+{                                                                       \
+  gsize x;                                                              \
+  for (x = 0; x < n; x++) {                                             \
+    guint32 v = LOAD (in, x), w = LOAD (out, x);                        \
+    guint32 vv = v * v, ww = w * w;                                     \
+    sb[x] += v - w;                                                     \
+    lo[x] += (vv & 0xffff) - (ww & 0xffff);                             \
+    hi[x] += (vv >> 16) - (ww >> 16);                                   \
+  }                                                                     \
+}
+
+DEFINE_COLUMN_ROWS (u8, bw_load_u8);
+DEFINE_COLUMN_ROWS (le, bw_load_u16le);
+DEFINE_COLUMN_ROWS (be, bw_load_u16be);
+
+typedef void (*ColumnAddFunc) (const guint8 *, gsize, guint32 *, guint32 *,
+    guint32 *);
+typedef void (*ColumnSlideFunc) (const guint8 *, const guint8 *, gsize,
+    guint32 *, guint32 *, guint32 *);
+
+static const ColumnAddFunc column_add[3] = {
+  column_add_u8, column_add_le, column_add_be
+};
+
+static const ColumnSlideFunc column_slide[3] = {
+  column_slide_u8, column_slide_le, column_slide_be
+};
+
+const gchar *
+bw_moved_sums_path_name (BwImpl impl, BwSampleFormat fa, BwSampleFormat fb,
+    guint block_width)
+{
+  const BwKernels *k = bw_kernels_get (impl);
+
+  if (!k || !bw_sample_format_valid (fa) || !bw_sample_format_valid (fb))
+    return "none";
+  return bw_kernels_cross (k, fa, fb, block_width)->name;
+}
+
+/* The centred sums of a moved window: n·Σab − ΣaΣb and n·Σb² − (Σb)². */
+static inline void
+centred_sums (guint64 n, guint64 sa, guint64 sb, guint64 sbb, guint64 sab,
+    gdouble * cab_out, gdouble * vbb_out)
+{
+  *vbb_out = bw_centred_sum (n, sb, sb, sbb);
+  *cab_out = bw_centred_sum (n, sa, sb, sab);
+}
+
+gboolean
+bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row, gint dx,
+    gint dy, BwBlockSums * s)
+{
+  const BwGeometry *g = &plan->geom;
+  gint x0 = col * g->block_width, y0 = row * g->block_height;
+  gint w = MIN (g->block_width, g->width - x0);
+  gint h = MIN (g->block_height, g->height - y0);
+  gint x, y;
+
+  memset (s, 0, sizeof (*s));
+  if (col >= plan->cols || row >= plan->rows || x0 + dx < 0 || y0 + dy < 0
+      || x0 + w + dx > (gint) g->width || y0 + h + dy > (gint) g->height)
+    return FALSE;
+  for (y = 0; y < h; y++) {
+    const guint8 *ra = bw_plane_row (&plan->a, y0 + y);
+    const guint8 *rb = bw_plane_row (&plan->b, y0 + y + dy);
+
+    for (x = 0; x < w; x++)
+      bw_sums_add (s, bw_sample_at (ra, x0 + x, plan->a.format),
+          bw_sample_at (rb, x0 + x + dx, plan->b.format));
+  }
+  s->n = (guint64) w * h;
+  return TRUE;
+}
+
+gboolean
+bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
+    guint radius, guint r, const BwBlockSums * s0, BwMovedSums * moved)
+{
+  const guint cols = plan ? plan->cols : 0;
+  const gint R = radius;
+  const gint nd = 2 * R + 1;
+  const gsize n_off = (gsize) nd * nd;
+  BwCrossFunc cross;
+  BwCrossRow row;
+  gsize width, i;
+  guint64 *pre_b, *pre_bb, *sum_ab;
+  guint32 *col_b, *col_lo, *col_hi;
+  ColumnAddFunc add_row;
+  ColumnSlideFunc slide_rows;
+  gdouble *cab_cube, *vbb_cube, *vaa;
+  guint c;
+  gint dy, dx;
+
+  if (!plan || !plan->kernels || !scratch || !s0 || !moved
+      || radius > BW_MAX_SEARCH_RADIUS || r >= plan->rows)
+    return FALSE;
+
+  cross = bw_kernels_cross (plan->kernels, plan->a.format, plan->b.format,
+      plan->geom.block_width)->func[plan->a.format][plan->b.format];
+  width = plan->geom.width;
+  row.a = &plan->a;
+  row.b = &plan->b;
+  row.width = plan->geom.width;
+  row.width_px = MIN (plan->geom.width, cols * plan->geom.block_width);
+  row.block_width = plan->geom.block_width;
+  row.n_blocks = cols;
+  row.radius = radius;
+  row.y0 = r * plan->geom.block_height;
+  row.h = MIN (plan->geom.block_height, plan->geom.height - row.y0);
+
+  bw_scratch_reserve ((gpointer *) & scratch->search32,
+      &scratch->search32_len, 3 * width, sizeof (guint32));
+  bw_scratch_reserve ((gpointer *) & scratch->search64,
+      &scratch->search64_len, 2 * (width + 1) + (gsize) nd * cols,
+      sizeof (guint64));
+  bw_scratch_reserve ((gpointer *) & scratch->search_r,
+      &scratch->search_r_len, (2 * n_off + 1) * cols, sizeof (gdouble));
+  col_b = scratch->search32;
+  col_lo = col_b + width;
+  col_hi = col_lo + width;
+  pre_b = scratch->search64;
+  pre_bb = pre_b + width + 1;
+  sum_ab = pre_bb + width + 1;
+  add_row = column_add[plan->b.format];
+  slide_rows = column_slide[plan->b.format];
+  cab_cube = scratch->search_r;
+  vbb_cube = cab_cube + n_off * cols;
+  vaa = vbb_cube + n_off * cols;
+  moved->cab = cab_cube;
+  moved->vbb = vbb_cube;
+  moved->vaa = vaa;
+
+  for (c = 0; c < cols; c++)
+    vaa[c] = bw_centred_sum (s0[c].n, s0[c].sum_a, s0[c].sum_a, s0[c].sum_aa);
+  /* Untried offsets: vbb 0. */
+  memset (vbb_cube, 0, n_off * cols * sizeof (gdouble));
+
+  if (R == 0) {
+    for (c = 0; c < cols; c++)
+      centred_sums (s0[c].n, s0[c].sum_a, s0[c].sum_b, s0[c].sum_bb,
+          s0[c].sum_ab, &cab_cube[c], &vbb_cube[c]);
+    return TRUE;
+  }
+
+  /* The first vertical offset whose rows lie in the frame. */
+  dy = MAX (-R, -(gint) row.y0);
+  {
+    guint y;
+
+    memset (col_b, 0, 3 * width * sizeof (guint32));
+    for (y = 0; y < row.h && (gint) (row.y0 + y) + dy < (gint)
+        plan->geom.height; y++)
+      add_row (bw_plane_row (&plan->b, row.y0 + dy + y), width, col_b,
+          col_lo, col_hi);
+  }
+  for (; dy <= R; dy++) {
+    if ((gint) (row.y0 + row.h) + dy > (gint) plan->geom.height)
+      break;
+    if (dy > MAX (-R, -(gint) row.y0)) {
+      /* Slide the columns down by one row. */
+      slide_rows (bw_plane_row (&plan->b, row.y0 + dy - 1),
+          bw_plane_row (&plan->b, row.y0 + dy + row.h - 1), width, col_b,
+          col_lo, col_hi);
+    }
+
+    /* Σb and Σb² of every column over the moved rows, as prefix sums. */
+    pre_b[0] = pre_bb[0] = 0;
+    for (i = 0; i < width; i++) {
+      pre_b[i + 1] = pre_b[i] + col_b[i];
+      pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
+    }
+
+    cross (scratch, &row, dy, sum_ab);
+
+    for (dx = -R; dx <= R; dx++) {
+      const guint64 *ab = sum_ab + (gsize) (dx + R) * cols;
+
+      for (c = 0; c < cols; c++) {
+        gssize x0 = (gssize) c * row.block_width;
+        gssize w = MIN ((gssize) row.block_width, (gssize) row.width_px - x0);
+        gssize xs = x0 + dx;
+        gsize k;
+
+        if (xs < 0 || xs + w > (gssize) width)
+          continue;
+        k = (gsize) c * n_off + (dy + R) * nd + dx + R;
+        centred_sums (s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
+            pre_bb[xs + w] - pre_bb[xs], ab[c], &cab_cube[k], &vbb_cube[k]);
+      }
+    }
+  }
+  return TRUE;
+}
