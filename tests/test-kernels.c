@@ -5,6 +5,9 @@
  * loops, and a two-pass double-precision computation of the statistics that
  * decodes the samples straight from the byte buffers.
  *
+ * Every implementation's kernel table runs in this one process (a path the
+ * CPU lacks is reported as skipped), whatever BLOCKWISE_KERNEL says.
+ *
  * Environment: BW_EXPECT_ORC=1 / BW_EXPECT_ORC=0 makes /kernels/orc/expect
  * assert that ORC is (not) in use; unset, that test is skipped.
  *
@@ -16,7 +19,8 @@
 
 #include <glib.h>
 
-#include "blockstats.h"
+#include "kernels.h"
+#include "displacement.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_HAVE_ASAN 1
@@ -1770,17 +1774,13 @@ synthetic_sums (GRand * rand, guint kind, guint m, guint times,
   s->n *= times;
 }
 
+/* The batched statistics of one table against bw_stats_from_sums(). */
 static void
-test_from_sums_many (void)
+check_from_sums_many (BwStatsManyFunc stats_many, const gchar * name)
 {
   GRand *rand = g_rand_new_with_seed (0x5eed000c);
   guint round, i;
 
-  g_test_message ("bw_stats_from_sums_many runs the %s path",
-      bw_stats_moments_path_name ());
-  if (!bw_stats_avx2_available ())
-    g_test_message ("skip: its AVX2 version (this CPU has no AVX2); the "
-        "C loop is compared");
   for (round = 0; round < 200; round++) {
     guint count = rand_uint (rand, 0, 37);
     BwBlockSums *sums = g_new0 (BwBlockSums, MAX (count, 1));
@@ -1808,14 +1808,14 @@ test_from_sums_many (void)
     }
     /* garbage in the output must not survive */
     memset (many, 0xa5, MAX (count, 1) * sizeof (BwBlockStats));
-    bw_stats_from_sums_many (sums, many, count);
+    stats_many (sums, many, count);
     for (i = 0; i < count; i++) {
       bw_stats_from_sums (&sums[i], &one);
       if (memcmp (&one, &many[i], sizeof (one)) != 0)
-        g_error ("round %u block %u of %u (n %" G_GUINT64_FORMAT "): many "
+        g_error ("%s: round %u block %u of %u (n %" G_GUINT64_FORMAT "): many "
             "gives mean %.17g %.17g sd %.17g %.17g cov %.17g r %.17g valid "
-            "%d, one by one %.17g %.17g %.17g %.17g %.17g %.17g %d", round,
-            i, count, sums[i].n, many[i].mean_a, many[i].mean_b,
+            "%d, one by one %.17g %.17g %.17g %.17g %.17g %.17g %d", name,
+            round, i, count, sums[i].n, many[i].mean_a, many[i].mean_b,
             many[i].stddev_a, many[i].stddev_b, many[i].covariance,
             many[i].r, many[i].valid, one.mean_a, one.mean_b, one.stddev_a,
             one.stddev_b, one.covariance, one.r, one.valid);
@@ -1824,6 +1824,28 @@ test_from_sums_many (void)
     g_free (many);
   }
   g_rand_free (rand);
+}
+
+/* Every table's batched statistics, in this process. */
+static void
+test_from_sums_many (void)
+{
+  guint i;
+
+  if (!bw_stats_avx2_available ())
+    g_test_message ("skip: the AVX2 batched statistics (this CPU has no "
+        "AVX2)");
+  for (i = 0; i < G_N_ELEMENTS (all_impls); i++) {
+    BwKernels k;
+
+    bw_kernels_init (&k, all_impls[i]);
+    g_test_message ("%s: batched statistics on the %s path",
+        impl_label (all_impls[i]), k.stats_many_name);
+    check_from_sums_many (k.stats_many, k.stats_many_name);
+  }
+  /* and the process's, which BLOCKWISE_KERNEL may choose */
+  check_from_sums_many (bw_stats_from_sums_many,
+      bw_stats_moments_path_name ());
 }
 
 /* --- bw_stats_from_sums on hand-made sums --- */
@@ -2088,9 +2110,58 @@ test_forced (void)
     g_test_skip ("BW_EXPECT_FORCED not set");
     return;
   }
-  for (i = 0; i < G_N_ELEMENTS (all_formats); i++)
+  for (i = 0; i < G_N_ELEMENTS (all_formats); i++) {
     g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, all_formats[i],
             all_formats[i], 64), ==, expect);
+    /* the search's cross sums and the batched statistics follow */
+    g_assert_cmpstr (bw_search_path_name (all_formats[i], all_formats[i]),
+        ==, "c");
+  }
+  g_assert_cmpstr (bw_stats_moments_path_name (), ==, "c");
+}
+
+/* What each implementation's table holds on this CPU: the vector kernels
+ * exactly where the CPU has them and they apply, and for every format pair
+ * and block width some kernel. */
+static void
+test_tables (void)
+{
+  const gboolean avx2 = bw_stats_avx2_available ();
+  const gboolean avx512 = bw_stats_avx512_available ();
+  guint i, fa, fb, w;
+
+  if (!avx2)
+    g_test_message ("skip: the AVX2 kernels (this CPU has no AVX2)");
+  if (!avx512)
+    g_test_message ("skip: the AVX-512 kernels (this CPU has no AVX-512BW)");
+  for (i = 0; i < G_N_ELEMENTS (all_impls); i++) {
+    BwImpl impl = all_impls[i];
+    gboolean vector = avx2 && impl != BW_IMPL_C && impl != BW_IMPL_REFERENCE
+        && impl != BW_IMPL_ORC;
+    BwKernels k;
+
+    bw_kernels_init (&k, impl);
+    g_assert_cmpstr (k.stats_many_name, ==, vector ? "avx2" : "c");
+    for (fa = 0; fa < BW_N_FORMATS; fa++)
+      for (fb = 0; fb < BW_N_FORMATS; fb++)
+        for (w = 1; w <= 66; w++) {
+          const BwRowKernel *rk = bw_kernels_row (&k, fa, fb, w, 1);
+          const BwCrossKernel *ck = bw_kernels_cross (&k, fa, fb, w);
+          gboolean cross_avx2 = vector && fa == fb && w % 2 == 0
+              && fa != BW_SAMPLE_U16BE;
+          const gchar *want = impl == BW_IMPL_REFERENCE ? "reference" : "c";
+
+          g_assert_nonnull (rk->func[fa][fb]);
+          g_assert_nonnull (ck->func[fa][fb]);
+          g_assert_cmpstr (ck->name, ==, cross_avx2 ? "avx2" : "c");
+          /* misaligned planes (align_bits 1) never take ORC */
+          if (impl == BW_IMPL_AVX512 && avx512 && fa == fb && w % 32 == 0)
+            want = "avx512";
+          else if (vector && fa == fb && w % 2 == 0)
+            want = "avx2";
+          g_assert_cmpstr (rk->name, ==, want);
+        }
+  }
 }
 
 int
@@ -2117,6 +2188,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/vector-paths", test_vector_paths);
   g_test_add_func ("/kernels/from-sums-many", test_from_sums_many);
   g_test_add_func ("/kernels/forced", test_forced);
+  g_test_add_func ("/kernels/tables", test_tables);
   g_test_add_func ("/kernels/orc/expect", test_orc_expect);
 
   return g_test_run ();
