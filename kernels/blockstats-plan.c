@@ -28,7 +28,8 @@ bw_stats_plan_init (BwStatsPlan * plan, BwImpl impl, const BwGeometry * geom,
   memset (plan, 0, sizeof (*plan));
   if (!a || !b || !a->data || !b->data)
     return FALSE;
-  if (!bw_sample_format_valid (a->format) || !bw_sample_format_valid (b->format))
+  if (!bw_sample_format_valid (a->format)
+      || !bw_sample_format_valid (b->format))
     return FALSE;
   if (!bw_geometry_grid_size (geom, &plan->cols, &plan->rows))
     return FALSE;

@@ -4,7 +4,7 @@
  * a multiple of 16 bytes wide as lanes (raster order, sums per 128-bit
  * half), other even widths as strips of pair columns (see each).  The
  * AVX-512 path sums each block of a multiple of 32 samples in registers.
- * The dispatch uses them only on a CPU that has the instructions (each
+ * The kernel tables hold them only where the CPU has the instructions (each
  * function carries its own target attribute, so the library runs on any
  * x86-64).
  *
@@ -65,10 +65,8 @@ block_scalar (const BwBlockRow * row, guint x0, guint x1, BwBlockSums * s)
 
 /* The AVX2 path reads a block row in raster order, one image row after the
  * other, each from left to right: two sequential streams, which hardware
- * prefetchers follow on any frame width.  Reading several rows in turn (a
- * block's rows, or even two rows at a time) left most of the time waiting
- * for memory: 1080p GRAY8 0.16 ns per pixel pair with 2 rows at a time and
- * 0.29 with 16, against 0.09 row by row.  The sums live in 32-byte vectors
+ * prefetchers follow on any frame width (reading several rows in turn left
+ * it waiting for memory; bench/NOTES.md).  The sums live in 32-byte vectors
  * in scratch memory (L1) between rows, one set per block or per 32 bytes of
  * the row; at the end of the block row each block adds up its part. */
 
@@ -400,11 +398,10 @@ block_row_lanes_avx2 (BwScratch * scratch, const BwBlockRow * row,
 
 /* One vector of a block row (one 16-bit block, two 8-bit ones) is summed
  * down the block row in registers, with the lines PREFETCH_ROWS rows below
- * (the next block row's) prefetched.  Here that beat the lanes' raster
- * order, whose five stores and loads per vector weigh most on 16-pixel
- * blocks (1080p, 16x16, medians of 5 runs: GRAY16 0.23 ns per pair against
- * 0.37, GRAY8 0.15 against 0.20).  Frames whose rows lie a page or more apart
- * take the lanes: 2 x 16 streams a page apart defeat the prefetchers. */
+ * (the next block row's) prefetched: on 16-pixel blocks the lanes' five
+ * stores and loads per vector cost more than the lost raster order.  Frames
+ * whose rows lie a page or more apart take the lanes: 2 x 16 streams a page
+ * apart defeat the prefetchers. */
 #define PREFETCH_ROWS 16
 
 /* The sum of the four 64-bit lanes of v. */
@@ -440,8 +437,7 @@ block_u16_regs_avx2 (const BwBlockRow * row, guint x0, gboolean be,
 
     __m256i va = load_u16_offset (ra, be), vb = load_u16_offset (rb, be);
 
-    /* after the loads: prefetching first was slower (0.30 against 0.23 ns
-     * per pair) */
+    /* after the loads, which the prefetches would otherwise delay */
     _mm_prefetch ((const char *) ra + PREFETCH_ROWS * row->a->stride,
         _MM_HINT_T0);
     _mm_prefetch ((const char *) rb + PREFETCH_ROWS * row->b->stride,
@@ -491,26 +487,19 @@ blocks_u8_regs_avx2 (const BwBlockRow * row, guint x0, BwBlockSums * out)
 /* A pixel pair never straddles two blocks, so sums are kept per pair
  * column: a strip of 32 bytes per plane goes down the rows of the block row
  * with its sums in registers, and is then stored, in pair order, into
- * column arrays; each block adds up its pair columns.  Raster order, as for
- * the lanes, was slower here (1080p, 10x10 blocks, 8-bit: 0.41 ns per pair
- * against 0.23): eight vectors of sums per 32 bytes went to memory and back
- * every row.  Going down the rows reads 2 x block_height streams, so each
- * row prefetches its line of the next chunk of rows (the next block row),
- * as the 16-pixel blocks do (1080p 10x10 GRAY8, medians of 5 runs: 0.21 ns
- * per pair, against 0.27 prefetching 256 bytes ahead in the row; that was
- * the best of 0, 128, 256, 384, 512 and 1024 bytes ahead, where nothing
- * was 0.37).  Rows are taken in chunks, which bounds the
+ * column arrays; each block adds up its pair columns.  Raster order would
+ * move eight vectors of sums per 32 bytes to memory and back every row.
+ * Going down the rows reads 2 x block_height streams, so each row
+ * prefetches its line of the next chunk of rows (the next block row), as
+ * the 16-pixel blocks do.  Rows are taken in chunks, which bounds the
  * 16-bit pair sums of 8-bit samples to 128 * 510 < 2^16. */
 #define STRIP_ROWS 128
 
 /* Rows of a frame whose stride is a multiple of 4 KiB (4096-pixel 8-bit or
  * 2048-pixel 16-bit frames) put a column's lines in one L1 set of 8 ways,
  * so a strip going down more than 4 rows of two planes evicts the lines the
- * next strip needs (4096x4096, 10x10 blocks, medians of 5 runs: GRAY16
- * 0.70 ns per pair, 0.48 in chunks of 4 rows; GRAY8 0.36 and 0.31; chunks
- * that small cost where there is no conflict: 1080p GRAY16 0.31 against
- * 0.45).  The rows per chunk: at most 4 per L1 set that a column's lines
- * fall into. */
+ * next strip needs; chunks that small cost where there is no conflict.  The
+ * rows per chunk: at most 4 per L1 set that a column's lines fall into. */
 static guint
 strip_chunk_rows (const BwBlockRow * row)
 {
@@ -811,8 +800,10 @@ bw_block_row_avx2 (BwScratch * scratch, const BwBlockRow * row,
  * columns 16 rows further down (for 16-row blocks, the next block row),
  * which are read soon after. */
 #define PREFETCH_NEXT_BLOCK_ROW(row, y, ra, rb, bytes) G_STMT_START { \
-    const char *pa_ = (const char *) (ra) + (gssize) PREFETCH_ROWS * (row)->a->stride; \
-    const char *pb_ = (const char *) (rb) + (gssize) PREFETCH_ROWS * (row)->b->stride; \
+    const char *pa_ = (const char *) (ra) \
+        + (gssize) PREFETCH_ROWS * (row)->a->stride; \
+    const char *pb_ = (const char *) (rb) \
+        + (gssize) PREFETCH_ROWS * (row)->b->stride; \
     guint off_; \
     for (off_ = 0; off_ < (bytes); off_ += 64) { \
       _mm_prefetch (pa_ + off_, _MM_HINT_T0); \

@@ -45,8 +45,10 @@ typedef enum
 /* Which implementation computes the sums; the results are identical in
  * every case.  AUTO picks, where it applies (equal formats, even block
  * widths), the AVX2 path when the CPU has it, else the ORC kernels when ORC
- * compiled them to machine code, and the C column sums elsewhere.  BLOCKWISE_KERNEL=reference|c|orc|avx2|
- * avx512 in the environment makes AUTO use that path (where it applies). */
+ * compiled them to machine code, and the C column sums elsewhere.
+ * BLOCKWISE_KERNEL=reference|c|orc|avx2|avx512 in the environment makes
+ * AUTO use that implementation (where it applies), for the block sums, the
+ * search's cross sums and bw_stats_from_sums_many() alike. */
 typedef enum
 {
   BW_IMPL_AUTO = 0,
@@ -141,8 +143,9 @@ typedef struct
   gpointer row_func;
 } BwStatsPlan;
 
-/* Validates the arguments and chooses the path.  Returns FALSE (and a plan
- * that computes nothing) on invalid formats or geometry, or an empty grid. */
+/* Validates the arguments and takes the path from impl's kernel table
+ * (kernels.h).  Returns FALSE (and a plan that computes nothing) on an
+ * invalid impl, formats or geometry, or an empty grid. */
 gboolean bw_stats_plan_init (BwStatsPlan * plan, BwImpl impl,
     const BwGeometry * geom, const BwPlane * a, const BwPlane * b);
 
@@ -178,7 +181,8 @@ gboolean bw_stats_orc_available (void);
 
 /* Name of the implementation that impl resolves to for this pair of formats
  * and block width ("avx512", "avx2", "orc", "c" or "reference"; alignment
- * aside).  For tests and benchmarks. */
+ * aside; "none" for an invalid impl or format).  For tests and
+ * benchmarks. */
 const gchar *bw_stats_impl_name (BwImpl impl, BwSampleFormat fa,
     BwSampleFormat fb, guint block_width);
 
