@@ -59,14 +59,12 @@ grid_row (gpointer data, BwScratch * scratch, guint row)
 
 gboolean
 bw_grids_compute (const BwGeometry * geom, const BwPlane * a,
-    const BwPlane * b, guint n_threads, double *n, double *sum_a,
-    double *sum_b, double *mean_a, double *mean_b, double *var_a,
-    double *var_b, double *cov, double *r)
+    const BwPlane * b, guint n_threads, const BwGridsOut * out)
 {
   BwStatsPlan plan;
   BwWorker *worker;
-  Grids g = { &plan, NULL, {n, sum_a, sum_b, mean_a, mean_b, var_a, var_b,
-          cov, r}, FALSE
+  Grids g = { &plan, NULL, {out->n, out->sum_a, out->sum_b, out->mean_a,
+          out->mean_b, out->var_a, out->var_b, out->cov, out->r}, FALSE
   };
 
   if (!bw_stats_plan_init (&plan, BW_IMPL_AUTO, geom, a, b))

@@ -8,14 +8,12 @@ import operator
 
 import numpy as np
 
-from ._native import EDGE_MODES, FORMATS
+from . import _native
+from ._native import (AUTO, EDGE_MODES, FORMATS, MAX_BLOCK, MAX_SEARCH_RADIUS,
+                      MAX_SIDE, MAX_THREADS)
 
-# BW_MAX_BLOCK_SIZE in kernels/blockstats.h.
-MAX_BLOCK = 4096
-# Sides are guint in BwGeometry, but the kernels address a row's samples
-# with 32-bit byte offsets (2 * x for 16-bit samples) and ORC's int counts,
-# and the element's caps stop at G_MAXINT: one limit for both sides.
-MAX_SIDE = 2**31 - 1
+# guint settings beyond this would be truncated by ctypes.
+_MAX_UINT = 2**32 - 1
 
 
 def is_dask(x):
@@ -116,3 +114,61 @@ def arguments(images, block, mode, ddof_value=0):
         raise ValueError('block shape %r is larger than the image %r (use '
                          'edge_mode="partial")' % (block, images[0].shape))
     return images, block, mode, ddof(ddof_value)
+
+
+def _whole_in(value, what, low, high):
+    v = whole_number(value, what)
+    if not low <= v <= high:
+        raise ValueError('%s is %d to %d, not %r' % (what, low, high, value))
+    return v
+
+
+def _real_in(value, what, low, high):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value,
+                                                             numbers.Real):
+        raise TypeError('%s must be a number, not %r' % (what, value))
+    if not low <= value <= high:
+        raise ValueError('%s is %g to %g, not %r' % (what, low, high, value))
+    return float(value)
+
+
+def min_intensity(value):
+    """'auto' (the background estimated per image), 0 (no background) or a
+    level in sample units."""
+    if isinstance(value, str):
+        if value == 'auto':
+            return AUTO
+        raise ValueError('min_intensity is "auto" or a level 0 to 65535, '
+                         'not %r' % (value,))
+    try:
+        return _real_in(value, 'min_intensity', 0, 65535)
+    except ValueError:
+        raise ValueError('min_intensity is "auto" or a level 0 to 65535, '
+                         'not %r' % (value,)) from None
+
+
+def analysis_params(block, mode, search_radius, level, threshold=None,
+                    min_region_blocks=None, shift_tolerance=None,
+                    n_threads=0):
+    """The checked settings of an analysis as the library's BwParams (its
+    defaults where a setting is None)."""
+    p = _native.default_params()
+    p.block_height, p.block_width = block
+    p.edge_mode = _native.edge_value(mode)
+    p.search_radius = _whole_in(search_radius, 'search_radius', 0,
+                                MAX_SEARCH_RADIUS)
+    p.min_intensity = min_intensity(level)
+    if threshold is not None:
+        p.threshold = _real_in(threshold, 'threshold', -1, 1)
+    if min_region_blocks is not None:
+        p.min_region_blocks = _whole_in(min_region_blocks,
+                                        'min_region_blocks', 1, _MAX_UINT)
+    if shift_tolerance is not None:
+        p.shift_tolerance = _real_in(shift_tolerance, 'shift_tolerance', 0,
+                                     MAX_SEARCH_RADIUS)
+    p.n_threads = _whole_in(n_threads, 'n_threads', 0, MAX_THREADS)
+    # the library's own check, after the ones that name Python's keywords
+    error = _native.params_error(p)
+    if error:
+        raise ValueError(error)
+    return p

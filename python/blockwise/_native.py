@@ -1,28 +1,105 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""ctypes binding of libblockwise (kernels/blockgrids.h)."""
+"""ctypes binding of libblockwise (analysis/blockgrids.h, registration.h,
+params.h, abi.h).  The structures are checked against the library's own
+layout (bw_abi_layout()) when the package is imported."""
 import ctypes
 import ctypes.util
 import os
 
 import numpy as np
 
-FORMATS = {np.dtype(np.uint8): 0, np.dtype('<u2'): 1, np.dtype('>u2'): 2}
-EDGE_MODES = {'trim': 0, 'partial': 1}
+EDGE_MODES = ('trim', 'partial')
 
 
-class _Plane(ctypes.Structure):
+class BwPlane(ctypes.Structure):
     _fields_ = [('data', ctypes.c_void_p), ('stride', ctypes.c_ssize_t),
                 ('format', ctypes.c_int)]
 
 
-class _Geometry(ctypes.Structure):
+class BwGeometry(ctypes.Structure):
     _fields_ = [('width', ctypes.c_uint), ('height', ctypes.c_uint),
                 ('block_width', ctypes.c_uint),
                 ('block_height', ctypes.c_uint), ('edge_mode', ctypes.c_int)]
 
 
+# bw_grids_compute()'s outputs, in C's order; None: not wanted.
+GRIDS = ('n', 'sum_a', 'sum_b', 'mean_a', 'mean_b', 'var_a', 'var_b', 'cov',
+         'r')
+
+
+class BwGridsOut(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_void_p) for name in GRIDS]
+
+
+class BwParams(ctypes.Structure):
+    _fields_ = [('block_width', ctypes.c_uint),
+                ('block_height', ctypes.c_uint), ('edge_mode', ctypes.c_int),
+                ('search_radius', ctypes.c_uint),
+                ('min_intensity', ctypes.c_double),
+                ('threshold', ctypes.c_double),
+                ('min_region_blocks', ctypes.c_uint),
+                ('shift_tolerance', ctypes.c_double),
+                ('n_threads', ctypes.c_uint)]
+
+
+class BwBackground(ctypes.Structure):
+    _fields_ = [('level', ctypes.c_double), ('noise', ctypes.c_double),
+                ('min_intensity', ctypes.c_double)]
+
+
+class BwRegion(ctypes.Structure):
+    _fields_ = [('x', ctypes.c_uint), ('y', ctypes.c_uint),
+                ('width', ctypes.c_uint), ('height', ctypes.c_uint),
+                ('blocks', ctypes.c_uint), ('median_r', ctypes.c_double),
+                ('shift_x', ctypes.c_double), ('shift_y', ctypes.c_double),
+                ('unmatched', ctypes.c_uint), ('at_radius', ctypes.c_int)]
+
+
+# BW_MAX_REPORTED_REGIONS; checked with the layout (the array's size).
+_MAX_REPORTED_REGIONS = 8
+
+
+class BwVerdict(ctypes.Structure):
+    _fields_ = [('verdict', ctypes.c_int), ('informative', ctypes.c_uint),
+                ('shift_x', ctypes.c_double), ('shift_y', ctypes.c_double),
+                ('shift_significant', ctypes.c_int),
+                ('uncorrelated', ctypes.c_int),
+                ('n_regions', ctypes.c_uint), ('n_reported', ctypes.c_uint),
+                ('regions', BwRegion * _MAX_REPORTED_REGIONS)]
+
+
+class BwSummary(ctypes.Structure):
+    _fields_ = [('valid_blocks', ctypes.c_uint),
+                ('invalid_blocks', ctypes.c_uint),
+                ('mean_r', ctypes.c_double), ('min_r', ctypes.c_double),
+                ('max_r', ctypes.c_double), ('median_r', ctypes.c_double),
+                ('below_fraction', ctypes.c_double),
+                ('background_blocks', ctypes.c_uint),
+                ('min_intensity', ctypes.c_double * 2),
+                ('background', BwBackground * 2),
+                ('verdict', BwVerdict)]
+
+
+# The structures the package passes to the library, by their C names.
+STRUCTURES = {cls.__name__: cls for cls in (
+    BwPlane, BwGeometry, BwGridsOut, BwParams, BwBackground, BwRegion,
+    BwVerdict, BwSummary)}
+
+
+class _AbiField(ctypes.Structure):
+    _fields_ = [('type', ctypes.c_char_p), ('field', ctypes.c_char_p),
+                ('offset', ctypes.c_size_t), ('size', ctypes.c_size_t)]
+
+
+class _AbiConstant(ctypes.Structure):
+    _fields_ = [('name', ctypes.c_char_p), ('value', ctypes.c_double)]
+
+
 # What the package calls; a library without them is not libblockwise.
-_SYMBOLS = ('bw_grids_compute', 'bw_geometry_grid_size')
+_SYMBOLS = ('bw_grids_compute', 'bw_geometry_grid_size',
+            'bw_check_registration', 'bw_params_init', 'bw_params_check',
+            'bw_grid_name', 'bw_verdict_name', 'bw_abi_layout',
+            'bw_abi_constants')
 
 
 def _open(path):
@@ -73,19 +150,132 @@ def _load():
                       + ('; '.join(errors) or 'no installed copy'))
 
 
+def check_layout(lib, structures):
+    """Raises ImportError naming the first structure or field of structures
+    (C name -> ctypes Structure) whose size or offset differs from the
+    library's, or that one side has and the other lacks."""
+    rows = ctypes.cast(lib.bw_abi_layout(), ctypes.POINTER(_AbiField))
+    c_layout = {}
+    i = 0
+    while rows[i].type is not None:
+        row = rows[i]
+        fields = c_layout.setdefault(row.type.decode(), {})
+        fields[row.field.decode() if row.field else None] = (row.offset,
+                                                             row.size)
+        i += 1
+
+    def fail(what, detail):
+        raise ImportError('libblockwise and the blockwise package disagree '
+                          'on %s: %s (rebuild them together)' % (what,
+                                                                 detail))
+
+    for name, cls in structures.items():
+        if name not in c_layout:
+            fail(name, 'the library does not describe it')
+        c_fields = c_layout[name]
+        if c_fields[None][1] != ctypes.sizeof(cls):
+            fail(name, 'size %d in C, %d in Python'
+                 % (c_fields[None][1], ctypes.sizeof(cls)))
+        py_fields = {f[0]: (getattr(cls, f[0]).offset,
+                            getattr(cls, f[0]).size) for f in cls._fields_}
+        for field in [f for f in c_fields if f is not None]:
+            if field not in py_fields:
+                fail('%s.%s' % (name, field), 'missing in Python')
+            if py_fields[field] != c_fields[field]:
+                fail('%s.%s' % (name, field),
+                     'offset %d and size %d in C, offset %d and size %d in '
+                     'Python' % (c_fields[field] + py_fields[field]))
+        for field in py_fields:
+            if field not in c_fields:
+                fail('%s.%s' % (name, field), 'not in the C structure')
+
+
+def _constants(lib):
+    table = ctypes.cast(lib.bw_abi_constants(),
+                        ctypes.POINTER(_AbiConstant))
+    out = {}
+    i = 0
+    while table[i].name is not None:
+        value = table[i].value
+        out[table[i].name.decode()] = int(value) if value.is_integer() \
+            else value
+        i += 1
+    return out
+
+
 _lib = _load()
+for _name in ('bw_abi_layout', 'bw_abi_constants'):
+    getattr(_lib, _name).restype = ctypes.c_void_p
+    getattr(_lib, _name).argtypes = []
+check_layout(_lib, STRUCTURES)
+CONSTANTS = _constants(_lib)
+MAX_BLOCK = CONSTANTS['BW_MAX_BLOCK_SIZE']
+MAX_SIDE = CONSTANTS['BW_MAX_SIDE']
+MAX_SEARCH_RADIUS = CONSTANTS['BW_MAX_SEARCH_RADIUS']
+MAX_THREADS = CONSTANTS['BW_WORKER_MAX_THREADS']
+AUTO = CONSTANTS['BW_AUTO']
+FORMATS = {np.dtype(np.uint8): CONSTANTS['BW_SAMPLE_U8'],
+           np.dtype('<u2'): CONSTANTS['BW_SAMPLE_U16LE'],
+           np.dtype('>u2'): CONSTANTS['BW_SAMPLE_U16BE']}
+_EDGE_VALUES = {'trim': CONSTANTS['BW_EDGE_TRIM'],
+                'partial': CONSTANTS['BW_EDGE_PARTIAL']}
+_EDGE_NAMES = {v: k for k, v in _EDGE_VALUES.items()}
+
 _lib.bw_grids_compute.restype = ctypes.c_int
-_lib.bw_grids_compute.argtypes = [ctypes.POINTER(_Geometry),
-                                  ctypes.POINTER(_Plane),
-                                  ctypes.POINTER(_Plane), ctypes.c_uint] + \
-    [ctypes.c_void_p] * 9
+_lib.bw_grids_compute.argtypes = [ctypes.POINTER(BwGeometry),
+                                  ctypes.POINTER(BwPlane),
+                                  ctypes.POINTER(BwPlane), ctypes.c_uint,
+                                  ctypes.POINTER(BwGridsOut)]
 _lib.bw_geometry_grid_size.restype = ctypes.c_int
-_lib.bw_geometry_grid_size.argtypes = [ctypes.POINTER(_Geometry),
+_lib.bw_geometry_grid_size.argtypes = [ctypes.POINTER(BwGeometry),
                                        ctypes.POINTER(ctypes.c_uint),
                                        ctypes.POINTER(ctypes.c_uint)]
+_lib.bw_check_registration.restype = ctypes.c_int
+_lib.bw_check_registration.argtypes = [
+    ctypes.POINTER(BwParams), ctypes.c_uint, ctypes.c_uint,
+    ctypes.POINTER(BwPlane), ctypes.POINTER(BwPlane), ctypes.c_void_p,
+    ctypes.POINTER(BwSummary)]
+_lib.bw_params_init.restype = None
+_lib.bw_params_init.argtypes = [ctypes.POINTER(BwParams)]
+_lib.bw_params_check.restype = ctypes.c_int
+_lib.bw_params_check.argtypes = [ctypes.POINTER(BwParams),
+                                 ctypes.POINTER(ctypes.c_void_p)]
+_lib.g_free.restype = None
+_lib.g_free.argtypes = [ctypes.c_void_p]
+_lib.bw_grid_name.restype = ctypes.c_char_p
+_lib.bw_grid_name.argtypes = [ctypes.c_int]
+_lib.bw_verdict_name.restype = ctypes.c_char_p
+_lib.bw_verdict_name.argtypes = [ctypes.c_int]
 
-GRIDS = ('n', 'sum_a', 'sum_b', 'mean_a', 'mean_b', 'var_a', 'var_b', 'cov',
-         'r')
+# The analysis's grids, in C's order, by the element's names ("r", ...).
+GRID_NAMES = tuple(_lib.bw_grid_name(i).decode()
+                   for i in range(CONSTANTS['BW_N_GRIDS']))
+
+
+def verdict_name(kind):
+    return _lib.bw_verdict_name(kind).decode()
+
+
+def default_params():
+    """The library's defaults (bw_params_init())."""
+    p = BwParams()
+    _lib.bw_params_init(ctypes.byref(p))
+    return p
+
+
+def params_error(p):
+    """None when the library takes p, else its sentence naming the
+    setting."""
+    message = ctypes.c_void_p()
+    if _lib.bw_params_check(ctypes.byref(p), ctypes.byref(message)):
+        return None
+    text = ctypes.string_at(message.value).decode()
+    _lib.g_free(message)
+    return text
+
+
+def edge_value(mode):
+    return _EDGE_VALUES[mode]
 
 
 def plane(image):
@@ -93,13 +283,13 @@ def plane(image):
     (even negative) stride apart, but samples must be contiguous."""
     if image.strides[1] != image.dtype.itemsize:
         image = np.ascontiguousarray(image)   # samples must be adjacent
-    return _Plane(image.ctypes.data, image.strides[0], FORMATS[image.dtype]), \
-        image
+    return BwPlane(image.ctypes.data, image.strides[0],
+                   FORMATS[image.dtype]), image
 
 
 def _geometry(shape, block_shape, edge_mode):
-    return _Geometry(shape[1], shape[0], block_shape[1], block_shape[0],
-                     EDGE_MODES[edge_mode])
+    return BwGeometry(shape[1], shape[0], block_shape[1], block_shape[0],
+                      _EDGE_VALUES[edge_mode])
 
 
 def grid_shape(shape, block_shape, edge_mode):
@@ -118,12 +308,36 @@ def compute(a, b, block_shape, edge_mode, wanted, n_threads=0):
     pb, b_keep = plane(b)
     rows, cols = grid_shape(a.shape, block_shape, edge_mode)
     out = {name: np.empty((rows, cols)) for name in wanted}
-    ptrs = [out[name].ctypes.data if name in out else None for name in GRIDS]
+    ptrs = BwGridsOut(*(out[name].ctypes.data if name in out else None
+                        for name in GRIDS))
     # ctypes releases the GIL during the call: dask threads run in parallel
     if rows == 0 or not _lib.bw_grids_compute(
             ctypes.byref(_geometry(a.shape, block_shape, edge_mode)),
-            ctypes.byref(pa), ctypes.byref(pb), n_threads, *ptrs):
+            ctypes.byref(pa), ctypes.byref(pb), n_threads,
+            ctypes.byref(ptrs)):
         raise ValueError('libblockwise refused image %r, blocks %r, edge_mode '
                          '%r' % (a.shape, tuple(block_shape), edge_mode))
     del a_keep, b_keep
     return out
+
+
+def check_registration(a, b, params):
+    """The analysis of images a and b (one shape, checked by _arguments)
+    with params (a BwParams the library takes): the grids as one float32
+    array (grid, row, column) in GRID_NAMES order, and the BwSummary."""
+    pa, a_keep = plane(a)
+    pb, b_keep = plane(b)
+    rows, cols = grid_shape(a.shape, (params.block_height,
+                                      params.block_width),
+                            _EDGE_NAMES[params.edge_mode])
+    grids = np.empty((len(GRID_NAMES), rows, cols), np.float32)
+    summary = BwSummary()
+    if rows == 0 or not _lib.bw_check_registration(
+            ctypes.byref(params), a.shape[1], a.shape[0], ctypes.byref(pa),
+            ctypes.byref(pb), grids.ctypes.data, ctypes.byref(summary)):
+        raise ValueError('libblockwise refused image %r, blocks %r: %s'
+                         % (a.shape, (params.block_height,
+                                      params.block_width),
+                            params_error(params) or 'no whole block'))
+    del a_keep, b_keep
+    return grids, summary

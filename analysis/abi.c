@@ -1,0 +1,120 @@
+/* gst-blockwise: the layout of the API's structures, for bindings (abi.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "abi.h"
+#include "analysis.h"
+#include "blockgrids.h"
+#include "worker.h"
+
+#define STRUCT(t) { #t, NULL, 0, sizeof (t) }
+#define FIELD(t, f) { #t, #f, G_STRUCT_OFFSET (t, f), sizeof (((t *) 0)->f) }
+
+static const BwAbiField layout[] = {
+  STRUCT (BwPlane),
+  FIELD (BwPlane, data),
+  FIELD (BwPlane, stride),
+  FIELD (BwPlane, format),
+
+  STRUCT (BwGeometry),
+  FIELD (BwGeometry, width),
+  FIELD (BwGeometry, height),
+  FIELD (BwGeometry, block_width),
+  FIELD (BwGeometry, block_height),
+  FIELD (BwGeometry, edge_mode),
+
+  STRUCT (BwGridsOut),
+  FIELD (BwGridsOut, n),
+  FIELD (BwGridsOut, sum_a),
+  FIELD (BwGridsOut, sum_b),
+  FIELD (BwGridsOut, mean_a),
+  FIELD (BwGridsOut, mean_b),
+  FIELD (BwGridsOut, var_a),
+  FIELD (BwGridsOut, var_b),
+  FIELD (BwGridsOut, cov),
+  FIELD (BwGridsOut, r),
+
+  STRUCT (BwParams),
+  FIELD (BwParams, block_width),
+  FIELD (BwParams, block_height),
+  FIELD (BwParams, edge_mode),
+  FIELD (BwParams, search_radius),
+  FIELD (BwParams, min_intensity),
+  FIELD (BwParams, threshold),
+  FIELD (BwParams, min_region_blocks),
+  FIELD (BwParams, shift_tolerance),
+  FIELD (BwParams, n_threads),
+
+  STRUCT (BwBackground),
+  FIELD (BwBackground, level),
+  FIELD (BwBackground, noise),
+  FIELD (BwBackground, min_intensity),
+
+  STRUCT (BwRegion),
+  FIELD (BwRegion, x),
+  FIELD (BwRegion, y),
+  FIELD (BwRegion, width),
+  FIELD (BwRegion, height),
+  FIELD (BwRegion, blocks),
+  FIELD (BwRegion, median_r),
+  FIELD (BwRegion, shift_x),
+  FIELD (BwRegion, shift_y),
+  FIELD (BwRegion, unmatched),
+  FIELD (BwRegion, at_radius),
+
+  STRUCT (BwVerdict),
+  FIELD (BwVerdict, verdict),
+  FIELD (BwVerdict, informative),
+  FIELD (BwVerdict, shift_x),
+  FIELD (BwVerdict, shift_y),
+  FIELD (BwVerdict, shift_significant),
+  FIELD (BwVerdict, uncorrelated),
+  FIELD (BwVerdict, n_regions),
+  FIELD (BwVerdict, n_reported),
+  FIELD (BwVerdict, regions),
+
+  STRUCT (BwSummary),
+  FIELD (BwSummary, valid_blocks),
+  FIELD (BwSummary, invalid_blocks),
+  FIELD (BwSummary, mean_r),
+  FIELD (BwSummary, min_r),
+  FIELD (BwSummary, max_r),
+  FIELD (BwSummary, median_r),
+  FIELD (BwSummary, below_fraction),
+  FIELD (BwSummary, background_blocks),
+  FIELD (BwSummary, min_intensity),
+  FIELD (BwSummary, background),
+  FIELD (BwSummary, verdict),
+
+  {NULL, NULL, 0, 0}
+};
+
+#define CONSTANT(c) { #c, c }
+
+static const BwAbiConstant constants[] = {
+  CONSTANT (BW_MAX_BLOCK_SIZE),
+  CONSTANT (BW_MAX_SIDE),
+  CONSTANT (BW_MAX_SEARCH_RADIUS),
+  CONSTANT (BW_WORKER_MAX_THREADS),
+  CONSTANT (BW_AUTO),
+  CONSTANT (BW_N_GRIDS),
+  CONSTANT (BW_MAX_REPORTED_REGIONS),
+  CONSTANT (BW_SAMPLE_U8),
+  CONSTANT (BW_SAMPLE_U16LE),
+  CONSTANT (BW_SAMPLE_U16BE),
+  CONSTANT (BW_EDGE_TRIM),
+  CONSTANT (BW_EDGE_PARTIAL),
+  {NULL, 0}
+};
+
+const BwAbiField *
+bw_abi_layout (void)
+{
+  return layout;
+}
+
+const BwAbiConstant *
+bw_abi_constants (void)
+{
+  return constants;
+}
