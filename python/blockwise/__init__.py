@@ -9,6 +9,13 @@ arrays of uint8 or uint16:
     m = blockwise.bw_mean(image, (16, 16))
     grids = blockwise.bw_stats(image1, image2, (16, 16))   # every grid at once
 
+and the blockcorr element's analysis, the displacement search and the
+verdict:
+
+    d = blockwise.bw_displacement(image1, image2, (16, 16))  # d['dx'], ...
+    s = blockwise.bw_check_registration(image1, image2, (16, 16))
+    s['verdict'], s['shift-x'], s['largest-regions']
+
 Results are float64 grids of one value per block; images are trimmed to whole
 blocks as the predecessor did (edge_mode="partial" keeps the partial blocks of
 the right and bottom edges).  keep_shape=True repeats each block's value over
@@ -26,8 +33,10 @@ computed.
 import numpy as np
 
 from . import _arguments, _native
+from ._registration import bw_check_registration, bw_displacement
 
-__all__ = ['bw_sum', 'bw_mean', 'bw_std', 'bw_corrcoef', 'bw_stats']
+__all__ = ['bw_sum', 'bw_mean', 'bw_std', 'bw_corrcoef', 'bw_stats',
+           'bw_displacement', 'bw_check_registration']
 
 _is_dask = _arguments.is_dask
 
