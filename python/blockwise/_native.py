@@ -173,9 +173,6 @@ def check_layout(lib, structures):
         if name not in c_layout:
             fail(name, 'the library does not describe it')
         c_fields = c_layout[name]
-        if c_fields[None][1] != ctypes.sizeof(cls):
-            fail(name, 'size %d in C, %d in Python'
-                 % (c_fields[None][1], ctypes.sizeof(cls)))
         py_fields = {f[0]: (getattr(cls, f[0]).offset,
                             getattr(cls, f[0]).size) for f in cls._fields_}
         for field in [f for f in c_fields if f is not None]:
@@ -188,6 +185,10 @@ def check_layout(lib, structures):
         for field in py_fields:
             if field not in c_fields:
                 fail('%s.%s' % (name, field), 'not in the C structure')
+        # after the fields, which name what differs
+        if c_fields[None][1] != ctypes.sizeof(cls):
+            fail(name, 'size %d in C, %d in Python'
+                 % (c_fields[None][1], ctypes.sizeof(cls)))
 
 
 def _constants(lib):
