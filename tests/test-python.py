@@ -3,10 +3,13 @@
 """gst-blockwise: the Python package `blockwise` against independent numpy
 references (float64, brute force per block), on numpy and dask arrays.
 
-Run by meson with PYTHONPATH and BLOCKWISE_LIB pointing at the build; exits
-77 (a skip) with a message where numpy or dask is missing.
+Run by meson with PYTHONPATH and BLOCKWISE_LIB pointing at the build, and
+the built gst-blockcorr as its argument (the analysis is compared with the
+command line's answers; skipped without it or python3-tifffile); exits 77
+(a skip) with a message where numpy or dask is missing.
 """
 import _ctypes as not_blockwise    # a shared library, not libblockwise
+import json
 import math
 import os
 import subprocess
@@ -325,6 +328,233 @@ with tempfile.TemporaryDirectory() as tmp:
               and path in last[0]
               and all(w in last[0].lower() for w in words),
               'BLOCKWISE_LIB=%s: %s' % (path, last[0]))
+
+# 11. The structures: the layout check passes for the package's own, and
+#     names the structure and field when one is wrong.
+import ctypes
+from blockwise import _native
+
+_native.check_layout(_native._lib, _native.STRUCTURES)
+
+
+class WrongPlane(ctypes.Structure):     # stride as an int: offsets move
+    _fields_ = [('data', ctypes.c_void_p), ('stride', ctypes.c_int),
+                ('format', ctypes.c_int)]
+
+
+class WrongRegion(ctypes.Structure):    # at_radius missing
+    _fields_ = [f for f in _native.BwRegion._fields_ if f[0] != 'at_radius']
+
+
+class ExtraParams(ctypes.Structure):    # a field C does not have
+    _fields_ = _native.BwParams._fields_[:-1] + [('n_thread',
+                                                  ctypes.c_uint)]
+
+
+for name, cls, words in (('BwPlane', WrongPlane, ['BwPlane.stride']),
+                         ('BwRegion', WrongRegion, ['BwRegion.at_radius', 'missing']),
+                         ('BwParams', ExtraParams, ['BwParams.n_thread'])):
+    raises(ImportError, lambda: _native.check_layout(
+        _native._lib, dict(_native.STRUCTURES, **{name: cls})), words,
+        'layout check with a wrong %s' % name)
+raises(ImportError, lambda: _native.check_layout(
+    _native._lib, {'BwNothing': WrongPlane}), ['BwNothing'],
+    'layout check of a structure C does not describe')
+
+
+# 12. The displacement search against brute force: r of each block of a
+#     with b's window moved by every whole-pixel offset that keeps it in
+#     the image, the best of them and where.
+def search_reference(a, b, bs, radius):
+    bh, bw = bs
+    h, w = a.shape
+    rows, cols = h // bh, w // bw
+    best = np.full((rows, cols), -np.inf)
+    where = np.zeros((rows, cols, 2))
+    for j in range(rows):
+        for i in range(cols):
+            x = a[j*bh:(j+1)*bh, i*bw:(i+1)*bw].astype(np.float64).ravel()
+            x = x - x.mean()
+            for oy in range(-radius, radius + 1):
+                for ox in range(-radius, radius + 1):
+                    y0, x0 = j * bh + oy, i * bw + ox
+                    if y0 < 0 or x0 < 0 or y0 + bh > h or x0 + bw > w:
+                        continue
+                    y = b[y0:y0+bh, x0:x0+bw].astype(np.float64).ravel()
+                    y = y - y.mean()
+                    r = (x * y).sum() / math.sqrt((x * x).sum() *
+                                                   (y * y).sum())
+                    if r > best[j, i]:
+                        best[j, i], where[j, i] = r, (ox, oy)
+    return best, where[..., 0], where[..., 1]
+
+
+texture = rng.normal(3000, 500, (72, 88)).clip(0, 65535).astype(np.uint16)
+for shift, radius, bs in (((2, -1), 2, (12, 16)), ((-1, 3), 3, (16, 8)),
+                          ((0, 0), 1, (8, 8))):
+    # b's content is a's moved by shift: b[y, x] = a[y - sy, x - sx]
+    moved = np.roll(texture, (shift[1], shift[0]), axis=(0, 1))
+    got = blockwise.bw_displacement(texture, moved, bs, search_radius=radius)
+    best, ox, oy = search_reference(texture, moved, bs, radius)
+    what = 'search shift %r radius %d blocks %r' % (shift, radius, bs)
+    close(got['r-best'], best, what + ' r-best', tol=1e-6)
+    check(np.array_equal(np.round(got['dx']), ox)
+          and np.array_equal(np.round(got['dy']), oy),
+          what + ': whole-pixel part of dx, dy is the best offset')
+    # inside (searched whole, not rolled over) the sub-pixel fit of the
+    # texture's correlation peak lands near the shift
+    inner = (slice(1, -1), slice(1, -1))
+    close(got['dx'][inner], np.full(ox[inner].shape, shift[0]),
+          what + ' dx', tol=0.2)
+    close(got['dy'][inner], np.full(oy[inner].shape, shift[1]),
+          what + ' dy', tol=0.2)
+    close(got['r'], ref(texture, moved, bs)['r'], what + ' r at (0, 0)',
+          tol=1e-6)
+    check(got['dx'].dtype == np.float32 and set(got) == {
+        'r', 'covariance', 'mean-0', 'mean-1', 'stddev-0', 'stddev-1', 'dx',
+        'dy', 'r-best'}, what + ': the element\'s nine float32 grids')
+
+
+# 13. dask equals numpy: chunks of any size (also not whole blocks, smaller
+#     than a block or than the search radius), every radius, both edge
+#     modes, a fixed and an estimated background.
+def same_grids(got, exp, what):
+    got, = dask.compute(got)
+    check(set(got) == set(exp) and all(
+        got[k].shape == exp[k].shape
+        and np.array_equal(got[k], exp[k], equal_nan=True) for k in exp),
+        what + ': ' + ', '.join(k for k in exp if k in got and not
+                                np.array_equal(got[k], exp[k],
+                                               equal_nan=True)))
+
+
+scene = rng.normal(200, 40, (150, 173)).clip(0, 255)
+scene[:, :40] = rng.normal(10, 2, (150, 40))     # a dark, flat background
+scene = scene.astype(np.uint8)
+other = np.roll(scene, (1, -2), axis=(0, 1))
+other[60:100, 70:130] = np.roll(scene, 2, axis=1)[60:100, 70:130]
+for radius in (0, 1, 2, 8):
+    for mode in ('trim', 'partial'):
+        for level in (0, 30, 'auto'):
+            exp = blockwise.bw_displacement(scene, other, (16, 12),
+                                            search_radius=radius,
+                                            min_intensity=level,
+                                            edge_mode=mode)
+            for chunks in ((40, 50), (16, 12), (7, 9), (150, 60)):
+                if level == 'auto' and chunks != (40, 50):
+                    continue       # one task on the whole images
+                got = blockwise.bw_displacement(
+                    da.from_array(scene, chunks=chunks),
+                    da.from_array(other, chunks=(33, 41)), (16, 12),
+                    search_radius=radius, min_intensity=level,
+                    edge_mode=mode)
+                check(all(isinstance(g, da.Array) for g in got.values()),
+                      'bw_displacement: dask in, dask out')
+                same_grids(got, exp, 'dask chunks %r radius %d %s level %r'
+                           % (chunks, radius, mode, level))
+    exp = blockwise.bw_check_registration(scene, other, (16, 12),
+                                          search_radius=radius)
+    got = blockwise.bw_check_registration(
+        da.from_array(scene, chunks=(40, 50)), other, (16, 12),
+        search_radius=radius)
+    check(json.dumps(got) == json.dumps(exp),
+          'bw_check_registration dask radius %d: %s' % (radius, got))
+check(blockwise.bw_check_registration(scene, other, (16, 12))['background']
+      > 0, 'the test scene has an estimated background')
+
+# 14. The analysis' settings: checked, with the keyword's name and the
+#     library's limits.
+for kw, value, exc, words in (
+        ('search_radius', 9, ValueError, ['search_radius', '0 to 8']),
+        ('search_radius', -1, ValueError, ['search_radius']),
+        ('search_radius', 2**32 + 1, ValueError, ['search_radius']),
+        ('search_radius', True, TypeError, ['search_radius']),
+        ('min_intensity', -1, ValueError, ['min_intensity', 'auto']),
+        ('min_intensity', 'Auto', ValueError, ['min_intensity', 'auto']),
+        ('min_intensity', 70000, ValueError, ['min_intensity', '65535']),
+        ('min_intensity', float('nan'), ValueError, ['min_intensity']),
+        ('min_intensity', None, TypeError, ['min_intensity']),
+        ('threshold', 1.5, ValueError, ['threshold']),
+        ('min_region_blocks', 0, ValueError, ['min_region_blocks']),
+        ('shift_tolerance', 9, ValueError, ['shift_tolerance', '8']),
+        ('n_threads', 65, ValueError, ['n_threads', '64'])):
+    raises(exc, lambda: blockwise.bw_check_registration(
+        small, small, (2, 2), **{kw: value}), words, '%s=%r' % (kw, value))
+    if kw in ('search_radius', 'min_intensity', 'n_threads'):
+        raises(exc, lambda: blockwise.bw_displacement(
+            dsmall, small, (2, 2), **{kw: value}), words,
+            'bw_displacement %s=%r' % (kw, value))
+
+
+# 15. The command line's answer for the same options: the summary of its
+#     JSON and the grids it writes.
+def cli_answer(a, b, options):
+    with tempfile.TemporaryDirectory() as tmp:
+        tifffile.imwrite(os.path.join(tmp, 'a.tif'), a)
+        tifffile.imwrite(os.path.join(tmp, 'b.tif'), b)
+        p = subprocess.run([CLI, '--json', '-o', os.path.join(tmp, 'out')]
+                           + options + [os.path.join(tmp, 'a.tif'),
+                                        os.path.join(tmp, 'b.tif')],
+                           capture_output=True, text=True, timeout=120)
+        check(p.returncode in (0, 1), 'gst-blockcorr %s: exit %d: %s'
+              % (options, p.returncode, p.stderr))
+        summary = json.loads(p.stdout.splitlines()[0]) if p.stdout else {}
+        grids = {}
+        for name in ('r', 'covariance', 'mean-0', 'mean-1', 'stddev-0',
+                     'stddev-1', 'dx', 'dy', 'r-best'):
+            path = os.path.join(tmp, 'out', name + '.tif')
+            if os.path.exists(path):
+                grids[name] = tifffile.imread(path)
+        return summary, grids
+
+
+CLI = sys.argv[1] if len(sys.argv) > 1 else None
+try:
+    import tifffile
+except ImportError:
+    tifffile = None
+if not CLI or not tifffile:
+    print('skip: the command line comparison (needs gst-blockcorr and '
+          'python3-tifffile)')
+else:
+    pair16 = (scene.astype(np.uint16) * 200,
+              (other.astype(np.float64) * 200 + rng.normal(0, 30, scene.shape)
+               ).clip(0, 65535).astype(np.uint16))
+    for images, options, kw in (
+            ((scene, other), [], {}),
+            (pair16, ['-b', '16x8', '-r', '3', '--min-intensity', '0',
+                      '-t', '0.8', '--min-region-blocks', '2',
+                      '--edge-mode', 'partial'],
+             dict(search_radius=3, min_intensity=0, threshold=0.8,
+                  min_region_blocks=2, edge_mode='partial')),
+            (pair16, ['-r', '0', '--min-intensity', '2000'],
+             dict(search_radius=0, min_intensity=2000)),
+            ((scene, scene), ['-b', '10'], {})):
+        what = 'gst-blockcorr %s' % ' '.join(options)
+        summary, grids = cli_answer(*images, options)
+        block = (8, 16) if '16x8' in options else \
+            (10, 10) if '10' in options else (16, 16)
+        got = blockwise.bw_check_registration(*images, block, **kw)
+        # the CLI's JSON writes NaN as null
+        got_json = json.loads(json.dumps(got).replace('NaN', 'null'))
+        for key, value in summary.items():
+            if key in ('frame', 'source-0', 'source-1', 'message'):
+                continue
+            check(key in got and got_json[key] == value, '%s: %s is %r, '
+                  'the command line says %r' % (what, key, got.get(key),
+                                                value))
+        check(len(summary) > 20, what + ': the JSON has the summary')
+        level = kw.get('min_intensity', 'auto')
+        exp = blockwise.bw_displacement(
+            *images, block, search_radius=kw.get('search_radius', 2),
+            min_intensity=level, edge_mode=kw.get('edge_mode', 'trim'))
+        check(set(grids) == set(exp), what + ': the grids it writes')
+        for name in grids:
+            check(np.array_equal(grids[name], exp[name], equal_nan=True),
+                  '%s: %s.tif equals bw_displacement\'s' % (what, name))
+    check(blockwise.bw_check_registration(scene, other, (16, 16))['verdict']
+          == 'needs-registration', 'the shifted scene needs registration')
+
 
 print('test-python: %s' % ('all checks passed' if not failures else
                            '%d checks failed' % len(failures)))
