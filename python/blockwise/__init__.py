@@ -80,18 +80,8 @@ def _dask_grid(a, b, block_shape, edge_mode, name, ddof=0):
     bh, bw = block_shape
     h, w = a.shape
 
-    def aligned(chunks, block, total):
-        # chunks that are whole blocks except the last: as they are;
-        # otherwise chunk sizes rounded up to whole blocks
-        if all(c % block == 0 for c in chunks[:-1]):
-            return chunks
-        size = max(block, -(-max(chunks) // block) * block)
-        out = [size] * (total // size)
-        if total % size:
-            out.append(total % size)
-        return tuple(out)
-
-    chunks = (aligned(a.chunks[0], bh, h), aligned(a.chunks[1], bw, w))
+    chunks = (_arguments.aligned_chunks(a.chunks[0], bh, h),
+              _arguments.aligned_chunks(a.chunks[1], bw, w))
     # the chunks are what crosses into C, not the whole image
     _arguments.sides((max(chunks[0]), max(chunks[1])),
                      'a chunk of the dask array', '; rechunk it')

@@ -88,6 +88,24 @@ def image(x):
     return x
 
 
+def aligned_chunks(chunks, block, total, least=1):
+    """Chunk sizes along one axis that hold whole blocks (but the last) and
+    are at least `least` pixels: as they are when they do, otherwise equal
+    ones rounded up to whole blocks, a last chunk shorter than `least`
+    merged into the one before."""
+    if (all(c % block == 0 for c in chunks[:-1])
+            and (len(chunks) == 1 or min(chunks) >= least)):
+        return tuple(chunks)
+    size = -(-max(max(chunks), least, block) // block) * block
+    out = [size] * (total // size)
+    rest = total % size
+    if rest and out and rest < least:
+        out[-1] += rest
+    elif rest:
+        out.append(rest)
+    return tuple(out)
+
+
 def sides(shape, what='the image', hint=''):
     """What crosses into C: a numpy image, or each chunk of a dask one."""
     if max(shape) > MAX_SIDE:

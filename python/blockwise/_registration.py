@@ -18,25 +18,6 @@ def _images(image1, image2, block_shape, edge_mode):
     return a, b, block, mode
 
 
-def _aligned(chunks, block, total, least):
-    """Chunk sizes along one axis that hold whole blocks (but the last) and
-    are at least `least` pixels (the overlap's depth): as they are when they
-    do, otherwise equal ones rounded up to whole blocks, a short last chunk
-    merged into the one before (`least` is at least a block: a chunk
-    without a whole block has nothing to compute)."""
-    if (all(c % block == 0 for c in chunks[:-1])
-            and (len(chunks) == 1 or min(chunks) >= least)):
-        return tuple(chunks)
-    size = -(-max(max(chunks), least, block) // block) * block
-    out = [size] * (total // size)
-    rest = total % size
-    if rest and out and rest < least:
-        out[-1] += rest
-    elif rest:
-        out.append(rest)
-    return tuple(out)
-
-
 def _grid_chunks(chunks, block, mode):
     last = (lambda c: -(-c // block)) if mode == 'partial' else \
         (lambda c: c // block)
@@ -53,11 +34,14 @@ def _dask_displacement(a, b, block, mode, params):
     bh, bw = block
     radius = params.search_radius
     depth = (-(-radius // bh) * bh, -(-radius // bw) * bw)
-    chunks = (_aligned(a.chunks[0], bh, a.shape[0], max(depth[0], bh)),
-              _aligned(a.chunks[1], bw, a.shape[1], max(depth[1], bw)))
+    # a chunk without a whole block would have nothing to compute
+    chunks = tuple(_arguments.aligned_chunks(a.chunks[k], block[k],
+                                             a.shape[k],
+                                             max(depth[k], block[k]))
+                   for k in (0, 1))
     # the chunks and their margins are what crosses into C
-    _arguments.sides((max(chunks[0]) + 2 * depth[0],
-                      max(chunks[1]) + 2 * depth[1]),
+    _arguments.sides(tuple(max(c) + (2 * d if len(c) > 1 else 0)
+                           for c, d in zip(chunks, depth)),
                      'a chunk of the dask array', '; rechunk it')
     a, b = a.rechunk(chunks), b.rechunk(chunks)
     if depth != (0, 0):
