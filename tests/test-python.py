@@ -347,13 +347,14 @@ class WrongRegion(ctypes.Structure):    # at_radius missing
 
 
 class ExtraParams(ctypes.Structure):    # a field C does not have
-    _fields_ = _native.BwParams._fields_[:-1] + [('n_thread',
-                                                  ctypes.c_uint)]
+    _fields_ = _native.BwParams._fields_ + [('spare', ctypes.c_uint)]
 
 
 for name, cls, words in (('BwPlane', WrongPlane, ['BwPlane.stride']),
-                         ('BwRegion', WrongRegion, ['BwRegion.at_radius', 'missing']),
-                         ('BwParams', ExtraParams, ['BwParams.n_thread'])):
+                         ('BwRegion', WrongRegion,
+                          ['BwRegion.at_radius', 'missing']),
+                         ('BwParams', ExtraParams,
+                          ['BwParams.spare', 'not in the C'])):
     raises(ImportError, lambda: _native.check_layout(
         _native._lib, dict(_native.STRUCTURES, **{name: cls})), words,
         'layout check with a wrong %s' % name)
