@@ -7,13 +7,17 @@
    about 8192x8192 holding whole blocks), against the
    predecessor's own vectorised approach (numpy reshape to blocks), medians
    of REPS alternating runs, for 16x16 and 10x10 blocks.
-2. Larger than memory: a 40000x40000 uint16 pair as chunked zarr arrays on
+2. The displacement search (--search): bw_displacement on a 4096x4096
+   uint16 pair, 16x16 blocks, radius 2, on numpy in one call and on dask
+   with 2 threads in 1024x1024 chunks (each computed with a margin of one
+   block row and column of its neighbours), medians of REPS runs.
+3. Larger than memory: a 40000x40000 uint16 pair as chunked zarr arrays on
    disk, bw_corrcoef on a distributed.LocalCluster of 2 workers with a 2 GB
    memory limit each, the result written to zarr; the time and the workers'
    peak memory.
 
 Run from the build tree: meson devenv -C build /usr/bin/python3 \\
-    ../bench/bench-python.py [--reps N] [--skip-large] [--work DIR]
+    ../bench/bench-python.py [--reps N] [--skip-large] [--search] [--work DIR]
 Needs python3-numpy, python3-dask, python3-distributed, python3-zarr, and
 about 7 GB of disk for part 2.
 """
@@ -82,6 +86,28 @@ def in_memory(reps):
               flush=True)
 
 
+def search(reps, side=4096, chunk=1024):
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 65536, (side, side), dtype=np.uint16)
+    b = np.roll(a, (1, -2), axis=(0, 1))
+    da_a = da.from_array(a, chunks=chunk)
+    da_b = da.from_array(b, chunks=chunk)
+    exp = blockwise.bw_displacement(a, b, (16, 16))
+    got, = dask.compute(blockwise.bw_displacement(da_a, da_b, (16, 16)))
+    assert all(np.array_equal(got[k], exp[k], equal_nan=True) for k in exp)
+    t_np, t_dask = [], []
+    for _ in range(reps):
+        t_np.append(timed(lambda: blockwise.bw_displacement(
+            a, b, (16, 16), n_threads=2)))
+        with dask.config.set(scheduler='threads', num_workers=2):
+            t_dask.append(timed(lambda: dask.compute(
+                blockwise.bw_displacement(da_a, da_b, (16, 16)))))
+    print('%dx%d uint16, 16x16 blocks, radius 2, %d reps: bw_displacement '
+          'numpy in (2 threads) %.3f s, on dask (2 threads, %d^2 chunks) '
+          '%.3f s' % (side, side, reps, statistics.median(t_np), chunk,
+                      statistics.median(t_dask)), flush=True)
+
+
 def larger_than_memory(work):
     import zarr
     from distributed import Client, LocalCluster
@@ -128,9 +154,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--reps', type=int, default=5)
     ap.add_argument('--skip-large', action='store_true')
+    ap.add_argument('--search', action='store_true',
+                    help='only the displacement search benchmark')
     ap.add_argument('--large-only', action='store_true')
     ap.add_argument('--work')
     args = ap.parse_args()
+    if args.search:
+        search(args.reps)
+        return
     if not args.large_only:
         in_memory(args.reps)
         if not args.skip_large:
