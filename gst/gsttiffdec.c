@@ -87,7 +87,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define gst_tiff_dec_parent_class parent_class
 G_DEFINE_TYPE (GstTiffDec, gst_tiff_dec, GST_TYPE_ELEMENT);
-GST_ELEMENT_REGISTER_DEFINE (tiffdec, "tiffdec", GST_RANK_PRIMARY,
+GST_ELEMENT_REGISTER_DEFINE (tiffdec, "tiffdec", GST_RANK_SECONDARY,
     GST_TYPE_TIFF_DEC);
 
 /* ---- BigTIFF typefinder -------------------------------------------------- */
@@ -114,7 +114,7 @@ gboolean
 gst_tiff_dec_register_bigtiff_typefind (GstPlugin * plugin)
 {
   return gst_type_find_register (plugin, "blockwise-bigtiff",
-      GST_RANK_PRIMARY, bigtiff_typefind, "tif,tiff,btf",
+      GST_RANK_SECONDARY, bigtiff_typefind, "tif,tiff,btf",
       gst_static_caps_get (&sink_template.static_caps), NULL, NULL);
 }
 
