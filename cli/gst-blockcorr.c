@@ -7,8 +7,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "config.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -24,6 +22,7 @@
 
 #include "args.h"
 #include "colormap.h"
+#include "find-plugin.h"
 #include "frames.h"
 #include "interrupt.h"
 #include "output-set.h"
@@ -581,23 +580,6 @@ progress (guint done, guint total, gint64 start)
   fflush (stderr);
 }
 
-/* The plugin from the build tree when it is not installed (running the
- * program from a build directory). */
-static void
-find_plugin (void)
-{
-  GstElementFactory *f = gst_element_factory_find ("blockcorr");
-
-  if (!f) {
-    gst_registry_scan_path (gst_registry_get (), BLOCKWISE_BUILD_PLUGIN_DIR);
-    f = gst_element_factory_find ("blockcorr");
-  }
-  if (!f)
-    die ("the blockcorr element is not installed (meson install, or set "
-        "GST_PLUGIN_PATH to the plugin's folder)");
-  gst_object_unref (f);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -706,7 +688,8 @@ main (int argc, char **argv)
         opt.min_region_blocks);
   if (!opt.out_dir)
     opt.out_dir = g_strdup ("blockcorr-out");
-  find_plugin ();
+  if (!bc_find_plugin (&err))
+    die ("%s", err->message);
 
   for (i = 0; i < 2; i++) {
     in[i] = bc_frames_open (argv[1 + i], &err);
