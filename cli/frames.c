@@ -19,6 +19,7 @@
 
 #include "args.h"
 #include "frames.h"
+#include "pull.h"
 
 /* Gray in this machine's byte order only: a 16-bit file in the other order
  * is swapped by videoconvert, so that one bit depth is one format. */
@@ -378,8 +379,9 @@ set_decode_error (BcFrames * fr, GError ** error, GstMessage * msg)
 /* Takes the errors and warnings the file's pipeline posted; FALSE and
  * error on an error. */
 static gboolean
-take_messages (BcFrames * fr, GError ** error)
+take_messages (gpointer frames, GError ** error)
 {
+  BcFrames *fr = frames;
   GstBus *bus = gst_element_get_bus (fr->pipeline);
   GstMessage *msg;
   gboolean ok = TRUE;
@@ -454,27 +456,6 @@ bc_frames_prefetch (BcFrames * fr, GError ** error)
   if (fr->pipeline || fr->file >= fr->files->len)
     return TRUE;
   return open_file (fr, error);
-}
-
-/* The next sample of the current file; NULL with error set on an error,
- * NULL alone at its end. */
-static GstSample *
-pull_sample (BcFrames * fr, GError ** error)
-{
-  for (;;) {
-    GstSample *s = gst_app_sink_try_pull_sample (GST_APP_SINK (fr->sink),
-        50 * GST_MSECOND);
-
-    if (s)
-      return s;
-    if (!take_messages (fr, error))
-      return NULL;
-    if (gst_app_sink_is_eos (GST_APP_SINK (fr->sink))) {
-      /* An error is posted before the EOS that follows it arrives. */
-      take_messages (fr, error);
-      return NULL;
-    }
-  }
 }
 
 /* The sample with the input's caps, or NULL and error when its format or
@@ -562,7 +543,7 @@ bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
 
     if (!fr->pipeline && !open_file (fr, error))
       return NULL;
-    s = pull_sample (fr, &err);
+    s = bc_pull_sample (GST_APP_SINK (fr->sink), take_messages, fr, &err);
     if (err) {
       g_propagate_error (error, err);
       return NULL;

@@ -27,6 +27,7 @@
 #include "interrupt.h"
 #include "output-set.h"
 #include "outputs.h"
+#include "pull.h"
 #include "render.h"
 #include "verdict-text.h"
 
@@ -279,29 +280,36 @@ analysis_push (Analysis * an, guint input, GstSample * sample, guint n)
   gst_app_src_push_buffer (GST_APP_SRC (an->src[input]), buf);
 }
 
+static gboolean
+take_error (gpointer analysis, GError ** error)
+{
+  Analysis *an = analysis;
+  GstBus *bus = gst_element_get_bus (an->pipeline);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GError *err = NULL;
+
+  gst_object_unref (bus);
+  if (!msg)
+    return TRUE;
+  gst_message_parse_error (msg, &err, NULL);
+  g_set_error (error, err->domain, err->code, "analysis failed: %s",
+      err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  return FALSE;
+}
+
 /* The result of the pair just pushed, or death with the element's error. */
 static GstSample *
 analysis_pull (Analysis * an)
 {
-  GstBus *bus = gst_element_get_bus (an->pipeline);
-  GstSample *s;
+  GError *err = NULL;
+  GstSample *s = bc_pull_sample (GST_APP_SINK (an->sink), take_error, an,
+      &err);
 
-  for (;;) {
-    GstMessage *msg;
-
-    s = gst_app_sink_try_pull_sample (GST_APP_SINK (an->sink),
-        50 * GST_MSECOND);
-    if (s)
-      break;
-    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-    if (msg) {
-      GError *err = NULL;
-
-      gst_message_parse_error (msg, &err, NULL);
-      die ("analysis failed: %s", err->message);
-    }
-  }
-  gst_object_unref (bus);
+  if (!s)
+    die ("%s", err ? err->message :
+        "analysis failed: it ended without a result");
   return s;
 }
 
