@@ -5,6 +5,9 @@
  * index, runs each pair through blockcorr and writes the heatmap, the grids
  * as float32 TIFF, a CSV summary and a verdict.
  *
+ * Every step returns its error to main(), which reports it, deletes the
+ * run's uncommitted files and exits with EXIT_ERROR.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
@@ -14,20 +17,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 #include <gst/gst.h>
-#include <gst/app/gstappsink.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
 #include "args.h"
 #include "colormap.h"
+#include "correlate.h"
 #include "find-plugin.h"
 #include "frames.h"
 #include "interrupt.h"
 #include "output-set.h"
 #include "outputs.h"
-#include "pull.h"
+#include "params.h"
 #include "render.h"
 #include "verdict-text.h"
 
@@ -43,6 +44,9 @@
  * one run's results. */
 #define RESULT_NAMES "^((heatmap|shift)(-[0-9]{4,})?\\.png|median-r\\.png|" \
   "summary\\.csv|(r|r-best|dx|dy|mean-[01]|stddev-[01]|covariance)\\.tif)$"
+
+#define BC_ERROR (bc_error_quark ())
+G_DEFINE_QUARK (gst-blockcorr-error-quark, bc_error);
 
 /* The grids written as TIFF, by the meta's field names. */
 static const gchar *const tiff_grids[] = {
@@ -61,12 +65,10 @@ static const struct
 
 typedef struct
 {
-  guint block_w, block_h;
-  gchar *edge_mode;
-  gdouble threshold;
-  gdouble min_intensity;        /* -1: estimated */
-  gint search_radius;
-  gint min_region_blocks;
+  BwParams params;              /* the analysis' settings */
+  gchar *edge_mode;             /* as given, NULL: the default */
+  gint search_radius;           /* as given, checked into params */
+  gint min_region_blocks;       /* as given, checked into params */
   BwColormap colormap;
   gdouble range_min, range_max;
   gchar *out_dir;
@@ -75,8 +77,33 @@ typedef struct
 } Options;
 
 static Options opt;
-/* The run's results, deleted by die() before they are committed. */
-static BcOutputSet *outputs;
+
+/* The results of the pairs done so far. */
+typedef struct
+{
+  BcTiffStack *tiffs[G_N_ELEMENTS (tiff_grids)];
+  BcOutput *csv;
+  GArray *median, *below;
+  guint needing;
+  GString *needing_list;
+} Results;
+
+/* Everything one run holds, freed by run_clear() however far it got. */
+typedef struct
+{
+  const gchar *arg[2];          /* REFERENCE and COMPARED, as given */
+  BcFrames *in[2];
+  guint count[2];               /* frames of each input */
+  guint total;                  /* pairs to analyse */
+  BcOutputSet *outputs;         /* NULL once committed or dropped */
+  Results res;
+  BcCorrelator *corr;
+  GstSample *single[2];         /* an input's only frame, reused */
+  gchar *label[2];              /* the current frames' files (and pages) */
+  guint done;                   /* pairs analysed */
+} Run;
+
+/* ---- options ------------------------------------------------------------- */
 
 static gboolean
 parse_block (const gchar * name, const gchar * value, gpointer data,
@@ -90,14 +117,15 @@ parse_block (const gchar * name, const gchar * value, gpointer data,
     h = g_ascii_strtoull (end + 1, &end, 10);
   else
     h = w;
-  if (*end || w < 1 || h < 1 || w > 4096 || h > 4096) {
+  if (*end || w < 1 || h < 1 || w > BW_MAX_BLOCK_SIZE
+      || h > BW_MAX_BLOCK_SIZE) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-        "--block wants a size such as 16 or 16x8 (1..4096), not \"%s\"",
-        value);
+        "--block wants a size such as 16 or 16x8 (1..%u), not \"%s\"",
+        BW_MAX_BLOCK_SIZE, value);
     return FALSE;
   }
-  opt.block_w = w;
-  opt.block_h = h;
+  opt.params.block_width = w;
+  opt.params.block_height = h;
   return TRUE;
 }
 
@@ -116,7 +144,7 @@ parse_min_intensity (const gchar * name, const gchar * value, gpointer data,
   gdouble v;
 
   if (g_str_equal (value, "auto")) {
-    opt.min_intensity = -1;
+    opt.params.min_intensity = BW_AUTO;
     return TRUE;
   }
   v = g_ascii_strtod (value, &end);
@@ -126,7 +154,7 @@ parse_min_intensity (const gchar * name, const gchar * value, gpointer data,
         "\"%s\"", value);
     return FALSE;
   }
-  opt.min_intensity = v;
+  opt.params.min_intensity = v;
   return TRUE;
 }
 
@@ -146,47 +174,163 @@ parse_colormap (const gchar * name, const gchar * value, gpointer data,
   return FALSE;
 }
 
+/* The analysis' defaults; the command line's own for the rest. */
 static void
-die (const gchar * fmt, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
-
-static void
-die (const gchar * fmt, ...)
+options_init (void)
 {
-  va_list ap;
-
-  va_start (ap, fmt);
-  fputs ("gst-blockcorr: ", stderr);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
-  va_end (ap);
-  bc_output_set_discard (outputs);
-  exit (EXIT_ERROR);
+  opt.params.block_width = opt.params.block_height = BW_DEFAULT_BLOCK_SIZE;
+  opt.params.edge_mode = BW_DEFAULT_EDGE_MODE;
+  opt.params.threshold = BW_DEFAULT_THRESHOLD;
+  opt.params.min_intensity = BW_DEFAULT_MIN_INTENSITY;
+  opt.params.shift_tolerance = BW_DEFAULT_SHIFT_TOLERANCE;
+  opt.params.n_threads = BW_DEFAULT_N_THREADS;
+  opt.search_radius = BW_DEFAULT_SEARCH_RADIUS;
+  opt.min_region_blocks = BW_DEFAULT_MIN_REGION_BLOCKS;
+  opt.colormap = BW_COLORMAP_VIRIDIS;
+  opt.range_min = 0.0;
+  opt.range_max = 1.0;
 }
 
-/* Prints to standard output at once (a reader of --json gets each frame
- * as it is done), or dies naming the cause: results that cannot be printed
- * are an error like results that cannot be written. */
 static void
-print_checked (const gchar * fmt, ...) G_GNUC_PRINTF (1, 2);
-
-static void
-print_checked (const gchar * fmt, ...)
+options_clear (void)
 {
-  va_list ap;
-  gint written;
-
-  va_start (ap, fmt);
-  written = vprintf (fmt, ap);
-  va_end (ap);
-  if (written < 0 || fflush (stdout) != 0 || ferror (stdout))
-    die ("cannot write to standard output: %s", g_strerror (errno));
+  g_clear_pointer (&opt.out_dir, g_free);
+  g_clear_pointer (&opt.edge_mode, g_free);
 }
+
+/* The values the option parser cannot check by itself. */
+static gboolean
+check_options (GError ** error)
+{
+  if (!opt.edge_mode || g_str_equal (opt.edge_mode, "trim"))
+    opt.params.edge_mode = BW_EDGE_TRIM;
+  else if (g_str_equal (opt.edge_mode, "partial"))
+    opt.params.edge_mode = BW_EDGE_PARTIAL;
+  else {
+    g_set_error (error, BC_ERROR, 0, "--edge-mode wants trim or partial, "
+        "not \"%s\"", opt.edge_mode);
+    return FALSE;
+  }
+  if (!(opt.params.threshold >= -1 && opt.params.threshold <= 1)) {
+    g_set_error (error, BC_ERROR, 0,
+        "--threshold wants an r level between -1 and 1");
+    return FALSE;
+  }
+  if (opt.search_radius < 0 || opt.search_radius > BW_MAX_SEARCH_RADIUS) {
+    g_set_error (error, BC_ERROR, 0, "--search-radius wants 0..%d pixels, "
+        "not %d", BW_MAX_SEARCH_RADIUS, opt.search_radius);
+    return FALSE;
+  }
+  opt.params.search_radius = opt.search_radius;
+  if (opt.min_region_blocks < 1) {
+    g_set_error (error, BC_ERROR, 0, "--min-region-blocks wants at least 1, "
+        "not %d", opt.min_region_blocks);
+    return FALSE;
+  }
+  opt.params.min_region_blocks = opt.min_region_blocks;
+  if (!opt.out_dir)
+    opt.out_dir = g_strdup ("blockcorr-out");
+  return TRUE;
+}
+
+/* Reads the options into opt; argv then holds the two inputs. */
+static gboolean
+parse_options (gint * argc, gchar *** argv, GError ** error)
+{
+  static const gchar summary[] =
+      "Answers \"do these two images need registering (aligning), and "
+      "where?\".\n"
+      "REFERENCE and COMPARED are image files (TIFF, PNG, ... any format "
+      "GStreamer\nreads), multi-page TIFF stacks, or image-sequence patterns "
+      "such as frame_%04d.png.\nFrames are paired by index: frame n of one "
+      "with frame n of the other, or every\nframe with a single image.";
+  static const gchar description[] =
+      "Writes into the output folder: heatmap.png and shift.png "
+      "(heatmap-NNNN.png and\nshift-NNNN.png per frame of a stack, and "
+      "median-r.png), r.tif, dx.tif, dy.tif,\nr-best.tif, mean-0.tif, "
+      "mean-1.tif, stddev-0.tif, stddev-1.tif and covariance.tif\n(float32 "
+      "grids, one page per frame, NaN where undefined), and summary.csv.\n"
+      "They are written under temporary names and renamed when the run is "
+      "done, replacing\nan earlier run's results there as a whole; a run "
+      "that fails leaves the folder\nas it was.  An input that the results "
+      "would replace is refused.\n\n"
+      "Each block is searched for the offset, up to --search-radius pixels, "
+      "where it\ncorrelates best.  A pair needs registration when the "
+      "compared image is shifted\nas a whole (by at least 0.25 px), or when "
+      "a region of blocks is displaced or\nmatches nowhere; background "
+      "blocks (estimated, see --min-intensity) count for\nnothing.\n\n"
+      "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the run after the frame in "
+      "progress and\nkeeps the frames done; a second one stops it at once, "
+      "without results.\n\n"
+      "Exit status: 0 = looks registered (every pair), 1 = needs registration "
+      "(some pair),\n2 = usage, input or output error, 128 + the signal's "
+      "number when a signal\nstopped the run (130 for SIGINT, 143 for "
+      "SIGTERM).";
+  GOptionEntry entries[] = {
+    {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
+          "Block size in pixels (default "
+          G_STRINGIFY (BW_DEFAULT_BLOCK_SIZE) ")", "16 or 16x8"},
+    {"edge-mode", 0, 0, G_OPTION_ARG_STRING, &opt.edge_mode,
+        "trim (default) drops the partial blocks at the right and bottom "
+          "edges; partial keeps them", "trim|partial"},
+    {"search-radius", 'r', 0, G_OPTION_ARG_INT, &opt.search_radius,
+          "Largest displacement searched per block, px (0.."
+          G_STRINGIFY (BW_MAX_SEARCH_RADIUS) ", default "
+          G_STRINGIFY (BW_DEFAULT_SEARCH_RADIUS) "; 0: r only, regions of "
+          "low r)", "R"},
+    {"min-region-blocks", 0, 0, G_OPTION_ARG_INT, &opt.min_region_blocks,
+          "Blocks a displaced region needs to count (default "
+          G_STRINGIFY (BW_DEFAULT_MIN_REGION_BLOCKS) ")", "N"},
+    {"threshold", 't', 0, G_OPTION_ARG_DOUBLE, &opt.params.threshold,
+          "r level of the below-threshold fraction (default "
+          G_STRINGIFY (BW_DEFAULT_THRESHOLD) ")", "R"},
+    {"min-intensity", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_intensity,
+          "Background level in sample units: blocks darker in both images "
+          "count for nothing; auto (the default) estimates it per image, 0 "
+          "turns it off", "auto|LEVEL"},
+    {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
+        "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
+    {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
+          "r values at the two ends of the colour bar (default 0:1, where "
+          "registered and shifted pairs differ)", "MIN:MAX"},
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.out_dir,
+        "Output folder (default blockcorr-out)", "DIR"},
+    {"json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
+        "One JSON object per frame on stdout instead of sentences", NULL},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet,
+        "Print nothing but errors (the exit status answers)", NULL},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("REFERENCE COMPARED");
+  GError *err = NULL;
+
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx, description);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, argc, argv, &err)) {
+    g_set_error (error, err->domain, err->code, "%s (see --help)",
+        err->message);
+    g_clear_error (&err);
+    g_option_context_free (ctx);
+    return FALSE;
+  }
+  g_option_context_free (ctx);
+  if (*argc != 3) {
+    g_set_error (error, BC_ERROR, 0, "two images are needed: gst-blockcorr "
+        "[OPTIONS] REFERENCE COMPARED (see --help)");
+    return FALSE;
+  }
+  return check_options (error);
+}
+
+/* ---- standard streams ---------------------------------------------------- */
 
 /* A standard stream closed by the parent would be the number of the next
  * file opened, which printing would then write into.  /dev/null opened the
  * wrong way round keeps the number taken and makes printing fail, as it
- * should. */
-static void
+ * should.  FALSE when even that fails. */
+static gboolean
 keep_standard_streams (void)
 {
   gint fd;
@@ -194,7 +338,31 @@ keep_standard_streams (void)
   for (fd = 0; fd <= 2; fd++)
     if (fcntl (fd, F_GETFD) < 0 && errno == EBADF
         && open ("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
-      exit (EXIT_ERROR);
+      return FALSE;
+  return TRUE;
+}
+
+/* Prints to standard output at once (a reader of --json gets each frame
+ * as it is done); results that cannot be printed are an error like results
+ * that cannot be written. */
+static gboolean
+print_checked (GError ** error, const gchar * fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+print_checked (GError ** error, const gchar * fmt, ...)
+{
+  va_list ap;
+  gint written;
+
+  va_start (ap, fmt);
+  written = vprintf (fmt, ap);
+  va_end (ap);
+  if (written < 0 || fflush (stdout) != 0 || ferror (stdout)) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot write to standard output: %s", g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* A file name as text for people: bytes that are not UTF-8 become U+FFFD
@@ -205,124 +373,7 @@ display_name (const gchar * name)
   return g_utf8_make_valid (name, -1);
 }
 
-/* ---- the analysis pipeline ----------------------------------------------- */
-
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *src[2];
-  GstElement *sink;
-  GstCaps *caps[2];
-} Analysis;
-
-static void
-analysis_init (Analysis * an)
-{
-  GError *err = NULL;
-  GstElement *bc;
-  gchar *desc;
-
-  desc = g_strdup_printf ("appsrc name=s0 format=time ! blockcorr name=c "
-      "block-width=%u block-height=%u output-size=grid "
-      "! video/x-raw,format=GRAY8 ! appsink name=out sync=false "
-      "appsrc name=s1 format=time ! c.sink_1", opt.block_w, opt.block_h);
-  an->pipeline = gst_parse_launch (desc, &err);
-  g_free (desc);
-  if (!an->pipeline)
-    die ("cannot build the analysis: %s", err->message);
-  bc = gst_bin_get_by_name (GST_BIN (an->pipeline), "c");
-  gst_util_set_object_arg (G_OBJECT (bc), "edge-mode", opt.edge_mode);
-  g_object_set (bc, "threshold", opt.threshold, "min-intensity",
-      opt.min_intensity, "search-radius", (guint) opt.search_radius,
-      "min-region-blocks", (guint) opt.min_region_blocks, "post-messages",
-      FALSE, NULL);
-  gst_object_unref (bc);
-  an->src[0] = gst_bin_get_by_name (GST_BIN (an->pipeline), "s0");
-  an->src[1] = gst_bin_get_by_name (GST_BIN (an->pipeline), "s1");
-  an->sink = gst_bin_get_by_name (GST_BIN (an->pipeline), "out");
-  if (gst_element_set_state (an->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE)
-    die ("cannot start the analysis");
-}
-
-static void
-analysis_clear (Analysis * an)
-{
-  guint i;
-
-  gst_element_set_state (an->pipeline, GST_STATE_NULL);
-  for (i = 0; i < 2; i++) {
-    gst_clear_object (&an->src[i]);
-    gst_clear_caps (&an->caps[i]);
-  }
-  gst_clear_object (&an->sink);
-  gst_clear_object (&an->pipeline);
-}
-
-/* Pushes frame n of one input: the decoded buffer, timed as frame n of a
- * 1 frame-per-second stream (pairing is by index, not by the files' own
- * times). */
-static void
-analysis_push (Analysis * an, guint input, GstSample * sample, guint n)
-{
-  GstCaps *caps = gst_caps_copy (gst_sample_get_caps (sample));
-  GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
-
-  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, 1, 1, NULL);
-  if (!an->caps[input] || !gst_caps_is_equal (caps, an->caps[input])) {
-    gst_caps_replace (&an->caps[input], caps);
-    gst_app_src_set_caps (GST_APP_SRC (an->src[input]), caps);
-  }
-  gst_caps_unref (caps);
-  GST_BUFFER_PTS (buf) = n * GST_SECOND;
-  GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION (buf) = GST_SECOND;
-  gst_app_src_push_buffer (GST_APP_SRC (an->src[input]), buf);
-}
-
-static gboolean
-take_error (gpointer analysis, GError ** error)
-{
-  Analysis *an = analysis;
-  GstBus *bus = gst_element_get_bus (an->pipeline);
-  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  GError *err = NULL;
-
-  gst_object_unref (bus);
-  if (!msg)
-    return TRUE;
-  gst_message_parse_error (msg, &err, NULL);
-  g_set_error (error, err->domain, err->code, "analysis failed: %s",
-      err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
-  return FALSE;
-}
-
-/* The result of the pair just pushed, or death with the element's error. */
-static GstSample *
-analysis_pull (Analysis * an)
-{
-  GError *err = NULL;
-  GstSample *s = bc_pull_sample (GST_APP_SINK (an->sink), take_error, an,
-      &err);
-
-  if (!s)
-    die ("%s", err ? err->message :
-        "analysis failed: it ended without a result");
-  return s;
-}
-
 /* ---- one pair's results -------------------------------------------------- */
-
-typedef struct
-{
-  BcTiffStack *tiffs[G_N_ELEMENTS (tiff_grids)];
-  BcOutput *csv;
-  GArray *median, *below;
-  guint needing;
-  GString *needing_list;
-} Results;
 
 static const gfloat *
 grid (const GstStructure * s, const gchar * name)
@@ -345,66 +396,66 @@ shift_lengths (const GstStructure * s, guint n)
   return len;
 }
 
-static void
-write_heatmap (const gchar * kind, guint n, guint total, const BcHeatmap * hm)
+static gboolean
+write_heatmap (Run * run, const gchar * kind, guint n, const BcHeatmap * hm,
+    GError ** error)
 {
-  GError *err = NULL;
-  gchar *name = total > 1 ? g_strdup_printf ("%s-%04u.png", kind, n) :
+  gchar *name = run->total > 1 ? g_strdup_printf ("%s-%04u.png", kind, n) :
       g_strdup_printf ("%s.png", kind);
-  BcOutput *png = bc_output_set_create (outputs, name, &err);
+  BcOutput *png = bc_output_set_create (run->outputs, name, error);
+  gboolean ok = png && bc_render_heatmap (hm, png, error)
+      && bc_output_close (png, error);
 
-  if (!png || !bc_render_heatmap (hm, png, &err)
-      || !bc_output_close (png, &err))
-    die ("%s", err->message);
   g_free (name);
+  return ok;
 }
 
-/* Writes what one pair gives and returns whether it needs registration. */
+/* The grids as TIFF pages and the CSV row. */
 static gboolean
-record_pair (Results * res, guint n, guint total, const gchar * l0,
-    const gchar * l1, const GstStructure * s, guint width, guint height)
+write_grids (Run * run, guint n, const GstStructure * s, GError ** error)
 {
+  const gchar *l0 = run->label[0], *l1 = run->label[1];
   guint cols = bc_number (s, "cols"), rows = bc_number (s, "rows"), i;
-  gdouble below = bc_number (s, "below-threshold");
-  gdouble median = bc_number (s, "median");
-  const gchar *verdict = gst_structure_get_string (s, "verdict");
-  gboolean needs = g_strcmp0 (verdict, "needs-registration") == 0;
-  gchar *line, *title, *subtitle, *text, *headline, *b0, *b1;
-  GError *err = NULL;
-  BcHeatmap hm;
+  gboolean ok = TRUE;
+  gchar *line;
 
-  text = bc_verdict_text (s, width, height);
-  if (g_strcmp0 (verdict, "no-texture") == 0 && total == 1) {
-    b0 = display_name (l0);
-    b1 = display_name (l1);
-    die ("%s and %s: %s: nothing to compare", b0, b1, text);
-  }
-
-  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
+  for (i = 0; ok && i < G_N_ELEMENTS (tiff_grids); i++) {
     gchar *desc = g_strdup_printf ("%s of %s against %s, %ux%u blocks",
-        tiff_grids[i], l1, l0, opt.block_w, opt.block_h);
+        tiff_grids[i], l1, l0, opt.params.block_width,
+        opt.params.block_height);
 
-    if (!bc_tiff_stack_add (res->tiffs[i], grid (s, tiff_grids[i]), cols,
-            rows, desc, &err))
-      die ("%s", err->message);
+    ok = bc_tiff_stack_add (run->res.tiffs[i], grid (s, tiff_grids[i]),
+        cols, rows, desc, error);
     g_free (desc);
   }
+  if (!ok)
+    return FALSE;
   line = bc_csv_row (n, l0, l1, s);
-  if (!bc_output_write (res->csv, line, strlen (line))
-      || !bc_output_write (res->csv, "\n", 1)) {
-    bc_output_report (res->csv, &err);
-    die ("%s", err->message);
-  }
+  if (!bc_output_write (run->res.csv, line, strlen (line))
+      || !bc_output_write (run->res.csv, "\n", 1))
+    ok = bc_output_report (run->res.csv, error);
   g_free (line);
+  return ok;
+}
+
+/* The heatmap of r and, with a search, of the displacements. */
+static gboolean
+write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
+{
+  guint cols = bc_number (s, "cols"), rows = bc_number (s, "rows");
+  gchar *title, *subtitle, *headline, *b0, *b1;
+  gboolean ok;
+  BcHeatmap hm;
 
   /* The files' own names: folders make the caption longer than the
    * picture (the CSV keeps the whole paths). */
-  b0 = g_path_get_basename (l0);
-  b1 = g_path_get_basename (l1);
+  b0 = g_path_get_basename (run->label[0]);
+  b1 = g_path_get_basename (run->label[1]);
   title = g_strdup_printf ("r per block: %s against %s", b1, b0);
   headline = bc_verdict_headline (s);
   subtitle = g_strdup_printf ("%ux%u blocks (%u x %u), median r %.3f: %s",
-      opt.block_w, opt.block_h, cols, rows, median, headline);
+      opt.params.block_width, opt.params.block_height, cols, rows,
+      bc_number (s, "median"), headline);
   g_free (headline);
   hm.values = grid (s, "r");
   hm.cols = cols;
@@ -415,131 +466,415 @@ record_pair (Results * res, guint n, guint total, const gchar * l0,
   hm.title = title;
   hm.subtitle = subtitle;
   hm.quantity = "r";
-  write_heatmap ("heatmap", n, total, &hm);
+  ok = write_heatmap (run, "heatmap", n, &hm, error);
   g_free (title);
-  if (opt.search_radius > 0) {
+  if (ok && opt.params.search_radius > 0) {
     gfloat *len = shift_lengths (s, cols * rows);
 
     title = g_strdup_printf ("displacement per block, px: %s against %s", b1,
         b0);
     hm.values = len;
     hm.range_min = 0;
-    hm.range_max = opt.search_radius;
+    hm.range_max = opt.params.search_radius;
     hm.colormap = BW_COLORMAP_VIRIDIS;
     hm.title = title;
     hm.quantity = "shift, px";
-    write_heatmap ("shift", n, total, &hm);
+    ok = write_heatmap (run, "shift", n, &hm, error);
     g_free (title);
     g_free (len);
   }
   g_free (subtitle);
   g_free (b0);
   g_free (b1);
+  return ok;
+}
 
-  g_array_append_val (res->median, median);
-  g_array_append_val (res->below, below);
+/* The pair's answer on standard output: a JSON line or a sentence. */
+static gboolean
+print_pair (Run * run, guint n, const GstStructure * s, const gchar * text,
+    GError ** error)
+{
+  gboolean ok = TRUE;
 
   if (opt.json) {
-    line = bc_json_line (n, l0, l1, s, text);
-    print_checked ("%s\n", line);
+    gchar *line = bc_json_line (n, run->label[0], run->label[1], s, text);
+
+    ok = print_checked (error, "%s\n", line);
     g_free (line);
   } else if (!opt.quiet) {
     gdouble background = bc_number (s, "background");
-    gchar *shown = display_name (l1);
-    gchar *which = total > 1 ? g_strdup_printf ("frame %u (%s): ", n,
+    gchar *shown = display_name (run->label[1]);
+    gchar *which = run->total > 1 ? g_strdup_printf ("frame %u (%s): ", n,
         shown) : g_strdup ("");
 
-    print_checked ("%s%s. Median r %.3f over %.0f valid blocks of %ux%u; "
-        "%.0f background, %.0f invalid.\n", which, text, median,
-        bc_number (s, "valid"), opt.block_w, opt.block_h, background,
+    ok = print_checked (error, "%s%s. Median r %.3f over %.0f valid blocks "
+        "of %ux%u; %.0f background, %.0f invalid.\n", which, text,
+        bc_number (s, "median"), bc_number (s, "valid"),
+        opt.params.block_width, opt.params.block_height, background,
         bc_number (s, "invalid") - background);
     g_free (which);
     g_free (shown);
   }
-  g_free (text);
-  if (needs) {
-    res->needing++;
-    g_string_append_printf (res->needing_list, "%s%u",
-        res->needing_list->len ? ", " : "", n);
-  }
-  return needs;
+  return ok;
 }
 
-/* ---- main ---------------------------------------------------------------- */
+/* Writes and prints what pair n gives, and counts it when it needs
+ * registration.  A single pair with no texture is an error: there is
+ * nothing to compare. */
+static gboolean
+record_pair (Run * run, guint n, const GstStructure * s, guint width,
+    guint height, GError ** error)
+{
+  const gchar *verdict = gst_structure_get_string (s, "verdict");
+  gdouble median = bc_number (s, "median");
+  gdouble below = bc_number (s, "below-threshold");
+  gchar *text = bc_verdict_text (s, width, height);
+  gboolean ok;
+
+  if (g_strcmp0 (verdict, "no-texture") == 0 && run->total == 1) {
+    gchar *b0 = display_name (run->label[0]);
+    gchar *b1 = display_name (run->label[1]);
+
+    g_set_error (error, BC_ERROR, 0, "%s and %s: %s: nothing to compare", b0,
+        b1, text);
+    g_free (b0);
+    g_free (b1);
+    g_free (text);
+    return FALSE;
+  }
+  ok = write_grids (run, n, s, error) && write_pictures (run, n, s, error);
+  if (ok) {
+    g_array_append_val (run->res.median, median);
+    g_array_append_val (run->res.below, below);
+    ok = print_pair (run, n, s, text, error);
+  }
+  g_free (text);
+  if (ok && g_strcmp0 (verdict, "needs-registration") == 0) {
+    run->res.needing++;
+    g_string_append_printf (run->res.needing_list, "%s%u",
+        run->res.needing_list->len ? ", " : "", n);
+  }
+  return ok;
+}
+
+/* ---- the steps of a run -------------------------------------------------- */
+
+static gboolean
+open_inputs (Run * run, const gchar * reference, const gchar * compared,
+    GError ** error)
+{
+  guint i;
+
+  run->arg[0] = reference;
+  run->arg[1] = compared;
+  for (i = 0; i < 2; i++) {
+    run->in[i] = bc_frames_open (run->arg[i], error);
+    if (!run->in[i])
+      return FALSE;
+    run->count[i] = bc_frames_count (run->in[i]);
+  }
+  if (run->count[0] != run->count[1] && run->count[0] != 1
+      && run->count[1] != 1) {
+    g_set_error (error, BC_ERROR, 0, "%s has %u frames and %s has %u: two "
+        "stacks must have the same length (or one of them be a single "
+        "image)", run->arg[0], run->count[0], run->arg[1], run->count[1]);
+    return FALSE;
+  }
+  run->total = MAX (run->count[0], run->count[1]);
+  return TRUE;
+}
 
 /* Refuses inputs that the results would replace: they would be lost. */
-static void
-check_inputs (BcFrames * in[2])
+static gboolean
+check_inputs (Run * run, GError ** error)
 {
   GPtrArray *files = g_ptr_array_new ();
-  GError *err = NULL;
+  gboolean ok;
   guint i, k;
 
   for (i = 0; i < 2; i++)
-    for (k = 0; k < bc_frames_n_files (in[i]); k++)
-      g_ptr_array_add (files, (gpointer) bc_frames_file (in[i], k));
-  if (!bc_output_set_check_inputs (outputs,
-          (const gchar * const *) files->pdata, files->len, &err))
-    die ("%s", err->message);
+    for (k = 0; k < bc_frames_n_files (run->in[i]); k++)
+      g_ptr_array_add (files, (gpointer) bc_frames_file (run->in[i], k));
+  ok = bc_output_set_check_inputs (run->outputs,
+      (const gchar * const *) files->pdata, files->len, error);
   g_ptr_array_unref (files);
+  return ok;
+}
+
+/* The output folder's new files, under temporary names until the run is
+ * done.  From here on a signal stops the run after the frame in progress. */
+static gboolean
+create_results (Run * run, GError ** error)
+{
+  Results *res = &run->res;
+  gchar *header;
+  gboolean ok;
+  guint i;
+
+  bc_interrupt_install ();
+  res->median = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res->below = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res->needing_list = g_string_new (NULL);
+  run->outputs = bc_output_set_new (opt.out_dir, RESULT_NAMES, error);
+  if (!run->outputs || !check_inputs (run, error))
+    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
+    gchar *name = g_strdup_printf ("%s.tif", tiff_grids[i]);
+    BcOutput *out = bc_output_set_create (run->outputs, name, error);
+
+    g_free (name);
+    if (!out || !(res->tiffs[i] = bc_tiff_stack_new (out, error)))
+      return FALSE;
+  }
+  res->csv = bc_output_set_create (run->outputs, "summary.csv", error);
+  if (!res->csv)
+    return FALSE;
+  header = bc_csv_header ();
+  ok = bc_output_write (res->csv, header, strlen (header))
+      && bc_output_write (res->csv, "\n", 1);
+  g_free (header);
+  return ok || bc_output_report (res->csv, error);
+}
+
+/* The next frame of each input (a single image is decoded once and used
+ * for every pair). */
+static gboolean
+next_frames (Run * run, GstSample * frame[2], GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    GError *err = NULL;
+
+    if (run->count[i] == 1 && run->single[i]) {
+      frame[i] = gst_sample_ref (run->single[i]);
+      continue;
+    }
+    g_clear_pointer (&run->label[i], g_free);
+    frame[i] = bc_frames_next (run->in[i], &run->label[i], &err);
+    if (!frame[i]) {
+      if (!err)
+        g_set_error (&err, BC_ERROR, 0, "a frame is missing");
+      g_propagate_error (error, err);
+      return FALSE;
+    }
+    if (run->count[i] == 1)
+      run->single[i] = gst_sample_ref (frame[i]);
+  }
+  return TRUE;
+}
+
+/* The two frames of pair n have one size, and blocks fit into it. */
+static gboolean
+check_sizes (Run * run, guint n, const GstVideoInfo vi[2], GError ** error)
+{
+  gint width = GST_VIDEO_INFO_WIDTH (&vi[0]);
+  gint height = GST_VIDEO_INFO_HEIGHT (&vi[0]);
+
+  /* A single image against a single image or a stack: once is enough. */
+  if (n > 0 && run->count[0] == 1 && run->count[1] == 1)
+    return TRUE;
+  if (width != GST_VIDEO_INFO_WIDTH (&vi[1])
+      || height != GST_VIDEO_INFO_HEIGHT (&vi[1])) {
+    g_set_error (error, BC_ERROR, 0, "the images differ in size: %s is "
+        "%dx%d, %s is %dx%d (register or crop them to one size first)",
+        run->label[0], width, height, run->label[1],
+        GST_VIDEO_INFO_WIDTH (&vi[1]), GST_VIDEO_INFO_HEIGHT (&vi[1]));
+    return FALSE;
+  }
+  if (((guint) width < opt.params.block_width
+          || (guint) height < opt.params.block_height)
+      && opt.params.edge_mode == BW_EDGE_TRIM) {
+    g_set_error (error, BC_ERROR, 0, "the block size %ux%u is larger than "
+        "the images (%dx%d)", opt.params.block_width,
+        opt.params.block_height, width, height);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Decodes, analyses and records pair n. */
+static gboolean
+analyse_pair (Run * run, guint n, GError ** error)
+{
+  GstSample *frame[2] = { NULL, NULL }, *out = NULL;
+  GstVideoInfo vi[2];
+  gboolean ok;
+  guint i;
+
+  ok = next_frames (run, frame, error);
+  for (i = 0; ok && i < 2; i++)
+    ok = gst_video_info_from_caps (&vi[i], gst_sample_get_caps (frame[i]));
+  ok = ok && check_sizes (run, n, vi, error);
+  if (ok) {
+    for (i = 0; i < 2; i++)
+      bc_correlator_push (run->corr, i, frame[i], n);
+    out = bc_correlator_pull (run->corr, error);
+  }
+  if (out)
+    ok = record_pair (run, n, gst_custom_meta_get_structure
+        (gst_buffer_get_custom_meta (gst_sample_get_buffer (out),
+                "GstBlockCorrMeta")), GST_VIDEO_INFO_WIDTH (&vi[0]),
+        GST_VIDEO_INFO_HEIGHT (&vi[0]), error);
+  else
+    ok = FALSE;
+  for (i = 0; i < 2; i++)
+    if (frame[i])
+      gst_sample_unref (frame[i]);
+  if (out)
+    gst_sample_unref (out);
+  return ok;
+}
+
+static void
+progress (guint done, guint total, gint64 start)
+{
+  if (opt.quiet || opt.json || total < 2 || !isatty (fileno (stderr)))
+    return;
+  if (g_get_monotonic_time () - start < G_USEC_PER_SEC && done < total)
+    return;
+  fprintf (stderr, "\r%u / %u frames", done, total);
+  if (done == total)
+    fputc ('\n', stderr);
+  fflush (stderr);
+}
+
+/* Every pair, or those before a signal asked the run to stop. */
+static gboolean
+analyse_pairs (Run * run, GError ** error)
+{
+  gint64 start;
+  guint i;
+
+  run->corr = bc_correlator_new (&opt.params, error);
+  if (!run->corr)
+    return FALSE;
+  /* Both inputs decode at once (each file in its own pipeline). */
+  for (i = 0; i < 2; i++)
+    if (!bc_frames_prefetch (run->in[i], error))
+      return FALSE;
+  start = g_get_monotonic_time ();
+  for (run->done = 0; run->done < run->total && !bc_interrupt_signal ();
+      run->done++) {
+    if (!analyse_pair (run, run->done, error))
+      return FALSE;
+    progress (run->done + 1, run->total, start);
+  }
+  return TRUE;
+}
+
+/* Stops the decoders and the analysis. */
+static void
+stop_pipelines (Run * run)
+{
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    g_clear_pointer (&run->single[i], gst_sample_unref);
+    g_clear_pointer (&run->in[i], bc_frames_free);
+    g_clear_pointer (&run->label[i], g_free);
+  }
+  g_clear_pointer (&run->corr, bc_correlator_free);
 }
 
 /* The median r and the fraction below the threshold over the frames done
  * (all, unless the run was interrupted). */
-static void
-write_series (Results * res, guint done, guint total, const gchar * arg0,
-    const gchar * arg1)
+static gboolean
+write_series (Run * run, GError ** error)
 {
-  GError *err = NULL;
+  const gchar *arg0 = run->arg[0], *arg1 = run->arg[1];
+  guint done = run->done, total = run->total;
   gchar *title = done < total ? g_strdup_printf ("%s against %s, %ux%u "
-      "blocks (frames 0 to %u of %u: interrupted)", arg1, arg0, opt.block_w,
-      opt.block_h, done - 1, total) : g_strdup_printf ("%s against %s, "
-      "%ux%u blocks", arg1, arg0, opt.block_w, opt.block_h);
-  BcOutput *png = bc_output_set_create (outputs, "median-r.png", &err);
+      "blocks (frames 0 to %u of %u: interrupted)", arg1, arg0,
+      opt.params.block_width, opt.params.block_height, done - 1, total) :
+      g_strdup_printf ("%s against %s, %ux%u blocks", arg1, arg0,
+      opt.params.block_width, opt.params.block_height);
+  BcOutput *png = bc_output_set_create (run->outputs, "median-r.png", error);
+  gboolean ok = png
+      && bc_render_series ((gdouble *) run->res.median->data,
+      (gdouble *) run->res.below->data, done, opt.params.threshold, title,
+      png, error) && bc_output_close (png, error);
 
-  if (!png || !bc_render_series ((gdouble *) res->median->data,
-          (gdouble *) res->below->data, done, opt.threshold, title, png,
-          &err) || !bc_output_close (png, &err))
-    die ("%s", err->message);
   g_free (title);
+  return ok;
 }
 
-/* Completes every file and renames them all into place, or dies (and
+/* Completes every file and renames them all into place, or fails (and
  * none of them is). */
-static void
-commit_results (Results * res, guint done, guint total, const gchar * arg0,
-    const gchar * arg1)
+static gboolean
+commit_results (Run * run, GError ** error)
 {
-  GError *err = NULL;
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
-    if (!bc_tiff_stack_close (res->tiffs[i], &err))
-      die ("%s", err->message);
-  if (!bc_output_close (res->csv, &err))
-    die ("%s", err->message);
-  if (total > 1)
-    write_series (res, done, total, arg0, arg1);
+  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
+    gboolean ok = bc_tiff_stack_close (run->res.tiffs[i], error);
+
+    run->res.tiffs[i] = NULL;
+    if (!ok)
+      return FALSE;
+  }
+  if (!bc_output_close (run->res.csv, error))
+    return FALSE;
+  if (run->total > 1 && !write_series (run, error))
+    return FALSE;
   bc_interrupt_hold ();
-  if (!bc_output_set_commit (outputs, &err))
-    die ("%s", err->message);
+  if (!bc_output_set_commit (run->outputs, error))
+    return FALSE;
   bc_interrupt_release ();
-  bc_output_set_free (outputs);
-  outputs = NULL;
+  g_clear_pointer (&run->outputs, bc_output_set_free);
+  return TRUE;
 }
 
-/* No frame done: nothing to keep. */
+/* The files of a run that is not committed. */
 static void
-drop_results (Results * res)
+drop_results (Run * run)
 {
   guint i;
 
   bc_interrupt_hold ();
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
-    bc_tiff_stack_free (res->tiffs[i]);
-  bc_output_set_free (outputs);
-  outputs = NULL;
+    g_clear_pointer (&run->res.tiffs[i], bc_tiff_stack_free);
+  g_clear_pointer (&run->outputs, bc_output_set_free);
   bc_interrupt_release ();
+}
+
+/* The frames done, if any: no frame done leaves nothing to keep. */
+static gboolean
+keep_results (Run * run, GError ** error)
+{
+  stop_pipelines (run);
+  if (run->done == 0) {
+    drop_results (run);
+    return TRUE;
+  }
+  return commit_results (run, error);
+}
+
+/* The closing lines: the frames that need registration, where the results
+ * are. */
+static gboolean
+print_conclusion (Run * run, GError ** error)
+{
+  gboolean ok = TRUE;
+  gchar *shown;
+
+  if (run->done == 0 || opt.quiet || opt.json)
+    return TRUE;
+  if (run->total > 1 && run->res.needing)
+    ok = print_checked (error, "%u of %u frames need registration: %s.\n",
+        run->res.needing, run->done, run->res.needing_list->str);
+  else if (run->total > 1)
+    ok = print_checked (error, "All %u frames look registered.\n",
+        run->done);
+  if (!ok)
+    return FALSE;
+  shown = display_name (opt.out_dir);
+  ok = print_checked (error, "Results in %s/: heatmap%s.png%s, r.tif and "
+      "the other grids, summary.csv.\n", shown, run->total > 1 ? "-NNNN" :
+      "", opt.params.search_radius > 0 ? (run->total > 1 ?
+          ", shift-NNNN.png" : ", shift.png") : "");
+  g_free (shown);
+  return ok;
 }
 
 static const gchar *
@@ -575,267 +910,54 @@ report_interruption (guint done, guint total)
   g_free (shown);
 }
 
-static void
-progress (guint done, guint total, gint64 start)
+/* The answer: registered, needs registration, or stopped by a signal. */
+static gint
+exit_status (Run * run)
 {
-  if (opt.quiet || opt.json || total < 2 || !isatty (fileno (stderr)))
-    return;
-  if (g_get_monotonic_time () - start < G_USEC_PER_SEC && done < total)
-    return;
-  fprintf (stderr, "\r%u / %u frames", done, total);
-  if (done == total)
-    fputc ('\n', stderr);
-  fflush (stderr);
+  if (run->done < run->total) {
+    report_interruption (run->done, run->total);
+    return EXIT_SIGNAL_BASE + bc_interrupt_signal ();
+  }
+  return run->res.needing ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
+}
+
+/* Also deletes the files of a run that is not committed. */
+static void
+run_clear (Run * run)
+{
+  stop_pipelines (run);
+  drop_results (run);
+  if (run->res.median)
+    g_array_unref (run->res.median);
+  if (run->res.below)
+    g_array_unref (run->res.below);
+  if (run->res.needing_list)
+    g_string_free (run->res.needing_list, TRUE);
 }
 
 int
 main (int argc, char **argv)
 {
-  static const gchar summary[] =
-      "Answers \"do these two images need registering (aligning), and "
-      "where?\".\n"
-      "REFERENCE and COMPARED are image files (TIFF, PNG, ... any format "
-      "GStreamer\nreads), multi-page TIFF stacks, or image-sequence patterns "
-      "such as frame_%04d.png.\nFrames are paired by index: frame n of one "
-      "with frame n of the other, or every\nframe with a single image.";
-  static const gchar description[] =
-      "Writes into the output folder: heatmap.png and shift.png "
-      "(heatmap-NNNN.png and\nshift-NNNN.png per frame of a stack, and "
-      "median-r.png), r.tif, dx.tif, dy.tif,\nr-best.tif, mean-0.tif, "
-      "mean-1.tif, stddev-0.tif, stddev-1.tif and covariance.tif\n(float32 "
-      "grids, one page per frame, NaN where undefined), and summary.csv.\n"
-      "They are written under temporary names and renamed when the run is "
-      "done, replacing\nan earlier run's results there as a whole; a run "
-      "that fails leaves the folder\nas it was.  An input that the results "
-      "would replace is refused.\n\n"
-      "Each block is searched for the offset, up to --search-radius pixels, "
-      "where it\ncorrelates best.  A pair needs registration when the "
-      "compared image is shifted\nas a whole (by at least 0.25 px), or when "
-      "a region of blocks is displaced or\nmatches nowhere; background "
-      "blocks (estimated, see --min-intensity) count for\nnothing.\n\n"
-      "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the run after the frame in "
-      "progress and\nkeeps the frames done; a second one stops it at once, "
-      "without results.\n\n"
-      "Exit status: 0 = looks registered (every pair), 1 = needs registration "
-      "(some pair),\n2 = usage, input or output error, 128 + the signal's "
-      "number when a signal\nstopped the run (130 for SIGINT, 143 for "
-      "SIGTERM).";
-  GOptionEntry entries[] = {
-    {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
-        "Block size in pixels (default 16)", "16 or 16x8"},
-    {"edge-mode", 0, 0, G_OPTION_ARG_STRING, &opt.edge_mode,
-        "trim (default) drops the partial blocks at the right and bottom "
-          "edges; partial keeps them", "trim|partial"},
-    {"search-radius", 'r', 0, G_OPTION_ARG_INT, &opt.search_radius,
-          "Largest displacement searched per block, px (0..8, default 2; 0: "
-          "r only, regions of low r)", "R"},
-    {"min-region-blocks", 0, 0, G_OPTION_ARG_INT, &opt.min_region_blocks,
-        "Blocks a displaced region needs to count (default 3)", "N"},
-    {"threshold", 't', 0, G_OPTION_ARG_DOUBLE, &opt.threshold,
-        "r level of the below-threshold fraction (default 0.5)", "R"},
-    {"min-intensity", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_intensity,
-          "Background level in sample units: blocks darker in both images "
-          "count for nothing; auto (the default) estimates it per image, 0 "
-          "turns it off", "auto|LEVEL"},
-    {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
-        "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
-    {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
-          "r values at the two ends of the colour bar (default 0:1, where "
-          "registered and shifted pairs differ)", "MIN:MAX"},
-    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.out_dir,
-        "Output folder (default blockcorr-out)", "DIR"},
-    {"json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
-        "One JSON object per frame on stdout instead of sentences", NULL},
-    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet,
-        "Print nothing but errors (the exit status answers)", NULL},
-    {NULL}
-  };
-  GOptionContext *ctx;
+  Run run = { {NULL,}, };
   GError *err = NULL;
-  BcFrames *in[2];
-  GstSample *frame[2] = { NULL, NULL }, *single[2] = { NULL, NULL };
-  gchar *label[2] = { NULL, NULL };
-  guint count[2], total, n, i;
-  Analysis an = { 0, };
-  Results res = { 0, };
-  gint64 start;
   gint status;
 
-  keep_standard_streams ();
-  opt.block_w = opt.block_h = 16;
-  opt.threshold = 0.5;
-  opt.min_intensity = -1;
-  opt.search_radius = 2;
-  opt.min_region_blocks = 3;
-  opt.colormap = BW_COLORMAP_VIRIDIS;
-  opt.range_min = 0.0;
-  opt.range_max = 1.0;
-
-  ctx = g_option_context_new ("REFERENCE COMPARED");
-  g_option_context_set_summary (ctx, summary);
-  g_option_context_set_description (ctx, description);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!g_option_context_parse (ctx, &argc, &argv, &err))
-    die ("%s (see --help)", err->message);
-  g_option_context_free (ctx);
-  if (argc != 3)
-    die ("two images are needed: gst-blockcorr [OPTIONS] REFERENCE COMPARED "
-        "(see --help)");
-  if (!opt.edge_mode)
-    opt.edge_mode = g_strdup ("trim");
-  if (!g_str_equal (opt.edge_mode, "trim")
-      && !g_str_equal (opt.edge_mode, "partial"))
-    die ("--edge-mode wants trim or partial, not \"%s\"", opt.edge_mode);
-  if (!(opt.threshold >= -1 && opt.threshold <= 1))
-    die ("--threshold wants an r level between -1 and 1");
-  if (opt.search_radius < 0 || opt.search_radius > 8)
-    die ("--search-radius wants 0..8 pixels, not %d", opt.search_radius);
-  if (opt.min_region_blocks < 1)
-    die ("--min-region-blocks wants at least 1, not %d",
-        opt.min_region_blocks);
-  if (!opt.out_dir)
-    opt.out_dir = g_strdup ("blockcorr-out");
-  if (!bc_find_plugin (&err))
-    die ("%s", err->message);
-
-  for (i = 0; i < 2; i++) {
-    in[i] = bc_frames_open (argv[1 + i], &err);
-    if (!in[i])
-      die ("%s", err->message);
-    count[i] = bc_frames_count (in[i]);
-  }
-  if (count[0] != count[1] && count[0] != 1 && count[1] != 1)
-    die ("%s has %u frames and %s has %u: two stacks must have the same "
-        "length (or one of them be a single image)", argv[1], count[0],
-        argv[2], count[1]);
-  total = MAX (count[0], count[1]);
-
-  /* Until now a signal ends the program at once: nothing is written yet. */
-  bc_interrupt_install ();
-  outputs = bc_output_set_new (opt.out_dir, RESULT_NAMES, &err);
-  if (!outputs)
-    die ("%s", err->message);
-  check_inputs (in);
-  for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
-    gchar *name = g_strdup_printf ("%s.tif", tiff_grids[i]);
-    BcOutput *out = bc_output_set_create (outputs, name, &err);
-
-    if (!out || !(res.tiffs[i] = bc_tiff_stack_new (out, &err)))
-      die ("%s", err->message);
-    g_free (name);
-  }
-  res.csv = bc_output_set_create (outputs, "summary.csv", &err);
-  if (!res.csv)
-    die ("%s", err->message);
-  {
-    gchar *header = bc_csv_header ();
-
-    if (!bc_output_write (res.csv, header, strlen (header))
-        || !bc_output_write (res.csv, "\n", 1)) {
-      bc_output_report (res.csv, &err);
-      die ("%s", err->message);
-    }
-    g_free (header);
-  }
-  res.median = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  res.below = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  res.needing_list = g_string_new (NULL);
-
-  analysis_init (&an);
-  /* Both inputs decode at once (each file in its own pipeline). */
-  for (i = 0; i < 2; i++)
-    if (!bc_frames_prefetch (in[i], &err))
-      die ("%s", err->message);
-  start = g_get_monotonic_time ();
-  for (n = 0; n < total && !bc_interrupt_signal (); n++) {
-    GstSample *out;
-    GstVideoInfo vi[2];
-
-    for (i = 0; i < 2; i++) {
-      if (count[i] == 1 && single[i]) {
-        frame[i] = gst_sample_ref (single[i]);
-        continue;
-      }
-      g_free (label[i]);
-      label[i] = NULL;
-      frame[i] = bc_frames_next (in[i], &label[i], &err);
-      if (!frame[i])
-        die ("%s", err ? err->message : "a frame is missing");
-      if (count[i] == 1)
-        single[i] = gst_sample_ref (frame[i]);
-    }
-    /* Also for a single image reused from the first pair. */
-    for (i = 0; i < 2; i++)
-      gst_video_info_from_caps (&vi[i], gst_sample_get_caps (frame[i]));
-    if (n == 0 || count[0] > 1 || count[1] > 1) {
-      GstVideoInfo a, b;
-
-      gst_video_info_from_caps (&a, gst_sample_get_caps (frame[0]));
-      gst_video_info_from_caps (&b, gst_sample_get_caps (frame[1]));
-      if (a.width != b.width || a.height != b.height)
-        die ("the images differ in size: %s is %dx%d, %s is %dx%d (register "
-            "or crop them to one size first)", label[0], a.width, a.height,
-            label[1], b.width, b.height);
-      if (((guint) a.width < opt.block_w || (guint) a.height < opt.block_h)
-          && g_str_equal (opt.edge_mode, "trim"))
-        die ("the block size %ux%u is larger than the images (%dx%d)",
-            opt.block_w, opt.block_h, a.width, a.height);
-    }
-    for (i = 0; i < 2; i++) {
-      analysis_push (&an, i, frame[i], n);
-      gst_sample_unref (frame[i]);
-    }
-    out = analysis_pull (&an);
-    record_pair (&res, n, total, label[0], label[1],
-        gst_custom_meta_get_structure (gst_buffer_get_custom_meta
-            (gst_sample_get_buffer (out), "GstBlockCorrMeta")),
-        GST_VIDEO_INFO_WIDTH (&vi[0]), GST_VIDEO_INFO_HEIGHT (&vi[0]));
-    gst_sample_unref (out);
-    progress (n + 1, total, start);
-  }
-  for (i = 0; i < 2; i++) {
-    gst_app_src_end_of_stream (GST_APP_SRC (an.src[i]));
-    if (single[i])
-      gst_sample_unref (single[i]);
-    bc_frames_free (in[i]);
-    g_free (label[i]);
-  }
-  analysis_clear (&an);
-
-  /* n: the frames done, all of them unless a signal stopped the run. */
-  if (n > 0)
-    commit_results (&res, n, total, argv[1], argv[2]);
-  else
-    drop_results (&res);
-
-  if (n > 0 && total > 1 && !opt.quiet && !opt.json) {
-    if (res.needing)
-      print_checked ("%u of %u frames need registration: %s.\n",
-          res.needing, n, res.needing_list->str);
-    else
-      print_checked ("All %u frames look registered.\n", n);
-  }
-  if (n > 0 && !opt.quiet && !opt.json) {
-    gchar *shown = display_name (opt.out_dir);
-
-    print_checked ("Results in %s/: heatmap%s.png%s, r.tif and the other "
-        "grids, summary.csv.\n", shown, total > 1 ? "-NNNN" : "",
-        opt.search_radius > 0 ? (total > 1 ? ", shift-NNNN.png" :
-            ", shift.png") : "");
-    g_free (shown);
-  }
-  if (n < total) {
-    report_interruption (n, total);
-    status = EXIT_SIGNAL_BASE + bc_interrupt_signal ();
+  if (!keep_standard_streams ())
+    return EXIT_ERROR;
+  options_init ();
+  if (parse_options (&argc, &argv, &err) && bc_find_plugin (&err)
+      && open_inputs (&run, argv[1], argv[2], &err)
+      && create_results (&run, &err) && analyse_pairs (&run, &err)
+      && keep_results (&run, &err) && print_conclusion (&run, &err)) {
+    status = exit_status (&run);
   } else {
-    status = res.needing ? EXIT_NEEDS_REGISTRATION : EXIT_REGISTERED;
+    fprintf (stderr, "gst-blockcorr: %s\n", err->message);
+    status = EXIT_ERROR;
   }
-  g_array_unref (res.median);
-  g_array_unref (res.below);
-  g_string_free (res.needing_list, TRUE);
-  g_free (opt.out_dir);
-  g_free (opt.edge_mode);
-  gst_deinit ();
+  run_clear (&run);
+  g_clear_error (&err);
+  options_clear ();
+  if (gst_is_initialized ())
+    gst_deinit ();
   return status;
 }

@@ -1,0 +1,33 @@
+/* gst-blockwise command line: the analysis of frame pairs, one blockcorr
+ * element between two appsrcs and an appsink.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __BC_CORRELATE_H__
+#define __BC_CORRELATE_H__
+
+#include <gst/gst.h>
+
+#include "params.h"
+
+G_BEGIN_DECLS
+
+typedef struct _BcCorrelator BcCorrelator;
+
+/* A playing pipeline analysing with params (n_threads and shift_tolerance
+ * are the element's own), or NULL and error. */
+BcCorrelator *bc_correlator_new (const BwParams * params, GError ** error);
+
+/* Hands frame n of one input (0: reference, 1: compared) to the analysis. */
+void bc_correlator_push (BcCorrelator * corr, guint input,
+    GstSample * frame, guint n);
+
+/* The analysis of the pair just pushed: a sample whose buffer carries
+ * GstBlockCorrMeta, or NULL and error with the element's error. */
+GstSample *bc_correlator_pull (BcCorrelator * corr, GError ** error);
+
+void bc_correlator_free (BcCorrelator * corr);
+
+G_END_DECLS
+
+#endif /* __BC_CORRELATE_H__ */
