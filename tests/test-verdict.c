@@ -145,14 +145,18 @@ add_nucleus (Scene * s, GRand * rng, gdouble x, gdouble y, gdouble radius,
     gdouble phi = g_rand_double_range (rng, 0, 2 * G_PI);
     gdouble u = rho * o.a * cos (phi), v = rho * o.b * sin (phi);
 
+    gdouble spot_amp = texture * g_rand_double_range (rng, -1, 1);
+    gdouble spot_sigma = g_rand_double_range (rng, 1.0, 2.5);
+
     add_spot (s, x + u * o.cos_t - v * o.sin_t, y + u * o.sin_t + v * o.cos_t,
-        g_rand_double_range (rng, 1.0, 2.5),
-        texture * g_rand_double_range (rng, -1, 1), owner);
+        spot_sigma, spot_amp, owner);
   }
 }
 
 /* A random scene of the given kind covering w x h plus a margin, so content
- * shifted into the frame exists. */
+ * shifted into the frame exists.  Each object's numbers are drawn one per
+ * statement, last argument first: in a call's arguments the order would be
+ * the compiler's. */
 static Scene *
 scene_new (Kind kind, guint w, guint h, guint32 seed)
 {
@@ -160,6 +164,7 @@ scene_new (Kind kind, guint w, guint h, guint32 seed)
   Scene *s = g_new0 (Scene, 1);
   const gdouble margin = 24;
   gdouble area = (w + 2 * margin) * (h + 2 * margin);
+  gdouble x, y, size, amp;
   guint k, n;
 
   s->kind = kind;
@@ -176,9 +181,13 @@ scene_new (Kind kind, guint w, guint h, guint32 seed)
       s->level = 20000;
       for (i = 0; i < G_N_ELEMENTS (sigmas); i++) {
         n = (guint) (area / (sigmas[i] * sigmas[i] * 4));
-        for (k = 0; k < n; k++)
-          add_spot (s, RX (), RY (), sigmas[i] * g_rand_double_range (rng,
-                  0.8, 1.25), amps[i] * g_rand_double_range (rng, -1, 1), -1);
+        for (k = 0; k < n; k++) {
+          amp = amps[i] * g_rand_double_range (rng, -1, 1);
+          size = sigmas[i] * g_rand_double_range (rng, 0.8, 1.25);
+          y = RY ();
+          x = RX ();
+          add_spot (s, x, y, size, amp, -1);
+        }
       }
       /* Texture sd around 3000 grey levels (set below). */
       s->scale = 0;
@@ -187,25 +196,37 @@ scene_new (Kind kind, guint w, guint h, guint32 seed)
     case KIND_CELLS:
       s->level = 3000;
       n = (guint) (area / 1600);
-      for (k = 0; k < n; k++)
-        add_nucleus (s, rng, RX (), RY (), g_rand_double_range (rng, 8, 14),
-            g_rand_double_range (rng, 5000, 12000), 3000);
+      for (k = 0; k < n; k++) {
+        amp = g_rand_double_range (rng, 5000, 12000);
+        size = g_rand_double_range (rng, 8, 14);
+        y = RY ();
+        x = RX ();
+        add_nucleus (s, rng, x, y, size, amp, 3000);
+      }
       break;
     case KIND_BEADS:
       s->level = 200;
       s->poisson = TRUE;
       n = (guint) (area / 800);
-      for (k = 0; k < n; k++)
-        add_spot (s, RX (), RY (), g_rand_double_range (rng, 1.2, 2.0),
-            g_rand_double_range (rng, 2000, 20000), -1);
+      for (k = 0; k < n; k++) {
+        amp = g_rand_double_range (rng, 2000, 20000);
+        size = g_rand_double_range (rng, 1.2, 2.0);
+        y = RY ();
+        x = RX ();
+        add_spot (s, x, y, size, amp, -1);
+      }
       break;
     case KIND_NUCLEI:
       s->level = 300;
       s->poisson = TRUE;
       n = (guint) (area / 5000);
-      for (k = 0; k < n; k++)
-        add_nucleus (s, rng, RX (), RY (), g_rand_double_range (rng, 9, 14),
-            g_rand_double_range (rng, 3000, 8000), 2000);
+      for (k = 0; k < n; k++) {
+        amp = g_rand_double_range (rng, 3000, 8000);
+        size = g_rand_double_range (rng, 9, 14);
+        y = RY ();
+        x = RX ();
+        add_nucleus (s, rng, x, y, size, amp, 2000);
+      }
       break;
     default:
       g_assert_not_reached ();
