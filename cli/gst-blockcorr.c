@@ -46,7 +46,7 @@
   "summary\\.csv|(r|r-best|dx|dy|mean-[01]|stddev-[01]|covariance)\\.tif)$"
 
 #define BC_ERROR (bc_error_quark ())
-G_DEFINE_QUARK (gst-blockcorr-error-quark, bc_error);
+G_DEFINE_QUARK (gst_blockcorr_error, bc_error);
 
 /* The grids written as TIFF, by the meta's field names. */
 static const gchar *const tiff_grids[] = {
@@ -117,8 +117,7 @@ parse_block (const gchar * name, const gchar * value, gpointer data,
     h = g_ascii_strtoull (end + 1, &end, 10);
   else
     h = w;
-  if (*end || w < 1 || h < 1 || w > BW_MAX_BLOCK_SIZE
-      || h > BW_MAX_BLOCK_SIZE) {
+  if (*end || MIN (w, h) < 1 || MAX (w, h) > BW_MAX_BLOCK_SIZE) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
         "--block wants a size such as 16 or 16x8 (1..%u), not \"%s\"",
         BW_MAX_BLOCK_SIZE, value);
@@ -268,30 +267,30 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
       "SIGTERM).";
   GOptionEntry entries[] = {
     {"block", 'b', 0, G_OPTION_ARG_CALLBACK, parse_block,
-          "Block size in pixels (default "
+        "Block size in pixels (default "
           G_STRINGIFY (BW_DEFAULT_BLOCK_SIZE) ")", "16 or 16x8"},
     {"edge-mode", 0, 0, G_OPTION_ARG_STRING, &opt.edge_mode,
         "trim (default) drops the partial blocks at the right and bottom "
           "edges; partial keeps them", "trim|partial"},
     {"search-radius", 'r', 0, G_OPTION_ARG_INT, &opt.search_radius,
-          "Largest displacement searched per block, px (0.."
+        "Largest displacement searched per block, px (0.."
           G_STRINGIFY (BW_MAX_SEARCH_RADIUS) ", default "
           G_STRINGIFY (BW_DEFAULT_SEARCH_RADIUS) "; 0: r only, regions of "
           "low r)", "R"},
     {"min-region-blocks", 0, 0, G_OPTION_ARG_INT, &opt.min_region_blocks,
-          "Blocks a displaced region needs to count (default "
+        "Blocks a displaced region needs to count (default "
           G_STRINGIFY (BW_DEFAULT_MIN_REGION_BLOCKS) ")", "N"},
     {"threshold", 't', 0, G_OPTION_ARG_DOUBLE, &opt.params.threshold,
-          "r level of the below-threshold fraction (default "
+        "r level of the below-threshold fraction (default "
           G_STRINGIFY (BW_DEFAULT_THRESHOLD) ")", "R"},
     {"min-intensity", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_intensity,
-          "Background level in sample units: blocks darker in both images "
+        "Background level in sample units: blocks darker in both images "
           "count for nothing; auto (the default) estimates it per image, 0 "
           "turns it off", "auto|LEVEL"},
     {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
         "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
     {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
-          "r values at the two ends of the colour bar (default 0:1, where "
+        "r values at the two ends of the colour bar (default 0:1, where "
           "registered and shifted pairs differ)", "MIN:MAX"},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.out_dir,
         "Output folder (default blockcorr-out)", "DIR"},
@@ -345,8 +344,10 @@ keep_standard_streams (void)
 /* Prints to standard output at once (a reader of --json gets each frame
  * as it is done); results that cannot be printed are an error like results
  * that cannot be written. */
+/* *INDENT-OFF* */
 static gboolean
 print_checked (GError ** error, const gchar * fmt, ...) G_GNUC_PRINTF (2, 3);
+/* *INDENT-ON* */
 
 static gboolean
 print_checked (GError ** error, const gchar * fmt, ...)
@@ -790,8 +791,7 @@ write_series (Run * run, GError ** error)
       g_strdup_printf ("%s against %s, %ux%u blocks", arg1, arg0,
       opt.params.block_width, opt.params.block_height);
   BcOutput *png = bc_output_set_create (run->outputs, "median-r.png", error);
-  gboolean ok = png
-      && bc_render_series ((gdouble *) run->res.median->data,
+  gboolean ok = png && bc_render_series ((gdouble *) run->res.median->data,
       (gdouble *) run->res.below->data, done, opt.params.threshold, title,
       png, error) && bc_output_close (png, error);
 
@@ -864,8 +864,7 @@ print_conclusion (Run * run, GError ** error)
     ok = print_checked (error, "%u of %u frames need registration: %s.\n",
         run->res.needing, run->done, run->res.needing_list->str);
   else if (run->total > 1)
-    ok = print_checked (error, "All %u frames look registered.\n",
-        run->done);
+    ok = print_checked (error, "All %u frames look registered.\n", run->done);
   if (!ok)
     return FALSE;
   shown = display_name (opt.out_dir);
