@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  meson ninja-build pkg-config gcc
+  meson ninja-build pkg-config gcc clang indent
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   liborc-0.4-dev liborc-0.4-dev-bin
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
