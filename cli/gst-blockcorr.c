@@ -177,14 +177,10 @@ parse_colormap (const gchar * name, const gchar * value, gpointer data,
 static void
 options_init (void)
 {
-  opt.params.block_width = opt.params.block_height = BW_DEFAULT_BLOCK_SIZE;
-  opt.params.edge_mode = BW_DEFAULT_EDGE_MODE;
-  opt.params.threshold = BW_DEFAULT_THRESHOLD;
-  opt.params.min_intensity = BW_DEFAULT_MIN_INTENSITY;
-  opt.params.shift_tolerance = BW_DEFAULT_SHIFT_TOLERANCE;
-  opt.params.n_threads = BW_DEFAULT_N_THREADS;
-  opt.search_radius = BW_DEFAULT_SEARCH_RADIUS;
-  opt.min_region_blocks = BW_DEFAULT_MIN_REGION_BLOCKS;
+  bw_params_init (&opt.params);
+  /* Signed copies, so that a negative option value can be refused. */
+  opt.search_radius = opt.params.search_radius;
+  opt.min_region_blocks = opt.params.min_region_blocks;
   opt.colormap = BW_COLORMAP_VIRIDIS;
   opt.range_min = 0.0;
   opt.range_max = 1.0;
