@@ -394,8 +394,7 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   an->stats_path = job.plan.path_name;
   an->search_path = params->search_radius > 0 ?
       bw_search_path_name (job.plan.a.format, job.plan.b.format) : "none";
-  an->n_threads_used = bw_worker_n_threads (params->n_threads,
-      job.plan.rows);
+  an->n_threads_used = bw_worker_n_threads (params->n_threads, job.plan.rows);
   summarize (an, job.plan.cols, job.plan.rows, summary);
   judge (an, &job, summary);
   return TRUE;

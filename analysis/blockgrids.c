@@ -64,7 +64,7 @@ bw_grids_compute (const BwGeometry * geom, const BwPlane * a,
   BwStatsPlan plan;
   BwWorker *worker;
   Grids g = { &plan, NULL, {out->n, out->sum_a, out->sum_b, out->mean_a,
-          out->mean_b, out->var_a, out->var_b, out->cov, out->r}, FALSE
+      out->mean_b, out->var_a, out->var_b, out->cov, out->r}, FALSE
   };
 
   if (!bw_stats_plan_init (&plan, BW_IMPL_AUTO, geom, a, b))

@@ -20,9 +20,6 @@ bw_params_init (BwParams * params)
 }
 
 static gboolean
-fail (gchar ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
 fail (gchar ** error, const gchar * format, ...)
 {
   va_list args;

@@ -399,14 +399,12 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dx;
-    out->shift_x = median_and_error (w->values, k, SHIFT_SCALE, w->bins,
-        &ex);
+    out->shift_x = median_and_error (w->values, k, SHIFT_SCALE, w->bins, &ex);
     k = 0;
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dy;
-    out->shift_y = median_and_error (w->values, k, SHIFT_SCALE, w->bins,
-        &ey);
+    out->shift_y = median_and_error (w->values, k, SHIFT_SCALE, w->bins, &ey);
 #undef GLOBAL_BLOCK
     out->shift_significant =
         hypot (out->shift_x, out->shift_y) > 0
@@ -514,8 +512,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
         || !offset_tried (p, i, ceil (ref_x), ceil (ref_y)))
       continue;
     re = expected_r (p->stddev_a[i], p->stddev_b[i], MAX (noise2,
-            noise2_per_level * MAX (0.5 * (p->mean_a[i] + p->mean_b[i]),
-                1.0)));
+            noise2_per_level * MAX (0.5 * (p->mean_a[i] + p->mean_b[i]), 1.0)));
     rb = isnan (shift[i].r_best) ? 0 : shift[i].r_best;
     if (1.0 - rb > 4.0 * (1.0 - re) && rb < re - 0.2)
       w->state[i] = STATE_UNMATCHED;

@@ -81,7 +81,7 @@ ring_init (Ring * ring, guint width, guint height, gsize min_bytes)
 {
   ring->width = width;
   ring->height = height;
-  ring->plane_bytes = (gsize) width * height * 2;
+  ring->plane_bytes = (gsize) width *height * 2;
   ring->n_pairs = (min_bytes + 2 * ring->plane_bytes - 1) /
       (2 * ring->plane_bytes);
   if (ring->n_pairs == 0)
@@ -167,11 +167,9 @@ kernel_row (gpointer data, BwScratch * scratch, guint row)
   KernelFrame *kf = data;
   gsize first = (gsize) row * kf->plan.cols;
 
-  if (!bw_stats_plan_rows (&kf->plan, scratch, row, row + 1,
-          kf->sums + first))
+  if (!bw_stats_plan_rows (&kf->plan, scratch, row, row + 1, kf->sums + first))
     g_error ("bw_stats_plan_rows failed");
-  bw_stats_from_sums_many (kf->sums + first, kf->stats + first,
-      kf->plan.cols);
+  bw_stats_from_sums_many (kf->sums + first, kf->stats + first, kf->plan.cols);
 }
 
 static double
@@ -295,8 +293,7 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
 
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
   pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &sc,
-      NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &sc, NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
 
@@ -379,8 +376,7 @@ bench_search (guint radius)
       gboolean with = (k + r) % 2 == 0;
 
       search_radius = with ? radius : 0;
-      (with ? rr : r0)[r] = run_pipeline (&ring, 1, n_frames) * 1e9 /
-          n_frames;
+      (with ? rr : r0)[r] = run_pipeline (&ring, 1, n_frames) * 1e9 / n_frames;
     }
     ratio[r] = rr[r] / r0[r];
   }

@@ -102,8 +102,9 @@ static volatile guint64 floor_sink;
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
-__attribute__ ((target ("avx2")))
-static guint64
+#define AVX2 __attribute__ ((target ("avx2")))
+
+static AVX2 guint64
 read_once_avx2 (const guint8 * a, const guint8 * b, gsize n)
 {
   __m256i acc = _mm256_setzero_si256 ();
@@ -152,14 +153,15 @@ run_memcpy (BenchCase * bc)
   memcpy (bc->copy_dst + bc->plane_bytes, bc->b.data, bc->plane_bytes);
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+#define SCALAR __attribute__ ((optimize ("no-tree-vectorize")))
+#else
+#define SCALAR __attribute__ ((noinline))
+#endif
+
 /* The baseline the kernels should beat: one block at a time, five 64-bit
  * accumulators, kept scalar so it shows what vectorizing buys. */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize ("no-tree-vectorize")))
-#elif defined(__clang__)
-__attribute__((noinline))
-#endif
-static void
+static SCALAR void
 scalar_sums (BenchCase * bc)
 {
   const BwGeometry *g = &bc->geom;
@@ -376,7 +378,7 @@ main (int argc, char **argv)
   gchar *size_opt = NULL;
   GOptionEntry entries[] = {
     {"quick", 0, 0, G_OPTION_ARG_NONE, &quick,
-        "Only 1920x1080, short measurements, 128 MiB ring (smoke test)",
+          "Only 1920x1080, short measurements, 128 MiB ring (smoke test)",
         NULL},
     {"size", 0, 0, G_OPTION_ARG_STRING, &size_opt,
         "Run one frame size only", "WxH"},

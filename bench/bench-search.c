@@ -48,8 +48,7 @@ advance_pair (SearchCase * sc)
 static void
 run_sums (SearchCase * sc)
 {
-  if (!bw_stats_plan_rows (&sc->plan, sc->scratch, 0, sc->plan.rows,
-          sc->sums))
+  if (!bw_stats_plan_rows (&sc->plan, sc->scratch, 0, sc->plan.rows, sc->sums))
     g_error ("bw_stats_plan_rows failed");
 }
 
@@ -166,8 +165,7 @@ main (int argc, char **argv)
     g_printerr ("bad --size '%s', expected WxH\n", size_opt);
     return 2;
   }
-  if (radius < 0 || radius > BW_MAX_SEARCH_RADIUS || block < 1
-      || block > 4096) {
+  if (radius < 0 || radius > BW_MAX_SEARCH_RADIUS || block < 1 || block > 4096) {
     g_printerr ("bad --radius or --block\n");
     return 2;
   }
@@ -202,7 +200,7 @@ main (int argc, char **argv)
     sc.cross_out = g_new (guint64, (gsize) (2 * radius + 1) * sc.plan.cols);
     sc.radius = radius;
     sc.ring = ring;
-    sc.plane_bytes = (gsize) width * height * bpp;
+    sc.plane_bytes = (gsize) width *height * bpp;
     sc.n_pairs = MAX (1, alloc / (2 * sc.plane_bytes));
 
     t_sums = measure (run_sums, &sc, seconds);

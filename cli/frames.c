@@ -81,8 +81,7 @@ usable_input (const gchar * path, const GStatBuf * st, GError ** error)
   const gchar *why = not_an_input (st);
 
   if (why)
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path,
-        why);
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path, why);
   return !why;
 }
 
@@ -363,15 +362,13 @@ set_decode_error (BcFrames * fr, GError ** error, GstMessage * msg)
 
   gst_message_parse_error (msg, &err, NULL);
   if (g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND)
-      || g_error_matches (err, GST_CORE_ERROR,
-          GST_CORE_ERROR_MISSING_PLUGIN))
+      || g_error_matches (err, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN))
     g_set_error (error, err->domain, err->code,
         "%s: not an image format this system can decode", where);
   else if (g_str_equal (where, path) && strstr (err->message, path))
     g_set_error (error, err->domain, err->code, "%s", err->message);
   else
-    g_set_error (error, err->domain, err->code, "%s: %s", where,
-        err->message);
+    g_set_error (error, err->domain, err->code, "%s: %s", where, err->message);
   g_clear_error (&err);
   g_free (where);
 }

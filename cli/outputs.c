@@ -126,8 +126,7 @@ bc_tiff_stack_new (BcOutput * out, GError ** error)
   TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_warning, st);
   /* BigTIFF: a stack of large grids can pass 4 GB. */
   st->tif = TIFFClientOpenExt (bc_output_path (out), "w8", st, tiff_read,
-      tiff_write, tiff_seek, tiff_close, tiff_size, tiff_map, tiff_unmap,
-      opts);
+      tiff_write, tiff_seek, tiff_close, tiff_size, tiff_map, tiff_unmap, opts);
   TIFFOpenOptionsFree (opts);
   if (!st->tif) {
     bc_output_fail (out, 0, "libtiff cannot start the file");
@@ -243,8 +242,7 @@ append_value (GString * out, const GstStructure * s, const gchar * name,
   } else if (G_VALUE_HOLDS_UINT (v)) {
     g_string_append_printf (out, "%u", g_value_get_uint (v));
   } else if (G_VALUE_HOLDS_UINT64 (v)) {
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT,
-        g_value_get_uint64 (v));
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_value_get_uint64 (v));
   } else if (G_VALUE_HOLDS_BOOLEAN (v)) {
     g_string_append (out, g_value_get_boolean (v) ? (json ? "true" : "1") :
         (json ? "false" : "0"));

@@ -185,7 +185,7 @@ bc_render_series (const gdouble * median, const gdouble * below, guint n,
   cairo_t *cr = cairo_create (surface);
   const gdouble *series[2] = { median, below };
   static const gdouble colours[2][3] = { {0.12, 0.35, 0.75}, {0.85, 0.33,
-          0.10}
+      0.10}
   };
   static const gchar *names[2] = { "median r", "fraction of blocks below "
         "the threshold"

@@ -752,8 +752,7 @@ gst_blockcorr_check_input_caps (GstBlockCorr * self, GstAggregatorPad * pad,
 
   if (!gst_video_info_from_caps (&info, caps)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Invalid caps on %s", GST_PAD_NAME (pad)),
-        ("%" GST_PTR_FORMAT, caps));
+        ("Invalid caps on %s", GST_PAD_NAME (pad)), ("%" GST_PTR_FORMAT, caps));
     return FALSE;
   }
   if (other_input_interlace_mode (self, pad, &other_mode, &other)
@@ -870,8 +869,8 @@ gst_blockcorr_wait_for_inputs (GstBlockCorr * self)
 static void
 gst_blockcorr_advance_vfr_position (GstBlockCorr * self)
 {
-  GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
-      segment;
+  GstSegment *seg =
+      &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->segment;
 
   if (!GST_CLOCK_TIME_IS_VALID (self->vfr_pair_end))
     return;
@@ -927,8 +926,7 @@ gst_blockcorr_took_new_caps (GstBlockCorr * self)
  * would wait for the next one.  Negotiate now and aggregate the pair it
  * holds. */
 static GstFlowReturn
-gst_blockcorr_renegotiate_and_aggregate (GstBlockCorr * self,
-    gboolean timeout)
+gst_blockcorr_renegotiate_and_aggregate (GstBlockCorr * self, gboolean timeout)
 {
   GstAggregator *agg = GST_AGGREGATOR (self);
 
@@ -997,7 +995,9 @@ static gboolean
 gst_blockcorr_check_geometry (GstBlockCorr * self, gint w0, gint h0, gint w1,
     gint h1, const GstBlockCorrSettings * s, guint * cols, guint * rows)
 {
-  BwGeometry geom = { w0, h0, s->params.block_width, s->params.block_height, s->params.edge_mode };
+  BwGeometry geom = { w0, h0, s->params.block_width, s->params.block_height,
+    s->params.edge_mode
+  };
 
   if (w0 != w1 || h0 != h1) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1153,8 +1153,7 @@ gst_blockcorr_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
   if (!gst_video_info_from_caps (&info, caps))
     return FALSE;
   if (GST_VIDEO_INFO_FPS_N (&info) != 0)
-    return GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg,
-        caps);
+    return GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg, caps);
 
   /* Still images (framerate 0/1, as pngdec gives): the base class would
    * derive its latency from an undefined frame duration.  Do its work
@@ -1233,8 +1232,7 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     if (gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pads[i]))) {
       /* Nothing more can be paired: gst_blockcorr_aggregate() ends the
        * output (an EOS from here would be logged as a failure). */
-      GST_INFO_OBJECT (self, "%s ended, no more pairs",
-          GST_PAD_NAME (pads[i]));
+      GST_INFO_OBJECT (self, "%s ended, no more pairs", GST_PAD_NAME (pads[i]));
       self->inputs_ended = TRUE;
       gst_blockcorr_unref_pads (pads);
       return GST_FLOW_OK;
@@ -1343,8 +1341,7 @@ gst_blockcorr_post_message (GstBlockCorr * self, GstBuffer * outbuf,
  * could not be mapped or its video meta reaches past its memory. */
 static gboolean
 gst_blockcorr_input_frames (GstBlockCorr * self,
-    GstVideoAggregatorPad * pads[2], GstVideoFrame * in[2],
-    GstClockTime pts[2])
+    GstVideoAggregatorPad * pads[2], GstVideoFrame * in[2], GstClockTime pts[2])
 {
   guint i;
 
@@ -1377,7 +1374,8 @@ gst_blockcorr_input_frames (GstBlockCorr * self,
               GST_VIDEO_INFO_SIZE (&pads[i]->info),
               GST_VIDEO_INFO_WIDTH (&pads[i]->info),
               GST_VIDEO_INFO_HEIGHT (&pads[i]->info),
-              pads[i]->info.finfo ? GST_VIDEO_INFO_NAME (&pads[i]->info) : "?"));
+              pads[i]->info.
+              finfo ? GST_VIDEO_INFO_NAME (&pads[i]->info) : "?"));
       return FALSE;
     }
     if (!plane_within_memory (in[i], &need_first, &need_last, &have)) {
@@ -1449,11 +1447,10 @@ gst_blockcorr_reference_frame (GstBlockCorr * self,
  * posts its new state when it changes. */
 static void
 gst_blockcorr_update_alarm (GstBlockCorr * self, GstBuffer * outbuf,
-    guint64 frame, const BwSummary * summary,
-    const GstStructure * st)
+    guint64 frame, const BwSummary * summary, const GstStructure * st)
 {
-  GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
-      segment;
+  GstSegment *seg =
+      &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->segment;
   GstBlockCorrFrameState state;
   guint frames;
   gdouble fraction;
@@ -1522,8 +1519,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
       && GST_CLOCK_TIME_IS_VALID (self->pair_start)) {
     /* No frame rate: the base class stamps every output with the segment
      * start; the pair's own time is the right one. */
-    GstSegment *seg = &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->
-        segment;
+    GstSegment *seg =
+        &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->segment;
 
     GST_BUFFER_PTS (outbuf) = gst_segment_position_from_running_time (seg,
         GST_FORMAT_TIME, self->pair_start);
@@ -1741,10 +1738,10 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_RANGE_MIN,
       range_spec (g_param_spec_double ("range-min", "Range minimum",
-          "Value drawn with the bottom colormap entry, in the measure's "
-          "units; nan (the default) = the measure's automatic range (see "
-          "its values); set nan to return to automatic",
-          -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
+              "Value drawn with the bottom colormap entry, in the measure's "
+              "units; nan (the default) = the measure's automatic range (see "
+              "its values); set nan to return to automatic",
+              -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
   /**
    * GstBlockCorr:range-max:
    *
@@ -1753,10 +1750,10 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_RANGE_MAX,
       range_spec (g_param_spec_double ("range-max", "Range maximum",
-          "Value drawn with the top colormap entry, in the measure's units; "
-          "nan (the default) = the measure's automatic range (see its "
-          "values); set nan to return to automatic",
-          -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
+              "Value drawn with the top colormap entry, in the measure's units; "
+              "nan (the default) = the measure's automatic range (see its "
+              "values); set nan to return to automatic",
+              -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
   /**
    * GstBlockCorr:invalid-color:
    *
@@ -1966,8 +1963,10 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
       GST_DEBUG_FUNCPTR (gst_blockcorr_sink_query_pre_queue);
   agg_class->clip = GST_DEBUG_FUNCPTR (gst_blockcorr_clip);
   agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_blockcorr_aggregate);
-  agg_class->update_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_update_src_caps);
-  agg_class->fixate_src_caps = GST_DEBUG_FUNCPTR (gst_blockcorr_fixate_src_caps);
+  agg_class->update_src_caps =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_update_src_caps);
+  agg_class->fixate_src_caps =
+      GST_DEBUG_FUNCPTR (gst_blockcorr_fixate_src_caps);
   agg_class->negotiated_src_caps =
       GST_DEBUG_FUNCPTR (gst_blockcorr_negotiated_src_caps);
   agg_class->start = GST_DEBUG_FUNCPTR (gst_blockcorr_start);

@@ -156,8 +156,7 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     g_free (grids);
     return NULL;
   }
-  bw_analysis_last_paths (an->analysis, &stats_path, &search_path,
-      &n_threads);
+  bw_analysis_last_paths (an->analysis, &stats_path, &search_path, &n_threads);
   GST_LOG ("%ux%u blocks (%s path, search radius %u on the %s path) on %u "
       "threads in %" G_GINT64_FORMAT " us", cols, rows, stats_path,
       s->params.search_radius, search_path, n_threads,

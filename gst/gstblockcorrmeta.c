@@ -110,8 +110,7 @@ gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
     GBytes *grid = g_bytes_new_from_bytes (grids,
         i * n_blocks * sizeof (gfloat), n_blocks * sizeof (gfloat));
 
-    gst_structure_set (s, bw_grid_name (i), G_TYPE_BYTES, grid,
-        NULL);
+    gst_structure_set (s, bw_grid_name (i), G_TYPE_BYTES, grid, NULL);
     g_bytes_unref (grid);
   }
   return TRUE;

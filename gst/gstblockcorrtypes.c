@@ -64,19 +64,19 @@ gst_blockcorr_measure_get_type (void)
     {GST_BLOCKCORR_MEASURE_MEAN_0,
         "Mean of sink_0, the reference (automatic range 0..max0)", "mean-0"},
     {GST_BLOCKCORR_MEASURE_MEAN_1,
-        "Mean of sink_1, the compared input (automatic range 0..max1)",
+          "Mean of sink_1, the compared input (automatic range 0..max1)",
         "mean-1"},
     {GST_BLOCKCORR_MEASURE_STDDEV_0,
-        "Standard deviation of sink_0 (automatic range 0..max0/2)",
+          "Standard deviation of sink_0 (automatic range 0..max0/2)",
         "stddev-0"},
     {GST_BLOCKCORR_MEASURE_STDDEV_1,
-        "Standard deviation of sink_1 (automatic range 0..max1/2)",
+          "Standard deviation of sink_1 (automatic range 0..max1/2)",
         "stddev-1"},
     {GST_BLOCKCORR_MEASURE_SHIFT,
-          "Length of the block's displacement in px, from the search "
+        "Length of the block's displacement in px, from the search "
           "(automatic range 0..search-radius)", "shift"},
     {GST_BLOCKCORR_MEASURE_R_BEST,
-          "r at the block's best offset, from the search (automatic range "
+        "r at the block's best offset, from the search (automatic range "
           "-1..1)", "r-best"},
     {0, NULL, NULL}
   };
@@ -105,7 +105,8 @@ gst_blockcorr_colormap_get_type (void)
   static const GEnumValue values[] = {
     {GST_BLOCKCORR_COLORMAP_COOLWARM, "Moreland's diverging blue-white-red map",
         "coolwarm"},
-    {GST_BLOCKCORR_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)", "viridis"},
+    {GST_BLOCKCORR_COLORMAP_VIRIDIS, "Viridis (perceptually uniform)",
+        "viridis"},
     {GST_BLOCKCORR_COLORMAP_MAGMA, "Magma (perceptually uniform)", "magma"},
     {GST_BLOCKCORR_COLORMAP_GRAY, "Gray ramp", "gray"},
     {GST_BLOCKCORR_COLORMAP_AUTO,
@@ -164,7 +165,7 @@ gst_blockcorr_reference_get_type (void)
     {GST_BLOCKCORR_REFERENCE_PAD,
         "sink_1 is compared with sink_0, frames paired by running time", "pad"},
     {GST_BLOCKCORR_REFERENCE_FIRST,
-          "Only sink_0: each frame against the first (after start, seek or "
+        "Only sink_0: each frame against the first (after start, seek or "
           "reset-reference)", "first"},
     {GST_BLOCKCORR_REFERENCE_PREVIOUS,
         "Only sink_0: each frame against the frame before it", "previous"},

@@ -20,7 +20,7 @@
 #define DIRECTORY_READ_FACTOR 16
 #define DIRECTORY_READ_SLACK (16 << 20)
 
-G_DEFINE_QUARK (bw-tiff-error-quark, bw_tiff_error);
+G_DEFINE_QUARK (bw - tiff - error - quark, bw_tiff_error);
 
 struct _BwTiffReader
 {
@@ -201,8 +201,7 @@ page_layout (BwTiffReader * r, guint page, BwTiffLayout * layout,
     UNSUPPORTED ("%u-bit signed or complex samples (SampleFormat %u) are not "
         "supported", page + 1, bps, fmt);
   if (photo == PHOTOMETRIC_PALETTE)
-    UNSUPPORTED ("palette (indexed colour) images are not supported",
-        page + 1);
+    UNSUPPORTED ("palette (indexed colour) images are not supported", page + 1);
   if (bps != 8 && bps != 16)
     UNSUPPORTED ("%u-bit samples are not supported (8 or 16 bits)",
         page + 1, bps);
@@ -384,9 +383,8 @@ page_data_check (BwTiffReader * r, guint page, GSequence * used,
 
     TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tw);
     TIFFGetField (tif, TIFFTAG_TILELENGTH, &th);
-    chunk = (guint64) tw * th * r->info.bytes_per_pixel;
-    decoded = chunk != 0 && n > G_MAXUINT64 / chunk ? G_MAXUINT64 :
-        chunk * n;
+    chunk = (guint64) tw *th * r->info.bytes_per_pixel;
+    decoded = chunk != 0 && n > G_MAXUINT64 / chunk ? G_MAXUINT64 : chunk * n;
   } else {
     decoded = (guint64) r->info.width * r->info.height *
         r->info.bytes_per_pixel;
@@ -406,8 +404,7 @@ page_data_check (BwTiffReader * r, guint page, GSequence * used,
         G_GUINT64_FORMAT " bytes of %s data, more than %s data can hold "
         "(%" G_GUINT64_FORMAT " decoded bytes per byte at most): the file "
         "is damaged or forged", page + 1, kind, decoded, stored,
-        compression_name (compression), compression_name (compression),
-        limit);
+        compression_name (compression), compression_name (compression), limit);
     return FALSE;
   }
   return TRUE;
@@ -437,8 +434,7 @@ check_page (BwTiffReader * r, guint page, guint64 max_frame_bytes,
           "the image declares %ux%u %s pixels (%" G_GUINT64_FORMAT
           " MB), more than the limit of %" G_GUINT64_FORMAT " MB", w, h,
           bw_tiff_layout_name (layout),
-          ((guint64) w * h * layout_bpp[layout]) >> 20,
-          max_frame_bytes >> 20);
+          ((guint64) w * h * layout_bpp[layout]) >> 20, max_frame_bytes >> 20);
       return FALSE;
     }
   } else if (w != r->info.width || h != r->info.height
@@ -758,8 +754,7 @@ bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
   if (page >= r->info.n_pages || stride < (gsize) r->info.width * bpp
       || !goto_page (r, page)) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-        "cannot read page %u: %s", page + 1, libtiff_says (r,
-            "no such page"));
+        "cannot read page %u: %s", page + 1, libtiff_says (r, "no such page"));
     return FALSE;
   }
   if (r->info.layout == BW_TIFF_RGB8 || r->info.layout == BW_TIFF_RGBA8) {

@@ -932,7 +932,7 @@ block_u8_avx512 (const BwBlockRow * row, guint x0, guint w, BwBlockSums * s)
   saa = add_wide_u32_512 (saa, aa32);
   sbb = add_wide_u32_512 (sbb, bb32);
   sab = add_wide_u32_512 (sab, ab32);
-  s->n = (guint64) w * row->h;
+  s->n = (guint64) w *row->h;
   s->sum_a = _mm512_reduce_add_epi64 (sa);
   s->sum_b = _mm512_reduce_add_epi64 (sb);
   s->sum_aa = _mm512_reduce_add_epi64 (saa);

@@ -79,8 +79,7 @@ flush_lanes (gint64 * p, __m256i lo, __m256i hi, gboolean first)
 
   if (!first) {
     v0 = _mm256_add_epi64 (v0, _mm256_loadu_si256 ((const __m256i *) p));
-    v1 = _mm256_add_epi64 (v1, _mm256_loadu_si256 ((const __m256i *) (p +
-                4)));
+    v1 = _mm256_add_epi64 (v1, _mm256_loadu_si256 ((const __m256i *) (p + 4)));
   }
   _mm256_storeu_si256 ((__m256i *) p, v0);
   _mm256_storeu_si256 ((__m256i *) (p + 4), v1);

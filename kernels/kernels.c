@@ -44,7 +44,7 @@ read_forced_impl (gpointer data)
   {
     const gchar *name;
     BwImpl impl;
-    gboolean (*available) (void);
+      gboolean (*available) (void);
   } names[] = {
     {"reference", BW_IMPL_REFERENCE, NULL}, {"c", BW_IMPL_C, NULL},
     {"orc", BW_IMPL_ORC, bw_stats_orc_available},

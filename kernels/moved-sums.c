@@ -105,7 +105,7 @@ bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row, gint dx,
       bw_sums_add (s, bw_sample_at (ra, x0 + x, plan->a.format),
           bw_sample_at (rb, x0 + x + dx, plan->b.format));
   }
-  s->n = (guint64) w * h;
+  s->n = (guint64) w *h;
   return TRUE;
 }
 
@@ -220,7 +220,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
 
         if (xs < 0 || xs + w > (gssize) width)
           continue;
-        k = (gsize) c * n_off + (dy + R) * nd + dx + R;
+        k = (gsize) c *n_off + (dy + R) * nd + dx + R;
         centred_sums (s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
             pre_bb[xs + w] - pre_bb[xs], ab[c], &cab_cube[k], &vbb_cube[k]);
       }

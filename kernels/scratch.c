@@ -38,8 +38,7 @@ bw_scratch_zero_columns (BwScratch * scratch, guint n_arrays, gsize n)
 }
 
 void
-bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,
-    gsize size)
+bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len, gsize size)
 {
   len = MAX (len, 1);
   if (len > *array_len) {

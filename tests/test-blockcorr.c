@@ -50,8 +50,7 @@ clampd (gdouble v, gdouble lo, gdouble hi)
  * others; A is constant in one rectangle and B in another, which gives
  * invalid blocks. */
 static void
-gen_pair (FramePair * fp, gint w, gint h, guint maxa, guint maxb,
-    guint32 seed)
+gen_pair (FramePair * fp, gint w, gint h, guint maxa, guint maxb, guint32 seed)
 {
   GRand *rnd = g_rand_new_with_seed (seed);
   gint x, y;
@@ -392,10 +391,8 @@ check_meta_against_ref (const GstStructure * s, const RefGrid * g,
   } else {
     fail_unless (isnan (get_double (s, "mean")), "%s: mean should be NaN",
         label);
-    fail_unless (isnan (get_double (s, "min")), "%s: min should be NaN",
-        label);
-    fail_unless (isnan (get_double (s, "max")), "%s: max should be NaN",
-        label);
+    fail_unless (isnan (get_double (s, "min")), "%s: min should be NaN", label);
+    fail_unless (isnan (get_double (s, "max")), "%s: max should be NaN", label);
     fail_unless (isnan (get_double (s, "median")), "%s: median should be NaN",
         label);
   }
@@ -553,8 +550,7 @@ GST_START_TEST (test_reference_data_sanity)
     else
       lo++;
   }
-  fail_unless (nan > 0 && hi > 0 && lo > 0, "nan %u hi %u lo %u", nan, hi,
-      lo);
+  fail_unless (nan > 0 && hi > 0 && lo > 0, "nan %u hi %u lo %u", nan, hi, lo);
   ref_free (&g);
   free_pair (&fp);
 }
@@ -807,8 +803,7 @@ GST_START_TEST (test_heatmap_range_gray8)
   fail_unless (out != NULL);
   fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
   fail_unless (map.size >= 3);
-  fail_unless (map.data[0] == 127 || map.data[0] == 128, "got %u",
-      map.data[0]);
+  fail_unless (map.data[0] == 127 || map.data[0] == 128, "got %u", map.data[0]);
   fail_unless_equals_int (map.data[1], 0);
   fail_unless_equals_int (map.data[2], 255);
   gst_buffer_unmap (out, &map);
@@ -1151,8 +1146,7 @@ GST_START_TEST (test_min_intensity)
       assert_close (r2[k], g.r[k], GRID_TOL, "r with min-intensity");
     }
   }
-  fail_unless (n_both > 0 && n_one > 0, "bad test data: %u %u", n_both,
-      n_one);
+  fail_unless (n_both > 0 && n_one > 0, "bad test data: %u %u", n_both, n_one);
   fail_unless_equals_int (get_uint (s, "valid"), valid);
   fail_unless_equals_int (get_uint (s, "invalid"), 12 - valid);
   gst_buffer_unref (out);
@@ -1263,8 +1257,7 @@ pop_blockcorr_message (GstBus * bus, GstClockTime timeout)
   GstMessage *msg;
 
   while ((msg = gst_bus_timed_pop_filtered (bus, timeout,
-              GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
-              GST_MESSAGE_WARNING))) {
+              GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
       gchar *t = error_text (msg);
 
@@ -1339,8 +1332,7 @@ GST_START_TEST (test_meta_and_messages)
       const GValue *a = gst_structure_get_value (s, summary_fields[i].name);
       const GValue *b = gst_structure_get_value (ms, summary_fields[i].name);
 
-      if (G_VALUE_TYPE (a) == G_TYPE_DOUBLE &&
-          isnan (g_value_get_double (a)))
+      if (G_VALUE_TYPE (a) == G_TYPE_DOUBLE && isnan (g_value_get_double (a)))
         fail_unless (isnan (g_value_get_double (b)));
       else
         fail_unless (gst_value_compare (a, b) == GST_VALUE_EQUAL,
@@ -1966,8 +1958,7 @@ GST_START_TEST (test_property_ranges)
           "%s is not an enum property", enums[e].prop);
       ec = G_PARAM_SPEC_ENUM (ps)->enum_class;
       fail_unless_equals_string (g_enum_get_value (ec,
-              G_PARAM_SPEC_ENUM (ps)->default_value)->value_nick,
-          enums[e].def);
+              G_PARAM_SPEC_ENUM (ps)->default_value)->value_nick, enums[e].def);
       for (k = 0; enums[e].nicks[k]; k++) {
         fail_unless (g_enum_get_value_by_nick (ec, enums[e].nicks[k]) != NULL,
             "%s has no nick %s", enums[e].prop, enums[e].nicks[k]);
@@ -2178,8 +2169,7 @@ check_pair_at_rate (Ctx * c, const gchar * caps0, const gchar * caps1,
   in0 = make_buffer (caps0, fp->a, frame_pts (n));
   in1 = make_buffer (caps1, fp->b, frame_pts (n));
   if (still)
-    GST_BUFFER_DURATION (in0) = GST_BUFFER_DURATION (in1) =
-        GST_CLOCK_TIME_NONE;
+    GST_BUFFER_DURATION (in0) = GST_BUFFER_DURATION (in1) = GST_CLOCK_TIME_NONE;
   fail_unless_equals_int (gst_harness_push (c->h0, in0), GST_FLOW_OK);
   fail_unless_equals_int (gst_harness_push (c->h1, in1), GST_FLOW_OK);
   out = pull_output (c, what);
@@ -2222,12 +2212,10 @@ GST_START_TEST (test_caps_change_one_pair_at_a_time)
   gen_pair (&p2, 32, 24, 255, 255, 23);
   gen_pair (&p3, 32, 24, 65535, 65535, 24);
 
-  check_pair_at_rate (&c, gray16, gray16, &p0, 0, 8, 8, still,
-      "GRAY16 64x48");
+  check_pair_at_rate (&c, gray16, gray16, &p0, 0, 8, 8, still, "GRAY16 64x48");
   /* sink_1 alone: GRAY16_LE -> GRAY8 */
   gst_harness_set_src_caps_str (c.h1, gray8);
-  check_pair_at_rate (&c, gray16, gray8, &p1, 1, 8, 8, still,
-      "sink_1 GRAY8");
+  check_pair_at_rate (&c, gray16, gray8, &p1, 1, 8, 8, still, "sink_1 GRAY8");
   /* both: 64x48 -> 32x24, sink_0 also GRAY16_LE -> GRAY8 */
   gst_harness_set_src_caps_str (c.h0, small8);
   gst_harness_set_src_caps_str (c.h1, small8);
@@ -2594,8 +2582,7 @@ blockcorr_suite (void)
   tc = tcase_create ("reference");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_reference_data_sanity);
-  tcase_add_loop_test (tc, test_grid_reference, 0,
-      G_N_ELEMENTS (grid_cases));
+  tcase_add_loop_test (tc, test_grid_reference, 0, G_N_ELEMENTS (grid_cases));
   tcase_add_test (tc, test_partial_block_larger_than_frame);
 
   tc = tcase_create ("heatmap");

@@ -24,8 +24,7 @@
 #include "ref-subpixel.h"
 
 static guint
-sample (const guint8 * data, gssize stride, BwSampleFormat f, guint x,
-    guint y)
+sample (const guint8 * data, gssize stride, BwSampleFormat f, guint x, guint y)
 {
   const guint8 *p = data + (gssize) y * stride;
 
@@ -223,8 +222,7 @@ shifts_equal (const BwBlockShift * x, const BwBlockShift * y)
       && memcmp (&x->r_best, &y->r_best, sizeof (x->r_best)) == 0
       && memcmp (&x->r_zero, &y->r_zero, sizeof (x->r_zero)) == 0
       && x->best_x == y->best_x && x->best_y == y->best_y
-      && x->at_radius == y->at_radius && x->fitted == y->fitted
-      && x->n == y->n;
+      && x->at_radius == y->at_radius && x->fitted == y->fitted && x->n == y->n;
 }
 
 static void
@@ -413,7 +411,8 @@ test_random (void)
     if (i % 25 == 3)
       k.pattern = 2 + i % 3;
     if (!bw_geometry_grid_size (&(BwGeometry) {
-            k.width, k.height, k.bw, k.bh, k.edge}, NULL, NULL))
+            k.width, k.height, k.bw, k.bh, k.edge}
+            , NULL, NULL))
       continue;
     check_case (&k, rng);
   }

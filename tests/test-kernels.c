@@ -532,8 +532,7 @@ check_block (const Ctx * ctx, const RefBlock * ref, const BwBlockSums * s,
   } else {
     CHECK (ctx, !isnan (st.r), "r: got NaN for non-constant inputs");
     CHECK (ctx, st.valid, "valid is FALSE for non-constant inputs");
-    CHECK (ctx, st.r >= -1.0 && st.r <= 1.0, "r out of [-1, 1]: %.17g",
-        st.r);
+    CHECK (ctx, st.r >= -1.0 && st.r <= 1.0, "r out of [-1, 1]: %.17g", st.r);
   }
 
   if (ref->have_doubles) {
@@ -876,7 +875,7 @@ test_compute_invalid (void)
     {4, 4, BW_EDGE_TRIM, 0, G_MAXUINT},
     {4, 4, BW_EDGE_TRIM, G_MAXUINT, G_MAXUINT},
     {5, 5, BW_EDGE_PARTIAL, 0, 5},      /* 4 rows */
-    {5, 5, BW_EDGE_TRIM, 0, 4},         /* 3 rows */
+    {5, 5, BW_EDGE_TRIM, 0, 4}, /* 3 rows */
     /* invalid geometry */
     {0, 4, BW_EDGE_TRIM, 0, 1},
     {4, 0, BW_EDGE_PARTIAL, 0, 1},
@@ -1220,10 +1219,8 @@ test_constant (void)
                 guint cb = (h >> 8) % 3 == 0 ? 0 : (h >> 8) % 3 == 1 ? mb :
                     (h >> 8) % (mb + 1);
 
-                plane_set (a, x, y, (which & 1) ? ca : rand_uint (rand, 0,
-                        ma));
-                plane_set (b, x, y, (which & 2) ? cb : rand_uint (rand, 0,
-                        mb));
+                plane_set (a, x, y, (which & 1) ? ca : rand_uint (rand, 0, ma));
+                plane_set (b, x, y, (which & 2) ? cb : rand_uint (rand, 0, mb));
               }
             }
             run_case (which == 1 ? "constant A" : which == 2 ? "constant B" :
@@ -1742,8 +1739,7 @@ sums_add_pair (BwBlockSums * s, guint64 a, guint64 b)
  * 3: B = A, 4: B = max - A, 5: 16-bit extremes), repeated times times (n
  * beyond 4096 takes the 128-bit centred sums). */
 static void
-synthetic_sums (GRand * rand, guint kind, guint m, guint times,
-    BwBlockSums * s)
+synthetic_sums (GRand * rand, guint kind, guint m, guint times, BwBlockSums * s)
 {
   guint i, max = g_rand_boolean (rand) ? 255 : 65535;
 
@@ -1844,8 +1840,7 @@ test_from_sums_many (void)
     check_from_sums_many (k.stats_many, k.stats_many_name);
   }
   /* and the process's, which BLOCKWISE_KERNEL may choose */
-  check_from_sums_many (bw_stats_from_sums_many,
-      bw_stats_moments_path_name ());
+  check_from_sums_many (bw_stats_from_sums_many, bw_stats_moments_path_name ());
 }
 
 /* --- bw_stats_from_sums on hand-made sums --- */
@@ -1943,14 +1938,12 @@ test_orc_info (void)
         || g_str_equal (name, "avx2") || g_str_equal (name, "avx512"));
     /* the vector path where the CPU has it and the blocks fit it */
     if (bw_stats_avx2_available ())
-      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, f, f, 64), ==,
-          "avx2");
+      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, f, f, 64), ==, "avx2");
     if (bw_stats_avx512_available ())
       g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AVX512, f, f, 64), ==,
           "avx512");
     if (bw_stats_avx2_available ())
-      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AVX2, f, f, 16), ==,
-          "avx2");
+      g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AVX2, f, f, 16), ==, "avx2");
 
     /* the explicit choices resolve to themselves */
     for (j = 0; j < G_N_ELEMENTS (all_formats); j++) {
@@ -1984,8 +1977,7 @@ test_orc_expect (void)
   } else if (g_str_equal (expect, "0")) {
     g_assert_false (bw_stats_orc_available ());
     g_assert_cmpstr (bw_stats_impl_name (BW_IMPL_AUTO, BW_SAMPLE_U16LE,
-            BW_SAMPLE_U16LE, 2), ==, bw_stats_avx2_available ()? "avx2" :
-        "c");
+            BW_SAMPLE_U16LE, 2), ==, bw_stats_avx2_available ()? "avx2" : "c");
     /* without ORC machine code, AUTO never picks it */
     for (i = 0; i < G_N_ELEMENTS (all_formats); i++) {
       for (j = 0; j < G_N_ELEMENTS (all_formats); j++) {

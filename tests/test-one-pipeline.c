@@ -175,8 +175,7 @@ compare (const Setting * st, const guint16 * a, const guint16 * b)
       "min-intensity-1", st);
   verdict = gst_structure_get_string (s, "verdict");
   fail_unless_equals_string (verdict, bw_verdict_name (sum.verdict.verdict));
-  fail_unless_equals_int (get_uint (s, "informative"),
-      sum.verdict.informative);
+  fail_unless_equals_int (get_uint (s, "informative"), sum.verdict.informative);
   assert_same (get_double (s, "shift-x"), sum.verdict.shift_x, "shift-x", st);
   assert_same (get_double (s, "shift-y"), sum.verdict.shift_y, "shift-y", st);
   fail_unless (gst_structure_get_boolean (s, "shifted", &shifted_flag));

@@ -217,7 +217,7 @@ GST_START_TEST (test_verdict_region)
   ix = MAX (0.0, MIN (x + w, 160.0) - MAX (x, 96.0));
   iy = MAX (0.0, MIN (y + h, 128.0) - MAX (y, 64.0));
   inter = ix * iy;
-  uni = (gdouble) w * h + 64.0 * 64.0 - inter;
+  uni = (gdouble) w *h + 64.0 * 64.0 - inter;
   fail_unless (inter / uni >= 0.5, "region %u,%u %ux%u", x, y, w, h);
   fail_unless (fabs (get_double (reg, "shift-x") - 2) < 0.2
       && fabs (get_double (reg, "shift-y") - 2) < 0.2);
@@ -383,8 +383,7 @@ GST_START_TEST (test_shift_heatmap)
     if (isnan (len))
       continue;
     fail_unless (ABS (px - 255.0 * MIN (len / 2.0, 1.0)) <= 1.0,
-        "block %d: %u for "
-        "a shift of %g px", k, px, len);
+        "block %d: %u for " "a shift of %g px", k, px, len);
     checked++;
   }
   fail_unless (checked > 0);
@@ -425,8 +424,7 @@ GST_START_TEST (test_threads_identical)
     fail_unless_equals_string (get_string (s0, "verdict"),
         get_string (s, "verdict"));
     fail_unless (get_double (s0, "shift-x") == get_double (s, "shift-x"));
-    fail_unless_equals_int (get_uint (s0, "regions"), get_uint (s,
-            "regions"));
+    fail_unless_equals_int (get_uint (s0, "regions"), get_uint (s, "regions"));
   }
   for (t = 0; t < 3; t++)
     gst_buffer_unref (outs[t]);

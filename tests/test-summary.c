@@ -127,7 +127,7 @@ test_select_kth (void)
     gdouble *v = g_new (gdouble, n), *sorted;
 
     for (i = 0; i < n; i++)
-      v[i] = g_rand_int_range (rand, 0, 20);     /* many ties */
+      v[i] = g_rand_int_range (rand, 0, 20);    /* many ties */
     sorted = g_memdup2 (v, n * sizeof (gdouble));
     qsort (sorted, n, sizeof (gdouble), cmp_double);
     k = g_rand_int_range (rand, 0, n);

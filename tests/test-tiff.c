@@ -296,8 +296,7 @@ check_pipeline (const Layout * l, const gchar * path, const gchar * chain,
     GstVideoInfo info;
     GstVideoFrame frame;
 
-    g_assert_true (gst_video_info_from_caps (&info,
-            gst_sample_get_caps (s)));
+    g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (s)));
     g_assert_true (gst_video_frame_map (&frame, &info,
             gst_sample_get_buffer (s), GST_MAP_READ));
     g_assert_cmpuint (GST_BUFFER_PTS (gst_sample_get_buffer (s)), ==,
@@ -342,8 +341,7 @@ test_pipeline_layouts (void)
 
     /* every third layout (each kind, each compression once or more), and
      * every uncompressed one */
-    if (i % 3 != 0 && ls[i].pages == 1 && ls[i].compression !=
-        COMPRESSION_NONE)
+    if (i % 3 != 0 && ls[i].pages == 1 && ls[i].compression != COMPRESSION_NONE)
       continue;
     path = write_tiff (&ls[i]);
     /* decodebin (pull mode from filesrc through typefind) */
@@ -410,8 +408,7 @@ test_reader_jpeg (void)
     g_assert_nonnull (r);
     g_assert_cmpuint (info.layout, ==, kind ? BW_TIFF_RGB8 : BW_TIFF_GRAY8);
     buf = g_malloc (l.width * l.height * l.spp);
-    g_assert_true (bw_tiff_reader_read_page (r, 0, buf, l.width * l.spp,
-            NULL));
+    g_assert_true (bw_tiff_reader_read_page (r, 0, buf, l.width * l.spp, NULL));
     for (y = 0; y < l.height; y++)
       for (x = 0; x < l.width; x++)
         for (c = 0; c < l.spp; c++)
@@ -475,7 +472,7 @@ write_custom (const gchar * path, guint w, guint h, guint bps, guint spp,
   for (p = 0; p < pages; p++) {
     guint pw = vary && p == 1 ? w + 1 : w;
 
-    row_bytes = (gsize) pw * spp * bps / 8 + 1;
+    row_bytes = (gsize) pw *spp * bps / 8 + 1;
     row = g_malloc0 (row_bytes);
     TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, pw);
     TIFFSetField (tif, TIFFTAG_IMAGELENGTH, h);
@@ -776,8 +773,7 @@ set_value (guint8 * d, guint8 * entry, guint i, guint32 value)
 
 /* Pixels of page p (w x h, GRAY8, unpadded rows) against stack_value(). */
 static void
-check_stack_page (const guint8 * data, gsize stride, guint p, guint w,
-    guint h)
+check_stack_page (const guint8 * data, gsize stride, guint p, guint w, guint h)
 {
   guint x, y;
 
@@ -1139,7 +1135,7 @@ shared_tags_file (guint pages, guint n_tags, gsize blob_size, gsize * size)
   gsize ifd_size = 2 + 12 * entries + 4;
   guint8 *f, *e;
 
-  *size = 8 + blob_size + (gsize) pages * (2 + ifd_size);
+  *size = 8 + blob_size + (gsize) pages *(2 + ifd_size);
   f = g_malloc0 (*size);
   memcpy (f, "II*\0", 4);
   wr32 (f + 4, 8 + blob_size + 2);
@@ -1255,7 +1251,7 @@ test_expansion_bounds (void)
 
     /* the same data claimed to hold as many rows as the bound allows
      * (opened; decoding would find the data short), then one more */
-    rows = (guint64) stored * codecs[c].bound / side;
+    rows = (guint64) stored *codecs[c].bound / side;
     set_value (d, ifd_entry (d, ifd, TIFFTAG_IMAGELENGTH), 0, rows);
     set_value (d, ifd_entry (d, ifd, TIFFTAG_ROWSPERSTRIP), 0, rows);
     msg = refusal (data, size, &good);

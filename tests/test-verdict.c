@@ -558,7 +558,8 @@ static gdouble
 inner_error (const Pair * p, const gdouble * truth)
 {
   guint cols = p->w / BLOCK, rows = p->h / BLOCK, c, r, m = 0;
-  gdouble *vx = g_new (gdouble, cols * rows), *vy = g_new (gdouble, cols * rows);
+  gdouble *vx = g_new (gdouble, cols * rows), *vy =
+      g_new (gdouble, cols * rows);
   gdouble ex, ey;
 
   for (r = 1; r + 1 < rows; r++)

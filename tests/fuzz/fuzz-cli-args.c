@@ -63,6 +63,7 @@ reference_name (const gchar * vetted_format, gint index)
 {
   return g_strdup_printf (vetted_format, index);
 }
+
 #pragma GCC diagnostic pop
 
 static void

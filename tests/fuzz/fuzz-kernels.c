@@ -70,7 +70,8 @@ bps (BwSampleFormat f)
 static guint
 get_sample (const BwPlane * p, guint x, guint y)
 {
-  const guint8 *s = p->data + (gsize) y * p->stride + (gsize) x * bps (p->format);
+  const guint8 *s =
+      p->data + (gsize) y * p->stride + (gsize) x * bps (p->format);
 
   switch (p->format) {
     case BW_SAMPLE_U8:
@@ -238,7 +239,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     goto out;
   }
 
-  n_blocks = (gsize) cols * rows;
+  n_blocks = (gsize) cols *rows;
   ref = g_new0 (BwBlockSums, n_blocks);
   tmp = g_new0 (BwBlockSums, n_blocks + 1);
   tmp2 = g_new0 (BwBlockSums, n_blocks + 1);
@@ -246,8 +247,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   /* invalid ranges */
   CHECK (!bw_stats_compute_rows (scratch_a, impl, &g, &pa.plane, &pb.plane,
           0, rows + 1, tmp));
-  CHECK (!bw_stats_compute_rows (scratch_a, impl, &g, &pa.plane, &pb.plane,
-          rows, rows - 1, tmp));  /* start > end (rows >= 1 here) */
+  CHECK (!bw_stats_compute_rows (scratch_a, impl, &g, &pa.plane, &pb.plane, rows, rows - 1, tmp));      /* start > end (rows >= 1 here) */
   /* empty range: valid, writes nothing */
   CHECK (bw_stats_compute_rows (scratch_a, impl, &g, &pa.plane, &pb.plane,
           rows, rows, tmp));

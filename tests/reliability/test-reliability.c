@@ -428,8 +428,7 @@ GST_START_TEST (test_live_qos)
     if (n == QOS_TICK) {
       fail_unless (gst_harness_push_upstream_event (c.h0,
               gst_event_new_qos (__i__ ? GST_QOS_TYPE_OVERFLOW :
-                  GST_QOS_TYPE_UNDERFLOW, 2.0, QOS_JITTER,
-                  frame_pts (n))));
+                  GST_QOS_TYPE_UNDERFLOW, 2.0, QOS_JITTER, frame_pts (n))));
     }
     /* pending QoS messages were consumed above, one per tick */
     out = pull_timeout (c.h0, 2);
@@ -581,8 +580,7 @@ make_pipeline (const gchar * desc, SinkStats * st)
 }
 
 static void
-set_state_checked (GstElement * p, GstState state, const gchar * label,
-    guint i)
+set_state_checked (GstElement * p, GstState state, const gchar * label, guint i)
 {
   GstStateChangeReturn ret = gst_element_set_state (p, state);
   GstState cur = GST_STATE_VOID_PENDING;
@@ -1497,7 +1495,8 @@ GST_START_TEST (test_interlace_mismatch)
     Ctx c;
 
     /* Either input may be the interlaced one. */
-    ctx_init (&c, new_element (), NULL, NULL, "video/x-raw,format=GRAY8", FALSE);
+    ctx_init (&c, new_element (), NULL, NULL, "video/x-raw,format=GRAY8",
+        FALSE);
     gst_harness_set_src_caps_str (c.h0, m == 0 ? icaps : caps);
     gst_harness_set_src_caps_str (c.h1, m == 0 ? caps : icaps);
     push_until_refused (&c, &p);
@@ -1589,7 +1588,8 @@ GST_START_TEST (test_no_framerate_timing)
     guint n = 0, i;
     Ctx c;
 
-    ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
+    ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8",
+        FALSE);
     for (i = 0; i < G_N_ELEMENTS (pts_ms); i++) {
       fail_unless_equals_int (gst_harness_push (c.h0, buffer_packed (p.a, 64,
                   48, pts_ms[i] * GST_MSECOND, dur)), GST_FLOW_OK);
@@ -1601,8 +1601,7 @@ GST_START_TEST (test_no_framerate_timing)
     while (gst_harness_pull_until_eos (c.h0, &out) && out) {
       fail_unless (n < G_N_ELEMENTS (pts_ms),
           "more outputs than input pairs (duration %d)", with_duration);
-      fail_unless_equals_uint64 (GST_BUFFER_PTS (out),
-          pts_ms[n] * GST_MSECOND);
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (out), pts_ms[n] * GST_MSECOND);
       fail_unless_equals_uint64 (GST_BUFFER_DURATION (out), dur);
       check_r_grid (get_meta (out), &p, 16, 16, "0/1");
       gst_buffer_unref (out);
@@ -1710,7 +1709,8 @@ GST_START_TEST (test_video_meta_extent)
     GstBuffer *out;
     Ctx c;
 
-    ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
+    ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8",
+        FALSE);
     gst_harness_push (c.h0, buffer_packed (p.a, 64, 48, 0, frame_pts (1)));
     gst_harness_push (c.h1, buffer_with_meta (p.b, 64, 48, cases[k].size,
             cases[k].offset, cases[k].stride, 0));
@@ -1745,8 +1745,7 @@ GST_START_TEST (test_video_meta_other_size)
   Ctx c;
 
   plane8_init (&p, 64, 48, 17);
-  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8",
-      FALSE);
+  ctx_init (&c, new_element (), caps, caps, "video/x-raw,format=GRAY8", FALSE);
   small = buffer_with_meta (p.b, 32, 48, 64 * 48, 0, 64, 0);
   gst_harness_push (c.h0, buffer_packed (p.a, 64, 48, 0, frame_pts (1)));
   gst_harness_push (c.h1, small);
