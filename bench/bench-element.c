@@ -271,7 +271,8 @@ run_pipeline (Ring * ring, gint n_threads, guint n)
         "appsrc name=b ! fakesink sync=false");
   else
     desc = g_strdup_printf ("appsrc name=a ! blockcorr name=c n-threads=%d "
-        "block-width=%d block-height=%d search-radius=%u ! fakesink name=s "
+        "block-width=%d block-height=%d search-radius=%u min-intensity=0 "
+        "! fakesink name=s "
         "sync=false appsrc name=b ! c.sink_1", n_threads, BLOCK, BLOCK,
         search_radius);
   pipeline = gst_parse_launch (desc, NULL);

@@ -83,7 +83,7 @@ typedef struct
 {
   BcTiffStack *tiffs[G_N_ELEMENTS (tiff_grids)];
   BcOutput *csv;
-  GArray *median, *below;
+  GArray *median, *below_fraction;
   guint needing;
   GString *needing_list;
 } Results;
@@ -524,7 +524,7 @@ record_pair (Run * run, guint n, const GstStructure * s, guint width,
 {
   const gchar *verdict = gst_structure_get_string (s, "verdict");
   gdouble median = bc_number (s, "median");
-  gdouble below = bc_number (s, "below-threshold");
+  gdouble below_fraction = bc_number (s, "below-threshold");
   gchar *text = bc_verdict_text (s, width, height);
   gboolean ok;
 
@@ -542,7 +542,7 @@ record_pair (Run * run, guint n, const GstStructure * s, guint width,
   ok = write_grids (run, n, s, error) && write_pictures (run, n, s, error);
   if (ok) {
     g_array_append_val (run->res.median, median);
-    g_array_append_val (run->res.below, below);
+    g_array_append_val (run->res.below_fraction, below_fraction);
     ok = print_pair (run, n, s, text, error);
   }
   g_free (text);
@@ -610,7 +610,7 @@ create_results (Run * run, GError ** error)
 
   bc_interrupt_install ();
   res->median = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  res->below = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res->below_fraction = g_array_new (FALSE, FALSE, sizeof (gdouble));
   res->needing_list = g_string_new (NULL);
   run->outputs = bc_output_set_new (opt.out_dir, RESULT_NAMES, error);
   if (!run->outputs || !check_inputs (run, error))
@@ -788,7 +788,8 @@ write_series (Run * run, GError ** error)
       opt.params.block_width, opt.params.block_height);
   BcOutput *png = bc_output_set_create (run->outputs, "median-r.png", error);
   gboolean ok = png && bc_render_series ((gdouble *) run->res.median->data,
-      (gdouble *) run->res.below->data, done, opt.params.threshold, title,
+      (gdouble *) run->res.below_fraction->data, done, opt.params.threshold,
+      title,
       png, error) && bc_output_close (png, error);
 
   g_free (title);
@@ -924,8 +925,8 @@ run_clear (Run * run)
   drop_results (run);
   if (run->res.median)
     g_array_unref (run->res.median);
-  if (run->res.below)
-    g_array_unref (run->res.below);
+  if (run->res.below_fraction)
+    g_array_unref (run->res.below_fraction);
   if (run->res.needing_list)
     g_string_free (run->res.needing_list, TRUE);
 }

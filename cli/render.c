@@ -175,15 +175,16 @@ bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
 }
 
 gboolean
-bc_render_series (const gdouble * median, const gdouble * below, guint n,
-    gdouble threshold, const gchar * title, BcOutput * out, GError ** error)
+bc_render_series (const gdouble * median, const gdouble * below_fraction,
+    guint n, gdouble threshold, const gchar * title, BcOutput * out,
+    GError ** error)
 {
   gdouble W = 1000, H = 520, left = 70, right = 30, top = 60, bottom = 70;
   gdouble pw = W - left - right, ph = H - top - bottom, lo = 0.0;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
       (gint) W, (gint) H);
   cairo_t *cr = cairo_create (surface);
-  const gdouble *series[2] = { median, below };
+  const gdouble *series[2] = { median, below_fraction };
   static const gdouble colours[2][3] = { {0.12, 0.35, 0.75}, {0.85, 0.33,
       0.10}
   };

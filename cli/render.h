@@ -34,8 +34,8 @@ gboolean bc_render_heatmap (const BcHeatmap * hm, BcOutput * out,
 
 /* Writes into out a PNG plot of the median r and of the fraction of
  * blocks below the threshold over the frames of a stack. */
-gboolean bc_render_series (const gdouble * median, const gdouble * below,
-    guint n, gdouble threshold, const gchar * title, BcOutput * out,
+gboolean bc_render_series (const gdouble * median,
+    const gdouble * below_fraction, guint n, gdouble threshold, const gchar * title, BcOutput * out,
     GError ** error);
 
 G_END_DECLS

@@ -76,7 +76,7 @@ draw_row (gpointer data, const BwFrameResults * res, guint row)
     for (i = first; i < first + res->cols; i++)
       job->shift_length[i] = hypotf (dx[i], dy[i]);
   }
-  hm.masked = res->background;
+  hm.background = res->background;
   y0 = row * hm.cell_height;
   y1 = row + 1 == res->rows ? G_MAXUINT : (row + 1) * hm.cell_height;
   gst_blockcorr_heatmap_render_lines (&hm, job->out, y0, y1);
@@ -97,7 +97,7 @@ prepare_heatmap (HeatmapJob * job, const GstBlockCorrSettings * s,
   job->grid = gst_blockcorr_measure_grid (s->measure);
   hm->values = job->grid == BW_N_GRIDS ? job->shift_length :
       grids + (gsize) job->grid * cols * rows;
-  hm->masked = NULL;            /* the analysis' background, per row */
+  hm->background = NULL;        /* the analysis' mask, per row */
   gst_blockcorr_heatmap_range (s->measure, s->range_min, s->range_max,
       pair->max_value[0], pair->max_value[1], s->params.search_radius,
       &hm->range_min, &hm->range_max);

@@ -183,11 +183,11 @@ gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
     x = 0;
     if (br < hm->rows) {
       const gfloat *values = hm->values + (gsize) br * hm->cols;
-      const guint8 *masked = hm->masked ? hm->masked + (gsize) br * hm->cols :
-          NULL;
+      const guint8 *background = hm->background ?
+          hm->background + (gsize) br * hm->cols : NULL;
 
       for (c = 0; c < hm->cols && x < grid_w; c++) {
-        pixel_for_value (hm, masked && masked[c] ? NAN : values[c], px);
+        pixel_for_value (hm, background && background[c] ? NAN : values[c], px);
         for (k = 0; k < hm->cell_width && x < grid_w; k++, x++)
           put_pixel (line + (gsize) x * pstride, px, pstride);
       }

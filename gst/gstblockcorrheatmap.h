@@ -16,7 +16,7 @@ typedef struct
   guint cols;
   guint rows;
   const gfloat *values;         /* rows x cols, NaN = invalid block */
-  const guint8 *masked;         /* rows x cols, non-zero = drawn invalid
+  const guint8 *background;     /* rows x cols, non-zero = drawn invalid
                                  * whatever the value (or NULL) */
   gdouble range_min;            /* value drawn with colormap entry 0 */
   gdouble range_max;            /* value drawn with colormap entry 255 */
