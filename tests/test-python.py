@@ -395,7 +395,9 @@ for shift, radius, bs in (((2, -1), 2, (12, 16)), ((-1, 3), 3, (16, 8)),
                           ((0, 0), 1, (8, 8))):
     # b's content is a's moved by shift: b[y, x] = a[y - sy, x - sx]
     moved = np.roll(texture, (shift[1], shift[0]), axis=(0, 1))
-    got = blockwise.bw_displacement(texture, moved, bs, search_radius=radius)
+    # no background: the reference knows none
+    got = blockwise.bw_displacement(texture, moved, bs, search_radius=radius,
+                                    min_intensity=0)
     best, ox, oy = search_reference(texture, moved, bs, radius)
     what = 'search shift %r radius %d blocks %r' % (shift, radius, bs)
     close(got['r-best'], best, what + ' r-best', tol=1e-6)
@@ -555,6 +557,28 @@ else:
                   '%s: %s.tif equals bw_displacement\'s' % (what, name))
     check(blockwise.bw_check_registration(scene, other, (16, 16))['verdict']
           == 'needs-registration', 'the shifted scene needs registration')
+
+
+# One set of defaults: every keyword of the analysis defaults to what the
+# library's bw_params_init() gives, as the element's properties and the
+# command line's options do.
+import inspect
+from blockwise import _native
+lib_defaults = _native.default_params()
+expected = {'search_radius': lib_defaults.search_radius,
+            'min_intensity': 'auto' if lib_defaults.min_intensity == -1
+            else lib_defaults.min_intensity,
+            'threshold': lib_defaults.threshold,
+            'min_region_blocks': lib_defaults.min_region_blocks,
+            'shift_tolerance': lib_defaults.shift_tolerance,
+            'n_threads': lib_defaults.n_threads,
+            'edge_mode': ('trim', 'partial')[lib_defaults.edge_mode]}
+for func in (blockwise.bw_displacement, blockwise.bw_check_registration):
+    for name, param in inspect.signature(func).parameters.items():
+        if name in expected:
+            check(param.default == expected[name],
+                  '%s: %s defaults to %r, the library to %r' % (
+                      func.__name__, name, param.default, expected[name]))
 
 
 print('test-python: %s' % ('all checks passed' if not failures else

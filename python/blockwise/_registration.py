@@ -9,7 +9,7 @@ _is_dask = _arguments.is_dask
 _DEFAULTS = _native.default_params()
 _DEFAULT_MIN_INTENSITY = ('auto' if _DEFAULTS.min_intensity == _native.AUTO
                           else _DEFAULTS.min_intensity)
-_DEFAULT_EDGE_MODE = _native.EDGE_MODES[_DEFAULTS.edge_mode]
+_DEFAULT_EDGE_MODE = _native._EDGE_NAMES[_DEFAULTS.edge_mode]
 
 
 def _images(image1, image2, block_shape, edge_mode):
@@ -70,7 +70,8 @@ def _dask_displacement(a, b, block, mode, params):
 
 
 def bw_displacement(image1, image2, block_shape,
-                    search_radius=_DEFAULTS.search_radius, min_intensity=0,
+                    search_radius=_DEFAULTS.search_radius,
+                    min_intensity=_DEFAULT_MIN_INTENSITY,
                     edge_mode=_DEFAULT_EDGE_MODE,
                     n_threads=_DEFAULTS.n_threads):
     """The blockcorr element's grids of each pair of blocks: a dict of
@@ -81,18 +82,19 @@ def bw_displacement(image1, image2, block_shape,
     1: image2), NaN where undefined (r where a block is flat, the search's
     grids in the background).
 
-    search_radius: 0 .. 8 px (0: r at (0, 0) only).  min_intensity: 0 (the
-    default here: every block is measured), a level in sample units below
-    which a block is background in both images, or "auto" (the background
-    estimated from the whole images, as bw_check_registration does by
-    default).  n_threads: 0 = one per CPU; the results do not depend on it.
+    search_radius: 0 px (r at (0, 0) only) up to the library's limit.
+    min_intensity: "auto" (the default, as everywhere: the background
+    estimated from the whole images), 0 (every block is measured) or a level
+    in sample units below which a block is background in both images.
+    n_threads: 0 = one per CPU; the results do not depend on it.
 
     dask arrays give a dict of lazy dask arrays (compute them together,
     dask.compute(grids)), equal to the numpy result: each chunk is computed
     with a margin of the neighbouring chunks' pixels at least search_radius
-    deep (chunks are aligned to whole blocks first).  With
-    min_intensity="auto" the background depends on the whole images, so
-    the grids are computed in one task on the whole images.
+    deep (chunks are aligned to whole blocks first), when min_intensity is
+    0 or a level.  With "auto" (the default) the background depends on the
+    whole images, so the grids are computed in one task on the whole
+    images: pass min_intensity=0 for images larger than memory.
     """
     a, b, block, mode = _images(image1, image2, block_shape, edge_mode)
     params = _arguments.analysis_params(block, mode, search_radius,
