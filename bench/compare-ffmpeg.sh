@@ -75,11 +75,13 @@ run_median () {
 }
 
 parse="rawvideoparse format=$parse_fmt width=$W height=$H framerate=30/1"
+# The same work as ssim's: the block sums and statistics, no displacement
+# search and no background estimate (not the element's defaults).
 gst_blockcorr () {
   gst-launch-1.0 -q filesrc location="$A" ! $parse ! c.sink_0 \
     filesrc location="$B" ! $parse ! c.sink_1 \
     blockcorr name=c n-threads=1 block-width=$BLOCK block-height=$BLOCK \
-    ! fakesink sync=false
+    search-radius=0 min-intensity=0 ! fakesink sync=false
 }
 gst_io () {
   gst-launch-1.0 -q filesrc location="$A" ! $parse ! fakesink sync=false \
