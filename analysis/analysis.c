@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "growbuf.h"
+#include "moved-sums.h"
 #include "summary.h"
 #include "worker.h"
 
@@ -40,15 +42,20 @@ struct _BwAnalysis
 {
   BwWorker *worker;
   /* Grown when a frame has more blocks (or rows) than any before. */
-  gsize n_blocks;
   BwBlockSums *sums;
+  gsize sums_len;
   gdouble *packed_r;            /* valid r values, for the median */
+  gsize packed_r_len;
   guint8 *background;           /* non-zero: a background block */
+  gsize background_len;
   BwBlockShift *shifts;         /* the search's results */
+  gsize shifts_len;
   BwBlockStats *stats;          /* each block row's statistics */
+  gsize stats_len;
   gdouble *work;                /* background estimate */
-  guint n_rows;
+  gsize work_len;
   RowPartial *row_partials;
+  gsize row_partials_len;
   guint *median_bins;
   BwVerdictWork *verdict_work;
   /* The last frame's paths and threads, for the callers' logs. */
@@ -91,8 +98,8 @@ free_buffers (BwAnalysis * an)
   g_clear_pointer (&an->work, g_free);
   g_clear_pointer (&an->stats, g_free);
   g_clear_pointer (&an->row_partials, g_free);
-  an->n_blocks = 0;
-  an->n_rows = 0;
+  an->sums_len = an->packed_r_len = an->background_len = an->shifts_len =
+      an->work_len = an->stats_len = an->row_partials_len = 0;
 }
 
 void
@@ -127,26 +134,13 @@ bw_analysis_last_paths (const BwAnalysis * an, const gchar ** stats_path,
 static void
 reserve (BwAnalysis * an, gsize n_blocks, guint n_rows)
 {
-  if (n_blocks > an->n_blocks) {
-    g_free (an->sums);
-    an->sums = g_new (BwBlockSums, n_blocks);
-    g_free (an->packed_r);
-    an->packed_r = g_new (gdouble, n_blocks);
-    g_free (an->background);
-    an->background = g_new (guint8, n_blocks);
-    g_free (an->shifts);
-    an->shifts = g_new (BwBlockShift, n_blocks);
-    g_free (an->work);
-    an->work = g_new (gdouble, n_blocks);
-    g_free (an->stats);
-    an->stats = g_new (BwBlockStats, n_blocks);
-    an->n_blocks = n_blocks;
-  }
-  if (n_rows > an->n_rows) {
-    g_free (an->row_partials);
-    an->row_partials = g_new (RowPartial, n_rows);
-    an->n_rows = n_rows;
-  }
+  BW_GROW (an->sums, an->sums_len, n_blocks);
+  BW_GROW (an->packed_r, an->packed_r_len, n_blocks);
+  BW_GROW (an->background, an->background_len, n_blocks);
+  BW_GROW (an->shifts, an->shifts_len, n_blocks);
+  BW_GROW (an->work, an->work_len, n_blocks);
+  BW_GROW (an->stats, an->stats_len, n_blocks);
+  BW_GROW (an->row_partials, an->row_partials_len, n_rows);
 }
 
 /* First pass over a block row: sums, search, statistics into the grids. */
@@ -393,7 +387,8 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
 
   an->stats_path = job.plan.path_name;
   an->search_path = params->search_radius > 0 ?
-      bw_search_path_name (job.plan.a.format, job.plan.b.format) : "none";
+      bw_moved_sums_path_name (BW_IMPL_AUTO, job.plan.a.format,
+      job.plan.b.format, geom.block_width) : "none";
   an->n_threads_used = bw_worker_n_threads (params->n_threads, job.plan.rows);
   summarize (an, job.plan.cols, job.plan.rows, summary);
   judge (an, &job, summary);

@@ -10,6 +10,7 @@
 
 #include "gstblockcorranalysis.h"
 #include "gstblockcorrheatmap.h"
+#include "growbuf.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_blockcorr_debug);
 #define GST_CAT_DEFAULT gst_blockcorr_debug
@@ -139,11 +140,7 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   if (!bw_geometry_grid_size (&geom, &cols, &rows) || cols == 0 || rows == 0)
     return NULL;
   n_blocks = (gsize) cols *rows;
-  if (n_blocks > an->n_shift_length) {
-    g_free (an->shift_length);
-    an->shift_length = g_new (gfloat, n_blocks);
-    an->n_shift_length = n_blocks;
-  }
+  BW_GROW (an->shift_length, an->n_shift_length, n_blocks);
   /* One allocation for all grids, which the meta takes over. */
   grids = g_new (gfloat, BW_N_GRIDS * n_blocks);
   job.shift_length = an->shift_length;
