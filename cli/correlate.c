@@ -51,8 +51,9 @@ bc_correlator_new (const BwParams * params, GError ** error)
       edge_mode_nick (params->edge_mode));
   g_object_set (bc, "threshold", params->threshold, "min-intensity",
       params->min_intensity, "search-radius", params->search_radius,
-      "min-region-blocks", params->min_region_blocks, "post-messages",
-      FALSE, NULL);
+      "min-region-blocks", params->min_region_blocks, "shift-tolerance",
+      params->shift_tolerance, "n-threads", params->n_threads,
+      "post-messages", FALSE, NULL);
   gst_object_unref (bc);
   corr->src[0] = gst_bin_get_by_name (GST_BIN (pipeline), "s0");
   corr->src[1] = gst_bin_get_by_name (GST_BIN (pipeline), "s1");

@@ -1989,22 +1989,14 @@ gst_blockcorr_init (GstBlockCorr * self)
 {
   GstBlockCorrSettings *s = &self->settings;
 
-  s->params.block_width = DEFAULT_BLOCK_SIZE;
-  s->params.block_height = DEFAULT_BLOCK_SIZE;
-  s->params.edge_mode = DEFAULT_EDGE_MODE;
+  bw_params_init (&s->params);
   s->measure = DEFAULT_MEASURE;
   s->colormap = DEFAULT_COLORMAP;
   s->range_min = NAN;
   s->range_max = NAN;
   s->invalid_color = DEFAULT_INVALID_COLOR;
-  s->params.min_intensity = DEFAULT_MIN_INTENSITY;
-  s->params.threshold = DEFAULT_THRESHOLD;
-  s->params.n_threads = DEFAULT_N_THREADS;
   s->post_messages = DEFAULT_POST_MESSAGES;
   s->output_size = DEFAULT_OUTPUT_SIZE;
-  s->params.search_radius = DEFAULT_SEARCH_RADIUS;
-  s->params.min_region_blocks = DEFAULT_MIN_REGION_BLOCKS;
-  s->params.shift_tolerance = DEFAULT_SHIFT_TOLERANCE;
   s->reference = DEFAULT_REFERENCE;
   s->alarm_frames = DEFAULT_ALARM_FRAMES;
   s->alarm_fraction = DEFAULT_ALARM_FRACTION;
