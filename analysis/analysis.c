@@ -145,7 +145,7 @@ reserve (BwAnalysis * an, gsize n_blocks, guint n_rows)
 
 /* First pass over a block row: sums, search, statistics into the grids. */
 static void
-measure_row (gpointer data, BwScratch * scratch, guint row)
+measure_row (gpointer data, BwScratch * scratch, guint thread, guint row)
 {
   FrameJob *job = data;
   BwAnalysis *an = job->an;
@@ -202,7 +202,7 @@ measure_row (gpointer data, BwScratch * scratch, guint row)
 /* Second pass over a block row: the background, the row's summary and the
  * caller's hook. */
 static void
-finish_row (gpointer data, BwScratch * scratch, guint row)
+finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
 {
   FrameJob *job = data;
   BwAnalysis *an = job->an;

@@ -10,7 +10,7 @@
 typedef struct
 {
   const BwStatsPlan *plan;
-  BwBlockSums *sums;            /* the whole grid */
+  BwBlockSums *sums;            /* one block row per thread */
   double *out[9];
   gint failed;                  /* atomic */
 } Grids;
@@ -18,11 +18,11 @@ typedef struct
 /* The centred moments n·Σx² − (Σx)² are computed exactly (as in
  * bw_stats_from_sums); here they are divided by n, giving Σ(x - mean)². */
 static void
-grid_row (gpointer data, BwScratch * scratch, guint row)
+grid_row (gpointer data, BwScratch * scratch, guint thread, guint row)
 {
   Grids *g = data;
   const BwStatsPlan *plan = g->plan;
-  BwBlockSums *sums = g->sums + (gsize) row * plan->cols;
+  BwBlockSums *sums = g->sums + (gsize) thread * plan->cols;
   guint c;
 
   if (!bw_stats_plan_rows (plan, scratch, row, row + 1, sums)) {
@@ -70,7 +70,8 @@ bw_grids_compute (const BwGeometry * geom, const BwPlane * a,
   if (!bw_stats_plan_init (&plan, BW_IMPL_AUTO, geom, a, b))
     return FALSE;
   /* Rows are independent: the results do not depend on the threads. */
-  g.sums = g_new (BwBlockSums, (gsize) plan.cols * plan.rows);
+  g.sums = g_new (BwBlockSums, (gsize) plan.cols *
+      bw_worker_n_threads (n_threads, plan.rows));
   worker = bw_worker_new ();
   bw_worker_run (worker, n_threads, plan.rows, grid_row, &g);
   bw_worker_free (worker);

@@ -53,7 +53,7 @@ take_rows (BwWorker * w, guint index)
             (gint) (start + chunk)))
       continue;
     for (row = start; row < start + chunk; row++)
-      w->func (w->data, w->scratch[index], row);
+      w->func (w->data, w->scratch[index], index, row);
   }
 }
 

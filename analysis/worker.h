@@ -15,8 +15,10 @@ typedef struct _BwWorker BwWorker;
 
 #define BW_WORKER_MAX_THREADS 64
 
-/* Computes block row `row` with the scratch of the thread it runs on. */
-typedef void (*BwRowFunc) (gpointer data, BwScratch * scratch,
+/* Computes block row `row` with the scratch of the thread it runs on;
+ * thread is that thread's index, 0 .. bw_worker_n_threads () - 1, for
+ * working memory of the caller's own per thread. */
+typedef void (*BwRowFunc) (gpointer data, BwScratch * scratch, guint thread,
     guint row);
 
 BwWorker *bw_worker_new (void);

@@ -162,7 +162,7 @@ typedef struct
 } KernelFrame;
 
 static void
-kernel_row (gpointer data, BwScratch * scratch, guint row)
+kernel_row (gpointer data, BwScratch * scratch, guint thread, guint row)
 {
   KernelFrame *kf = data;
   gsize first = (gsize) row * kf->plan.cols;

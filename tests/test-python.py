@@ -559,6 +559,21 @@ else:
           == 'needs-registration', 'the shifted scene needs registration')
 
 
+# The statistics grids do not depend on the threads that compute them
+# (each thread keeps its own block row of sums).
+pair_a = rng.integers(0, 65536, (301, 233), dtype=np.uint16)
+pair_b = (pair_a // 2 + rng.integers(0, 900, pair_a.shape)).astype(np.uint16)
+from blockwise import _native as native_for_threads
+one = native_for_threads.compute(pair_a, pair_b, (13, 16), 'trim',
+                                 native_for_threads.GRIDS, 1)
+for threads in (0, 2, 3, 7, 64):
+    got = native_for_threads.compute(pair_a, pair_b, (13, 16), 'trim',
+                                     native_for_threads.GRIDS, threads)
+    for name in native_for_threads.GRIDS:
+        check(np.array_equal(one[name], got[name], equal_nan=True),
+              'grid %s on %d threads equals one thread\'s' % (name, threads))
+
+
 # One set of defaults: every keyword of the analysis defaults to what the
 # library's bw_params_init() gives, as the element's properties and the
 # command line's options do.
