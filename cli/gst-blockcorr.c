@@ -223,6 +223,17 @@ check_options (GError ** error)
     return FALSE;
   }
   opt.params.min_region_blocks = opt.min_region_blocks;
+  /* The library's own limits, for whatever the checks above let by. */
+  {
+    gchar *why = NULL;
+
+    if (!bw_params_check (&opt.params, &why)) {
+      g_set_error (error, BC_ERROR, 0, "the options give no valid analysis: "
+          "%s", why);
+      g_free (why);
+      return FALSE;
+    }
+  }
   if (!opt.out_dir)
     opt.out_dir = g_strdup ("blockcorr-out");
   return TRUE;
