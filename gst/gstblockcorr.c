@@ -1782,9 +1782,9 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   g_object_class_install_property (gobject_class, PROP_MIN_INTENSITY,
       g_param_spec_double ("min-intensity", "Minimum intensity",
           "Background level in sample units: a block whose mean is below it "
-          "in both inputs is background (0 = off, -1 = estimated per frame "
-          "from each input's darkest blocks and their noise)", -1.0, 65535.0,
-          DEFAULT_MIN_INTENSITY, flags));
+          "in both inputs is background (0 = off; -1, the default: estimated "
+          "per frame from each input's darkest blocks and their noise)",
+          -1.0, 65535.0, DEFAULT_MIN_INTENSITY, flags));
   /**
    * GstBlockCorr:threshold:
    *
