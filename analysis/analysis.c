@@ -349,11 +349,7 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   if (!an || !params || !plane0 || !plane1 || !grids || !summary
       || !bw_params_check (params, NULL))
     return FALSE;
-  geom.width = width;
-  geom.height = height;
-  geom.block_width = params->block_width;
-  geom.block_height = params->block_height;
-  geom.edge_mode = params->edge_mode;
+  geom = bw_params_geometry (params, width, height);
   if (!bw_stats_plan_init (&job.plan, BW_IMPL_AUTO, &geom, plane0, plane1))
     return FALSE;
   n_blocks = (gsize) job.plan.cols * job.plan.rows;

@@ -19,6 +19,16 @@ bw_params_init (BwParams * params)
   params->n_threads = BW_DEFAULT_N_THREADS;
 }
 
+BwGeometry
+bw_params_geometry (const BwParams * params, guint width, guint height)
+{
+  BwGeometry geom = { width, height, params->block_width,
+    params->block_height, params->edge_mode
+  };
+
+  return geom;
+}
+
 static gboolean
 fail (gchar ** error, const gchar * format, ...)
 {

@@ -46,6 +46,10 @@ typedef struct
 /* The defaults above. */
 void bw_params_init (BwParams * params);
 
+/* The geometry of width x height frames in the blocks params sets. */
+BwGeometry bw_params_geometry (const BwParams * params, guint width,
+    guint height);
+
 /* TRUE when every setting is within its limits; otherwise FALSE and, if
  * error is not NULL, a sentence naming the setting and its range. */
 gboolean bw_params_check (const BwParams * params, gchar ** error);

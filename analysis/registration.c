@@ -18,11 +18,7 @@ bw_check_registration (const BwParams * params, guint width, guint height,
 
   if (!params || !bw_params_check (params, NULL))
     return FALSE;
-  geom.width = width;
-  geom.height = height;
-  geom.block_width = params->block_width;
-  geom.block_height = params->block_height;
-  geom.edge_mode = params->edge_mode;
+  geom = bw_params_geometry (params, width, height);
   if (!bw_geometry_grid_size (&geom, &cols, &rows) || cols == 0 || rows == 0)
     return FALSE;
   if (!grids)

@@ -127,9 +127,8 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     const GstBlockCorrSettings * s, const GstBlockCorrPair * pair,
     GstVideoFrame * out, BwSummary * summary)
 {
-  BwGeometry geom = { pair->width, pair->height, s->params.block_width,
-    s->params.block_height, s->params.edge_mode
-  };
+  BwGeometry geom = bw_params_geometry (&s->params, pair->width,
+      pair->height);
   HeatmapJob job;
   gfloat *grids;
   gsize n_blocks;
