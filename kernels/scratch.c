@@ -2,7 +2,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
 #include "blockstats-private.h"
+#include "growbuf.h"
 
 BwScratch *
 bw_scratch_new (void)
@@ -29,21 +31,12 @@ bw_scratch_zero_columns (BwScratch * scratch, guint n_arrays, gsize n)
    * still offsets it). */
   gsize len = MAX ((gsize) n_arrays * n, 1);
 
-  if (len > scratch->cols32_len) {
-    g_free (scratch->cols32);
-    scratch->cols32 = g_new (guint32, len);
-    scratch->cols32_len = len;
-  }
+  BW_GROW (scratch->cols32, scratch->cols32_len, len);
   memset (scratch->cols32, 0, len * sizeof (guint32));
 }
 
 void
 bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len, gsize size)
 {
-  len = MAX (len, 1);
-  if (len > *array_len) {
-    g_free (*array);
-    *array = g_malloc_n (len, size);
-    *array_len = len;
-  }
+  *array = bw_grow (*array, array_len, MAX (len, 1), size);
 }

@@ -1,5 +1,6 @@
 /* gst-blockwise: working arrays that grow on demand and are kept from call
- * to call, so that steady per-frame work allocates nothing.
+ * to call, so that steady per-frame work allocates nothing.  Used by the
+ * kernels' scratch and the analysis alike.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
