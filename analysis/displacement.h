@@ -62,6 +62,12 @@ gdouble bw_search_block_r (const BwStatsPlan * plan, guint col, guint row,
  * as data: the shape of BwVerdictParams.r_at. */
 gdouble bw_search_block_r_at (gpointer plan, gsize block, gint dx, gint dy);
 
+/* r of A's window at block index block (of the plan passed as data) moved
+ * by (ax, ay) against B's moved by (bx, by); NaN when a window leaves the
+ * frame or a side is flat.  The shape of BwVerdictParams.r_pair. */
+gdouble bw_search_pair_r_at (gpointer plan, gsize block, gint ax, gint ay,
+    gint bx, gint by);
+
 /* Name of the path that computes the cross sums for these formats in AUTO
  * plans ("avx2" or "c", block widths aside); for logs and benchmarks. */
 const gchar *bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb);

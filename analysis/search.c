@@ -183,6 +183,21 @@ bw_search_block_r_at (gpointer data, gsize block, gint dx, gint dy)
       dy);
 }
 
+gdouble
+bw_search_pair_r_at (gpointer data, gsize block, gint ax, gint ay, gint bx,
+    gint by)
+{
+  const BwStatsPlan *plan = data;
+  BwBlockSums s;
+  BwBlockStats st;
+
+  if (!bw_moved_pair_sums (plan, block % plan->cols, block / plan->cols, ax,
+          ay, bx, by, &s))
+    return NAN;
+  bw_stats_from_sums (&s, &st);
+  return st.r;
+}
+
 const gchar *
 bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb)
 {

@@ -84,8 +84,8 @@ centred_sums (guint64 n, guint64 sa, guint64 sb, guint64 sbb, guint64 sab,
 }
 
 gboolean
-bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row, gint dx,
-    gint dy, BwBlockSums * s)
+bw_moved_pair_sums (const BwStatsPlan * plan, guint col, guint row, gint ax,
+    gint ay, gint bx, gint by, BwBlockSums * s)
 {
   const BwGeometry *g = &plan->geom;
   gint x0 = col * g->block_width, y0 = row * g->block_height;
@@ -94,19 +94,28 @@ bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row, gint dx,
   gint x, y;
 
   memset (s, 0, sizeof (*s));
-  if (col >= plan->cols || row >= plan->rows || x0 + dx < 0 || y0 + dy < 0
-      || x0 + w + dx > (gint) g->width || y0 + h + dy > (gint) g->height)
+  if (col >= plan->cols || row >= plan->rows
+      || x0 + MIN (ax, bx) < 0 || y0 + MIN (ay, by) < 0
+      || x0 + w + MAX (ax, bx) > (gint) g->width
+      || y0 + h + MAX (ay, by) > (gint) g->height)
     return FALSE;
   for (y = 0; y < h; y++) {
-    const guint8 *ra = bw_plane_row (&plan->a, y0 + y);
-    const guint8 *rb = bw_plane_row (&plan->b, y0 + y + dy);
+    const guint8 *ra = bw_plane_row (&plan->a, y0 + y + ay);
+    const guint8 *rb = bw_plane_row (&plan->b, y0 + y + by);
 
     for (x = 0; x < w; x++)
-      bw_sums_add (s, bw_sample_at (ra, x0 + x, plan->a.format),
-          bw_sample_at (rb, x0 + x + dx, plan->b.format));
+      bw_sums_add (s, bw_sample_at (ra, x0 + x + ax, plan->a.format),
+          bw_sample_at (rb, x0 + x + bx, plan->b.format));
   }
   s->n = (guint64) w *h;
   return TRUE;
+}
+
+gboolean
+bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row, gint dx,
+    gint dy, BwBlockSums * s)
+{
+  return bw_moved_pair_sums (plan, col, row, 0, 0, dx, dy, s);
 }
 
 gboolean

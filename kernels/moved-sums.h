@@ -39,6 +39,12 @@ gboolean bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
 gboolean bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row,
     gint dx, gint dy, BwBlockSums * sums);
 
+/* Exact sums of A's window at block (col, row) moved by (ax, ay) against
+ * B's moved by (bx, by), in one pass; FALSE (and zero sums) when either
+ * window leaves the frame. */
+gboolean bw_moved_pair_sums (const BwStatsPlan * plan, guint col, guint row,
+    gint ax, gint ay, gint bx, gint by, BwBlockSums * sums);
+
 /* Name of the cross-sum kernel impl takes for these formats and block width
  * ("avx2" or "c"; block_width 0: widths aside).  For logs and tests. */
 const gchar *bw_moved_sums_path_name (BwImpl impl, BwSampleFormat fa,
