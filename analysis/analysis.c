@@ -330,6 +330,7 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   /* The planes are still there: r at a few more offsets, for blocks that
    * might disagree with a global shift. */
   vp.r_at = bw_search_block_r_at;
+  vp.r_pair = bw_search_pair_r_at;
   vp.r_at_data = &job->plan;
   bw_verdict_compute (&vp, grids[BW_GRID_R], an->shifts, an->verdict_work,
       &summary->verdict, NULL);

@@ -226,6 +226,30 @@ reference_r (const BwVerdictParams * p, const gfloat * r, gsize i,
   return best == -INFINITY ? NAN : best;
 }
 
+/* r at the place block i's best offset points to if nothing moved there
+ * but the reference: B's window at the best offset against A's window at
+ * the best offset less the reference (the best of the whole-pixel offsets
+ * around it).  NaN without r_pair or when the windows leave the frame. */
+static gdouble
+still_r (const BwVerdictParams * p, const BwBlockShift * b, gsize i,
+    gdouble ref_x, gdouble ref_y)
+{
+  gint x, y;
+  gdouble best = NAN;
+
+  if (!p->r_pair)
+    return NAN;
+  for (y = floor (ref_y); y <= (gint) ceil (ref_y); y++)
+    for (x = floor (ref_x); x <= (gint) ceil (ref_x); x++) {
+      gdouble v = p->r_pair (p->r_at_data, i, b->best_x - x, b->best_y - y,
+          b->best_x, b->best_y);
+
+      if (isnan (best) || v > best)
+        best = v;
+    }
+  return best;
+}
+
 /* Whether displacement (x, y) lies part of the way from the reference
  * (rx, ry) to a region's displacement (mx, my): projected on that line at
  * 0.25 .. 1.25 of it, at most a pixel off the line. */
@@ -493,6 +517,11 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
       s = hypot (b->dx - ref_x, b->dy - ref_y) >= SUSPECT_SHIFT
           && bw_r_gain_above (b->r_best, reference_r (p, r, i, ref_x,
               ref_y), b->n, GAIN_Z);
+      if (s) {
+        gdouble still = still_r (p, b, i, ref_x, ref_y);
+
+        s = isnan (still) || b->r_best > still;
+      }
     } else {
       s = r[i] < r_floor;
     }

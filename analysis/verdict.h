@@ -19,8 +19,16 @@
  * half a pixel, and the best offset gains more r over the reference than
  * noise explains (Fisher z difference above 4 standard errors of a
  * difference, sqrt (2 / (n - 3))), r at the reference being the best of
- * the whole-pixel offsets around it (r_at gives those away from (0, 0)), and the block could try the offsets around the
- * reference (at the frame's edges the search is one-sided).  Also suspect,
+ * the whole-pixel offsets around it (r_at gives those away from (0, 0)),
+ * the block could try the offsets around the reference (at the frame's
+ * edges the search is one-sided), and, with r_pair, the best r beats r
+ * at the place the best offset points to if nothing moved there: B's
+ * window there against A's window at the same place less the reference.
+ * A faint block's r rises as B's window takes in more of a brighter edge
+ * (more signal against the same noise; the more so when B is dimmer, as
+ * with bleaching) without any displacement; then A's window moved along
+ * fits B's at least as well, while content that moved fits only where it
+ * came from.  Also suspect,
  * with a search, are unmatched blocks, whose best r is far below what the
  * frame's noise leaves for a block with as much texture: matched up to
  * noise of variance v in each image, a block of standard deviations sa, sb
@@ -101,6 +109,11 @@ typedef struct
    * frame), for the gain over a global shift; NULL: the gain is measured
    * over (0, 0). */
   gdouble (*r_at) (gpointer data, gsize block, gint dx, gint dy);
+  /* r of A's window moved by (ax, ay) against B's moved by (bx, by)
+   * (bw_search_pair_r_at()), with r_at_data; NULL: a displaced block's
+   * gain is measured against its own place only. */
+  gdouble (*r_pair) (gpointer data, gsize block, gint ax, gint ay, gint bx,
+      gint by);
   gpointer r_at_data;
   /* The median of r over the valid blocks when the caller has it (the
    * summary's), else NaN: without a search it is the frame's typical r. */
