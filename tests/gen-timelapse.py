@@ -7,8 +7,12 @@ recorded with photon (Poisson) noise, read noise and a camera offset, and
 bleached as exp(-t / tau).  Nothing moves unless --drift is given.  The
 frames are written as one multi-page 16-bit TIFF.
 
+With --move-box, only the nuclei centred in that box drift (by --move px
+per frame): a displaced region among still ones.
+
 Usage: gen-timelapse.py OUT.tif [--size N] [--frames N] [--nuclei N]
                         [--tau T] [--photons P] [--seed S] [--drift DX,DY]
+                        [--move-box X,Y,W,H --move DX,DY]
 """
 import argparse
 import sys
@@ -29,14 +33,13 @@ def blur(img, sigma):
     return np.fft.irfft2(np.fft.rfft2(img) * kernel, s=img.shape)
 
 
-def specimen(size, nuclei, rng):
+def specimen(size, centres, rng):
     """Fluorophore density: nuclei with chromatin texture, soft edges."""
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
     texture = blur(rng.standard_normal((size, size)), 2.0)
     texture /= texture.std()
     density = np.zeros((size, size))
-    for _ in range(nuclei):
-        cx, cy = rng.uniform(0, size, 2)
+    for cx, cy in centres:
         a = rng.uniform(18, 32)
         b = a * rng.uniform(0.7, 1.0)
         th = rng.uniform(0, np.pi)
@@ -44,10 +47,21 @@ def specimen(size, nuclei, rng):
         v = -(xx - cx) * np.sin(th) + (yy - cy) * np.cos(th)
         d = np.sqrt((u / a) ** 2 + (v / b) ** 2)
         # A soft edge about 3 px wide, whatever the size.
-        edge = 1.0 / (1.0 + np.exp((d - 1.0) * a / 1.5))
+        edge = 0.5 * (1.0 - np.tanh((d - 1.0) * a / 3.0))
         level = rng.uniform(0.5, 1.0)
         density = np.maximum(density, level * edge)
     return density * np.clip(1.0 + 0.35 * texture, 0.2, None)
+
+
+def shifted(img, dx, dy):
+    """img moved by (dx, dy) px, sub-pixel, by the FFT."""
+    if dx == 0 and dy == 0:
+        return img
+    fy = np.fft.fftfreq(img.shape[0])[:, None]
+    fx = np.fft.rfftfreq(img.shape[1])[None, :]
+    phase = np.exp(-2j * np.pi * (fx * dx + fy * dy))
+    return np.clip(np.fft.irfft2(np.fft.rfft2(img) * phase, s=img.shape), 0,
+                   None)
 
 
 def main():
@@ -67,23 +81,28 @@ def main():
     ap.add_argument('--blur', type=float, default=1.5)
     ap.add_argument('--drift', default='0,0',
                     help='px per frame, applied by the FFT (sub-pixel)')
+    ap.add_argument('--move-box', default='',
+                    help='X,Y,W,H: only the nuclei centred here move')
+    ap.add_argument('--move', default='0,0',
+                    help='px per frame of the nuclei in --move-box')
     ap.add_argument('--seed', type=int, default=1)
     args = ap.parse_args()
 
     rng = np.random.default_rng(args.seed)
-    obj = blur(specimen(args.size, args.nuclei, rng), args.blur)
-    obj = np.clip(obj, 0, None)
+    centres = rng.uniform(0, args.size, (args.nuclei, 2))
+    box = [float(v) for v in args.move_box.split(',')] if args.move_box \
+        else [0, 0, 0, 0]
+    inside = ((centres[:, 0] >= box[0]) & (centres[:, 0] < box[0] + box[2])
+              & (centres[:, 1] >= box[1]) & (centres[:, 1] < box[1] + box[3]))
+    still = specimen(args.size, centres[~inside], rng)
+    moving = specimen(args.size, centres[inside], rng)
     ddx, ddy = (float(v) for v in args.drift.split(','))
-    fy = np.fft.fftfreq(args.size)[:, None]
-    fx = np.fft.rfftfreq(args.size)[None, :]
-    spectrum = np.fft.rfft2(obj)
+    mdx, mdy = (float(v) for v in args.move.split(','))
     frames = []
     for t in range(args.frames):
-        moved = obj
-        if ddx or ddy:
-            phase = np.exp(-2j * np.pi * (fx * ddx * t + fy * ddy * t))
-            moved = np.clip(np.fft.irfft2(spectrum * phase, s=obj.shape), 0,
-                            None)
+        obj = np.maximum(still, shifted(moving, mdx * t, mdy * t))
+        moved = np.clip(blur(shifted(obj, ddx * t, ddy * t), args.blur), 0,
+                        None)
         bleach = np.exp(-t / args.tau) if args.tau > 0 else 1.0
         expected = args.photons * bleach * moved + args.background
         counts = rng.poisson(expected).astype(np.float64)
