@@ -10,9 +10,18 @@ frames are written as one multi-page 16-bit TIFF.
 With --move-box, only the nuclei centred in that box drift (by --move px
 per frame): a displaced region among still ones.
 
+Intensity changes without motion, each ramped linearly from its first to
+its last value over the frames: --gain (counts per photoelectron),
+--offset (the camera's), --background (photons per pixel) and --gradient
+(a tilt of the illumination: 1 + A times -1 .. 1 across the frame along
+--gradient-angle).
+
 Usage: gen-timelapse.py OUT.tif [--size N] [--frames N] [--nuclei N]
                         [--tau T] [--photons P] [--seed S] [--drift DX,DY]
                         [--move-box X,Y,W,H --move DX,DY]
+                        [--gain G0[,G1]] [--offset O0[,O1]]
+                        [--background B0[,B1]] [--gradient A0[,A1]]
+                        [--gradient-angle DEG]
 """
 import argparse
 import sys
@@ -64,6 +73,12 @@ def shifted(img, dx, dy):
                    None)
 
 
+def ramp(spec, frames):
+    """V0[,V1]: per frame, linear from V0 at the first to V1 at the last."""
+    v = [float(x) for x in spec.split(',')]
+    return np.linspace(v[0], v[-1], frames)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
@@ -74,10 +89,17 @@ def main():
                     help='bleaching time constant in frames (0: none)')
     ap.add_argument('--photons', type=float, default=400.0,
                     help='photons at the brightest nucleus, frame 0')
-    ap.add_argument('--background', type=float, default=5.0,
-                    help='photons per pixel of the background')
+    ap.add_argument('--background', default='5',
+                    help='photons per pixel of the background (B0[,B1])')
     ap.add_argument('--read-noise', type=float, default=2.0)
-    ap.add_argument('--offset', type=float, default=100.0)
+    ap.add_argument('--offset', default='100',
+                    help='camera offset, counts (O0[,O1])')
+    ap.add_argument('--gain', default='1',
+                    help='counts per photoelectron (G0[,G1])')
+    ap.add_argument('--gradient', default='0',
+                    help='illumination tilt amplitude (A0[,A1])')
+    ap.add_argument('--gradient-angle', type=float, default=30.0,
+                    help='direction of the tilt, degrees from x')
     ap.add_argument('--blur', type=float, default=1.5)
     ap.add_argument('--drift', default='0,0',
                     help='px per frame, applied by the FFT (sub-pixel)')
@@ -98,16 +120,24 @@ def main():
     moving = specimen(args.size, centres[inside], rng)
     ddx, ddy = (float(v) for v in args.drift.split(','))
     mdx, mdy = (float(v) for v in args.move.split(','))
+    background, offset, gain, gradient = (
+        ramp(v, args.frames) for v in (args.background, args.offset,
+                                       args.gain, args.gradient))
+    yy, xx = np.mgrid[0:args.size, 0:args.size] / (args.size - 1.0)
+    th = np.radians(args.gradient_angle)
+    tilt = (xx - 0.5) * np.cos(th) + (yy - 0.5) * np.sin(th)
+    tilt /= np.abs(tilt).max()
     frames = []
     for t in range(args.frames):
         obj = np.maximum(still, shifted(moving, mdx * t, mdy * t))
         moved = np.clip(blur(shifted(obj, ddx * t, ddy * t), args.blur), 0,
                         None)
         bleach = np.exp(-t / args.tau) if args.tau > 0 else 1.0
-        expected = args.photons * bleach * moved + args.background
-        counts = rng.poisson(expected).astype(np.float64)
+        light = np.clip(1.0 + gradient[t] * tilt, 0, None)
+        expected = args.photons * bleach * light * moved + background[t]
+        counts = gain[t] * rng.poisson(expected).astype(np.float64)
         counts += rng.normal(0.0, args.read_noise, counts.shape)
-        frames.append(np.clip(np.rint(counts + args.offset), 0,
+        frames.append(np.clip(np.rint(counts + offset[t]), 0,
                               65535).astype(np.uint16))
     tifffile.imwrite(args.out, np.stack(frames))
 
