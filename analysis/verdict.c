@@ -91,20 +91,25 @@ work_reserve (BwVerdictWork * w, gsize n)
   BW_GROW (w->state, w->state_len, n);
 }
 
-/* Whether block i's window moved by (dx, dy) stays in the frame, i.e. the
- * search could try that offset there. */
+/* Whether block i's window moved by (dx, dy) stays in the frame. */
 static gboolean
-offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
+window_inside (const BwVerdictParams * p, gsize i, gint dx, gint dy)
 {
   gint x0 = (i % p->cols) * p->block_width;
   gint y0 = (i / p->cols) * p->block_height;
   gint x1 = MIN (x0 + (gint) p->block_width, (gint) p->width);
   gint y1 = MIN (y0 + (gint) p->block_height, (gint) p->height);
 
-  return ABS (dx) <= (gint) p->search_radius
-      && ABS (dy) <= (gint) p->search_radius && x0 + dx >= 0
-      && y0 + dy >= 0 && x1 + dx <= (gint) p->width
+  return x0 + dx >= 0 && y0 + dy >= 0 && x1 + dx <= (gint) p->width
       && y1 + dy <= (gint) p->height;
+}
+
+/* Whether the search could try offset (dx, dy) at block i. */
+static gboolean
+offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
+{
+  return ABS (dx) <= (gint) p->search_radius
+      && ABS (dy) <= (gint) p->search_radius && window_inside (p, i, dx, dy);
 }
 
 static gboolean
@@ -229,7 +234,9 @@ reference_r (const BwVerdictParams * p, const gfloat * r, gsize i,
 /* r at the place block i's best offset points to if nothing moved there
  * but the reference: B's window at the best offset against A's window at
  * the best offset less the reference (the best of the whole-pixel offsets
- * around it).  NaN without r_pair or when the windows leave the frame. */
+ * around it whose window stays in the frame; -1 where A's window is flat,
+ * which explains nothing).  NaN when every such window leaves the frame:
+ * the pair cannot be measured. */
 static gdouble
 still_r (const BwVerdictParams * p, const BwBlockShift * b, gsize i,
     gdouble ref_x, gdouble ref_y)
@@ -237,13 +244,16 @@ still_r (const BwVerdictParams * p, const BwBlockShift * b, gsize i,
   gint x, y;
   gdouble best = NAN;
 
-  if (!p->r_pair)
-    return NAN;
   for (y = floor (ref_y); y <= (gint) ceil (ref_y); y++)
     for (x = floor (ref_x); x <= (gint) ceil (ref_x); x++) {
-      gdouble v = p->r_pair (p->r_at_data, i, b->best_x - x, b->best_y - y,
-          b->best_x, b->best_y);
+      gdouble v;
 
+      if (!window_inside (p, i, b->best_x - x, b->best_y - y))
+        continue;
+      v = p->r_pair (p->r_at_data, i, b->best_x - x, b->best_y - y,
+          b->best_x, b->best_y);
+      if (isnan (v))
+        v = -1;
       if (isnan (best) || v > best)
         best = v;
     }
@@ -517,10 +527,13 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
       s = hypot (b->dx - ref_x, b->dy - ref_y) >= SUSPECT_SHIFT
           && bw_r_gain_above (b->r_best, reference_r (p, r, i, ref_x,
               ref_y), b->n, GAIN_Z);
-      if (s) {
+      /* The pair as it would be if nothing had moved must fit B's window
+       * worse; where it cannot be measured, the gain cannot be told from
+       * an intensity change, as at the frame's edges above. */
+      if (s && p->r_pair) {
         gdouble still = still_r (p, b, i, ref_x, ref_y);
 
-        s = isnan (still) || b->r_best > still;
+        s = !isnan (still) && b->r_best > still;
       }
     } else {
       s = r[i] < r_floor;
