@@ -29,10 +29,10 @@
  * with bleaching) without any displacement; then A's window moved along
  * fits B's at least as well, while content that moved fits only where it
  * came from.  Both r are of the same B window: the better fit of the two
- * explanations wins, with no margin.  Where A's window would leave the
- * frame (a global shift, at the frame's edges) or is flat, the block is
- * judged by the gain alone.  Also suspect, with a search, are unmatched
- * blocks, whose best r is far below what the
+ * explanations wins, with no margin.  A flat A window explains nothing;
+ * where A's window would leave the frame (a global shift, at the frame's
+ * edges) the block cannot be told from an intensity change and is not
+ * suspect.  Also suspect, with a search, are unmatched blocks, whose best r is far below what the
  * frame's noise leaves for a block with as much texture: matched up to
  * noise of variance v in each image, a block of standard deviations sa, sb
  * keeps r_e = 1 - v (1/sa² + 1/sb²) / 2; v is the larger of the median
