@@ -85,26 +85,28 @@ column_pass (const BwPlane * b, gint x, gint y, gint n, const gfloat w[4],
 }
 
 /* A's sample (less the reference) and gradients at block pixel (x, y):
- * central differences, one-sided at the frame's edges. */
+ * central differences, one-sided at the frame's edges (y_scale: 1 / the
+ * distance between the rows up and down, 0 for a one-row frame). */
 static inline void
 template_at (const Block * k, const guint8 * up, const guint8 * mid,
-    const guint8 * down, gdouble y_step, gint x, gdouble * t, gdouble * gx,
+    const guint8 * down, gdouble y_scale, gint x, gdouble * t, gdouble * gx,
     gdouble * gy)
 {
+  static const gdouble x_scale[3] = { 0.0, 1.0, 0.5 };
   const BwSampleFormat f = k->plan->a.format;
   const gint width = k->plan->geom.width;
   gint ax = k->x0 + x;
   gint l = MAX (ax - 1, 0), r = MIN (ax + 1, width - 1);
 
-  *t = bw_sample_at (mid, ax, f) - k->ref;
-  *gx = r > l ? ((gdouble) bw_sample_at (mid, r, f)
-      - bw_sample_at (mid, l, f)) / (r - l) : 0.0;
-  *gy = y_step > 0.0 ? ((gdouble) bw_sample_at (down, ax, f)
-      - bw_sample_at (up, ax, f)) / y_step : 0.0;
+  *t = (gdouble) bw_sample_at (mid, ax, f) - k->ref;
+  *gx = x_scale[r - l] * ((gdouble) bw_sample_at (mid, r, f)
+      - bw_sample_at (mid, l, f));
+  *gy = y_scale * ((gdouble) bw_sample_at (down, ax, f)
+      - bw_sample_at (up, ax, f));
 }
 
-/* Rows above and below block row y in A, clamped to the frame, and their
- * distance. */
+/* Rows above and below block row y in A, clamped to the frame, and the
+ * inverse of their distance (0 when they are the same row). */
 static inline gdouble
 template_rows (const Block * k, gint y, const guint8 ** up,
     const guint8 ** mid, const guint8 ** down)
@@ -115,7 +117,7 @@ template_rows (const Block * k, gint y, const guint8 ** up,
   *up = bw_plane_row (&k->plan->a, u);
   *mid = bw_plane_row (&k->plan->a, ay);
   *down = bw_plane_row (&k->plan->a, d);
-  return d - u;
+  return d > u ? 1.0 / (d - u) : 0.0;
 }
 
 static void
