@@ -220,7 +220,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
           r_of (m.cab[k + R * nd + R], m.vbb[k + R * nd + R], sqrt_vaa),
           (guint) s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
-      bw_subpixel_refine_shift (plan, c, r, &o[c]);
+      bw_subpixel_refine_shift (plan, scratch, c, r, &o[c]);
     }
   }
   return TRUE;

@@ -15,27 +15,21 @@
 /* Smallest ratio of the normal matrix's eigenvalues: below it the block
  * is a straight edge or flat, and the step along it means nothing. */
 #define MIN_CONDITION 0.01
+/* Lanes of the partial sums (vectorized; float sums of a few terms). */
+#define LANES 8
 
-/* Sums over the block of A's samples t (less a reference sample, against
- * cancellation) and of its gradients gx, gy: the template's part of the
- * normal equations. */
-typedef struct
-{
-  gdouble n, t, tt, x, y, xt, yt, xx, yy, xy;
-} TemplateSums;
-
-/* Sums over the block of B sampled at the moved pixels, i (less the same
- * reference), against the template. */
-typedef struct
-{
-  gdouble i, ii, ti, xi, yi;
-} WindowSums;
-
+/* One block and its template: A's samples t (centred) and gradients gx, gy
+ * (made orthogonal to a constant and to t), w x h each, row by row, in the
+ * scratch; line and moved: one row of B's window. */
 typedef struct
 {
   const BwStatsPlan *plan;
   gint x0, y0, w, h;
-  gdouble ref;
+  gfloat *t, *gx, *gy, *line, *moved;
+  gfloat ref;                   /* A's first sample, taken from both
+                                 * sides against cancellation */
+  gdouble vt;                   /* Σ t² */
+  gdouble hxx, hyy, hxy;        /* the normal matrix: Σ gx², ... */
 } Block;
 
 /* Cubic convolution weights (Keys, a = -0.5) of the samples at -1, 0, 1, 2
@@ -84,80 +78,138 @@ column_pass (const BwPlane * b, gint x, gint y, gint n, const gfloat w[4],
   }
 }
 
-/* A's sample (less the reference) and gradients at block pixel (x, y):
- * central differences, one-sided at the frame's edges (y_scale: 1 / the
- * distance between the rows up and down, 0 for a one-row frame). */
-static inline void
-template_at (const Block * k, const guint8 * up, const guint8 * mid,
-    const guint8 * down, gdouble y_scale, gint x, gdouble * t, gdouble * gx,
-    gdouble * gy)
+/* moved[x] = line[x .. x + 3] weighted by w, less ref: the horizontal
+ * half. */
+static void BW_VECTORIZE
+row_pass (const gfloat * line, gint n, const gfloat w[4], gfloat ref,
+    gfloat * moved)
 {
-  static const gdouble x_scale[3] = { 0.0, 1.0, 0.5 };
-  const BwSampleFormat f = k->plan->a.format;
-  const gint width = k->plan->geom.width;
-  gint ax = k->x0 + x;
-  gint l = MAX (ax - 1, 0), r = MIN (ax + 1, width - 1);
+  gint x;
 
-  *t = (gdouble) bw_sample_at (mid, ax, f) - k->ref;
-  *gx = x_scale[r - l] * ((gdouble) bw_sample_at (mid, r, f)
-      - bw_sample_at (mid, l, f));
-  *gy = y_scale * ((gdouble) bw_sample_at (down, ax, f)
-      - bw_sample_at (up, ax, f));
+  for (x = 0; x < n; x++)
+    moved[x] = w[0] * line[x] + w[1] * line[x + 1] + w[2] * line[x + 2]
+        + w[3] * line[x + 3] - ref;
 }
 
-/* Rows above and below block row y in A, clamped to the frame, and the
- * inverse of their distance (0 when they are the same row). */
-static inline gdouble
-template_rows (const Block * k, gint y, const guint8 ** up,
-    const guint8 ** mid, const guint8 ** down)
+/* The sums of one row of the moved window against the template: Σ b, Σ b²,
+ * Σ t b, Σ gx b, Σ gy b, added to s. */
+static void BW_VECTORIZE
+row_sums (const gfloat * b, const gfloat * t, const gfloat * gx,
+    const gfloat * gy, gint n, gdouble s[5])
 {
-  const gint height = k->plan->geom.height;
-  gint ay = k->y0 + y, u = MAX (ay - 1, 0), d = MIN (ay + 1, height - 1);
+  gfloat acc[5][LANES] = { {0} };
+  gint x = 0, j, k;
 
-  *up = bw_plane_row (&k->plan->a, u);
-  *mid = bw_plane_row (&k->plan->a, ay);
-  *down = bw_plane_row (&k->plan->a, d);
-  return d > u ? 1.0 / (d - u) : 0.0;
+  for (; x + LANES <= n; x += LANES)
+    for (j = 0; j < LANES; j++) {
+      gfloat v = b[x + j];
+
+      acc[0][j] += v;
+      acc[1][j] += v * v;
+      acc[2][j] += t[x + j] * v;
+      acc[3][j] += gx[x + j] * v;
+      acc[4][j] += gy[x + j] * v;
+    }
+  for (; x < n; x++) {
+    gfloat v = b[x];
+
+    acc[0][0] += v;
+    acc[1][0] += v * v;
+    acc[2][0] += t[x] * v;
+    acc[3][0] += gx[x] * v;
+    acc[4][0] += gy[x] * v;
+  }
+  for (k = 0; k < 5; k++)
+    for (j = 0; j < LANES; j++)
+      s[k] += acc[k][j];
 }
 
-static void
-template_sums (const Block * k, TemplateSums * s)
+/* Reads A's block and its gradients (central differences, one-sided at the
+ * frame's edges) into the template, centres them and makes the gradients
+ * orthogonal to a constant and to t; FALSE for a flat block or one without
+ * structure along some direction. */
+static gboolean
+template_init (Block * k)
 {
-  gint x, y;
+  static const gfloat half[3] = { 0.0f, 1.0f, 0.5f };
+  const BwPlane *a = &k->plan->a;
+  const gint width = k->plan->geom.width, height = k->plan->geom.height;
+  const gdouble n = (gdouble) k->w * k->h;
+  /* Sums of t, t², gx, gy, gx t, gy t, gx², gy², gx gy. */
+  gdouble s[9] = { 0 }, mt, mx, my, cx, cy, ax, ay, det, tr, disc;
+  gint x, y, i;
 
-  memset (s, 0, sizeof (*s));
+  k->ref = bw_sample_at (bw_plane_row (a, k->y0), k->x0, a->format);
   for (y = 0; y < k->h; y++) {
-    const guint8 *up, *mid, *down;
-    gdouble step = template_rows (k, y, &up, &mid, &down);
+    gint ay_ = k->y0 + y;
+    gint u = MAX (ay_ - 1, 0), d = MIN (ay_ + 1, height - 1);
+    const guint8 *up = bw_plane_row (a, u), *mid = bw_plane_row (a, ay_);
+    const guint8 *down = bw_plane_row (a, d);
+    gfloat ys = half[d - u];
 
     for (x = 0; x < k->w; x++) {
-      gdouble t, gx, gy;
+      gint ax_ = k->x0 + x;
+      gint l = MAX (ax_ - 1, 0), r = MIN (ax_ + 1, width - 1);
+      gfloat t = (gfloat) bw_sample_at (mid, ax_, a->format) - k->ref;
+      gfloat gx = half[r - l] * ((gfloat) bw_sample_at (mid, r, a->format)
+          - (gfloat) bw_sample_at (mid, l, a->format));
+      gfloat gy = ys * ((gfloat) bw_sample_at (down, ax_, a->format)
+          - (gfloat) bw_sample_at (up, ax_, a->format));
 
-      template_at (k, up, mid, down, step, x, &t, &gx, &gy);
-      s->t += t;
-      s->tt += t * t;
-      s->x += gx;
-      s->y += gy;
-      s->xt += gx * t;
-      s->yt += gy * t;
-      s->xx += gx * gx;
-      s->yy += gy * gy;
-      s->xy += gx * gy;
+      i = y * k->w + x;
+      k->t[i] = t;
+      k->gx[i] = gx;
+      k->gy[i] = gy;
+      s[0] += t;
+      s[1] += (gdouble) t *t;
+      s[2] += gx;
+      s[3] += gy;
+      s[4] += (gdouble) gx *t;
+      s[5] += (gdouble) gy *t;
+      s[6] += (gdouble) gx *gx;
+      s[7] += (gdouble) gy *gy;
+      s[8] += (gdouble) gx *gy;
     }
   }
-  s->n = (gdouble) k->w * k->h;
+  mt = s[0] / n;
+  mx = s[2] / n;
+  my = s[3] / n;
+  k->vt = s[1] - s[0] * mt;
+  if (!(k->vt > 0.0))
+    return FALSE;
+  cx = s[4] - s[2] * mt;
+  cy = s[5] - s[3] * mt;
+  ax = cx / k->vt;
+  ay = cy / k->vt;
+  /* Σ (g - mean - a t)² = Σ (g - mean)² - c² / Σ t², and likewise. */
+  k->hxx = s[6] - s[2] * mx - cx * ax;
+  k->hyy = s[7] - s[3] * my - cy * ay;
+  k->hxy = s[8] - s[2] * my - cx * ay;
+  det = k->hxx * k->hyy - k->hxy * k->hxy;
+  tr = k->hxx + k->hyy;
+  disc = sqrt (MAX (tr * tr - 4.0 * det, 0.0));
+  if (!(tr > 0.0) || !(tr - disc >= MIN_CONDITION * (tr + disc)))
+    return FALSE;
+  for (i = 0; i < k->w * k->h; i++) {
+    gfloat t = k->t[i] - (gfloat) mt;
+
+    k->t[i] = t;
+    k->gx[i] -= (gfloat) mx + (gfloat) ax *t;
+    k->gy[i] -= (gfloat) my + (gfloat) ay *t;
+  }
+  return TRUE;
 }
 
 /* Samples B at the block's pixels moved by (px, py) and sums them against
- * the template; FALSE when the interpolation would read outside the
- * frame. */
+ * the template (s as row_sums()); FALSE when the interpolation would read
+ * outside the frame. */
 static gboolean
-window_sums (const Block * k, gdouble px, gdouble py, WindowSums * s)
+window_sums (const Block * k, gdouble px, gdouble py, gdouble s[5])
 {
   const BwGeometry *g = &k->plan->geom;
-  gfloat line[BW_MAX_BLOCK_SIZE + 3], wx[4], wy[4];
+  gfloat wx[4], wy[4];
   gdouble fx = floor (px), fy = floor (py);
-  gint bx, by, x, y;
+  gint bx, by, y;
 
   /* Whole-pixel parts kept in double until checked: no overflow. */
   if (k->x0 + fx - 1 < 0 || k->y0 + fy - 1 < 0
@@ -168,40 +220,29 @@ window_sums (const Block * k, gdouble px, gdouble py, WindowSums * s)
   keys_weights (px - fx, wx);
   keys_weights (py - fy, wy);
 
-  memset (s, 0, sizeof (*s));
+  memset (s, 0, 5 * sizeof (gdouble));
   for (y = 0; y < k->h; y++) {
-    const guint8 *up, *mid, *down;
-    gdouble step = template_rows (k, y, &up, &mid, &down);
+    gsize row = (gsize) y * k->w;
 
-    column_pass (&k->plan->b, bx, by + y, k->w + 3, wy, line);
-    for (x = 0; x < k->w; x++) {
-      gdouble i = wx[0] * line[x] + wx[1] * line[x + 1] + wx[2] * line[x + 2]
-          + wx[3] * line[x + 3] - k->ref;
-      gdouble t, gx, gy;
-
-      template_at (k, up, mid, down, step, x, &t, &gx, &gy);
-      s->i += i;
-      s->ii += i * i;
-      s->ti += t * i;
-      s->xi += gx * i;
-      s->yi += gy * i;
-    }
+    column_pass (&k->plan->b, bx, by + y, k->w + 3, wy, k->line);
+    row_pass (k->line, k->w, wx, k->ref, k->moved);
+    row_sums (k->moved, k->t + row, k->gx + row, k->gy + row, k->w, s);
   }
   return TRUE;
 }
 
 gboolean
-bw_subpixel_refine (const BwStatsPlan * plan, guint col, guint row,
-    gdouble * dx, gdouble * dy)
+bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
+    guint col, guint row, gdouble * dx, gdouble * dy)
 {
   const BwGeometry *g;
   Block k;
-  TemplateSums ts;
-  gdouble vt, cx, cy, hxx, hyy, hxy, det, tr, disc, px, py;
+  gdouble px, py, det, n;
+  gsize len;
   gint it;
 
-  if (!plan || col >= plan->cols || row >= plan->rows || !isfinite (*dx)
-      || !isfinite (*dy))
+  if (!plan || !scratch || col >= plan->cols || row >= plan->rows
+      || !isfinite (*dx) || !isfinite (*dy))
     return FALSE;
   g = &plan->geom;
   k.plan = plan;
@@ -209,46 +250,38 @@ bw_subpixel_refine (const BwStatsPlan * plan, guint col, guint row,
   k.y0 = row * g->block_height;
   k.w = MIN (g->block_width, g->width - k.x0);
   k.h = MIN (g->block_height, g->height - k.y0);
-  k.ref = bw_sample_at (bw_plane_row (&plan->a, k.y0), k.x0, plan->a.format);
-
-  /* The gradients less their parts along a constant and along the block
-   * itself (gx' = gx - mean - ax t), and their normal matrix H. */
-  template_sums (&k, &ts);
-  vt = ts.tt - ts.t * ts.t / ts.n;
-  if (!(vt > 0.0))
+  if ((gsize) k.w * k.h > BW_SUBPIXEL_MAX_PIXELS)
     return FALSE;
-  cx = ts.xt - ts.x * ts.t / ts.n;
-  cy = ts.yt - ts.y * ts.t / ts.n;
-  hxx = ts.xx - ts.x * ts.x / ts.n - cx * cx / vt;
-  hyy = ts.yy - ts.y * ts.y / ts.n - cy * cy / vt;
-  hxy = ts.xy - ts.x * ts.y / ts.n - cx * cy / vt;
-  det = hxx * hyy - hxy * hxy;
-  tr = hxx + hyy;
-  disc = sqrt (MAX (tr * tr - 4.0 * det, 0.0));
-  if (!(tr > 0.0) || !(0.5 * (tr - disc) >= MIN_CONDITION * 0.5 * (tr + disc)))
+  n = (gdouble) k.w * k.h;
+  len = 3 * (gsize) k.w * k.h + 2 * (gsize) k.w + 3;
+  bw_scratch_reserve ((gpointer *) & scratch->subpixel,
+      &scratch->subpixel_len, len, sizeof (gfloat));
+  k.t = scratch->subpixel;
+  k.gx = k.t + (gsize) k.w * k.h;
+  k.gy = k.gx + (gsize) k.w * k.h;
+  k.line = k.gy + (gsize) k.w * k.h;
+  k.moved = k.line + k.w + 3;
+  if (!template_init (&k))
     return FALSE;
+  det = k.hxx * k.hyy - k.hxy * k.hxy;
 
   px = *dx;
   py = *dy;
   for (it = 0; it < MAX_ITERATIONS; it++) {
-    WindowSums ws;
-    gdouble vi, ci, bx, by, scale, ux, uy;
+    gdouble s[5], vb, scale, ux, uy;
 
-    if (!window_sums (&k, px, py, &ws))
+    if (!window_sums (&k, px, py, s))
       return FALSE;
-    vi = ws.ii - ws.i * ws.i / ts.n;
-    ci = ws.ti - ts.t * ws.i / ts.n;
-    if (!(vi > 0.0) || !(ci > 0.0))
+    vb = s[1] - s[0] * s[0] / n;
+    /* Σ t b: t is centred, so this is the covariance (times n). */
+    if (!(vb > 0.0) || !(s[2] > 0.0))
       return FALSE;
-    /* The moved window scaled to the block's spread: the step in pixels
-     * whatever the gain between the frames. */
-    scale = sqrt (vt / vi);
-    bx = scale * (ws.xi - ts.x * ws.i / ts.n - cx / vt * (ws.ti - ts.t
-            * ws.i / ts.n));
-    by = scale * (ws.yi - ts.y * ws.i / ts.n - cy / vt * (ws.ti - ts.t
-            * ws.i / ts.n));
-    ux = (hyy * bx - hxy * by) / det;
-    uy = (hxx * by - hxy * bx) / det;
+    /* The window scaled to the block's spread: the step in pixels whatever
+     * the gain between the frames.  The gradients are centred, so Σ g b
+     * needs no mean of b. */
+    scale = sqrt (k.vt / vb);
+    ux = scale * (k.hyy * s[3] - k.hxy * s[4]) / det;
+    uy = scale * (k.hxx * s[4] - k.hxy * s[3]) / det;
     /* Inverse compositional: the template's step, undone on the window. */
     px -= ux;
     py -= uy;
@@ -264,8 +297,8 @@ bw_subpixel_refine (const BwStatsPlan * plan, guint col, guint row,
 }
 
 void
-bw_subpixel_refine_shift (const BwStatsPlan * plan, guint col, guint row,
-    BwBlockShift * shift)
+bw_subpixel_refine_shift (const BwStatsPlan * plan, BwScratch * scratch,
+    guint col, guint row, BwBlockShift * shift)
 {
   gdouble dx = shift->dx, dy = shift->dy;
 
@@ -274,7 +307,7 @@ bw_subpixel_refine_shift (const BwStatsPlan * plan, guint col, guint row,
   if (!shift->fitted || shift->at_radius
       || !bw_r_above_zero (shift->r_best, shift->n, BW_SIGNAL_Z))
     return;
-  if (bw_subpixel_refine (plan, col, row, &dx, &dy)) {
+  if (bw_subpixel_refine (plan, scratch, col, row, &dx, &dy)) {
     shift->dx = dx;
     shift->dy = dy;
   }

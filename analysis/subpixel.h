@@ -20,22 +20,26 @@
 #include "displacement.h"
 
 G_BEGIN_DECLS
+/* Largest block refined, in pixels (256 x 256): beyond it the scatter of
+ * the whole-pixel fit is small, and the arrays would be large. */
+#define BW_SUBPIXEL_MAX_PIXELS 65536
 /* Refines the displacement (*dx, *dy) of block (col, row) of plan, an
  * estimate within half a pixel or so of the peak, in place.  FALSE (and
  * *dx, *dy untouched) where the refinement cannot run or does not settle:
  * the sampled window would leave the frame, the block has no structure
  * along one direction (a flat block or a straight edge), or an iteration
- * leaves the pixel around the estimate.  Needs no memory beyond the
- * stack; thread-safe. */
-    gboolean bw_subpixel_refine (const BwStatsPlan * plan, guint col, guint row,
-    gdouble * dx, gdouble * dy);
+ * leaves the pixel around the estimate; and for blocks of more than
+ * BW_SUBPIXEL_MAX_PIXELS pixels.  Its arrays (three floats per pixel) live
+ * in scratch; thread-safe with one scratch per thread. */
+    gboolean bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
+    guint col, guint row, gdouble * dx, gdouble * dy);
 
 /* The refinement of one search result (displacement.h) where it applies:
  * a fitted peak that is signal (r-best BW_SIGNAL_Z standard errors above
  * 0) and not on the search radius; elsewhere, or where the refinement
  * fails, the whole-pixel fit stays.  shift->n must be set. */
-void bw_subpixel_refine_shift (const BwStatsPlan * plan, guint col,
-    guint row, BwBlockShift * shift);
+void bw_subpixel_refine_shift (const BwStatsPlan * plan,
+    BwScratch * scratch, guint col, guint row, BwBlockShift * shift);
 
 G_END_DECLS
 #endif /* __BW_SUBPIXEL_H__ */

@@ -358,15 +358,20 @@ check_case (const Case * k, GRand * rng)
           ref_subpixel (nb, &ex, &ey);
           ex += o->best_x;
           ey += o->best_y;
+          gdouble tolerance = 1e-3;
+
           /* Where the peak is signal, fitted and within the radius, the
-           * search refines the fit by window deformation. */
+           * search refines the fit by window deformation.  Its iterations
+           * stop at a step below 0.01 px: rounding may stop the two a step
+           * apart (the next step is a fraction of the last). */
           if (o->fitted && !o->at_radius && w * h > 3
-              && atanh (MIN (at_found, 0.999999)) * sqrt (w * h - 3.0) > 5.0)
-            ref_refine (plane_sample, &a, plane_sample, &b, k->width,
-                k->height, x0, y0, w, h, &ex, &ey);
+              && atanh (MIN (at_found, 0.999999)) * sqrt (w * h - 3.0) > 5.0
+              && ref_refine (plane_sample, &a, plane_sample, &b, k->width,
+                  k->height, x0, y0, w, h, &ex, &ey))
+            tolerance = 5e-3;
           /* A fit through nearly equal values amplifies rounding. */
-          g_assert_cmpfloat (fabs (o->dx - ex), <, 1e-3);
-          g_assert_cmpfloat (fabs (o->dy - ey), <, 1e-3);
+          g_assert_cmpfloat (fabs (o->dx - ex), <, tolerance);
+          g_assert_cmpfloat (fabs (o->dy - ey), <, tolerance);
         }
         g_assert_cmpint (o->at_radius, ==, R > 0 && (ABS (o->best_x) == R
                 || ABS (o->best_y) == R));
