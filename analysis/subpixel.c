@@ -20,14 +20,16 @@
 
 /* One block and its template: A's samples t (centred) and gradients gx, gy
  * (made orthogonal to a constant and to t), w x h each, row by row, in the
- * scratch; line and moved: one row of B's window. */
+ * scratch; line: three rows of w + 3 (A's rows for the gradients, then
+ * one row of B's window), moved: the window's row interpolated. */
 typedef struct
 {
   const BwStatsPlan *plan;
   gint x0, y0, w, h;
   gfloat *t, *gx, *gy, *line, *moved;
-  gfloat ref;                   /* A's first sample, taken from both
-                                 * sides against cancellation */
+  /* Taken from A's and from B's samples against cancellation: A's first
+   * sample, and B's where the estimate puts it. */
+  gfloat ref, ref_b;
   gdouble vt;                   /* Σ t² */
   gdouble hxx, hyy, hxy;        /* the normal matrix: Σ gx², ... */
 } Block;
@@ -91,14 +93,30 @@ row_pass (const gfloat * line, gint n, const gfloat w[4], gfloat ref,
         + w[3] * line[x + 3] - ref;
 }
 
+/* Adds the k lanes of partial sums acc to s and clears them: every few
+ * rows, so that no float sum grows long. */
+static void BW_VECTORIZE
+flush_lanes (gfloat * acc, gint k, gdouble * s)
+{
+  gint i, j;
+
+  for (i = 0; i < k; i++)
+    for (j = 0; j < LANES; j++) {
+      s[i] += acc[i * LANES + j];
+      acc[i * LANES + j] = 0.0f;
+    }
+}
+
+/* Rows summed in floats before flush_lanes(). */
+#define ROWS_PER_FLUSH 16
+
 /* The sums of one row of the moved window against the template: Σ b, Σ b²,
- * Σ t b, Σ gx b, Σ gy b, added to s. */
+ * Σ t b, Σ gx b, Σ gy b, added to the lanes acc. */
 static void BW_VECTORIZE
 row_sums (const gfloat * b, const gfloat * t, const gfloat * gx,
-    const gfloat * gy, gint n, gdouble s[5])
+    const gfloat * gy, gint n, gfloat acc[5][LANES])
 {
-  gfloat acc[5][LANES] = { {0} };
-  gint x = 0, j, k;
+  gint x = 0, j;
 
   for (; x + LANES <= n; x += LANES)
     for (j = 0; j < LANES; j++) {
@@ -119,57 +137,126 @@ row_sums (const gfloat * b, const gfloat * t, const gfloat * gx,
     acc[3][0] += gx[x] * v;
     acc[4][0] += gy[x] * v;
   }
-  for (k = 0; k < 5; k++)
-    for (j = 0; j < LANES; j++)
-      s[k] += acc[k][j];
+}
+
+/* out[i] = plane's sample at (x + i, y) for i in [0, n). */
+static void BW_VECTORIZE
+load_row (const BwPlane * p, gint y, gint x, gint n, gfloat * out)
+{
+  const guint8 *r = bw_plane_row (p, y);
+  gint i;
+
+  switch (p->format) {
+    case BW_SAMPLE_U8:
+      for (i = 0; i < n; i++)
+        out[i] = r[x + i];
+      break;
+    case BW_SAMPLE_U16LE:
+      for (i = 0; i < n; i++)
+        out[i] = bw_load_u16le (r, x + i);
+      break;
+    default:
+      for (i = 0; i < n; i++)
+        out[i] = bw_load_u16be (r, x + i);
+      break;
+  }
+}
+
+/* One row of the template from A's row mid (n + 2 samples, from the
+ * pixel left of the block) and the rows up and down (n samples, y_scale: 1
+ * over their distance): t less ref, central differences. */
+static void BW_VECTORIZE
+template_row (const gfloat * mid, const gfloat * up, const gfloat * down,
+    gint n, gfloat y_scale, gfloat ref, gfloat * t, gfloat * gx, gfloat * gy)
+{
+  gint x;
+
+  for (x = 0; x < n; x++) {
+    t[x] = mid[x + 1] - ref;
+    gx[x] = 0.5f * (mid[x + 2] - mid[x]);
+    gy[x] = y_scale * (down[x] - up[x]);
+  }
+}
+
+/* The template's sums over one row, added to the lanes acc: Σ t, Σ t²,
+ * Σ gx, Σ gy, Σ gx t, Σ gy t, Σ gx², Σ gy², Σ gx gy. */
+static void BW_VECTORIZE
+template_sums (const gfloat * t, const gfloat * gx, const gfloat * gy,
+    gint n, gfloat acc[9][LANES])
+{
+  gint x = 0, j;
+
+  for (; x + LANES <= n; x += LANES)
+    for (j = 0; j < LANES; j++) {
+      gfloat a = t[x + j], b = gx[x + j], c = gy[x + j];
+
+      acc[0][j] += a;
+      acc[1][j] += a * a;
+      acc[2][j] += b;
+      acc[3][j] += c;
+      acc[4][j] += b * a;
+      acc[5][j] += c * a;
+      acc[6][j] += b * b;
+      acc[7][j] += c * c;
+      acc[8][j] += b * c;
+    }
+  for (; x < n; x++) {
+    gfloat a = t[x], b = gx[x], c = gy[x];
+
+    acc[0][0] += a;
+    acc[1][0] += a * a;
+    acc[2][0] += b;
+    acc[3][0] += c;
+    acc[4][0] += b * a;
+    acc[5][0] += c * a;
+    acc[6][0] += b * b;
+    acc[7][0] += c * c;
+    acc[8][0] += b * c;
+  }
 }
 
 /* Reads A's block and its gradients (central differences, one-sided at the
  * frame's edges) into the template, centres them and makes the gradients
  * orthogonal to a constant and to t; FALSE for a flat block or one without
  * structure along some direction. */
-static gboolean
+static gboolean BW_VECTORIZE
 template_init (Block * k)
 {
-  static const gfloat half[3] = { 0.0f, 1.0f, 0.5f };
   const BwPlane *a = &k->plan->a;
   const gint width = k->plan->geom.width, height = k->plan->geom.height;
-  const gdouble n = (gdouble) k->w * k->h;
+  const gint w = k->w;
+  const gdouble n = (gdouble) w * k->h;
+  const gint xl = MAX (k->x0 - 1, 0), xr = MIN (k->x0 + w, width - 1);
+  gfloat *mid = k->line, *up = mid + w + 3, *down = up + w + 3;
   /* Sums of t, t², gx, gy, gx t, gy t, gx², gy², gx gy. */
   gdouble s[9] = { 0 }, mt, mx, my, cx, cy, ax, ay, det, tr, disc;
-  gint x, y, i;
+  gfloat acc[9][LANES] = { {0} };
+  gint y, i;
 
   k->ref = bw_sample_at (bw_plane_row (a, k->y0), k->x0, a->format);
   for (y = 0; y < k->h; y++) {
-    gint ay_ = k->y0 + y;
-    gint u = MAX (ay_ - 1, 0), d = MIN (ay_ + 1, height - 1);
-    const guint8 *up = bw_plane_row (a, u), *mid = bw_plane_row (a, ay_);
-    const guint8 *down = bw_plane_row (a, d);
-    gfloat ys = half[d - u];
+    gint row = k->y0 + y;
+    gint u = MAX (row - 1, 0), d = MIN (row + 1, height - 1);
+    gsize at = (gsize) y * w;
 
-    for (x = 0; x < k->w; x++) {
-      gint ax_ = k->x0 + x;
-      gint l = MAX (ax_ - 1, 0), r = MIN (ax_ + 1, width - 1);
-      gfloat t = (gfloat) bw_sample_at (mid, ax_, a->format) - k->ref;
-      gfloat gx = half[r - l] * ((gfloat) bw_sample_at (mid, r, a->format)
-          - (gfloat) bw_sample_at (mid, l, a->format));
-      gfloat gy = ys * ((gfloat) bw_sample_at (down, ax_, a->format)
-          - (gfloat) bw_sample_at (up, ax_, a->format));
-
-      i = y * k->w + x;
-      k->t[i] = t;
-      k->gx[i] = gx;
-      k->gy[i] = gy;
-      s[0] += t;
-      s[1] += (gdouble) t *t;
-      s[2] += gx;
-      s[3] += gy;
-      s[4] += (gdouble) gx *t;
-      s[5] += (gdouble) gy *t;
-      s[6] += (gdouble) gx *gx;
-      s[7] += (gdouble) gy *gy;
-      s[8] += (gdouble) gx *gy;
-    }
+    /* mid[i] is A at x0 - 1 + i; at the frame's edges the missing
+     * neighbour repeats the edge, and the difference there is one-sided. */
+    load_row (a, row, xl, xr - xl + 1, mid + (xl - (k->x0 - 1)));
+    if (k->x0 == 0)
+      mid[0] = mid[1];
+    if (k->x0 + w == width)
+      mid[w + 1] = mid[w];
+    load_row (a, u, k->x0, w, up);
+    load_row (a, d, k->x0, w, down);
+    template_row (mid, up, down, w, d > u ? 1.0f / (d - u) : 0.0f, k->ref,
+        k->t + at, k->gx + at, k->gy + at);
+    if (k->x0 == 0)
+      k->gx[at] = mid[2] - mid[1];
+    if (k->x0 + w == width)
+      k->gx[at + w - 1] = mid[w] - mid[w - 1];
+    template_sums (k->t + at, k->gx + at, k->gy + at, w, acc);
+    if (y % ROWS_PER_FLUSH == ROWS_PER_FLUSH - 1 || y == k->h - 1)
+      flush_lanes (&acc[0][0], 9, s);
   }
   mt = s[0] / n;
   mx = s[2] / n;
@@ -203,11 +290,11 @@ template_init (Block * k)
 /* Samples B at the block's pixels moved by (px, py) and sums them against
  * the template (s as row_sums()); FALSE when the interpolation would read
  * outside the frame. */
-static gboolean
+static gboolean BW_VECTORIZE
 window_sums (const Block * k, gdouble px, gdouble py, gdouble s[5])
 {
   const BwGeometry *g = &k->plan->geom;
-  gfloat wx[4], wy[4];
+  gfloat wx[4], wy[4], acc[5][LANES] = { {0} };
   gdouble fx = floor (px), fy = floor (py);
   gint bx, by, y;
 
@@ -225,8 +312,10 @@ window_sums (const Block * k, gdouble px, gdouble py, gdouble s[5])
     gsize row = (gsize) y * k->w;
 
     column_pass (&k->plan->b, bx, by + y, k->w + 3, wy, k->line);
-    row_pass (k->line, k->w, wx, k->ref, k->moved);
-    row_sums (k->moved, k->t + row, k->gx + row, k->gy + row, k->w, s);
+    row_pass (k->line, k->w, wx, k->ref_b, k->moved);
+    row_sums (k->moved, k->t + row, k->gx + row, k->gy + row, k->w, acc);
+    if (y % ROWS_PER_FLUSH == ROWS_PER_FLUSH - 1 || y == k->h - 1)
+      flush_lanes (&acc[0][0], 5, s);
   }
   return TRUE;
 }
@@ -253,17 +342,24 @@ bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
   if ((gsize) k.w * k.h > BW_SUBPIXEL_MAX_PIXELS)
     return FALSE;
   n = (gdouble) k.w * k.h;
-  len = 3 * (gsize) k.w * k.h + 2 * (gsize) k.w + 3;
+  len = 3 * (gsize) k.w * k.h + 4 * (gsize) k.w + 9;
   bw_scratch_reserve ((gpointer *) & scratch->subpixel,
       &scratch->subpixel_len, len, sizeof (gfloat));
   k.t = scratch->subpixel;
   k.gx = k.t + (gsize) k.w * k.h;
   k.gy = k.gx + (gsize) k.w * k.h;
   k.line = k.gy + (gsize) k.w * k.h;
-  k.moved = k.line + k.w + 3;
+  k.moved = k.line + 3 * (k.w + 3);
   if (!template_init (&k))
     return FALSE;
   det = k.hxx * k.hyy - k.hxy * k.hxy;
+  {
+    gdouble bx = CLAMP (k.x0 + floor (*dx), 0.0, g->width - 1.0);
+    gdouble by = CLAMP (k.y0 + floor (*dy), 0.0, g->height - 1.0);
+
+    k.ref_b = bw_sample_at (bw_plane_row (&plan->b, (guint) by), (guint) bx,
+        plan->b.format);
+  }
 
   px = *dx;
   py = *dy;
