@@ -21,7 +21,8 @@
 /* One block and its template: A's samples t (centred) and gradients gx, gy
  * (made orthogonal to a constant and to t), w x h each, row by row, in the
  * scratch; line: three rows of w + 3 (A's rows for the gradients, then
- * one row of B's window), moved: the window's row interpolated. */
+ * one row of w + 5 of B's window), moved: the window's row
+ * interpolated. */
 typedef struct
 {
   const BwStatsPlan *plan;
@@ -34,63 +35,73 @@ typedef struct
   gdouble hxx, hyy, hxy;        /* the normal matrix: Σ gx², ... */
 } Block;
 
-/* Cubic convolution weights (Keys, a = -0.5) of the samples at -1, 0, 1, 2
+/* Six-point cubic convolution weights (Keys) of the samples at -2 .. 3
  * for a point t in [0, 1) past sample 0. */
 static void
-keys_weights (gdouble t, gfloat w[4])
+keys_weights (gdouble t, gfloat w[6])
 {
-  gdouble t2 = t * t, t3 = t2 * t;
-
-  w[0] = -0.5 * t3 + t2 - 0.5 * t;
-  w[1] = 1.5 * t3 - 2.5 * t2 + 1.0;
-  w[2] = -1.5 * t3 + 2.0 * t2 + 0.5 * t;
-  w[3] = 0.5 * t3 - 0.5 * t2;
-}
-
-/* line[i] = the column of B's rows y .. y + 3 at x + i, weighted by w, for
- * i in [0, n): the vertical half of the separable interpolation. */
-static void BW_VECTORIZE
-column_pass (const BwPlane * b, gint x, gint y, gint n, const gfloat w[4],
-    gfloat * line)
-{
-  const guint8 *r0 = bw_plane_row (b, y), *r1 = bw_plane_row (b, y + 1);
-  const guint8 *r2 = bw_plane_row (b, y + 2), *r3 = bw_plane_row (b, y + 3);
   gint i;
 
-  switch (b->format) {
-    case BW_SAMPLE_U8:
-      for (i = 0; i < n; i++)
-        line[i] = w[0] * r0[x + i] + w[1] * r1[x + i] + w[2] * r2[x + i]
-            + w[3] * r3[x + i];
-      break;
-    case BW_SAMPLE_U16LE:
-      for (i = 0; i < n; i++)
-        line[i] = w[0] * bw_load_u16le (r0, x + i)
-            + w[1] * bw_load_u16le (r1, x + i)
-            + w[2] * bw_load_u16le (r2, x + i)
-            + w[3] * bw_load_u16le (r3, x + i);
-      break;
-    default:
-      for (i = 0; i < n; i++)
-        line[i] = w[0] * bw_load_u16be (r0, x + i)
-            + w[1] * bw_load_u16be (r1, x + i)
-            + w[2] * bw_load_u16be (r2, x + i)
-            + w[3] * bw_load_u16be (r3, x + i);
-      break;
+  for (i = 0; i < 6; i++) {
+    gdouble s = fabs (t - (i - 2)), s2 = s * s, s3 = s2 * s;
+
+    w[i] = s < 1.0 ? 4.0 / 3 * s3 - 7.0 / 3 * s2 + 1.0
+        : s < 2.0 ? -7.0 / 12 * s3 + 3.0 * s2 - 59.0 / 12 * s + 2.5
+        : s < 3.0 ? 1.0 / 12 * s3 - 2.0 / 3 * s2 + 7.0 / 4 * s - 1.5 : 0.0;
   }
 }
 
-/* moved[x] = line[x .. x + 3] weighted by w, less ref: the horizontal
+#define LOAD(r, i) (f == BW_SAMPLE_U8 ? (gfloat) (r)[i] : \
+    f == BW_SAMPLE_U16LE ? (gfloat) bw_load_u16le ((r), (i)) : \
+    (gfloat) bw_load_u16be ((r), (i)))
+#define COLUMN(f) \
+  for (i = 0; i < n; i++) \
+    line[i] = w[0] * LOAD (r[0], x + i) + w[1] * LOAD (r[1], x + i) \
+        + w[2] * LOAD (r[2], x + i) + w[3] * LOAD (r[3], x + i) \
+        + w[4] * LOAD (r[4], x + i) + w[5] * LOAD (r[5], x + i)
+
+/* line[i] = the column of B's rows y .. y + 5 at x + i, weighted by w, for
+ * i in [0, n): the vertical half of the separable interpolation (one loop
+ * per format, each vectorized). */
+static void BW_VECTORIZE
+column_pass (const BwPlane * b, gint x, gint y, gint n, const gfloat w[6],
+    gfloat * line)
+{
+  const guint8 *r[6];
+  gint i;
+
+  for (i = 0; i < 6; i++)
+    r[i] = bw_plane_row (b, y + i);
+  switch (b->format) {
+    case BW_SAMPLE_U8:{
+      const BwSampleFormat f = BW_SAMPLE_U8;
+      COLUMN (f);
+      break;
+    }
+    case BW_SAMPLE_U16LE:{
+      const BwSampleFormat f = BW_SAMPLE_U16LE;
+      COLUMN (f);
+      break;
+    }
+    default:{
+      const BwSampleFormat f = BW_SAMPLE_U16BE;
+      COLUMN (f);
+      break;
+    }
+  }
+}
+
+/* moved[x] = line[x .. x + 5] weighted by w, less ref: the horizontal
  * half. */
 static void BW_VECTORIZE
-row_pass (const gfloat * line, gint n, const gfloat w[4], gfloat ref,
+row_pass (const gfloat * line, gint n, const gfloat w[6], gfloat ref,
     gfloat * moved)
 {
   gint x;
 
   for (x = 0; x < n; x++)
     moved[x] = w[0] * line[x] + w[1] * line[x + 1] + w[2] * line[x + 2]
-        + w[3] * line[x + 3] - ref;
+        + w[3] * line[x + 3] + w[4] * line[x + 4] + w[5] * line[x + 5] - ref;
 }
 
 /* Adds the k lanes of partial sums acc to s and clears them: every few
@@ -294,16 +305,16 @@ static gboolean BW_VECTORIZE
 window_sums (const Block * k, gdouble px, gdouble py, gdouble s[5])
 {
   const BwGeometry *g = &k->plan->geom;
-  gfloat wx[4], wy[4], acc[5][LANES] = { {0} };
+  gfloat wx[6], wy[6], acc[5][LANES] = { {0} };
   gdouble fx = floor (px), fy = floor (py);
   gint bx, by, y;
 
   /* Whole-pixel parts kept in double until checked: no overflow. */
-  if (k->x0 + fx - 1 < 0 || k->y0 + fy - 1 < 0
-      || k->x0 + fx + k->w + 2 > g->width || k->y0 + fy + k->h + 2 > g->height)
+  if (k->x0 + fx - 2 < 0 || k->y0 + fy - 2 < 0
+      || k->x0 + fx + k->w + 3 > g->width || k->y0 + fy + k->h + 3 > g->height)
     return FALSE;
-  bx = k->x0 + (gint) fx - 1;
-  by = k->y0 + (gint) fy - 1;
+  bx = k->x0 + (gint) fx - 2;
+  by = k->y0 + (gint) fy - 2;
   keys_weights (px - fx, wx);
   keys_weights (py - fy, wy);
 
@@ -311,7 +322,7 @@ window_sums (const Block * k, gdouble px, gdouble py, gdouble s[5])
   for (y = 0; y < k->h; y++) {
     gsize row = (gsize) y * k->w;
 
-    column_pass (&k->plan->b, bx, by + y, k->w + 3, wy, k->line);
+    column_pass (&k->plan->b, bx, by + y, k->w + 5, wy, k->line);
     row_pass (k->line, k->w, wx, k->ref_b, k->moved);
     row_sums (k->moved, k->t + row, k->gx + row, k->gy + row, k->w, acc);
     if (y % ROWS_PER_FLUSH == ROWS_PER_FLUSH - 1 || y == k->h - 1)

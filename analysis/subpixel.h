@@ -7,8 +7,10 @@
  * first estimate: r's peak is not a paraboloid, so that estimate scatters
  * most at half pixels.  The refinement deforms B's window instead: it
  * samples B at the block's pixels moved by the current estimate (separable
- * cubic convolution, Keys a = -0.5) and moves the estimate by the
- * Gauss-Newton step that best explains the difference with A's block
+ * six-point cubic convolution, Keys's third-order kernel: the four-point
+ * kernel's phase error pulls the estimate towards half pixels) and moves
+ * the estimate by the Gauss-Newton step that best explains the difference
+ * with A's block
  * (inverse compositional Lucas-Kanade: A's gradients and their 2 x 2 normal
  * matrix are computed once per block).  The gradients are made orthogonal
  * to a constant and to A's block itself, so that a gain and an offset

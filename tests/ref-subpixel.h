@@ -112,14 +112,17 @@ ref_subpixel (const gdouble f[3][3], gdouble * px, gdouble * py)
 /* A sample of a frame at whole pixel (x, y), inside it. */
 typedef gdouble (*RefSampleFunc) (gconstpointer frame, gint x, gint y);
 
+/* Keys's six-point cubic convolution kernel (third-order accurate). */
 static gdouble
-ref_keys (gdouble d)
+ref_keys6 (gdouble d)
 {
   d = fabs (d);
   if (d < 1)
-    return 1.5 * d * d * d - 2.5 * d * d + 1;
+    return 4.0 / 3 * d * d * d - 7.0 / 3 * d * d + 1;
   if (d < 2)
-    return -0.5 * d * d * d + 2.5 * d * d - 4 * d + 2;
+    return -7.0 / 12 * d * d * d + 3 * d * d - 59.0 / 12 * d + 15.0 / 6;
+  if (d < 3)
+    return 1.0 / 12 * d * d * d - 2.0 / 3 * d * d + 7.0 / 4 * d - 3.0 / 2;
   return 0;
 }
 
@@ -128,8 +131,8 @@ ref_keys (gdouble d)
  * of a width x height frame) and its gradients (central differences,
  * one-sided at the frame's edges), the gradients made orthogonal to a
  * constant and to t by explicit projections over arrays, B interpolated at
- * the moved pixels by the two-dimensional cubic convolution kernel (Keys,
- * a = -0.5) over 4 x 4 samples, and Gauss-Newton steps
+ * the moved pixels by the two-dimensional six-point cubic convolution
+ * kernel (Keys) over 6 x 6 samples, and Gauss-Newton steps
  * p -= H⁻¹ Σ g' (σt / σb) b until a step is below 0.01 px along both axes
  * (at most 4).  FALSE where the search keeps the fit: the samples needed
  * leave the frame, H's eigenvalues differ more than a hundredfold, the
@@ -195,17 +198,17 @@ ref_refine (RefSampleFunc sample_a, gconstpointer fa, RefSampleFunc sample_b,
     gint ix = (gint) floor (px), iy = (gint) floor (py);
     gdouble mb = 0, vb = 0, c = 0, sx = 0, sy = 0, det, ux, uy;
 
-    if (x0 + ix - 1 < 0 || y0 + iy - 1 < 0 || x0 + ix + w + 2 > width
-        || y0 + iy + h + 2 > height)
+    if (x0 + ix - 2 < 0 || y0 + iy - 2 < 0 || x0 + ix + w + 3 > width
+        || y0 + iy + h + 3 > height)
       goto done;
     for (y = 0; y < h; y++)
       for (x = 0; x < w; x++) {
         gdouble v = 0;
         gint j, q;
 
-        for (j = -1; j <= 2; j++)
-          for (q = -1; q <= 2; q++)
-            v += ref_keys (px - ix - q) * ref_keys (py - iy - j)
+        for (j = -2; j <= 3; j++)
+          for (q = -2; q <= 3; q++)
+            v += ref_keys6 (px - ix - q) * ref_keys6 (py - iy - j)
                 * sample_b (fb, x0 + x + ix + q, y0 + y + iy + j);
         b[y * w + x] = v;
         mb += v / n;
