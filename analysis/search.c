@@ -8,6 +8,7 @@
 #include "displacement.h"
 #include "moved-sums.h"
 #include "significance.h"
+#include "subpixel.h"
 
 /* r from a moved window's centred sums (moved-sums.h) and sqrt of the
  * block's own, with the arithmetic of bw_stats_from_sums(), so r at (0, 0)
@@ -234,6 +235,7 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
           r_of (m.cab[k + R * nd + R], m.vbb[k + R * nd + R], sqrt_vaa),
           (guint) s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
+      bw_subpixel_refine_shift (plan, scratch, c, r, &o[c]);
     }
   }
   return TRUE;

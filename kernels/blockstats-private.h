@@ -9,9 +9,7 @@
 #include <string.h>
 #include "blockstats.h"
 
-G_BEGIN_DECLS
-
-struct _BwScratch
+G_BEGIN_DECLS struct _BwScratch
 {
   /* Per-column accumulators, grown on demand (never in the per-row loop). */
   guint32 *cols32;
@@ -24,6 +22,10 @@ struct _BwScratch
   gsize search64_len;
   gdouble *search_r;
   gsize search_r_len;
+  /* The sub-pixel refinement's arrays for one block (analysis/
+   * subpixel.c), likewise. */
+  gfloat *subpixel;
+  gsize subpixel_len;
 };
 
 /* One block row to compute: pixel rows [y0, y0 + h), pixel columns
@@ -90,7 +92,7 @@ bw_load_u16be (const guint8 * p, gsize x)
 static inline const guint8 *
 bw_plane_row (const BwPlane * plane, guint y)
 {
-  return plane->data + (gssize) y * plane->stride;
+  return plane->data + (gssize) y *plane->stride;
 }
 
 /* n·Σxy − Σx·Σy of one block, computed exactly and converted to double
@@ -269,5 +271,4 @@ gboolean bw_orc_compiles (void);
 #endif
 
 G_END_DECLS
-
 #endif /* __BW_BLOCKSTATS_PRIVATE_H__ */

@@ -21,6 +21,7 @@ bw_scratch_free (BwScratch * scratch)
   g_free (scratch->search32);
   g_free (scratch->search64);
   g_free (scratch->search_r);
+  g_free (scratch->subpixel);
   g_free (scratch);
 }
 

@@ -3,7 +3,7 @@
  *
  * The grids dx, dy and r-best are checked against a brute-force search
  * written here (double precision, two passes per block and offset, the
- * sub-pixel fit of ref-subpixel.h); the
+ * sub-pixel fit and refinement of ref-subpixel.h); the
  * verdict and the regions against the shifts the test builds into its
  * frames.
  *
@@ -48,6 +48,13 @@ run_pair (const guint16 * a, const guint16 * b, gint w, gint h,
 
 /* r of A's block (x0, y0, BS x BS) against B's window moved by (dx, dy);
  * NaN outside the frame or where a side is flat. */
+/* A sample of a W-wide frame, for ref_refine(). */
+static gdouble
+frame_sample (gconstpointer frame, gint x, gint y)
+{
+  return ((const guint16 *) frame)[y * W + x];
+}
+
 static gdouble
 ref_r (const guint16 * a, const guint16 * b, gint w, gint h, gint x0,
     gint y0, gint dx, gint dy)
@@ -135,6 +142,12 @@ GST_START_TEST (test_grids_against_brute_force)
         ref_subpixel (nb, &ex, &ey);
         ex += bx;
         ey += by;
+        /* Refined by window deformation where the peak is signal and
+         * within the radius. */
+        if (ABS (bx) < R && ABS (by) < R
+            && atanh (MIN (best, 0.999999)) * sqrt (BS * BS - 3.0) > 5.0)
+          ref_refine (frame_sample, a, frame_sample, b, W, H,
+              (k % cols) * BS, (k / cols) * BS, BS, BS, &ex, &ey);
 
         fail_unless (fabs (dx[k] - ex) < 1e-3 && fabs (dy[k] - ey) < 1e-3,
             "block %d: (%g, %g), expected (%g, %g)", k, dx[k], dy[k], ex, ey);
