@@ -162,6 +162,24 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
 #undef R_AT
 }
 
+/* Mean r at the four whole-pixel neighbours of the best offset, when they
+ * all lie within the radius; NaN otherwise. */
+static gdouble
+r_around (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
+    gint radius, const BwBlockShift * o)
+{
+  const gint nd = 2 * radius + 1;
+  const gint k = (o->best_y + radius) * nd + o->best_x + radius;
+
+  if (isnan (o->r_best) || ABS (o->best_x) >= radius
+      || ABS (o->best_y) >= radius)
+    return NAN;
+  return 0.25 * (r_of (cab[k - 1], vbb[k - 1], sqrt_vaa)
+      + r_of (cab[k + 1], vbb[k + 1], sqrt_vaa)
+      + r_of (cab[k - nd], vbb[k - nd], sqrt_vaa)
+      + r_of (cab[k + nd], vbb[k + nd], sqrt_vaa));
+}
+
 gdouble
 bw_search_block_r (const BwStatsPlan * plan, guint col, guint row, gint dx,
     gint dy)
@@ -235,7 +253,8 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
           r_of (m.cab[k + R * nd + R], m.vbb[k + R * nd + R], sqrt_vaa),
           (guint) s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
-      bw_subpixel_refine_shift (plan, scratch, c, r, &o[c]);
+      bw_subpixel_refine_shift (plan, scratch, c, r,
+          r_around (m.cab + k, m.vbb + k, sqrt_vaa, R, &o[c]), &o[c]);
     }
   }
   return TRUE;

@@ -405,14 +405,17 @@ bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
 
 void
 bw_subpixel_refine_shift (const BwStatsPlan * plan, BwScratch * scratch,
-    guint col, guint row, BwBlockShift * shift)
+    guint col, guint row, gdouble r_around, BwBlockShift * shift)
 {
   gdouble dx = shift->dx, dy = shift->dy;
 
-  /* Only a peak that is signal, fitted along both axes, and not on the
-   * search radius (where the displacement may lie further out). */
+  /* Only a peak that is signal, fitted along both axes, not on the search
+   * radius (where the displacement may lie further out), and wider than a
+   * pixel: a narrower one is content at the sampling limit, which no
+   * interpolation can move (the fit keeps its whole-pixel answer). */
   if (!shift->fitted || shift->at_radius
-      || !bw_r_above_zero (shift->r_best, shift->n, BW_SIGNAL_Z))
+      || !bw_r_above_zero (shift->r_best, shift->n, BW_SIGNAL_Z)
+      || !(r_around >= BW_SUBPIXEL_MIN_WIDTH * shift->r_best))
     return;
   if (bw_subpixel_refine (plan, scratch, col, row, &dx, &dy)) {
     shift->dx = dx;

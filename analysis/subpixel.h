@@ -36,12 +36,19 @@ G_BEGIN_DECLS
     gboolean bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
     guint col, guint row, gdouble * dx, gdouble * dy);
 
+/* A peak is refined only where r at the four whole-pixel neighbours of the
+ * best offset averages at least this fraction of r-best. */
+#define BW_SUBPIXEL_MIN_WIDTH 0.5
+
 /* The refinement of one search result (displacement.h) where it applies:
  * a fitted peak that is signal (r-best BW_SIGNAL_Z standard errors above
- * 0) and not on the search radius; elsewhere, or where the refinement
- * fails, the whole-pixel fit stays.  shift->n must be set. */
+ * 0), not on the search radius and at least a pixel wide (r_around, the
+ * mean r at the best offset's four whole-pixel neighbours, at least
+ * BW_SUBPIXEL_MIN_WIDTH r-best); elsewhere, or where the refinement fails,
+ * the whole-pixel fit stays.  shift->n must be set. */
 void bw_subpixel_refine_shift (const BwStatsPlan * plan,
-    BwScratch * scratch, guint col, guint row, BwBlockShift * shift);
+    BwScratch * scratch, guint col, guint row, gdouble r_around,
+    BwBlockShift * shift);
 
 G_END_DECLS
 #endif /* __BW_SUBPIXEL_H__ */

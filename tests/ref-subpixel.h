@@ -126,6 +126,17 @@ ref_keys6 (gdouble d)
   return 0;
 }
 
+/* TRUE where the refinement runs on a peak: r at the best offset's four
+ * whole-pixel neighbours (nb[1][1] is the best) averages at least half of
+ * r there; a narrower peak is content at the sampling limit. */
+static gboolean
+ref_peak_wide (const gdouble nb[3][3], gdouble best)
+{
+  gdouble around = (nb[1][0] + nb[1][2] + nb[0][1] + nb[2][1]) / 4;
+
+  return around >= 0.5 * best;
+}
+
 /* The refinement the search applies after the fit above (analysis/
  * subpixel.h), written from its definition: A's block t (w x h at x0, y0
  * of a width x height frame) and its gradients (central differences,

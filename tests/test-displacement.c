@@ -366,6 +366,7 @@ check_case (const Case * k, GRand * rng)
            * apart (the next step is a fraction of the last). */
           if (o->fitted && !o->at_radius && w * h > 3
               && atanh (MIN (at_found, 0.999999)) * sqrt (w * h - 3.0) > 5.0
+              && ref_peak_wide (nb, at_found)
               && ref_refine (plane_sample, &a, plane_sample, &b, k->width,
                   k->height, x0, y0, w, h, &ex, &ey))
             tolerance = 5e-3;

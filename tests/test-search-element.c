@@ -145,7 +145,8 @@ GST_START_TEST (test_grids_against_brute_force)
         /* Refined by window deformation where the peak is signal and
          * within the radius. */
         if (ABS (bx) < R && ABS (by) < R
-            && atanh (MIN (best, 0.999999)) * sqrt (BS * BS - 3.0) > 5.0)
+            && atanh (MIN (best, 0.999999)) * sqrt (BS * BS - 3.0) > 5.0
+            && ref_peak_wide (nb, best))
           ref_refine (frame_sample, a, frame_sample, b, W, H,
               (k % cols) * BS, (k / cols) * BS, BS, BS, &ex, &ey);
 
