@@ -54,6 +54,15 @@ expected_r (gdouble sa, gdouble sb, gdouble n2)
   return CLAMP (1.0 - 0.5 * n2 * (1.0 / (sa * sa) + 1.0 / (sb * sb)), 0, 1);
 }
 
+/* pool_regions()'s marks of a block. */
+enum
+{
+  POOL_NONE = 0,
+  POOL_CANDIDATE,               /* tested at its neighbours' displacement */
+  POOL_GROUPED,                 /* in a group already */
+  POOL_MOVED                    /* displaced, in or next to a moved group */
+};
+
 struct _BwVerdictWork
 {
   guint bins[BW_MEDIAN_BINS];
@@ -191,10 +200,13 @@ report_region (BwVerdict * out, const BwRegion * reg)
 }
 
 /* Gathers the suspect blocks linked to seed into queue[first..), marking
- * them visited; returns how many. */
+ * them visited; returns how many.  Blocks of moved groups (pool_regions())
+ * link up to MAX_LINK_DISTANCE to blocks of moved groups that moved alike
+ * (within a pixel): a moved region that flat parts, which show nothing,
+ * split is one region. */
 static gsize
-gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
-    gint link, gsize first)
+gather_component (const BwVerdictParams * p, const BwBlockShift * shift,
+    BwVerdictWork * w, guint32 seed, gint link, gsize first)
 {
   gsize head = first, tail = first;
 
@@ -204,18 +216,25 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
   while (head < tail) {
     guint32 i = w->queue[head++];
     gint col = i % p->cols, row = i / p->cols, dx, dy;
+    gboolean grouped = shift && w->pooled[i] == POOL_MOVED;
+    gint reach = grouped ? MAX (link, MAX_LINK_DISTANCE) : link;
 
-    for (dy = -link; dy <= link; dy++) {
+    for (dy = -reach; dy <= reach; dy++) {
       gint y = row + dy;
 
       if (y < 0 || y >= (gint) p->rows)
         continue;
-      for (dx = -link; dx <= link; dx++) {
+      for (dx = -reach; dx <= reach; dx++) {
         gint x = col + dx;
         guint32 j = (guint32) y * p->cols + x;
 
         if (x < 0 || x >= (gint) p->cols || (w->state[j] != STATE_SUSPECT
                 && w->state[j] != STATE_UNMATCHED))
+          continue;
+        if ((ABS (dx) > link || ABS (dy) > link)
+            && (w->state[j] != STATE_SUSPECT || w->pooled[j] != POOL_MOVED
+                || fabs (shift[j].dx - shift[i].dx) > 1.0
+                || fabs (shift[j].dy - shift[i].dy) > 1.0))
           continue;
         w->state[j] = w->state[j] == STATE_UNMATCHED ?
             STATE_VISITED_UNMATCHED : STATE_VISITED_SUSPECT;
@@ -290,8 +309,8 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
     gdouble vx[8], vy[8], rd, r0;
     guint k = 0;
 
-    w->pooled[i] = 0;
-    if (!HAS_SHIFT (w->state[i]) || shift[i].n <= 3)
+    w->pooled[i] = POOL_NONE;
+    if (!p->r_at || !HAS_SHIFT (w->state[i]) || shift[i].n <= 3)
       continue;
     for (dy = -1; dy <= 1; dy++)
       for (dx = -1; dx <= 1; dx++) {
@@ -320,7 +339,7 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
     w->near_dy[i] = y;
     w->near_gain[i] = (bw_fisher_z (rd) - bw_fisher_z (r0))
         * sqrt ((shift[i].n - 3.0) / 2.0);
-    w->pooled[i] = 1;
+    w->pooled[i] = POOL_CANDIDATE;
   }
 
   for (i = 0; i < n; i++) {
@@ -328,10 +347,10 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
     gdouble sum = 0;
     gint dx0, dy0;
 
-    if (w->pooled[i] != 1)
+    if (w->pooled[i] != POOL_CANDIDATE)
       continue;
     w->queue[tail++] = i;
-    w->pooled[i] = 2;
+    w->pooled[i] = POOL_GROUPED;
     while (head < tail) {
       guint32 b = w->queue[head++];
       gint col = b % p->cols, row = b / p->cols, dx, dy;
@@ -343,11 +362,11 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
           guint32 j = (guint32) cy * p->cols + cx;
 
           if (cx < 0 || cy < 0 || cx >= (gint) p->cols
-              || cy >= (gint) p->rows || w->pooled[j] != 1
+              || cy >= (gint) p->rows || w->pooled[j] != POOL_CANDIDATE
               || w->near_dx[j] != w->near_dx[b]
               || w->near_dy[j] != w->near_dy[b])
             continue;
-          w->pooled[j] = 2;
+          w->pooled[j] = POOL_GROUPED;
           w->queue[tail++] = j;
         }
     }
@@ -365,6 +384,7 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
 
       if (w->near_gain[b] > 0 && HAS_SHIFT (w->state[b])) {
         w->state[b] = STATE_SUSPECT;
+        w->pooled[b] = POOL_MOVED;
         w->queue[head++] = b;
       }
     }
@@ -382,7 +402,7 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
 
           if (cx < 0 || cy < 0 || cx >= (gint) p->cols
               || cy >= (gint) p->rows || w->state[j] != STATE_INFORMATIVE
-              || !w->pooled[j] || ABS (w->near_dx[j] - dx0) > 1
+              || w->pooled[j] == POOL_NONE || ABS (w->near_dx[j] - dx0) > 1
               || ABS (w->near_dy[j] - dy0) > 1
               || !offset_tried (p, j, dx0, dy0))
             continue;
@@ -392,6 +412,7 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
                   shift[j].n, GROW_GAIN_Z))
             continue;
           w->state[j] = STATE_SUSPECT;
+          w->pooled[j] = POOL_MOVED;
           w->queue[head++] = j;
         }
     }
@@ -692,7 +713,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
       w->state[i] = STATE_UNMATCHED;
   }
 
-  if (search && p->r_at)
+  if (search)
     pool_regions (p, r, shift, ref_x, ref_y, w);
 
   /* Link distance: 2 blocks, or the typical spacing of informative blocks
@@ -704,7 +725,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
     if (w->state[i] != STATE_SUSPECT && w->state[i] != STATE_UNMATCHED)
       continue;
-    size = gather_component (p, w, i, link, 0);
+    size = gather_component (p, search ? shift : NULL, w, i, link, 0);
     if (measure_region (p, r, search ? shift : NULL, ref_x, ref_y, w, 0, size,
             &reg, suspect)) {
       out->n_regions++;
