@@ -35,6 +35,7 @@
 #include <glib/gstdio.h>
 #include <tiffio.h>
 
+#include "pair-checks.h"
 #include "registration.h"
 
 #define BLOCK BW_DEFAULT_BLOCK_SIZE
@@ -47,29 +48,11 @@ static const gchar *program, *work_dir;
 
 typedef struct
 {
-  gint x, y, w, h;
-} Box;
-
-typedef struct
-{
   gdouble level;
   gdouble u[N_WAVES], v[N_WAVES], phase[N_WAVES], amp[N_WAVES];
   /* Contrast: lo .. hi, a cosine across the frame of this period. */
   gdouble contrast_lo, contrast_hi, contrast_period;
 } Scene;
-
-static gdouble
-box_iou (const Box * p, const Box * q)
-{
-  gint x0 = MAX (p->x, q->x), y0 = MAX (p->y, q->y);
-  gint x1 = MIN (p->x + p->w, q->x + q->w), y1 = MIN (p->y + p->h, q->y + q->h);
-  gdouble inter;
-
-  if (x1 <= x0 || y1 <= y0)
-    return 0;
-  inter = (gdouble) (x1 - x0) * (y1 - y0);
-  return inter / ((gdouble) p->w * p->h + (gdouble) q->w * q->h - inter);
-}
 
 /* Waves of unit total variance: amplitudes grow with the wavelength, as
  * in pictures, whose power lies mostly at low frequencies. */
@@ -162,14 +145,6 @@ render (const Scene * s, guint w, guint h, gdouble sx, gdouble sy,
   g_free (in_box);
 }
 
-static gdouble
-gauss (GRand * rng)
-{
-  gdouble u = g_rand_double (rng), v = g_rand_double (rng);
-
-  return sqrt (-2 * log (1 - u)) * cos (2 * G_PI * v);
-}
-
 /* f plus noise of variance read² + photon · f, rounded into 16 bits. */
 static void
 add_noise (const gdouble * f, gsize n, gdouble read, gdouble photon,
@@ -182,14 +157,6 @@ add_noise (const gdouble * f, gsize n, gdouble read, gdouble photon,
 
     out[i] = (guint16) CLAMP (floor (f[i] + sd * gauss (rng) + 0.5), 0, 65535);
   }
-}
-
-static gint
-cmp_double (gconstpointer p, gconstpointer q)
-{
-  gdouble a = *(const gdouble *) p, b = *(const gdouble *) q;
-
-  return a < b ? -1 : a > b;
 }
 
 static gdouble
@@ -372,29 +339,6 @@ pair_print (const Pair * p, const gchar * what, gboolean grid)
   }
 }
 
-/* Whether every counted region is reported and lies by at least half its
- * area in truth; *iou receives the best IoU of a region with truth. */
-static gboolean
-nothing_elsewhere (const BwVerdict * v, const Box * truth, gdouble * iou)
-{
-  gboolean elsewhere = v->n_regions > v->n_reported;
-  guint i;
-
-  *iou = 0;
-  for (i = 0; i < v->n_reported; i++) {
-    Box b = { v->regions[i].x, v->regions[i].y, v->regions[i].width,
-      v->regions[i].height
-    };
-    gdouble in = box_iou (&b, truth);
-    gdouble inter = in * ((gdouble) b.w * b.h + (gdouble) truth->w * truth->h)
-        / (1 + in);
-
-    *iou = MAX (*iou, in);
-    elsewhere |= inter < 0.5 * b.w * b.h;
-  }
-  return !elsewhere;
-}
-
 #define W 384
 #define H 320
 
@@ -442,7 +386,7 @@ test_regions (void)
         pair_check (&p);
         lo_r = MIN (lo_r, p.median_r);
         hi_r = MAX (hi_r, p.median_r);
-        alone = nothing_elsewhere (&p.sum.verdict, &boxes[k], &iou);
+        alone = regions_inside (&p.sum.verdict, &boxes[k], &iou);
         good = alone && iou >= MIN_IOU
             && p.sum.verdict.verdict == BW_VERDICT_NEEDS_REGISTRATION;
         cases++;
