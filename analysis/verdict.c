@@ -19,6 +19,13 @@
 /* Pixels a block's displacement must differ from the frame's reference. */
 #define SUSPECT_SHIFT 0.5
 #define MAX_LINK_DISTANCE 6
+/* Standard errors the summed gain of a group of blocks that moved together
+ * must clear (the sum over m blocks has sqrt (m) times a block's). */
+#define POOLED_GAIN_Z 4.0
+/* Informative neighbours a block's neighbourhood displacement needs. */
+#define MIN_NEIGHBOURS 4
+/* Standard errors of gain that let a block join a moved group next to it. */
+#define GROW_GAIN_Z 1.5
 /* Displacements lie within +-(BW_MAX_SEARCH_RADIUS + 1.5) px: a power of
  * two above, for median_and_error(). */
 #define SHIFT_SCALE 16.0
@@ -47,13 +54,29 @@ expected_r (gdouble sa, gdouble sb, gdouble n2)
   return CLAMP (1.0 - 0.5 * n2 * (1.0 / (sa * sa) + 1.0 / (sb * sb)), 0, 1);
 }
 
+/* pool_regions()'s marks of a block. */
+enum
+{
+  POOL_NONE = 0,
+  POOL_CANDIDATE,               /* tested at its neighbours' displacement */
+  POOL_GROUPED,                 /* in a group already */
+  POOL_MOVED                    /* displaced, in or next to a moved group */
+};
+
 struct _BwVerdictWork
 {
   guint bins[BW_MEDIAN_BINS];
   gdouble *values;
   guint32 *queue;
   guint8 *state;
-  gsize values_len, queue_len, state_len;
+  /* Per block: the whole-pixel displacement of its neighbours (pooled[i]
+   * of them valid), its gain there in standard errors over the reference
+   * and over the still pair (0 without r_pair). */
+  gint8 *near_dx, *near_dy;
+  guint8 *pooled;
+  gfloat *near_gain, *near_still_gain;
+  gsize values_len, queue_len, state_len, near_dx_len, near_dy_len;
+  gsize pooled_len, near_gain_len, near_still_gain_len;
 };
 
 static const gchar *verdict_names[] = {
@@ -80,6 +103,11 @@ bw_verdict_work_free (BwVerdictWork * work)
   g_free (work->values);
   g_free (work->queue);
   g_free (work->state);
+  g_free (work->near_dx);
+  g_free (work->near_dy);
+  g_free (work->pooled);
+  g_free (work->near_gain);
+  g_free (work->near_still_gain);
   g_free (work);
 }
 
@@ -89,6 +117,11 @@ work_reserve (BwVerdictWork * w, gsize n)
   BW_GROW (w->values, w->values_len, n);
   BW_GROW (w->queue, w->queue_len, n);
   BW_GROW (w->state, w->state_len, n);
+  BW_GROW (w->near_dx, w->near_dx_len, n);
+  BW_GROW (w->near_dy, w->near_dy_len, n);
+  BW_GROW (w->pooled, w->pooled_len, n);
+  BW_GROW (w->near_gain, w->near_gain_len, n);
+  BW_GROW (w->near_still_gain, w->near_still_gain_len, n);
 }
 
 /* Whether block i's window moved by (dx, dy) stays in the frame. */
@@ -175,10 +208,13 @@ report_region (BwVerdict * out, const BwRegion * reg)
 }
 
 /* Gathers the suspect blocks linked to seed into queue[first..), marking
- * them visited; returns how many. */
+ * them visited; returns how many.  Blocks of moved groups (pool_regions())
+ * link up to MAX_LINK_DISTANCE to blocks of moved groups that moved alike
+ * (within a pixel): a moved region that flat parts, which show nothing,
+ * split is one region. */
 static gsize
-gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
-    gint link, gsize first)
+gather_component (const BwVerdictParams * p, const BwBlockShift * shift,
+    BwVerdictWork * w, guint32 seed, gint link, gsize first)
 {
   gsize head = first, tail = first;
 
@@ -188,18 +224,25 @@ gather_component (const BwVerdictParams * p, BwVerdictWork * w, guint32 seed,
   while (head < tail) {
     guint32 i = w->queue[head++];
     gint col = i % p->cols, row = i / p->cols, dx, dy;
+    gboolean grouped = shift && w->pooled[i] == POOL_MOVED;
+    gint reach = grouped ? MAX (link, MAX_LINK_DISTANCE) : link;
 
-    for (dy = -link; dy <= link; dy++) {
+    for (dy = -reach; dy <= reach; dy++) {
       gint y = row + dy;
 
       if (y < 0 || y >= (gint) p->rows)
         continue;
-      for (dx = -link; dx <= link; dx++) {
+      for (dx = -reach; dx <= reach; dx++) {
         gint x = col + dx;
         guint32 j = (guint32) y * p->cols + x;
 
         if (x < 0 || x >= (gint) p->cols || (w->state[j] != STATE_SUSPECT
                 && w->state[j] != STATE_UNMATCHED))
+          continue;
+        if ((ABS (dx) > link || ABS (dy) > link)
+            && (w->state[j] != STATE_SUSPECT || w->pooled[j] != POOL_MOVED
+                || fabs (shift[j].dx - shift[i].dx) > 1.0
+                || fabs (shift[j].dy - shift[i].dy) > 1.0))
           continue;
         w->state[j] = w->state[j] == STATE_UNMATCHED ?
             STATE_VISITED_UNMATCHED : STATE_VISITED_SUSPECT;
@@ -231,14 +274,14 @@ reference_r (const BwVerdictParams * p, const gfloat * r, gsize i,
   return best == -INFINITY ? NAN : best;
 }
 
-/* r at the place block i's best offset points to if nothing moved there
- * but the reference: B's window at the best offset against A's window at
- * the best offset less the reference (the best of the whole-pixel offsets
+/* r at the place block i's offset (bx, by) points to if nothing moved there
+ * but the reference: B's window at (bx, by) against A's window at that
+ * offset less the reference (the best of the whole-pixel offsets
  * around it whose window stays in the frame; -1 where A's window is flat,
  * which explains nothing).  NaN when every such window leaves the frame:
  * the pair cannot be measured. */
 static gdouble
-still_r (const BwVerdictParams * p, const BwBlockShift * b, gsize i,
+still_r (const BwVerdictParams * p, gint bx, gint by, gsize i,
     gdouble ref_x, gdouble ref_y)
 {
   gint x, y;
@@ -248,10 +291,9 @@ still_r (const BwVerdictParams * p, const BwBlockShift * b, gsize i,
     for (x = floor (ref_x); x <= (gint) ceil (ref_x); x++) {
       gdouble v;
 
-      if (!window_inside (p, i, b->best_x - x, b->best_y - y))
+      if (!window_inside (p, i, bx - x, by - y))
         continue;
-      v = p->r_pair (p->r_at_data, i, b->best_x - x, b->best_y - y,
-          b->best_x, b->best_y);
+      v = p->r_pair (p->r_at_data, i, bx - x, by - y, bx, by);
       if (isnan (v))
         v = -1;
       if (isnan (best) || v > best)
@@ -259,6 +301,168 @@ still_r (const BwVerdictParams * p, const BwBlockShift * b, gsize i,
     }
   return best;
 }
+
+/* Median of m <= 8 values (sorts v). */
+static gdouble
+small_median (gdouble * v, guint m)
+{
+  guint i, j;
+
+  for (i = 1; i < m; i++)
+    for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+      gdouble t = v[j];
+
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+  return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+#define HAS_SHIFT(state) ((state) == STATE_INFORMATIVE \
+    || (state) == STATE_SUSPECT)
+
+/* Where the noise hides a displacement from every block alone, a region
+ * that moved still shows as neighbours that moved alike.  Each block is
+ * tested at the displacement of its neighbours (the median of their whole
+ * displacements, without its own, so its own noise does not choose where
+ * it is tested): its gain in r there over the reference, in standard
+ * errors.  Blocks side by side whose neighbourhoods moved alike (within a
+ * pixel) form a group; a group of at least min_region_blocks whose summed
+ * gain clears POOLED_GAIN_Z standard errors of a sum moved: its blocks
+ * become suspect.  Without motion the gains away from the reference are
+ * around or below 0, whatever the blocks' own best offsets. */
+static void
+pool_regions (const BwVerdictParams * p, const gfloat * r,
+    const BwBlockShift * shift, gdouble ref_x, gdouble ref_y, BwVerdictWork * w)
+{
+  const gsize n = (gsize) p->cols * p->rows;
+  const gint rx0 = floor (ref_x), rx1 = ceil (ref_x);
+  const gint ry0 = floor (ref_y), ry1 = ceil (ref_y);
+  gsize i;
+
+  for (i = 0; i < n; i++) {
+    gint col = i % p->cols, row = i / p->cols, dx, dy, x, y;
+    gdouble vx[8], vy[8], rd, r0, still;
+    guint k = 0;
+
+    w->pooled[i] = POOL_NONE;
+    if (!p->r_at || !HAS_SHIFT (w->state[i]) || shift[i].n <= 3)
+      continue;
+    for (dy = -1; dy <= 1; dy++)
+      for (dx = -1; dx <= 1; dx++) {
+        gint cx = col + dx, cy = row + dy;
+        gsize j = (gsize) cy * p->cols + cx;
+
+        if ((dx || dy) && cx >= 0 && cy >= 0 && cx < (gint) p->cols
+            && cy < (gint) p->rows && HAS_SHIFT (w->state[j])) {
+          vx[k] = shift[j].dx;
+          vy[k++] = shift[j].dy;
+        }
+      }
+    if (k < MIN_NEIGHBOURS)
+      continue;
+    x = lround (small_median (vx, k));
+    y = lround (small_median (vy, k));
+    if ((x >= rx0 && x <= rx1 && y >= ry0 && y <= ry1)
+        || !offset_tried (p, i, x, y) || !offset_tried (p, i, rx0, ry0)
+        || !offset_tried (p, i, rx1, ry1))
+      continue;
+    rd = x == 0 && y == 0 ? r[i] : p->r_at (p->r_at_data, i, x, y);
+    r0 = reference_r (p, r, i, ref_x, ref_y);
+    still = p->r_pair ? still_r (p, x, y, i, ref_x, ref_y) : rd;
+    if (isnan (rd) || isnan (r0) || isnan (still))
+      continue;
+    w->near_still_gain[i] = (bw_fisher_z (rd) - bw_fisher_z (still))
+        * sqrt ((shift[i].n - 3.0) / 2.0);
+    w->near_dx[i] = x;
+    w->near_dy[i] = y;
+    w->near_gain[i] = (bw_fisher_z (rd) - bw_fisher_z (r0))
+        * sqrt ((shift[i].n - 3.0) / 2.0);
+    w->pooled[i] = POOL_CANDIDATE;
+  }
+
+  for (i = 0; i < n; i++) {
+    gsize head = 0, tail = 0, k;
+    gdouble sum = 0, still_sum = 0;
+    gint dx0, dy0;
+
+    if (w->pooled[i] != POOL_CANDIDATE)
+      continue;
+    w->queue[tail++] = i;
+    w->pooled[i] = POOL_GROUPED;
+    while (head < tail) {
+      guint32 b = w->queue[head++];
+      gint col = b % p->cols, row = b / p->cols, dx, dy;
+
+      sum += w->near_gain[b];
+      still_sum += w->near_still_gain[b];
+      for (dy = -1; dy <= 1; dy++)
+        for (dx = -1; dx <= 1; dx++) {
+          gint cx = col + dx, cy = row + dy;
+          guint32 j = (guint32) cy * p->cols + cx;
+
+          if (cx < 0 || cy < 0 || cx >= (gint) p->cols
+              || cy >= (gint) p->rows || w->pooled[j] != POOL_CANDIDATE
+              || w->near_dx[j] != w->near_dx[b]
+              || w->near_dy[j] != w->near_dy[b])
+            continue;
+          w->pooled[j] = POOL_GROUPED;
+          w->queue[tail++] = j;
+        }
+    }
+    /* The group's windows must also fit B better moved than still, on the
+     * whole (as single blocks must, see still_r()). */
+    if (tail < MAX (p->min_region_blocks, 1)
+        || sum < POOLED_GAIN_Z * sqrt ((gdouble) tail) || !(still_sum > 0))
+      continue;
+    /* The group moved.  Its blocks that gain there are displaced, and so
+     * are the blocks next to them, one after the other, that moved alike
+     * (within a pixel) and gain GROW_GAIN_Z standard errors at the group's
+     * displacement: the parts of the region where the noise split the
+     * neighbourhoods' displacements. */
+    head = 0;
+    for (k = 0; k < tail; k++) {
+      guint32 b = w->queue[k];
+
+      if (w->near_gain[b] > 0 && HAS_SHIFT (w->state[b])) {
+        w->state[b] = STATE_SUSPECT;
+        w->pooled[b] = POOL_MOVED;
+        w->queue[head++] = b;
+      }
+    }
+    dx0 = w->near_dx[i];
+    dy0 = w->near_dy[i];
+    for (k = 0; k < head; k++) {
+      guint32 b = w->queue[k];
+      gint col = b % p->cols, row = b / p->cols, dx, dy;
+
+      for (dy = -1; dy <= 1; dy++)
+        for (dx = -1; dx <= 1; dx++) {
+          gint cx = col + dx, cy = row + dy;
+          guint32 j = (guint32) cy * p->cols + cx;
+          gdouble rd;
+
+          if (cx < 0 || cy < 0 || cx >= (gint) p->cols
+              || cy >= (gint) p->rows || w->state[j] != STATE_INFORMATIVE
+              || w->pooled[j] == POOL_NONE || ABS (w->near_dx[j] - dx0) > 1
+              || ABS (w->near_dy[j] - dy0) > 1
+              || !offset_tried (p, j, dx0, dy0))
+            continue;
+          rd = dx0 == 0 && dy0 == 0 ? r[j]
+              : p->r_at (p->r_at_data, j, dx0, dy0);
+          if (!bw_r_gain_above (rd, reference_r (p, r, j, ref_x, ref_y),
+                  shift[j].n, GROW_GAIN_Z) || (p->r_pair
+                  && !(rd > still_r (p, dx0, dy0, j, ref_x, ref_y))))
+            continue;
+          w->state[j] = STATE_SUSPECT;
+          w->pooled[j] = POOL_MOVED;
+          w->queue[head++] = j;
+        }
+    }
+  }
+}
+
+#undef HAS_SHIFT
 
 /* Whether displacement (x, y) lies part of the way from the reference
  * (rx, ry) to a region's displacement (mx, my): projected on that line at
@@ -531,7 +735,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
        * worse; where it cannot be measured, the gain cannot be told from
        * an intensity change, as at the frame's edges above. */
       if (s && p->r_pair) {
-        gdouble still = still_r (p, b, i, ref_x, ref_y);
+        gdouble still = still_r (p, b->best_x, b->best_y, i, ref_x, ref_y);
 
         s = !isnan (still) && b->r_best > still;
       }
@@ -560,6 +764,9 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
       w->state[i] = STATE_UNMATCHED;
   }
 
+  if (search)
+    pool_regions (p, r, shift, ref_x, ref_y, w);
+
   /* Link distance: 2 blocks, or the typical spacing of informative blocks
    * where they are sparse. */
   link = CLAMP ((gint) ceil (sqrt ((gdouble) n / m)), 2, MAX_LINK_DISTANCE);
@@ -569,7 +776,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
     if (w->state[i] != STATE_SUSPECT && w->state[i] != STATE_UNMATCHED)
       continue;
-    size = gather_component (p, w, i, link, 0);
+    size = gather_component (p, search ? shift : NULL, w, i, link, 0);
     if (measure_region (p, r, search ? shift : NULL, ref_x, ref_y, w, 0, size,
             &reg, suspect)) {
       out->n_regions++;

@@ -46,9 +46,25 @@
  * search: r below the frame's median by more
  * than 4 robust standard deviations (1.4826 · MAD, at least 0.01).
  *
+ * Moved groups, with a search and r_at: where the noise hides a
+ * displacement from each block alone, a moved region still shows as
+ * neighbours that moved alike.  Each informative block is tested at the
+ * median whole-pixel displacement of its informative neighbours (3x3, at
+ * least 4 of them, its own left out; not at the whole-pixel offsets
+ * around the reference): its gain there over r at the reference, in
+ * standard errors of a difference.  Blocks side by side tested at the same
+ * displacement form a group; a group of at least min_region_blocks whose
+ * gains sum to more than 4 standard errors of the sum (4 sqrt (m) for m
+ * blocks) moved.  Its blocks that gain there are suspect, and so, one
+ * after the other, are the informative blocks next to them whose
+ * neighbours moved within a pixel alike and that gain more than 1.5
+ * standard errors at the group's displacement.
+ *
  * Regions: suspect blocks within a link distance of each other (Chebyshev,
  * in blocks: 2, or the typical spacing of informative blocks when they are
- * sparse, as with beads on a dark background) form a region; a region
+ * sparse, as with beads on a dark background; blocks of moved groups also
+ * link, up to 6 blocks, to blocks of moved groups whose displacement
+ * agrees within a pixel, across flat parts) form a region; a region
  * counts when at least min_region_blocks of its blocks are unmatched or
  * agree with the median displacement d of its displaced blocks: within a
  * pixel of it, or on the way to it from the reference (a block half

@@ -39,6 +39,7 @@
 
 #include <glib.h>
 
+#include "pair-checks.h"
 #include "registration.h"
 
 #define BLOCK 16
@@ -85,25 +86,6 @@ typedef struct
   /* Poisson-like noise: variance read² + gain · (signal - level). */
   gboolean poisson;
 } Scene;
-
-typedef struct
-{
-  gint x, y, w, h;
-} Box;
-
-static gdouble
-box_iou (const Box * p, const Box * q)
-{
-  gint x0 = MAX (p->x, q->x), y0 = MAX (p->y, q->y);
-  gint x1 = MIN (p->x + p->w, q->x + q->w), y1 = MIN (p->y + p->h, q->y + q->h);
-  gdouble inter, uni;
-
-  if (x1 <= x0 || y1 <= y0)
-    return 0;
-  inter = (gdouble) (x1 - x0) * (y1 - y0);
-  uni = (gdouble) p->w * p->h + (gdouble) q->w * q->h - inter;
-  return inter / uni;
-}
 
 static gboolean
 box_contains (const Box * b, gdouble x, gdouble y)
@@ -334,14 +316,6 @@ static const gdouble noise_levels[N_KINDS][5] = {
 
 #define N_LEVELS 5
 
-static gdouble
-gauss (GRand * rng)
-{
-  gdouble u = g_rand_double (rng), v = g_rand_double (rng);
-
-  return sqrt (-2 * log (1 - u)) * cos (2 * G_PI * v);
-}
-
 /* gain * f + offset plus noise of the given level, rounded into 16 bits. */
 static void
 quantize (const Scene * s, const gdouble * f, gsize n, gdouble noise,
@@ -358,14 +332,6 @@ quantize (const Scene * s, const gdouble * f, gsize n, gdouble noise,
     v = gain * (f[i] + sd * gauss (rng)) + offset;
     out[i] = (guint16) CLAMP (floor (v + 0.5), 0, 65535);
   }
-}
-
-static gint
-cmp_double (gconstpointer p, gconstpointer q)
-{
-  gdouble a = *(const gdouble *) p, b = *(const gdouble *) q;
-
-  return a < b ? -1 : a > b;
 }
 
 /* Median block r of a pair in double precision, over the blocks whose
@@ -500,14 +466,6 @@ pair_check (Pair * p)
   params.block_width = params.block_height = BLOCK;
   g_assert_true (bw_check_registration (&params, p->w, p->h, &a, &b,
           p->grids, &p->sum));
-}
-
-static Box
-region_box (const BwRegion * r)
-{
-  Box b = { r->x, r->y, r->width, r->height };
-
-  return b;
 }
 
 /* Prints the verdict, and with grid the per-block state: '.' background or
@@ -689,27 +647,13 @@ square_has_signal (const Pair * p, const Box * q, guint min)
 }
 
 /* Whether the verdict found the truth: a counted region whose box has IoU
- * >= MIN_IOU with truth, and nothing elsewhere (every counted region
- * reported, each lying mostly, by half its area, in truth).  *iou receives
- * the best IoU. */
+ * >= MIN_IOU with truth, and nothing elsewhere (regions_inside()).  *iou
+ * receives the best IoU. */
 static gboolean
 found_only (const Pair * p, const Box * truth, gdouble * iou)
 {
-  const BwVerdict *v = &p->sum.verdict;
-  gboolean elsewhere = v->n_regions > v->n_reported;
-  guint i;
-
-  *iou = 0;
-  for (i = 0; i < v->n_reported; i++) {
-    Box b = region_box (&v->regions[i]);
-    gdouble in = box_iou (&b, truth);
-    gdouble inter = in * ((gdouble) b.w * b.h + (gdouble) truth->w * truth->h)
-        / (1 + in);
-
-    *iou = MAX (*iou, in);
-    elsewhere |= inter < 0.5 * b.w * b.h;
-  }
-  return v->verdict == BW_VERDICT_NEEDS_REGISTRATION && !elsewhere
+  return regions_inside (&p->sum.verdict, truth, iou)
+      && p->sum.verdict.verdict == BW_VERDICT_NEEDS_REGISTRATION
       && *iou >= MIN_IOU;
 }
 
