@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+# gst-blockwise: a brightfield slide pair, registered, as a camera records it.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Writes a pair of 16-bit TIFFs of one brightfield slide with independent
+noise: bright glass (about a third of the frame), absorbing textured tissue
+elsewhere, a saturated patch, a mild vignetting, Poisson (shot) noise with
+a camera gain, read noise and an offset.  Nothing moves between the two
+images unless --shift or --region asks for it.
+
+  make-brightfield.py OUTDIR [--seed N] [--glass 40000] [--shift DX,DY]
+      [--region X,Y,W,H,DX,DY]
+
+OUTDIR gets a.tif, b.tif and truth.json (the glass, tissue and saturated
+masks per 16 px block, for measuring what a run calls background)."""
+
+import argparse
+import json
+import os
+
+import numpy as np
+import tifffile
+
+
+def smooth_noise(rng, h, w, sigma):
+    """Band-limited Gaussian noise of unit deviation (FFT filter)."""
+    f = np.fft.fft2(rng.standard_normal((h, w)))
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.fftfreq(w)[None, :]
+    f *= np.exp(-2 * (np.pi * sigma) ** 2 * (fx ** 2 + fy ** 2))
+    out = np.real(np.fft.ifft2(f))
+    return out / out.std()
+
+
+def scene(args, rng, h, w):
+    """The noise-free transmitted intensity (counts above the offset) and
+    the glass / saturated masks."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    # Tissue boundary: a wavy vertical edge about a third from the left,
+    # soft over a few pixels.
+    edge = w / 3 + 40 * smooth_noise(rng, h, 1, 60)[:, 0:1]
+    tissue = 1 / (1 + np.exp(-(xx - edge) / 3))
+    # Absorbance: coarse and fine texture plus stained nuclei.
+    absorb = 0.6 + 0.25 * smooth_noise(rng, h, w, 12) \
+        + 0.12 * smooth_noise(rng, h, w, 2.5)
+    for _ in range(120):
+        cx, cy = rng.uniform(w / 3, w), rng.uniform(0, h)
+        r = rng.uniform(6, 14)
+        absorb += 0.8 * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) /
+                               (2 * r ** 2))
+    absorb = np.clip(absorb, 0.05, None)
+    # Vignetting: 10 % darker in the corners.
+    vig = 1 - 0.1 * (((xx - w / 2) / (w / 2)) ** 2 +
+                     ((yy - h / 2) / (h / 2)) ** 2) / 2
+    img = args.glass * vig * np.exp(-absorb * tissue)
+    # An over-exposed patch in the glass (a reflection, a hole in the
+    # mounting medium): clipped at the maximum.
+    sx, sy, sw, sh = 40, h - 200, 120, 100
+    img[sy:sy + sh, sx:sx + sw] = 2.0 * args.glass
+    glass = tissue < 0.01
+    sat = np.zeros((h, w), bool)
+    sat[sy:sy + sh, sx:sx + sw] = True
+    return img, glass, sat
+
+
+def shifted(img, dx, dy):
+    """img moved by (dx, dy) px (Fourier shift, sub-pixel exact)."""
+    h, w = img.shape
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.fftfreq(w)[None, :]
+    f = np.fft.fft2(img) * np.exp(-2j * np.pi * (fx * dx + fy * dy))
+    return np.real(np.fft.ifft2(f))
+
+
+def record(rng, img, args):
+    """Camera: shot noise at the gain (counts per electron), read noise,
+    offset, 16-bit clip."""
+    electrons = rng.poisson(np.clip(img, 0, None) / args.gain)
+    counts = electrons * args.gain + rng.normal(args.offset, args.read,
+                                                img.shape)
+    return np.clip(np.rint(counts), 0, 65535).astype(np.uint16)
+
+
+def block_fraction(mask, b):
+    h, w = mask.shape
+    m = mask[:h - h % b, :w - w % b].reshape(h // b, b, w // b, b)
+    return m.mean(axis=(1, 3))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('outdir')
+    p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--width', type=int, default=1024)
+    p.add_argument('--height', type=int, default=768)
+    p.add_argument('--glass', type=float, default=40000,
+                   help='glass level, counts above the offset')
+    p.add_argument('--gain', type=float, default=2.0,
+                   help='counts per photo-electron')
+    p.add_argument('--read', type=float, default=6.0,
+                   help='read noise, counts')
+    p.add_argument('--offset', type=float, default=100.0)
+    p.add_argument('--shift', default='0,0', help='DX,DY of b, px')
+    p.add_argument('--region', default=None,
+                   help='X,Y,W,H,DX,DY: only this box of b moves')
+    p.add_argument('--block', type=int, default=16)
+    args = p.parse_args()
+
+    rng = np.random.default_rng(args.seed)
+    h, w = args.height, args.width
+    img, glass, sat = scene(args, rng, h, w)
+    dx, dy = (float(v) for v in args.shift.split(','))
+    img_b = shifted(img, dx, dy) if (dx or dy) else img.copy()
+    if args.region:
+        x, y, rw, rh, rdx, rdy = (float(v) for v in args.region.split(','))
+        x, y, rw, rh = int(x), int(y), int(rw), int(rh)
+        moved = shifted(img, rdx, rdy)
+        img_b[y:y + rh, x:x + rw] = moved[y:y + rh, x:x + rw]
+    os.makedirs(args.outdir, exist_ok=True)
+    tifffile.imwrite(os.path.join(args.outdir, 'a.tif'),
+                     record(rng, img, args))
+    tifffile.imwrite(os.path.join(args.outdir, 'b.tif'),
+                     record(rng, img_b, args))
+    b = args.block
+    truth = {
+        'block': b,
+        'glass': (block_fraction(glass & ~sat, b) == 1).tolist(),
+        'saturated': (block_fraction(sat, b) == 1).tolist(),
+    }
+    with open(os.path.join(args.outdir, 'truth.json'), 'w') as f:
+        json.dump(truth, f)
+
+
+if __name__ == '__main__':
+    main()
