@@ -49,6 +49,8 @@ static const BwAbiField layout[] = {
   FIELD (BwBackground, level),
   FIELD (BwBackground, noise),
   FIELD (BwBackground, min_intensity),
+  FIELD (BwBackground, bright_level),
+  FIELD (BwBackground, bright_noise),
 
   STRUCT (BwRegion),
   FIELD (BwRegion, x),

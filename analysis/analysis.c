@@ -369,7 +369,8 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
       &job);
   for (i = 0; i < 2; i++)
     job.background[i].level = job.background[i].noise =
-        job.background[i].min_intensity = NAN;
+        job.background[i].min_intensity = job.background[i].bright_level =
+        job.background[i].bright_noise = NAN;
   if (job.estimated) {
     bw_background_estimate (job.results.grids[BW_GRID_MEAN_0],
         job.results.grids[BW_GRID_STDDEV_0], n_blocks, an->work,

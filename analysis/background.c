@@ -8,6 +8,68 @@
 #include "significance.h"
 #include "summary.h"
 
+/* Bins of blocks by mean for the bright noise: at most this many, of at
+ * least BIN_MIN_BLOCKS each. */
+#define MAX_BINS 32
+#define BIN_MIN_BLOCKS 16
+/* Noise variances of n = 256 pixels scatter by about 9 %; a bin is
+ * noise-only when at least CLUSTER_FRACTION of its variances lie within
+ * CLUSTER_SPAN of its tenth percentile.  Texture spreads its variances
+ * over orders of magnitude and rarely does. */
+#define CLUSTER_SPAN 1.35
+#define CLUSTER_FRACTION 0.3
+
+static gboolean
+usable (const gfloat * mean, const gfloat * stddev, gsize i, gdouble floor)
+{
+  return !isnan (mean[i]) && !isnan (stddev[i]) && stddev[i] > 0
+      && mean[i] > floor;
+}
+
+/* The brightest bin of blocks above floor whose variances cluster as
+ * noise does: its mean and noise into out (NaN when there is none). */
+static void
+estimate_bright (const gfloat * mean, const gfloat * stddev, gsize n,
+    gdouble floor, gdouble * work, BwBackground * out)
+{
+  gdouble edges[MAX_BINS + 1];
+  gsize m = 0, i, bins, b;
+
+  out->bright_level = out->bright_noise = NAN;
+  for (i = 0; i < n; i++)
+    if (usable (mean, stddev, i, floor))
+      work[m++] = mean[i];
+  bins = MIN (MAX_BINS, m / BIN_MIN_BLOCKS);
+  if (bins == 0)
+    return;
+  /* Equal-count bins: the edges are quantiles of the means. */
+  for (b = 0; b < bins; b++)
+    edges[b] = bw_select_kth (work, m, b * m / bins);
+  edges[bins] = INFINITY;
+
+  for (b = bins; b-- > 0;) {
+    gsize count = 0, inside = 0;
+    gdouble low;
+
+    for (i = 0; i < n; i++)
+      if (usable (mean, stddev, i, floor) && mean[i] >= edges[b]
+          && mean[i] < edges[b + 1])
+        work[count++] = (gdouble) stddev[i] * stddev[i];
+    if (count < BIN_MIN_BLOCKS)
+      continue;
+    low = bw_select_kth (work, count, count / 10);
+    for (i = 0; i < count; i++)
+      if (work[i] >= low && work[i] <= CLUSTER_SPAN * low)
+        work[inside++] = work[i];
+    if (inside < CLUSTER_FRACTION * count)
+      continue;
+    out->bright_noise = sqrt (bw_median (work, inside));
+    out->bright_level = b + 1 < bins ?
+        0.5 * (edges[b] + edges[b + 1]) : edges[b];
+    return;
+  }
+}
+
 void
 bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
     gdouble * work, BwBackground * out)
@@ -16,6 +78,7 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
   gdouble cut;
 
   out->level = out->noise = out->min_intensity = NAN;
+  out->bright_level = out->bright_noise = NAN;
   for (i = 0; i < n; i++)
     if (!isnan (mean[i]) && !isnan (stddev[i]))
       work[m++] = mean[i];
@@ -44,15 +107,23 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
   for (i = 0; i < n; i++)
     if (!isnan (mean[i]) && !isnan (stddev[i]))
       work[m++] = stddev[i];
-  if (bw_select_kth (work, m, m - 1 - (m - 1) / 20) <= 2.0 * out->noise)
-    return;
-  out->min_intensity = out->level + 3.0 * out->noise;
+  if (bw_select_kth (work, m, m - 1 - (m - 1) / 20) > 2.0 * out->noise)
+    out->min_intensity = out->level + 3.0 * out->noise;
+
+  estimate_bright (mean, stddev, n, out->level + 3.0 * out->noise, work,
+      out);
 }
 
 static gboolean
 noise_only (const BwBackground * bg, gdouble mean, gdouble stddev)
 {
-  return mean < bg->min_intensity && stddev < 1.5 * bg->noise;
+  if (mean < bg->min_intensity && stddev < 1.5 * bg->noise)
+    return TRUE;
+  /* Shot noise: the variance grows in proportion to the mean. */
+  if (isnan (bg->bright_noise) || mean <= bg->level + 3.0 * bg->noise)
+    return FALSE;
+  return (gdouble) stddev * stddev < 2.25 * bg->bright_noise
+      * bg->bright_noise * mean / bg->bright_level;
 }
 
 gboolean

@@ -17,6 +17,17 @@
  * misaligned texture would not correlate either) keeps textured images
  * whole: a single image cannot tell fine texture from noise, but texture
  * correlates between the two images.
+ *
+ * Background need not be dark: glass in brightfield, empty medium or a
+ * saturated area has no structure either, only noise, which grows with the
+ * mean (shot noise: variance proportional to the signal).  Among the blocks
+ * above the dark background, binned by mean, a bin whose low variances
+ * cluster tightly (as the variance of pure noise does) gives the bright
+ * noise; the brightest such bin sets bright_level and bright_noise.  A
+ * block at any mean whose standard deviation stays within 1.5 times the
+ * noise scaled to its mean (variance proportional to the mean), in both
+ * images, and whose best r is not significant is background too; a flat
+ * (saturated) block in both images is therefore background.
  */
 #ifndef __BW_BACKGROUND_H__
 #define __BW_BACKGROUND_H__
@@ -31,6 +42,9 @@ typedef struct
   gdouble noise;                /* median standard deviation there */
   gdouble min_intensity;        /* level + 3 · noise: brighter is signal;
                                  * NaN when the image has no background */
+  gdouble bright_level;         /* mean of the brightest noise-only bin */
+  gdouble bright_noise;         /* standard deviation there; NaN when no
+                                 * bright background was found */
 } BwBackground;
 
 /* Estimates the background of an image from the means and standard
