@@ -49,8 +49,8 @@ static const BwAbiField layout[] = {
   FIELD (BwBackground, level),
   FIELD (BwBackground, noise),
   FIELD (BwBackground, min_intensity),
-  FIELD (BwBackground, bright_level),
-  FIELD (BwBackground, bright_noise),
+  FIELD (BwBackground, noise_var_offset),
+  FIELD (BwBackground, noise_var_slope),
 
   STRUCT (BwRegion),
   FIELD (BwRegion, x),

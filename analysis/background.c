@@ -8,65 +8,161 @@
 #include "significance.h"
 #include "summary.h"
 
-/* Bins of blocks by mean for the bright noise: at most this many, of at
+/* Bins of blocks by mean for the pair's noise: at most this many, of at
  * least BIN_MIN_BLOCKS each. */
 #define MAX_BINS 32
 #define BIN_MIN_BLOCKS 16
-/* Noise variances of n = 256 pixels scatter by about 9 %; a bin is
- * noise-only when at least CLUSTER_FRACTION of its variances lie within
- * CLUSTER_SPAN of its tenth percentile.  Texture spreads its variances
- * over orders of magnitude and rarely does. */
-#define CLUSTER_SPAN 1.35
-#define CLUSTER_FRACTION 0.3
+/* The fit is a low quantile of the bins' noise (relative residuals): up to
+ * most bins may hold texture whose difference adds to the noise, and
+ * texture only adds. */
+#define FIT_QUANTILE 0.25
+/* Standard errors of a variance that a noise-only block stays within. */
+#define NOISE_Z 4.0
+/* Variances, relative to the noise, that some blocks must exceed for the
+ * noise to be told from texture (the dark background's 2 in deviation). */
+#define STAND_OUT 4.0
 
-static gboolean
-usable (const gfloat * mean, const gfloat * stddev, gsize i, gdouble floor)
+/* The ratio of the 10th percentile of a variance of n pixels (population,
+ * of pure noise) to the noise variance: Wilson and Hilferty's
+ * approximation of the chi-square quantile with n - 1 degrees of freedom,
+ * and (n - 1) / n for the population variance. */
+static gdouble
+tenth_percentile_ratio (guint n)
 {
-  return !isnan (mean[i]) && !isnan (stddev[i]) && stddev[i] > 0
-      && mean[i] > floor;
+  gdouble k = n - 1.0, c = 2.0 / (9.0 * k);
+  gdouble q = 1.0 - c - 1.2816 * sqrt (c);
+
+  return q * q * q * k / n;
 }
 
-/* The brightest bin of blocks above floor whose variances cluster as
- * noise does: its mean and noise into out (NaN when there is none). */
-static void
-estimate_bright (const gfloat * mean, const gfloat * stddev, gsize n,
-    gdouble floor, gdouble * work, BwBackground * out)
+/* Variance of the difference of the two images in block i (NaN when a
+ * statistic is missing or the block is flat in an image). */
+static gdouble
+difference_variance (const gfloat * mean0, const gfloat * mean1,
+    const gfloat * stddev0, const gfloat * stddev1,
+    const gfloat * covariance, gsize i)
 {
-  gdouble edges[MAX_BINS + 1];
-  gsize m = 0, i, bins, b;
+  gdouble d;
 
-  out->bright_level = out->bright_noise = NAN;
-  for (i = 0; i < n; i++)
-    if (usable (mean, stddev, i, floor))
-      work[m++] = mean[i];
-  bins = MIN (MAX_BINS, m / BIN_MIN_BLOCKS);
-  if (bins == 0)
+  if (isnan (mean0[i]) || isnan (mean1[i]) || isnan (covariance[i])
+      || !(stddev0[i] > 0) || !(stddev1[i] > 0))
+    return NAN;
+  d = (gdouble) stddev0[i] * stddev0[i] + (gdouble) stddev1[i] * stddev1[i]
+      - 2.0 * covariance[i];
+  return d > 0 ? d : NAN;
+}
+
+/* The line a + b · x (b >= 0) through two of the points (x, v) that
+ * minimises the check loss of quantile FIT_QUANTILE of the relative
+ * residuals (v - line) / v: a quantile regression, whose optimum passes
+ * through two points.  FALSE when no two points differ in x. */
+static gboolean
+fit_low_line (const gdouble * x, const gdouble * v, guint m, gdouble * a,
+    gdouble * b)
+{
+  gdouble best = INFINITY;
+  guint i, j, k;
+
+  for (i = 0; i < m; i++)
+    for (j = 0; j < m; j++) {
+      gdouble slope, offset, loss = 0.0;
+
+      if (!(x[j] > x[i]) || v[j] < v[i])
+        continue;
+      slope = (v[j] - v[i]) / (x[j] - x[i]);
+      offset = v[i] - slope * x[i];
+      for (k = 0; k < m; k++) {
+        gdouble res = (v[k] - offset - slope * x[k]) / v[k];
+
+        loss += res >= 0 ? FIT_QUANTILE * res : (FIT_QUANTILE - 1.0) * res;
+      }
+      if (loss < best) {
+        best = loss;
+        *a = offset;
+        *b = slope;
+      }
+    }
+  return isfinite (best);
+}
+
+void
+bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
+    const gfloat * stddev0, const gfloat * stddev1,
+    const gfloat * covariance, gsize n, guint block_pixels, gdouble * work,
+    BwBackground bg[2])
+{
+  gdouble edges[MAX_BINS + 1], x[MAX_BINS], v[MAX_BINS];
+  gdouble a = NAN, b = NAN, ratio;
+  gsize m = 0, i;
+  guint bins, bin, fitted = 0;
+
+  bg[0].noise_var_offset = bg[0].noise_var_slope = NAN;
+  bg[1].noise_var_offset = bg[1].noise_var_slope = NAN;
+  if (block_pixels < 8)
     return;
-  /* Equal-count bins: the edges are quantiles of the means. */
-  for (b = 0; b < bins; b++)
-    edges[b] = bw_select_kth (work, m, b * m / bins);
+  ratio = tenth_percentile_ratio (block_pixels);
+
+#define DIFF(i) difference_variance (mean0, mean1, stddev0, stddev1, \
+    covariance, i)
+  for (i = 0; i < n; i++)
+    if (!isnan (DIFF (i)))
+      work[m++] = (gdouble) mean0[i] + mean1[i];
+  bins = MIN (MAX_BINS, m / BIN_MIN_BLOCKS);
+  if (bins < 2)
+    return;
+  /* Equal-count bins: the edges are quantiles of the blocks' means. */
+  for (bin = 0; bin < bins; bin++)
+    edges[bin] = bw_select_kth (work, m, bin * m / bins);
   edges[bins] = INFINITY;
 
-  for (b = bins; b-- > 0;) {
-    gsize count = 0, inside = 0;
+  for (bin = 0; bin < bins; bin++) {
+    gsize count = 0;
     gdouble low;
 
-    for (i = 0; i < n; i++)
-      if (usable (mean, stddev, i, floor) && mean[i] >= edges[b]
-          && mean[i] < edges[b + 1])
-        work[count++] = (gdouble) stddev[i] * stddev[i];
+    for (i = 0; i < n; i++) {
+      gdouble d = DIFF (i), s = (gdouble) mean0[i] + mean1[i];
+
+      if (!isnan (d) && s >= edges[bin] && s < edges[bin + 1])
+        work[count++] = d;
+    }
     if (count < BIN_MIN_BLOCKS)
       continue;
     low = bw_select_kth (work, count, count / 10);
-    for (i = 0; i < count; i++)
-      if (work[i] >= low && work[i] <= CLUSTER_SPAN * low)
-        work[inside++] = work[i];
-    if (inside < CLUSTER_FRACTION * count)
-      continue;
-    out->bright_noise = sqrt (bw_median (work, inside));
-    out->bright_level = b + 1 < bins ?
-        0.5 * (edges[b] + edges[b + 1]) : edges[b];
+    for (i = 0, count = 0; i < n; i++) {
+      gdouble d = DIFF (i), s = (gdouble) mean0[i] + mean1[i];
+
+      if (!isnan (d) && s >= edges[bin] && s < edges[bin + 1])
+        work[count++] = s;
+    }
+    x[fitted] = bw_median (work, count);
+    v[fitted++] = low / ratio;
+  }
+#undef DIFF
+  if (!fit_low_line (x, v, fitted, &a, &b))
     return;
+
+  /* The noise counts only when some blocks stand out from it. */
+  m = 0;
+  for (i = 0; i < n; i++) {
+    gdouble s = (gdouble) mean0[i] + mean1[i], noise = a + b * s;
+
+    if (!isnan (s) && !isnan (stddev0[i]) && !isnan (stddev1[i])
+        && noise > 0)
+      work[m++] = ((gdouble) stddev0[i] * stddev0[i]
+          + (gdouble) stddev1[i] * stddev1[i]) / noise;
+  }
+  if (m == 0 || bw_select_kth (work, m, m - 1 - (m - 1) / 20) < STAND_OUT)
+    return;
+  /* Per image at mean m: half the difference's noise at 2 m. */
+  for (bin = 0; bin < 2; bin++) {
+    gdouble at_level = 0.5 * a + b * bg[bin].level;
+
+    bg[bin].noise_var_offset = 0.5 * a;
+    bg[bin].noise_var_slope = b;
+    /* The darkest blocks vary far more than the pair's noise there: they
+     * are texture (tissue in brightfield), not a dark background. */
+    if (at_level > 0 && bg[bin].noise * bg[bin].noise > STAND_OUT * at_level)
+      bg[bin].min_intensity = NAN;
   }
 }
 
@@ -78,7 +174,6 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
   gdouble cut;
 
   out->level = out->noise = out->min_intensity = NAN;
-  out->bright_level = out->bright_noise = NAN;
   for (i = 0; i < n; i++)
     if (!isnan (mean[i]) && !isnan (stddev[i]))
       work[m++] = mean[i];
@@ -109,21 +204,19 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
       work[m++] = stddev[i];
   if (bw_select_kth (work, m, m - 1 - (m - 1) / 20) > 2.0 * out->noise)
     out->min_intensity = out->level + 3.0 * out->noise;
-
-  estimate_bright (mean, stddev, n, out->level + 3.0 * out->noise, work,
-      out);
 }
 
+/* Whether a block of n pixels is noise only in an image. */
 static gboolean
-noise_only (const BwBackground * bg, gdouble mean, gdouble stddev)
+noise_only (const BwBackground * bg, gdouble mean, gdouble stddev, guint n)
 {
+  gdouble noise = bg->noise_var_offset + bg->noise_var_slope * mean;
+
   if (mean < bg->min_intensity && stddev < 1.5 * bg->noise)
     return TRUE;
-  /* Shot noise: the variance grows in proportion to the mean. */
-  if (isnan (bg->bright_noise) || mean <= bg->level + 3.0 * bg->noise)
-    return FALSE;
-  return (gdouble) stddev * stddev < 2.25 * bg->bright_noise
-      * bg->bright_noise * mean / bg->bright_level;
+  /* The pair's noise at this mean, within what n pixels scatter by. */
+  return n > 1 && noise > 0 && stddev * stddev * n / (n - 1.0)
+      <= noise * (1.0 + NOISE_Z * sqrt (2.0 / (n - 1.0)));
 }
 
 gboolean
@@ -131,7 +224,10 @@ bw_background_contains (const BwBackground * bg_a, const BwBackground * bg_b,
     gdouble mean_a, gdouble stddev_a, gdouble mean_b, gdouble stddev_b,
     gdouble r_best, guint n)
 {
-  return noise_only (bg_a, mean_a, stddev_a)
-      && noise_only (bg_b, mean_b, stddev_b)
+  /* Flat in both: saturated, or clipped at 0; nothing to compare. */
+  if (stddev_a == 0 && stddev_b == 0)
+    return TRUE;
+  return noise_only (bg_a, mean_a, stddev_a, n)
+      && noise_only (bg_b, mean_b, stddev_b, n)
       && !bw_r_above_zero (r_best, n, BW_SIGNAL_Z);
 }

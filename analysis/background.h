@@ -20,31 +20,35 @@
  *
  * Background need not be dark: glass in brightfield, empty medium or a
  * saturated area has no structure either, only noise, which grows with the
- * mean (shot noise: variance proportional to the signal).  Among the blocks
- * above the dark background, binned by mean, a bin whose low variances
- * cluster tightly (as the variance of pure noise does) gives the bright
- * noise; the brightest such bin sets bright_level and bright_noise.  A
- * block at any mean whose standard deviation stays within 1.5 times the
- * noise scaled to its mean (variance proportional to the mean), in both
- * images, and whose best r is not significant is background too; a flat
- * (saturated) block in both images is therefore background.
+ * mean (shot noise).  The pair gives its own noise: where a block has no
+ * structure, or the two images agree, the variance of their difference
+ * (var0 + var1 - 2 cov) is the noise of both.  Binned by the block's mean,
+ * the low end of each bin (its tenth percentile, corrected for the scatter
+ * of a variance of n pixels) is fitted, robustly from below, with
+ * a + b · mean: photon noise and read noise at any brightness.  The fit
+ * counts only when some blocks stand out from it (the 95th percentile of
+ * the blocks' variance is at least four times the fit's), as for the dark
+ * background.  A block whose variance, in both images, stays within what
+ * that noise gives for its mean and its n pixels (four standard errors of
+ * a variance, sqrt (2 / (n - 1))) and whose best r is not significant is
+ * background at any brightness.  A block flat in both images (saturated,
+ * or clipped at 0) is background: it has nothing to compare.
  */
 #ifndef __BW_BACKGROUND_H__
 #define __BW_BACKGROUND_H__
 
 #include <glib.h>
 
-G_BEGIN_DECLS
-
-typedef struct
+G_BEGIN_DECLS typedef struct
 {
   gdouble level;                /* median mean of the darkest blocks */
   gdouble noise;                /* median standard deviation there */
   gdouble min_intensity;        /* level + 3 · noise: brighter is signal;
                                  * NaN when the image has no background */
-  gdouble bright_level;         /* mean of the brightest noise-only bin */
-  gdouble bright_noise;         /* standard deviation there; NaN when no
-                                 * bright background was found */
+  /* The pair's noise: the noise variance of one image at a block mean m
+   * is noise_var_offset + noise_var_slope · m; NaN when not estimated. */
+  gdouble noise_var_offset;
+  gdouble noise_var_slope;
 } BwBackground;
 
 /* Estimates the background of an image from the means and standard
@@ -52,6 +56,15 @@ typedef struct
  * doubles.  Without blocks, everything is NaN (nothing is background). */
 void bw_background_estimate (const gfloat * mean, const gfloat * stddev,
     gsize n, gdouble * work, BwBackground * out);
+
+/* Estimates the pair's noise from the means, (population) standard
+ * deviations and covariances of its n blocks of block_pixels pixels each,
+ * into the noise_var_ fields of bg[0] and bg[1] (NaN when it cannot be
+ * told from texture).  work holds n doubles. */
+void bw_background_estimate_noise (const gfloat * mean0,
+    const gfloat * mean1, const gfloat * stddev0, const gfloat * stddev1,
+    const gfloat * covariance, gsize n, guint block_pixels, gdouble * work,
+    BwBackground bg[2]);
 
 /* Whether a block is background: its means and standard deviations in
  * the two images, its best r from a displacement search (NaN without a
@@ -61,5 +74,4 @@ gboolean bw_background_contains (const BwBackground * bg_a,
     gdouble mean_b, gdouble stddev_b, gdouble r_best, guint n);
 
 G_END_DECLS
-
 #endif /* __BW_BACKGROUND_H__ */

@@ -45,8 +45,8 @@ class BwParams(ctypes.Structure):
 class BwBackground(ctypes.Structure):
     _fields_ = [('level', ctypes.c_double), ('noise', ctypes.c_double),
                 ('min_intensity', ctypes.c_double),
-                ('bright_level', ctypes.c_double),
-                ('bright_noise', ctypes.c_double)]
+                ('noise_var_offset', ctypes.c_double),
+                ('noise_var_slope', ctypes.c_double)]
 
 
 class BwRegion(ctypes.Structure):
