@@ -39,7 +39,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS typedef struct
+G_BEGIN_DECLS
+
+typedef struct
 {
   gdouble level;                /* median mean of the darkest blocks */
   gdouble noise;                /* median standard deviation there */
@@ -74,4 +76,5 @@ gboolean bw_background_contains (const BwBackground * bg_a,
     gdouble mean_b, gdouble stddev_b, gdouble r_best, guint n);
 
 G_END_DECLS
+
 #endif /* __BW_BACKGROUND_H__ */

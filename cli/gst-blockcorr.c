@@ -467,6 +467,7 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
       bc_number (s, "median"), headline);
   g_free (headline);
   hm.values = grid (s, "r");
+  hm.background = (const guint8 *) grid (s, "background-mask");
   hm.cols = cols;
   hm.rows = rows;
   hm.range_min = opt.range_min;

@@ -70,6 +70,9 @@
  *   NaN where no offset gave a valid r, or the block is background)
  * * `r-best`: r at the best whole-pixel offset (r without a search)
  *
+ * and `background-mask`, a #GBytes of rows x cols bytes, 1 where the block
+ * is background (it counts for nothing), else 0.
+ *
  * ## Messages
  *
  * With #GstBlockCorr:post-messages, an element message named "blockcorr"

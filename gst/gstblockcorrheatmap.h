@@ -9,7 +9,9 @@
 #include <gst/video/video.h>
 #include "gstblockcorrtypes.h"
 
-G_BEGIN_DECLS typedef struct
+G_BEGIN_DECLS
+
+typedef struct
 {
   guint cols;
   guint rows;
@@ -39,8 +41,8 @@ G_BEGIN_DECLS typedef struct
 #define GST_BLOCKCORR_HEATMAP_BACKGROUND 257
 
 /* Background blocks are drawn in the invalid colour darkened to half
- * (opaque white, the default, gives mid gray): set apart from invalid
- * blocks, and from the colormap's own entries. */
+ * (opaque white, the default, gives mid gray), set apart from invalid
+ * blocks. */
 guint32 gst_blockcorr_heatmap_background_argb (guint32 invalid_argb);
 
 /* Output formats the renderer supports, as a caps format list string. */
@@ -68,4 +70,5 @@ void gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
     GstVideoFrame * frame, guint y0, guint y1);
 
 G_END_DECLS
+
 #endif /* __GST_BLOCKCORR_HEATMAP_H__ */
