@@ -51,6 +51,7 @@ static const BwAbiField layout[] = {
   FIELD (BwBackground, min_intensity),
   FIELD (BwBackground, noise_var_offset),
   FIELD (BwBackground, noise_var_slope),
+  FIELD (BwBackground, noise_mean_max),
 
   STRUCT (BwRegion),
   FIELD (BwRegion, x),

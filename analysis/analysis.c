@@ -371,7 +371,8 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
     job.background[i].level = job.background[i].noise =
         job.background[i].min_intensity =
         job.background[i].noise_var_offset =
-        job.background[i].noise_var_slope = NAN;
+        job.background[i].noise_var_slope =
+        job.background[i].noise_mean_max = NAN;
   if (job.estimated) {
     bw_background_estimate (job.results.grids[BW_GRID_MEAN_0],
         job.results.grids[BW_GRID_STDDEV_0], n_blocks, an->work,

@@ -16,8 +16,13 @@
  * most bins may hold texture whose difference adds to the noise, and
  * texture only adds. */
 #define FIT_QUANTILE 0.25
-/* Standard errors of a variance that a noise-only block stays within. */
+/* Points a fitted line passes through lie at least this factor apart. */
+#define SPREAD 1.5
+/* Standard errors of a variance that a noise-only block stays within, and
+ * a relative allowance besides for the fit's error and smooth shading
+ * (vignetting, an illumination gradient) across a large block. */
 #define NOISE_Z 4.0
+#define NOISE_SLACK 0.25
 /* Variances, relative to the noise, that some blocks must exceed for the
  * noise to be told from texture (the dark background's 2 in deviation). */
 #define STAND_OUT 4.0
@@ -52,36 +57,57 @@ difference_variance (const gfloat * mean0, const gfloat * mean1,
   return d > 0 ? d : NAN;
 }
 
-/* The line a + b · x (b >= 0) through two of the points (x, v) that
- * minimises the check loss of quantile FIT_QUANTILE of the relative
- * residuals (v - line) / v: a quantile regression, whose optimum passes
- * through two points.  FALSE when no two points differ in x. */
+/* The check loss of quantile FIT_QUANTILE of the relative residuals
+ * (v - line) / v of the points (x, v) about the line a + b · x. */
+static gdouble
+check_loss (const gdouble * x, const gdouble * v, guint m, gdouble a, gdouble b)
+{
+  gdouble loss = 0.0;
+  guint k;
+
+  for (k = 0; k < m; k++) {
+    gdouble res = (v[k] - a - b * x[k]) / v[k];
+
+    loss += res >= 0 ? FIT_QUANTILE * res : (FIT_QUANTILE - 1.0) * res;
+  }
+  return loss;
+}
+
+/* The line a + b · x (b >= 0) of least check loss (a quantile regression,
+ * whose optimum passes through two points): through two of the points
+ * (x, v) at least SPREAD apart in x, or through one and the origin (pure
+ * photon noise; a slope from a narrow cluster of bins would be noise).
+ * FALSE without points. */
 static gboolean
 fit_low_line (const gdouble * x, const gdouble * v, guint m, gdouble * a,
     gdouble * b)
 {
-  gdouble best = INFINITY;
-  guint i, j, k;
+  gdouble best = INFINITY, loss;
+  guint i, j;
 
-  for (i = 0; i < m; i++)
+  for (i = 0; i < m; i++) {
+    if (!(x[i] > 0))
+      continue;
+    loss = check_loss (x, v, m, 0.0, v[i] / x[i]);
+    if (loss < best) {
+      best = loss;
+      *a = 0.0;
+      *b = v[i] / x[i];
+    }
     for (j = 0; j < m; j++) {
-      gdouble slope, offset, loss = 0.0;
+      gdouble slope;
 
-      if (!(x[j] > x[i]) || v[j] < v[i])
+      if (!(x[j] >= SPREAD * x[i]) || v[j] < v[i])
         continue;
       slope = (v[j] - v[i]) / (x[j] - x[i]);
-      offset = v[i] - slope * x[i];
-      for (k = 0; k < m; k++) {
-        gdouble res = (v[k] - offset - slope * x[k]) / v[k];
-
-        loss += res >= 0 ? FIT_QUANTILE * res : (FIT_QUANTILE - 1.0) * res;
-      }
+      loss = check_loss (x, v, m, v[i] - slope * x[i], slope);
       if (loss < best) {
         best = loss;
-        *a = offset;
+        *a = v[i] - slope * x[i];
         *b = slope;
       }
     }
+  }
   return isfinite (best);
 }
 
@@ -96,8 +122,9 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
   gsize m = 0, i;
   guint bins, bin, fitted = 0;
 
-  bg[0].noise_var_offset = bg[0].noise_var_slope = NAN;
-  bg[1].noise_var_offset = bg[1].noise_var_slope = NAN;
+  for (bin = 0; bin < 2; bin++)
+    bg[bin].noise_var_offset = bg[bin].noise_var_slope =
+        bg[bin].noise_mean_max = NAN;
   if (block_pixels < 8)
     return;
   ratio = tenth_percentile_ratio (block_pixels);
@@ -159,6 +186,7 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
 
     bg[bin].noise_var_offset = 0.5 * a;
     bg[bin].noise_var_slope = b;
+    bg[bin].noise_mean_max = 0.5 * x[fitted - 1];
     /* The darkest blocks vary far more than the pair's noise there: they
      * are texture (tissue in brightfield), not a dark background. */
     if (at_level > 0 && bg[bin].noise * bg[bin].noise > STAND_OUT * at_level)
@@ -210,13 +238,20 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
 static gboolean
 noise_only (const BwBackground * bg, gdouble mean, gdouble stddev, guint n)
 {
+  gdouble top = bg->noise_mean_max;
   gdouble noise = bg->noise_var_offset + bg->noise_var_slope * mean;
 
   if (mean < bg->min_intensity && stddev < 1.5 * bg->noise)
     return TRUE;
+  /* Brighter than the fit saw (a dimmer image's saturated patch): photon
+   * noise grows at least in proportion to the mean. */
+  if (mean > top)
+    noise = MAX (noise, (bg->noise_var_offset + bg->noise_var_slope * top)
+        * mean / top);
   /* The pair's noise at this mean, within what n pixels scatter by. */
   return n > 1 && noise > 0 && stddev * stddev * n / (n - 1.0)
-      <= noise * (1.0 + NOISE_Z * sqrt (2.0 / (n - 1.0)));
+      <= noise * (1.0 + sqrt (NOISE_Z * NOISE_Z * 2.0 / (n - 1.0)
+          + NOISE_SLACK * NOISE_SLACK));
 }
 
 gboolean

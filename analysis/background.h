@@ -25,12 +25,16 @@
  * (var0 + var1 - 2 cov) is the noise of both.  Binned by the block's mean,
  * the low end of each bin (its tenth percentile, corrected for the scatter
  * of a variance of n pixels) is fitted, robustly from below, with
- * a + b · mean: photon noise and read noise at any brightness.  The fit
+ * a + b · mean (through two bins at least 1.5 times apart in mean, or
+ * through one and the origin): photon noise and read noise at any
+ * brightness (above the brightest bin, at least in proportion to the
+ * mean).  The fit
  * counts only when some blocks stand out from it (the 95th percentile of
  * the blocks' variance is at least four times the fit's), as for the dark
  * background.  A block whose variance, in both images, stays within what
  * that noise gives for its mean and its n pixels (four standard errors of
- * a variance, sqrt (2 / (n - 1))) and whose best r is not significant is
+ * a variance, sqrt (2 / (n - 1)), and 25 % for the fit's error and smooth
+ * shading, added in quadrature) and whose best r is not significant is
  * background at any brightness.  A block flat in both images (saturated,
  * or clipped at 0) is background: it has nothing to compare.
  */
@@ -51,6 +55,9 @@ typedef struct
    * is noise_var_offset + noise_var_slope · m; NaN when not estimated. */
   gdouble noise_var_offset;
   gdouble noise_var_slope;
+  /* The brightest mean the fit saw; above it the noise variance grows at
+   * least in proportion to the mean. */
+  gdouble noise_mean_max;
 } BwBackground;
 
 /* Estimates the background of an image from the means and standard

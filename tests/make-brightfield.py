@@ -9,11 +9,18 @@ a camera gain, read noise and an offset.  Nothing moves between the two
 images unless --shift or --region asks for it.
 
   make-brightfield.py OUTDIR [--seed N] [--glass 40000] [--shift DX,DY]
-      [--region X,Y,W,H,DX,DY]
+      [--region X,Y,W,H,DX,DY] [--warp X,Y,SIGMA,DX,DY] [--light GAIN]
+      [--block B]
+
+--region moves one box of b (a stitching error), --warp displaces b
+smoothly by (DX, DY) · exp(-r² / 2 SIGMA²) around (X, Y), --light
+scales b's illumination by GAIN with a 10 % gradient across it.
 
 OUTDIR gets a.tif, b.tif and truth.json (per block of --block px, from
-the noise-free scene: glass, blocks wholly bare glass, and saturated,
-blocks clipped at the maximum whatever the noise)."""
+the noise-free scene: glass, blocks wholly bare glass; saturated, blocks
+clipped at the maximum whatever the noise; textured, blocks whose
+noise-free deviation exceeds the noise's; moved, blocks of which --region
+or --warp moves some pixel by at least 0.5 px)."""
 
 import argparse
 import json
@@ -99,6 +106,22 @@ def record(rng, img, args):
     return np.clip(np.rint(counts), 0, 65535).astype(np.uint16)
 
 
+def warped(img, cx, cy, sigma, dx, dy):
+    """img displaced by (dx, dy) * exp(-r^2 / 2 sigma^2) around (cx, cy)
+    (bilinear sampling of the band-limited scene), and the displacement's
+    length per pixel."""
+    h, w = img.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    g = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * sigma ** 2))
+    sx = np.clip(xx - dx * g, 0, w - 1.001)
+    sy = np.clip(yy - dy * g, 0, h - 1.001)
+    x0, y0 = np.floor(sx).astype(int), np.floor(sy).astype(int)
+    fx, fy = sx - x0, sy - y0
+    out = (img[y0, x0] * (1 - fx) * (1 - fy) + img[y0, x0 + 1] * fx * (1 - fy)
+           + img[y0 + 1, x0] * (1 - fx) * fy + img[y0 + 1, x0 + 1] * fx * fy)
+    return out, np.hypot(dx, dy) * g
+
+
 def block_fraction(mask, b):
     h, w = mask.shape
     m = mask[:h - h % b, :w - w % b].reshape(h // b, b, w // b, b)
@@ -121,6 +144,10 @@ def main():
     p.add_argument('--shift', default='0,0', help='DX,DY of b, px')
     p.add_argument('--region', default=None,
                    help='X,Y,W,H,DX,DY: only this box of b moves')
+    p.add_argument('--warp', default=None,
+                   help='X,Y,SIGMA,DX,DY: a smooth local displacement of b')
+    p.add_argument('--light', type=float, default=1.0,
+                   help="b's illumination relative to a's")
     p.add_argument('--block', type=int, default=16)
     args = p.parse_args()
 
@@ -129,19 +156,34 @@ def main():
     img, glass, sat = scene(args, rng, h, w)
     dx, dy = (float(v) for v in args.shift.split(','))
     img_b = shifted(img, dx, dy) if (dx or dy) else img.copy()
+    moved = np.zeros((h, w), bool)
     if args.region:
         x, y, rw, rh, rdx, rdy = (float(v) for v in args.region.split(','))
         x, y, rw, rh = int(x), int(y), int(rw), int(rh)
-        moved = shifted(img, rdx, rdy)
-        img_b[y:y + rh, x:x + rw] = moved[y:y + rh, x:x + rw]
+        img_b[y:y + rh, x:x + rw] = shifted(img, rdx, rdy)[y:y + rh,
+                                                           x:x + rw]
+        moved[y:y + rh, x:x + rw] = np.hypot(rdx, rdy) >= 0.5
+    if args.warp:
+        cx, cy, sigma, wdx, wdy = (float(v) for v in args.warp.split(','))
+        img_b, length = warped(img_b, cx, cy, sigma, wdx, wdy)
+        moved |= length >= 0.5
+    if args.light != 1.0:
+        ramp = 1 + 0.1 * (np.arange(w)[None, :] / w - 0.5)
+        img_b = img_b * args.light * ramp
     os.makedirs(args.outdir, exist_ok=True)
     tifffile.imwrite(os.path.join(args.outdir, 'a.tif'),
                      record(rng, img, args))
     tifffile.imwrite(os.path.join(args.outdir, 'b.tif'),
                      record(rng, img_b, args))
     b = args.block
+    rows, cols = h // b, w // b
+    blocks = img[:rows * b, :cols * b].reshape(rows, b, cols, b)
+    texture = blocks.std(axis=(1, 3)) > np.sqrt(
+        args.gain * blocks.mean(axis=(1, 3)) + args.read ** 2)
     truth = {
         'block': b,
+        'textured': texture.tolist(),
+        'moved': (block_fraction(moved, b) > 0).tolist(),
         'glass': (block_fraction(glass & ~sat, b) == 1).tolist(),
         'saturated': (block_fraction(sat, b) == 1).tolist(),
     }
