@@ -10,15 +10,16 @@ images unless --shift or --region asks for it.
 
   make-brightfield.py OUTDIR [--seed N] [--glass 40000] [--shift DX,DY]
       [--region X,Y,W,H,DX,DY] [--warp X,Y,SIGMA,DX,DY] [--light GAIN]
-      [--block B]
+      [--patch LEVEL]
+      [--block B[,B...]]
 
 --region moves one box of b (a stitching error), --warp displaces b
 smoothly by (DX, DY) · exp(-r² / 2 SIGMA²) around (X, Y), --light
 scales b's illumination by GAIN with a 10 % gradient across it.
 
-OUTDIR gets a.tif, b.tif and truth.json (per block of --block px, from
-the noise-free scene: glass, blocks wholly bare glass; saturated, blocks
-clipped at the maximum whatever the noise; textured, blocks whose
+OUTDIR gets a.tif, b.tif and truth.json (per block size of --block, per
+block, from the noise-free scene: glass, blocks wholly bare glass; saturated, blocks
+clipped at the maximum in both images whatever the noise; textured, blocks whose
 noise-free deviation exceeds the noise's; moved, blocks of which --region
 or --warp moves some pixel by at least 0.5 px)."""
 
@@ -64,15 +65,19 @@ def scene(args, rng, h, w):
     # An over-exposed patch in the glass (a reflection, a hole in the
     # mounting medium): clipped at the maximum.
     sx, sy, sw, sh = 40, h - 200, 120, 100
-    img[sy:sy + sh, sx:sx + sw] = 2.0 * args.glass
+    if args.patch:
+        img[sy:sy + sh, sx:sx + sw] = args.patch * args.glass
     # Optics blur: the scene is band-limited, so shifting it does not ring.
     img = blurred(img, 1.2)
     # Truth from the noise-free scene: glass is within 1 % of the bare,
-    # vignetted glass (no tissue, no rim of the patch); saturated pixels
-    # stay clipped whatever the noise.
+    # vignetted glass (no tissue, no rim of the patch).
     glass = np.abs(img - args.glass * vig) < 0.01 * args.glass
-    sat = img + args.offset - 6 * np.sqrt(args.gain * img) > 65535
-    return img, glass, sat
+    return img, glass
+
+
+def clipped(img, args):
+    """Pixels clipped at the maximum whatever the noise."""
+    return img + args.offset - 6 * np.sqrt(args.gain * img) > 65535
 
 
 def blurred(img, sigma):
@@ -146,14 +151,18 @@ def main():
                    help='X,Y,W,H,DX,DY: only this box of b moves')
     p.add_argument('--warp', default=None,
                    help='X,Y,SIGMA,DX,DY: a smooth local displacement of b')
+    p.add_argument('--patch', type=float, default=3.0,
+                   help='the over-exposed patch, relative to the glass '
+                   '(0: none)')
     p.add_argument('--light', type=float, default=1.0,
                    help="b's illumination relative to a's")
-    p.add_argument('--block', type=int, default=16)
+    p.add_argument('--block', default='16',
+                   help='block sizes of the truth, px, comma-separated')
     args = p.parse_args()
 
     rng = np.random.default_rng(args.seed)
     h, w = args.height, args.width
-    img, glass, sat = scene(args, rng, h, w)
+    img, glass = scene(args, rng, h, w)
     dx, dy = (float(v) for v in args.shift.split(','))
     img_b = shifted(img, dx, dy) if (dx or dy) else img.copy()
     moved = np.zeros((h, w), bool)
@@ -175,18 +184,21 @@ def main():
                      record(rng, img, args))
     tifffile.imwrite(os.path.join(args.outdir, 'b.tif'),
                      record(rng, img_b, args))
-    b = args.block
-    rows, cols = h // b, w // b
-    blocks = img[:rows * b, :cols * b].reshape(rows, b, cols, b)
-    texture = blocks.std(axis=(1, 3)) > np.sqrt(
-        args.gain * blocks.mean(axis=(1, 3)) + args.read ** 2)
-    truth = {
-        'block': b,
-        'textured': texture.tolist(),
-        'moved': (block_fraction(moved, b) > 0).tolist(),
-        'glass': (block_fraction(glass & ~sat, b) == 1).tolist(),
-        'saturated': (block_fraction(sat, b) == 1).tolist(),
-    }
+    sat = clipped(img, args) & clipped(img_b, args)
+    # What the camera records, without its noise.
+    seen = np.minimum(img + args.offset, 65535)
+    truth = {}
+    for b in (int(v) for v in args.block.split(',')):
+        rows, cols = h // b, w // b
+        blocks = seen[:rows * b, :cols * b].reshape(rows, b, cols, b)
+        texture = blocks.std(axis=(1, 3)) > np.sqrt(
+            args.gain * blocks.mean(axis=(1, 3)) + args.read ** 2)
+        truth[str(b)] = {
+            'textured': texture.tolist(),
+            'moved': (block_fraction(moved, b) > 0).tolist(),
+            'glass': (block_fraction(glass, b) == 1).tolist(),
+            'saturated': (block_fraction(sat, b) == 1).tolist(),
+        }
     with open(os.path.join(args.outdir, 'truth.json'), 'w') as f:
         json.dump(truth, f)
 
