@@ -293,8 +293,9 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
           G_STRINGIFY (BW_DEFAULT_THRESHOLD) ")", "R"},
     {"min-intensity", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_intensity,
         "Background level in sample units: blocks darker in both images "
-          "count for nothing; auto (the default) estimates it per image, 0 "
-          "turns it off", "auto|LEVEL"},
+          "count for nothing; auto (the default) estimates it per image and "
+          "also takes noise-only blocks at any brightness (glass, "
+          "saturation), 0 turns it off", "auto|LEVEL"},
     {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
         "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
     {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
