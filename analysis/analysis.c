@@ -327,6 +327,7 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   vp.mean_a = grids[BW_GRID_MEAN_0];
   vp.mean_b = grids[BW_GRID_MEAN_1];
   vp.median_r = summary->median_r;
+  vp.noise = job->background;
   /* The planes are still there: r at a few more offsets, for blocks that
    * might disagree with a global shift. */
   vp.r_at = bw_search_block_r_at;

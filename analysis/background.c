@@ -234,20 +234,28 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
     out->min_intensity = out->level + 3.0 * out->noise;
 }
 
-/* Whether a block of n pixels is noise only in an image. */
-static gboolean
-noise_only (const BwBackground * bg, gdouble mean, gdouble stddev, guint n)
+gdouble
+bw_background_noise_var (const BwBackground * bg, gdouble mean)
 {
   gdouble top = bg->noise_mean_max;
   gdouble noise = bg->noise_var_offset + bg->noise_var_slope * mean;
 
-  if (mean < bg->min_intensity && stddev < 1.5 * bg->noise)
-    return TRUE;
   /* Brighter than the fit saw (a dimmer image's saturated patch): photon
    * noise grows at least in proportion to the mean. */
   if (mean > top)
     noise = MAX (noise, (bg->noise_var_offset + bg->noise_var_slope * top)
         * mean / top);
+  return noise;
+}
+
+/* Whether a block of n pixels is noise only in an image. */
+static gboolean
+noise_only (const BwBackground * bg, gdouble mean, gdouble stddev, guint n)
+{
+  gdouble noise = bw_background_noise_var (bg, mean);
+
+  if (mean < bg->min_intensity && stddev < 1.5 * bg->noise)
+    return TRUE;
   /* The pair's noise at this mean, within what n pixels scatter by. */
   return n > 1 && noise > 0 && stddev * stddev * n / (n - 1.0)
       <= noise * (1.0 + sqrt (NOISE_Z * NOISE_Z * 2.0 / (n - 1.0)

@@ -75,6 +75,10 @@ void bw_background_estimate_noise (const gfloat * mean0,
     const gfloat * covariance, gsize n, guint block_pixels, gdouble * work,
     BwBackground bg[2]);
 
+/* The noise variance of one image, of the pair's noise bg, at a block mean
+ * (NaN when the noise was not estimated). */
+gdouble bw_background_noise_var (const BwBackground * bg, gdouble mean);
+
 /* Whether a block is background: its means and standard deviations in
  * the two images, its best r from a displacement search (NaN without a
  * search or when undefined) and its number of pixels. */

@@ -166,8 +166,12 @@ for block, min_glass in (('16', 0.98), ('8', 0.98)):
     background_checks('still, %s px' % block, j, out, truth[block],
                       min_glass)
 
-# Without a search the background is the same noise, dark or bright.
+# Without a search the background is the same noise, dark or bright, and
+# weak texture's low r under photon noise is no region.
 code, j, out = run(still, 'out-r0', '-r', '0')
+check(code == 0 and j.get('verdict') == 'registered',
+      'still, -r 0: %s (exit %d), expected registered: %s'
+      % (j.get('verdict'), code, j.get('message')))
 rows, cols = j['rows'], j['cols']
 img = picture(os.path.join(out, 'heatmap.png'))
 if img is not None:
@@ -197,6 +201,8 @@ pair, truth = make('stitch', '--seed', '3', '--region',
 code, j, out = run(pair, 'out')
 region_checks('stitching error', code, j, truth['16'], 16)
 background_checks('stitching error', j, out, truth['16'])
+code, j, out = run(pair, 'out-r0', '-r', '0')
+region_checks('stitching error, -r 0', code, j, truth['16'], 16)
 
 # A smooth local warp, up to (2.5, 1) px.
 pair, truth = make('warp', '--seed', '4', '--warp', '700,400,60,2.5,1')
