@@ -49,6 +49,9 @@ static const BwAbiField layout[] = {
   FIELD (BwBackground, level),
   FIELD (BwBackground, noise),
   FIELD (BwBackground, min_intensity),
+  FIELD (BwBackground, noise_var_offset),
+  FIELD (BwBackground, noise_var_slope),
+  FIELD (BwBackground, noise_mean_max),
 
   STRUCT (BwRegion),
   FIELD (BwRegion, x),

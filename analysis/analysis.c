@@ -327,6 +327,7 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   vp.mean_a = grids[BW_GRID_MEAN_0];
   vp.mean_b = grids[BW_GRID_MEAN_1];
   vp.median_r = summary->median_r;
+  vp.noise = job->background;
   /* The planes are still there: r at a few more offsets, for blocks that
    * might disagree with a global shift. */
   vp.r_at = bw_search_block_r_at;
@@ -370,7 +371,10 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
       &job);
   for (i = 0; i < 2; i++)
     job.background[i].level = job.background[i].noise =
-        job.background[i].min_intensity = NAN;
+        job.background[i].min_intensity =
+        job.background[i].noise_var_offset =
+        job.background[i].noise_var_slope =
+        job.background[i].noise_mean_max = NAN;
   if (job.estimated) {
     bw_background_estimate (job.results.grids[BW_GRID_MEAN_0],
         job.results.grids[BW_GRID_STDDEV_0], n_blocks, an->work,
@@ -378,6 +382,11 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
     bw_background_estimate (job.results.grids[BW_GRID_MEAN_1],
         job.results.grids[BW_GRID_STDDEV_1], n_blocks, an->work,
         &job.background[1]);
+    bw_background_estimate_noise (job.results.grids[BW_GRID_MEAN_0],
+        job.results.grids[BW_GRID_MEAN_1], job.results.grids[BW_GRID_STDDEV_0],
+        job.results.grids[BW_GRID_STDDEV_1],
+        job.results.grids[BW_GRID_COVARIANCE], n_blocks,
+        geom.block_width * geom.block_height, an->work, job.background);
   }
   bw_worker_run (an->worker, params->n_threads, job.plan.rows, finish_row,
       &job);

@@ -18,6 +18,9 @@
 #define BORDER_GAIN_Z 3.0
 /* Pixels a block's displacement must differ from the frame's reference. */
 #define SUSPECT_SHIFT 0.5
+/* Without a search: standard errors of Fisher's z that r must fall below
+ * what the pair's noise leaves for a block's texture. */
+#define LOW_R_Z 4.0
 #define MAX_LINK_DISTANCE 6
 /* Standard errors the summed gain of a group of blocks that moved together
  * must clear (the sum over m blocks has sqrt (m) times a block's). */
@@ -161,6 +164,27 @@ is_informative (const BwVerdictParams * p, const gfloat * r,
       && !offset_tried (p, i, 0, 1) && !offset_tried (p, i, 0, -1))
     return FALSE;
   return bw_r_above_zero (shift[i].r_best, shift[i].n, BW_SIGNAL_Z);
+}
+
+/* Without a search: whether block i's r lies below what the pair's noise
+ * leaves for its texture (TRUE when that noise is unknown). */
+static gboolean
+below_noise_r (const BwVerdictParams * p, const gfloat * r, gsize i)
+{
+  guint n = p->block_width * p->block_height;
+  gdouble va, vb, sa, sb, re;
+
+  if (!p->noise || !p->stddev_a || !p->stddev_b || !p->mean_a
+      || !p->mean_b || n <= 3)
+    return TRUE;
+  va = bw_background_noise_var (&p->noise[0], p->mean_a[i]);
+  vb = bw_background_noise_var (&p->noise[1], p->mean_b[i]);
+  sa = p->stddev_a[i];
+  sb = p->stddev_b[i];
+  if (isnan (va) || isnan (vb) || !(sa > 0 && sb > 0))
+    return TRUE;
+  re = sqrt (MAX (0.0, 1.0 - va / (sa * sa)) * MAX (0.0, 1.0 - vb / (sb * sb)));
+  return bw_fisher_z (r[i]) < bw_fisher_z (re) - LOW_R_Z / sqrt (n - 3.0);
 }
 
 /* Median and robust standard error of the median of v[0..m) (reorders and
@@ -740,7 +764,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
         s = !isnan (still) && b->r_best > still;
       }
     } else {
-      s = r[i] < r_floor;
+      s = r[i] < r_floor && below_noise_r (p, r, i);
     }
     if (s)
       w->state[i] = STATE_SUSPECT;

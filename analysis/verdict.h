@@ -44,7 +44,11 @@
  * flat, noisy block expects a low r and is not unmatched; nor is a block
  * that could not try the offsets around the reference.  Without a
  * search: r below the frame's median by more
- * than 4 robust standard deviations (1.4826 · MAD, at least 0.01).
+ * than 4 robust standard deviations (1.4826 · MAD, at least 0.01) and,
+ * where the pair's noise is known (see background.h), below the r that
+ * noise leaves for the block's texture, sqrt ((1 - va / sa²) (1 - vb /
+ * sb²)), by more than 4 standard errors of Fisher's z, 1 / sqrt (n - 3):
+ * weak texture under photon noise has a low r wherever it is.
  *
  * Moved groups, with a search and r_at: where the noise hides a
  * displacement from each block alone, a moved region still shows as
@@ -82,6 +86,7 @@
 #ifndef __BW_VERDICT_H__
 #define __BW_VERDICT_H__
 
+#include "background.h"
 #include "displacement.h"
 
 G_BEGIN_DECLS
@@ -137,6 +142,10 @@ typedef struct
   /* The median of r over the valid blocks when the caller has it (the
    * summary's), else NaN: without a search it is the frame's typical r. */
   gdouble median_r;
+  /* The two images' background estimates, whose pair's noise (NaN when
+   * not estimated) tells, without a search, what r a block's texture
+   * keeps; NULL: none. */
+  const BwBackground *noise;
 } BwVerdictParams;
 
 typedef struct

@@ -293,8 +293,9 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
           G_STRINGIFY (BW_DEFAULT_THRESHOLD) ")", "R"},
     {"min-intensity", 0, 0, G_OPTION_ARG_CALLBACK, parse_min_intensity,
         "Background level in sample units: blocks darker in both images "
-          "count for nothing; auto (the default) estimates it per image, 0 "
-          "turns it off", "auto|LEVEL"},
+          "count for nothing; auto (the default) estimates it per image and "
+          "also takes noise-only blocks at any brightness (glass, "
+          "saturation), 0 turns it off", "auto|LEVEL"},
     {"colormap", 0, 0, G_OPTION_ARG_CALLBACK, parse_colormap,
         "Heatmap colours (default viridis)", "viridis|magma|coolwarm|gray"},
     {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
@@ -467,6 +468,7 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
       bc_number (s, "median"), headline);
   g_free (headline);
   hm.values = grid (s, "r");
+  hm.background = (const guint8 *) grid (s, "background-mask");
   hm.cols = cols;
   hm.rows = rows;
   hm.range_min = opt.range_min;

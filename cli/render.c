@@ -12,9 +12,50 @@
 #define INVALID_R 0.55
 #define INVALID_G 0.55
 #define INVALID_B 0.55
+/* Background blocks: white hatched with light gray diagonals, one pixel
+ * in HATCH_PERIOD, whatever their value: no colormap draws that. */
+#define HATCH_PERIOD 6
+#define HATCH_LEVEL 0.7
 
 #define FONT "DejaVu Sans"
 #define TARGET_SIDE 1000.0
+
+/* The background's hatching: white with a diagonal line of HATCH_LEVEL
+ * gray, whole pixels (no antialiasing), repeated. */
+static cairo_pattern_t *
+hatch_pattern (void)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
+      HATCH_PERIOD, HATCH_PERIOD);
+  guint32 line = (guint32) (HATCH_LEVEL * 255) * 0x010101;
+  cairo_pattern_t *p;
+  guint8 *data;
+  gint stride, x, y;
+
+  cairo_surface_flush (s);
+  data = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+  for (y = 0; y < HATCH_PERIOD; y++)
+    for (x = 0; x < HATCH_PERIOD; x++)
+      ((guint32 *) (data + (gsize) y * stride))[x] =
+          (x + y) % HATCH_PERIOD == 0 ? line : 0xffffff;
+  cairo_surface_mark_dirty (s);
+  p = cairo_pattern_create_for_surface (s);
+  cairo_surface_destroy (s);
+  cairo_pattern_set_extend (p, CAIRO_EXTEND_REPEAT);
+  cairo_pattern_set_filter (p, CAIRO_FILTER_NEAREST);
+  return p;
+}
+
+/* Fills the rectangle with the hatching. */
+static void
+hatch (cairo_t * cr, cairo_pattern_t * p, gdouble x, gdouble y, gdouble w,
+    gdouble h)
+{
+  cairo_set_source (cr, p);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_fill (cr);
+}
 
 static cairo_status_t
 write_png (void *closure, const unsigned char *data, unsigned int length)
@@ -76,7 +117,9 @@ grid_surface (const BcHeatmap * hm)
     for (x = 0; x < hm->cols; x++) {
       gfloat v = hm->values[(gsize) y * hm->cols + x];
 
-      if (isnan (v)) {
+      if (hm->background && hm->background[(gsize) y * hm->cols + x]) {
+        row[x] = 0xffffff;      /* hatched over later */
+      } else if (isnan (v)) {
         row[x] = ((guint32) (INVALID_R * 255) << 16) |
             ((guint32) (INVALID_G * 255) << 8) | (guint32) (INVALID_B * 255);
       } else {
@@ -108,6 +151,7 @@ bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
   cairo_t *cr = cairo_create (surface);
   const guint8 *map = bw_colormap_table (hm->colormap);
   gdouble bar_h = MAX (img_h, 220);
+  cairo_pattern_t *hatching = hatch_pattern ();
   guint i;
 
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -129,6 +173,14 @@ bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
   cairo_fill (cr);
   cairo_restore (cr);
   cairo_surface_destroy (grid);
+  if (hm->background) {
+    guint x, y;
+
+    for (y = 0; y < hm->rows; y++)
+      for (x = 0; x < hm->cols; x++)
+        if (hm->background[(gsize) y * hm->cols + x])
+          hatch (cr, hatching, x0 + x * scale, y0 + y * scale, scale, scale);
+  }
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 1);
   cairo_rectangle (cr, x0 - 0.5, y0 - 0.5, img_w + 1, img_h + 1);
@@ -168,8 +220,16 @@ bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
   cairo_rectangle (cr, x0 - 0.5, y0 + bar_h + 13.5, 17, 17);
   cairo_stroke (cr);
   text_at (cr, x0 + 24, y0 + bar_h + 27, 12, FALSE,
-      "invalid block: flat in an input, or background (below "
-      "--min-intensity)");
+      "invalid: flat in an input");
+  /* legend: the background's hatching */
+  hatch (cr, hatching, x0 + 180, y0 + bar_h + 14, 16, 16);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_rectangle (cr, x0 + 180 - 0.5, y0 + bar_h + 13.5, 17, 17);
+  cairo_stroke (cr);
+  text_at (cr, x0 + 204, y0 + bar_h + 27, 12, FALSE,
+      "background: noise only, dark or bright (see --min-intensity); "
+      "counts for nothing");
+  cairo_pattern_destroy (hatching);
 
   return finish (cr, surface, out, error);
 }

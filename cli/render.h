@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   const gfloat *values;         /* rows x cols, NaN = invalid */
+  const guint8 *background;     /* rows x cols, non-zero = background
+                                 * (hatched, whatever the value); or NULL */
   guint cols, rows;
   gdouble range_min, range_max;
   BwColormap colormap;
@@ -26,7 +28,7 @@ typedef struct
 
 /* Writes a PNG into out: the grid scaled up with nearest neighbour to
  * about 1000 pixels on its long side, a labelled colour bar, the invalid
- * colour in the legend and the caption (text that is not UTF-8 is shown
+ * colour and the background's hatching in the legend and the caption (text that is not UTF-8 is shown
  * with U+FFFD).  FALSE and error when it cannot be drawn or written; the
  * caller closes out. */
 gboolean bc_render_heatmap (const BcHeatmap * hm, BcOutput * out,

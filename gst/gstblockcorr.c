@@ -70,6 +70,9 @@
  *   NaN where no offset gave a valid r, or the block is background)
  * * `r-best`: r at the best whole-pixel offset (r without a search)
  *
+ * and `background-mask`, a #GBytes of rows x cols bytes, 1 where the block
+ * is background (it counts for nothing), else 0.
+ *
  * ## Messages
  *
  * With #GstBlockCorr:post-messages, an element message named "blockcorr"
@@ -1776,7 +1779,10 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    * of its blocks gives the background level (their median mean) and the
    * noise (their median standard deviation); a block is background when,
    * in both inputs, its mean is below level + 3 x noise and its standard
-   * deviation below 1.5 x noise (no object and no texture inside).  The
+   * deviation below 1.5 x noise (no object and no texture inside).  Blocks
+   * of any brightness whose variance in both inputs stays within the
+   * pair's own noise at their mean (glass in brightfield, empty medium),
+   * and blocks flat in both (saturated), are background too.  The
    * levels used are in the `min-intensity-0` and `min-intensity-1` fields.
    */
   g_object_class_install_property (gobject_class, PROP_MIN_INTENSITY,

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
+#include <string.h>
 
 #include "gstblockcorranalysis.h"
 #include "gstblockcorrheatmap.h"
@@ -28,6 +29,7 @@ typedef struct
   GstBlockCorrHeatmap hm;
   BwGrid grid;                  /* drawn, or BW_N_GRIDS: the shift */
   gfloat *shift_length;
+  guint8 *background;           /* the mask, for the meta */
   GstVideoFrame *out;
 } HeatmapJob;
 
@@ -78,6 +80,8 @@ draw_row (gpointer data, const BwFrameResults * res, guint row)
       job->shift_length[i] = hypotf (dx[i], dy[i]);
   }
   hm.background = res->background;
+  memcpy (job->background + (gsize) row * res->cols,
+      res->background + (gsize) row * res->cols, res->cols);
   y0 = row * hm.cell_height;
   y1 = row + 1 == res->rows ? G_MAXUINT : (row + 1) * hm.cell_height;
   gst_blockcorr_heatmap_render_lines (&hm, job->out, y0, y1);
@@ -131,7 +135,7 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
       pair->height);
   HeatmapJob job;
   gfloat *grids;
-  gsize n_blocks;
+  gsize n_blocks, size;
   guint cols, rows, n_threads;
   const gchar *stats_path, *search_path;
   gint64 t_start;
@@ -140,9 +144,12 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     return NULL;
   n_blocks = (gsize) cols *rows;
   BW_GROW (an->shift_length, an->n_shift_length, n_blocks);
-  /* One allocation for all grids, which the meta takes over. */
-  grids = g_new (gfloat, BW_N_GRIDS * n_blocks);
+  /* One allocation for all grids and the background mask, which the meta
+   * takes over. */
+  size = BW_N_GRIDS * n_blocks * sizeof (gfloat) + n_blocks;
+  grids = g_malloc (size);
   job.shift_length = an->shift_length;
+  job.background = (guint8 *) (grids + BW_N_GRIDS * n_blocks);
   prepare_heatmap (&job, s, pair, cols, rows, grids, out);
 
   t_start = g_get_monotonic_time ();
@@ -157,5 +164,5 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
       "threads in %" G_GINT64_FORMAT " us", cols, rows, stats_path,
       s->params.search_radius, search_path, n_threads,
       g_get_monotonic_time () - t_start);
-  return g_bytes_new_take (grids, BW_N_GRIDS * n_blocks * sizeof (gfloat));
+  return g_bytes_new_take (grids, size);
 }

@@ -37,7 +37,8 @@ typedef struct
 /* Analyses pair with the settings s: the grids, the summary, and the
  * heatmap drawn into out (mapped for writing) row by row as the analysis
  * finishes them.  Returns the grids, BW_N_GRIDS of them in one GBytes for
- * the meta; NULL when the settings or the geometry are invalid. */
+ * the meta, followed by the background mask (a byte per block, 1 for
+ * background); NULL when the settings or the geometry are invalid. */
 GBytes *gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     const GstBlockCorrSettings * s, const GstBlockCorrPair * pair,
     GstVideoFrame * out, BwSummary * summary);

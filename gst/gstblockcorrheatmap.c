@@ -1,9 +1,9 @@
 /* gst-blockwise: heatmap rendering.
  *
  * Each block's value is mapped linearly from [range_min, range_max] onto a
- * 256-entry colormap; invalid blocks (NaN) get the invalid colour.  Gray
- * outputs carry the scaled value itself (8 or 16 bits) and the BT.601 luma
- * of the invalid colour.  Each block row is drawn once and copied to the
+ * 256-entry colormap; invalid blocks (NaN) get the invalid colour and
+ * background blocks that colour darkened to half.  Gray outputs carry the
+ * scaled value itself (8 or 16 bits) and the BT.601 luma of those colours.  Each block row is drawn once and copied to the
  * other output rows of the same block row.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -68,12 +68,17 @@ gst_blockcorr_heatmap_range (GstBlockCorrMeasure measure, gdouble range_min,
   *hi = isnan (range_max) ? auto_hi : range_max;
 }
 
-/* 16-bit level of the BT.601 luma of the invalid colour. */
-static guint16
-invalid_level (const GstBlockCorrHeatmap * hm)
+guint32
+gst_blockcorr_heatmap_background_argb (guint32 invalid_argb)
 {
-  guint8 r = hm->invalid_argb >> 16, g = hm->invalid_argb >> 8;
-  guint8 b = hm->invalid_argb;
+  return (invalid_argb & 0xff000000) | ((invalid_argb >> 1) & 0x7f7f7f);
+}
+
+/* 16-bit level of the BT.601 luma of a colour. */
+static guint16
+luma_level (guint32 argb)
+{
+  guint8 r = argb >> 16, g = argb >> 8, b = argb;
   double luma = (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
 
   return (guint16) lround (luma * 65535.0);
@@ -84,6 +89,7 @@ gst_blockcorr_heatmap_prepare (GstBlockCorrHeatmap * hm,
     const GstVideoFormatInfo * f)
 {
   GstVideoFormat format = GST_VIDEO_FORMAT_INFO_FORMAT (f);
+  guint32 background = gst_blockcorr_heatmap_background_argb (hm->invalid_argb);
   guint i;
 
   hm->finfo = f;
@@ -96,7 +102,9 @@ gst_blockcorr_heatmap_prepare (GstBlockCorrHeatmap * hm,
     for (i = 0; i < 256; i++)
       hm->palette[i][0] = i;
     hm->palette[GST_BLOCKCORR_HEATMAP_INVALID][0] =
-        (guint8) ((invalid_level (hm) + 128) / 257);
+        (guint8) ((luma_level (hm->invalid_argb) + 128) / 257);
+    hm->palette[GST_BLOCKCORR_HEATMAP_BACKGROUND][0] =
+        (guint8) ((luma_level (background) + 128) / 257);
     return;
   }
 
@@ -108,23 +116,31 @@ gst_blockcorr_heatmap_prepare (GstBlockCorrHeatmap * hm,
   rgb_pixel (f, hm->invalid_argb >> 24, hm->invalid_argb >> 16,
       hm->invalid_argb >> 8, hm->invalid_argb,
       hm->palette[GST_BLOCKCORR_HEATMAP_INVALID]);
+  rgb_pixel (f, background >> 24, background >> 16, background >> 8,
+      background, hm->palette[GST_BLOCKCORR_HEATMAP_BACKGROUND]);
 }
 
-/* The output pixel of value v (NaN = invalid) into px. */
+/* The output pixel of value v (NaN = invalid) into px; a background
+ * block gets the background pixel whatever v. */
 static inline void
-pixel_for_value (const GstBlockCorrHeatmap * hm, gfloat v, guint8 * px)
+pixel_for_value (const GstBlockCorrHeatmap * hm, gfloat v,
+    gboolean background, guint8 * px)
 {
   guint16 level;
 
   if (hm->has_palette) {
-    memcpy (px, hm->palette[isnan (v) ? GST_BLOCKCORR_HEATMAP_INVALID :
+    memcpy (px, hm->palette[background ? GST_BLOCKCORR_HEATMAP_BACKGROUND :
+            isnan (v) ? GST_BLOCKCORR_HEATMAP_INVALID :
             bw_colormap_index (v, hm->range_min, hm->range_max)], 4);
     return;
   }
 
   /* GRAY16_LE: the scaled value itself. */
-  if (isnan (v)) {
-    level = invalid_level (hm);
+  if (background) {
+    level = luma_level (gst_blockcorr_heatmap_background_argb
+        (hm->invalid_argb));
+  } else if (isnan (v)) {
+    level = luma_level (hm->invalid_argb);
   } else {
     level = (guint16) lround (bw_colormap_position (v, hm->range_min,
             hm->range_max) * 65535.0);
@@ -168,7 +184,7 @@ gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
   guint grid_w = MIN ((guint64) hm->cols * hm->cell_width, width);
 
   g_return_if_fail (hm->finfo == f);
-  pixel_for_value (hm, NAN, invalid_px);
+  pixel_for_value (hm, NAN, FALSE, invalid_px);
 
   for (y = y0; y < MIN (y1, height); y++) {
     guint8 *line = data + (gsize) y * stride;
@@ -187,7 +203,7 @@ gst_blockcorr_heatmap_render_lines (const GstBlockCorrHeatmap * hm,
           hm->background + (gsize) br * hm->cols : NULL;
 
       for (c = 0; c < hm->cols && x < grid_w; c++) {
-        pixel_for_value (hm, background && background[c] ? NAN : values[c], px);
+        pixel_for_value (hm, values[c], background && background[c], px);
         for (k = 0; k < hm->cell_width && x < grid_w; k++, x++)
           put_pixel (line + (gsize) x * pstride, px, pstride);
       }

@@ -16,8 +16,8 @@ typedef struct
   guint cols;
   guint rows;
   const gfloat *values;         /* rows x cols, NaN = invalid block */
-  const guint8 *background;     /* rows x cols, non-zero = drawn invalid
-                                 * whatever the value (or NULL) */
+  const guint8 *background;     /* rows x cols, non-zero = drawn as
+                                 * background whatever the value (or NULL) */
   gdouble range_min;            /* value drawn with colormap entry 0 */
   gdouble range_max;            /* value drawn with colormap entry 255 */
   const guint8 *colormap;       /* 256 x RGB */
@@ -28,15 +28,22 @@ typedef struct
   guint cell_height;
 
   /* Filled by gst_blockcorr_heatmap_prepare(): the output pixel of each
-   * colormap entry and, at GST_BLOCKCORR_HEATMAP_INVALID, of invalid
-   * blocks, in the output format.  GRAY16 carries the value itself, not an
-   * entry, and has no palette. */
+   * colormap entry and, at GST_BLOCKCORR_HEATMAP_INVALID and
+   * GST_BLOCKCORR_HEATMAP_BACKGROUND, of invalid and background blocks, in
+   * the output format.  GRAY16 carries the value itself, not an entry, and
+   * has no palette. */
   const GstVideoFormatInfo *finfo;
   gboolean has_palette;
-  guint8 palette[257][4];
+  guint8 palette[258][4];
 } GstBlockCorrHeatmap;
 
 #define GST_BLOCKCORR_HEATMAP_INVALID 256
+#define GST_BLOCKCORR_HEATMAP_BACKGROUND 257
+
+/* Background blocks are drawn in the invalid colour darkened to half
+ * (opaque white, the default, gives mid gray), set apart from invalid
+ * blocks. */
+guint32 gst_blockcorr_heatmap_background_argb (guint32 invalid_argb);
 
 /* Output formats the renderer supports, as a caps format list string. */
 #define GST_BLOCKCORR_HEATMAP_FORMATS \

@@ -113,5 +113,12 @@ gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
     gst_structure_set (s, bw_grid_name (i), G_TYPE_BYTES, grid, NULL);
     g_bytes_unref (grid);
   }
+  {
+    GBytes *mask = g_bytes_new_from_bytes (grids,
+        BW_N_GRIDS * n_blocks * sizeof (gfloat), n_blocks);
+
+    gst_structure_set (s, "background-mask", G_TYPE_BYTES, mask, NULL);
+    g_bytes_unref (mask);
+  }
   return TRUE;
 }

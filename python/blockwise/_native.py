@@ -44,7 +44,10 @@ class BwParams(ctypes.Structure):
 
 class BwBackground(ctypes.Structure):
     _fields_ = [('level', ctypes.c_double), ('noise', ctypes.c_double),
-                ('min_intensity', ctypes.c_double)]
+                ('min_intensity', ctypes.c_double),
+                ('noise_var_offset', ctypes.c_double),
+                ('noise_var_slope', ctypes.c_double),
+                ('noise_mean_max', ctypes.c_double)]
 
 
 class BwRegion(ctypes.Structure):
