@@ -9,9 +9,7 @@
 #include <string.h>
 #include "blockstats.h"
 
-G_BEGIN_DECLS
-
-struct _BwScratch
+G_BEGIN_DECLS struct _BwScratch
 {
   /* Per-column accumulators, grown on demand (never in the per-row loop). */
   guint32 *cols32;
@@ -90,7 +88,7 @@ bw_load_u16be (const guint8 * p, gsize x)
 static inline const guint8 *
 bw_plane_row (const BwPlane * plane, guint y)
 {
-  return plane->data + (gssize) y * plane->stride;
+  return plane->data + (gssize) y *plane->stride;
 }
 
 /* n·Σxy − Σx·Σy of one block, computed exactly and converted to double
@@ -206,7 +204,8 @@ void bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,
 
 /* One block row of the displacement search: reference rows [y0, y0 + h),
  * pixel columns [0, width_px) in blocks of block_width (the last may be
- * narrower), in a frame width pixels wide. */
+ * narrower), in a frame width pixels wide; the horizontal offsets are
+ * counted from cx (the search's centre). */
 typedef struct
 {
   const BwPlane *a;
@@ -218,11 +217,12 @@ typedef struct
   guint block_width;
   guint n_blocks;
   guint radius;
+  gint cx;
 } BwCrossRow;
 
 /* The cross sums of a block row against B moved by dy rows: for every dx in
- * [-radius, radius], Σab of every block into
- * sum_ab[(dx + radius) * n_blocks + block].  B's rows y0 + dy ..
+ * [-radius, radius], Σab of every block against B moved by cx + dx columns
+ * into sum_ab[(dx + radius) * n_blocks + block].  B's rows y0 + dy ..
  * y0 + dy + h - 1 lie in the frame; a block whose window moved by dx leaves
  * the frame gets an unspecified value (the caller skips it). */
 typedef void (*BwCrossFunc) (BwScratch * scratch, const BwCrossRow * row,
@@ -269,5 +269,4 @@ gboolean bw_orc_compiles (void);
 #endif
 
 G_END_DECLS
-
 #endif /* __BW_BLOCKSTATS_PRIVATE_H__ */
