@@ -19,10 +19,18 @@
 /* Pixels a block's displacement must differ from the frame's reference. */
 #define SUSPECT_SHIFT 0.5
 #define MAX_LINK_DISTANCE 6
-/* Displacements lie within +-(BW_MAX_SEARCH_RADIUS + 1.5) px: a power of
- * two above, for median_and_error(). */
-#define SHIFT_SCALE 16.0
-G_STATIC_ASSERT (2 * BW_MAX_SEARCH_RADIUS + 3 <= 2 * 16);
+/* Displacements lie within the search's centre +-(BW_MAX_SEARCH_RADIUS
+ * + 1.5) px: a power of two above, for median_and_error(). */
+static gdouble
+shift_scale (const BwVerdictParams * p)
+{
+  gdouble reach = MAX (ABS (p->centre_x), ABS (p->centre_y))
+      + BW_MAX_SEARCH_RADIUS + 1.5, scale = 16.0;
+
+  while (scale < reach)
+    scale *= 2.0;
+  return scale;
+}
 
 enum
 {
@@ -91,8 +99,8 @@ work_reserve (BwVerdictWork * w, gsize n)
   BW_GROW (w->state, w->state_len, n);
 }
 
-/* Whether block i's window moved by (dx, dy) stays in the frame, i.e. the
- * search could try that offset there. */
+/* Whether the search tried block i's window moved by (dx, dy): within the
+ * radius around its centre, and in the frame. */
 static gboolean
 offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
 {
@@ -101,8 +109,8 @@ offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
   gint x1 = MIN (x0 + (gint) p->block_width, (gint) p->width);
   gint y1 = MIN (y0 + (gint) p->block_height, (gint) p->height);
 
-  return ABS (dx) <= (gint) p->search_radius
-      && ABS (dy) <= (gint) p->search_radius && x0 + dx >= 0
+  return ABS (dx - p->centre_x) <= (gint) p->search_radius
+      && ABS (dy - p->centre_y) <= (gint) p->search_radius && x0 + dx >= 0
       && y0 + dy >= 0 && x1 + dx <= (gint) p->width
       && y1 + dy <= (gint) p->height;
 }
@@ -117,11 +125,16 @@ is_informative (const BwVerdictParams * p, const gfloat * r,
     return TRUE;
   if (isnan (shift[i].r_best) || shift[i].n <= 3)
     return FALSE;
-  /* A block whose search could try no offset but (0, 0) (a frame hardly
-   * larger than the block) says nothing about a displacement. */
-  if (!offset_tried (p, i, 1, 0) && !offset_tried (p, i, -1, 0)
-      && !offset_tried (p, i, 0, 1) && !offset_tried (p, i, 0, -1))
-    return FALSE;
+  /* A block whose search could try no offset but its centre (a frame
+   * hardly larger than the block) says nothing about a displacement. */
+  {
+    const gint cx = p->centre_x, cy = p->centre_y;
+
+    if (!offset_tried (p, i, cx + 1, cy) && !offset_tried (p, i, cx - 1, cy)
+        && !offset_tried (p, i, cx, cy + 1)
+        && !offset_tried (p, i, cx, cy - 1))
+      return FALSE;
+  }
   return bw_r_above_zero (shift[i].r_best, shift[i].n, BW_SIGNAL_Z);
 }
 
@@ -386,30 +399,37 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
   if (search) {
     const gint R = p->search_radius;
+    const gint x0 = p->centre_x - R, x1 = p->centre_x + R;
+    const gint y0 = p->centre_y - R, y1 = p->centre_y + R;
+    const gdouble scale = shift_scale (p);
     gdouble ex, ey;
-    gsize k = 0, whole = 0;
+    gsize k = 0, whole = 0, at = 0;
 
     /* Blocks with a whole search and a fitted peak, if enough of them. */
     for (i = 0; i < n; i++)
       whole += w->state[i] == STATE_INFORMATIVE && shift[i].fitted
-          && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R);
+          && offset_tried (p, i, x0, y0) && offset_tried (p, i, x1, y1);
 #define GLOBAL_BLOCK(i) (w->state[i] == STATE_INFORMATIVE \
     && (whole < MAX (m / 4, 1) || (shift[i].fitted \
-            && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R))))
+            && offset_tried (p, i, x0, y0) && offset_tried (p, i, x1, y1))))
     for (i = 0; i < n; i++)
-      if (GLOBAL_BLOCK (i))
+      if (GLOBAL_BLOCK (i)) {
         w->values[k++] = shift[i].dx;
-    out->shift_x = median_and_error (w->values, k, SHIFT_SCALE, w->bins, &ex);
+        at += shift[i].at_radius;
+      }
+    out->shift_x = median_and_error (w->values, k, scale, w->bins, &ex);
     k = 0;
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dy;
-    out->shift_y = median_and_error (w->values, k, SHIFT_SCALE, w->bins, &ey);
+    out->shift_y = median_and_error (w->values, k, scale, w->bins, &ey);
 #undef GLOBAL_BLOCK
     out->shift_significant =
         hypot (out->shift_x, out->shift_y) > 0
         && hypot (out->shift_x, out->shift_y) >= p->shift_tolerance
         && hypot (out->shift_x, out->shift_y) >= 3.0 * hypot (ex, ey);
+    out->shift_at_limit = p->coarse_at_limit || (!p->coarse_found
+        && out->shift_significant && 2 * at > k);
     if (out->shift_significant) {
       ref_x = out->shift_x;
       ref_y = out->shift_y;
