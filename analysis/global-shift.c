@@ -12,9 +12,9 @@
 #define MAX_LEVELS 16
 /* The finest level's reduction, at most. */
 #define FINEST_FACTOR 4
-/* How much lower than the highest peak a nearer one may be and still be
- * taken. */
-#define ALIAS_MARGIN 0.2
+/* The share of the highest peak's correlation a nearer peak may fall
+ * short by and still be taken. */
+#define ALIAS_SHARE 0.2
 /* Steps a refinement may climb from the shift the level above gave. */
 #define MAX_CLIMB 4
 
@@ -235,7 +235,7 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
     const BwPlane * b, guint width, guint height, BwGlobalShift * out)
 {
   guint f0 = FINEST_FACTOR, n_levels, i, factor;
-  gint q, x, y, bx = 0, by = 0, tx = 0, ty = 0;
+  gint q, x, y, bx = 0, by = 0;
   gdouble best = -INFINITY, top = -INFINITY, fx, fy;
   gsize total = 0;
   gfloat *p;
@@ -291,24 +291,13 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
     BW_GROW (w->surface, w->surface_len, (gsize) (2 * q + 1) * (2 * q + 1));
     for (y = -q; y <= q; y++)
       for (x = -q; x <= q; x++)
-        if ((SURFACE (x, y) = ncc (l, x, y)) > top) {
-          top = SURFACE (x, y);
-          tx = x;
-          ty = y;
-        }
-    /* The highest on the bound: the shift lies there or further.  Else, of
-     * the peaks nearly as high as the highest (a periodic texture has
+        top = MAX (top, SURFACE (x, y) = ncc (l, x, y));
+    /* Of the peaks nearly as high as the highest (a periodic texture has
      * several), the nearest to (0, 0). */
-    out->at_limit = ABS (tx) == q || ABS (ty) == q;
-    if (out->at_limit) {
-      best = top;
-      bx = tx;
-      by = ty;
-    }
-    for (y = -q; y <= q && !out->at_limit; y++)
+    for (y = -q; y <= q; y++)
       for (x = -q; x <= q; x++) {
         const gdouble c = SURFACE (x, y);
-        gboolean peak = c >= top - ALIAS_MARGIN
+        gboolean peak = c >= (1 - ALIAS_SHARE) * top
             && (best == -INFINITY || hypot (x, y) < hypot (bx, by));
         gint i, j;
 
@@ -321,10 +310,10 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
           by = y;
         }
       }
-    if (!(best >= BW_GLOBAL_MIN_PEAK)) {
-      out->at_limit = FALSE;
+    if (!(best >= BW_GLOBAL_MIN_PEAK))
       return TRUE;
-    }
+    /* On the bound: the shift lies there or further. */
+    out->at_limit = ABS (bx) == q || ABS (by) == q;
     best = climb (l, &bx, &by, &fx, &fy);
   }
 #undef SURFACE
