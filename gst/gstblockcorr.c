@@ -95,6 +95,11 @@
  * * #gdouble `shift-x`, `shift-y`: median displacement, px (NaN without a
  *   search)
  * * #gboolean `shifted`: that median counts as a shift of the whole input
+ * * #gboolean `shift-at-limit`: the shift may be larger than `shift-x`,
+ *   `shift-y`: the coarse estimate of the global shift (which the search
+ *   is centred on) lay on the bound of its range, a quarter of the frame's
+ *   smaller side, or none was found and most blocks' displacements reached
+ *   the search radius
  * * #guint `regions`: displaced or unmatched regions found
  * * #GstValueArray `largest-regions`: the largest regions (at most 8),
  *   largest first, as "region" structures with #guint `x`, `y`, `width`,
