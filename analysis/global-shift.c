@@ -15,6 +15,8 @@
 /* The share of the highest peak's correlation a nearer peak may fall
  * short by and still be taken. */
 #define ALIAS_SHARE 0.2
+/* Rows whose correlation sums are added in single precision. */
+#define FLUSH_ROWS 8
 /* Steps a refinement may climb from the shift the level above gave. */
 #define MAX_CLIMB 4
 
@@ -178,12 +180,15 @@ ncc (const Level * l, gint dx, gint dy)
 
   if (x1 - x0 < 2 || y1 - y0 < 2)
     return -1;
-  for (y = y0; y < y1; y++) {
+  for (y = y0; y < y1;) {
+    const gint y_end = MIN (y1, y + FLUSH_ROWS);
     gfloat acc[5][8];
 
+    /* Single precision over a few rows, double across them. */
     memset (acc, 0, sizeof (acc));
-    row_sums (l->a + (gsize) y * l->w + x0,
-        l->b + (gsize) (y + dy) * l->w + x0 + dx, x1 - x0, acc);
+    for (; y < y_end; y++)
+      row_sums (l->a + (gsize) y * l->w + x0,
+          l->b + (gsize) (y + dy) * l->w + x0 + dx, x1 - x0, acc);
     for (i = 0; i < 5; i++)
       for (k = 0; k < 8; k++)
         s[i] += acc[i][k];
