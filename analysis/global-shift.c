@@ -10,8 +10,9 @@
 #include "growbuf.h"
 
 #define MAX_LEVELS 16
-/* The finest level's reduction, at most. */
+/* The finest level's reduction, at most (but for huge frames). */
 #define FINEST_FACTOR 4
+#define MAX_FINEST_SIDE 2048
 /* The share of the highest peak's correlation a nearer peak may fall
  * short by and still be taken. */
 #define ALIAS_SHARE 0.2
@@ -258,6 +259,10 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
   memset (out, 0, sizeof (*out));
   out->limit = MIN (width, height) / 4;
 
+  /* Huge frames: a finest level of at most MAX_FINEST_SIDE samples a
+   * side, in memory and time as a frame of that size. */
+  while (MAX (width, height) / f0 > MAX_FINEST_SIDE)
+    f0 *= 2;
   while (f0 > 1 && MIN (width, height) / f0 < BW_GLOBAL_MIN_SIDE)
     f0 /= 2;
   w->levels[0].w = width / f0;
