@@ -71,6 +71,7 @@ static const BwAbiField layout[] = {
   FIELD (BwVerdict, shift_x),
   FIELD (BwVerdict, shift_y),
   FIELD (BwVerdict, shift_significant),
+  FIELD (BwVerdict, shift_at_limit),
   FIELD (BwVerdict, uncorrelated),
   FIELD (BwVerdict, n_regions),
   FIELD (BwVerdict, n_reported),

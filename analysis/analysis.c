@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "global-shift.h"
 #include "growbuf.h"
 #include "moved-sums.h"
 #include "summary.h"
@@ -58,6 +59,7 @@ struct _BwAnalysis
   gsize row_partials_len;
   guint *median_bins;
   BwVerdictWork *verdict_work;
+  BwGlobalWork *global_work;
   /* The last frame's paths and threads, for the callers' logs. */
   const gchar *stats_path, *search_path;
   guint n_threads_used;
@@ -74,6 +76,9 @@ typedef struct
   BwBackground background[2];
   BwRowHook row_hook;
   gpointer row_hook_data;
+  /* The coarse global shift and the search's centre. */
+  BwGlobalShift global;
+  gint cx, cy;
 } FrameJob;
 
 BwAnalysis *
@@ -84,6 +89,7 @@ bw_analysis_new (void)
   an->worker = bw_worker_new ();
   an->median_bins = g_new (guint, BW_MEDIAN_BINS);
   an->verdict_work = bw_verdict_work_new ();
+  an->global_work = bw_global_work_new ();
   an->stats_path = an->search_path = "none";
   return an;
 }
@@ -119,6 +125,7 @@ bw_analysis_free (BwAnalysis * an)
   bw_worker_free (an->worker);
   g_free (an->median_bins);
   bw_verdict_work_free (an->verdict_work);
+  bw_global_work_free (an->global_work);
   g_free (an);
 }
 
@@ -162,8 +169,8 @@ measure_row (gpointer data, BwScratch * scratch, guint thread, guint row)
   memcpy (grids, job->results.grids, sizeof (grids));
   bw_stats_plan_rows (&job->plan, scratch, row, row + 1, sums + first);
   if (radius > 0)
-    bw_search_rows (&job->plan, scratch, radius, row, row + 1,
-        sums + first, shifts + first);
+    bw_search_rows_at (&job->plan, scratch, radius, job->cx, job->cy, row,
+        row + 1, sums + first, shifts + first);
 
   bw_stats_from_sums_many (sums + first, an->stats + first, cols);
   for (i = first; i < first + cols; i++) {
@@ -320,6 +327,10 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   vp.block_width = job->plan.geom.block_width;
   vp.block_height = job->plan.geom.block_height;
   vp.search_radius = p->search_radius;
+  vp.centre_x = job->cx;
+  vp.centre_y = job->cy;
+  vp.coarse_found = job->global.found;
+  vp.coarse_at_limit = job->global.at_limit;
   vp.min_region_blocks = p->min_region_blocks;
   vp.shift_tolerance = p->shift_tolerance;
   vp.stddev_a = grids[BW_GRID_STDDEV_0];
@@ -366,6 +377,21 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   job.estimated = params->min_intensity == BW_AUTO;
   job.row_hook = row_hook;
   job.row_hook_data = row_hook_data;
+  job.cx = job.cy = 0;
+  memset (&job.global, 0, sizeof (job.global));
+  if (params->search_radius > 0) {
+    /* The search is centred on the coarse global shift where that lies
+     * beyond the radius; nearer, the search around (0, 0) finds it (its
+     * fit looks a pixel beyond the radius). */
+    bw_global_shift_estimate (an->global_work, plane0, plane1, width, height,
+        &job.global);
+    if (job.global.found && MAX (ABS (lround (job.global.x)),
+            ABS (lround (job.global.y))) > (glong) params->search_radius)
+    {
+      job.cx = (gint) lround (job.global.x);
+      job.cy = (gint) lround (job.global.y);
+    }
+  }
 
   bw_worker_run (an->worker, params->n_threads, job.plan.rows, measure_row,
       &job);

@@ -21,15 +21,14 @@
 #include "moved-sums.h"
 
 G_BEGIN_DECLS
-
 /* The search result of one block. */
-typedef struct
+    typedef struct
 {
   gfloat dx;                    /* displacement, px, sub-pixel; NaN when no */
   gfloat dy;                    /* offset gave a valid r */
   gfloat r_best;                /* r at the best integer offset, or NaN */
-  gint8 best_x;                 /* the best integer offset */
-  gint8 best_y;
+  gint8 best_x;                 /* the best integer offset, from the */
+  gint8 best_y;                 /* search's centre */
   /* TRUE when the best offset lies on the search radius (the displacement
    * may be larger than the radius). */
   guint8 at_radius;
@@ -52,6 +51,15 @@ gboolean bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch,
     guint radius, guint row_start, guint row_end, const BwBlockSums * sums,
     BwBlockShift * out);
 
+/* bw_search_rows() around the centre (cx, cy): the offsets tried are
+ * (cx + dx, cy + dy), (dx, dy) in [-radius, radius]²; dx and dy in out are
+ * whole (centre included), best_x and best_y counted from the centre, and
+ * r_zero still r at (0, 0).  Blocks whose moved windows leave the frame are
+ * not tried there. */
+gboolean bw_search_rows_at (const BwStatsPlan * plan, BwScratch * scratch,
+    guint radius, gint cx, gint cy, guint row_start, guint row_end,
+    const BwBlockSums * sums, BwBlockShift * out);
+
 /* r of one block (col, row) of plan against B's window moved by (dx, dy),
  * from exact sums, as bw_search_rows() computes it; NaN when the window
  * leaves the frame or a side is flat.  Costs one pass over the block. */
@@ -73,5 +81,4 @@ gdouble bw_search_pair_r_at (gpointer plan, gsize block, gint ax, gint ay,
 const gchar *bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb);
 
 G_END_DECLS
-
 #endif /* __BW_DISPLACEMENT_H__ */

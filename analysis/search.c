@@ -81,14 +81,15 @@ quadratic_peak (const gdouble f[3][3], gdouble * px, gdouble * py)
 }
 
 /* The best offset of one block from its centred sums (cab[k], vbb[k] with
- * k = (dy+R)*nd + dx+R; vbb 0 where untried or flat): (0, 0) unless another
- * offset has a strictly higher r.  For a block, r grows with
+ * k = (dy+R)*nd + dx+R, offsets from the centre (cx, cy); vbb 0 where
+ * untried or flat): the centre unless another offset has a strictly higher
+ * r.  For a block, r grows with
  * cab·|cab| / vbb, compared by cross-multiplying: no square root or
  * division per offset. */
 static void
 pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
-    gint radius, gdouble r_zero, guint n, const BwStatsPlan * plan,
-    guint col, guint row, BwBlockShift * o)
+    gint radius, gint cx, gint cy, gdouble r_zero, guint n,
+    const BwStatsPlan * plan, guint col, guint row, BwBlockShift * o)
 {
   const gint nd = 2 * radius + 1;
   gint bx = 0, by = 0, x, y, kb = radius * nd + radius;
@@ -135,7 +136,7 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
    * nothing. */
   beyond = radius > 0 && bw_r_above_zero (best, n, BW_SIGNAL_Z);
 #define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? \
-    (beyond ? bw_search_block_r (plan, col, row, (X), (Y)) : NAN) : \
+    (beyond ? bw_search_block_r (plan, col, row, cx + (X), cy + (Y)) : NAN) : \
     r_of (cab[((Y) + radius) * nd + (X) + radius], \
         vbb[((Y) + radius) * nd + (X) + radius], sqrt_vaa))
   {
@@ -148,16 +149,16 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
         all = all && isfinite (f[y + 1][x + 1]);
       }
     if (all && quadratic_peak (f, &px, &py)) {
-      o->dx = bx + px;
-      o->dy = by + py;
+      o->dx = cx + bx + px;
+      o->dy = cy + by + py;
       o->fitted = TRUE;
       return;
     }
   }
-  o->dx = bx + parabola_peak (R_AT (bx - 1, by), best, R_AT (bx + 1, by),
-      &fitted);
-  o->dy = by + parabola_peak (R_AT (bx, by - 1), best, R_AT (bx, by + 1),
-      &fitted);
+  o->dx = cx + bx + parabola_peak (R_AT (bx - 1, by), best,
+      R_AT (bx + 1, by), &fitted);
+  o->dy = cy + by + parabola_peak (R_AT (bx, by - 1), best,
+      R_AT (bx, by + 1), &fitted);
   o->fitted = fitted;
 #undef R_AT
 }
@@ -228,9 +229,19 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
     guint row_start, guint row_end, const BwBlockSums * sums,
     BwBlockShift * out)
 {
+  return bw_search_rows_at (plan, scratch, radius, 0, 0, row_start, row_end,
+      sums, out);
+}
+
+gboolean
+bw_search_rows_at (const BwStatsPlan * plan, BwScratch * scratch,
+    guint radius, gint cx, gint cy, guint row_start, guint row_end,
+    const BwBlockSums * sums, BwBlockShift * out)
+{
   const gint R = radius;
   const gint nd = 2 * R + 1;
   const gsize n_off = (gsize) nd * nd;
+  const gboolean centred = cx == 0 && cy == 0;
   guint r, c;
 
   if (!plan || !plan->row_func || !scratch || !sums || !out
@@ -243,14 +254,24 @@ bw_search_rows (const BwStatsPlan * plan, BwScratch * scratch, guint radius,
     BwBlockShift *o = out + (gsize) (r - row_start) * plan->cols;
     BwMovedSums m;
 
-    if (!bw_moved_sums_row (plan, scratch, radius, r, s0, &m))
+    if (!bw_moved_sums_row (plan, scratch, radius, cx, cy, r, s0, &m))
       return FALSE;
     for (c = 0; c < plan->cols; c++) {
       const gsize k = (gsize) c * n_off;
       const gdouble sqrt_vaa = sqrt (m.vaa[c]);
+      gdouble r_zero;
 
-      pick_best (m.cab + k, m.vbb + k, sqrt_vaa, R,
-          r_of (m.cab[k + R * nd + R], m.vbb[k + R * nd + R], sqrt_vaa),
+      /* r at (0, 0): at the search's centre, or else from the unmoved
+       * sums (the same value bit for bit). */
+      if (centred)
+        r_zero = r_of (m.cab[k + R * nd + R], m.vbb[k + R * nd + R], sqrt_vaa);
+      else {
+        BwBlockStats st;
+
+        bw_stats_from_sums (&s0[c], &st);
+        r_zero = st.r;
+      }
+      pick_best (m.cab + k, m.vbb + k, sqrt_vaa, R, cx, cy, r_zero,
           (guint) s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
       bw_subpixel_refine_shift (plan, scratch, c, r,

@@ -29,10 +29,18 @@
 #define MIN_NEIGHBOURS 4
 /* Standard errors of gain that let a block join a moved group next to it. */
 #define GROW_GAIN_Z 1.5
-/* Displacements lie within +-(BW_MAX_SEARCH_RADIUS + 1.5) px: a power of
- * two above, for median_and_error(). */
-#define SHIFT_SCALE 16.0
-G_STATIC_ASSERT (2 * BW_MAX_SEARCH_RADIUS + 3 <= 2 * 16);
+/* Displacements lie within the search's centre +-(BW_MAX_SEARCH_RADIUS
+ * + 1.5) px: a power of two above, for median_and_error(). */
+static gdouble
+shift_scale (const BwVerdictParams * p)
+{
+  gdouble reach = MAX (ABS (p->centre_x), ABS (p->centre_y))
+      + BW_MAX_SEARCH_RADIUS + 1.5, scale = 16.0;
+
+  while (scale < reach)
+    scale *= 2.0;
+  return scale;
+}
 
 enum
 {
@@ -75,7 +83,7 @@ struct _BwVerdictWork
   /* Per block: the whole-pixel displacement of its neighbours (pooled[i]
    * of them valid), its gain there in standard errors over the reference
    * and over the still pair (0 without r_pair). */
-  gint8 *near_dx, *near_dy;
+  gint32 *near_dx, *near_dy;
   guint8 *pooled;
   gfloat *near_gain, *near_still_gain;
   gsize values_len, queue_len, state_len, near_dx_len, near_dy_len;
@@ -144,8 +152,9 @@ window_inside (const BwVerdictParams * p, gsize i, gint dx, gint dy)
 static gboolean
 offset_tried (const BwVerdictParams * p, gsize i, gint dx, gint dy)
 {
-  return ABS (dx) <= (gint) p->search_radius
-      && ABS (dy) <= (gint) p->search_radius && window_inside (p, i, dx, dy);
+  return ABS (dx - p->centre_x) <= (gint) p->search_radius
+      && ABS (dy - p->centre_y) <= (gint) p->search_radius
+      && window_inside (p, i, dx, dy);
 }
 
 static gboolean
@@ -158,11 +167,16 @@ is_informative (const BwVerdictParams * p, const gfloat * r,
     return TRUE;
   if (isnan (shift[i].r_best) || shift[i].n <= 3)
     return FALSE;
-  /* A block whose search could try no offset but (0, 0) (a frame hardly
-   * larger than the block) says nothing about a displacement. */
-  if (!offset_tried (p, i, 1, 0) && !offset_tried (p, i, -1, 0)
-      && !offset_tried (p, i, 0, 1) && !offset_tried (p, i, 0, -1))
-    return FALSE;
+  /* A block whose search could try no offset but its centre (a frame
+   * hardly larger than the block) says nothing about a displacement. */
+  {
+    const gint cx = p->centre_x, cy = p->centre_y;
+
+    if (!offset_tried (p, i, cx + 1, cy) && !offset_tried (p, i, cx - 1, cy)
+        && !offset_tried (p, i, cx, cy + 1)
+        && !offset_tried (p, i, cx, cy - 1))
+      return FALSE;
+  }
   return bw_r_above_zero (shift[i].r_best, shift[i].n, BW_SIGNAL_Z);
 }
 
@@ -648,30 +662,37 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
   if (search) {
     const gint R = p->search_radius;
+    const gint x0 = p->centre_x - R, x1 = p->centre_x + R;
+    const gint y0 = p->centre_y - R, y1 = p->centre_y + R;
+    const gdouble scale = shift_scale (p);
     gdouble ex, ey;
-    gsize k = 0, whole = 0;
+    gsize k = 0, whole = 0, at = 0;
 
     /* Blocks with a whole search and a fitted peak, if enough of them. */
     for (i = 0; i < n; i++)
       whole += w->state[i] == STATE_INFORMATIVE && shift[i].fitted
-          && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R);
+          && offset_tried (p, i, x0, y0) && offset_tried (p, i, x1, y1);
 #define GLOBAL_BLOCK(i) (w->state[i] == STATE_INFORMATIVE \
     && (whole < MAX (m / 4, 1) || (shift[i].fitted \
-            && offset_tried (p, i, -R, -R) && offset_tried (p, i, R, R))))
+            && offset_tried (p, i, x0, y0) && offset_tried (p, i, x1, y1))))
     for (i = 0; i < n; i++)
-      if (GLOBAL_BLOCK (i))
+      if (GLOBAL_BLOCK (i)) {
         w->values[k++] = shift[i].dx;
-    out->shift_x = median_and_error (w->values, k, SHIFT_SCALE, w->bins, &ex);
+        at += shift[i].at_radius;
+      }
+    out->shift_x = median_and_error (w->values, k, scale, w->bins, &ex);
     k = 0;
     for (i = 0; i < n; i++)
       if (GLOBAL_BLOCK (i))
         w->values[k++] = shift[i].dy;
-    out->shift_y = median_and_error (w->values, k, SHIFT_SCALE, w->bins, &ey);
+    out->shift_y = median_and_error (w->values, k, scale, w->bins, &ey);
 #undef GLOBAL_BLOCK
     out->shift_significant =
         hypot (out->shift_x, out->shift_y) > 0
         && hypot (out->shift_x, out->shift_y) >= p->shift_tolerance
         && hypot (out->shift_x, out->shift_y) >= 3.0 * hypot (ex, ey);
+    out->shift_at_limit = p->coarse_at_limit || (!p->coarse_found
+        && out->shift_significant && 2 * at > k);
     if (out->shift_significant) {
       ref_x = out->shift_x;
       ref_y = out->shift_y;
@@ -759,7 +780,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
        * worse; where it cannot be measured, the gain cannot be told from
        * an intensity change, as at the frame's edges above. */
       if (s && p->r_pair) {
-        gdouble still = still_r (p, b->best_x, b->best_y, i, ref_x, ref_y);
+        gdouble still = still_r (p, p->centre_x + b->best_x,
+            p->centre_y + b->best_y, i, ref_x, ref_y);
 
         s = !isnan (still) && b->r_best > still;
       }

@@ -11,8 +11,13 @@
  * search was whole (every offset inside the frame) and whose sub-pixel fit
  * found a peak along both axes (all informative blocks when fewer than a
  * quarter qualify): at the edges the search is one-sided and the estimate
- * snaps to whole pixels.  It is significant when its length is at least
- * shift_tolerance and at least three standard errors of the median.
+ * snaps to whole pixels.  The search is centred on the coarse global shift
+ * (global-shift.h), so the displacements are whole, centre included.  It
+ * is significant when its length is at least shift_tolerance and at least
+ * three standard errors of the median.  It is at the limit when the coarse
+ * estimate lay on the bound of its range, or, when none was found, when
+ * it is significant and most of those blocks' best offsets lie on the
+ * search radius.
  *
  * Suspect blocks, with a search: the displacement differs from the frame's
  * reference (the global shift when significant, else (0, 0)) by at least
@@ -123,6 +128,13 @@ typedef struct
   guint width, height;          /* of the input image, px */
   guint block_width, block_height;
   guint search_radius;          /* 0: r only */
+  /* The centre of the search (offsets tried: centre +- search_radius),
+   * whether a coarse global shift was found (the centre is then within
+   * half a pixel of it, or (0, 0) when it lies within the radius) and
+   * whether it lay on the bound of its range. */
+  gint centre_x, centre_y;
+  gboolean coarse_found;
+  gboolean coarse_at_limit;
   guint min_region_blocks;
   gdouble shift_tolerance;      /* px */
   /* For unmatched blocks: the standard deviation and mean grids of the two
@@ -155,6 +167,10 @@ typedef struct
   gdouble shift_x, shift_y;     /* median over informative blocks, px; NaN
                                  * without a search or without blocks */
   gboolean shift_significant;
+  /* The shift may be larger than measured: the coarse estimate lay on the
+   * bound of its range (a quarter of the frame), or none was found and
+   * most blocks' best offsets lie on the search radius. */
+  gboolean shift_at_limit;
   /* Without a search: the frame's median r is within noise of 0 (Fisher z
    * below 5 standard errors): the images do not correlate. */
   gboolean uncorrelated;
@@ -178,5 +194,4 @@ void bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     guint8 * suspect);
 
 G_END_DECLS
-
 #endif /* __BW_VERDICT_H__ */

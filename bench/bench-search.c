@@ -5,7 +5,9 @@
  * sums plus the search at the given radius; and, to see where the search's
  * time goes, the sums plus only the cross sums of that radius (the
  * function bw_search_rows would use, called for every block row and
- * vertical offset).  Medians of reps; as in bench-kernels, each rep takes
+ * vertical offset); and the coarse global shift (bw_global_shift_estimate,
+ * of a frame against itself, so that every level is refined), against the
+ * sums plus the search.  Medians of reps; as in bench-kernels, each rep takes
  * the next frame pair of a ring larger than any cache.  The path is the
  * one BLOCKWISE_KERNEL selects (unset: the fastest this CPU has).
  *
@@ -17,6 +19,7 @@
 
 #include "kernels.h"
 #include "displacement.h"
+#include "global-shift.h"
 #include "bench-common.h"
 
 typedef struct
@@ -26,6 +29,7 @@ typedef struct
   BwBlockSums *sums;
   BwBlockShift *out;
   guint64 *cross_out;
+  BwGlobalWork *global;
   guint radius;
   guint8 *ring;
   gsize plane_bytes;
@@ -70,6 +74,17 @@ run_search (SearchCase * sc)
     g_error ("bw_search_rows failed");
 }
 
+/* The coarse global shift of A against itself. */
+static void
+run_global (SearchCase * sc)
+{
+  BwGlobalShift gs;
+
+  if (!bw_global_shift_estimate (sc->global, &sc->plan.a, &sc->plan.a,
+          sc->plan.geom.width, sc->plan.geom.height, &gs) || !gs.found)
+      g_error ("bw_global_shift_estimate failed");
+}
+
 /* The sums, then the cross sums bw_search_rows would compute (the same
  * block rows and vertical offsets), nothing else. */
 static void
@@ -91,6 +106,7 @@ run_cross (SearchCase * sc)
   row.block_width = g->block_width;
   row.n_blocks = sc->plan.cols;
   row.radius = sc->radius;
+  row.cx = 0;
   for (r = 0; r < sc->plan.rows; r++) {
     row.y0 = r * g->block_height;
     row.h = MIN (g->block_height, g->height - row.y0);
@@ -180,15 +196,16 @@ main (int argc, char **argv)
       "ms per frame pair (median), frames from a %.0f MiB ring\n", width,
       height, block, block, g_getenv ("BLOCKWISE_KERNEL") ?
       g_getenv ("BLOCKWISE_KERNEL") : "(unset)", alloc / 1048576.0);
-  g_print ("%-7s %-6s %9s %10s %11s %11s %9s %9s\n", "fmt", "cross", "sums",
-      "+search0", "+cross_R", "+search_R", "R/sums", "R/search0");
+  g_print ("%-7s %-6s %9s %10s %11s %11s %9s %9s %9s %9s\n", "fmt", "cross",
+      "sums", "+search0", "+cross_R", "+search_R", "R/sums", "R/search0",
+      "global", "G/search");
   for (f = 0; f < 2; f++) {
     BwSampleFormat fmt = f == 0 ? BW_SAMPLE_U8 : BW_SAMPLE_U16LE;
     gsize bpp = f == 0 ? 1 : 2;
     BwGeometry geom = { width, height, block, block, BW_EDGE_TRIM };
     BwPlane a = { ring, (gssize) (width * bpp), fmt };
     SearchCase sc = { {{0,},}, };
-    double t_sums, t_s0, t_cross, t_sr;
+    double t_sums, t_s0, t_cross, t_sr, t_g;
     gsize n;
 
     if (!bw_stats_plan_init (&sc.plan, BW_IMPL_AUTO, &geom, &a, &a))
@@ -198,6 +215,7 @@ main (int argc, char **argv)
     sc.sums = g_new (BwBlockSums, n);
     sc.out = g_new (BwBlockShift, n);
     sc.cross_out = g_new (guint64, (gsize) (2 * radius + 1) * sc.plan.cols);
+    sc.global = bw_global_work_new ();
     sc.radius = radius;
     sc.ring = ring;
     sc.plane_bytes = (gsize) width *height * bpp;
@@ -207,13 +225,15 @@ main (int argc, char **argv)
     t_s0 = measure (run_search0, &sc, seconds);
     t_cross = measure (run_cross, &sc, seconds);
     t_sr = measure (run_search, &sc, seconds);
-    g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %9.2f %9.2f\n",
+    t_g = measure (run_global, &sc, seconds);
+    g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %9.2f %9.2f %9.3f %9.2f\n",
         f == 0 ? "GRAY8" : "GRAY16", bw_moved_sums_path_name (BW_IMPL_AUTO,
             fmt, fmt, block),
         t_sums * 1e3, t_s0 * 1e3, t_cross * 1e3, t_sr * 1e3, t_sr / t_sums,
-        t_sr / t_s0);
+        t_sr / t_s0, t_g * 1e3, t_g / t_sr);
 
     bw_scratch_free (sc.scratch);
+    bw_global_work_free (sc.global);
     g_free (sc.sums);
     g_free (sc.out);
     g_free (sc.cross_out);

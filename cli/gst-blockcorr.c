@@ -281,7 +281,8 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
         "trim (default) drops the partial blocks at the right and bottom "
           "edges; partial keeps them", "trim|partial"},
     {"search-radius", 'r', 0, G_OPTION_ARG_INT, &opt.search_radius,
-        "Largest displacement searched per block, px (0.."
+        "Largest displacement from the global shift searched per block, "
+          "px (0.."
           G_STRINGIFY (BW_MAX_SEARCH_RADIUS) ", default "
           G_STRINGIFY (BW_DEFAULT_SEARCH_RADIUS) "; 0: r only, regions of "
           "low r)", "R"},

@@ -202,6 +202,7 @@ const gchar *const bc_summary_fields[] = {
   "verdict", "cols", "rows", "block-width", "block-height", "valid",
   "invalid", "background", "mean", "min", "max", "median", "below-threshold",
   "threshold", "search-radius", "informative", "shift-x", "shift-y",
+  "shift-at-limit",
   "regions", "min-intensity-0", "min-intensity-1", NULL
 };
 

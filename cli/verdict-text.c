@@ -55,6 +55,10 @@ tenth (gdouble v)
   return round (v * 10.0) / 10.0 + 0.0;
 }
 
+/* Why a global shift may be larger than measured. */
+#define AT_LIMIT "the limit of the search: a quarter of the image's " \
+    "smaller side, or the search radius where no coarse shift was found"
+
 static void
 append_region (GString * out, const GstStructure * rs, guint width,
     guint height, guint radius)
@@ -98,7 +102,7 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
   guint named, k;
   gdouble sx = bc_number (meta, "shift-x"), sy = bc_number (meta, "shift-y");
   GString *out = g_string_new (NULL);
-  gboolean shifted = FALSE, uncorrelated = FALSE;
+  gboolean shifted = FALSE, uncorrelated = FALSE, at_limit = FALSE;
 
   if (!verdict)
     verdict = "no-texture";
@@ -133,15 +137,20 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
     return g_string_free (out, FALSE);
   }
   gst_structure_get_boolean (meta, "shifted", &shifted);
+  gst_structure_get_boolean (meta, "shift-at-limit", &at_limit);
   if (shifted)
     g_string_append_printf (out, "the compared image is shifted by "
-        "(%+.1f, %+.1f) px overall", tenth (sx), tenth (sy));
+        "(%+.1f, %+.1f) px overall%s", tenth (sx), tenth (sy), at_limit ?
+        " or more (" AT_LIMIT ")" : "");
+  else if (at_limit)
+    g_string_append (out, "the compared image may be shifted by more than "
+        "was measured (" AT_LIMIT ")");
   if (n_regions) {
     named = MIN (n_regions, NAMED_REGIONS);
     if (regions)
       named = MIN (named, gst_value_array_get_size (regions));
-    g_string_append_printf (out, "%s%u region%s", shifted ? "; " : "",
-        n_regions, n_regions > 1 ? "s" : "");
+    g_string_append_printf (out, "%s%u region%s", shifted || at_limit ?
+        "; " : "", n_regions, n_regions > 1 ? "s" : "");
     for (k = 0; k < named; k++) {
       g_string_append (out, k ? "; " : ", ");
       append_region (out,
@@ -167,7 +176,7 @@ bc_verdict_headline (const GstStructure * meta)
 {
   const gchar *verdict = gst_structure_get_string (meta, "verdict");
   guint n_regions = bc_number (meta, "regions");
-  gboolean shifted = FALSE;
+  gboolean shifted = FALSE, at_limit = FALSE;
   GString *out;
 
   if (!verdict || g_str_equal (verdict, "no-texture"))
@@ -176,10 +185,12 @@ bc_verdict_headline (const GstStructure * meta)
     return g_strdup ("registered");
   out = g_string_new ("needs registration: ");
   gst_structure_get_boolean (meta, "shifted", &shifted);
+  gst_structure_get_boolean (meta, "shift-at-limit", &at_limit);
   if (shifted)
-    g_string_append_printf (out, "shifted by (%+.1f, %+.1f) px%s",
+    g_string_append_printf (out, "shifted by (%+.1f, %+.1f) px%s%s",
         tenth (bc_number (meta, "shift-x")),
-        tenth (bc_number (meta, "shift-y")), n_regions ? ", " : "");
+        tenth (bc_number (meta, "shift-y")), at_limit ? " or more" : "",
+        n_regions ? ", " : "");
   if (n_regions)
     g_string_append_printf (out, "%u region%s", n_regions,
         n_regions > 1 ? "s" : "");

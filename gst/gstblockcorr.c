@@ -98,6 +98,11 @@
  * * #gdouble `shift-x`, `shift-y`: median displacement, px (NaN without a
  *   search)
  * * #gboolean `shifted`: that median counts as a shift of the whole input
+ * * #gboolean `shift-at-limit`: the shift may be larger than `shift-x`,
+ *   `shift-y`: the coarse estimate of the global shift (which the search
+ *   is centred on) lay on the bound of its range, a quarter of the frame's
+ *   smaller side, or none was found and most blocks' displacements reached
+ *   the search radius
  * * #guint `regions`: displaced or unmatched regions found
  * * #GstValueArray `largest-regions`: the largest regions (at most 8),
  *   largest first, as "region" structures with #guint `x`, `y`, `width`,
@@ -1835,9 +1840,12 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   /**
    * GstBlockCorr:search-radius:
    *
-   * Displacement search: for every block, r against the compared input's
-   * window moved by every integer offset up to this many pixels in x and y
-   * ((2R+1)² offsets), the best offset, a sub-pixel estimate (a quadratic
+   * Displacement search: first the frame's global shift, coarse, whatever
+   * its size up to a quarter of the frame's smaller side; then for every
+   * block, r against the compared input's window moved by every integer
+   * offset up to this many pixels in x and y from that shift (from (0, 0)
+   * when the shift lies within the radius; (2R+1)² offsets), the best
+   * offset, a sub-pixel estimate (a quadratic
    * surface through r at the peak and its eight neighbours, looking one
    * pixel beyond the radius where the peak lies on it), and the
    * `dx`, `dy`, `r-best` grids.  Offsets whose window would leave the frame
@@ -1847,8 +1855,9 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_SEARCH_RADIUS,
       g_param_spec_uint ("search-radius", "Search radius",
-          "Largest displacement searched per block, px, in x and y "
-          "(0 = off: r at (0, 0) only; R costs (2R+1)^2 cross sums)",
+          "Largest displacement from the frame's global shift searched "
+          "per block, px, in x and y (0 = off: r at (0, 0) only, no global "
+          "shift; R costs (2R+1)^2 cross sums)",
           0, BW_MAX_SEARCH_RADIUS, DEFAULT_SEARCH_RADIUS, flags));
   /**
    * GstBlockCorr:min-region-blocks:

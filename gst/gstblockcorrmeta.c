@@ -81,6 +81,7 @@ gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
       "shift-x", G_TYPE_DOUBLE, v->shift_x,
       "shift-y", G_TYPE_DOUBLE, v->shift_y,
       "shifted", G_TYPE_BOOLEAN, v->shift_significant,
+      "shift-at-limit", G_TYPE_BOOLEAN, v->shift_at_limit,
       "uncorrelated", G_TYPE_BOOLEAN, v->uncorrelated,
       "regions", G_TYPE_UINT, v->n_regions, NULL);
   regions_value (v, &regions);

@@ -208,7 +208,8 @@ void bw_scratch_reserve (gpointer * array, gsize * array_len, gsize len,
 
 /* One block row of the displacement search: reference rows [y0, y0 + h),
  * pixel columns [0, width_px) in blocks of block_width (the last may be
- * narrower), in a frame width pixels wide. */
+ * narrower), in a frame width pixels wide; the horizontal offsets are
+ * counted from cx (the search's centre). */
 typedef struct
 {
   const BwPlane *a;
@@ -220,11 +221,12 @@ typedef struct
   guint block_width;
   guint n_blocks;
   guint radius;
+  gint cx;
 } BwCrossRow;
 
 /* The cross sums of a block row against B moved by dy rows: for every dx in
- * [-radius, radius], Σab of every block into
- * sum_ab[(dx + radius) * n_blocks + block].  B's rows y0 + dy ..
+ * [-radius, radius], Σab of every block against B moved by cx + dx columns
+ * into sum_ab[(dx + radius) * n_blocks + block].  B's rows y0 + dy ..
  * y0 + dy + h - 1 lie in the frame; a block whose window moved by dx leaves
  * the frame gets an unspecified value (the caller skips it). */
 typedef void (*BwCrossFunc) (BwScratch * scratch, const BwCrossRow * row,

@@ -62,9 +62,10 @@ bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
   gint dx;
 
   for (dx = -radius; dx <= radius; dx++) {
-    /* Columns of A whose partner x + dx lies in the frame. */
-    gsize x_lo = dx < 0 ? (gsize) - dx : 0;
-    gssize x_end = MIN ((gssize) n, (gssize) row->width - dx);
+    /* Columns of A whose partner x + cx + dx lies in the frame. */
+    const gssize shift = (gssize) row->cx + dx;
+    gsize x_lo = shift < 0 ? (gsize) - shift : 0;
+    gssize x_end = MIN ((gssize) n, (gssize) row->width - shift);
     guint64 *out = sum_ab + (gsize) (dx + radius) * row->n_blocks;
     guint32 *lo, *hi;
     guint y, c;
@@ -77,7 +78,7 @@ bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
         const guint8 *ra = bw_plane_row (row->a, row->y0 + y);
         const guint8 *rb = bw_plane_row (row->b, row->y0 + dy + y);
 
-        func (ra + x_lo * bpp_a, rb + (x_lo + dx) * bpp_b,
+        func (ra + x_lo * bpp_a, rb + (x_lo + shift) * bpp_b,
             x_end - x_lo, lo + x_lo, hi + x_lo);
       }
     }

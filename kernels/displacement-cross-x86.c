@@ -220,7 +220,7 @@ chunk_u8_group (const ChunkSrc * src, guint first, guint n, gint64 * pairs,
 
 /* Copies the samples of an edge chunk (first column x) into buf: A's 16
  * columns (0 past width_px), then B's 16 + 2 radius columns from
- * x - radius (0 outside the frame), row after row. */
+ * x + cx - radius (0 outside the frame), row after row. */
 static void
 copy_edge_chunk (const BwCrossRow * row, gint dy, gsize x, gsize bps,
     guint8 * buf, ChunkSrc * src)
@@ -228,9 +228,10 @@ copy_edge_chunk (const BwCrossRow * row, gint dy, gsize x, gsize bps,
   const gssize radius = row->radius;
   const gsize len_a = CHUNK * bps, len_b = (CHUNK + 2 * radius) * bps;
   gsize a_n = MIN ((gsize) CHUNK, row->width_px - x);
-  gssize b_lo = MAX ((gssize) x - radius, 0);
-  gssize b_hi = MIN ((gssize) (x + CHUNK) + radius, (gssize) row->width);
-  gsize b_skip = (gsize) (b_lo - ((gssize) x - radius));
+  const gssize b_first = (gssize) x + row->cx - radius;
+  gssize b_lo = MAX (b_first, 0);
+  gssize b_hi = MIN (b_first + CHUNK + 2 * radius, (gssize) row->width);
+  gsize b_skip = (gsize) (b_lo - b_first);
   guint y;
 
   src->a = buf;
@@ -298,13 +299,14 @@ bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
 
   for (k = 0; k < n_chunks; k++) {
     gsize x = k * CHUNK;
+    gssize b_first = (gssize) x + row->cx - (gssize) radius;
     ChunkSrc src;
 
-    if (x + CHUNK <= row->width_px && x >= radius
-        && x + CHUNK + radius <= row->width) {
+    if (x + CHUNK <= row->width_px && b_first >= 0
+        && b_first + CHUNK + 2 * radius <= row->width) {
       src.a = bw_plane_row (row->a, row->y0) + x * bps;
       src.stride_a = row->a->stride;
-      src.b = bw_plane_row (row->b, row->y0 + dy) + (x - radius) * bps;
+      src.b = bw_plane_row (row->b, row->y0 + dy) + b_first * bps;
       src.stride_b = row->b->stride;
       src.h = row->h;
     } else {

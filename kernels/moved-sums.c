@@ -120,7 +120,8 @@ bw_moved_block_sums (const BwStatsPlan * plan, guint col, guint row, gint dx,
 
 gboolean
 bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
-    guint radius, guint r, const BwBlockSums * s0, BwMovedSums * moved)
+    guint radius, gint cx, gint cy, guint r, const BwBlockSums * s0,
+    BwMovedSums * moved)
 {
   const guint cols = plan ? plan->cols : 0;
   const gint R = radius;
@@ -135,7 +136,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   ColumnSlideFunc slide_rows;
   gdouble *cab_cube, *vbb_cube, *vaa;
   guint c;
-  gint dy, dx;
+  gint dy, dx, first_dy;
 
   if (!plan || !plan->kernels || !scratch || !s0 || !moved
       || radius > BW_MAX_SEARCH_RADIUS || r >= plan->rows)
@@ -151,6 +152,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   row.block_width = plan->geom.block_width;
   row.n_blocks = cols;
   row.radius = radius;
+  row.cx = cx;
   row.y0 = r * plan->geom.block_height;
   row.h = MIN (plan->geom.block_height, plan->geom.height - row.y0);
 
@@ -181,32 +183,36 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   /* Untried offsets: vbb 0. */
   memset (vbb_cube, 0, n_off * cols * sizeof (gdouble));
 
-  if (R == 0) {
+  if (R == 0 && cx == 0 && cy == 0) {
     for (c = 0; c < cols; c++)
       centred_sums (s0[c].n, s0[c].sum_a, s0[c].sum_b, s0[c].sum_bb,
           s0[c].sum_ab, &cab_cube[c], &vbb_cube[c]);
     return TRUE;
   }
 
-  /* The first vertical offset whose rows lie in the frame. */
-  dy = MAX (-R, -(gint) row.y0);
+  /* The first vertical offset whose rows lie in the frame (dy is counted
+   * from the centre, the rows of B from the frame's top). */
+  first_dy = MAX (-R, -(gint) row.y0 - cy);
+  if (first_dy > R)
+    return TRUE;
+  dy = first_dy;
   {
     guint y;
 
     memset (col_b, 0, 3 * width * sizeof (guint32));
-    for (y = 0; y < row.h && (gint) (row.y0 + y) + dy < (gint)
+    for (y = 0; y < row.h && (gint) (row.y0 + y) + cy + dy < (gint)
         plan->geom.height; y++)
-      add_row (bw_plane_row (&plan->b, row.y0 + dy + y), width, col_b,
+      add_row (bw_plane_row (&plan->b, row.y0 + cy + dy + y), width, col_b,
           col_lo, col_hi);
   }
   for (; dy <= R; dy++) {
-    if ((gint) (row.y0 + row.h) + dy > (gint) plan->geom.height)
+    if ((gint) (row.y0 + row.h) + cy + dy > (gint) plan->geom.height)
       break;
-    if (dy > MAX (-R, -(gint) row.y0)) {
+    if (dy > first_dy) {
       /* Slide the columns down by one row. */
-      slide_rows (bw_plane_row (&plan->b, row.y0 + dy - 1),
-          bw_plane_row (&plan->b, row.y0 + dy + row.h - 1), width, col_b,
-          col_lo, col_hi);
+      slide_rows (bw_plane_row (&plan->b, row.y0 + cy + dy - 1),
+          bw_plane_row (&plan->b, row.y0 + cy + dy + row.h - 1), width,
+          col_b, col_lo, col_hi);
     }
 
     /* Σb and Σb² of every column over the moved rows, as prefix sums. */
@@ -216,7 +222,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
       pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
     }
 
-    cross (scratch, &row, dy, sum_ab);
+    cross (scratch, &row, cy + dy, sum_ab);
 
     for (dx = -R; dx <= R; dx++) {
       const guint64 *ab = sum_ab + (gsize) (dx + R) * cols;
@@ -224,7 +230,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
       for (c = 0; c < cols; c++) {
         gssize x0 = (gssize) c * row.block_width;
         gssize w = MIN ((gssize) row.block_width, (gssize) row.width_px - x0);
-        gssize xs = x0 + dx;
+        gssize xs = x0 + cx + dx;
         gsize k;
 
         if (xs < 0 || xs + w > (gssize) width)

@@ -9,17 +9,16 @@
 #include "blockstats.h"
 
 G_BEGIN_DECLS
-
 /* Largest accepted search radius, in pixels. */
 #define BW_MAX_SEARCH_RADIUS 8
-
 /* The centred sums of one block row against B moved by every offset
- * (dx, dy) in [-R, R]²: for block c and k = (dy + R) (2R + 1) + dx + R,
+ * (cx + dx, cy + dy), (dx, dy) in [-R, R]² around a centre (cx, cy): for
+ * block c and k = (dy + R) (2R + 1) + dx + R,
  * cab[c (2R + 1)² + k] = n·Σab − Σa·Σb and vbb[...] = n·Σb² − (Σb)² of the
  * moved window (vbb 0 where the window leaves the frame), and
  * vaa[c] = n·Σa² − (Σa)² of the block.  Each is the exact integer converted
  * to double, as bw_stats_from_sums() forms it. */
-typedef struct
+    typedef struct
 {
   const gdouble *cab;
   const gdouble *vbb;
@@ -27,11 +26,13 @@ typedef struct
 } BwMovedSums;
 
 /* The centred sums of block row row of plan (0 <= radius <=
- * BW_MAX_SEARCH_RADIUS), from its unmoved sums (bw_stats_plan_rows());
- * the arrays live in scratch until its next use.  The cross sums come from
- * the plan's kernel table.  FALSE on invalid arguments. */
+ * BW_MAX_SEARCH_RADIUS) around the centre (cx, cy), from its unmoved sums
+ * (bw_stats_plan_rows()); the arrays live in scratch until its next use.
+ * The cross sums come from the plan's kernel table.  FALSE on invalid
+ * arguments. */
 gboolean bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
-    guint radius, guint row, const BwBlockSums * sums, BwMovedSums * moved);
+    guint radius, gint cx, gint cy, guint row, const BwBlockSums * sums,
+    BwMovedSums * moved);
 
 /* Exact sums of block (col, row) of plan against B's window moved by
  * (dx, dy), in one pass over the block; FALSE (and zero sums) when the
@@ -51,5 +52,4 @@ const gchar *bw_moved_sums_path_name (BwImpl impl, BwSampleFormat fa,
     BwSampleFormat fb, guint block_width);
 
 G_END_DECLS
-
 #endif /* __BW_MOVED_SUMS_H__ */

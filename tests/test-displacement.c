@@ -151,13 +151,13 @@ static const BwImpl search_impls[] = {
   BW_IMPL_REFERENCE
 };
 
-/* The cross sums of one block row exactly: every cross-sum kernel of every
- * table that applies to the plan's formats and block width, against
- * products added up here, for every block whose moved window lies in the
- * frame. */
+/* The cross sums of one block row around the centre (cx, cy) exactly:
+ * every cross-sum kernel of every table that applies to the plan's formats
+ * and block width, against products added up here, for every block whose
+ * moved window lies in the frame. */
 static void
 check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
-    guint radius)
+    guint radius, gint cx, gint cy)
 {
   const BwGeometry *g = &plan->geom;
   const gint R = radius;
@@ -177,7 +177,8 @@ check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
   row.block_width = g->block_width;
   row.n_blocks = plan->cols;
   row.radius = radius;
-  for (dy = -R; dy <= R; dy++) {
+  row.cx = cx;
+  for (dy = cy - R; dy <= cy + R; dy++) {
     if ((gint) row.y0 + dy < 0 || (gint) (row.y0 + row.h) + dy >
         (gint) g->height)
       continue;
@@ -198,7 +199,7 @@ check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
         seen[n_seen++] = func;
         memset (got, 0xa5, n_out * sizeof (guint64));
         func (scratch, &row, dy, got);
-        for (dx = -R; dx <= R; dx++)
+        for (dx = cx - R; dx <= cx + R; dx++)
           for (c = 0; c < plan->cols; c++) {
             guint x0 = c * g->block_width;
             guint x1 = MIN (x0 + g->block_width, row.width_px), x, y;
@@ -211,11 +212,11 @@ check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
                 expect += (guint64) sample (plan->a.data, plan->a.stride,
                     plan->a.format, x, y) * sample (plan->b.data,
                     plan->b.stride, plan->b.format, x + dx, y + dy);
-            if (got[(gsize) (dx + R) * plan->cols + c] != expect)
+            if (got[(gsize) (dx - cx + R) * plan->cols + c] != expect)
               g_error ("cross sum of block %u, row %u at (%d, %d) on the %s "
                   "path: %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT,
                   c, r, dx, dy, ck->name,
-                  got[(gsize) (dx + R) * plan->cols + c], expect);
+                  got[(gsize) (dx - cx + R) * plan->cols + c], expect);
           }
       }
     }
@@ -289,8 +290,13 @@ check_case (const Case * k, GRand * rng)
             sums, outs[n_runs]));
     n_runs++;
   }
-  for (row = 0; row < rows; row++)
-    check_cross_row (&plan, scratch, row, R);
+  /* Around (0, 0), and around centres that take the moved windows of the
+   * first or last blocks out of the frame. */
+  for (row = 0; row < rows; row++) {
+    check_cross_row (&plan, scratch, row, R, 0, 0);
+    check_cross_row (&plan, scratch, row, R, 5, -3);
+    check_cross_row (&plan, scratch, row, R, -(gint) k->bw - 1, 2);
+  }
 
   for (row = 0; row < rows; row++)
     for (col = 0; col < cols; col++) {

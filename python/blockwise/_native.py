@@ -66,6 +66,7 @@ class BwVerdict(ctypes.Structure):
     _fields_ = [('verdict', ctypes.c_int), ('informative', ctypes.c_uint),
                 ('shift_x', ctypes.c_double), ('shift_y', ctypes.c_double),
                 ('shift_significant', ctypes.c_int),
+                ('shift_at_limit', ctypes.c_int),
                 ('uncorrelated', ctypes.c_int),
                 ('n_regions', ctypes.c_uint), ('n_reported', ctypes.c_uint),
                 ('regions', BwRegion * _MAX_REPORTED_REGIONS)]

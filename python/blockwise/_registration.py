@@ -92,9 +92,11 @@ def bw_displacement(image1, image2, block_shape,
     dask.compute(grids)), equal to the numpy result: each chunk is computed
     with a margin of the neighbouring chunks' pixels at least search_radius
     deep (chunks are aligned to whole blocks first), when min_intensity is
-    0 or a level.  With "auto" (the default) the background depends on the
-    whole images, so the grids are computed in one task on the whole
-    images: pass min_intensity=0 for images larger than memory.
+    0 or a level and search_radius is 0.  With "auto" (the default) the
+    background depends on the whole images, and with a search its centre
+    (the global shift, found on the whole images), so the grids are then
+    computed in one task on the whole images: pass min_intensity=0 and
+    search_radius=0 for images larger than memory.
     """
     a, b, block, mode = _images(image1, image2, block_shape, edge_mode)
     params = _arguments.analysis_params(block, mode, search_radius,
@@ -103,7 +105,7 @@ def bw_displacement(image1, image2, block_shape,
         import dask.array as da
         a = a if _is_dask(a) else da.from_array(a)
         b = b if _is_dask(b) else da.from_array(b)
-        if params.min_intensity == _native.AUTO:
+        if params.min_intensity == _native.AUTO or params.search_radius:
             a, b = a.rechunk(a.shape), b.rechunk(b.shape)
             _arguments.sides(a.shape)
         params.n_threads = 1     # dask runs the chunks in parallel
@@ -140,6 +142,7 @@ def _summary(s, params, shape):
         'informative': v.informative,
         'shift-x': v.shift_x, 'shift-y': v.shift_y,
         'shifted': bool(v.shift_significant),
+        'shift-at-limit': bool(v.shift_at_limit),
         'uncorrelated': bool(v.uncorrelated),
         'regions': v.n_regions,
         'largest-regions': [_region(v.regions[i])
@@ -159,7 +162,8 @@ def bw_check_registration(image1, image2, block_shape,
     element's verdict and summary of the pair, as a dict with the element
     message's field names: "verdict" ("registered", "needs-registration"
     or "no-texture"), "shift-x", "shift-y" (the median displacement, px),
-    "shifted" (whether that shift counts), "regions" (displaced regions
+    "shifted" (whether that shift counts), "shift-at-limit" (it may be
+    larger: at the limit of the search), "regions" (displaced regions
     that count), "largest-regions" (a list of dicts with "x", "y",
     "width", "height" in pixels, "blocks", "unmatched", "median-r",
     "shift-x", "shift-y", "at-radius"), "informative", "valid", "invalid",
