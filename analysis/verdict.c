@@ -451,7 +451,8 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
     /* The group's windows must also fit B better moved than still, on the
      * whole (as single blocks must, see still_r()). */
     if (tail < MAX (p->min_region_blocks, 1)
-        || sum < POOLED_GAIN_Z * sqrt ((gdouble) tail) || !(still_sum > 0))
+        || sum < POOLED_GAIN_Z * sqrt ((gdouble) tail)
+        || (p->r_pair && !(still_sum > 0)))
       continue;
     /* The group moved.  Its blocks that gain there are displaced, and so
      * are the blocks next to them, one after the other, that moved alike
@@ -693,7 +694,10 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
         && hypot (out->shift_x, out->shift_y) >= 3.0 * hypot (ex, ey);
     out->shift_at_limit = p->coarse_at_limit || (!p->coarse_found
         && out->shift_significant && 2 * at > k);
-    if (out->shift_significant) {
+    /* The reference is the global shift when it counts, and also when
+     * the search was centred away from (0, 0), which it then never tried. */
+    if (out->shift_significant || ((p->centre_x || p->centre_y)
+            && isfinite (out->shift_x) && isfinite (out->shift_y))) {
       ref_x = out->shift_x;
       ref_y = out->shift_y;
     }

@@ -18,7 +18,10 @@
  *  2. a shift beyond a quarter of the frame: needs-registration, at the
  *     limit;
  *  3. still frames (unbleached, and bleached to half): the global shift
- *     (0, 0), not at the limit; unbleached, registered.
+ *     (0, 0), not at the limit; unbleached, registered;
+ *  4. a frame drifted 6 px (beyond the radius, so the search is centred on
+ *     it) with a box moved 3 px further, and a shift tolerance of 8 px (the
+ *     drift does not count as shifted): the box is still a region.
  *
  * Set BW_DRIFT_VERBOSE=1 to print every frame.
  *
@@ -145,7 +148,8 @@ typedef struct
 
 /* Compares frame with the reference; returns its summary. */
 static void
-analyse (const guint16 * ref, const guint16 * frame, BwSummary * summary)
+analyse_with (const guint16 * ref, const guint16 * frame,
+    gdouble shift_tolerance, BwSummary * summary)
 {
   BwParams params;
   BwPlane p0 = { (const guint8 *) ref, SIDE * 2, BW_SAMPLE_U16LE };
@@ -153,8 +157,15 @@ analyse (const guint16 * ref, const guint16 * frame, BwSummary * summary)
 
   bw_params_init (&params);
   params.n_threads = 1;
+  params.shift_tolerance = shift_tolerance;
   g_assert_true (bw_check_registration (&params, SIDE, SIDE, &p0, &p1, NULL,
           summary));
+}
+
+static void
+analyse (const guint16 * ref, const guint16 * frame, BwSummary * summary)
+{
+  analyse_with (ref, frame, BW_DEFAULT_SHIFT_TOLERANCE, summary);
 }
 
 /* One frame moved by (sx, sy) against the reference: checks 1 and 3. */
@@ -250,11 +261,52 @@ test_drifting_stack (void)
   g_array_free (scene, TRUE);
 }
 
+/* Check 4: the reference of the regions is the drift the search was
+ * centred on, even where the drift itself does not count. */
+static void
+test_region_beyond_uncounted_drift (void)
+{
+  const guint bx = 80, by = 96, bw = 96, bh = 80;
+  GArray *scene = make_scene (7, 64);
+  guint16 *ref = render (scene, 0, 0, 1.0, 1);
+  guint16 *frame = render (scene, 6, 0, 1.0, 2);
+  guint16 *moved = render (scene, 9, 0, 1.0, 2);
+  BwSummary s;
+  const BwRegion *reg;
+  guint y;
+
+  for (y = by; y < by + bh; y++)
+    memcpy (frame + y * SIDE + bx, moved + y * SIDE + bx, bw * 2);
+  analyse_with (ref, frame, 8.0, &s);
+  if (verbose)
+    g_printerr ("drift 6 px, box +3 px, tolerance 8: %s, shift (%.3f, %.3f)"
+        " %s, %u regions\n", bw_verdict_name (s.verdict.verdict),
+        s.verdict.shift_x, s.verdict.shift_y,
+        s.verdict.shift_significant ? "counts" : "does not count",
+        s.verdict.n_regions);
+  g_assert_false (s.verdict.shift_significant);
+  g_assert_cmpint (s.verdict.verdict, ==, BW_VERDICT_NEEDS_REGISTRATION);
+  g_assert_cmpuint (s.verdict.n_regions, >=, 1);
+  reg = &s.verdict.regions[0];
+  /* The largest region lies on the box and moved about 3 px further. */
+  g_assert_cmpuint (reg->x + reg->width, >, bx);
+  g_assert_cmpuint (reg->x, <, bx + bw);
+  g_assert_cmpuint (reg->y + reg->height, >, by);
+  g_assert_cmpuint (reg->y, <, by + bh);
+  g_assert_cmpfloat (fabs (reg->shift_x - 9), <, 1.0);
+  g_free (moved);
+  g_free (frame);
+  g_free (ref);
+  g_array_free (scene, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   verbose = g_getenv ("BW_DRIFT_VERBOSE") != NULL;
   g_test_add_func ("/drift/stack", test_drifting_stack);
+  g_test_add_func ("/drift/region-beyond-uncounted-drift",
+      test_region_beyond_uncounted_drift);
   return g_test_run ();
 }
