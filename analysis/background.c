@@ -245,7 +245,8 @@ bw_background_noise_var (const BwBackground * bg, gdouble mean)
   if (mean > top)
     noise = MAX (noise, (bg->noise_var_offset + bg->noise_var_slope * top)
         * mean / top);
-  return noise;
+  /* The line is fitted from below and may cross 0 at the darkest means. */
+  return MAX (noise, 0.0);
 }
 
 /* Whether a block of n pixels is noise only in an image. */
