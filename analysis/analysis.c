@@ -312,6 +312,8 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   BwVerdictParams vp;
   gsize i, n = (gsize) job->plan.cols * job->plan.rows;
 
+  memset (&vp, 0, sizeof (vp));
+
   summary->background_blocks = 0;
   for (i = 0; i < n; i++)
     summary->background_blocks += an->background[i] != 0;
