@@ -21,8 +21,9 @@
 #include "moved-sums.h"
 
 G_BEGIN_DECLS
+
 /* The search result of one block. */
-    typedef struct
+typedef struct
 {
   gfloat dx;                    /* displacement, px, sub-pixel; NaN when no */
   gfloat dy;                    /* offset gave a valid r */

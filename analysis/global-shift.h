@@ -21,12 +21,13 @@
 #include "blockstats.h"
 
 G_BEGIN_DECLS
+
 /* Samples of the coarsest level's smaller side, at least. */
 #define BW_GLOBAL_MIN_SIDE 32
 /* The correlation a peak must reach to count (below it the frame is flat,
  * noisy or moved beyond the range). */
 #define BW_GLOBAL_MIN_PEAK 0.3
-    typedef struct
+typedef struct
 {
   /* A peak of at least BW_GLOBAL_MIN_PEAK was found. */
   gboolean found;

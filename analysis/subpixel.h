@@ -22,6 +22,7 @@
 #include "displacement.h"
 
 G_BEGIN_DECLS
+
 /* Largest block refined, in pixels (256 x 256): beyond it the scatter of
  * the whole-pixel fit is small, and the arrays would be large. */
 #define BW_SUBPIXEL_MAX_PIXELS 65536
@@ -33,7 +34,7 @@ G_BEGIN_DECLS
  * leaves the pixel around the estimate; and for blocks of more than
  * BW_SUBPIXEL_MAX_PIXELS pixels.  Its arrays (three floats per pixel) live
  * in scratch; thread-safe with one scratch per thread. */
-    gboolean bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
+gboolean bw_subpixel_refine (const BwStatsPlan * plan, BwScratch * scratch,
     guint col, guint row, gdouble * dx, gdouble * dy);
 
 /* A peak is refined only where r at the four whole-pixel neighbours of the

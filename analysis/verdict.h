@@ -64,10 +64,12 @@
  * standard errors of a difference.  Blocks side by side tested at the same
  * displacement form a group; a group of at least min_region_blocks whose
  * gains sum to more than 4 standard errors of the sum (4 sqrt (m) for m
- * blocks) moved.  Its blocks that gain there are suspect, and so, one
- * after the other, are the informative blocks next to them whose
- * neighbours moved within a pixel alike and that gain more than 1.5
- * standard errors at the group's displacement.
+ * blocks), and, with r_pair, whose windows fit B better moved than still
+ * summed over the group (the still-pair test above, pooled), moved.  Its
+ * blocks that gain there are suspect, and so, one after the other, are the
+ * informative blocks next to them whose neighbours moved within a pixel
+ * alike, that gain more than 1.5 standard errors at the group's
+ * displacement and beat their still pair there.
  *
  * Regions: suspect blocks within a link distance of each other (Chebyshev,
  * in blocks: 2, or the typical spacing of informative blocks when they are

@@ -9,6 +9,7 @@
 #include "blockstats.h"
 
 G_BEGIN_DECLS
+
 /* Largest accepted search radius, in pixels. */
 #define BW_MAX_SEARCH_RADIUS 8
 /* The centred sums of one block row against B moved by every offset
@@ -18,7 +19,7 @@ G_BEGIN_DECLS
  * moved window (vbb 0 where the window leaves the frame), and
  * vaa[c] = n·Σa² − (Σa)² of the block.  Each is the exact integer converted
  * to double, as bw_stats_from_sums() forms it. */
-    typedef struct
+typedef struct
 {
   const gdouble *cab;
   const gdouble *vbb;
