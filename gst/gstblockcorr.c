@@ -25,16 +25,20 @@
  * or when it is darker than #GstBlockCorr:min-intensity in both inputs; r
  * is NaN there, while the means, standard deviations and covariance are
  * defined for every block.  The heatmap draws #GstBlockCorr:invalid-color
- * where the shown measure is NaN or the block is darker than min-intensity.
+ * where the shown measure is NaN, and background blocks (darker than
+ * min-intensity, or, when it is estimated, noise only at any brightness)
+ * in that colour darkened to half.
  * A GAP on an input gives no output for that pair.
  *
  * ## Where and how far
  *
- * With #GstBlockCorr:search-radius R > 0, every block is also compared with
- * the compared input's window moved by every whole-pixel offset up to R in
- * x and y; the offset with the highest r, and a sub-pixel estimate around it
- * (a quadratic surface fitted to r at the peak and its eight neighbours, or
- * parabolas along x and y), give the block's displacement (`dx`, `dy`: the
+ * With #GstBlockCorr:search-radius R > 0, the frame's global shift is found
+ * first (coarse to fine, up to a quarter of the frame's smaller side), and
+ * every block is compared with the compared input's window moved by every
+ * whole-pixel offset up to R in x and y around it; the offset with the
+ * highest r, and a sub-pixel estimate around it (a quadratic surface fitted
+ * to r at the peak and its eight neighbours, refined by window deformation
+ * where the peak is signal), give the block's displacement (`dx`, `dy`: the
  * compared input's content lies dx to the right and dy below the
  * reference's).  Offsets whose window would leave the frame are not tried.
  * Every r is still formed from exact integer sums.  From the grids the
