@@ -1,5 +1,6 @@
 /* gst-blockwise: what the verdict tests share: boxes and their overlap,
- * Gaussian noise, and whether the counted regions lie where the truth is.
+ * Gaussian noise, whether the counted regions lie where the truth is, and
+ * a print of the verdict for diagnosis.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -70,6 +71,40 @@ regions_inside (const BwVerdict * v, const Box * truth, gdouble * iou)
     elsewhere |= inter < 0.5 * b.w * b.h;
   }
   return !elsewhere;
+}
+
+/* Diagnosis: the verdict's reported regions, and with grid the blocks'
+ * displacements (dx dy, "." where r is undefined), rows x cols. */
+static inline void
+print_regions_and_shifts (const BwVerdict * v, const gfloat * r_grid,
+    const gfloat * dx, const gfloat * dy, guint cols, guint rows,
+    gboolean grid)
+{
+  guint i, c, r;
+
+  for (i = 0; i < v->n_reported; i++) {
+    const BwRegion *g = &v->regions[i];
+
+    g_printerr ("  region %u: %u,%u %ux%u, %u blocks, r %.3f, shift "
+        "(%.2f, %.2f)%s\n", i, g->x, g->y, g->width, g->height, g->blocks,
+        g->median_r, g->shift_x, g->shift_y, g->at_radius ? " at radius" : "");
+  }
+  if (!grid)
+    return;
+  for (r = 0; r < rows; r++) {
+    GString *line = g_string_new ("  ");
+
+    for (c = 0; c < cols; c++) {
+      const gsize k = (gsize) r * cols + c;
+
+      if (isnan (r_grid[k]))
+        g_string_append (line, "    .    ");
+      else
+        g_string_append_printf (line, " %+4.1f%+4.1f", dx[k], dy[k]);
+    }
+    g_printerr ("%s\n", line->str);
+    g_string_free (line, TRUE);
+  }
 }
 
 #endif /* __BW_PAIR_CHECKS_H__ */

@@ -307,36 +307,14 @@ static void
 pair_print (const Pair * p, const gchar * what, gboolean grid)
 {
   const BwVerdict *v = &p->sum.verdict;
-  guint cols = p->w / BLOCK, rows = p->h / BLOCK, i, c, r;
+  guint cols = p->w / BLOCK, rows = p->h / BLOCK;
 
   g_printerr ("%s: median r %.3f, %s, informative %u/%u, shift (%.3f, "
       "%.3f)%s, regions %u\n", what, p->median_r,
       bw_verdict_name (v->verdict), v->informative, cols * rows, v->shift_x,
       v->shift_y, v->shift_significant ? " significant" : "", v->n_regions);
-  for (i = 0; i < v->n_reported; i++) {
-    const BwRegion *g = &v->regions[i];
-
-    g_printerr ("  region %u: %u,%u %ux%u, %u blocks, r %.3f, shift "
-        "(%.2f, %.2f)%s\n", i, g->x, g->y, g->width, g->height, g->blocks,
-        g->median_r, g->shift_x, g->shift_y, g->at_radius ? " at radius" : "");
-  }
-  if (!grid)
-    return;
-  for (r = 0; r < rows; r++) {
-    GString *line = g_string_new ("  ");
-
-    for (c = 0; c < cols; c++) {
-      const gsize i = r * cols + c;
-
-      if (isnan (PAIR_GRID (p, BW_GRID_R)[i]))
-        g_string_append (line, "    .    ");
-      else
-        g_string_append_printf (line, " %+4.1f%+4.1f",
-            PAIR_GRID (p, BW_GRID_DX)[i], PAIR_GRID (p, BW_GRID_DY)[i]);
-    }
-    g_printerr ("%s\n", line->str);
-    g_string_free (line, TRUE);
-  }
+  print_regions_and_shifts (v, PAIR_GRID (p, BW_GRID_R),
+      PAIR_GRID (p, BW_GRID_DX), PAIR_GRID (p, BW_GRID_DY), cols, rows, grid);
 }
 
 #define W 384
