@@ -77,6 +77,12 @@ gdouble bw_search_block_r_at (gpointer plan, gsize block, gint dx, gint dy);
 gdouble bw_search_pair_r_at (gpointer plan, gsize block, gint ax, gint ay,
     gint bx, gint by);
 
+/* Vertex of the parabola through (-1, lo), (0, mid), (1, hi), within half a
+ * sample; 0 (and *fitted FALSE) when a neighbour is missing (not finite)
+ * or mid is no peak. */
+gdouble bw_parabola_peak (gdouble lo, gdouble mid, gdouble hi,
+    gboolean * fitted);
+
 /* Name of the path that computes the cross sums for these formats in AUTO
  * plans ("avx2" or "c", block widths aside); for logs and benchmarks. */
 const gchar *bw_search_path_name (BwSampleFormat fa, BwSampleFormat fb);

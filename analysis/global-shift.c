@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "global-shift.h"
+#include "displacement.h"
 #include "blockstats-private.h"
 #include "growbuf.h"
 
@@ -202,18 +203,6 @@ ncc (const Level * l, gint dx, gint dy)
   return (n * s[4] - s[0] * s[2]) / sqrt (vaa * vbb);
 }
 
-/* Vertex of the parabola through (-1, lo), (0, mid), (1, hi), within half
- * a sample; 0 when mid is no peak. */
-static gdouble
-vertex (gdouble lo, gdouble mid, gdouble hi)
-{
-  gdouble denom = lo - 2.0 * mid + hi;
-
-  if (!(denom < 0.0))
-    return 0.0;
-  return CLAMP (0.5 * (lo - hi) / denom, -0.5, 0.5);
-}
-
 /* Climbs from (*bx, *by) to the axis neighbour with the highest
  * correlation until none is higher (at most MAX_CLIMB steps); returns the
  * peak's correlation and its sub-sample position in (*fx, *fy), or -1 when
@@ -223,6 +212,7 @@ climb (const Level * l, gint * bx, gint * by, gdouble * fx, gdouble * fy)
 {
   static const gint dirs[4][2] = { {-1, 0}, {1, 0}, {0, -1}, {0, 1} };
   gdouble mid = ncc (l, *bx, *by), f[4];
+  gboolean fitted;
   gint step, d;
 
   for (step = 0;; step++) {
@@ -239,8 +229,8 @@ climb (const Level * l, gint * bx, gint * by, gdouble * fx, gdouble * fy)
     *by += dirs[best][1];
     mid = f[best];
   }
-  *fx = *bx + vertex (f[0], mid, f[1]);
-  *fy = *by + vertex (f[2], mid, f[3]);
+  *fx = *bx + bw_parabola_peak (f[0], mid, f[1], &fitted);
+  *fy = *by + bw_parabola_peak (f[2], mid, f[3], &fitted);
   return mid;
 }
 

@@ -22,11 +22,8 @@ r_of (gdouble cab, gdouble vbb, gdouble sqrt_vaa)
   return CLAMP (cab / (sqrt_vaa * sqrt (vbb)), -1.0, 1.0);
 }
 
-/* Vertex of the parabola through (-1, lo), (0, mid), (1, hi), within half a
- * pixel; 0 (and *fitted FALSE) when a neighbour is missing or mid is no
- * peak. */
-static gdouble
-parabola_peak (gdouble lo, gdouble mid, gdouble hi, gboolean * fitted)
+gdouble
+bw_parabola_peak (gdouble lo, gdouble mid, gdouble hi, gboolean * fitted)
 {
   gdouble denom = lo - 2.0 * mid + hi;
 
@@ -155,9 +152,9 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
       return;
     }
   }
-  o->dx = cx + bx + parabola_peak (R_AT (bx - 1, by), best,
+  o->dx = cx + bx + bw_parabola_peak (R_AT (bx - 1, by), best,
       R_AT (bx + 1, by), &fitted);
-  o->dy = cy + by + parabola_peak (R_AT (bx, by - 1), best,
+  o->dy = cy + by + bw_parabola_peak (R_AT (bx, by - 1), best,
       R_AT (bx, by + 1), &fitted);
   o->fitted = fitted;
 #undef R_AT
