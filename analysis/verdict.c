@@ -291,6 +291,14 @@ gather_component (const BwVerdictParams * p, const BwBlockShift * shift,
   return tail - first;
 }
 
+/* r of block i at the whole-pixel offset (x, y): the r grid's at (0, 0). */
+static gdouble
+r_at_offset (const BwVerdictParams * p, const gfloat * r, gsize i, gint x,
+    gint y)
+{
+  return x == 0 && y == 0 ? r[i] : p->r_at (p->r_at_data, i, x, y);
+}
+
 /* r of block i at the reference: the best of the whole-pixel offsets
  * around (ref_x, ref_y); r[i] for (0, 0) or without r_at. */
 static gdouble
@@ -304,7 +312,7 @@ reference_r (const BwVerdictParams * p, const gfloat * r, gsize i,
     return r[i];
   for (y = y0; y <= (gint) ceil (ref_y); y++)
     for (x = x0; x <= (gint) ceil (ref_x); x++) {
-      gdouble v = x == 0 && y == 0 ? r[i] : p->r_at (p->r_at_data, i, x, y);
+      gdouble v = r_at_offset (p, r, i, x, y);
 
       if (v > best)
         best = v;
@@ -405,7 +413,7 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
         || !offset_tried (p, i, x, y) || !offset_tried (p, i, rx0, ry0)
         || !offset_tried (p, i, rx1, ry1))
       continue;
-    rd = x == 0 && y == 0 ? r[i] : p->r_at (p->r_at_data, i, x, y);
+    rd = r_at_offset (p, r, i, x, y);
     r0 = reference_r (p, r, i, ref_x, ref_y);
     still = p->r_pair ? still_r (p, x, y, i, ref_x, ref_y) : rd;
     if (isnan (rd) || isnan (r0) || isnan (still))
@@ -487,8 +495,7 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
               || ABS (w->near_dy[j] - dy0) > 1
               || !offset_tried (p, j, dx0, dy0))
             continue;
-          rd = dx0 == 0 && dy0 == 0 ? r[j]
-              : p->r_at (p->r_at_data, j, dx0, dy0);
+          rd = r_at_offset (p, r, j, dx0, dy0);
           if (!bw_r_gain_above (rd, reference_r (p, r, j, ref_x, ref_y),
                   shift[j].n, GROW_GAIN_Z) || (p->r_pair
                   && !(rd > still_r (p, dx0, dy0, j, ref_x, ref_y))))
