@@ -524,7 +524,7 @@ warp_shift (const Job * job, gdouble tx, gdouble ty, guint first_row,
 
 static WARP_INLINE void
 affine_rows_format (const Job * job, const PlaneMap * pm, guint first_row,
-    guint n_rows, BwSampleFormat format)
+    guint n_rows, BwSampleFormat format, guint components)
 {
   const BwWarpPlane *s = job->src, *d = job->dst;
   const guint w = s->width, h = s->height, ps = s->pixel_stride;
@@ -557,12 +557,21 @@ affine_rows_format (const Job * job, const PlaneMap * pm, guint first_row,
       iy -= sy < iy;
       keys_weights (sx - ix, wx);
       keys_weights (sy - iy, wy);
-      for (i = 0; i < 4; i++) {
-        cols[i] = (gsize) clamp_index ((gint64) ix - 1 + i, w) * ps;
-        rows[i] = s->data + (gssize) clamp_index ((gint64) iy - 1 + i, h)
-            * s->stride;
+      if (ix >= 1 && iy >= 1 && ix + 2 < (gint) w && iy + 2 < (gint) h) {
+        const guint8 *first = s->data + (gssize) (iy - 1) * s->stride;
+
+        for (i = 0; i < 4; i++) {
+          cols[i] = (gsize) (ix - 1 + i) * ps;
+          rows[i] = first + (gssize) i *s->stride;
+        }
+      } else {
+        for (i = 0; i < 4; i++) {
+          cols[i] = (gsize) clamp_index ((gint64) ix - 1 + i, w) * ps;
+          rows[i] = s->data + (gssize) clamp_index ((gint64) iy - 1 + i, h)
+              * s->stride;
+        }
       }
-      for (c = 0; c < s->components; c++) {
+      for (c = 0; c < components; c++) {
         gdouble v = 0;
 
         for (j = 0; j < 4; j++) {
@@ -587,15 +596,24 @@ warp_affine (const Job * job, const BwTransform * motion, guint first_row,
   PlaneMap pm;
 
   plane_map (motion, job->src, &pm);
-  switch (job->src->format) {
-    case BW_SAMPLE_U8:
-      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U8);
+  switch (job->src->format * 2 + job->src->components - 1) {
+    case BW_SAMPLE_U8 * 2:
+      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U8, 1);
       break;
-    case BW_SAMPLE_U16LE:
-      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U16LE);
+    case BW_SAMPLE_U8 * 2 + 1:
+      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U8, 2);
+      break;
+    case BW_SAMPLE_U16LE * 2:
+      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U16LE, 1);
+      break;
+    case BW_SAMPLE_U16LE * 2 + 1:
+      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U16LE, 2);
+      break;
+    case BW_SAMPLE_U16BE * 2:
+      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U16BE, 1);
       break;
     default:
-      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U16BE);
+      affine_rows_format (job, &pm, first_row, n_rows, BW_SAMPLE_U16BE, 2);
       break;
   }
   return TRUE;
