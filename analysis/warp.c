@@ -191,16 +191,16 @@ plane_valid (const BwWarpPlane * p)
   return TRUE;
 }
 
-/* The plane's bytes: [*lo, *hi). */
+/* The plane's bytes: [*lo, *hi), as addresses. */
 static void
-plane_span (const BwWarpPlane * p, const guint8 ** lo, const guint8 ** hi)
+plane_span (const BwWarpPlane * p, guintptr * lo, guintptr * hi)
 {
   gssize last_row = (gssize) (p->height - 1) * p->stride;
   gsize row_bytes = (gsize) (p->width - 1) * p->pixel_stride
       + p->components * sample_size (p->format);
 
-  *lo = p->data + MIN (last_row, 0);
-  *hi = p->data + MAX (last_row, 0) + row_bytes;
+  *lo = (guintptr) p->data + MIN (last_row, 0);
+  *hi = (guintptr) p->data + MAX (last_row, 0) + row_bytes;
 }
 
 /* Bounded, so that no source point overflows to infinity or NaN. */
@@ -214,7 +214,7 @@ static gboolean
 args_valid (const BwTransform * motion, const BwWarpPlane * src,
     const BwWarpPlane * dst, BwBorder border, guint fill)
 {
-  const guint8 *src_lo, *src_hi, *dst_lo, *dst_hi;
+  guintptr src_lo, src_hi, dst_lo, dst_hi;
   PlaneMap pm;
   guint i;
 
