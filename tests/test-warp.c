@@ -10,7 +10,8 @@
  * padded pixels and rows stored bottom-up:
  *
  *  1. shifts (fractional, negative, large, beyond the frame), rotations,
- *     scalings, shear and a general affine transform, both borders: every
+ *     scalings, shear and a general affine transform, both borders, on
+ *     planes down to 1 x 1 and with differing row strides: every
  *     sample equal to the rounded reference (1 apart only where the
  *     reference lies within 1e-6 of a rounding boundary; fill or the
  *     interpolation where the source point lies within 1e-6 of the
@@ -87,13 +88,14 @@ top_of (BwSampleFormat f)
 }
 
 /* A plane of the layout for a luma_w x luma_h frame (chroma rounded up),
- * every row padded by 3 bytes, all bytes SENTINEL. */
+ * every row padded by row_pad bytes, all bytes SENTINEL. */
 static void
-plane_init (TestPlane * t, const Layout * l, guint luma_w, guint luma_h)
+plane_init_padded (TestPlane * t, const Layout * l, guint luma_w,
+    guint luma_h, guint row_pad)
 {
   guint w = (guint) ceil (luma_w * l->scale_x);
   guint h = (guint) ceil (luma_h * l->scale_y);
-  gsize stride = (gsize) w * l->pixel_stride + 3;
+  gsize stride = (gsize) w * l->pixel_stride + row_pad;
 
   t->len = stride * h;
   t->buf = g_malloc (t->len);
@@ -112,6 +114,12 @@ plane_init (TestPlane * t, const Layout * l, guint luma_w, guint luma_h)
     t->p.data = t->buf;
     t->p.stride = stride;
   }
+}
+
+static void
+plane_init (TestPlane * t, const Layout * l, guint luma_w, guint luma_h)
+{
+  plane_init_padded (t, l, luma_w, luma_h, 3);
 }
 
 static void
@@ -392,38 +400,51 @@ test_transforms (void)
 
 /* ---- 1. against the reference -------------------------------------------- */
 
+/* The analysed plane's sizes: the usual one and the smallest. */
+typedef struct
+{
+  guint width, height;
+} Size;
+
+static const Size sizes[] = {
+  {LUMA_W, LUMA_H}, {1, 1}, {1, 4}, {5, 1}, {2, 3},
+};
+
 static void
 test_reference (void)
 {
   GArray *transforms = test_transforms ();
-  guint li, ti, b, content;
+  guint si, li, ti, b, content;
 
-  for (li = 0; li < G_N_ELEMENTS (layouts); li++)
-    for (content = 0; content < 2; content++) {
-      const Layout *l = &layouts[li];
-      TestPlane src, dst;
+  for (si = 0; si < G_N_ELEMENTS (sizes); si++)
+    for (li = 0; li < G_N_ELEMENTS (layouts); li++)
+      for (content = 0; content < 2; content++) {
+        const Layout *l = &layouts[li];
+        TestPlane src, dst;
 
-      plane_init (&src, l, LUMA_W, LUMA_H);
-      plane_fill (&src, content, 17 + li);
-      plane_init (&dst, l, LUMA_W, LUMA_H);
-      for (ti = 0; ti < transforms->len; ti++)
-        for (b = 0; b < 2; b++) {
-          const NamedTransform *n =
-              &g_array_index (transforms, NamedTransform, ti);
-          BwBorder border = b ? BW_BORDER_CONSTANT : BW_BORDER_EDGE;
-          guint fill = l->format == BW_SAMPLE_U8 ? 77 : 40000;
-          gchar *what = g_strdup_printf ("%s %s, %s, %s", l->name,
-              content == CONTENT_RANDOM ? "random" : "smooth", n->name,
-              b ? "constant" : "edge");
+        plane_init (&src, l, sizes[si].width, sizes[si].height);
+        plane_fill (&src, content, 17 + li);
+        /* Row strides differ. */
+        plane_init_padded (&dst, l, sizes[si].width, sizes[si].height, 8);
+        for (ti = 0; ti < transforms->len; ti++)
+          for (b = 0; b < 2; b++) {
+            const NamedTransform *n =
+                &g_array_index (transforms, NamedTransform, ti);
+            BwBorder border = b ? BW_BORDER_CONSTANT : BW_BORDER_EDGE;
+            guint fill = l->format == BW_SAMPLE_U8 ? 77 : 40000;
+            gchar *what = g_strdup_printf ("%s %ux%u %s, %s, %s", l->name,
+                src.p.width, src.p.height,
+                content == CONTENT_RANDOM ? "random" : "smooth", n->name,
+                b ? "constant" : "edge");
 
-          memset (dst.buf, SENTINEL, dst.len);
-          g_assert_true (bw_warp_plane (&n->t, &src.p, &dst.p, border, fill));
-          check_against_reference (&n->t, &src, &dst, border, fill, what);
-          g_free (what);
-        }
-      plane_clear (&src);
-      plane_clear (&dst);
-    }
+            memset (dst.buf, SENTINEL, dst.len);
+            g_assert_true (bw_warp_plane (&n->t, &src.p, &dst.p, border, fill));
+            check_against_reference (&n->t, &src, &dst, border, fill, what);
+            g_free (what);
+          }
+        plane_clear (&src);
+        plane_clear (&dst);
+      }
   g_array_free (transforms, TRUE);
 }
 
