@@ -40,7 +40,7 @@
 #define RAYLEIGH_MEDIAN 1.17741
 #define MAX_ITERATIONS 50
 /* px: the change of the transform over the frame that counts as settled. */
-#define SETTLED 1e-6
+#define SETTLED 1e-5
 /* The affine start: random triples tried, and at most this many blocks
  * (spread over the grid) on which each is scored. */
 #define AFFINE_TRIALS 500
@@ -199,10 +199,13 @@ fit_weighted (BwMotionModel model, const Point * p, const gdouble * weight,
 static gdouble
 residual (const BwTransform * t, const Point * p)
 {
-  gdouble x, y;
+  gdouble x, y, ex, ey;
 
   bw_transform_apply (t, p->x, p->y, &x, &y);
-  return hypot (p->x + p->dx - x, p->y + p->dy - y);
+  ex = p->x + p->dx - x;
+  ey = p->y + p->dy - y;
+  /* Not hypot (): no overflow to guard against, and it is slow. */
+  return sqrt (ex * ex + ey * ey);
 }
 
 /* xorshift32: a fixed series, so a frame's fit does not depend on
