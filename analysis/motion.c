@@ -30,9 +30,11 @@
  * only where that is excellent. */
 #define MIN_SCALE 0.02
 /* px: the scale's ceiling.  Displacements that scatter more than this do
- * not describe one motion of the frame: most blocks fall outside the
- * biweight's reach and the fit is not found. */
-#define MAX_SCALE 0.25
+ * not describe one motion of the frame (most blocks then fall outside the
+ * biweight's reach and the fit is not found), and blocks the search could
+ * not reach measure wrong by a few tenths at its edge: low enough to leave
+ * those out, high enough for the scatter of very noisy frames. */
+#define MAX_SCALE 0.1
 /* Tukey's constant, in scales: 95 % efficiency for normal residuals. */
 #define TUKEY_C 4.685
 /* The median length of a 2-D normal vector whose coordinates have unit
