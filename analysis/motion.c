@@ -9,7 +9,11 @@
  * triples), then reweights by Tukey's biweight of each block's residual
  * against a robust scale (the median residual, with a floor so that a
  * perfect fit does not reject everything) until the transform settles.
- * Blocks that keep a weight are the inliers.
+ * Blocks that keep a weight are the inliers.  Where the inliers'
+ * residuals still move together from block to block, the model misses
+ * part of the motion (or the search could not reach part of the frame):
+ * the fit is made again with a tight scale, which keeps only the part of
+ * the frame the model describes.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,12 +33,17 @@
 /* px: the residual scale's floor, below the displacements' own precision
  * only where that is excellent. */
 #define MIN_SCALE 0.02
-/* px: the scale's ceiling.  Displacements that scatter more than this do
- * not describe one motion of the frame (most blocks then fall outside the
- * biweight's reach and the fit is not found), and blocks the search could
- * not reach measure wrong by a few tenths at its edge: low enough to leave
- * those out, high enough for the scatter of very noisy frames. */
-#define MAX_SCALE 0.1
+/* px: the scale's ceilings, first the wide one, then, when the inliers'
+ * residuals share more than MAX_SHARED between neighbours (motion the
+ * model misses, such as blocks beyond the search's reach, measured a few
+ * tenths to a pixel wrong in a ring around the frame), the tight one, to
+ * fit the part of the frame that the model does describe.  Displacements
+ * that scatter more than a ceiling do not describe one motion: most
+ * blocks then fall outside the biweight's reach and the fit is not
+ * found. */
+#define WIDE_SCALE 0.25
+#define TIGHT_SCALE 0.05
+#define MAX_SHARED 0.2
 /* Tukey's constant, in scales: 95 % efficiency for normal residuals. */
 #define TUKEY_C 4.685
 /* The median length of a 2-D normal vector whose coordinates have unit
@@ -124,6 +133,7 @@ bw_transform_apply (const BwTransform * t, gdouble x, gdouble y,
 typedef struct
 {
   gdouble x, y, dx, dy, size;
+  guint col, row;
 } Point;
 
 /* The fit's working memory, one array of each per call. */
@@ -132,6 +142,7 @@ typedef struct
   Point *points;
   gdouble *residual, *weight, *scratch;
   gsize n;
+  gint32 *point_of;             /* per block: its point, or -1 */
 } Work;
 
 /* Weighted least squares of model to points (weight NULL: all 1) into t;
@@ -278,19 +289,19 @@ change (const BwTransform * a, const BwTransform * b, guint width, guint height)
 }
 
 /* The residuals' scale per coordinate, from their median length in
- * w->scratch (reordered), within MIN_SCALE .. MAX_SCALE. */
+ * w->scratch (reordered), within MIN_SCALE .. ceiling. */
 static gdouble
-robust_scale (Work * w)
+robust_scale (Work * w, gdouble ceiling)
 {
   return CLAMP (bw_median (w->scratch, w->n) / RAYLEIGH_MEDIAN, MIN_SCALE,
-      MAX_SCALE);
+      ceiling);
 }
 
 /* Iteratively reweighted least squares with Tukey's biweight from t;
  * FALSE when the weights leave the model undetermined. */
 static gboolean
 reweight (BwMotionModel model, Work * w, guint width, guint height,
-    BwTransform * t)
+    gdouble ceiling, BwTransform * t)
 {
   guint iter;
   gsize i;
@@ -301,7 +312,7 @@ reweight (BwMotionModel model, Work * w, guint width, guint height,
 
     for (i = 0; i < w->n; i++)
       w->scratch[i] = w->residual[i] = residual (t, &w->points[i]);
-    c = TUKEY_C * robust_scale (w);
+    c = TUKEY_C * robust_scale (w, ceiling);
     for (i = 0; i < w->n; i++) {
       gdouble u = w->residual[i] / c;
 
@@ -319,7 +330,7 @@ reweight (BwMotionModel model, Work * w, guint width, guint height,
   /* The final residuals and weights, of the final transform. */
   for (i = 0; i < w->n; i++)
     w->scratch[i] = w->residual[i] = residual (t, &w->points[i]);
-  c = TUKEY_C * robust_scale (w);
+  c = TUKEY_C * robust_scale (w, ceiling);
   for (i = 0; i < w->n; i++)
     w->weight[i] = w->residual[i] < c;
   return TRUE;
@@ -394,10 +405,106 @@ gather (const BwParams * params, guint width, guint height, guint cols,
       out[n].dx = gdx[i];
       out[n].dy = gdy[i];
       out[n].size = bw * bh / full;
+      out[n].col = col;
+      out[n].row = row;
       n++;
     }
   }
   return n;
+}
+
+/* Point p's residual vector against t. */
+static void
+residual_vector (const BwTransform * t, const Point * p, gdouble * ex,
+    gdouble * ey)
+{
+  gdouble x, y;
+
+  bw_transform_apply (t, p->x, p->y, &x, &y);
+  *ex = p->x + p->dx - x;
+  *ey = p->y + p->dy - y;
+}
+
+/* The part of the inliers' residuals that neighbouring blocks share, px
+ * RMS: the mean product of the residual vectors of inliers side by side
+ * (noise, independent from block to block, averages out of it; motion
+ * that model does not describe stays). */
+static gdouble
+shared_residual (const Work * w, const BwTransform * t, guint cols, guint rows)
+{
+  gdouble sum = 0;
+  gsize i, pairs = 0;
+  guint k;
+
+  for (i = 0; i < w->n; i++) {
+    const Point *p = &w->points[i];
+    gdouble ex, ey;
+
+    if (!(w->weight[i] > 0))
+      continue;
+    residual_vector (t, p, &ex, &ey);
+    for (k = 0; k < 2; k++) {
+      guint col = p->col + (k == 0), row = p->row + (k == 1);
+      gint32 j;
+      gdouble fx, fy;
+
+      if (col >= cols || row >= rows)
+        continue;
+      j = w->point_of[(gsize) row * cols + col];
+      if (j < 0 || !(w->weight[j] > 0))
+        continue;
+      residual_vector (t, &w->points[j], &fx, &fy);
+      sum += ex * fx + ey * fy;
+      pairs++;
+    }
+  }
+  return pairs > 0 ? sqrt (MAX (sum / pairs, 0)) : 0;
+}
+
+/* One fit of model to w's points with the scale's ceiling into t, its
+ * inliers and residual into out; TRUE when it is found and describes the
+ * frame's motion (its residuals shared no more than MAX_SHARED). */
+static gboolean
+fit (BwMotionModel model, Work * w, guint width, guint height, guint cols,
+    guint rows, gdouble ceiling, BwTransform * t, BwMotionFit * out)
+{
+  const guint min_blocks = model == BW_MOTION_SHIFT ? MIN_BLOCKS_SHIFT :
+      MIN_BLOCKS_AFFINE;
+  gdouble sum2 = 0;
+  gsize i;
+
+  out->inliers = 0;
+  out->rms_residual = NAN;
+  if (w->n < min_blocks)
+    return FALSE;
+  if (model == BW_MOTION_SHIFT) {
+    bw_transform_identity (t);
+    for (i = 0; i < w->n; i++)
+      w->scratch[i] = w->points[i].dx;
+    t->m[0] = bw_median (w->scratch, w->n);
+    for (i = 0; i < w->n; i++)
+      w->scratch[i] = w->points[i].dy;
+    t->m[3] = bw_median (w->scratch, w->n);
+  } else {
+    gdouble side = MIN_SPREAD * MIN (width, height);
+
+    if (!affine_start (w, side * side, t))
+      return FALSE;
+  }
+  if (!reweight (model, w, width, height, ceiling, t))
+    return FALSE;
+
+  for (i = 0; i < w->n; i++)
+    if (w->weight[i] > 0) {
+      out->inliers++;
+      sum2 += w->residual[i] * w->residual[i];
+    }
+  if (out->inliers > 0)
+    out->rms_residual = sqrt (sum2 / out->inliers);
+  return out->inliers >= min_blocks
+      && out->inliers >= MIN_INLIER_FRACTION * w->n
+      && (model == BW_MOTION_SHIFT || spread_enough (w, width, height))
+      && shared_residual (w, t, cols, rows) <= MAX_SHARED;
 }
 
 gboolean
@@ -408,9 +515,8 @@ bw_motion_fit (BwMotionModel model, const BwParams * params, guint width,
   BwGeometry geom;
   BwTransform t;
   Work w;
-  guint cols, rows, min_blocks;
+  guint cols, rows;
   gsize i, n_blocks;
-  gdouble sum2 = 0;
 
   if (!out || !params || !grids || (model != BW_MOTION_SHIFT
           && model != BW_MOTION_AFFINE) || !bw_params_check (params, NULL))
@@ -433,45 +539,21 @@ bw_motion_fit (BwMotionModel model, const BwParams * params, guint width,
   w.weight = w.residual + n_blocks;
   w.scratch = w.weight + n_blocks;
   w.n = gather (params, width, height, cols, rows, grids, background, w.points);
-  out->informative = w.n;
-  min_blocks = model == BW_MOTION_SHIFT ? MIN_BLOCKS_SHIFT : MIN_BLOCKS_AFFINE;
-  if (w.n < min_blocks)
-    goto done;
-
-  if (model == BW_MOTION_SHIFT) {
-    bw_transform_identity (&t);
-    for (i = 0; i < w.n; i++)
-      w.scratch[i] = w.points[i].dx;
-    t.m[0] = bw_median (w.scratch, w.n);
-    for (i = 0; i < w.n; i++)
-      w.scratch[i] = w.points[i].dy;
-    t.m[3] = bw_median (w.scratch, w.n);
-  } else {
-    gdouble side = MIN_SPREAD * MIN (width, height);
-
-    if (!affine_start (&w, side * side, &t))
-      goto done;
-  }
-  if (!reweight (model, &w, width, height, &t))
-    goto done;
-
+  w.point_of = g_new (gint32, n_blocks);
+  for (i = 0; i < n_blocks; i++)
+    w.point_of[i] = -1;
   for (i = 0; i < w.n; i++)
-    if (w.weight[i] > 0) {
-      out->inliers++;
-      sum2 += w.residual[i] * w.residual[i];
-    }
-  if (out->inliers > 0)
-    out->rms_residual = sqrt (sum2 / out->inliers);
-  if (out->inliers < min_blocks
-      || out->inliers < MIN_INLIER_FRACTION * out->informative)
-    goto done;
-  if (model == BW_MOTION_AFFINE && !spread_enough (&w, width, height))
+    w.point_of[(gsize) w.points[i].row * cols + w.points[i].col] = i;
+  out->informative = w.n;
+  if (!fit (model, &w, width, height, cols, rows, WIDE_SCALE, &t, out)
+      && !fit (model, &w, width, height, cols, rows, TIGHT_SCALE, &t, out))
     goto done;
   out->found = TRUE;
   out->motion = t;
 
 done:
   g_free (w.points);
+  g_free (w.point_of);
   g_free (w.residual);
   return TRUE;
 }

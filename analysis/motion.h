@@ -61,8 +61,10 @@ typedef struct
  * too few blocks are informative (6 for a shift, 12 for an affine
  * transform; none without a search), when they do not agree (under 30 %
  * of them within the fit's reach of a few robust standard deviations, at
- * most about half a pixel), or, for an affine transform, when the agreeing
- * blocks lie on a line or in a small part of the frame.  Then inliers and
+ * most about a pixel), when the agreeing blocks' residuals move together
+ * by more than 0.2 px from block to block (motion the model misses), or,
+ * for an affine transform, when the agreeing blocks lie on a line or in a
+ * small part of the frame.  Then inliers and
  * rms_residual are those of the fit that was rejected (rms_residual NaN
  * when no fit was made). */
 gboolean bw_motion_fit (BwMotionModel model, const BwParams * params,

@@ -582,7 +582,10 @@ fit_found (Grids * g, BwMotionModel model, gboolean (*keep) (guint, guint),
   BwTransform truth;
   BwMotionFit fit;
 
-  make_transform (0.2, 1.001, 140, 100, 0.5, 0.25, &truth);
+  if (model == BW_MOTION_SHIFT)
+    make_transform (0, 1, 0, 0, 0.5, 0.25, &truth);
+  else
+    make_transform (0.2, 1.001, 140, 100, 0.5, 0.25, &truth);
   grids_fill (g, &truth, 0.02, rng);
   keep_only (g, keep);
   g_assert_true (bw_motion_fit (model, &g->params, g->width, g->height,
@@ -705,11 +708,13 @@ typedef struct
   gdouble *field, *patch_field, scale;
   guint16 *ref, *frame;
   GRand *rng;
+  gdouble noise;                /* sd, counts */
 } Scene;
 
 #define LEVEL 20000
 #define TEXTURE_SD 3000
-/* Noise of 2 % of the texture's sd on each frame. */
+/* Noise of 2 % of the texture's sd on each frame, unless a test asks
+ * for more. */
 #define NOISE 60
 
 static void
@@ -724,6 +729,7 @@ scene_init (Scene * s)
   s->ref = g_new (guint16, SIDE * SIDE);
   s->frame = g_new (guint16, SIDE * SIDE);
   s->rng = g_rand_new_with_seed (5);
+  s->noise = NOISE;
   /* A shift carried spot by spot is the texture's own render of it (up to
    * where each spot is cut off). */
   make_transform (0, 1, 0, 0, 1.3, -0.7, &shift);
@@ -735,6 +741,16 @@ scene_init (Scene * s)
   s->scale = TEXTURE_SD / smooth_texture_sd (s->field, SIDE * SIDE);
   smooth_texture_store (s->field, SIDE * SIDE, LEVEL, s->scale, NOISE, s->rng,
       TRUE, G_BYTE_ORDER == G_BIG_ENDIAN, (guint8 *) s->ref);
+}
+
+/* The reference again, with the scene's noise now. */
+static void
+scene_store_reference (Scene * s)
+{
+  memset (s->field, 0, sizeof (gdouble) * SIDE * SIDE);
+  smooth_texture_render (&s->tex, 0, 0, s->field);
+  smooth_texture_store (s->field, SIDE * SIDE, LEVEL, s->scale, s->noise,
+      s->rng, TRUE, G_BYTE_ORDER == G_BIG_ENDIAN, (guint8 *) s->ref);
 }
 
 static void
@@ -778,7 +794,7 @@ scene_fit (Scene * s, const BwTransform * truth, guint patch, guint px,
       for (x = px; x < px + patch; x++)
         s->field[y * SIDE + x] = s->patch_field[y * SIDE + x];
   }
-  smooth_texture_store (s->field, SIDE * SIDE, LEVEL, s->scale, NOISE,
+  smooth_texture_store (s->field, SIDE * SIDE, LEVEL, s->scale, s->noise,
       s->rng, TRUE, G_BYTE_ORDER == G_BIG_ENDIAN, (guint8 *) s->frame);
 
   bw_params_init (&params);
@@ -858,6 +874,28 @@ test_end_to_end_shift (void)
   if (verbose)
     g_print ("shift: RMS error %.4f px, worst %.4f px\n", sqrt (sum / n),
         worst);
+
+  /* Noise of 60 % of the texture's sd in both frames: each block
+   * scatters by 0.4 px or so, and the fit must keep them all, not only
+   * those that happen to agree. */
+  s.noise = 0.6 * TEXTURE_SD;
+  scene_store_reference (&s);
+  for (k = 0; k < 2; k++) {
+    BwTransform truth;
+    BwMotionFit fit;
+    gdouble err;
+
+    make_transform (0, 1, 0, 0, shifts[k][0], shifts[k][1], &truth);
+    scene_fit (&s, &truth, 162, 300, 60, 4.0, 3.0, 2, BW_MOTION_SHIFT, &fit);
+    g_assert_true (fit.found);
+    err = hypot (fit.motion.m[0] - shifts[k][0],
+        fit.motion.m[3] - shifts[k][1]);
+    if (verbose)
+      g_print ("shift (%+6.2f, %+6.2f) + patch, noise 60 %%: error %.4f px, "
+          "%u informative, %u inliers, rms %.4f px\n", shifts[k][0],
+          shifts[k][1], err, fit.informative, fit.inliers, fit.rms_residual);
+    g_assert_cmpfloat (err, <, 0.05);
+  }
   scene_clear (&s);
 }
 
