@@ -505,6 +505,86 @@ GST_START_TEST (test_yuv_chroma)
 
 GST_END_TEST;
 
+/* correct=affine on a scene turned (up to 1 degree) and scaled (up to
+ * 0.5 %) about an off-centre point: the trajectory is the known transform,
+ * and the corrected frames match the first one in the interior. */
+static void
+turn_scene (const Scene * from, Scene * to, gdouble angle, gdouble scale,
+    gdouble cx, gdouble cy)
+{
+  guint i;
+
+  *to = *from;
+  to->luma.spots = g_array_copy (from->luma.spots);
+  to->chroma.spots = g_array_copy (from->chroma.spots);
+  for (i = 0; i < to->luma.spots->len; i++) {
+    SmoothSpot *sp = &g_array_index (to->luma.spots, SmoothSpot, i);
+    gdouble x = sp->x - cx, y = sp->y - cy;
+
+    sp->x = cx + scale * (cos (angle) * x - sin (angle) * y);
+    sp->y = cy + scale * (sin (angle) * x + cos (angle) * y);
+    sp->sigma *= scale;
+  }
+}
+
+GST_START_TEST (test_affine)
+{
+  const gchar *props[] = { "correct", "affine", NULL };
+  const gdouble cx = 0.4 * W, cy = 0.6 * H;
+  GstBuffer *ins[4], *kept[4];
+  Scene sc, turned[4];
+  Run run;
+  gchar *caps;
+  guint k;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 18);
+  caps = scene_caps (&sc);
+  for (k = 0; k < 4; k++) {
+    turn_scene (&sc, &turned[k], G_PI / 180 / 3 * k, 1 + 0.0017 * k, cx, cy);
+    ins[k] = scene_frame (&turned[k], 0, 0, k);
+    kept[k] = gst_buffer_ref (ins[k]);
+  }
+  run_frames (new_drift (props), caps, ins, 4, NULL, &run);
+  for (k = 1; k < 4; k++) {
+    const GValue *t = gst_structure_get_value (run.msgs[k], "trajectory");
+    const gdouble a = G_PI / 180 / 3 * k, sc_k = 1 + 0.0017 * k;
+    const gdouble want[6] = {
+      cx - sc_k * cos (a) * cx + sc_k * sin (a) * cy, sc_k * cos (a),
+      -sc_k * sin (a),
+      cy - sc_k * sin (a) * cx - sc_k * cos (a) * cy, sc_k * sin (a),
+      sc_k * cos (a)
+    };
+    gdouble rms, before;
+    guint worst, i;
+
+    fail_unless_equals_string (gst_structure_get_string (run.msgs[k],
+            "correction"), "affine");
+    for (i = 0; i < 6; i++) {
+      gdouble got = g_value_get_double (gst_value_array_get_value (t, i));
+
+      /* The linear part to 1e-3, the shift to 0.1 px. */
+      fail_unless (fabs (got - want[i]) < (i % 3 == 0 ? 0.1 : 1e-3),
+          "frame %u: m%u is %g, want %g", k, i, got, want[i]);
+    }
+    compare_interior (kept[k], kept[0], sc.format, 0, 8, &before, &worst);
+    compare_interior (run.outs[k], kept[0], sc.format, 0, 8, &rms, &worst);
+    GST_INFO ("affine frame %u: %.1f RMS, %u worst, uncorrected %.1f RMS", k,
+        rms, worst, before);
+    fail_unless (rms < 150 && rms <= 0.15 * before,
+        "frame %u: %.1f RMS (uncorrected %.1f RMS)", k, rms, before);
+  }
+  run_clear (&run);
+  for (k = 0; k < 4; k++) {
+    gst_buffer_unref (kept[k]);
+    g_array_unref (turned[k].luma.spots);
+    g_array_unref (turned[k].chroma.spots);
+  }
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* reference=previous: every frame's motion is its step, and the drift of
  * frame n is the sum of the steps (the trajectory), which the correction
  * applies. */
@@ -700,6 +780,7 @@ blockdrift_suite (void)
   tcase_add_test (tc, test_integer_drift_exact);
   tcase_add_test (tc, test_none_is_passthrough);
   tcase_add_loop_test (tc, test_yuv_chroma, 0, G_N_ELEMENTS (yuv_formats));
+  tcase_add_test (tc, test_affine);
   tcase_add_test (tc, test_previous_trajectory);
   tcase_add_test (tc, test_reset_restarts_trajectory);
   tcase_add_test (tc, test_no_texture_passes);
