@@ -760,6 +760,172 @@ GST_START_TEST (test_heatmap_output)
 
 GST_END_TEST;
 
+/* Pops the first ERROR message on bus (waiting up to a second) and
+ * returns its text, or NULL. */
+static gchar *
+pop_error (GstBus * bus)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+      GST_MESSAGE_ERROR);
+  gchar *text;
+
+  if (!msg)
+    return NULL;
+  text = error_text (msg);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* Bad input is an element error naming the cause, not a crash: a block
+ * larger than the frames, rows of a video meta past the buffer's memory
+ * (in place and corrected). */
+GST_START_TEST (test_errors)
+{
+  const gchar *big[] = { "block-width", "256", NULL };
+  const gchar *modes[] = { "none", "shift" };
+  gchar *caps = caps_str ("GRAY16_LE", W, H), *text;
+  GstElement *el;
+  GstBus *bus;
+  GstHarness *h;
+  GstBuffer *buf;
+  guint m;
+
+  el = new_drift (big);
+  bus = gst_bus_new ();
+  gst_element_set_bus (el, bus);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  buf = gst_buffer_new_allocate (NULL, W * H * 2, NULL);
+  GST_BUFFER_PTS (buf) = 0;
+  fail_if (gst_harness_push (h, buf) == GST_FLOW_OK);
+  text = pop_error (bus);
+  fail_unless (text && strstr (text, "Block size 256x16 is larger than the "
+          "frame size 160x120"), "%s", text);
+  g_free (text);
+  gst_harness_teardown (h);
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+
+  for (m = 0; m < G_N_ELEMENTS (modes); m++) {
+    const gchar *props[] = { "correct", modes[m], NULL };
+    gsize offset[4] = { 0 };
+    gint stride[4] = { 4 * W };
+
+    el = new_drift (props);
+    bus = gst_bus_new ();
+    gst_element_set_bus (el, bus);
+    h = bc_harness_new (el, "sink", TRUE, FALSE);
+    gst_harness_set_src_caps_str (h, caps);
+    /* Rows twice as far apart as the memory holds. */
+    buf = gst_buffer_new_allocate (NULL, W * H * 2, NULL);
+    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+        GST_VIDEO_FORMAT_GRAY16_LE, W, H, 1, offset, stride);
+    GST_BUFFER_PTS (buf) = 0;
+    fail_if (gst_harness_push (h, buf) == GST_FLOW_OK);
+    text = pop_error (bus);
+    fail_unless (text && strstr (text, "smaller than its video meta says"),
+        "correct=%s: %s", modes[m], text);
+    g_free (text);
+    gst_harness_teardown (h);
+    gst_object_unref (el);
+    gst_bus_set_flushing (bus, TRUE);
+    gst_object_unref (bus);
+  }
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+static void
+toggle_correct (GstElement * el, guint k)
+{
+  static const gchar *const modes[] = { "none", "shift", "shift", "none",
+    "affine", "none"
+  };
+
+  gst_util_set_object_arg (G_OBJECT (el), "correct", modes[k]);
+}
+
+/* correct changed while playing: from the next frame on, in place or
+ * corrected; a GAP buffer passes without analysis. */
+GST_START_TEST (test_correct_while_playing)
+{
+  static const gchar *const want[] = { "none", "shift", "shift", "none",
+    "affine", "none"
+  };
+  GstBuffer *ins[6];
+  Scene sc;
+  Run run;
+  gchar *caps;
+  guint k;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 19);
+  caps = scene_caps (&sc);
+  for (k = 0; k < 6; k++)
+    ins[k] = scene_frame (&sc, 0.6 * k, 0.2 * k, k);
+  run_frames (new_drift (NULL), caps, ins, 6, toggle_correct, &run);
+  for (k = 0; k < 6; k++)
+    fail_unless_equals_string (gst_structure_get_string (run.msgs[k],
+            "correction"), want[k]);
+  run_clear (&run);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* A GAP buffer: passed on as it is, no message. */
+GST_START_TEST (test_gap_passes)
+{
+  const gchar *props[] = { "correct", "shift", NULL };
+  GstElement *el = new_drift (props);
+  GstBus *bus = gst_bus_new ();
+  Scene sc;
+  gchar *caps;
+  GstHarness *h;
+  GstBuffer *in, *gap, *out;
+  GstMessage *msg;
+  guint n_msgs = 0;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 20);
+  caps = scene_caps (&sc);
+  gst_element_set_bus (el, bus);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  fail_unless_equals_int (gst_harness_push (h, scene_frame (&sc, 0, 0, 0)),
+      GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (h));
+  in = scene_frame (&sc, 2.5, 0, 1);
+  gap = gst_buffer_copy_deep (in);
+  GST_BUFFER_FLAG_SET (gap, GST_BUFFER_FLAG_GAP);
+  fail_unless_equals_int (gst_harness_push (h, gap), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  {
+    GstMapInfo map;
+
+    fail_unless (gst_buffer_map (in, &map, GST_MAP_READ));
+    fail_unless (gst_buffer_memcmp (out, 0, map.data, map.size) == 0,
+        "a GAP buffer was changed");
+    gst_buffer_unmap (in, &map);
+  }
+  gst_buffer_unref (out);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    n_msgs += gst_message_has_name (msg, "blockdrift");
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_int (n_msgs, 1);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
 GST_START_TEST (test_leaks_tracer_active)
 {
@@ -785,6 +951,9 @@ blockdrift_suite (void)
   tcase_add_test (tc, test_reset_restarts_trajectory);
   tcase_add_test (tc, test_no_texture_passes);
   tcase_add_test (tc, test_heatmap_output);
+  tcase_add_test (tc, test_errors);
+  tcase_add_test (tc, test_correct_while_playing);
+  tcase_add_test (tc, test_gap_passes);
   return s;
 }
 
