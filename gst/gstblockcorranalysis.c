@@ -13,8 +13,9 @@
 #include "gstblockcorrheatmap.h"
 #include "growbuf.h"
 
-GST_DEBUG_CATEGORY_EXTERN (gst_blockcorr_debug);
-#define GST_CAT_DEFAULT gst_blockcorr_debug
+/* Its own category: either element may run it without the other. */
+GST_DEBUG_CATEGORY_STATIC (gst_blockcorr_analysis_debug);
+#define GST_CAT_DEFAULT gst_blockcorr_analysis_debug
 
 struct _GstBlockCorrAnalysis
 {
@@ -38,6 +39,8 @@ gst_blockcorr_analysis_new (void)
 {
   GstBlockCorrAnalysis *an = g_new0 (GstBlockCorrAnalysis, 1);
 
+  GST_DEBUG_CATEGORY_INIT (gst_blockcorr_analysis_debug, "blockwise-analysis",
+      0, "The per-frame analysis of blockcorr and blockdrift");
   an->analysis = bw_analysis_new ();
   return an;
 }
@@ -79,9 +82,11 @@ draw_row (gpointer data, const BwFrameResults * res, guint row)
     for (i = first; i < first + res->cols; i++)
       job->shift_length[i] = hypotf (dx[i], dy[i]);
   }
-  hm.background = res->background;
   memcpy (job->background + (gsize) row * res->cols,
       res->background + (gsize) row * res->cols, res->cols);
+  if (!job->out)
+    return;
+  hm.background = res->background;
   y0 = row * hm.cell_height;
   y1 = row + 1 == res->rows ? G_MAXUINT : (row + 1) * hm.cell_height;
   gst_blockcorr_heatmap_render_lines (&hm, job->out, y0, y1);
@@ -150,7 +155,10 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   grids = g_malloc (size);
   job.shift_length = an->shift_length;
   job.background = (guint8 *) (grids + BW_N_GRIDS * n_blocks);
-  prepare_heatmap (&job, s, pair, cols, rows, grids, out);
+  job.out = NULL;
+  job.grid = BW_GRID_R;
+  if (out)
+    prepare_heatmap (&job, s, pair, cols, rows, grids, out);
 
   t_start = g_get_monotonic_time ();
   if (!bw_analysis_run (an->analysis, &s->params, pair->width,
@@ -165,4 +173,29 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
       s->params.search_radius, search_path, n_threads,
       g_get_monotonic_time () - t_start);
   return g_bytes_new_take (grids, size);
+}
+
+gboolean
+gst_blockcorr_component_within_memory (const GstVideoFrame * frame,
+    guint comp, gint64 * first, gint64 * last, gsize * size)
+{
+  guint plane = GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, comp);
+  /* Without a meta the whole buffer is map[0]; with one, each plane maps
+   * the memory holding it. */
+  const GstMapInfo *map = frame->meta ? &frame->map[plane] : &frame->map[0];
+  gint64 stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, comp);
+  gint64 rows = GST_VIDEO_FRAME_COMP_HEIGHT (frame, comp);
+  gint64 sample_bytes =
+      (GST_VIDEO_FORMAT_INFO_DEPTH (frame->info.finfo, comp) + 7) / 8;
+  gint64 row_bytes = (gint64) (GST_VIDEO_FRAME_COMP_WIDTH (frame, comp) - 1)
+      * GST_VIDEO_FRAME_COMP_PSTRIDE (frame, comp) + sample_bytes;
+  gint64 offset = (const guint8 *) GST_VIDEO_FRAME_COMP_DATA (frame, comp) -
+      map->data;
+  gint64 span = stride * (rows - 1);
+
+  /* Negative strides store the rows bottom-up: the last row comes first. */
+  *first = offset + MIN (span, 0);
+  *last = offset + MAX (span, 0) + row_bytes;
+  *size = map->size;
+  return *first >= 0 && *last <= (gint64) map->size;
 }
