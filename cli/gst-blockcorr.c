@@ -394,19 +394,6 @@ grid (const GstStructure * s, const gchar * name)
   return v ? g_bytes_get_data (g_value_get_boxed (v), NULL) : NULL;
 }
 
-/* The length of each block's displacement, for the shift picture. */
-static gfloat *
-shift_lengths (const GstStructure * s, guint n)
-{
-  const gfloat *dx = grid (s, "dx"), *dy = grid (s, "dy");
-  gfloat *len = g_new (gfloat, n);
-  guint i;
-
-  for (i = 0; i < n; i++)
-    len[i] = dx && dy ? hypotf (dx[i], dy[i]) : NAN;
-  return len;
-}
-
 static gboolean
 write_heatmap (Run * run, const gchar * kind, guint n, const BcHeatmap * hm,
     GError ** error)
@@ -456,7 +443,7 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
   guint cols = bc_number (s, "cols"), rows = bc_number (s, "rows");
   gchar *title, *subtitle, *headline, *b0, *b1;
   gboolean ok;
-  BcHeatmap hm;
+  BcHeatmap hm = { NULL, };
 
   /* The files' own names: folders make the caption longer than the
    * picture (the CSV keeps the whole paths). */
@@ -481,19 +468,15 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
   ok = write_heatmap (run, "heatmap", n, &hm, error);
   g_free (title);
   if (ok && opt.params.search_radius > 0) {
-    gfloat *len = shift_lengths (s, cols * rows);
-
-    title = g_strdup_printf ("displacement per block, px: %s against %s", b1,
-        b0);
-    hm.values = len;
+    title = g_strdup_printf ("displacement per block: %s against %s", b1, b0);
+    hm.values = grid (s, "dx");
+    hm.dy = grid (s, "dy");
     hm.range_min = 0;
     hm.range_max = opt.params.search_radius;
-    hm.colormap = BW_COLORMAP_VIRIDIS;
     hm.title = title;
-    hm.quantity = "shift, px";
-    ok = write_heatmap (run, "shift", n, &hm, error);
+    hm.quantity = "shift";
+    ok = hm.values && hm.dy && write_heatmap (run, "shift", n, &hm, error);
     g_free (title);
-    g_free (len);
   }
   g_free (subtitle);
   g_free (b0);
@@ -635,7 +618,8 @@ create_results (Run * run, GError ** error)
     BcOutput *out = bc_output_set_create (run->outputs, name, error);
 
     g_free (name);
-    if (!out || !(res->tiffs[i] = bc_tiff_stack_new (out, error)))
+    /* BigTIFF: a stack of large grids can pass 4 GB. */
+    if (!out || !(res->tiffs[i] = bc_tiff_stack_new (out, TRUE, error)))
       return FALSE;
   }
   res->csv = bc_output_set_create (run->outputs, "summary.csv", error);

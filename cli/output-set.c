@@ -35,6 +35,7 @@ struct _BcOutputSet
   gint dir_fd;                  /* holds the lock */
   GRegex *result_names;
   GPtrArray *outputs;
+  gchar *advice;                /* what to do about an input among them */
 };
 
 static BcOutput *temp_files;
@@ -45,11 +46,26 @@ failed (const BcOutput * out)
   return out->error || out->cause;
 }
 
+static BcOutputSet *
+set_new (const gchar * dir, gint dir_fd, const gchar * result_names,
+    const gchar * advice)
+{
+  BcOutputSet *set = g_new0 (BcOutputSet, 1);
+
+  set->dir = g_strdup (dir);
+  set->advice = g_strdup (advice);
+  set->dir_fd = dir_fd;
+  /* Raw: file names are bytes, not necessarily UTF-8. */
+  set->result_names = g_regex_new (result_names, G_REGEX_RAW, 0, NULL);
+  g_assert (set->result_names);
+  set->outputs = g_ptr_array_new ();
+  return set;
+}
+
 BcOutputSet *
 bc_output_set_new (const gchar * dir, const gchar * result_names,
     GError ** error)
 {
-  BcOutputSet *set;
   gint fd;
 
   if (g_mkdir_with_parents (dir, 0777) != 0) {
@@ -76,13 +92,42 @@ bc_output_set_new (const gchar * dir, const gchar * result_names,
     close (fd);
     return NULL;
   }
-  set = g_new0 (BcOutputSet, 1);
-  set->dir = g_strdup (dir);
-  set->dir_fd = fd;
-  /* Raw: file names are bytes, not necessarily UTF-8. */
-  set->result_names = g_regex_new (result_names, G_REGEX_RAW, 0, NULL);
-  g_assert (set->result_names);
-  set->outputs = g_ptr_array_new ();
+  return set_new (dir, fd, result_names, "choose another output folder (-o)");
+}
+
+BcOutputSet *
+bc_output_set_new_file (const gchar * path, const gchar * advice,
+    GError ** error)
+{
+  gchar *dir = g_path_get_dirname (path);
+  gchar *base = g_path_get_basename (path);
+  gchar *escaped, *names;
+  BcOutputSet *set = NULL;
+  gint fd;
+
+  if (g_str_has_suffix (path, G_DIR_SEPARATOR_S) || g_str_equal (base, ".")
+      || g_str_equal (base, "..")) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+        "%s names a folder, not a file", path);
+    goto done;
+  }
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot write %s: its folder %s: %s", path, dir, g_strerror (e));
+    goto done;
+  }
+  /* No lock: the rename replaces the file whole, whichever run is last. */
+  escaped = g_regex_escape_string (base, -1);
+  names = g_strdup_printf ("^%s$", escaped);
+  set = set_new (dir, fd, names, advice);
+  g_free (names);
+  g_free (escaped);
+done:
+  g_free (dir);
+  g_free (base);
   return set;
 }
 
@@ -143,13 +188,12 @@ bc_output_set_check_inputs (BcOutputSet * set, const gchar * const *inputs,
     if (result && g_str_equal (result, inputs[i])) {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
           "%s is an input, and a result of this run would replace it: "
-          "choose another output folder (-o)", inputs[i]);
+          "%s", inputs[i], set->advice);
       ok = FALSE;
     } else if (result) {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
           "%s is an input and the same file as %s, which a result of this "
-          "run would replace: choose another output folder (-o)", inputs[i],
-          result);
+          "run would replace: %s", inputs[i], result, set->advice);
       ok = FALSE;
     }
     g_free (key);
@@ -397,11 +441,15 @@ bc_output_set_free (BcOutputSet * set)
   if (!set)
     return;
   bc_output_set_discard (set);
-  /* Only this set's files are on the list (one set per run). */
-  g_atomic_pointer_set (&temp_files, NULL);
   for (i = 0; i < set->outputs->len; i++) {
     BcOutput *out = g_ptr_array_index (set->outputs, i);
+    BcOutput **link = &temp_files;
 
+    /* No handler runs now: the list may change. */
+    while (*link && *link != out)
+      link = &(*link)->next_temp;
+    if (*link)
+      *link = out->next_temp;
     g_free (out->name);
     g_free (out->path);
     g_free (out->tmp_path);
@@ -410,6 +458,7 @@ bc_output_set_free (BcOutputSet * set)
   }
   g_ptr_array_unref (set->outputs);
   g_regex_unref (set->result_names);
+  g_free (set->advice);
   close (set->dir_fd);
   g_free (set->dir);
   g_free (set);
