@@ -36,6 +36,7 @@ struct _BcOutputSet
   GRegex *result_names;
   GPtrArray *outputs;
   gchar *advice;                /* what to do about an input among them */
+  gchar *file_name;             /* a set of one file: its name */
 };
 
 static BcOutput *temp_files;
@@ -123,6 +124,7 @@ bc_output_set_new_file (const gchar * path, const gchar * advice,
   escaped = g_regex_escape_string (base, -1);
   names = g_strdup_printf ("^%s$", escaped);
   set = set_new (dir, fd, names, advice);
+  set->file_name = g_strdup (base);
   g_free (names);
   g_free (escaped);
 done:
@@ -240,6 +242,12 @@ failed:
   g_free (tmpl);
   g_free (path);
   return NULL;
+}
+
+const gchar *
+bc_output_set_file_name (const BcOutputSet * set)
+{
+  return set->file_name;
 }
 
 const gchar *
@@ -459,6 +467,7 @@ bc_output_set_free (BcOutputSet * set)
   g_ptr_array_unref (set->outputs);
   g_regex_unref (set->result_names);
   g_free (set->advice);
+  g_free (set->file_name);
   close (set->dir_fd);
   g_free (set->dir);
   g_free (set);

@@ -225,6 +225,11 @@ const gchar *const bc_summary_fields[] = {
   "regions", "min-intensity-0", "min-intensity-1", NULL
 };
 
+const gchar *const bc_drift_fields[] = {
+  "motion-found", "motion-x", "motion-y", "drift-x", "drift-y", "correction",
+  NULL
+};
+
 static void append_csv_text (GString * out, const gchar * text);
 static void append_json_text (GString * out, const gchar * text);
 
@@ -391,7 +396,8 @@ append_json_regions (GString * out, const GstStructure * summary)
 
 gchar *
 bc_json_line (guint frame, const gchar * source0, const gchar * source1,
-    const GstStructure * summary, const gchar * message)
+    const GstStructure * summary, const gchar * const *extra_fields,
+    const gchar * message)
 {
   GString *out = g_string_new (NULL);
   guint i;
@@ -403,6 +409,10 @@ bc_json_line (guint frame, const gchar * source0, const gchar * source1,
   for (i = 0; bc_summary_fields[i]; i++) {
     g_string_append_printf (out, ", \"%s\": ", bc_summary_fields[i]);
     append_value (out, summary, bc_summary_fields[i], TRUE);
+  }
+  for (i = 0; extra_fields && extra_fields[i]; i++) {
+    g_string_append_printf (out, ", \"%s\": ", extra_fields[i]);
+    append_value (out, summary, extra_fields[i], TRUE);
   }
   g_string_append (out, ", \"largest-regions\": ");
   append_json_regions (out, summary);

@@ -48,11 +48,15 @@ gchar *bc_csv_header (void);
 /* One CSV row (RFC 4180 quoting of the sources). */
 gchar *bc_csv_row (guint frame, const gchar * source0, const gchar * source1,
     const GstStructure * summary);
-/* One JSON object on one line: the summary fields, the largest regions as
- * objects and message (the verdict in words); NaN becomes null. */
+/* blockdrift's fields beyond the summary. */
+extern const gchar *const bc_drift_fields[];
+
+/* One JSON object on one line: the summary fields, extra_fields (a NULL
+ * terminated list, or NULL), the largest regions as objects and message
+ * (the verdict in words); NaN becomes null. */
 gchar *bc_json_line (guint frame, const gchar * source0,
     const gchar * source1, const GstStructure * summary,
-    const gchar * message);
+    const gchar * const *extra_fields, const gchar * message);
 
 G_END_DECLS
 
