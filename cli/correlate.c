@@ -63,10 +63,12 @@ bc_correlator_new (const BwParams * params, const BcDriftSettings * drift,
         params->block_height);
   pipeline = gst_parse_launch (desc, &err);
   g_free (desc);
-  if (!pipeline) {
+  /* A missing element is an error too, though the rest is built. */
+  if (err) {
     g_set_error (error, err->domain, err->code,
         "cannot build the analysis: %s", err->message);
     g_clear_error (&err);
+    gst_clear_object (&pipeline);
     return NULL;
   }
   corr = g_new0 (BcCorrelator, 1);
