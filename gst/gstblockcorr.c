@@ -140,19 +140,11 @@
  * ]|
  * (tests/examples/read-meta.c is a complete program.)
  *
- * ## One camera: reference frames and drift alarms
+ * ## One camera
  *
- * With only `sink_0` requested and #GstBlockCorr:reference set to `first`
- * or `previous`, every frame is compared with a copy of the first frame
- * (after the start, a flushing seek or #GstBlockCorr::reset-reference) or
- * of the frame before it; `pts-0` is then the reference frame's PTS.  With
- * #GstBlockCorr:alarm-frames N, N bad frames in a row (verdict
- * `needs-registration`, or more than #GstBlockCorr:alarm-fraction of the
- * blocks below #GstBlockCorr:threshold) post one element message
- * "blockcorr-alarm" with `state` = `raised`, and N good ones one with
- * `state` = `cleared`.  Every `raised` is followed by exactly one `cleared`:
- * switching the alarm off (alarm-frames=0) or stopping the element (to
- * READY or NULL) while it is raised posts the `cleared` at once.
+ * blockcorr has exactly two inputs.  To compare one stream with its own
+ * first or previous frame, trace its drift, raise a drift alarm or correct
+ * the drift, use blockdrift.
  *
  * ## Example launch lines
  * |[
@@ -170,12 +162,6 @@
  *   filesrc location=a.png ! pngdec ! c.sink_0  filesrc location=b.png ! pngdec ! c.sink_1
  * ]| Writes the displacement of every block of b.png (0 to 2 px, viridis) and
  * prints the verdict, the median shift and the displaced regions.
- * |[
- * gst-launch-1.0 -m videotestsrc num-buffers=60 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
- *     ! video/x-raw,format=GRAY8,width=640,height=480,framerate=30/1 \
- *   ! blockcorr reference=previous search-radius=2 alarm-frames=3 ! fakesink
- * ]| Watches one (drifting) stream against its previous frames and posts a
- * blockcorr-alarm message once the drift has lasted three frames.
  */
 
 #include "config.h"
@@ -186,59 +172,12 @@
 #include "gstblockcorranalysis.h"
 #include "gstblockcorrheatmap.h"
 #include "gstblockcorrmeta.h"
+#include "gstblockcorrsettings.h"
 #include "worker.h"
 #include "displacement.h"
 
 GST_DEBUG_CATEGORY (gst_blockcorr_debug);
 #define GST_CAT_DEFAULT gst_blockcorr_debug
-
-#define DEFAULT_BLOCK_SIZE BW_DEFAULT_BLOCK_SIZE
-#define DEFAULT_EDGE_MODE BW_DEFAULT_EDGE_MODE
-#define DEFAULT_MEASURE GST_BLOCKCORR_MEASURE_PEARSON
-#define DEFAULT_COLORMAP GST_BLOCKCORR_COLORMAP_AUTO
-#define DEFAULT_INVALID_COLOR 0xffffffff
-#define DEFAULT_MIN_INTENSITY BW_DEFAULT_MIN_INTENSITY
-#define DEFAULT_THRESHOLD BW_DEFAULT_THRESHOLD
-#define DEFAULT_N_THREADS BW_DEFAULT_N_THREADS
-#define DEFAULT_POST_MESSAGES TRUE
-#define DEFAULT_OUTPUT_SIZE GST_BLOCKCORR_OUTPUT_SIZE_GRID
-#define DEFAULT_SEARCH_RADIUS BW_DEFAULT_SEARCH_RADIUS
-#define DEFAULT_MIN_REGION_BLOCKS BW_DEFAULT_MIN_REGION_BLOCKS
-#define DEFAULT_SHIFT_TOLERANCE BW_DEFAULT_SHIFT_TOLERANCE
-#define DEFAULT_REFERENCE GST_BLOCKCORR_REFERENCE_PAD
-#define DEFAULT_ALARM_FRAMES 0
-#define DEFAULT_ALARM_FRACTION 1.0
-#define MAX_THREADS BW_WORKER_MAX_THREADS
-
-enum
-{
-  PROP_0,
-  PROP_BLOCK_WIDTH,
-  PROP_BLOCK_HEIGHT,
-  PROP_EDGE_MODE,
-  PROP_MEASURE,
-  PROP_COLORMAP,
-  PROP_RANGE_MIN,
-  PROP_RANGE_MAX,
-  PROP_INVALID_COLOR,
-  PROP_MIN_INTENSITY,
-  PROP_THRESHOLD,
-  PROP_N_THREADS,
-  PROP_POST_MESSAGES,
-  PROP_OUTPUT_SIZE,
-  PROP_SEARCH_RADIUS,
-  PROP_MIN_REGION_BLOCKS,
-  PROP_SHIFT_TOLERANCE,
-  PROP_REFERENCE,
-  PROP_ALARM_FRAMES,
-  PROP_ALARM_FRACTION
-};
-
-enum
-{
-  SIGNAL_RESET_REFERENCE,
-  N_SIGNALS
-};
 
 #define SINK_FORMATS "{ GRAY8, GRAY16_LE, GRAY16_BE, I420, YV12, NV12, NV21, Y42B, Y444 }"
 
@@ -256,8 +195,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define gst_blockcorr_parent_class parent_class
 G_DEFINE_TYPE (GstBlockCorr, gst_blockcorr, GST_TYPE_VIDEO_AGGREGATOR);
-
-static guint signals[N_SIGNALS];
 
 /* Registers the meta with the element, so it exists whenever the element
  * does (applications look it up by name). */
@@ -285,30 +222,24 @@ sample_format (GstVideoFormat format)
   }
 }
 
-/* Whether the inputs the mode needs exist: sink_0 and sink_1, or sink_0
- * alone in the one-input modes.  With the object lock. */
+/* Whether sink_0 and sink_1 exist.  With the object lock. */
 static gboolean
 inputs_exist (GstBlockCorr * self)
 {
-  if (self->settings.reference != GST_BLOCKCORR_REFERENCE_PAD)
-    return self->sink_pads[0] != NULL;
   return self->sink_pads[0] && self->sink_pads[1];
 }
 
-/* Returns the two inputs (referenced): sink_0 and sink_1, or sink_0 twice
- * in the one-input modes (the reference frame is stored apart); FALSE when
- * one is missing. */
+/* Returns the two inputs (referenced), sink_0 and sink_1; FALSE when one
+ * is missing. */
 static gboolean
 gst_blockcorr_get_pads (GstBlockCorr * self, GstVideoAggregatorPad * pads[2])
 {
   gboolean ready;
-  guint second;
 
   GST_OBJECT_LOCK (self);
   ready = inputs_exist (self);
-  second = self->settings.reference == GST_BLOCKCORR_REFERENCE_PAD ? 1 : 0;
   pads[0] = ready ? gst_object_ref (self->sink_pads[0]) : NULL;
-  pads[1] = ready ? gst_object_ref (self->sink_pads[second]) : NULL;
+  pads[1] = ready ? gst_object_ref (self->sink_pads[1]) : NULL;
   GST_OBJECT_UNLOCK (self);
   return ready;
 }
@@ -326,205 +257,27 @@ gst_blockcorr_mark_reconfigure (GstBlockCorr * self)
   gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (self));
 }
 
-/* Posts the alarm's new state.  With alarm_lock. */
-static void
-gst_blockcorr_post_alarm (GstBlockCorr * self, const gchar * reason,
-    const GstStructure * summary)
-{
-  GST_INFO_OBJECT (self, "alarm %s (%s) at frame %" G_GUINT64_FORMAT,
-      self->alarm.raised ? "raised" : "cleared", reason, self->alarm_frame);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_blockcorr_alarm_structure (self->alarm.raised, reason,
-              self->alarm_frame, self->alarm_running_time, summary)));
-}
-
-/* Resets the alarm, and when it was raised posts that it is cleared: every
- * raised gets its cleared, also when the state is dropped without a good
- * frame (the alarm switched off, the element stopped). */
-static void
-gst_blockcorr_drop_alarm (GstBlockCorr * self, const gchar * reason)
-{
-  g_rec_mutex_lock (&self->alarm_lock);
-  if (gst_blockcorr_alarm_drop (&self->alarm))
-    gst_blockcorr_post_alarm (self, reason, NULL);
-  g_rec_mutex_unlock (&self->alarm_lock);
-}
-
-/* Sets block-width, block-height or edge-mode (prop_id) to value, unless
- * then no block would fit in the frames the output is negotiated for: a
- * value that would stop the stream is refused as a value (FALSE).  Before
- * the first negotiation there is nothing to check against: the caps are
- * checked then.  With the object lock. */
-static gboolean
-gst_blockcorr_set_geometry (GstBlockCorr * self, guint prop_id,
-    const GValue * value, gboolean * changed)
-{
-  GstBlockCorrSettings *s = &self->settings;
-  BwGeometry geom = { self->frame_width, self->frame_height,
-    s->params.block_width, s->params.block_height, s->params.edge_mode
-  };
-  guint cols, rows;
-
-  if (prop_id == PROP_BLOCK_WIDTH)
-    geom.block_width = g_value_get_uint (value);
-  else if (prop_id == PROP_BLOCK_HEIGHT)
-    geom.block_height = g_value_get_uint (value);
-  else
-    geom.edge_mode = g_value_get_enum (value);
-  if (self->frame_width > 0 && !bw_geometry_grid_size (&geom, &cols, &rows))
-    return FALSE;
-  *changed = geom.block_width != s->params.block_width
-      || geom.block_height != s->params.block_height
-      || geom.edge_mode != s->params.edge_mode;
-  s->params.block_width = geom.block_width;
-  s->params.block_height = geom.block_height;
-  s->params.edge_mode = geom.edge_mode;
-  return TRUE;
-}
-
-/* The warning's text for a refused geometry value.  With the object
- * lock. */
-static gchar *
-gst_blockcorr_geometry_refusal (GstBlockCorr * self, GParamSpec * pspec,
-    const GValue * value)
-{
-  const GstBlockCorrSettings *s = &self->settings;
-  guint bw = s->params.block_width, bh = s->params.block_height;
-  gchar *given, *text;
-
-  if (G_VALUE_HOLDS_UINT (value)) {
-    if (g_str_equal (pspec->name, "block-width"))
-      bw = g_value_get_uint (value);
-    else
-      bh = g_value_get_uint (value);
-    given = g_strdup_printf ("%u", g_value_get_uint (value));
-  } else {
-    GEnumValue *v = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class,
-        g_value_get_enum (value));
-
-    given = g_strdup (v ? v->value_nick : "?");
-  }
-  text = g_strdup_printf ("%s=%s refused: no %ux%u block fits in the %dx%d "
-      "frames with edge-mode=trim", pspec->name, given, bw, bh,
-      self->frame_width, self->frame_height);
-  g_free (given);
-  return text;
-}
-
 static void
 gst_blockcorr_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstBlockCorr *self = GST_BLOCKCORR (object);
-  GstBlockCorrSettings *s = &self->settings;
-  gboolean reconfigure = FALSE, alarm_off = FALSE;
-  gint refused_reference = -1;
-  gchar *refused = NULL;
+  GstBlockCorrSettingResult result;
+  gchar *refusal = NULL;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_BLOCK_WIDTH:
-    case PROP_BLOCK_HEIGHT:
-    case PROP_EDGE_MODE:
-      if (!gst_blockcorr_set_geometry (self, prop_id, value, &reconfigure))
-        refused = gst_blockcorr_geometry_refusal (self, pspec, value);
-      break;
-    case PROP_MEASURE:
-      s->measure = g_value_get_enum (value);
-      break;
-    case PROP_COLORMAP:
-      s->colormap = g_value_get_enum (value);
-      break;
-    case PROP_RANGE_MIN:
-      s->range_min = g_value_get_double (value);
-      break;
-    case PROP_RANGE_MAX:
-      s->range_max = g_value_get_double (value);
-      break;
-    case PROP_INVALID_COLOR:
-      s->invalid_color = g_value_get_uint (value);
-      break;
-    case PROP_MIN_INTENSITY:
-      /* Every negative value asks for the estimate. */
-      s->params.min_intensity = g_value_get_double (value) < 0 ? BW_AUTO :
-          g_value_get_double (value);
-      break;
-    case PROP_THRESHOLD:
-      s->params.threshold = g_value_get_double (value);
-      break;
-    case PROP_N_THREADS:
-      s->params.n_threads = g_value_get_uint (value);
-      break;
-    case PROP_POST_MESSAGES:
-      s->post_messages = g_value_get_boolean (value);
-      break;
-    case PROP_OUTPUT_SIZE:
-      reconfigure = s->output_size !=
-          (GstBlockCorrOutputSize) g_value_get_enum (value);
-      s->output_size = g_value_get_enum (value);
-      break;
-    case PROP_SEARCH_RADIUS:
-      s->params.search_radius = g_value_get_uint (value);
-      break;
-    case PROP_MIN_REGION_BLOCKS:
-      s->params.min_region_blocks = g_value_get_uint (value);
-      break;
-    case PROP_SHIFT_TOLERANCE:
-      s->params.shift_tolerance = g_value_get_double (value);
-      break;
-    case PROP_REFERENCE:{
-      GstBlockCorrReference mode = g_value_get_enum (value);
-
-      /* A one-input mode cannot use an existing sink_1. */
-      if (mode != GST_BLOCKCORR_REFERENCE_PAD && self->sink_pads[1]) {
-        refused_reference = mode;
-        break;
-      }
-      if (mode != s->reference)
-        self->ref_reset = TRUE;
-      s->reference = mode;
-      /* Wake the aggregate thread if it waited for sink_1. */
-      g_cond_broadcast (&self->pads_cond);
-      break;
-    }
-    case PROP_ALARM_FRAMES:
-      s->alarm_frames = g_value_get_uint (value);
-      alarm_off = s->alarm_frames == 0;
-      break;
-    case PROP_ALARM_FRACTION:
-      s->alarm_fraction = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  result = gst_blockcorr_settings_set (&self->settings, prop_id, value, pspec,
+      self->frame_width, self->frame_height, &refusal);
   GST_OBJECT_UNLOCK (self);
 
-  if (refused_reference >= 0) {
-    GEnumValue *v = g_enum_get_value (g_type_class_peek
-        (GST_TYPE_BLOCKCORR_REFERENCE), refused_reference);
-
-    GST_ELEMENT_WARNING (self, CORE, FAILED,
-        ("reference=%s needs sink_1 released first", v ? v->value_nick : "?"),
-        ("the one-input modes compare sink_0 with its own frames; release "
-            "sink_1 (gst_element_release_request_pad) before choosing one; "
-            "reference stays as it was"));
-  }
-
-  if (refused) {
-    GST_ELEMENT_WARNING (self, CORE, FAILED, ("%s", refused),
-        ("%s keeps its value; use a smaller block, or edge-mode=partial to "
-            "analyse the frame as partial blocks", pspec->name));
-    g_free (refused);
-  }
-
+  if (result == GST_BLOCKCORR_SETTING_NOT_SHARED)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (result == GST_BLOCKCORR_SETTING_REFUSED)
+    gst_blockcorr_settings_warn_refused (GST_ELEMENT (self), pspec, refusal);
   /* A new grid or output size takes effect at the next frame, through a
    * renegotiation of the output caps. */
-  if (reconfigure)
+  else if (result == GST_BLOCKCORR_SETTING_RENEGOTIATE)
     gst_blockcorr_mark_reconfigure (self);
-  if (alarm_off)
-    gst_blockcorr_drop_alarm (self, GST_BLOCKCORR_ALARM_REASON_OFF);
 }
 
 static void
@@ -532,72 +285,13 @@ gst_blockcorr_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstBlockCorr *self = GST_BLOCKCORR (object);
-  GstBlockCorrSettings *s = &self->settings;
+  gboolean known;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_BLOCK_WIDTH:
-      g_value_set_uint (value, s->params.block_width);
-      break;
-    case PROP_BLOCK_HEIGHT:
-      g_value_set_uint (value, s->params.block_height);
-      break;
-    case PROP_EDGE_MODE:
-      g_value_set_enum (value, s->params.edge_mode);
-      break;
-    case PROP_MEASURE:
-      g_value_set_enum (value, s->measure);
-      break;
-    case PROP_COLORMAP:
-      g_value_set_enum (value, s->colormap);
-      break;
-    case PROP_RANGE_MIN:
-      g_value_set_double (value, s->range_min);
-      break;
-    case PROP_RANGE_MAX:
-      g_value_set_double (value, s->range_max);
-      break;
-    case PROP_INVALID_COLOR:
-      g_value_set_uint (value, s->invalid_color);
-      break;
-    case PROP_MIN_INTENSITY:
-      g_value_set_double (value, s->params.min_intensity);
-      break;
-    case PROP_THRESHOLD:
-      g_value_set_double (value, s->params.threshold);
-      break;
-    case PROP_N_THREADS:
-      g_value_set_uint (value, s->params.n_threads);
-      break;
-    case PROP_POST_MESSAGES:
-      g_value_set_boolean (value, s->post_messages);
-      break;
-    case PROP_OUTPUT_SIZE:
-      g_value_set_enum (value, s->output_size);
-      break;
-    case PROP_SEARCH_RADIUS:
-      g_value_set_uint (value, s->params.search_radius);
-      break;
-    case PROP_MIN_REGION_BLOCKS:
-      g_value_set_uint (value, s->params.min_region_blocks);
-      break;
-    case PROP_SHIFT_TOLERANCE:
-      g_value_set_double (value, s->params.shift_tolerance);
-      break;
-    case PROP_REFERENCE:
-      g_value_set_enum (value, s->reference);
-      break;
-    case PROP_ALARM_FRAMES:
-      g_value_set_uint (value, s->alarm_frames);
-      break;
-    case PROP_ALARM_FRACTION:
-      g_value_set_double (value, s->alarm_fraction);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  known = gst_blockcorr_settings_get (&self->settings, prop_id, value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 /* ---- pads --------------------------------------------------------------- */
@@ -607,7 +301,7 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * req_name, const GstCaps * caps)
 {
   GstBlockCorr *self = GST_BLOCKCORR (element);
-  gboolean used[2], one_input;
+  gboolean used[2];
   guint index = G_MAXUINT;
   gchar name[16];
   GstPad *pad = NULL;
@@ -617,19 +311,7 @@ gst_blockcorr_request_new_pad (GstElement * element, GstPadTemplate * templ,
   GST_OBJECT_LOCK (self);
   used[0] = self->sink_pads[0] != NULL;
   used[1] = self->sink_pads[1] != NULL;
-  one_input = self->settings.reference != GST_BLOCKCORR_REFERENCE_PAD;
   GST_OBJECT_UNLOCK (self);
-  if (one_input) {
-    /* Only sink_0 exists in the one-input modes. */
-    used[1] = TRUE;
-    if (req_name && g_str_equal (req_name, "sink_1")) {
-      GST_ELEMENT_WARNING (self, CORE, PAD, ("Cannot add pad sink_1 with "
-              "reference=first or reference=previous"),
-          ("those modes compare sink_0 with its own first or previous frame; "
-              "set reference=pad to compare two inputs"));
-      goto done;
-    }
-  }
 
   if (req_name) {
     if (g_str_equal (req_name, "sink_0"))
@@ -793,12 +475,6 @@ gst_blockcorr_sink_event (GstAggregator * agg, GstAggregatorPad * pad,
   GstCaps *caps;
   gboolean ret;
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
-    /* After a flushing seek the next frame is the new reference. */
-    GST_OBJECT_LOCK (self);
-    self->ref_reset = TRUE;
-    GST_OBJECT_UNLOCK (self);
-  }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
     return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, pad, event);
 
@@ -893,30 +569,6 @@ gst_blockcorr_advance_vfr_position (GstBlockCorr * self)
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
 }
 
-/* In the one-input modes, whether sink_0 has no new frame.  A live
- * timeout would then make the base class produce an output anyway (the
- * last frame again) and move its output position ahead in real time, and
- * a camera whose timestamps lag behind would then have its frames dropped
- * as late: every camera frame is to be analysed once, when it arrives. */
-static gboolean
-gst_blockcorr_one_input_idle (GstBlockCorr * self)
-{
-  GstAggregatorPad *pad = NULL;
-  gboolean idle;
-
-  GST_OBJECT_LOCK (self);
-  if (self->settings.reference != GST_BLOCKCORR_REFERENCE_PAD
-      && self->sink_pads[0])
-    pad = gst_object_ref (GST_AGGREGATOR_PAD (self->sink_pads[0]));
-  GST_OBJECT_UNLOCK (self);
-  if (!pad)
-    return FALSE;
-  idle = !gst_aggregator_pad_has_buffer (pad)
-      && !gst_aggregator_pad_is_eos (pad);
-  gst_object_unref (pad);
-  return idle;
-}
-
 /* Whether the base class has just taken an input buffer with new caps: it
  * then marks the output for renegotiation and returns NEED_DATA without
  * aggregating (the output caps may no longer fit the frames it holds). */
@@ -966,16 +618,13 @@ gst_blockcorr_aggregate (GstAggregator * agg, gboolean timeout)
   if (waiting)
     GST_ELEMENT_WARNING (self, STREAM, WRONG_TYPE,
         ("Only sink_0 is linked: waiting for sink_1"),
-        ("reference=pad compares sink_1 with sink_0; link sink_1, or set "
-            "reference=first or reference=previous to compare sink_0 with "
-            "its own first or previous frame"));
+        ("blockcorr compares sink_1 with sink_0 and has exactly two "
+            "inputs; link sink_1, or use blockdrift to compare one stream "
+            "with its own first or previous frame"));
   if (!ready) {
     gst_blockcorr_wait_for_inputs (self);
     return GST_AGGREGATOR_FLOW_NEED_DATA;
   }
-
-  if (timeout && gst_blockcorr_one_input_idle (self))
-    return GST_AGGREGATOR_FLOW_NEED_DATA;
 
   self->inputs_ended = FALSE;
   ret = GST_AGGREGATOR_CLASS (parent_class)->aggregate (agg, timeout);
@@ -1133,7 +782,7 @@ gst_blockcorr_update_src_caps (GstAggregator * agg, GstCaps * caps,
               "takes the frame of each input current at its time, so frames "
               "of the faster input are skipped and those of the slower one "
               "are used again; give both inputs one rate (videorate), or "
-              "compare one stream with its own frames (reference=first)"));
+              "compare one stream with its own frames with blockdrift"));
     self->warned_rates = TRUE;
   } else {
     self->warned_rates = FALSE;
@@ -1275,16 +924,6 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
     }
   }
 
-  if (pads[0] == pads[1] && GST_CLOCK_TIME_IS_VALID (self->last_pts)
-      && GST_BUFFER_PTS (bufs[0]) == self->last_pts) {
-    /* One-input modes: the frame analysed last time, offered again because
-     * the next one is late (live).  Compared with itself (previous) or
-     * again (first), it would only repeat or falsify a result. */
-    GST_LOG_OBJECT (self, "frame at %" GST_TIME_FORMAT " already analysed",
-        GST_TIME_ARGS (self->last_pts));
-    gst_blockcorr_unref_pads (pads);
-    return GST_FLOW_OK;
-  }
   for (i = 0; i < 2; i++) {
     if (GST_BUFFER_FLAG_IS_SET (bufs[i], GST_BUFFER_FLAG_GAP)) {
       /* A GAP event (a live source that missed a frame) or a buffer of
@@ -1408,86 +1047,6 @@ gst_blockcorr_input_frames (GstBlockCorr * self,
   return TRUE;
 }
 
-/* Keeps a copy of sink_0's current frame as the reference (a copy: an
- * upstream buffer pool must not run dry while the reference is held). */
-static void
-gst_blockcorr_store_reference (GstBlockCorr * self, GstVideoAggregatorPad * pad)
-{
-  GstBuffer *buf = gst_video_aggregator_pad_get_current_buffer (pad);
-
-  gst_clear_buffer (&self->ref_buffer);
-  if (!buf)
-    return;
-  self->ref_buffer = gst_buffer_copy_deep (buf);
-  GST_OBJECT_LOCK (self);
-  self->ref_info = pad->info;
-  GST_OBJECT_UNLOCK (self);
-  self->ref_pts = GST_BUFFER_PTS (buf);
-}
-
-/* Maps the reference frame of the one-input modes into frame: the stored
- * one, or sink_0's current frame when there is none yet, a reset was asked
- * for (reset-reference, a flushing seek, a new mode) or the caps changed. */
-static gboolean
-gst_blockcorr_reference_frame (GstBlockCorr * self,
-    GstVideoAggregatorPad * pad, GstVideoFrame * frame)
-{
-  gboolean reset, same_caps;
-
-  GST_OBJECT_LOCK (self);
-  reset = self->ref_reset;
-  self->ref_reset = FALSE;
-  same_caps = self->ref_buffer && gst_video_info_is_equal (&self->ref_info,
-      &pad->info);
-  GST_OBJECT_UNLOCK (self);
-  if (reset || !same_caps) {
-    GST_DEBUG_OBJECT (self, "new reference frame%s", reset ? " (reset)" :
-        self->ref_buffer ? " (new caps)" : "");
-    gst_blockcorr_store_reference (self, pad);
-  }
-  if (!self->ref_buffer
-      || !gst_video_frame_map (frame, &self->ref_info, self->ref_buffer,
-          GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("Could not map the reference frame"), (NULL));
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Feeds the frame of outbuf (index frame, summary st) to the alarm and
- * posts its new state when it changes. */
-static void
-gst_blockcorr_update_alarm (GstBlockCorr * self, GstBuffer * outbuf,
-    guint64 frame, const BwSummary * summary, const GstStructure * st)
-{
-  GstSegment *seg =
-      &GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self))->segment;
-  GstBlockCorrFrameState state;
-  guint frames;
-  gdouble fraction;
-
-  g_rec_mutex_lock (&self->alarm_lock);
-  /* The values of now, not of the frame's start: an alarm switched off
-   * meanwhile (and dropped by that) must not be raised again. */
-  GST_OBJECT_LOCK (self);
-  frames = self->settings.alarm_frames;
-  fraction = self->settings.alarm_fraction;
-  GST_OBJECT_UNLOCK (self);
-  if (frames == 0) {
-    gst_blockcorr_drop_alarm (self, GST_BLOCKCORR_ALARM_REASON_OFF);
-    g_rec_mutex_unlock (&self->alarm_lock);
-    return;
-  }
-  self->alarm_frame = frame;
-  self->alarm_running_time = gst_segment_to_running_time (seg,
-      GST_FORMAT_TIME, GST_BUFFER_PTS (outbuf));
-  state = gst_blockcorr_alarm_judge (summary, fraction);
-  if (gst_blockcorr_alarm_update (&self->alarm, frames, state))
-    gst_blockcorr_post_alarm (self, GST_BLOCKCORR_ALARM_REASON_FRAMES, st);
-  g_rec_mutex_unlock (&self->alarm_lock);
-}
-
 static GstFlowReturn
 gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
 {
@@ -1502,8 +1061,6 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   GBytes *grids;
   guint cols, rows, i;
   GstFlowReturn ret = GST_FLOW_ERROR;
-  GstVideoFrame ref_frame;
-  gboolean ref_mapped = FALSE;
 
   /* An input released since create_output_buffer() (release_pad() forgets
    * it before the base class can take its lock): no pair, so no output,
@@ -1514,14 +1071,6 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
 
   if (!gst_blockcorr_input_frames (self, pads, in, pts))
     goto done;
-  if (s.reference != GST_BLOCKCORR_REFERENCE_PAD) {
-    if (!gst_blockcorr_reference_frame (self, pads[0], &ref_frame))
-      goto done;
-    ref_mapped = TRUE;
-    in[0] = &ref_frame;
-    pts[0] = self->ref_pts;
-    self->last_pts = pts[1];
-  }
   if (!gst_blockcorr_check_geometry (self, GST_VIDEO_FRAME_WIDTH (in[0]),
           GST_VIDEO_FRAME_HEIGHT (in[0]), GST_VIDEO_FRAME_WIDTH (in[1]),
           GST_VIDEO_FRAME_HEIGHT (in[1]), &s, &cols, &rows))
@@ -1570,7 +1119,6 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
       pts[0], pts[1], cols, rows, &s, &summary);
   gst_blockcorr_meta_add (outbuf, st, grids, (gsize) cols * rows);
   g_bytes_unref (grids);
-  gst_blockcorr_update_alarm (self, outbuf, self->frame_count, &summary, st);
   self->frame_count++;
   if (s.post_messages)
     gst_blockcorr_post_message (self, outbuf, st);
@@ -1579,12 +1127,6 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   ret = GST_FLOW_OK;
 
 done:
-  if (ref_mapped) {
-    gst_video_frame_unmap (&ref_frame);
-    /* In reference=previous, this frame is the next one's reference. */
-    if (ret == GST_FLOW_OK && s.reference == GST_BLOCKCORR_REFERENCE_PREVIOUS)
-      gst_blockcorr_store_reference (self, pads[0]);
-  }
   gst_blockcorr_unref_pads (pads);
   return ret;
 }
@@ -1598,15 +1140,9 @@ gst_blockcorr_start (GstAggregator * agg)
 
   self->frame_count = 0;
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
-  g_rec_mutex_lock (&self->alarm_lock);
-  gst_blockcorr_alarm_reset (&self->alarm);
-  self->alarm_frame = 0;
-  self->alarm_running_time = GST_CLOCK_TIME_NONE;
-  g_rec_mutex_unlock (&self->alarm_lock);
   GST_OBJECT_LOCK (self);
   self->frame_width = self->frame_height = 0;
   GST_OBJECT_UNLOCK (self);
-  self->last_pts = GST_CLOCK_TIME_NONE;
   self->warned_one_input = FALSE;
   self->warned_rates = FALSE;
   g_atomic_int_set (&self->missing_pts_pad, 0);
@@ -1619,10 +1155,7 @@ gst_blockcorr_stop (GstAggregator * agg)
 {
   GstBlockCorr *self = GST_BLOCKCORR (agg);
 
-  /* The next start begins with the alarm down: tell the application. */
-  gst_blockcorr_drop_alarm (self, GST_BLOCKCORR_ALARM_REASON_STOPPED);
   gst_blockcorr_analysis_reset (self->analysis);
-  gst_clear_buffer (&self->ref_buffer);
   return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
 }
 
@@ -1632,34 +1165,9 @@ gst_blockcorr_finalize (GObject * object)
   GstBlockCorr *self = GST_BLOCKCORR (object);
 
   gst_blockcorr_analysis_free (self->analysis);
-  gst_clear_buffer (&self->ref_buffer);
   g_cond_clear (&self->pads_cond);
   g_mutex_clear (&self->request_lock);
-  g_rec_mutex_clear (&self->alarm_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
-gst_blockcorr_reset_reference (GstBlockCorr * self)
-{
-  GST_OBJECT_LOCK (self);
-  self->ref_reset = TRUE;
-  GST_OBJECT_UNLOCK (self);
-}
-
-/* The range properties default to NaN ("automatic"), which
- * g_param_spec_double() refuses as a default since NaN is in no range; set
- * it afterwards.  GParamSpecDouble's validation also reports NaN as out of
- * range (it compares NaN with the bounds), so g_object_set() would refuse
- * NaN and the value could never return to automatic: with lax validation
- * GObject stores the validated value instead of refusing it: NaN stays NaN,
- * finite values are in range, and +-infinity becomes +-G_MAXDOUBLE. */
-static GParamSpec *
-range_spec (GParamSpec * pspec)
-{
-  G_PARAM_SPEC_DOUBLE (pspec)->default_value = NAN;
-  pspec->flags |= G_PARAM_LAX_VALIDATION;
-  return pspec;
 }
 
 static void
@@ -1669,8 +1177,6 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstAggregatorClass *agg_class = GST_AGGREGATOR_CLASS (klass);
   GstVideoAggregatorClass *vagg_class = GST_VIDEO_AGGREGATOR_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING;
 
   GST_DEBUG_CATEGORY_INIT (gst_blockcorr_debug, "blockcorr", 0,
       "Block-wise correlation of two video streams");
@@ -1679,286 +1185,7 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
   gobject_class->get_property = gst_blockcorr_get_property;
   gobject_class->finalize = gst_blockcorr_finalize;
 
-  /**
-   * GstBlockCorr:block-width:
-   *
-   * Width of a block in pixels.  A new value renegotiates the output.
-   * Once the output is negotiated, a value with which no block fits in the
-   * frames (wider than the frames with edge-mode=trim) is refused: a
-   * warning names the value and the frame size, and the old value stays.
-   * Before that, a block too large for the first frames is an error at
-   * negotiation.
-   */
-  g_object_class_install_property (gobject_class, PROP_BLOCK_WIDTH,
-      g_param_spec_uint ("block-width", "Block width",
-          "Width of a block in pixels (while playing, a width with which no "
-          "block fits in the frames is refused with a warning)", 1,
-          BW_MAX_BLOCK_SIZE, DEFAULT_BLOCK_SIZE, flags));
-  /**
-   * GstBlockCorr:block-height:
-   *
-   * Height of a block in pixels.  A new value renegotiates the output.  A
-   * value with which no block fits is refused as for
-   * #GstBlockCorr:block-width.
-   */
-  g_object_class_install_property (gobject_class, PROP_BLOCK_HEIGHT,
-      g_param_spec_uint ("block-height", "Block height",
-          "Height of a block in pixels (while playing, a height with which no "
-          "block fits in the frames is refused with a warning)", 1,
-          BW_MAX_BLOCK_SIZE, DEFAULT_BLOCK_SIZE, flags));
-  /**
-   * GstBlockCorr:edge-mode:
-   *
-   * What happens to the pixels at the right and bottom edges when the block
-   * size does not divide the frame size: `trim` leaves them out (as the
-   * Python predecessor did), `partial` analyses them as smaller blocks.
-   * `trim` is refused (a warning, the value stays) while the block is
-   * larger than the negotiated frames.
-   */
-  g_object_class_install_property (gobject_class, PROP_EDGE_MODE,
-      g_param_spec_enum ("edge-mode", "Edge mode",
-          "What to do with the partial blocks at the right and bottom edges "
-          "when the block size does not divide the frame size",
-          GST_TYPE_BLOCKCORR_EDGE_MODE, DEFAULT_EDGE_MODE, flags));
-  /**
-   * GstBlockCorr:measure:
-   *
-   * The grid the heatmap shows; the metadata carries every grid whatever
-   * this is.
-   */
-  g_object_class_install_property (gobject_class, PROP_MEASURE,
-      g_param_spec_enum ("measure", "Measure",
-          "What the heatmap shows (the metadata always carries all grids)",
-          GST_TYPE_BLOCKCORR_MEASURE, DEFAULT_MEASURE, flags));
-  /**
-   * GstBlockCorr:colormap:
-   *
-   * The heatmap's 256-entry colormap.  Gray outputs (GRAY8, GRAY16_LE)
-   * carry the scaled value itself instead.
-   */
-  g_object_class_install_property (gobject_class, PROP_COLORMAP,
-      g_param_spec_enum ("colormap", "Colormap",
-          "Colormap of the heatmap (gray outputs carry the scaled value)",
-          GST_TYPE_BLOCKCORR_COLORMAP, DEFAULT_COLORMAP, flags));
-  /**
-   * GstBlockCorr:range-min:
-   *
-   * The value drawn with the bottom colormap entry, in the measure's units.
-   * NaN, the default, means the measure's automatic range (see
-   * #GstBlockCorrMeasure); setting NaN again returns to it
-   * (`range-min=nan` on a launch line).
-   */
-  g_object_class_install_property (gobject_class, PROP_RANGE_MIN,
-      range_spec (g_param_spec_double ("range-min", "Range minimum",
-              "Value drawn with the bottom colormap entry, in the measure's "
-              "units; nan (the default) = the measure's automatic range (see "
-              "its values); set nan to return to automatic",
-              -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
-  /**
-   * GstBlockCorr:range-max:
-   *
-   * The value drawn with the top colormap entry; NaN as for
-   * #GstBlockCorr:range-min.
-   */
-  g_object_class_install_property (gobject_class, PROP_RANGE_MAX,
-      range_spec (g_param_spec_double ("range-max", "Range maximum",
-              "Value drawn with the top colormap entry, in the measure's units; "
-              "nan (the default) = the measure's automatic range (see its "
-              "values); set nan to return to automatic",
-              -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags)));
-  /**
-   * GstBlockCorr:invalid-color:
-   *
-   * The colour of invalid blocks and of pixels outside the grid, as
-   * 0xAARRGGBB; gray outputs get its luma.
-   */
-  g_object_class_install_property (gobject_class, PROP_INVALID_COLOR,
-      g_param_spec_uint ("invalid-color", "Invalid colour",
-          "Colour of invalid blocks (zero variance or below min-intensity) "
-          "and of pixels outside the grid, as 0xAARRGGBB (4294967295 = "
-          "0xffffffff, opaque white)", 0, G_MAXUINT32,
-          DEFAULT_INVALID_COLOR, flags));
-  /**
-   * GstBlockCorr:min-intensity:
-   *
-   * Background level in sample units (0..255 for 8-bit inputs, 0..65535
-   * for 16-bit ones): a block whose mean is below it in both inputs is
-   * background, invalid, and counts for nothing.  0 turns the test off.
-   * -1 (the default) estimates the background of each input per frame: the darkest tenth
-   * of its blocks gives the background level (their median mean) and the
-   * noise (their median standard deviation); a block is background when,
-   * in both inputs, its mean is below level + 3 x noise and its standard
-   * deviation below 1.5 x noise (no object and no texture inside).  Blocks
-   * of any brightness whose variance in both inputs stays within the
-   * pair's own noise at their mean (glass in brightfield, empty medium),
-   * and blocks flat in both (saturated), are background too.  The
-   * levels used are in the `min-intensity-0` and `min-intensity-1` fields.
-   */
-  g_object_class_install_property (gobject_class, PROP_MIN_INTENSITY,
-      g_param_spec_double ("min-intensity", "Minimum intensity",
-          "Background level in sample units: a block whose mean is below it "
-          "in both inputs is background (0 = off; -1, the default: estimated "
-          "per frame from each input's darkest blocks and their noise)",
-          -1.0, 65535.0, DEFAULT_MIN_INTENSITY, flags));
-  /**
-   * GstBlockCorr:threshold:
-   *
-   * The r level of the `below-threshold` summary field: the fraction of
-   * the valid blocks whose r is below it.
-   */
-  g_object_class_install_property (gobject_class, PROP_THRESHOLD,
-      g_param_spec_double ("threshold", "Threshold",
-          "r level of the below-threshold summary (fraction of valid blocks "
-          "with r below it)", -1.0, 1.0, DEFAULT_THRESHOLD, flags));
-  /**
-   * GstBlockCorr:n-threads:
-   *
-   * Worker threads per frame, 0 for one per CPU.  The results are
-   * bit-identical for every value.
-   */
-  g_object_class_install_property (gobject_class, PROP_N_THREADS,
-      g_param_spec_uint ("n-threads", "Threads",
-          "Worker threads (0 = one per CPU); results are identical for every "
-          "value", 0, MAX_THREADS, DEFAULT_N_THREADS, flags));
-  /**
-   * GstBlockCorr:post-messages:
-   *
-   * Post an element message named "blockcorr" per output frame (its fields
-   * are listed above).
-   */
-  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
-      g_param_spec_boolean ("post-messages", "Post messages",
-          "Post an element message named \"blockcorr\" with the summary of "
-          "each frame", DEFAULT_POST_MESSAGES, flags));
-  /**
-   * GstBlockCorr:output-size:
-   *
-   * The heatmap's size: one pixel per block, or the input size with each
-   * block filled with its colour.  A new value renegotiates the output.
-   */
-  g_object_class_install_property (gobject_class, PROP_OUTPUT_SIZE,
-      g_param_spec_enum ("output-size", "Output size",
-          "Size of the heatmap: one pixel per block, or the input size",
-          GST_TYPE_BLOCKCORR_OUTPUT_SIZE, DEFAULT_OUTPUT_SIZE, flags));
-
-  /**
-   * GstBlockCorr:search-radius:
-   *
-   * Displacement search: first the frame's global shift, coarse, whatever
-   * its size up to a quarter of the frame's smaller side; then for every
-   * block, r against the compared input's window moved by every integer
-   * offset up to this many pixels in x and y from that shift (from (0, 0)
-   * when the shift lies within the radius; (2R+1)² offsets), the best
-   * offset, a sub-pixel estimate (a quadratic
-   * surface through r at the peak and its eight neighbours, looking one
-   * pixel beyond the radius where the peak lies on it), and the
-   * `dx`, `dy`, `r-best` grids.  Offsets whose window would leave the frame
-   * are not tried (the search is one-sided at the edges).  0 tries (0, 0)
-   * only: dx = dy = 0 and r-best = r, for the least work per frame.  The
-   * cost grows with the number of offsets (see the README).
-   */
-  g_object_class_install_property (gobject_class, PROP_SEARCH_RADIUS,
-      g_param_spec_uint ("search-radius", "Search radius",
-          "Largest displacement from the frame's global shift searched "
-          "per block, px, in x and y (0 = off: r at (0, 0) only, no global "
-          "shift; R costs (2R+1)^2 cross sums)",
-          0, BW_MAX_SEARCH_RADIUS, DEFAULT_SEARCH_RADIUS, flags));
-  /**
-   * GstBlockCorr:min-region-blocks:
-   *
-   * Smallest region of suspect blocks that counts for the verdict: fewer
-   * agreeing blocks are taken as noise.
-   */
-  g_object_class_install_property (gobject_class, PROP_MIN_REGION_BLOCKS,
-      g_param_spec_uint ("min-region-blocks", "Minimum region blocks",
-          "Suspect blocks a region needs to count (smaller ones are noise)",
-          1, G_MAXUINT, DEFAULT_MIN_REGION_BLOCKS, flags));
-  /**
-   * GstBlockCorr:shift-tolerance:
-   *
-   * The median displacement of the informative blocks, in pixels, from
-   * which on the whole compared input counts as shifted.
-   */
-  g_object_class_install_property (gobject_class, PROP_SHIFT_TOLERANCE,
-      g_param_spec_double ("shift-tolerance", "Shift tolerance",
-          "Median displacement, px, from which the compared input counts as "
-          "shifted as a whole", 0.0, BW_MAX_SEARCH_RADIUS,
-          DEFAULT_SHIFT_TOLERANCE, flags));
-
-  /**
-   * GstBlockCorr:reference:
-   *
-   * What each frame is compared with: `pad` (sink_1's frames with sink_0's,
-   * paired by running time), or, with only sink_0 requested, `first` (the
-   * first frame after the start, a flushing seek or
-   * #GstBlockCorr::reset-reference) or `previous` (the frame before).  In
-   * the one-input modes `pts-0` is the reference frame's PTS, and the
-   * reference is a copy (an upstream pool never runs dry).  Changing
-   * between `first` and `previous` while playing takes the next frame as
-   * the reference; a one-input mode cannot be chosen while sink_1 exists
-   * (a warning, the value stays).
-   */
-  g_object_class_install_property (gobject_class, PROP_REFERENCE,
-      g_param_spec_enum ("reference", "Reference",
-          "What each frame is compared with: sink_0's frame (pad), or with "
-          "sink_0 alone its first or previous frame",
-          GST_TYPE_BLOCKCORR_REFERENCE, DEFAULT_REFERENCE, flags));
-  /**
-   * GstBlockCorr:alarm-frames:
-   *
-   * Drift alarm: when this many frames in a row are bad (verdict
-   * `needs-registration`, or more than #GstBlockCorr:alarm-fraction of the
-   * valid blocks below #GstBlockCorr:threshold), post one element message
-   * `blockcorr-alarm` with `state` = `raised`; when this many frames in a
-   * row are good again, one with `state` = `cleared`.  Frames with nothing
-   * to compare (`no-texture`) count neither way.  0 turns the alarm off.
-   *
-   * Every `raised` is followed by exactly one `cleared`.  Switching the
-   * alarm off while it is raised posts its `cleared` at once (`reason`
-   * `alarm-off`), and so does stopping the element, to READY or NULL
-   * (`reason` `stopped`): it starts again with the alarm down.  A raised
-   * alarm stays raised through changes of #GstBlockCorr:alarm-frames to
-   * another non-zero value or of #GstBlockCorr:alarm-fraction,
-   * #GstBlockCorr::reset-reference, flushing seeks and caps changes, until
-   * N good frames clear it.
-   *
-   * Fields: #gchararray `state` (`raised` or `cleared`), #gchararray
-   * `reason` (`frames`: N frames in a row changed it; `alarm-off`,
-   * `stopped`), #guint64 `frame` and `running-time` (of the frame that
-   * changed the state, or for `alarm-off` and `stopped` of the last frame
-   * judged), and for `reason` `frames` that frame's `verdict`,
-   * `below-threshold`, `shift-x`, `shift-y`, `regions`, `largest-regions`.
-   */
-  g_object_class_install_property (gobject_class, PROP_ALARM_FRAMES,
-      g_param_spec_uint ("alarm-frames", "Alarm frames",
-          "Bad (or good) frames in a row that raise (or clear) the drift "
-          "alarm, a blockcorr-alarm message (0 = off)", 0, G_MAXUINT,
-          DEFAULT_ALARM_FRAMES, flags));
-  /**
-   * GstBlockCorr:alarm-fraction:
-   *
-   * A frame is also bad for the alarm when more than this fraction of its
-   * valid blocks have r below #GstBlockCorr:threshold; 1 (the default)
-   * leaves the alarm to the verdict alone.
-   */
-  g_object_class_install_property (gobject_class, PROP_ALARM_FRACTION,
-      g_param_spec_double ("alarm-fraction", "Alarm fraction",
-          "Fraction of valid blocks below threshold that makes a frame bad "
-          "for the alarm (1 = the verdict alone decides)", 0.0, 1.0,
-          DEFAULT_ALARM_FRACTION, flags));
-
-  /**
-   * GstBlockCorr::reset-reference:
-   * @blockcorr: the element
-   *
-   * Action signal: the next frame becomes the reference of
-   * `reference=first` (after re-focusing or moving the stage on purpose).
-   */
-  signals[SIGNAL_RESET_REFERENCE] = g_signal_new_class_handler
-      ("reset-reference", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_blockcorr_reset_reference), NULL, NULL, NULL,
-      G_TYPE_NONE, 0);
+  gst_blockcorr_settings_install (gobject_class, "blockcorr");
 
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &sink_template, GST_TYPE_VIDEO_AGGREGATOR_PAD);
@@ -1995,36 +1222,14 @@ gst_blockcorr_class_init (GstBlockCorrClass * klass)
       GST_DEBUG_FUNCPTR (gst_blockcorr_create_output_buffer);
   vagg_class->aggregate_frames =
       GST_DEBUG_FUNCPTR (gst_blockcorr_aggregate_frames);
-
-  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_EDGE_MODE, 0);
-  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_MEASURE, 0);
-  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_COLORMAP, 0);
-  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_OUTPUT_SIZE, 0);
-  gst_type_mark_as_plugin_api (GST_TYPE_BLOCKCORR_REFERENCE, 0);
 }
 
 static void
 gst_blockcorr_init (GstBlockCorr * self)
 {
-  GstBlockCorrSettings *s = &self->settings;
-
-  bw_params_init (&s->params);
-  s->measure = DEFAULT_MEASURE;
-  s->colormap = DEFAULT_COLORMAP;
-  s->range_min = NAN;
-  s->range_max = NAN;
-  s->invalid_color = DEFAULT_INVALID_COLOR;
-  s->post_messages = DEFAULT_POST_MESSAGES;
-  s->output_size = DEFAULT_OUTPUT_SIZE;
-  s->reference = DEFAULT_REFERENCE;
-  s->alarm_frames = DEFAULT_ALARM_FRAMES;
-  s->alarm_fraction = DEFAULT_ALARM_FRACTION;
-  self->ref_pts = GST_CLOCK_TIME_NONE;
-  self->last_pts = GST_CLOCK_TIME_NONE;
+  gst_blockcorr_settings_init (&self->settings);
   self->analysis = gst_blockcorr_analysis_new ();
   self->vfr_pair_end = GST_CLOCK_TIME_NONE;
-  self->alarm_running_time = GST_CLOCK_TIME_NONE;
   g_cond_init (&self->pads_cond);
   g_mutex_init (&self->request_lock);
-  g_rec_mutex_init (&self->alarm_lock);
 }

@@ -10,10 +10,8 @@
 #include <gst/video/gstvideoaggregator.h>
 #include "gstblockcorrtypes.h"
 #include "gstblockcorranalysis.h"
-#include "gstblockcorralarm.h"
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_BLOCKCORR (gst_blockcorr_get_type ())
 G_DECLARE_FINAL_TYPE (GstBlockCorr, gst_blockcorr, GST, BLOCKCORR,
     GstVideoAggregator);
@@ -50,34 +48,12 @@ struct _GstBlockCorr
   gboolean inputs_ended;
   GstBlockCorrAnalysis *analysis;
 
-  /* The one-input modes' reference frame (a copy), touched only by the
-   * aggregate thread; ref_reset (with the object lock) asks for the next
-   * frame to become the reference. */
-  GstBuffer *ref_buffer;
-  GstVideoInfo ref_info;
-  GstClockTime ref_pts;
-  gboolean ref_reset;
-  /* PTS of the last frame analysed in a one-input mode: a live aggregator
-   * offers the same frame again when the next one is late. */
-  GstClockTime last_pts;
-
-  /* The drift alarm, and the index and running time of the last frame it
-   * judged, with alarm_lock.  The lock is held while a change of state is
-   * posted, so that the application gets raised and cleared in the order
-   * of the changes whichever thread makes them (the aggregate thread, a
-   * property change, a state change).  Recursive: a synchronous bus handler
-   * may set alarm-frames from within the post. */
-  GstBlockCorrAlarm alarm;
-  guint64 alarm_frame;
-  GstClockTime alarm_running_time;
-  GRecMutex alarm_lock;
-
   /* The input frame size the output was last negotiated for (0 before),
    * with the object lock: the geometry properties are checked against
    * it. */
   gint frame_width, frame_height;
-  /* Warnings posted once: only sink_0 linked in pad mode; the inputs'
-   * frame rates differ (until the caps change). */
+  /* Warnings posted once: only sink_0 linked; the inputs' frame rates
+   * differ (until the caps change). */
   gboolean warned_one_input;
   gboolean warned_rates;
 };
@@ -85,5 +61,4 @@ struct _GstBlockCorr
 GST_ELEMENT_REGISTER_DECLARE (blockcorr);
 
 G_END_DECLS
-
 #endif /* __GST_BLOCKCORR_H__ */

@@ -13,8 +13,9 @@
 #include "gstblockcorrheatmap.h"
 #include "growbuf.h"
 
-GST_DEBUG_CATEGORY_EXTERN (gst_blockcorr_debug);
-#define GST_CAT_DEFAULT gst_blockcorr_debug
+/* Its own category: either element may run it without the other. */
+GST_DEBUG_CATEGORY_STATIC (gst_blockcorr_analysis_debug);
+#define GST_CAT_DEFAULT gst_blockcorr_analysis_debug
 
 struct _GstBlockCorrAnalysis
 {
@@ -38,6 +39,8 @@ gst_blockcorr_analysis_new (void)
 {
   GstBlockCorrAnalysis *an = g_new0 (GstBlockCorrAnalysis, 1);
 
+  GST_DEBUG_CATEGORY_INIT (gst_blockcorr_analysis_debug, "blockwise-analysis",
+      0, "The per-frame analysis of blockcorr and blockdrift");
   an->analysis = bw_analysis_new ();
   return an;
 }
@@ -79,9 +82,11 @@ draw_row (gpointer data, const BwFrameResults * res, guint row)
     for (i = first; i < first + res->cols; i++)
       job->shift_length[i] = hypotf (dx[i], dy[i]);
   }
-  hm.background = res->background;
   memcpy (job->background + (gsize) row * res->cols,
       res->background + (gsize) row * res->cols, res->cols);
+  if (!job->out)
+    return;
+  hm.background = res->background;
   y0 = row * hm.cell_height;
   y1 = row + 1 == res->rows ? G_MAXUINT : (row + 1) * hm.cell_height;
   gst_blockcorr_heatmap_render_lines (&hm, job->out, y0, y1);
@@ -150,7 +155,10 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   grids = g_malloc (size);
   job.shift_length = an->shift_length;
   job.background = (guint8 *) (grids + BW_N_GRIDS * n_blocks);
-  prepare_heatmap (&job, s, pair, cols, rows, grids, out);
+  job.out = NULL;
+  job.grid = BW_GRID_R;
+  if (out)
+    prepare_heatmap (&job, s, pair, cols, rows, grids, out);
 
   t_start = g_get_monotonic_time ();
   if (!bw_analysis_run (an->analysis, &s->params, pair->width,

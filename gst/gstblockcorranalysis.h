@@ -1,4 +1,4 @@
-/* gst-blockwise: blockcorr's side of the per-frame analysis: the settings
+/* gst-blockwise: the elements' side of the per-frame analysis: the settings
  * handed to the analysis (analysis/analysis.h) and the heatmap drawn from
  * its rows.
  *
@@ -11,7 +11,6 @@
 #include "gstblockcorrtypes.h"
 
 G_BEGIN_DECLS
-
 /* The analysis' working memory and threads and the heatmap's, reused from
  * frame to frame (only the grids handed to the meta are allocated per
  * frame).  Used by one thread at a time: the aggregator's streaming
@@ -34,9 +33,9 @@ typedef struct
   gdouble max_value[2];
 } GstBlockCorrPair;
 
-/* Analyses pair with the settings s: the grids, the summary, and the
- * heatmap drawn into out (mapped for writing) row by row as the analysis
- * finishes them.  Returns the grids, BW_N_GRIDS of them in one GBytes for
+/* Analyses pair with the settings s: the grids, the summary, and, unless
+ * out is NULL, the heatmap drawn into out (mapped for writing) row by row
+ * as the analysis finishes them.  Returns the grids, BW_N_GRIDS of them in one GBytes for
  * the meta, followed by the background mask (a byte per block, 1 for
  * background); NULL when the settings or the geometry are invalid. */
 GBytes *gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
@@ -44,5 +43,4 @@ GBytes *gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     GstVideoFrame * out, BwSummary * summary);
 
 G_END_DECLS
-
 #endif /* __GST_BLOCKCORR_ANALYSIS_H__ */

@@ -1,4 +1,4 @@
-/* gst-blockwise: blockcorr's enumeration types.
+/* gst-blockwise: the enumeration types of blockcorr and blockdrift.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -146,35 +146,118 @@ gst_blockcorr_output_size_get_type (void)
 }
 
 /**
- * GstBlockCorrReference:
- * @GST_BLOCKCORR_REFERENCE_PAD: sink_1's frames are compared with sink_0's,
- *   paired by running time
- * @GST_BLOCKCORR_REFERENCE_FIRST: only sink_0: every frame is compared with
- *   the first frame after the start, a flushing seek or
- *   #GstBlockCorr::reset-reference
- * @GST_BLOCKCORR_REFERENCE_PREVIOUS: only sink_0: every frame is compared
- *   with the frame before it
+ * GstBlockDriftReference:
+ * @GST_BLOCKDRIFT_REFERENCE_FIRST: every frame is compared with the first
+ *   frame after the start, a flushing seek, a caps change or
+ *   #GstBlockDrift::reset-reference
+ * @GST_BLOCKDRIFT_REFERENCE_PREVIOUS: every frame is compared with the
+ *   frame before it; the steps add up to the trajectory
  *
- * What each frame is compared with.
+ * What blockdrift compares each frame with.
  */
 GType
-gst_blockcorr_reference_get_type (void)
+gst_blockdrift_reference_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_BLOCKCORR_REFERENCE_PAD,
-        "sink_1 is compared with sink_0, frames paired by running time", "pad"},
-    {GST_BLOCKCORR_REFERENCE_FIRST,
-        "Only sink_0: each frame against the first (after start, seek or "
-          "reset-reference)", "first"},
-    {GST_BLOCKCORR_REFERENCE_PREVIOUS,
-        "Only sink_0: each frame against the frame before it", "previous"},
+    {GST_BLOCKDRIFT_REFERENCE_FIRST,
+          "Each frame against the first (after start, seek, caps change or reset-reference)",
+        "first"},
+    {GST_BLOCKDRIFT_REFERENCE_PREVIOUS,
+          "Each frame against the frame before it, the steps accumulated",
+        "previous"},
     {0, NULL, NULL}
   };
 
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,
-        g_enum_register_static ("GstBlockCorrReference", values));
+        g_enum_register_static ("GstBlockDriftReference", values));
+  return type;
+}
+
+/**
+ * GstBlockDriftCorrect:
+ * @GST_BLOCKDRIFT_CORRECT_NONE: the frames pass through untouched
+ * @GST_BLOCKDRIFT_CORRECT_SHIFT: each frame is moved back by its drift
+ *   (a translation, to a fraction of a pixel)
+ * @GST_BLOCKDRIFT_CORRECT_AFFINE: each frame is mapped back by a robust
+ *   affine fit (rotation, scale, shear, shift) to its blocks'
+ *   displacements
+ *
+ * The correction blockdrift applies to the frames it outputs.
+ */
+GType
+gst_blockdrift_correct_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKDRIFT_CORRECT_NONE,
+        "Frames pass through untouched", "none"},
+    {GST_BLOCKDRIFT_CORRECT_SHIFT,
+        "Move each frame back by its drift (sub-pixel translation)", "shift"},
+    {GST_BLOCKDRIFT_CORRECT_AFFINE,
+          "Map each frame back by a robust affine fit (rotation, scale, shear, shift)",
+        "affine"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstBlockDriftCorrect", values));
+  return type;
+}
+
+/**
+ * GstBlockDriftBorder:
+ * @GST_BLOCKDRIFT_BORDER_EDGE: the nearest edge pixel is repeated
+ * @GST_BLOCKDRIFT_BORDER_CONSTANT: #GstBlockDrift:fill (chroma planes:
+ *   their neutral middle)
+ *
+ * What a corrected frame shows where its content moved out of the frame.
+ */
+GType
+gst_blockdrift_border_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKDRIFT_BORDER_EDGE,
+        "Repeat the nearest edge pixel", "edge"},
+    {GST_BLOCKDRIFT_BORDER_CONSTANT,
+        "The fill value (chroma: its neutral middle)", "constant"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstBlockDriftBorder", values));
+  return type;
+}
+
+/**
+ * GstBlockDriftOutput:
+ * @GST_BLOCKDRIFT_OUTPUT_FRAMES: the frames (corrected as
+ *   #GstBlockDrift:correct says), in their own format
+ * @GST_BLOCKDRIFT_OUTPUT_HEATMAP: the heatmap of each frame against its
+ *   reference, as blockcorr draws it
+ *
+ * What blockdrift outputs.
+ */
+GType
+gst_blockdrift_output_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_BLOCKDRIFT_OUTPUT_FRAMES,
+        "The frames, corrected as correct says, in their own format", "frames"},
+    {GST_BLOCKDRIFT_OUTPUT_HEATMAP,
+          "The heatmap of each frame against its reference (as blockcorr draws it)",
+        "heatmap"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstBlockDriftOutput", values));
   return type;
 }
 

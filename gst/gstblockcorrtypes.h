@@ -1,4 +1,5 @@
-/* gst-blockwise: blockcorr's enumerations and settings.
+/* gst-blockwise: the enumerations and settings of blockcorr and
+ * blockdrift.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,10 +12,9 @@
 #include "analysis.h"
 
 G_BEGIN_DECLS
-
 /* What the heatmap shows (gst_blockcorr_measure_grid() gives the grid of
  * each). */
-typedef enum
+    typedef enum
 {
   GST_BLOCKCORR_MEASURE_PEARSON = 0,
   GST_BLOCKCORR_MEASURE_COVARIANCE,
@@ -43,13 +43,35 @@ typedef enum
   GST_BLOCKCORR_OUTPUT_SIZE_INPUT
 } GstBlockCorrOutputSize;
 
-/* What each frame is compared with. */
+/* blockdrift: what each frame is compared with. */
 typedef enum
 {
-  GST_BLOCKCORR_REFERENCE_PAD = 0,      /* sink_0's frame (two inputs) */
-  GST_BLOCKCORR_REFERENCE_FIRST,        /* sink_0's first frame */
-  GST_BLOCKCORR_REFERENCE_PREVIOUS      /* sink_0's previous frame */
-} GstBlockCorrReference;
+  GST_BLOCKDRIFT_REFERENCE_FIRST = 0,   /* the first frame */
+  GST_BLOCKDRIFT_REFERENCE_PREVIOUS     /* the frame before */
+} GstBlockDriftReference;
+
+/* blockdrift: the correction applied to the frames it outputs. */
+typedef enum
+{
+  GST_BLOCKDRIFT_CORRECT_NONE = 0,
+  GST_BLOCKDRIFT_CORRECT_SHIFT,
+  GST_BLOCKDRIFT_CORRECT_AFFINE
+} GstBlockDriftCorrect;
+
+/* blockdrift: what the corrected frame gets where its source is outside
+ * the frame (the values are BwBorder's). */
+typedef enum
+{
+  GST_BLOCKDRIFT_BORDER_EDGE = 0,
+  GST_BLOCKDRIFT_BORDER_CONSTANT
+} GstBlockDriftBorder;
+
+/* blockdrift: what it outputs. */
+typedef enum
+{
+  GST_BLOCKDRIFT_OUTPUT_FRAMES = 0,
+  GST_BLOCKDRIFT_OUTPUT_HEATMAP
+} GstBlockDriftOutput;
 
 /* The properties, copied under the object lock once per frame. */
 typedef struct
@@ -62,9 +84,6 @@ typedef struct
   guint32 invalid_color;
   gboolean post_messages;
   GstBlockCorrOutputSize output_size;
-  GstBlockCorrReference reference;
-  guint alarm_frames;
-  gdouble alarm_fraction;
 } GstBlockCorrSettings;
 
 
@@ -80,9 +99,14 @@ GType gst_blockcorr_measure_get_type (void);
 GType gst_blockcorr_colormap_get_type (void);
 #define GST_TYPE_BLOCKCORR_OUTPUT_SIZE (gst_blockcorr_output_size_get_type ())
 GType gst_blockcorr_output_size_get_type (void);
-#define GST_TYPE_BLOCKCORR_REFERENCE (gst_blockcorr_reference_get_type ())
-GType gst_blockcorr_reference_get_type (void);
+#define GST_TYPE_BLOCKDRIFT_REFERENCE (gst_blockdrift_reference_get_type ())
+GType gst_blockdrift_reference_get_type (void);
+#define GST_TYPE_BLOCKDRIFT_CORRECT (gst_blockdrift_correct_get_type ())
+GType gst_blockdrift_correct_get_type (void);
+#define GST_TYPE_BLOCKDRIFT_BORDER (gst_blockdrift_border_get_type ())
+GType gst_blockdrift_border_get_type (void);
+#define GST_TYPE_BLOCKDRIFT_OUTPUT (gst_blockdrift_output_get_type ())
+GType gst_blockdrift_output_get_type (void);
 
 G_END_DECLS
-
 #endif /* __GST_BLOCKCORR_TYPES_H__ */

@@ -9,8 +9,8 @@
  * 5. faults:         regressions of faults found by adversarial testing:
  *                    interlace mismatch, inputs without frame rate, GAP
  *                    events, video metas past the buffer, range back to
- *                    automatic, one input only, the alarm switched off and
- *                    on from another thread.
+ *                    automatic, one input only, and blockdrift's alarm
+ *                    switched off and on from another thread.
  *
  * Every test runs under a watchdog thread that aborts the process when the
  * test takes longer than its bound, so a deadlock fails instead of hanging,
@@ -1896,7 +1896,7 @@ GST_START_TEST (test_alarm_toggle_storm)
   Watchdog *wd = watchdog_start ("alarm_toggle_storm", 120);
   gchar *caps = caps_str ("GRAY16_LE", 32, 24);
   guint16 *ref = random_texture (32, 24, 1);
-  GstElement *el = new_element ();
+  GstElement *el = gst_element_factory_make ("blockdrift", NULL);
   GstBus *bus = gst_bus_new ();
   AlarmToggler t = { el, 0, 0 };
   GString *seq = g_string_new (NULL);
@@ -1905,11 +1905,12 @@ GST_START_TEST (test_alarm_toggle_storm)
   GstHarness *h;
   guint k, i;
 
+  fail_unless (el != NULL, "could not create blockdrift");
   gst_element_set_bus (el, bus);
   gst_util_set_object_arg (G_OBJECT (el), "reference", "first");
   g_object_set (el, "alarm-frames", 1u, "alarm-fraction", 0.5,
       "post-messages", FALSE, NULL);
-  h = bc_harness_new (el, "sink_0", TRUE, FALSE);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
   gst_harness_set_src_caps_str (h, caps);
   thread = g_thread_new ("toggler", toggle_alarm, &t);
   /* The reference, then bad (independent) and good frames in turn: with
