@@ -22,7 +22,7 @@ typedef struct
   const gchar *reference;       /* first|previous */
   const gchar *correct;         /* none|shift|affine */
   const gchar *border;          /* edge|constant */
-  gdouble fill;
+  guint fill;                   /* in sample units */
 } BcDriftSettings;
 
 /* A playing pipeline analysing with params (n_threads and shift_tolerance

@@ -84,7 +84,7 @@ typedef struct
   gchar *reference;             /* first|previous, NULL: first */
   gchar *register_path;         /* --register, or NULL */
   gchar *correct, *border;      /* as given, NULL: the defaults */
-  gdouble fill;                 /* NaN: not given */
+  gint fill;                    /* -1: not given */
 } Options;
 
 static Options opt;
@@ -203,7 +203,7 @@ options_init (void)
   opt.colormap = BW_COLORMAP_VIRIDIS;
   opt.range_min = 0.0;
   opt.range_max = 1.0;
-  opt.fill = NAN;
+  opt.fill = -1;
 }
 
 static void
@@ -250,13 +250,13 @@ check_drift_options (guint n_inputs, GError ** error)
         "two inputs frame n of one is compared with frame n of the other");
     return FALSE;
   }
-  if (!opt.register_path && (opt.correct || opt.border || !isnan (opt.fill))) {
+  if (!opt.register_path && (opt.correct || opt.border || opt.fill != -1)) {
     g_set_error (error, BC_ERROR, 0, "--%s says how to register: it needs "
         "--register FILE", opt.correct ? "correct" : opt.border ? "border" :
         "fill");
     return FALSE;
   }
-  if (!isnan (opt.fill) && !(opt.fill >= 0 && opt.fill <= 65535)) {
+  if (opt.fill != -1 && (opt.fill < 0 || opt.fill > 65535)) {
     g_set_error (error, BC_ERROR, 0, "--fill wants a level between 0 and "
         "65535");
     return FALSE;
@@ -399,7 +399,7 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
           "What --register puts where a moved frame leaves no pixels: edge "
           "(default) repeats the nearest one, constant the --fill level",
         "edge|constant"},
-    {"fill", 0, 0, G_OPTION_ARG_DOUBLE, &opt.fill,
+    {"fill", 0, 0, G_OPTION_ARG_INT, &opt.fill,
         "The level of --border constant, in sample units (default 0)", "V"},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.out_dir,
         "Output folder (default blockcorr-out)", "DIR"},
@@ -903,7 +903,7 @@ drift_settings (const gchar * reference)
   d.reference = reference;
   d.correct = !opt.register_path ? "none" : opt.correct ? opt.correct : "shift";
   d.border = opt.border ? opt.border : "edge";
-  d.fill = isnan (opt.fill) ? 0 : opt.fill;
+  d.fill = opt.fill == -1 ? 0 : opt.fill;
   return d;
 }
 
