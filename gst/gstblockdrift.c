@@ -613,6 +613,28 @@ gst_blockdrift_track (GstBlockDrift * self, const FrameSettings * fs,
   /* previous: a step not found leaves the trajectory where it was. */
 }
 
+/* A correction's shift this close to a whole number of pixels is that
+ * number: the samples are then copied exactly instead of interpolated
+ * (which smooths a little).  It is below what the search can tell apart
+ * on real frames, so no measurable accuracy is given up. */
+#define WHOLE_PIXEL_SNAP 0.01
+
+/* The transform the correction applies: the trajectory, a pure shift
+ * rounded per axis to whole pixels when it is that close to them. */
+static void
+correction_transform (const BwTransform * trajectory, BwTransform * out)
+{
+  const gdouble *m = trajectory->m;
+  guint i;
+
+  *out = *trajectory;
+  if (m[1] != 1 || m[2] != 0 || m[4] != 0 || m[5] != 1)
+    return;
+  for (i = 0; i <= 3; i += 3)
+    if (fabs (m[i] - round (m[i])) < WHOLE_PIXEL_SNAP)
+      out->m[i] = round (m[i]);
+}
+
 /* Analyses the frame in (of buffer inbuf) against the reference, writes
  * out (NULL: in place, the frame untouched) and puts the meta on outbuf. */
 static GstFlowReturn
@@ -691,8 +713,11 @@ gst_blockdrift_process (GstBlockDrift * self, GstVideoFrame * in,
 
   if (out && !heatmap) {
     if (fs.correct != GST_BLOCKDRIFT_CORRECT_NONE && fit.found) {
-      if (!gst_blockdrift_warp_frame (&self->trajectory, in, out,
-              (BwBorder) fs.border, fs.fill)) {
+      BwTransform t;
+
+      correction_transform (&self->trajectory, &t);
+      if (!gst_blockdrift_warp_frame (&t, in, out, (BwBorder) fs.border,
+              fs.fill)) {
         GST_ELEMENT_ERROR (self, STREAM, FAILED,
             ("Could not resample the frame"), ("format %s, %ux%u",
                 GST_VIDEO_INFO_NAME (&in->info), pair.width, pair.height));
@@ -746,7 +771,10 @@ gst_blockdrift_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
         ("unknown format"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  if (!gst_video_frame_map (&frame, &filter->in_info, buf, GST_MAP_READ)) {
+  /* Without a reference of its own, so the buffer stays writable for the
+   * meta. */
+  if (!gst_video_frame_map (&frame, &filter->in_info, buf,
+          GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF)) {
     GST_ELEMENT_ERROR (trans, STREAM, FORMAT,
         ("Input buffer is smaller than its caps say"),
         ("buffer of %" G_GSIZE_FORMAT " bytes, caps need %" G_GSIZE_FORMAT
