@@ -327,6 +327,22 @@ if os.path.exists(w('b-on-a.tif')):
 else:
     check(False, 'B registered onto A: b-on-a.tif is missing')
 
+# Two stacks: compared frame n onto reference frame n.
+tifffile.imwrite(w('refs.tif'), stack16[[0, 1, 2]], photometric='minisblack')
+tifffile.imwrite(w('cmps.tif'), stack16[[4, 7, 9]], photometric='minisblack')
+run(['-q', '-o', w('pairs'), w('refs.tif'), w('cmps.tif'), '--register',
+     w('cmps-on-refs.tif')], expect=1)
+if os.path.exists(w('cmps-on-refs.tif')):
+    onto = tifffile.imread(w('cmps-on-refs.tif'))
+    check(onto.shape == (3, SIDE, SIDE), 'two stacks: %r registered frames'
+          % (onto.shape,))
+    for n in range(min(3, len(onto))):
+        mx, my = measure_shift(stack16[n], onto[n], MARGIN)
+        check(np.hypot(mx, my) <= 0.1, 'two stacks: frame %d registered onto '
+              'its reference: residual (%.3f, %.3f) px' % (n, mx, my))
+else:
+    check(False, 'two stacks: cmps-on-refs.tif is missing')
+
 # ---- 4. Refusals ------------------------------------------------------------
 
 # The register file is an input.
