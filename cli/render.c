@@ -388,7 +388,11 @@ plot_axes (cairo_t * cr, const Plot * p, guint ticks, const gchar * format)
     cairo_line_to (cr, p->left + p->width, plot_y (p, v) + 0.5);
     cairo_stroke (cr);
     cairo_set_source_rgb (cr, 0, 0, 0);
-    g_snprintf (label, sizeof (label), format, v);
+    /* Not +0 or -0 where the steps add up to almost nothing. */
+    if (fabs (v) < 1e-9 * (p->hi - p->lo))
+      g_strlcpy (label, "0", sizeof (label));
+    else
+      g_snprintf (label, sizeof (label), format, v);
     text_at (cr, p->left - 50, plot_y (p, v) + 4, 12, FALSE, label);
   }
   for (k = 0; k < p->n; k += MAX (1, p->n / 10)) {
