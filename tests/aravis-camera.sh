@@ -140,19 +140,20 @@ awk '{ if ($1 == "nan" || $1 > 0.9) bad++ } END { exit bad > 0 }' <<<"$means" ||
 echo "first message: $(echo "$msgs" | head -n 1 | sed 's/.*blockcorr, //' | cut -c1-240)..."
 echo "ok: $name on 127.0.0.1 -> aravissrc -> tee -> blockcorr"
 
-# One camera against its own first frame (reference=first): one heatmap per
-# camera frame, and every message names the same reference frame (pts-0).
+# One camera against its own first frame (blockdrift reference=first): one
+# heatmap per camera frame, and every message names the same reference frame
+# (pts-0).
 ARV_DEBUG=stream:3 timeout 60 gst-launch-1.0 -m \
   aravissrc camera-name=127.0.0.1 num-buffers=$frames \
     ! video/x-raw,format=GRAY8,width=$width,height=$height \
-  ! blockcorr reference=first search-radius=1 ! videoconvert ! pngenc \
+  ! blockdrift reference=first search-radius=1 output=heatmap ! videoconvert ! pngenc \
   ! multifilesink location=first_%04d.png >first.log 2>&1
 rc=$?
 [ $rc -eq 0 ] || { tail -n 40 first.log; fail "reference=first: the pipeline did not end cleanly"; }
 n_png=$(find . -maxdepth 1 -name 'first_*.png' | wc -l)
-msgs=$(grep -F 'blockcorr, frame=' first.log)
+msgs=$(grep -F 'blockdrift, frame=' first.log)
 n_msg=$(printf '%s' "$msgs" | grep -c .)
-echo "reference=first: heatmaps: $n_png, blockcorr messages: $n_msg (of $frames camera frames)"
+echo "reference=first: heatmaps: $n_png, blockdrift messages: $n_msg (of $frames camera frames)"
 [ "$n_png" -ge $min_frames ] && [ "$n_msg" -ge $min_frames ] ||
   fail "reference=first: only $n_png heatmaps and $n_msg messages"
 # One result per camera frame: a late frame is not analysed twice.
@@ -160,4 +161,4 @@ echo "reference=first: heatmaps: $n_png, blockcorr messages: $n_msg (of $frames 
   fail "reference=first: $n_png heatmaps and $n_msg messages for $frames frames"
 refs=$(echo "$msgs" | sed -n 's/.* pts-0=(guint64)\([0-9]*\),.*/\1/p' | sort -u | wc -l)
 [ "$refs" -eq 1 ] || fail "reference=first: $refs different reference frames (pts-0)"
-echo "ok: $name on 127.0.0.1 -> aravissrc -> blockcorr reference=first"
+echo "ok: $name on 127.0.0.1 -> aravissrc -> blockdrift reference=first"

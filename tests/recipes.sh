@@ -107,7 +107,7 @@ grep -q 'verdict=(string)needs-registration' moved.txt \
 # Recipe: a drifting sample, the alarm printed by -m.
 gst-launch-1.0 -m videotestsrc num-buffers=60 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
     ! video/x-raw,format=GRAY8,width=640,height=480,framerate=30/1 \
-  ! blockcorr reference=previous search-radius=2 alarm-frames=3 ! fakesink | grep blockcorr-alarm >alarm.txt || true
+  ! blockdrift reference=previous search-radius=2 alarm-frames=3 ! fakesink | grep blockcorr-alarm >alarm.txt || true
 [ "$(grep -c 'state=(string)raised' alarm.txt)" -eq 1 ] && echo "ok: drift alarm (-m)" && pass=$((pass + 1)) \
   || { echo "FAIL: drift alarm (-m)"; fail=$((fail + 1)); }
 
@@ -115,11 +115,27 @@ gst-launch-1.0 -m videotestsrc num-buffers=60 pattern=zone-plate kx2=12 ky2=20 k
 # (frames to files instead of a window).
 run videotestsrc is-live=true num-buffers=15 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
     ! video/x-raw,format=GRAY8,width=320,height=240,framerate=30/1 ! tee name=t \
-  t. ! queue ! c.sink_0  t. ! queue ! videoconvert ! mix.sink_0 \
-  blockcorr name=c reference=first search-radius=2 alarm-frames=5 measure=shift output-size=input \
+  t. ! queue ! videoconvert ! mix.sink_0 \
+  t. ! queue ! blockdrift output=heatmap search-radius=2 alarm-frames=5 measure=shift output-size=input \
     ! video/x-raw,format=BGRA ! queue ! mix.sink_1 \
   compositor name=mix sink_1::alpha=0.5 ! videoconvert ! pngenc snapshot=false ! multifilesink location=drift_%04d.png
 check "live drift watching (compositor)" drift_0000.png drift_0010.png
+
+# Recipe: one camera's heatmap against its first frame, one short line.
+run videotestsrc num-buffers=5 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
+    ! video/x-raw,format=GRAY8,width=320,height=240,framerate=30/1 \
+  ! blockdrift output=heatmap measure=shift output-size=input ! videoconvert ! pngenc ! multifilesink location=one-camera_%04d.png
+check "one camera's heatmap (output=heatmap)" one-camera_0000.png one-camera_0004.png
+
+# Recipe: correcting drift, the registered frames as 16-bit PNG files.
+gst-launch-1.0 -m videotestsrc num-buffers=10 pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 horizontal-speed=1 \
+    ! video/x-raw,format=GRAY16_LE,width=320,height=240,framerate=30/1 \
+  ! blockdrift reference=previous correct=shift border=constant \
+  ! videoconvert ! video/x-raw,format=GRAY16_BE ! pngenc ! multifilesink location=registered_%04d.png >registered.txt
+check "correcting drift (correct=shift)" registered_0000.png registered_0009.png
+[ "$(grep -c 'blockdrift, .*correction=(string)shift' registered.txt)" -eq 10 ] \
+  && echo "ok: correcting drift (every frame corrected)" && pass=$((pass + 1)) \
+  || { echo "FAIL: correcting drift (every frame corrected)"; fail=$((fail + 1)); }
 
 echo "recipes: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

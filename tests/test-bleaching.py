@@ -6,7 +6,7 @@ Fluorescence time-lapses made by gen-timelapse.py, bleaching to 30 % of the
 first frame's signal over 40 frames, alone and with a gain and offset
 change, an illumination gradient or a rising background, and nothing moves.
 Each stack goes through the element as a camera's frames would
-(filesrc ! tiffdec ! blockcorr reference=first alarm-frames=5): the drift
+(filesrc ! tiffdec ! blockdrift reference=first alarm-frames=5): the drift
 alarm must never be raised and at least 99 % of the frames must be
 "registered"; and from files, frame 0 and a later frame as two TIFF files
 through gst-blockcorr with its defaults: "registered", exit status 0.
@@ -67,7 +67,7 @@ def generate(gen, work, name, args):
 
 
 def regions(s):
-    """largest-regions of a blockcorr message, as dicts (PyGObject reads a
+    """largest-regions of a blockdrift message, as dicts (PyGObject reads a
     GstValueArray only through the deprecated GValueArray)."""
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
@@ -81,7 +81,7 @@ def run_element(path):
     """The element's messages over the stack: per-frame results and the
     alarm's states."""
     pipeline = Gst.parse_launch(
-        'filesrc location="%s" ! tiffdec ! blockcorr reference=first '
+        'filesrc location="%s" ! tiffdec ! blockdrift reference=first '
         'alarm-frames=5 ! fakesink' % path)
     bus = pipeline.get_bus()
     frames, alarms = [], []
@@ -93,7 +93,7 @@ def run_element(path):
         if msg is None or msg.type != Gst.MessageType.ELEMENT:
             break
         s = msg.get_structure()
-        if s.get_name() == 'blockcorr':
+        if s.get_name() == 'blockdrift':
             frames.append({
                 'verdict': s.get_string('verdict'),
                 'regions': s.get_value('regions'),

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-# gst-blockwise example: reacting to blockcorr's drift alarm from Python
+# gst-blockwise example: reacting to blockdrift's drift alarm from Python
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Watch a drifting sample for drift and print the alarm messages.
 
 A test pattern stands still for --still frames, scrolls one pixel per
 frame (videotestsrc horizontal-speed=1) for --drift frames, then stands
-still again for --after frames: blockcorr compares every frame with the
+still again for --after frames: blockdrift compares every frame with the
 one before it (reference=previous), searches 2 px around every block and,
 after --alarm-frames drifting frames in a row, posts one element message
 "blockcorr-alarm" with state "raised", and after as many still frames one
@@ -45,7 +45,7 @@ def main():
     pipeline = Gst.parse_launch(
         'videotestsrc name=src pattern=zone-plate kx2=12 ky2=20 kxy=8 kx=20 '
         'num-buffers=%d ! video/x-raw,format=GRAY8,width=320,height=240,'
-        'framerate=30/1 ! blockcorr name=c reference=previous search-radius=2 '
+        'framerate=30/1 ! blockdrift name=c reference=previous search-radius=2 '
         'alarm-frames=%d post-messages=false ! fakesink'
         % (args.still + args.drift + args.after, args.alarm_frames))
     src = pipeline.get_by_name('src')

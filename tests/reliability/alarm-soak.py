@@ -8,7 +8,7 @@
 The source is an appsrc (live, timestamped as frames are pushed, 30 per
 second) of a still 16-bit scene (smooth texture on a background) with
 fresh Gaussian sensor noise and photon noise in every frame, 640x480
-GRAY16_LE; blockcorr compares every frame with the first one, with
+GRAY16_LE; blockdrift compares every frame with the first one, with
 search-radius=2, min-intensity=-1 and alarm-frames=5.  Prints the frames,
 the verdicts seen and the alarms; exit 0 when no alarm was raised, no error
 or warning was posted and frames kept coming; 1 otherwise.
@@ -42,7 +42,7 @@ def main():
     pipeline = Gst.parse_launch(
         'appsrc name=src is-live=true do-timestamp=true format=time '
         'caps=video/x-raw,format=GRAY16_LE,width=%d,height=%d,framerate=%d/1 '
-        '! queue ! blockcorr reference=first search-radius=2 alarm-frames=5 '
+        '! queue ! blockdrift reference=first search-radius=2 alarm-frames=5 '
         'min-intensity=-1 ! fakesink sync=false' % (W, H, FPS))
     src = pipeline.get_by_name('src')
     counts = {'frames': 0, 'alarms': 0, 'problems': 0, 'pushed': 0}
@@ -62,7 +62,7 @@ def main():
     def on_message(bus, msg):
         if msg.type == Gst.MessageType.ELEMENT:
             s = msg.get_structure()
-            if s.get_name() == 'blockcorr':
+            if s.get_name() == 'blockdrift':
                 counts['frames'] += 1
                 v = s.get_string('verdict')
                 verdicts[v] = verdicts.get(v, 0) + 1
