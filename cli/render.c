@@ -562,8 +562,10 @@ bc_render_drift (const gdouble * drift_x, const gdouble * drift_y,
   plot_line (cr, &p, drift_x, colours[0]);
   plot_line (cr, &p, drift_y, colours[1]);
 
-  /* the verdict of each frame, a cell under the plot */
+  /* the verdict of each frame, a cell under the plot (whole pixels: no
+   * seams between cells) */
   strip_y = p.top + p.height + 50;
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   for (i = 0; i < n; i++) {
     gdouble half = p.n > 1 ? p.width / (2.0 * (p.n - 1)) : p.width / 2;
     gdouble x0 = MAX (p.left, plot_x (&p, i) - half);
@@ -574,6 +576,7 @@ bc_render_drift (const gdouble * drift_x, const gdouble * drift_y,
     cairo_rectangle (cr, x0, strip_y, x1 - x0, strip);
     cairo_fill (cr);
   }
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 1);
   cairo_rectangle (cr, p.left + 0.5, strip_y + 0.5, p.width, strip);
