@@ -133,6 +133,16 @@ done:
   return set;
 }
 
+/* Where the result name is: in the folder, or for a file named without a
+ * folder, that name as the user gave it (for messages). */
+static gchar *
+result_path (const BcOutputSet * set, const gchar * name)
+{
+  if (set->file_name && g_str_equal (set->dir, "."))
+    return g_strdup (name);
+  return g_build_filename (set->dir, name, NULL);
+}
+
 /* The device and inode of a file as a key, or NULL when it cannot be
  * read. */
 static gchar *
@@ -173,8 +183,7 @@ bc_output_set_check_inputs (BcOutputSet * set, const gchar * const *inputs,
   guint i;
 
   for (i = 0; i < names->len; i++) {
-    gchar *path = g_build_filename (set->dir, g_ptr_array_index (names, i),
-        NULL);
+    gchar *path = result_path (set, g_ptr_array_index (names, i));
     gchar *key = file_key (path);
 
     if (key)
@@ -210,7 +219,7 @@ bc_output_set_create (BcOutputSet * set, const gchar * name, GError ** error)
   BcOutput *out;
   gchar *hidden = g_strdup_printf (".%s.XXXXXX", name);
   gchar *tmpl = g_build_filename (set->dir, hidden, NULL);
-  gchar *path = g_build_filename (set->dir, name, NULL);
+  gchar *path = result_path (set, name);
   gint fd;
 
   g_free (hidden);
