@@ -343,7 +343,66 @@ if os.path.exists(w('cmps-on-refs.tif')):
 else:
     check(False, 'two stacks: cmps-on-refs.tif is missing')
 
-# ---- 4. Refusals ------------------------------------------------------------
+# ---- 4. --correct affine: rotation and scale ------------------------------
+
+
+def turned_frames(motions, seed):
+    """A sum of cosines (so that it can be sampled anywhere) moved by each
+    (degrees, scale, dx, dy) about the frame's centre: the point p of the
+    first frame is at R s (p - c) + c + d in this one."""
+    rng = np.random.default_rng(seed)
+    k = 150
+    f = rng.uniform(0.01, 0.09, k)
+    th, ph = rng.uniform(0, 2 * np.pi, (2, k))
+    u, v = f * np.cos(th), f * np.sin(th)
+    y, x = np.mgrid[0:SIDE, 0:SIDE].astype(np.float64)
+    c = (SIDE - 1) / 2
+    out = []
+    for deg, scale, dx, dy in motions:
+        ca, sa = np.cos(np.radians(deg)), np.sin(np.radians(deg))
+        qx, qy = x - c - dx, y - c - dy
+        px = (ca * qx + sa * qy) / scale + c
+        py = (-sa * qx + ca * qy) / scale + c
+        img = np.zeros_like(x)
+        for i in range(k):
+            img += np.cos(2 * np.pi * (u[i] * px + v[i] * py) + ph[i]) / f[i]
+        out.append(img)
+    out = np.array(out)
+    return 5000 + 50000 * (out - out.min()) / (out.max() - out.min())
+
+
+def worst_local_residual(path):
+    """The largest shift left between the first frame and any other in five
+    64 x 64 windows (the corners and the middle)."""
+    reg = tifffile.imread(path).astype(np.float64)
+    worst = 0.0
+    for n in range(1, len(reg)):
+        for y0, x0 in ((24, 24), (24, 168), (168, 24), (168, 168), (96, 96)):
+            a = np.pad(reg[0][y0:y0 + 64, x0:x0 + 64], 4)
+            b = np.pad(reg[n][y0:y0 + 64, x0:x0 + 64], 4)
+            worst = max(worst, np.hypot(*measure_shift(a, b, 4)))
+    return worst
+
+
+turned = quantize(turned_frames([(0, 1, 0, 0), (0.3, 1.002, 1.2, -0.7),
+                                 (0.6, 0.997, 2.5, 1.1),
+                                 (1.0, 1.004, -3.2, 2.0)], 5), np.uint16)
+tifffile.imwrite(w('turned.tif'), turned, photometric='minisblack')
+for correct, lo, hi in (('affine', 0, 0.1), ('shift', 0.5, 1e9)):
+    reg = w('turned-%s.tif' % correct)
+    run(['-q', '-o', w('turned-' + correct), w('turned.tif'), '--register',
+         reg, '--correct', correct], expect=1)
+    if os.path.exists(reg):
+        worst = worst_local_residual(reg)
+        print('rotation and scale, --correct %s: worst local residual %.4f '
+              'px' % (correct, worst))
+        check(lo <= worst <= hi, 'rotation and scale, --correct %s: worst '
+              'local residual %.4f px, expected %g to %g' % (correct, worst,
+                                                           lo, hi))
+    else:
+        check(False, 'rotation and scale: %s is missing' % reg)
+
+# ---- 5. Refusals ------------------------------------------------------------
 
 # The register file is an input.
 original = open(w('stack8.tif'), 'rb').read()
@@ -372,7 +431,7 @@ p = run(['-q', '-o', w('nofolder'), w('stack8.tif'), '--register',
 check(b'folder' in p.stderr, 'a register file in a missing folder: %s'
       % p.stderr.decode(errors='replace').strip())
 
-# ---- 5. Signals leave no partial file ---------------------------------------
+# ---- 6. Signals leave no partial file ---------------------------------------
 
 LONG = 150
 tifffile.imwrite(w('long.tif'), np.stack([stack8[k % 6] for k in
