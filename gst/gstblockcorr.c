@@ -940,34 +940,6 @@ gst_blockcorr_create_output_buffer (GstVideoAggregator * vagg,
       (vagg, outbuf);
 }
 
-/* Checks that the rows of a mapped input's luma plane lie inside the memory
- * mapped for it: gst_video_frame_map() trusts a GstVideoMeta's offsets and
- * strides (GStreamer 1.22 does not check them against the buffer), so a
- * meta can point rows past the end of the buffer.  On failure, *first and
- * *last are the byte range the rows need and *size what is mapped. */
-static gboolean
-plane_within_memory (const GstVideoFrame * frame, gint64 * first,
-    gint64 * last, gsize * size)
-{
-  guint plane = GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, 0);
-  /* Without a meta the whole buffer is map[0]; with one, each plane maps
-   * the memory holding it. */
-  const GstMapInfo *map = frame->meta ? &frame->map[plane] : &frame->map[0];
-  gint64 stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, 0);
-  gint64 rows = GST_VIDEO_FRAME_COMP_HEIGHT (frame, 0);
-  gint64 row_bytes = (gint64) GST_VIDEO_FRAME_COMP_WIDTH (frame, 0) *
-      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, 0);
-  gint64 offset = (const guint8 *) GST_VIDEO_FRAME_COMP_DATA (frame, 0) -
-      map->data;
-  gint64 span = stride * (rows - 1);
-
-  /* Negative strides store the rows bottom-up: the last row comes first. */
-  *first = offset + MIN (span, 0);
-  *last = offset + MAX (span, 0) + row_bytes;
-  *size = map->size;
-  return *first >= 0 && *last <= (gint64) map->size;
-}
-
 static void
 gst_blockcorr_post_message (GstBlockCorr * self, GstBuffer * outbuf,
     GstStructure * st)
@@ -1029,7 +1001,8 @@ gst_blockcorr_input_frames (GstBlockCorr * self,
               finfo ? GST_VIDEO_INFO_NAME (&pads[i]->info) : "?"));
       return FALSE;
     }
-    if (!plane_within_memory (in[i], &need_first, &need_last, &have)) {
+    if (!gst_blockcorr_component_within_memory (in[i], 0, &need_first,
+            &need_last, &have)) {
       GST_ELEMENT_ERROR (self, STREAM, FORMAT,
           ("Input buffer on %s is smaller than its video meta says",
               GST_PAD_NAME (pads[i])),

@@ -174,3 +174,28 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
       g_get_monotonic_time () - t_start);
   return g_bytes_new_take (grids, size);
 }
+
+gboolean
+gst_blockcorr_component_within_memory (const GstVideoFrame * frame,
+    guint comp, gint64 * first, gint64 * last, gsize * size)
+{
+  guint plane = GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, comp);
+  /* Without a meta the whole buffer is map[0]; with one, each plane maps
+   * the memory holding it. */
+  const GstMapInfo *map = frame->meta ? &frame->map[plane] : &frame->map[0];
+  gint64 stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, comp);
+  gint64 rows = GST_VIDEO_FRAME_COMP_HEIGHT (frame, comp);
+  gint64 sample_bytes =
+      (GST_VIDEO_FORMAT_INFO_DEPTH (frame->info.finfo, comp) + 7) / 8;
+  gint64 row_bytes = (gint64) (GST_VIDEO_FRAME_COMP_WIDTH (frame, comp) - 1)
+      * GST_VIDEO_FRAME_COMP_PSTRIDE (frame, comp) + sample_bytes;
+  gint64 offset = (const guint8 *) GST_VIDEO_FRAME_COMP_DATA (frame, comp) -
+      map->data;
+  gint64 span = stride * (rows - 1);
+
+  /* Negative strides store the rows bottom-up: the last row comes first. */
+  *first = offset + MIN (span, 0);
+  *last = offset + MAX (span, 0) + row_bytes;
+  *size = map->size;
+  return *first >= 0 && *last <= (gint64) map->size;
+}

@@ -42,5 +42,14 @@ GBytes *gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
     const GstBlockCorrSettings * s, const GstBlockCorrPair * pair,
     GstVideoFrame * out, BwSummary * summary);
 
+/* Checks that the rows of component comp of a mapped frame lie inside the
+ * memory mapped for it: gst_video_frame_map() trusts a GstVideoMeta's
+ * offsets and strides (GStreamer 1.22 does not check them against the
+ * buffer), so a meta can point rows past the end of the buffer.  On
+ * failure, *first and *last are the byte range the rows need and *size
+ * what is mapped. */
+gboolean gst_blockcorr_component_within_memory (const GstVideoFrame * frame,
+    guint comp, gint64 * first, gint64 * last, gsize * size);
+
 G_END_DECLS
 #endif /* __GST_BLOCKCORR_ANALYSIS_H__ */

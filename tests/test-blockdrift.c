@@ -505,6 +505,86 @@ GST_START_TEST (test_yuv_chroma)
 
 GST_END_TEST;
 
+/* correct=affine on a scene turned (up to 1 degree) and scaled (up to
+ * 0.5 %) about an off-centre point: the trajectory is the known transform,
+ * and the corrected frames match the first one in the interior. */
+static void
+turn_scene (const Scene * from, Scene * to, gdouble angle, gdouble scale,
+    gdouble cx, gdouble cy)
+{
+  guint i;
+
+  *to = *from;
+  to->luma.spots = g_array_copy (from->luma.spots);
+  to->chroma.spots = g_array_copy (from->chroma.spots);
+  for (i = 0; i < to->luma.spots->len; i++) {
+    SmoothSpot *sp = &g_array_index (to->luma.spots, SmoothSpot, i);
+    gdouble x = sp->x - cx, y = sp->y - cy;
+
+    sp->x = cx + scale * (cos (angle) * x - sin (angle) * y);
+    sp->y = cy + scale * (sin (angle) * x + cos (angle) * y);
+    sp->sigma *= scale;
+  }
+}
+
+GST_START_TEST (test_affine)
+{
+  const gchar *props[] = { "correct", "affine", NULL };
+  const gdouble cx = 0.4 * W, cy = 0.6 * H;
+  GstBuffer *ins[4], *kept[4];
+  Scene sc, turned[4];
+  Run run;
+  gchar *caps;
+  guint k;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 18);
+  caps = scene_caps (&sc);
+  for (k = 0; k < 4; k++) {
+    turn_scene (&sc, &turned[k], G_PI / 180 / 3 * k, 1 + 0.0017 * k, cx, cy);
+    ins[k] = scene_frame (&turned[k], 0, 0, k);
+    kept[k] = gst_buffer_ref (ins[k]);
+  }
+  run_frames (new_drift (props), caps, ins, 4, NULL, &run);
+  for (k = 1; k < 4; k++) {
+    const GValue *t = gst_structure_get_value (run.msgs[k], "trajectory");
+    const gdouble a = G_PI / 180 / 3 * k, sc_k = 1 + 0.0017 * k;
+    const gdouble want[6] = {
+      cx - sc_k * cos (a) * cx + sc_k * sin (a) * cy, sc_k * cos (a),
+      -sc_k * sin (a),
+      cy - sc_k * sin (a) * cx - sc_k * cos (a) * cy, sc_k * sin (a),
+      sc_k * cos (a)
+    };
+    gdouble rms, before;
+    guint worst, i;
+
+    fail_unless_equals_string (gst_structure_get_string (run.msgs[k],
+            "correction"), "affine");
+    for (i = 0; i < 6; i++) {
+      gdouble got = g_value_get_double (gst_value_array_get_value (t, i));
+
+      /* The linear part to 1e-3, the shift to 0.1 px. */
+      fail_unless (fabs (got - want[i]) < (i % 3 == 0 ? 0.1 : 1e-3),
+          "frame %u: m%u is %g, want %g", k, i, got, want[i]);
+    }
+    compare_interior (kept[k], kept[0], sc.format, 0, 8, &before, &worst);
+    compare_interior (run.outs[k], kept[0], sc.format, 0, 8, &rms, &worst);
+    GST_INFO ("affine frame %u: %.1f RMS, %u worst, uncorrected %.1f RMS", k,
+        rms, worst, before);
+    fail_unless (rms < 150 && rms <= 0.15 * before,
+        "frame %u: %.1f RMS (uncorrected %.1f RMS)", k, rms, before);
+  }
+  run_clear (&run);
+  for (k = 0; k < 4; k++) {
+    gst_buffer_unref (kept[k]);
+    g_array_unref (turned[k].luma.spots);
+    g_array_unref (turned[k].chroma.spots);
+  }
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* reference=previous: every frame's motion is its step, and the drift of
  * frame n is the sum of the steps (the trajectory), which the correction
  * applies. */
@@ -680,6 +760,172 @@ GST_START_TEST (test_heatmap_output)
 
 GST_END_TEST;
 
+/* Pops the first ERROR message on bus (waiting up to a second) and
+ * returns its text, or NULL. */
+static gchar *
+pop_error (GstBus * bus)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+      GST_MESSAGE_ERROR);
+  gchar *text;
+
+  if (!msg)
+    return NULL;
+  text = error_text (msg);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* Bad input is an element error naming the cause, not a crash: a block
+ * larger than the frames, rows of a video meta past the buffer's memory
+ * (in place and corrected). */
+GST_START_TEST (test_errors)
+{
+  const gchar *big[] = { "block-width", "256", NULL };
+  const gchar *modes[] = { "none", "shift" };
+  gchar *caps = caps_str ("GRAY16_LE", W, H), *text;
+  GstElement *el;
+  GstBus *bus;
+  GstHarness *h;
+  GstBuffer *buf;
+  guint m;
+
+  el = new_drift (big);
+  bus = gst_bus_new ();
+  gst_element_set_bus (el, bus);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  buf = gst_buffer_new_allocate (NULL, W * H * 2, NULL);
+  GST_BUFFER_PTS (buf) = 0;
+  fail_if (gst_harness_push (h, buf) == GST_FLOW_OK);
+  text = pop_error (bus);
+  fail_unless (text && strstr (text, "Block size 256x16 is larger than the "
+          "frame size 160x120"), "%s", text);
+  g_free (text);
+  gst_harness_teardown (h);
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+
+  for (m = 0; m < G_N_ELEMENTS (modes); m++) {
+    const gchar *props[] = { "correct", modes[m], NULL };
+    gsize offset[4] = { 0 };
+    gint stride[4] = { 4 * W };
+
+    el = new_drift (props);
+    bus = gst_bus_new ();
+    gst_element_set_bus (el, bus);
+    h = bc_harness_new (el, "sink", TRUE, FALSE);
+    gst_harness_set_src_caps_str (h, caps);
+    /* Rows twice as far apart as the memory holds. */
+    buf = gst_buffer_new_allocate (NULL, W * H * 2, NULL);
+    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+        GST_VIDEO_FORMAT_GRAY16_LE, W, H, 1, offset, stride);
+    GST_BUFFER_PTS (buf) = 0;
+    fail_if (gst_harness_push (h, buf) == GST_FLOW_OK);
+    text = pop_error (bus);
+    fail_unless (text && strstr (text, "smaller than its video meta says"),
+        "correct=%s: %s", modes[m], text);
+    g_free (text);
+    gst_harness_teardown (h);
+    gst_object_unref (el);
+    gst_bus_set_flushing (bus, TRUE);
+    gst_object_unref (bus);
+  }
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+static void
+toggle_correct (GstElement * el, guint k)
+{
+  static const gchar *const modes[] = { "none", "shift", "shift", "none",
+    "affine", "none"
+  };
+
+  gst_util_set_object_arg (G_OBJECT (el), "correct", modes[k]);
+}
+
+/* correct changed while playing: from the next frame on, in place or
+ * corrected; a GAP buffer passes without analysis. */
+GST_START_TEST (test_correct_while_playing)
+{
+  static const gchar *const want[] = { "none", "shift", "shift", "none",
+    "affine", "none"
+  };
+  GstBuffer *ins[6];
+  Scene sc;
+  Run run;
+  gchar *caps;
+  guint k;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 19);
+  caps = scene_caps (&sc);
+  for (k = 0; k < 6; k++)
+    ins[k] = scene_frame (&sc, 0.6 * k, 0.2 * k, k);
+  run_frames (new_drift (NULL), caps, ins, 6, toggle_correct, &run);
+  for (k = 0; k < 6; k++)
+    fail_unless_equals_string (gst_structure_get_string (run.msgs[k],
+            "correction"), want[k]);
+  run_clear (&run);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* A GAP buffer: passed on as it is, no message. */
+GST_START_TEST (test_gap_passes)
+{
+  const gchar *props[] = { "correct", "shift", NULL };
+  GstElement *el = new_drift (props);
+  GstBus *bus = gst_bus_new ();
+  Scene sc;
+  gchar *caps;
+  GstHarness *h;
+  GstBuffer *in, *gap, *out;
+  GstMessage *msg;
+  guint n_msgs = 0;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 20);
+  caps = scene_caps (&sc);
+  gst_element_set_bus (el, bus);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  fail_unless_equals_int (gst_harness_push (h, scene_frame (&sc, 0, 0, 0)),
+      GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (h));
+  in = scene_frame (&sc, 2.5, 0, 1);
+  gap = gst_buffer_copy_deep (in);
+  GST_BUFFER_FLAG_SET (gap, GST_BUFFER_FLAG_GAP);
+  fail_unless_equals_int (gst_harness_push (h, gap), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  {
+    GstMapInfo map;
+
+    fail_unless (gst_buffer_map (in, &map, GST_MAP_READ));
+    fail_unless (gst_buffer_memcmp (out, 0, map.data, map.size) == 0,
+        "a GAP buffer was changed");
+    gst_buffer_unmap (in, &map);
+  }
+  gst_buffer_unref (out);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    n_msgs += gst_message_has_name (msg, "blockdrift");
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_int (n_msgs, 1);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* A leak-checking run (GST_TRACERS=leaks) has the tracer it asks for. */
 GST_START_TEST (test_leaks_tracer_active)
 {
@@ -700,10 +946,14 @@ blockdrift_suite (void)
   tcase_add_test (tc, test_integer_drift_exact);
   tcase_add_test (tc, test_none_is_passthrough);
   tcase_add_loop_test (tc, test_yuv_chroma, 0, G_N_ELEMENTS (yuv_formats));
+  tcase_add_test (tc, test_affine);
   tcase_add_test (tc, test_previous_trajectory);
   tcase_add_test (tc, test_reset_restarts_trajectory);
   tcase_add_test (tc, test_no_texture_passes);
   tcase_add_test (tc, test_heatmap_output);
+  tcase_add_test (tc, test_errors);
+  tcase_add_test (tc, test_correct_while_playing);
+  tcase_add_test (tc, test_gap_passes);
   return s;
 }
 
