@@ -430,7 +430,7 @@ gst_blockdrift_fixate_caps (GstBaseTransform * trans,
   GstVideoInfo in;
   BwGeometry geom;
   guint cols, rows, i;
-  gint w, h;
+  gint w, h, par_n, par_d;
 
   if (direction != GST_PAD_SINK
       || gst_blockdrift_output (self) != GST_BLOCKDRIFT_OUTPUT_HEATMAP
@@ -443,12 +443,16 @@ gst_blockdrift_fixate_caps (GstBaseTransform * trans,
   GST_OBJECT_UNLOCK (self);
   w = GST_VIDEO_INFO_WIDTH (&in);
   h = GST_VIDEO_INFO_HEIGHT (&in);
+  par_n = GST_VIDEO_INFO_PAR_N (&in);
+  par_d = GST_VIDEO_INFO_PAR_D (&in);
   geom = bw_params_geometry (&s.params, w, h);
-  /* With no block in the frame set_info() posts the error. */
+  /* One square pixel per block.  With no block in the frame set_info()
+   * posts the error. */
   if (s.output_size == GST_BLOCKCORR_OUTPUT_SIZE_GRID
       && bw_geometry_grid_size (&geom, &cols, &rows) && cols && rows) {
     w = cols;
     h = rows;
+    par_n = par_d = 1;
   }
   othercaps = gst_caps_make_writable (othercaps);
   for (i = 0; i < gst_caps_get_size (othercaps); i++) {
@@ -457,9 +461,7 @@ gst_blockdrift_fixate_caps (GstBaseTransform * trans,
     gst_structure_set (st, "width", G_TYPE_INT, w, "height", G_TYPE_INT, h,
         "framerate", GST_TYPE_FRACTION, GST_VIDEO_INFO_FPS_N (&in),
         GST_VIDEO_INFO_FPS_D (&in), "pixel-aspect-ratio", GST_TYPE_FRACTION,
-        s.output_size == GST_BLOCKCORR_OUTPUT_SIZE_GRID ? 1 :
-        GST_VIDEO_INFO_PAR_N (&in), s.output_size ==
-        GST_BLOCKCORR_OUTPUT_SIZE_GRID ? 1 : GST_VIDEO_INFO_PAR_D (&in), NULL);
+        par_n, par_d, NULL);
     gst_structure_remove_fields (st, "colorimetry", "chroma-site", NULL);
   }
   return gst_caps_fixate (othercaps);
@@ -613,6 +615,31 @@ gst_blockdrift_track (GstBlockDrift * self, const FrameSettings * fs,
   /* previous: a step not found leaves the trajectory where it was. */
 }
 
+/* Posts an element error when a component's rows, as the frame's video
+ * meta places them, reach outside the buffer's memory. */
+static gboolean
+gst_blockdrift_check_memory (GstBlockDrift * self, const GstVideoFrame * in)
+{
+  guint c;
+
+  for (c = 0; c < GST_VIDEO_FRAME_N_COMPONENTS (in); c++) {
+    gint64 first, last;
+    gsize have;
+
+    if (gst_blockcorr_component_within_memory (in, c, &first, &last, &have))
+      continue;
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Input buffer is smaller than its video meta says"),
+        ("component %u: %d rows of %d samples with stride %d need bytes %"
+            G_GINT64_FORMAT " to %" G_GINT64_FORMAT " of the memory, which "
+            "has %" G_GSIZE_FORMAT, c, GST_VIDEO_FRAME_COMP_HEIGHT (in, c),
+            GST_VIDEO_FRAME_COMP_WIDTH (in, c),
+            GST_VIDEO_FRAME_COMP_STRIDE (in, c), first, last, have));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* A correction's shift this close to a whole number of pixels is that
  * number: the samples are then copied exactly instead of interpolated
  * (which smooths a little).  It is below what the search can tell apart
@@ -657,6 +684,8 @@ gst_blockdrift_process (GstBlockDrift * self, GstVideoFrame * in,
 
   gst_blockdrift_frame_settings (self, &fs);
   heatmap = fs.output == GST_BLOCKDRIFT_OUTPUT_HEATMAP;
+  if (!gst_blockdrift_check_memory (self, in))
+    return GST_FLOW_ERROR;
 
   if (GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_GAP)) {
     /* Nothing to analyse: the frame passes as it is, no heatmap. */
