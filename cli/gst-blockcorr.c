@@ -52,6 +52,9 @@
   "(summary|drift)\\.csv|drift\\.png|" \
   "(r|r-best|dx|dy|mean-[01]|stddev-[01]|covariance)\\.tif)$"
 
+/* --fill not given: no level a user can type. */
+#define FILL_UNSET G_MININT
+
 #define BC_ERROR (bc_error_quark ())
 G_DEFINE_QUARK (gst_blockcorr_error, bc_error);
 
@@ -84,7 +87,7 @@ typedef struct
   gchar *reference;             /* first|previous, NULL: first */
   gchar *register_path;         /* --register, or NULL */
   gchar *correct, *border;      /* as given, NULL: the defaults */
-  gint fill;                    /* -1: not given */
+  gint fill;                    /* FILL_UNSET: not given */
 } Options;
 
 static Options opt;
@@ -203,7 +206,7 @@ options_init (void)
   opt.colormap = BW_COLORMAP_VIRIDIS;
   opt.range_min = 0.0;
   opt.range_max = 1.0;
-  opt.fill = -1;
+  opt.fill = FILL_UNSET;
 }
 
 static void
@@ -250,13 +253,14 @@ check_drift_options (guint n_inputs, GError ** error)
         "two inputs frame n of one is compared with frame n of the other");
     return FALSE;
   }
-  if (!opt.register_path && (opt.correct || opt.border || opt.fill != -1)) {
-    g_set_error (error, BC_ERROR, 0, "--%s says how to register: it needs "
-        "--register FILE", opt.correct ? "correct" : opt.border ? "border" :
-        "fill");
+  if (!opt.register_path && (opt.correct || opt.border
+          || opt.fill != FILL_UNSET)) {
+    g_set_error (error, BC_ERROR, 0,
+        "--%s says how to register: it needs " "--register FILE",
+        opt.correct ? "correct" : opt.border ? "border" : "fill");
     return FALSE;
   }
-  if (opt.fill != -1 && (opt.fill < 0 || opt.fill > 65535)) {
+  if (opt.fill != FILL_UNSET && (opt.fill < 0 || opt.fill > 65535)) {
     g_set_error (error, BC_ERROR, 0, "--fill wants a level between 0 and "
         "65535");
     return FALSE;
@@ -575,7 +579,8 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
     hm.range_max = opt.params.search_radius;
     hm.title = title;
     hm.quantity = "shift";
-    ok = hm.values && hm.dy && write_heatmap (run, "shift", n, &hm, error);
+    /* The element gives both grids whenever it searches. */
+    ok = !hm.values || !hm.dy || write_heatmap (run, "shift", n, &hm, error);
     g_free (title);
   }
   g_free (subtitle);
@@ -903,7 +908,7 @@ drift_settings (const gchar * reference)
   d.reference = reference;
   d.correct = !opt.register_path ? "none" : opt.correct ? opt.correct : "shift";
   d.border = opt.border ? opt.border : "edge";
-  d.fill = opt.fill == -1 ? 0 : opt.fill;
+  d.fill = opt.fill == FILL_UNSET ? 0 : opt.fill;
   return d;
 }
 
