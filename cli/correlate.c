@@ -12,6 +12,7 @@
 struct _BcCorrelator
 {
   GstElement *pipeline;
+  GstElement *element;
   GstElement *src[2];
   GstElement *sink;
   GstCaps *caps[2];
@@ -23,38 +24,64 @@ edge_mode_nick (BwEdgeMode mode)
   return mode == BW_EDGE_PARTIAL ? "partial" : "trim";
 }
 
+/* The analysis' settings on the element (blockcorr's and blockdrift's
+ * share their names). */
+static void
+set_analysis (GstElement * element, const BwParams * params)
+{
+  gst_util_set_object_arg (G_OBJECT (element), "edge-mode",
+      edge_mode_nick (params->edge_mode));
+  g_object_set (element, "threshold", params->threshold, "min-intensity",
+      params->min_intensity, "search-radius", params->search_radius,
+      "min-region-blocks", params->min_region_blocks, "shift-tolerance",
+      params->shift_tolerance, "n-threads", params->n_threads, NULL);
+  /* The results come with the buffers' meta: messages would pile up on a
+   * bus nobody reads. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (element),
+          "post-messages"))
+    g_object_set (element, "post-messages", FALSE, NULL);
+}
+
 BcCorrelator *
-bc_correlator_new (const BwParams * params, GError ** error)
+bc_correlator_new (const BwParams * params, const BcDriftSettings * drift,
+    GError ** error)
 {
   BcCorrelator *corr;
   GError *err = NULL;
-  GstElement *pipeline, *bc;
+  GstElement *pipeline, *element;
   gchar *desc;
 
-  desc = g_strdup_printf ("appsrc name=s0 format=time ! blockcorr name=c "
-      "block-width=%u block-height=%u output-size=grid "
-      "! video/x-raw,format=GRAY8 ! appsink name=out sync=false "
-      "appsrc name=s1 format=time ! c.sink_1", params->block_width,
-      params->block_height);
+  if (drift)
+    desc = g_strdup_printf ("appsrc name=s0 format=time ! blockdrift name=c "
+        "block-width=%u block-height=%u ! appsink name=out sync=false",
+        params->block_width, params->block_height);
+  else
+    desc = g_strdup_printf ("appsrc name=s0 format=time ! blockcorr name=c "
+        "block-width=%u block-height=%u output-size=grid "
+        "! video/x-raw,format=GRAY8 ! appsink name=out sync=false "
+        "appsrc name=s1 format=time ! c.sink_1", params->block_width,
+        params->block_height);
   pipeline = gst_parse_launch (desc, &err);
   g_free (desc);
-  if (!pipeline) {
+  /* A missing element is an error too, though the rest is built. */
+  if (err) {
     g_set_error (error, err->domain, err->code,
         "cannot build the analysis: %s", err->message);
     g_clear_error (&err);
+    gst_clear_object (&pipeline);
     return NULL;
   }
   corr = g_new0 (BcCorrelator, 1);
   corr->pipeline = pipeline;
-  bc = gst_bin_get_by_name (GST_BIN (pipeline), "c");
-  gst_util_set_object_arg (G_OBJECT (bc), "edge-mode",
-      edge_mode_nick (params->edge_mode));
-  g_object_set (bc, "threshold", params->threshold, "min-intensity",
-      params->min_intensity, "search-radius", params->search_radius,
-      "min-region-blocks", params->min_region_blocks, "shift-tolerance",
-      params->shift_tolerance, "n-threads", params->n_threads,
-      "post-messages", FALSE, NULL);
-  gst_object_unref (bc);
+  element = gst_bin_get_by_name (GST_BIN (pipeline), "c");
+  set_analysis (element, params);
+  if (drift) {
+    gst_util_set_object_arg (G_OBJECT (element), "reference", drift->reference);
+    gst_util_set_object_arg (G_OBJECT (element), "correct", drift->correct);
+    gst_util_set_object_arg (G_OBJECT (element), "border", drift->border);
+    g_object_set (element, "fill", drift->fill, NULL);
+  }
+  corr->element = element;
   corr->src[0] = gst_bin_get_by_name (GST_BIN (pipeline), "s0");
   corr->src[1] = gst_bin_get_by_name (GST_BIN (pipeline), "s1");
   corr->sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
@@ -66,6 +93,12 @@ bc_correlator_new (const BwParams * params, GError ** error)
     return NULL;
   }
   return corr;
+}
+
+void
+bc_correlator_reset_reference (BcCorrelator * corr)
+{
+  g_signal_emit_by_name (corr->element, "reset-reference");
 }
 
 /* The frame is timed as frame n of a 1 frame-per-second stream: pairing is
@@ -139,6 +172,7 @@ bc_correlator_free (BcCorrelator * corr)
     gst_clear_caps (&corr->caps[i]);
   }
   gst_clear_object (&corr->sink);
+  gst_clear_object (&corr->element);
   gst_clear_object (&corr->pipeline);
   g_free (corr);
 }

@@ -1,9 +1,13 @@
 /* gst-blockcorr: do two images (or two stacks) need registering, and where?
+ * How does a stack drift?
  *
  * Decodes REFERENCE and COMPARED frame by frame (any image format GStreamer
  * reads, multi-page TIFF stacks, image-sequence patterns), pairs them by
  * index, runs each pair through blockcorr and writes the heatmap, the grids
- * as float32 TIFF, a CSV summary and a verdict.
+ * as float32 TIFF, a CSV summary and a verdict.  A single STACK runs
+ * through blockdrift instead, every frame against the first (or the one
+ * before), and also gives its drift.  --register writes the registered
+ * frames.
  *
  * Every step returns its error to main(), which reports it, deletes the
  * run's uncommitted files and exits with EXIT_ERROR.
@@ -19,6 +23,7 @@
 #include <unistd.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#include <glib/gstdio.h>
 
 #include "args.h"
 #include "colormap.h"
@@ -29,6 +34,7 @@
 #include "output-set.h"
 #include "outputs.h"
 #include "params.h"
+#include "registered.h"
 #include "render.h"
 #include "verdict-text.h"
 
@@ -43,7 +49,11 @@
  * files of these names are replaced or removed, so that the folder holds
  * one run's results. */
 #define RESULT_NAMES "^((heatmap|shift)(-[0-9]{4,})?\\.png|median-r\\.png|" \
-  "summary\\.csv|(r|r-best|dx|dy|mean-[01]|stddev-[01]|covariance)\\.tif)$"
+  "(summary|drift)\\.csv|drift\\.png|" \
+  "(r|r-best|dx|dy|mean-[01]|stddev-[01]|covariance)\\.tif)$"
+
+/* --fill not given: no level a user can type. */
+#define FILL_UNSET G_MININT
 
 #define BC_ERROR (bc_error_quark ())
 G_DEFINE_QUARK (gst_blockcorr_error, bc_error);
@@ -74,6 +84,10 @@ typedef struct
   gchar *out_dir;
   gboolean json;
   gboolean quiet;
+  gchar *reference;             /* first|previous, NULL: first */
+  gchar *register_path;         /* --register, or NULL */
+  gchar *correct, *border;      /* as given, NULL: the defaults */
+  gint fill;                    /* FILL_UNSET: not given */
 } Options;
 
 static Options opt;
@@ -86,11 +100,17 @@ typedef struct
   GArray *median, *below_fraction;
   guint needing;
   GString *needing_list;
+  /* a single stack's drift */
+  BcOutput *drift_csv;
+  GArray *drift_x, *drift_y, *marks;
+  /* --register */
+  BcRegistered *registered;
 } Results;
 
 /* Everything one run holds, freed by run_clear() however far it got. */
 typedef struct
 {
+  gboolean one_stack;           /* STACK: in[0] against its own frames */
   const gchar *arg[2];          /* REFERENCE and COMPARED, as given */
   BcFrames *in[2];
   guint count[2];               /* frames of each input */
@@ -98,6 +118,8 @@ typedef struct
   BcOutputSet *outputs;         /* NULL once committed or dropped */
   Results res;
   BcCorrelator *corr;
+  BcCorrelator *registrar;      /* --register of two inputs: blockdrift */
+  guint registered_frames;      /* frames pushed into the registrar */
   GstSample *single[2];         /* an input's only frame, reused */
   gchar *label[2];              /* the current frames' files (and pages) */
   guint done;                   /* pairs analysed */
@@ -184,6 +206,7 @@ options_init (void)
   opt.colormap = BW_COLORMAP_VIRIDIS;
   opt.range_min = 0.0;
   opt.range_max = 1.0;
+  opt.fill = FILL_UNSET;
 }
 
 static void
@@ -191,6 +214,62 @@ options_clear (void)
 {
   g_clear_pointer (&opt.out_dir, g_free);
   g_clear_pointer (&opt.edge_mode, g_free);
+  g_clear_pointer (&opt.reference, g_free);
+  g_clear_pointer (&opt.register_path, g_free);
+  g_clear_pointer (&opt.correct, g_free);
+  g_clear_pointer (&opt.border, g_free);
+}
+
+/* value is one of the words of choices (separated by |), or NULL. */
+static gboolean
+check_choice (const gchar * option, const gchar * value,
+    const gchar * choices, GError ** error)
+{
+  gchar **words = g_strsplit (choices, "|", -1);
+  gboolean ok = !value || g_strv_contains ((const gchar * const *) words,
+      value);
+  gchar *listed;
+
+  if (!ok) {
+    listed = g_strjoinv (" or ", words);
+    g_set_error (error, BC_ERROR, 0, "--%s wants %s, not \"%s\"", option,
+        listed, value);
+    g_free (listed);
+  }
+  g_strfreev (words);
+  return ok;
+}
+
+/* The options of one stack and of --register, for n_inputs inputs. */
+static gboolean
+check_drift_options (guint n_inputs, GError ** error)
+{
+  if (!check_choice ("reference", opt.reference, "first|previous", error)
+      || !check_choice ("correct", opt.correct, "shift|affine", error)
+      || !check_choice ("border", opt.border, "edge|constant", error))
+    return FALSE;
+  if (opt.reference && n_inputs != 1) {
+    g_set_error (error, BC_ERROR, 0, "--reference is for one STACK: with "
+        "two inputs frame n of one is compared with frame n of the other");
+    return FALSE;
+  }
+  if (!opt.register_path && (opt.correct || opt.border
+          || opt.fill != FILL_UNSET)) {
+    g_set_error (error, BC_ERROR, 0,
+        "--%s says how to register: it needs " "--register FILE",
+        opt.correct ? "correct" : opt.border ? "border" : "fill");
+    return FALSE;
+  }
+  if (opt.fill != FILL_UNSET && (opt.fill < 0 || opt.fill > 65535)) {
+    g_set_error (error, BC_ERROR, 0, "--fill wants a level between 0 and "
+        "65535");
+    return FALSE;
+  }
+  if (opt.register_path && !*opt.register_path) {
+    g_set_error (error, BC_ERROR, 0, "--register wants a file name");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* The values the option parser cannot check by itself. */
@@ -239,7 +318,7 @@ check_options (GError ** error)
   return TRUE;
 }
 
-/* Reads the options into opt; argv then holds the two inputs. */
+/* Reads the options into opt; argv then holds the inputs, two or one. */
 static gboolean
 parse_options (gint * argc, gchar *** argv, GError ** error)
 {
@@ -249,13 +328,19 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
       "REFERENCE and COMPARED are image files (TIFF, PNG, ... any format "
       "GStreamer\nreads), multi-page TIFF stacks, or image-sequence patterns "
       "such as frame_%04d.png.\nFrames are paired by index: frame n of one "
-      "with frame n of the other, or every\nframe with a single image.";
+      "with frame n of the other, or every\nframe with a single image.\n\n"
+      "With one STACK (a multi-page TIFF or a pattern), every frame is "
+      "compared with\nthe first (or with the one before: --reference "
+      "previous), and the stack's drift\nis traced; --register FILE writes "
+      "the registered (drift-corrected) frames.";
   static const gchar description[] =
       "Writes into the output folder: heatmap.png and shift.png "
       "(heatmap-NNNN.png and\nshift-NNNN.png per frame of a stack, and "
       "median-r.png), r.tif, dx.tif, dy.tif,\nr-best.tif, mean-0.tif, "
       "mean-1.tif, stddev-0.tif, stddev-1.tif and covariance.tif\n(float32 "
-      "grids, one page per frame, NaN where undefined), and summary.csv.\n"
+      "grids, one page per frame, NaN where undefined), and summary.csv;\n"
+      "for one STACK also drift.csv and drift.png (its drift over the "
+      "frames).\n"
       "They are written under temporary names and renamed when the run is "
       "done, replacing\nan earlier run's results there as a whole; a run "
       "that fails leaves the folder\nas it was.  An input that the results "
@@ -302,6 +387,24 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
     {"range", 0, 0, G_OPTION_ARG_CALLBACK, parse_range,
         "r values at the two ends of the colour bar (default 0:1, where "
           "registered and shifted pairs differ)", "MIN:MAX"},
+    {"reference", 0, 0, G_OPTION_ARG_STRING, &opt.reference,
+          "With one STACK: compare every frame with the first (default), or "
+          "with the one before and accumulate the steps into the drift",
+        "first|previous"},
+    {"register", 0, 0, G_OPTION_ARG_FILENAME, &opt.register_path,
+        "Write the registered frames as a TIFF in their own bit depth: "
+          "STACK's frames onto its first (which stays as it is), or COMPARED "
+          "onto REFERENCE", "FILE"},
+    {"correct", 0, 0, G_OPTION_ARG_STRING, &opt.correct,
+          "How --register corrects: shift (default) moves each frame back by "
+          "its drift; affine also undoes rotation, scale and shear",
+        "shift|affine"},
+    {"border", 0, 0, G_OPTION_ARG_STRING, &opt.border,
+          "What --register puts where a moved frame leaves no pixels: edge "
+          "(default) repeats the nearest one, constant the --fill level",
+        "edge|constant"},
+    {"fill", 0, 0, G_OPTION_ARG_INT, &opt.fill,
+        "The level of --border constant, in sample units (default 0)", "V"},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.out_dir,
         "Output folder (default blockcorr-out)", "DIR"},
     {"json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
@@ -310,7 +413,7 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
         "Print nothing but errors (the exit status answers)", NULL},
     {NULL}
   };
-  GOptionContext *ctx = g_option_context_new ("REFERENCE COMPARED");
+  GOptionContext *ctx = g_option_context_new ("REFERENCE COMPARED | STACK");
   GError *err = NULL;
 
   g_option_context_set_summary (ctx, summary);
@@ -325,12 +428,13 @@ parse_options (gint * argc, gchar *** argv, GError ** error)
     return FALSE;
   }
   g_option_context_free (ctx);
-  if (*argc != 3) {
-    g_set_error (error, BC_ERROR, 0, "two images are needed: gst-blockcorr "
-        "[OPTIONS] REFERENCE COMPARED (see --help)");
+  if (*argc != 2 && *argc != 3) {
+    g_set_error (error, BC_ERROR, 0, "two images or one stack are needed: "
+        "gst-blockcorr [OPTIONS] REFERENCE COMPARED, or gst-blockcorr "
+        "[OPTIONS] STACK (see --help)");
     return FALSE;
   }
-  return check_options (error);
+  return check_drift_options (*argc - 1, error) && check_options (error);
 }
 
 /* ---- standard streams ---------------------------------------------------- */
@@ -394,19 +498,6 @@ grid (const GstStructure * s, const gchar * name)
   return v ? g_bytes_get_data (g_value_get_boxed (v), NULL) : NULL;
 }
 
-/* The length of each block's displacement, for the shift picture. */
-static gfloat *
-shift_lengths (const GstStructure * s, guint n)
-{
-  const gfloat *dx = grid (s, "dx"), *dy = grid (s, "dy");
-  gfloat *len = g_new (gfloat, n);
-  guint i;
-
-  for (i = 0; i < n; i++)
-    len[i] = dx && dy ? hypotf (dx[i], dy[i]) : NAN;
-  return len;
-}
-
 static gboolean
 write_heatmap (Run * run, const gchar * kind, guint n, const BcHeatmap * hm,
     GError ** error)
@@ -456,7 +547,7 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
   guint cols = bc_number (s, "cols"), rows = bc_number (s, "rows");
   gchar *title, *subtitle, *headline, *b0, *b1;
   gboolean ok;
-  BcHeatmap hm;
+  BcHeatmap hm = { NULL, };
 
   /* The files' own names: folders make the caption longer than the
    * picture (the CSV keeps the whole paths). */
@@ -481,19 +572,16 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
   ok = write_heatmap (run, "heatmap", n, &hm, error);
   g_free (title);
   if (ok && opt.params.search_radius > 0) {
-    gfloat *len = shift_lengths (s, cols * rows);
-
-    title = g_strdup_printf ("displacement per block, px: %s against %s", b1,
-        b0);
-    hm.values = len;
+    title = g_strdup_printf ("displacement per block: %s against %s", b1, b0);
+    hm.values = grid (s, "dx");
+    hm.dy = grid (s, "dy");
     hm.range_min = 0;
     hm.range_max = opt.params.search_radius;
-    hm.colormap = BW_COLORMAP_VIRIDIS;
     hm.title = title;
-    hm.quantity = "shift, px";
-    ok = write_heatmap (run, "shift", n, &hm, error);
+    hm.quantity = "shift";
+    /* The element gives both grids whenever it searches. */
+    ok = !hm.values || !hm.dy || write_heatmap (run, "shift", n, &hm, error);
     g_free (title);
-    g_free (len);
   }
   g_free (subtitle);
   g_free (b0);
@@ -509,7 +597,8 @@ print_pair (Run * run, guint n, const GstStructure * s, const gchar * text,
   gboolean ok = TRUE;
 
   if (opt.json) {
-    gchar *line = bc_json_line (n, run->label[0], run->label[1], s, text);
+    gchar *line = bc_json_line (n, run->label[0], run->label[1], s,
+        run->one_stack ? bc_drift_fields : NULL, text);
 
     ok = print_checked (error, "%s\n", line);
     g_free (line);
@@ -571,14 +660,37 @@ record_pair (Run * run, guint n, const GstStructure * s, guint width,
 
 /* ---- the steps of a run -------------------------------------------------- */
 
+/* One STACK: frame 0 is the reference (of every frame, or of frame 1 and
+ * then each frame of the next). */
 static gboolean
-open_inputs (Run * run, const gchar * reference, const gchar * compared,
-    GError ** error)
+open_stack (Run * run, const gchar * stack, GError ** error)
+{
+  run->one_stack = TRUE;
+  run->arg[0] = run->arg[1] = stack;
+  run->in[0] = bc_frames_open (stack, error);
+  if (!run->in[0])
+    return FALSE;
+  run->count[0] = run->count[1] = bc_frames_count (run->in[0]);
+  if (run->count[0] < 2) {
+    g_set_error (error, BC_ERROR, 0, "%s is a single image: one argument "
+        "is a stack whose frames are compared with its first (a multi-page "
+        "TIFF, or a pattern such as frame_%%04d.tif); give two images to "
+        "compare them", stack);
+    return FALSE;
+  }
+  run->total = run->count[0];
+  return TRUE;
+}
+
+static gboolean
+open_inputs (Run * run, gint n_args, gchar ** args, GError ** error)
 {
   guint i;
 
-  run->arg[0] = reference;
-  run->arg[1] = compared;
+  if (n_args == 1)
+    return open_stack (run, args[0], error);
+  run->arg[0] = args[0];
+  run->arg[1] = args[1];
   for (i = 0; i < 2; i++) {
     run->in[i] = bc_frames_open (run->arg[i], error);
     if (!run->in[i])
@@ -604,13 +716,59 @@ check_inputs (Run * run, GError ** error)
   gboolean ok;
   guint i, k;
 
-  for (i = 0; i < 2; i++)
+  for (i = 0; i < (run->one_stack ? 1 : 2); i++)
     for (k = 0; k < bc_frames_n_files (run->in[i]); k++)
       g_ptr_array_add (files, (gpointer) bc_frames_file (run->in[i], k));
   ok = bc_output_set_check_inputs (run->outputs,
-      (const gchar * const *) files->pdata, files->len, error);
+      (const gchar * const *) files->pdata, files->len, error)
+      && (!run->res.registered
+      || bc_registered_check_inputs (run->res.registered,
+          (const gchar * const *) files->pdata, files->len, error));
   g_ptr_array_unref (files);
   return ok;
+}
+
+/* --register's file must not be one of the results of the output folder:
+ * one would replace the other. */
+static gboolean
+check_register_path (GError ** error)
+{
+  gchar *dir = g_path_get_dirname (opt.register_path);
+  gchar *base = g_path_get_basename (opt.register_path);
+  GRegex *results = g_regex_new (RESULT_NAMES, G_REGEX_RAW, 0, NULL);
+  GStatBuf a, b;
+  gboolean ok = TRUE;
+
+  if (g_stat (dir, &a) == 0 && g_stat (opt.out_dir, &b) == 0
+      && a.st_dev == b.st_dev && a.st_ino == b.st_ino
+      && g_regex_match (results, base, 0, NULL)) {
+    g_set_error (error, BC_ERROR, 0, "--register %s would be a result of "
+        "the output folder %s (%s): choose another file or output folder",
+        opt.register_path, opt.out_dir, base);
+    ok = FALSE;
+  }
+  g_regex_unref (results);
+  g_free (dir);
+  g_free (base);
+  return ok;
+}
+
+/* The drift's CSV: one row per frame. */
+static gboolean
+create_drift_results (Run * run, GError ** error)
+{
+  static const gchar header[] =
+      "frame,dx,dy,accumulated-dx,accumulated-dy,verdict\n";
+  Results *res = &run->res;
+
+  res->drift_x = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res->drift_y = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  res->marks = g_array_new (FALSE, FALSE, sizeof (BcVerdictMark));
+  res->drift_csv = bc_output_set_create (run->outputs, "drift.csv", error);
+  if (!res->drift_csv)
+    return FALSE;
+  return bc_output_write (res->drift_csv, header, strlen (header))
+      || bc_output_report (res->drift_csv, error);
 }
 
 /* The output folder's new files, under temporary names until the run is
@@ -628,14 +786,23 @@ create_results (Run * run, GError ** error)
   res->below_fraction = g_array_new (FALSE, FALSE, sizeof (gdouble));
   res->needing_list = g_string_new (NULL);
   run->outputs = bc_output_set_new (opt.out_dir, RESULT_NAMES, error);
-  if (!run->outputs || !check_inputs (run, error))
+  if (!run->outputs)
+    return FALSE;
+  if (opt.register_path && (!check_register_path (error)
+          || !(res->registered = bc_registered_new (opt.register_path,
+                  run->total, error))))
+    return FALSE;
+  if (!check_inputs (run, error))
+    return FALSE;
+  if (run->one_stack && !create_drift_results (run, error))
     return FALSE;
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++) {
     gchar *name = g_strdup_printf ("%s.tif", tiff_grids[i]);
     BcOutput *out = bc_output_set_create (run->outputs, name, error);
 
     g_free (name);
-    if (!out || !(res->tiffs[i] = bc_tiff_stack_new (out, error)))
+    /* BigTIFF: a stack of large grids can pass 4 GB. */
+    if (!out || !(res->tiffs[i] = bc_tiff_stack_new (out, TRUE, error)))
       return FALSE;
   }
   res->csv = bc_output_set_create (run->outputs, "summary.csv", error);
@@ -705,6 +872,80 @@ check_sizes (Run * run, guint n, const GstVideoInfo vi[2], GError ** error)
   return TRUE;
 }
 
+/* The results blockdrift or blockcorr attached to an output frame. */
+static const GstStructure *
+frame_results (GstSample * out, guint n, GError ** error)
+{
+  GstCustomMeta *meta = gst_buffer_get_custom_meta (gst_sample_get_buffer
+      (out), "GstBlockCorrMeta");
+
+  if (!meta) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+        "analysis failed: frame %u came without its results", n);
+    return NULL;
+  }
+  return gst_custom_meta_get_structure (meta);
+}
+
+/* The registered frame's page: which frame, onto which. */
+static gboolean
+add_registered (Run * run, GstSample * registered, GError ** error)
+{
+  gchar *desc = g_strdup_printf ("%s registered onto %s", run->label[1],
+      run->label[0]);
+  gboolean ok = bc_registered_add (run->res.registered, registered, desc,
+      error);
+
+  g_free (desc);
+  return ok;
+}
+
+static BcDriftSettings
+drift_settings (const gchar * reference)
+{
+  BcDriftSettings d;
+
+  d.reference = reference;
+  d.correct = !opt.register_path ? "none" : opt.correct ? opt.correct : "shift";
+  d.border = opt.border ? opt.border : "edge";
+  d.fill = opt.fill == FILL_UNSET ? 0 : opt.fill;
+  return d;
+}
+
+/* --register with two inputs: compared frame n registered onto reference
+ * frame n, through blockdrift with that reference (set once when the
+ * reference is a single image). */
+static gboolean
+register_pair (Run * run, GstSample * frame[2], GError ** error)
+{
+  GstSample *out;
+  gboolean ok;
+
+  if (!run->registrar) {
+    BcDriftSettings d = drift_settings ("first");
+
+    run->registrar = bc_correlator_new (&opt.params, &d, error);
+    if (!run->registrar)
+      return FALSE;
+  }
+  if (run->registered_frames == 0 || run->count[0] > 1) {
+    if (run->registered_frames > 0)
+      bc_correlator_reset_reference (run->registrar);
+    bc_correlator_push (run->registrar, 0, frame[0], run->registered_frames++);
+    out = bc_correlator_pull (run->registrar, error);
+    if (!out)
+      return FALSE;
+    gst_sample_unref (out);
+  }
+  bc_correlator_push (run->registrar, 0, frame[1], run->registered_frames++);
+  out = bc_correlator_pull (run->registrar, error);
+  if (!out)
+    return FALSE;
+  ok = add_registered (run, out, error);
+  gst_sample_unref (out);
+  return ok;
+}
+
 /* Decodes, analyses and records pair n. */
 static gboolean
 analyse_pair (Run * run, guint n, GError ** error)
@@ -723,16 +964,119 @@ analyse_pair (Run * run, guint n, GError ** error)
       bc_correlator_push (run->corr, i, frame[i], n);
     out = bc_correlator_pull (run->corr, error);
   }
-  if (out)
-    ok = record_pair (run, n, gst_custom_meta_get_structure
-        (gst_buffer_get_custom_meta (gst_sample_get_buffer (out),
-                "GstBlockCorrMeta")), GST_VIDEO_INFO_WIDTH (&vi[0]),
+  if (out) {
+    const GstStructure *s = frame_results (out, n, error);
+
+    ok = s && record_pair (run, n, s, GST_VIDEO_INFO_WIDTH (&vi[0]),
         GST_VIDEO_INFO_HEIGHT (&vi[0]), error);
-  else
+  } else {
     ok = FALSE;
+  }
+  if (ok && run->res.registered)
+    ok = register_pair (run, frame, error);
   for (i = 0; i < 2; i++)
     if (frame[i])
       gst_sample_unref (frame[i]);
+  if (out)
+    gst_sample_unref (out);
+  return ok;
+}
+
+/* The next frame of one STACK; label[1] names it, label[0] its
+ * reference. */
+static GstSample *
+next_stack_frame (Run * run, guint n, GError ** error)
+{
+  GError *err = NULL;
+  gchar *label = NULL;
+  GstSample *frame = bc_frames_next (run->in[0], &label, &err);
+
+  if (!frame) {
+    if (!err)
+      g_set_error (&err, BC_ERROR, 0, "a frame is missing");
+    g_propagate_error (error, err);
+    g_free (label);
+    return NULL;
+  }
+  if (n == 0) {
+    g_free (run->label[0]);
+    run->label[0] = g_strdup (label);
+  } else if (g_strcmp0 (opt.reference, "previous") == 0) {
+    g_free (run->label[0]);
+    run->label[0] = run->label[1];
+    run->label[1] = NULL;
+  }
+  g_free (run->label[1]);
+  run->label[1] = label;
+  return frame;
+}
+
+/* A number of the drift for the CSV: nan when there is none. */
+static void
+append_drift_value (GString * row, gdouble v)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (row, ',');
+  g_string_append (row, isnan (v) ? "nan" : g_ascii_formatd (buf,
+          sizeof (buf), "%.4f", v));
+}
+
+/* Frame n's row of drift.csv, and its point of drift.png. */
+static gboolean
+record_drift (Run * run, guint n, const GstStructure * s, GError ** error)
+{
+  Results *res = &run->res;
+  const gchar *verdict = gst_structure_get_string (s, "verdict");
+  gboolean found = FALSE;
+  gdouble ax = bc_number (s, "drift-x"), ay = bc_number (s, "drift-y");
+  BcVerdictMark mark = g_strcmp0 (verdict, "registered") == 0 ?
+      BC_VERDICT_MARK_REGISTERED : g_strcmp0 (verdict,
+      "needs-registration") == 0 ? BC_VERDICT_MARK_NEEDS_REGISTRATION :
+      BC_VERDICT_MARK_NO_TEXTURE;
+  GString *row = g_string_new (NULL);
+  gboolean ok;
+
+  gst_structure_get_boolean (s, "motion-found", &found);
+  g_string_append_printf (row, "%u", n);
+  append_drift_value (row, found ? bc_number (s, "motion-x") : NAN);
+  append_drift_value (row, found ? bc_number (s, "motion-y") : NAN);
+  append_drift_value (row, ax);
+  append_drift_value (row, ay);
+  g_string_append_printf (row, ",%s\n", verdict ? verdict : "");
+  ok = bc_output_write (res->drift_csv, row->str, row->len)
+      || bc_output_report (res->drift_csv, error);
+  g_string_free (row, TRUE);
+  g_array_append_val (res->drift_x, ax);
+  g_array_append_val (res->drift_y, ay);
+  g_array_append_val (res->marks, mark);
+  return ok;
+}
+
+/* Decodes, analyses and records frame n of one STACK (and registers
+ * it). */
+static gboolean
+analyse_stack_frame (Run * run, guint n, GError ** error)
+{
+  GstSample *frame = next_stack_frame (run, n, error), *out = NULL;
+  const GstStructure *s = NULL;
+  GstVideoInfo vi[2];
+  gboolean ok = frame != NULL;
+
+  ok = ok && gst_video_info_from_caps (&vi[0], gst_sample_get_caps (frame));
+  vi[1] = vi[0];
+  ok = ok && check_sizes (run, n, vi, error);
+  if (ok) {
+    bc_correlator_push (run->corr, 0, frame, n);
+    out = bc_correlator_pull (run->corr, error);
+  }
+  ok = out && (s = frame_results (out, n, error))
+      && record_pair (run, n, s, GST_VIDEO_INFO_WIDTH (&vi[0]),
+      GST_VIDEO_INFO_HEIGHT (&vi[0]), error)
+      && record_drift (run, n, s, error)
+      && (!run->res.registered || add_registered (run, out, error));
+  if (frame)
+    gst_sample_unref (frame);
   if (out)
     gst_sample_unref (out);
   return ok;
@@ -758,17 +1102,25 @@ analyse_pairs (Run * run, GError ** error)
   gint64 start;
   guint i;
 
-  run->corr = bc_correlator_new (&opt.params, error);
+  if (run->one_stack) {
+    BcDriftSettings d = drift_settings (opt.reference ? opt.reference :
+        "first");
+
+    run->corr = bc_correlator_new (&opt.params, &d, error);
+  } else {
+    run->corr = bc_correlator_new (&opt.params, NULL, error);
+  }
   if (!run->corr)
     return FALSE;
   /* Both inputs decode at once (each file in its own pipeline). */
-  for (i = 0; i < 2; i++)
+  for (i = 0; i < (run->one_stack ? 1 : 2); i++)
     if (!bc_frames_prefetch (run->in[i], error))
       return FALSE;
   start = g_get_monotonic_time ();
   for (run->done = 0; run->done < run->total && !bc_interrupt_signal ();
       run->done++) {
-    if (!analyse_pair (run, run->done, error))
+    if (!(run->one_stack ? analyse_stack_frame (run, run->done, error) :
+            analyse_pair (run, run->done, error)))
       return FALSE;
     progress (run->done + 1, run->total, start);
   }
@@ -787,6 +1139,28 @@ stop_pipelines (Run * run)
     g_clear_pointer (&run->label[i], g_free);
   }
   g_clear_pointer (&run->corr, bc_correlator_free);
+  g_clear_pointer (&run->registrar, bc_correlator_free);
+}
+
+/* The median r and the fraction below the threshold over the frames done
+ * (all, unless the run was interrupted). */
+static gchar *
+series_title (Run * run)
+{
+  const gchar *arg0 = run->arg[0], *arg1 = run->arg[1];
+  guint done = run->done, total = run->total;
+  gchar *what = !run->one_stack ? g_strdup_printf ("%s against %s", arg1,
+      arg0) : g_strdup_printf ("%s, every frame against %s", arg0,
+      g_strcmp0 (opt.reference, "previous") == 0 ? "the one before" :
+      "the first");
+  gchar *title = done < total ? g_strdup_printf ("%s, %ux%u blocks (frames "
+      "0 to %u of %u: interrupted)", what, opt.params.block_width,
+      opt.params.block_height, done - 1, total) :
+      g_strdup_printf ("%s, %ux%u blocks", what, opt.params.block_width,
+      opt.params.block_height);
+
+  g_free (what);
+  return title;
 }
 
 /* The median r and the fraction below the threshold over the frames done
@@ -794,19 +1168,34 @@ stop_pipelines (Run * run)
 static gboolean
 write_series (Run * run, GError ** error)
 {
-  const gchar *arg0 = run->arg[0], *arg1 = run->arg[1];
-  guint done = run->done, total = run->total;
-  gchar *title = done < total ? g_strdup_printf ("%s against %s, %ux%u "
-      "blocks (frames 0 to %u of %u: interrupted)", arg1, arg0,
-      opt.params.block_width, opt.params.block_height, done - 1, total) :
-      g_strdup_printf ("%s against %s, %ux%u blocks", arg1, arg0,
-      opt.params.block_width, opt.params.block_height);
+  gchar *title = series_title (run);
   BcOutput *png = bc_output_set_create (run->outputs, "median-r.png", error);
   gboolean ok = png && bc_render_series ((gdouble *) run->res.median->data,
-      (gdouble *) run->res.below_fraction->data, done, opt.params.threshold,
-      title,
-      png, error) && bc_output_close (png, error);
+      (gdouble *) run->res.below_fraction->data, run->done,
+      opt.params.threshold, title, png, error)
+      && bc_output_close (png, error);
 
+  g_free (title);
+  return ok;
+}
+
+/* One STACK's drift over the frames done. */
+static gboolean
+write_drift (Run * run, GError ** error)
+{
+  gchar *title = series_title (run);
+  BcOutput *png;
+  gboolean ok;
+
+  if (!bc_output_close (run->res.drift_csv, error)) {
+    g_free (title);
+    return FALSE;
+  }
+  png = bc_output_set_create (run->outputs, "drift.png", error);
+  ok = png && bc_render_drift ((gdouble *) run->res.drift_x->data,
+      (gdouble *) run->res.drift_y->data,
+      (BcVerdictMark *) run->res.marks->data, run->done, title, png, error)
+      && bc_output_close (png, error);
   g_free (title);
   return ok;
 }
@@ -829,11 +1218,18 @@ commit_results (Run * run, GError ** error)
     return FALSE;
   if (run->total > 1 && !write_series (run, error))
     return FALSE;
+  if (run->one_stack && !write_drift (run, error))
+    return FALSE;
+  if (run->res.registered && !bc_registered_close (run->res.registered, error))
+    return FALSE;
   bc_interrupt_hold ();
   if (!bc_output_set_commit (run->outputs, error))
     return FALSE;
+  if (run->res.registered && !bc_registered_commit (run->res.registered, error))
+    return FALSE;
   bc_interrupt_release ();
   g_clear_pointer (&run->outputs, bc_output_set_free);
+  g_clear_pointer (&run->res.registered, bc_registered_free);
   return TRUE;
 }
 
@@ -847,6 +1243,7 @@ drop_results (Run * run)
   for (i = 0; i < G_N_ELEMENTS (tiff_grids); i++)
     g_clear_pointer (&run->res.tiffs[i], bc_tiff_stack_free);
   g_clear_pointer (&run->outputs, bc_output_set_free);
+  g_clear_pointer (&run->res.registered, bc_registered_free);
   bc_interrupt_release ();
 }
 
@@ -860,6 +1257,26 @@ keep_results (Run * run, GError ** error)
     return TRUE;
   }
   return commit_results (run, error);
+}
+
+/* The frame that drifted furthest from the first. */
+static gboolean
+print_largest_drift (Run * run, GError ** error)
+{
+  const gdouble *x = (gdouble *) run->res.drift_x->data;
+  const gdouble *y = (gdouble *) run->res.drift_y->data;
+  gdouble largest = -1;
+  guint i, at = 0;
+
+  for (i = 0; i < run->done; i++)
+    if (!isnan (x[i]) && !isnan (y[i]) && hypot (x[i], y[i]) > largest) {
+      largest = hypot (x[i], y[i]);
+      at = i;
+    }
+  if (largest < 0)
+    return print_checked (error, "No drift found.\n");
+  return print_checked (error, "Largest drift: (%+.2f, %+.2f) px, at frame "
+      "%u (drift.csv).\n", x[at], y[at], at);
 }
 
 /* The closing lines: the frames that need registration, where the results
@@ -877,14 +1294,22 @@ print_conclusion (Run * run, GError ** error)
         run->res.needing, run->done, run->res.needing_list->str);
   else if (run->total > 1)
     ok = print_checked (error, "All %u frames look registered.\n", run->done);
+  if (ok && run->one_stack)
+    ok = print_largest_drift (run, error);
   if (!ok)
     return FALSE;
   shown = display_name (opt.out_dir);
   ok = print_checked (error, "Results in %s/: heatmap%s.png%s, r.tif and "
-      "the other grids, summary.csv.\n", shown, run->total > 1 ? "-NNNN" :
+      "the other grids, summary.csv%s.\n", shown, run->total > 1 ? "-NNNN" :
       "", opt.params.search_radius > 0 ? (run->total > 1 ?
-          ", shift-NNNN.png" : ", shift.png") : "");
+          ", shift-NNNN.png" : ", shift.png") : "", run->one_stack ?
+      ", drift.csv, drift.png" : "");
   g_free (shown);
+  if (ok && opt.register_path) {
+    shown = display_name (opt.register_path);
+    ok = print_checked (error, "Registered frames in %s.\n", shown);
+    g_free (shown);
+  }
   return ok;
 }
 
@@ -915,8 +1340,10 @@ report_interruption (guint done, guint total)
     fprintf (stderr, "gst-blockcorr: interrupted by %s before the first "
         "frame was done: no results written\n", sig);
   else
-    fprintf (stderr, "gst-blockcorr: interrupted by %s: the results in %s/ "
-        "hold %u of %u frames: %s\n", sig, shown, done, total, which);
+    fprintf (stderr, "gst-blockcorr: interrupted by %s: the results in %s/%s%s "
+        "hold %u of %u frames: %s\n", sig, shown, opt.register_path ?
+        " and " : "", opt.register_path ? opt.register_path : "", done,
+        total, which);
   g_free (which);
   g_free (shown);
 }
@@ -944,12 +1371,18 @@ run_clear (Run * run)
     g_array_unref (run->res.below_fraction);
   if (run->res.needing_list)
     g_string_free (run->res.needing_list, TRUE);
+  if (run->res.drift_x)
+    g_array_unref (run->res.drift_x);
+  if (run->res.drift_y)
+    g_array_unref (run->res.drift_y);
+  if (run->res.marks)
+    g_array_unref (run->res.marks);
 }
 
 int
 main (int argc, char **argv)
 {
-  Run run = { {NULL,}, };
+  Run run = { FALSE, };
   GError *err = NULL;
   gint status;
 
@@ -957,7 +1390,7 @@ main (int argc, char **argv)
     return EXIT_ERROR;
   options_init ();
   if (parse_options (&argc, &argv, &err) && bc_find_plugin (&err)
-      && open_inputs (&run, argv[1], argv[2], &err)
+      && open_inputs (&run, argc - 1, argv + 1, &err)
       && create_results (&run, &err) && analyse_pairs (&run, &err)
       && keep_results (&run, &err) && print_conclusion (&run, &err)) {
     status = exit_status (&run);

@@ -35,6 +35,8 @@ struct _BcOutputSet
   gint dir_fd;                  /* holds the lock */
   GRegex *result_names;
   GPtrArray *outputs;
+  gchar *advice;                /* what to do about an input among them */
+  gchar *file_name;             /* a set of one file: its name */
 };
 
 static BcOutput *temp_files;
@@ -45,11 +47,26 @@ failed (const BcOutput * out)
   return out->error || out->cause;
 }
 
+static BcOutputSet *
+set_new (const gchar * dir, gint dir_fd, const gchar * result_names,
+    const gchar * advice)
+{
+  BcOutputSet *set = g_new0 (BcOutputSet, 1);
+
+  set->dir = g_strdup (dir);
+  set->advice = g_strdup (advice);
+  set->dir_fd = dir_fd;
+  /* Raw: file names are bytes, not necessarily UTF-8. */
+  set->result_names = g_regex_new (result_names, G_REGEX_RAW, 0, NULL);
+  g_assert (set->result_names);
+  set->outputs = g_ptr_array_new ();
+  return set;
+}
+
 BcOutputSet *
 bc_output_set_new (const gchar * dir, const gchar * result_names,
     GError ** error)
 {
-  BcOutputSet *set;
   gint fd;
 
   if (g_mkdir_with_parents (dir, 0777) != 0) {
@@ -76,14 +93,54 @@ bc_output_set_new (const gchar * dir, const gchar * result_names,
     close (fd);
     return NULL;
   }
-  set = g_new0 (BcOutputSet, 1);
-  set->dir = g_strdup (dir);
-  set->dir_fd = fd;
-  /* Raw: file names are bytes, not necessarily UTF-8. */
-  set->result_names = g_regex_new (result_names, G_REGEX_RAW, 0, NULL);
-  g_assert (set->result_names);
-  set->outputs = g_ptr_array_new ();
+  return set_new (dir, fd, result_names, "choose another output folder (-o)");
+}
+
+BcOutputSet *
+bc_output_set_new_file (const gchar * path, const gchar * advice,
+    GError ** error)
+{
+  gchar *dir = g_path_get_dirname (path);
+  gchar *base = g_path_get_basename (path);
+  gchar *escaped, *names;
+  BcOutputSet *set = NULL;
+  gint fd;
+
+  if (g_str_has_suffix (path, G_DIR_SEPARATOR_S) || g_str_equal (base, ".")
+      || g_str_equal (base, "..")) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+        "%s names a folder, not a file", path);
+    goto done;
+  }
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot write %s: its folder %s: %s", path, dir, g_strerror (e));
+    goto done;
+  }
+  /* No lock: the rename replaces the file whole, whichever run is last. */
+  escaped = g_regex_escape_string (base, -1);
+  names = g_strdup_printf ("^%s$", escaped);
+  set = set_new (dir, fd, names, advice);
+  set->file_name = g_strdup (base);
+  g_free (names);
+  g_free (escaped);
+done:
+  g_free (dir);
+  g_free (base);
   return set;
+}
+
+/* Where the result name is: in the folder, or for a file named without a
+ * folder, that name as the user gave it (for messages). */
+static gchar *
+result_path (const BcOutputSet * set, const gchar * name)
+{
+  if (set->file_name && g_str_equal (set->dir, "."))
+    return g_strdup (name);
+  return g_build_filename (set->dir, name, NULL);
 }
 
 /* The device and inode of a file as a key, or NULL when it cannot be
@@ -126,8 +183,7 @@ bc_output_set_check_inputs (BcOutputSet * set, const gchar * const *inputs,
   guint i;
 
   for (i = 0; i < names->len; i++) {
-    gchar *path = g_build_filename (set->dir, g_ptr_array_index (names, i),
-        NULL);
+    gchar *path = result_path (set, g_ptr_array_index (names, i));
     gchar *key = file_key (path);
 
     if (key)
@@ -143,13 +199,12 @@ bc_output_set_check_inputs (BcOutputSet * set, const gchar * const *inputs,
     if (result && g_str_equal (result, inputs[i])) {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
           "%s is an input, and a result of this run would replace it: "
-          "choose another output folder (-o)", inputs[i]);
+          "%s", inputs[i], set->advice);
       ok = FALSE;
     } else if (result) {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
           "%s is an input and the same file as %s, which a result of this "
-          "run would replace: choose another output folder (-o)", inputs[i],
-          result);
+          "run would replace: %s", inputs[i], result, set->advice);
       ok = FALSE;
     }
     g_free (key);
@@ -164,7 +219,7 @@ bc_output_set_create (BcOutputSet * set, const gchar * name, GError ** error)
   BcOutput *out;
   gchar *hidden = g_strdup_printf (".%s.XXXXXX", name);
   gchar *tmpl = g_build_filename (set->dir, hidden, NULL);
-  gchar *path = g_build_filename (set->dir, name, NULL);
+  gchar *path = result_path (set, name);
   gint fd;
 
   g_free (hidden);
@@ -196,6 +251,12 @@ failed:
   g_free (tmpl);
   g_free (path);
   return NULL;
+}
+
+const gchar *
+bc_output_set_file_name (const BcOutputSet * set)
+{
+  return set->file_name;
 }
 
 const gchar *
@@ -397,11 +458,15 @@ bc_output_set_free (BcOutputSet * set)
   if (!set)
     return;
   bc_output_set_discard (set);
-  /* Only this set's files are on the list (one set per run). */
-  g_atomic_pointer_set (&temp_files, NULL);
   for (i = 0; i < set->outputs->len; i++) {
     BcOutput *out = g_ptr_array_index (set->outputs, i);
+    BcOutput **link = &temp_files;
 
+    /* No handler runs now: the list may change. */
+    while (*link && *link != out)
+      link = &(*link)->next_temp;
+    if (*link)
+      *link = out->next_temp;
     g_free (out->name);
     g_free (out->path);
     g_free (out->tmp_path);
@@ -410,6 +475,8 @@ bc_output_set_free (BcOutputSet * set)
   }
   g_ptr_array_unref (set->outputs);
   g_regex_unref (set->result_names);
+  g_free (set->advice);
+  g_free (set->file_name);
   close (set->dir_fd);
   g_free (set->dir);
   g_free (set);

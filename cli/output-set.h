@@ -21,6 +21,14 @@ typedef struct _BcOutput BcOutput;
 BcOutputSet *bc_output_set_new (const gchar * dir,
     const gchar * result_names, GError ** error);
 
+/* A set of one file, path (its folder must exist): the file is written
+ * under a temporary name beside it and renamed at the commit.  No lock.
+ * advice ends the message refusing an input of that name. */
+BcOutputSet *bc_output_set_new_file (const gchar * path,
+    const gchar * advice, GError ** error);
+/* The name of a set of one file within its folder; NULL for a folder's. */
+const gchar *bc_output_set_file_name (const BcOutputSet * set);
+
 /* Refuses (FALSE and error) when an input file is one of the files the
  * results would replace or remove: the same file (device and inode) under
  * any name matching result_names in the folder. */

@@ -116,7 +116,7 @@ tiff_warning (TIFF * tif, void *user_data, const char *module,
 }
 
 BcTiffStack *
-bc_tiff_stack_new (BcOutput * out, GError ** error)
+bc_tiff_stack_new (BcOutput * out, gboolean big, GError ** error)
 {
   BcTiffStack *st = g_new0 (BcTiffStack, 1);
   TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
@@ -124,9 +124,9 @@ bc_tiff_stack_new (BcOutput * out, GError ** error)
   st->out = out;
   TIFFOpenOptionsSetErrorHandlerExtR (opts, tiff_error, st);
   TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_warning, st);
-  /* BigTIFF: a stack of large grids can pass 4 GB. */
-  st->tif = TIFFClientOpenExt (bc_output_path (out), "w8", st, tiff_read,
-      tiff_write, tiff_seek, tiff_close, tiff_size, tiff_map, tiff_unmap, opts);
+  st->tif = TIFFClientOpenExt (bc_output_path (out), big ? "w8" : "w", st,
+      tiff_read, tiff_write, tiff_seek, tiff_close, tiff_size, tiff_map,
+      tiff_unmap, opts);
   TIFFOpenOptionsFree (opts);
   if (!st->tif) {
     bc_output_fail (out, 0, "libtiff cannot start the file");
@@ -137,30 +137,32 @@ bc_tiff_stack_new (BcOutput * out, GError ** error)
   return st;
 }
 
-gboolean
-bc_tiff_stack_add (BcTiffStack * st, const gfloat * values, guint cols,
-    guint rows, const gchar * description, GError ** error)
+/* One page of cols x rows samples of bits each, rows stride bytes apart. */
+static gboolean
+add_page (BcTiffStack * st, const void *data, gsize stride, guint cols,
+    guint rows, guint bits, guint sample_format, const gchar * description,
+    GError ** error)
 {
   TIFF *tif = st->tif;
   guint y;
 
   TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, cols);
   TIFFSetField (tif, TIFFTAG_IMAGELENGTH, rows);
-  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 32);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, bits);
   TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
-  TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_IEEEFP);
+  TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, sample_format);
   TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
   TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
   /* Uncompressed: deflate cost more than all the rest of a large pair's
-   * analysis, and every reader opens plain float32. */
+   * analysis, and every reader opens plain files. */
   TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_NONE);
-  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, MAX (1, 65536 / (cols * 4)));
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, MAX (1, 65536 / (cols * bits / 8)));
   TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
   TIFFSetField (tif, TIFFTAG_PAGENUMBER, st->pages, 0);
   if (description)
     TIFFSetField (tif, TIFFTAG_IMAGEDESCRIPTION, description);
   for (y = 0; y < rows; y++) {
-    if (TIFFWriteScanline (tif, (void *) (values + (gsize) y * cols), y,
+    if (TIFFWriteScanline (tif, (guint8 *) data + (gsize) y * stride, y,
             0) != 1)
       goto failed;
   }
@@ -172,6 +174,23 @@ bc_tiff_stack_add (BcTiffStack * st, const gfloat * values, guint cols,
 failed:
   bc_output_fail (st->out, 0, "libtiff cannot write the page");
   return bc_output_report (st->out, error);
+}
+
+gboolean
+bc_tiff_stack_add (BcTiffStack * st, const gfloat * values, guint cols,
+    guint rows, const gchar * description, GError ** error)
+{
+  return add_page (st, values, (gsize) cols * sizeof (gfloat), cols, rows,
+      32, SAMPLEFORMAT_IEEEFP, description, error);
+}
+
+gboolean
+bc_tiff_stack_add_gray (BcTiffStack * st, const void *samples, gsize stride,
+    guint cols, guint rows, guint bits, const gchar * description,
+    GError ** error)
+{
+  return add_page (st, samples, stride, cols, rows, bits, SAMPLEFORMAT_UINT,
+      description, error);
 }
 
 gboolean
@@ -204,6 +223,11 @@ const gchar *const bc_summary_fields[] = {
   "threshold", "search-radius", "informative", "shift-x", "shift-y",
   "shift-at-limit",
   "regions", "min-intensity-0", "min-intensity-1", NULL
+};
+
+const gchar *const bc_drift_fields[] = {
+  "motion-found", "motion-x", "motion-y", "drift-x", "drift-y", "correction",
+  NULL
 };
 
 static void append_csv_text (GString * out, const gchar * text);
@@ -372,7 +396,8 @@ append_json_regions (GString * out, const GstStructure * summary)
 
 gchar *
 bc_json_line (guint frame, const gchar * source0, const gchar * source1,
-    const GstStructure * summary, const gchar * message)
+    const GstStructure * summary, const gchar * const *extra_fields,
+    const gchar * message)
 {
   GString *out = g_string_new (NULL);
   guint i;
@@ -384,6 +409,10 @@ bc_json_line (guint frame, const gchar * source0, const gchar * source1,
   for (i = 0; bc_summary_fields[i]; i++) {
     g_string_append_printf (out, ", \"%s\": ", bc_summary_fields[i]);
     append_value (out, summary, bc_summary_fields[i], TRUE);
+  }
+  for (i = 0; extra_fields && extra_fields[i]; i++) {
+    g_string_append_printf (out, ", \"%s\": ", extra_fields[i]);
+    append_value (out, summary, extra_fields[i], TRUE);
   }
   g_string_append (out, ", \"largest-regions\": ");
   append_json_regions (out, summary);

@@ -14,11 +14,18 @@ G_BEGIN_DECLS
 
 typedef struct _BcTiffStack BcTiffStack;
 
-/* A BigTIFF written into out (libtiff's messages go into the error). */
-BcTiffStack *bc_tiff_stack_new (BcOutput * out, GError ** error);
+/* A TIFF written into out, a BigTIFF when big (a stack that can pass
+ * 4 GB); libtiff's messages go into the error. */
+BcTiffStack *bc_tiff_stack_new (BcOutput * out, gboolean big,
+    GError ** error);
 /* Appends one page: rows x cols float32, NaN where undefined. */
 gboolean bc_tiff_stack_add (BcTiffStack * stack, const gfloat * values,
     guint cols, guint rows, const gchar * description, GError ** error);
+/* Appends one page: rows x cols unsigned gray samples of bits (8 or 16,
+ * native byte order), rows stride bytes apart. */
+gboolean bc_tiff_stack_add_gray (BcTiffStack * stack, const void *samples,
+    gsize stride, guint cols, guint rows, guint bits,
+    const gchar * description, GError ** error);
 /* Completes and closes the file (bc_output_close()); FALSE and error if
  * any of it could not be written. */
 gboolean bc_tiff_stack_close (BcTiffStack * stack, GError ** error);
@@ -41,11 +48,15 @@ gchar *bc_csv_header (void);
 /* One CSV row (RFC 4180 quoting of the sources). */
 gchar *bc_csv_row (guint frame, const gchar * source0, const gchar * source1,
     const GstStructure * summary);
-/* One JSON object on one line: the summary fields, the largest regions as
- * objects and message (the verdict in words); NaN becomes null. */
+/* blockdrift's fields beyond the summary. */
+extern const gchar *const bc_drift_fields[];
+
+/* One JSON object on one line: the summary fields, extra_fields (a NULL
+ * terminated list, or NULL), the largest regions as objects and message
+ * (the verdict in words); NaN becomes null. */
 gchar *bc_json_line (guint frame, const gchar * source0,
     const gchar * source1, const GstStructure * summary,
-    const gchar * message);
+    const gchar * const *extra_fields, const gchar * message);
 
 G_END_DECLS
 
