@@ -56,8 +56,15 @@ typedef struct
  * block's centre, rejecting outliers (regions moving on their own) so that
  * the fit follows the majority.  grids and background are as
  * bw_analysis_run() filled them for width x height frames analysed with
- * params.  FALSE on invalid arguments; out->found FALSE when too few
- * blocks are informative or they do not agree. */
+ * params (background may be NULL: the analysis leaves background blocks'
+ * displacements NaN).  FALSE on invalid arguments; out->found FALSE when
+ * too few blocks are informative (6 for a shift, 12 for an affine
+ * transform; none without a search), when they do not agree (under 30 %
+ * of them within the fit's reach of a few robust standard deviations, at
+ * most about a pixel), or, for an affine transform, when the agreeing
+ * blocks lie on a line or in a small part of the frame.  Then inliers and
+ * rms_residual are those of the fit that was rejected (rms_residual NaN
+ * when no fit was made). */
 gboolean bw_motion_fit (BwMotionModel model, const BwParams * params,
     guint width, guint height, const gfloat * grids,
     const guint8 * background, BwMotionFit * out);
