@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """gst-blockwise: the drift correction of the Python package,
 blockwise.correct() and drift(), on synthetic drifting stacks whose motion
-is known exactly, the result measured by a phase correlation written here
-(numpy FFT, upsampled around the peak), not by the package.
+is known exactly, the result measured by a phase correlation of the tests'
+own (phase_correlation.py: numpy FFT, upsampled around the peak), not by
+the package.
 
 Run by meson with PYTHONPATH and BLOCKWISE_LIB pointing at the build;
 exits 77 (a skip) where numpy or dask is missing.
@@ -20,6 +21,7 @@ except ImportError as e:
     sys.exit(77)
 
 import blockwise
+from phase_correlation import covered, measured_shift, residuals
 
 failures = []
 
@@ -107,76 +109,6 @@ def camera(signal, rng, gain, dtype=np.uint16, offset=400.0, scale=4000.0,
     if noise:
         v = v + rng.normal(0, 1, v.shape) * np.sqrt(np.maximum(v, 0)) * 1.5
     return np.clip(np.rint(v), 0, np.iinfo(dtype).max).astype(dtype)
-
-
-# The independent measure: the shift of img's content against ref's, by
-# the whole-frame cross-correlation (both frames windowed the same way),
-# its peak found on the pixel grid, then refined on a grid UPSAMPLE times
-# finer around it by a local DFT (no FFT of the upsampled size).
-
-UPSAMPLE = 200
-
-
-def _local_dft(cross, ys, xs):
-    h, w = cross.shape
-    ky = np.exp(2j * np.pi * np.outer(ys, np.fft.fftfreq(h)))
-    kx = np.exp(2j * np.pi * np.outer(np.fft.fftfreq(w), xs))
-    return (ky @ cross @ kx).real
-
-
-def measured_shift(ref, img):
-    ref = ref.astype(np.float64)
-    img = img.astype(np.float64)
-    window = np.outer(np.hanning(ref.shape[0]), np.hanning(ref.shape[1]))
-    fa = np.fft.fft2((ref - ref.mean()) * window)
-    fb = np.fft.fft2((img - img.mean()) * window)
-    cross = fb * np.conj(fa)
-    cc = np.fft.ifft2(cross).real
-    py, px = np.unravel_index(np.argmax(cc), cc.shape)
-    h, w = cc.shape
-    py = py - h if py > h // 2 else py
-    px = px - w if px > w // 2 else px
-    steps = (np.arange(3 * UPSAMPLE + 1) - 1.5 * UPSAMPLE) / UPSAMPLE
-    fine = _local_dft(cross, py + steps, px + steps)
-    iy, ix = np.unravel_index(np.argmax(fine), fine.shape)
-    return px + steps[ix], py + steps[iy]
-
-
-def covered(shape, motions, margin=3):
-    """The window of the frame every frame's content covers after the
-    correction: output pixels whose source lies inside each frame."""
-    h, w = shape
-    x0, y0, x1, y1 = 0, 0, w, h
-    for m in motions:
-        corners = [apply(m, x, y) for x in (0, w - 1) for y in (0, h - 1)]
-        # shrink until the window's corners map inside the frame
-        while True:
-            cs = [apply(m, x, y) for x in (x0, x1 - 1) for y in (y0, y1 - 1)]
-            xs = [c[0] for c in cs]
-            ys = [c[1] for c in cs]
-            if (min(xs) >= margin and max(xs) <= w - 1 - margin
-                    and min(ys) >= margin and max(ys) <= h - 1 - margin):
-                break
-            if min(xs) < margin:
-                x0 += 1
-            if max(xs) > w - 1 - margin:
-                x1 -= 1
-            if min(ys) < margin:
-                y0 += 1
-            if max(ys) > h - 1 - margin:
-                y1 -= 1
-        del corners
-    return slice(y0, y1), slice(x0, x1)
-
-
-def residuals(reference, corrected, motion):
-    """Per frame, the shift left between the corrected frame and the
-    reference over the window both cover."""
-    out = []
-    for frame, m in zip(corrected, motion):
-        win = covered(reference.shape, [m])
-        out.append(measured_shift(reference[win], frame[win]))
-    return np.array(out)
 
 
 def report(name, res):
