@@ -2,8 +2,8 @@
 """gst-blockwise tests and benchmarks: the shift between two images
 measured independently of the package, by the whole-frame
 cross-correlation (both images windowed the same way), its peak found on
-the pixel grid, then refined on a grid `upsample` times finer around it by
-a local DFT (no FFT of the upsampled size)."""
+the pixel grid, then refined on grids 10 and `upsample` times finer around
+it by local DFTs (no FFT of the upsampled size)."""
 import numpy as np
 
 
@@ -27,10 +27,14 @@ def measured_shift(ref, img, upsample=200):
     h, w = cc.shape
     py = py - h if py > h // 2 else py
     px = px - w if px > w // 2 else px
-    steps = (np.arange(3 * upsample + 1) - 1.5 * upsample) / upsample
-    fine = _local_dft(cross, py + steps, px + steps)
-    iy, ix = np.unravel_index(np.argmax(fine), fine.shape)
-    return px + steps[ix], py + steps[iy]
+    # a tenth of a pixel over +-1.5 px, then 1/upsample over +-0.1 px
+    x, y = float(px), float(py)
+    for step, reach in ((0.1, 1.5), (1.0 / upsample, 0.1)):
+        steps = np.arange(-reach, reach + step / 2, step)
+        fine = _local_dft(cross, y + steps, x + steps)
+        iy, ix = np.unravel_index(np.argmax(fine), fine.shape)
+        x, y = x + steps[ix], y + steps[iy]
+    return x, y
 
 
 def _apply(m, x, y):
