@@ -5,7 +5,9 @@ blockcorr element's analysis and a robust fit of a shift or an affine
 transform to its blocks' displacements (analysis/motion.h), the motions
 composed into the trajectory against the first frame, and the frame
 resampled through it (analysis/warp.h)."""
+import concurrent.futures
 import functools
+import os
 
 import numpy as np
 
@@ -131,14 +133,14 @@ def _corrected(frame, record, border, fill, out=None):
 
 
 def _first_frame(analysis, ref, frame, n, params, model, correct, border,
-                 fill, out=None):
+                 fill):
     """One frame against the first: its record and, when correct, the
     corrected frame (the trajectory is the motion)."""
     measured = _measure(analysis, ref, frame, params, model, n == 0)
     record = _record(n, np.shape(frame), measured, measured[1][1], correct)
     if not correct:
         return None, record
-    return _corrected(frame, record, border, fill, out), record
+    return _corrected(frame, record, border, fill), record
 
 
 def _chain(measured, shape, correct):
@@ -155,68 +157,89 @@ def _chain(measured, shape, correct):
     return records
 
 
-def _run(frames, pair, reference, params, model, correct, border, fill):
-    """(corrected frames or None, records): numpy results (the corrected
-    stack as one array), or for dask frames lazy ones (one task per frame
-    against the first; against the frame before, one task per pair, then
-    the trajectory, then one task per frame for the correction).  A pair
-    gives the second image's alone."""
+def _run_numpy(frames, pair, reference, params, model, correct, border,
+               fill):
+    """(the corrected stack or None, the records) of numpy frames; a pair
+    gives the second image's alone.  The frames are analysed in turn on
+    the analysis's threads while another thread resamples the ones already
+    measured (ctypes releases the GIL in both)."""
     shape = tuple(frames[0].shape)
-    dtypes = [np.dtype(f.dtype) for f in frames]
-    lazy = any(_is_dask(f) for f in frames)
-    out = [None] * len(frames)
-    if lazy:
-        import dask
-
-        # dask runs the frames in parallel; the results do not depend on it
-        params.n_threads = 1
-        call, analysis = functools.partial(dask.delayed, pure=True), None
-        frames = [f.to_delayed().ravel()[0] if _is_dask(f) else f
-                  for f in frames]
-    else:
-        analysis = _native.Analysis()
-        stacked = None
-        if correct and not pair:
-            stacked = np.empty((len(frames),) + shape, dtypes[0])
-            out = list(stacked)
-
-        def call(f):
-            return f
+    stacked, out = None, [None] * len(frames)
+    if correct and not pair:
+        stacked = np.empty((len(frames),) + shape, frames[0].dtype)
+        out = list(stacked)
     # a pair: the first image is the reference, only the second is measured
     wanted = range(1, 2) if pair else range(len(frames))
+    workers = 1 if reference == 'first' or pair else \
+        params.n_threads or os.cpu_count() or 1
+    with _native.Analysis() as analysis, \
+            concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        if reference == 'first' or pair:
+            records = []
+            for n in wanted:
+                measured = _measure(analysis, frames[0], frames[n], params,
+                                    model, n == 0)
+                records.append(_record(n, shape, measured, measured[1][1],
+                                       correct))
+                if correct:
+                    out[n] = pool.submit(_corrected, frames[n], records[-1],
+                                         border, fill, out[n])
+        else:
+            records = _chain([_measure(analysis, frames[max(n - 1, 0)], f,
+                                       params, model, n == 0)
+                              for n, f in enumerate(frames)], shape, correct)
+            if correct:
+                out = [pool.submit(_corrected, f, records[n], border, fill,
+                                   out[n]) for n, f in enumerate(frames)]
+        if correct:
+            done = [out[n].result() for n in wanted]
+    if pair:
+        return done[0] if correct else None, records[0]
+    return stacked, records
+
+
+def _run_dask(frames, pair, reference, params, model, correct, border,
+              fill):
+    """As _run_numpy's, lazy: one task per frame against the first;
+    against the frame before, one task per pair, then the trajectory, then
+    one task per frame for the correction."""
+    import dask
+    import dask.array as da
+
+    shape = tuple(frames[0].shape)
+    dtype = np.dtype(frames[-1].dtype)
+    # dask runs the frames in parallel; the results do not depend on it
+    params.n_threads = 1
+    call = functools.partial(dask.delayed, pure=True)
+    frames = [f.to_delayed().ravel()[0] if _is_dask(f) else f
+              for f in frames]
+    wanted = range(1, 2) if pair else range(len(frames))
     if reference == 'first' or pair:
-        done = {n: call(_first_frame)(analysis, frames[0], frames[n], n,
-                                      params, model, correct, border, fill,
-                                      out[n])
+        done = {n: call(_first_frame)(None, frames[0], frames[n], n, params,
+                                      model, correct, border, fill)
                 for n in wanted}
         records = [done[n][1] for n in wanted]
+        records = records[0] if pair else call(list)(records)
         corrected = [done[n][0] for n in wanted] if correct else None
     else:
-        measured = [call(_measure)(analysis, frames[max(n - 1, 0)], f,
-                                   params, model, n == 0)
+        measured = [call(_measure)(None, frames[max(n - 1, 0)], f, params,
+                                   model, n == 0)
                     for n, f in enumerate(frames)]
         records = call(_chain)(measured, shape, correct)
         corrected = None
         if correct:
-            corrected = [call(_corrected)(f, records[n], border, fill,
-                                          out[n])
+            corrected = [call(_corrected)(f, records[n], border, fill)
                          for n, f in enumerate(frames)]
-    if not lazy:
-        analysis.close()
-        if pair:
-            return corrected and corrected[0], records[0]
-        return stacked, records
-    import dask.array as da
-
-    if pair:
-        records = records[0]
-    elif reference == 'first':
-        records = dask.delayed(list)(records)
     if correct:
-        corrected = [da.from_delayed(c, shape, dtypes[-1])
-                     for c in corrected]
+        corrected = [da.from_delayed(c, shape, dtype) for c in corrected]
         corrected = corrected[0] if pair else da.stack(corrected)
     return corrected, records
+
+
+def _run(frames, pair, *args):
+    if any(_is_dask(f) for f in frames):
+        return _run_dask(frames, pair, *args)
+    return _run_numpy(frames, pair, *args)
 
 
 _ANALYSIS_DOC = """
