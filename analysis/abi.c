@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "abi.h"
-#include "analysis.h"
 #include "blockgrids.h"
 #include "worker.h"
+
+#include <string.h>
 
 #define STRUCT(t) { #t, NULL, 0, sizeof (t) }
 #define FIELD(t, f) { #t, #f, G_STRUCT_OFFSET (t, f), sizeof (((t *) 0)->f) }
@@ -90,6 +91,28 @@ static const BwAbiField layout[] = {
   FIELD (BwSummary, background),
   FIELD (BwSummary, verdict),
 
+  STRUCT (BwTransform),
+  FIELD (BwTransform, m),
+
+  STRUCT (BwMotionFit),
+  FIELD (BwMotionFit, found),
+  FIELD (BwMotionFit, model),
+  FIELD (BwMotionFit, motion),
+  FIELD (BwMotionFit, informative),
+  FIELD (BwMotionFit, inliers),
+  FIELD (BwMotionFit, rms_residual),
+
+  STRUCT (BwWarpPlane),
+  FIELD (BwWarpPlane, data),
+  FIELD (BwWarpPlane, stride),
+  FIELD (BwWarpPlane, pixel_stride),
+  FIELD (BwWarpPlane, components),
+  FIELD (BwWarpPlane, format),
+  FIELD (BwWarpPlane, width),
+  FIELD (BwWarpPlane, height),
+  FIELD (BwWarpPlane, scale_x),
+  FIELD (BwWarpPlane, scale_y),
+
   {NULL, NULL, 0, 0}
 };
 
@@ -108,6 +131,10 @@ static const BwAbiConstant constants[] = {
   CONSTANT (BW_SAMPLE_U16BE),
   CONSTANT (BW_EDGE_TRIM),
   CONSTANT (BW_EDGE_PARTIAL),
+  CONSTANT (BW_MOTION_SHIFT),
+  CONSTANT (BW_MOTION_AFFINE),
+  CONSTANT (BW_BORDER_EDGE),
+  CONSTANT (BW_BORDER_CONSTANT),
   {NULL, 0}
 };
 
@@ -121,4 +148,56 @@ const BwAbiConstant *
 bw_abi_constants (void)
 {
   return constants;
+}
+
+/* The background mask, copied row by row as the analysis finishes them. */
+typedef struct
+{
+  guint8 *background;
+} MotionRows;
+
+static void
+copy_background_row (gpointer data, const BwFrameResults * results, guint row)
+{
+  MotionRows *rows = data;
+  gsize at = (gsize) row * results->cols;
+
+  memcpy (rows->background + at, results->background + at, results->cols);
+}
+
+gboolean
+bw_abi_frame_motion (BwAnalysis * an, const BwParams * params, guint width,
+    guint height, const BwPlane * plane0, const BwPlane * plane1,
+    BwMotionModel model, gfloat * grids, BwSummary * summary, BwMotionFit * fit)
+{
+  BwAnalysis *own_an = NULL;
+  gfloat *own_grids = NULL;
+  BwSummary own_summary;
+  MotionRows rows = { NULL };
+  BwGeometry geom;
+  guint cols, n_rows;
+  gboolean ok;
+
+  if (!params || !fit || !bw_params_check (params, NULL))
+    return FALSE;
+  geom = bw_params_geometry (params, width, height);
+  if (!bw_geometry_grid_size (&geom, &cols, &n_rows) || cols == 0
+      || n_rows == 0)
+    return FALSE;
+  if (!an)
+    an = own_an = bw_analysis_new ();
+  if (!grids)
+    grids = own_grids = g_new (gfloat, (gsize) BW_N_GRIDS * cols * n_rows);
+  if (!summary)
+    summary = &own_summary;
+  rows.background = g_new0 (guint8, (gsize) cols * n_rows);
+  ok = bw_analysis_run (an, params, width, height, plane0, plane1, grids,
+      copy_background_row, &rows, summary)
+      && bw_motion_fit (model, params, width, height, grids, rows.background,
+      fit);
+  g_free (rows.background);
+  g_free (own_grids);
+  if (own_an)
+    bw_analysis_free (own_an);
+  return ok;
 }

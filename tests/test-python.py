@@ -588,9 +588,12 @@ expected = {'search_radius': lib_defaults.search_radius,
             'shift_tolerance': lib_defaults.shift_tolerance,
             'n_threads': lib_defaults.n_threads,
             'edge_mode': ('trim', 'partial')[lib_defaults.edge_mode]}
-for func in (blockwise.bw_displacement, blockwise.bw_check_registration):
+expected['block_shape'] = (lib_defaults.block_height,
+                          lib_defaults.block_width)
+for func in (blockwise.bw_displacement, blockwise.bw_check_registration,
+             blockwise.correct, blockwise.drift):
     for name, param in inspect.signature(func).parameters.items():
-        if name in expected:
+        if name in expected and param.default is not param.empty:
             check(param.default == expected[name],
                   '%s: %s defaults to %r, the library to %r' % (
                       func.__name__, name, param.default, expected[name]))

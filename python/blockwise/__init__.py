@@ -16,6 +16,12 @@ verdict:
     s = blockwise.bw_check_registration(image1, image2, (16, 16))
     s['verdict'], s['shift-x'], s['largest-regions']
 
+and the blockdrift element's drift correction of a stack (frames, rows,
+columns), every frame registered onto the first:
+
+    corrected, record = blockwise.correct(stack, correct='shift')
+    record[5]['drift-x'], record[5]['drift-y'], record[5]['verdict']
+
 Results are float64 grids of one value per block; images are trimmed to whole
 blocks as the predecessor did (edge_mode="partial" keeps the partial blocks of
 the right and bottom edges).  keep_shape=True repeats each block's value over
@@ -33,10 +39,11 @@ computed.
 import numpy as np
 
 from . import _arguments, _native
+from ._correct import correct, drift
 from ._registration import bw_check_registration, bw_displacement
 
 __all__ = ['bw_sum', 'bw_mean', 'bw_std', 'bw_corrcoef', 'bw_stats',
-           'bw_displacement', 'bw_check_registration']
+           'bw_displacement', 'bw_check_registration', 'correct', 'drift']
 
 _is_dask = _arguments.is_dask
 

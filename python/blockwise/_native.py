@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """ctypes binding of libblockwise (analysis/blockgrids.h, registration.h,
-params.h, abi.h).  The structures are checked against the library's own
+params.h, motion.h, warp.h, abi.h).  The structures are checked against the library's own
 layout (bw_abi_layout()) when the package is imported."""
 import ctypes
 import ctypes.util
@@ -84,10 +84,29 @@ class BwSummary(ctypes.Structure):
                 ('verdict', BwVerdict)]
 
 
+class BwTransform(ctypes.Structure):
+    _fields_ = [('m', ctypes.c_double * 6)]
+
+
+class BwMotionFit(ctypes.Structure):
+    _fields_ = [('found', ctypes.c_int), ('model', ctypes.c_int),
+                ('motion', BwTransform), ('informative', ctypes.c_uint),
+                ('inliers', ctypes.c_uint),
+                ('rms_residual', ctypes.c_double)]
+
+
+class BwWarpPlane(ctypes.Structure):
+    _fields_ = [('data', ctypes.c_void_p), ('stride', ctypes.c_ssize_t),
+                ('pixel_stride', ctypes.c_uint),
+                ('components', ctypes.c_uint), ('format', ctypes.c_int),
+                ('width', ctypes.c_uint), ('height', ctypes.c_uint),
+                ('scale_x', ctypes.c_double), ('scale_y', ctypes.c_double)]
+
+
 # The structures the package passes to the library, by their C names.
 STRUCTURES = {cls.__name__: cls for cls in (
     BwPlane, BwGeometry, BwGridsOut, BwParams, BwBackground, BwRegion,
-    BwVerdict, BwSummary)}
+    BwVerdict, BwSummary, BwTransform, BwMotionFit, BwWarpPlane)}
 
 
 class _AbiField(ctypes.Structure):
@@ -103,7 +122,11 @@ class _AbiConstant(ctypes.Structure):
 _SYMBOLS = ('bw_grids_compute', 'bw_geometry_grid_size',
             'bw_check_registration', 'bw_params_init', 'bw_params_check',
             'bw_grid_name', 'bw_verdict_name', 'bw_abi_layout',
-            'bw_abi_constants')
+            'bw_abi_constants', 'bw_abi_frame_motion', 'bw_warp_plane',
+            'bw_transform_identity', 'bw_transform_is_identity',
+            'bw_transform_compose',
+            'bw_transform_apply',
+            'bw_analysis_new', 'bw_analysis_free')
 
 
 def _open(path):
@@ -225,6 +248,10 @@ FORMATS = {np.dtype(np.uint8): CONSTANTS['BW_SAMPLE_U8'],
 _EDGE_VALUES = {'trim': CONSTANTS['BW_EDGE_TRIM'],
                 'partial': CONSTANTS['BW_EDGE_PARTIAL']}
 _EDGE_NAMES = {v: k for k, v in _EDGE_VALUES.items()}
+MODELS = {'shift': CONSTANTS['BW_MOTION_SHIFT'],
+          'affine': CONSTANTS['BW_MOTION_AFFINE']}
+BORDERS = {'edge': CONSTANTS['BW_BORDER_EDGE'],
+           'constant': CONSTANTS['BW_BORDER_CONSTANT']}
 
 _lib.bw_grids_compute.restype = ctypes.c_int
 _lib.bw_grids_compute.argtypes = [ctypes.POINTER(BwGeometry),
@@ -240,6 +267,30 @@ _lib.bw_check_registration.argtypes = [
     ctypes.POINTER(BwParams), ctypes.c_uint, ctypes.c_uint,
     ctypes.POINTER(BwPlane), ctypes.POINTER(BwPlane), ctypes.c_void_p,
     ctypes.POINTER(BwSummary)]
+_lib.bw_abi_frame_motion.restype = ctypes.c_int
+_lib.bw_abi_frame_motion.argtypes = [
+    ctypes.c_void_p, ctypes.POINTER(BwParams), ctypes.c_uint, ctypes.c_uint,
+    ctypes.POINTER(BwPlane), ctypes.POINTER(BwPlane), ctypes.c_int,
+    ctypes.c_void_p, ctypes.POINTER(BwSummary), ctypes.POINTER(BwMotionFit)]
+_lib.bw_warp_plane.restype = ctypes.c_int
+_lib.bw_warp_plane.argtypes = [ctypes.POINTER(BwTransform),
+                               ctypes.POINTER(BwWarpPlane),
+                               ctypes.POINTER(BwWarpPlane), ctypes.c_int,
+                               ctypes.c_uint]
+_lib.bw_transform_identity.restype = None
+_lib.bw_transform_identity.argtypes = [ctypes.POINTER(BwTransform)]
+_lib.bw_transform_is_identity.restype = ctypes.c_int
+_lib.bw_transform_is_identity.argtypes = [ctypes.POINTER(BwTransform)]
+_lib.bw_transform_compose.restype = None
+_lib.bw_transform_compose.argtypes = [ctypes.POINTER(BwTransform)] * 3
+_lib.bw_transform_apply.restype = None
+_lib.bw_transform_apply.argtypes = [
+    ctypes.POINTER(BwTransform), ctypes.c_double, ctypes.c_double,
+    ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double)]
+_lib.bw_analysis_new.restype = ctypes.c_void_p
+_lib.bw_analysis_new.argtypes = []
+_lib.bw_analysis_free.restype = None
+_lib.bw_analysis_free.argtypes = [ctypes.c_void_p]
 _lib.bw_params_init.restype = None
 _lib.bw_params_init.argtypes = [ctypes.POINTER(BwParams)]
 _lib.bw_params_check.restype = ctypes.c_int
@@ -346,3 +397,91 @@ def check_registration(a, b, params):
                             params_error(params) or 'no whole block'))
     del a_keep, b_keep
     return grids, summary
+
+
+class Analysis:
+    """The analysis's working memory and threads, reused from frame to frame
+    by one thread at a time (bw_analysis_new())."""
+
+    def __init__(self):
+        self._an = _lib.bw_analysis_new()
+
+    def close(self):
+        if self._an:
+            _lib.bw_analysis_free(self._an)
+            self._an = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    __del__ = close
+
+
+def frame_motion(analysis, a, b, params, model):
+    """Image b's motion against image a (one shape, checked by _arguments):
+    the analysis with params and the fit of model (a MODELS value), as the
+    BwSummary and the BwMotionFit.  analysis: an Analysis, or None for one
+    of this call's own."""
+    pa, a_keep = plane(a)
+    pb, b_keep = plane(b)
+    summary, fit = BwSummary(), BwMotionFit()
+    if not _lib.bw_abi_frame_motion(
+            analysis._an if analysis else None, ctypes.byref(params),
+            a.shape[1], a.shape[0], ctypes.byref(pa), ctypes.byref(pb),
+            model, None, ctypes.byref(summary), ctypes.byref(fit)):
+        raise ValueError('libblockwise refused image %r, blocks %r: %s'
+                         % (a.shape, (params.block_height,
+                                      params.block_width),
+                            params_error(params) or 'no whole block'))
+    del a_keep, b_keep
+    return summary, fit
+
+
+def _warp_plane(image):
+    return BwWarpPlane(image.ctypes.data, image.strides[0],
+                       image.strides[1], 1, FORMATS[image.dtype],
+                       image.shape[1], image.shape[0], 1.0, 1.0)
+
+
+def warp(image, motion, border, fill, out=None):
+    """out(p) = image(motion(p)) into out (a new array of image's shape and
+    dtype when None, otherwise one whose samples are adjacent), motion a
+    BwTransform, border a BORDERS value, fill a sample value."""
+    if image.strides[1] != image.dtype.itemsize:
+        image = np.ascontiguousarray(image)
+    if out is None:
+        out = np.empty(image.shape, image.dtype)
+    src, dst = _warp_plane(image), _warp_plane(out)
+    if not _lib.bw_warp_plane(ctypes.byref(motion), ctypes.byref(src),
+                              ctypes.byref(dst), border, fill):
+        raise ValueError('libblockwise refused to warp image %r with %r'
+                         % (image.shape, tuple(motion.m)))
+    return out
+
+
+def is_identity(t):
+    return bool(_lib.bw_transform_is_identity(ctypes.byref(t)))
+
+
+def compose(second, first):
+    """second after first, as a new BwTransform."""
+    out = BwTransform()
+    _lib.bw_transform_compose(ctypes.byref(second), ctypes.byref(first),
+                              ctypes.byref(out))
+    return out
+
+
+def apply(t, x, y):
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    _lib.bw_transform_apply(ctypes.byref(t), x, y, ctypes.byref(ox),
+                            ctypes.byref(oy))
+    return ox.value, oy.value
+
+
+def identity():
+    t = BwTransform()
+    _lib.bw_transform_identity(ctypes.byref(t))
+    return t
