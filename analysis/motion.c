@@ -128,6 +128,20 @@ bw_transform_apply (const BwTransform * t, gdouble x, gdouble y,
   *out_y = ny;
 }
 
+void
+bw_transform_correction (const BwTransform * t, BwTransform * out)
+{
+  const gdouble *m = t->m;
+  guint i;
+
+  *out = *t;
+  if (m[1] != 1 || m[2] != 0 || m[4] != 0 || m[5] != 1)
+    return;
+  for (i = 0; i <= 3; i += 3)
+    if (fabs (m[i] - round (m[i])) < BW_WHOLE_PIXEL_SNAP)
+      out->m[i] = round (m[i]);
+}
+
 /* One informative block: its centre, its displacement and its weight by
  * size (an edge block of fewer pixels measures less precisely). */
 typedef struct

@@ -40,6 +40,17 @@ gboolean bw_transform_invert (const BwTransform * t, BwTransform * out);
 void bw_transform_apply (const BwTransform * t, gdouble x, gdouble y,
     gdouble * out_x, gdouble * out_y);
 
+/* px: a correction's shift this close to a whole number of pixels is that
+ * number, so that the samples are copied exactly instead of interpolated
+ * (which smooths a little); below what the search tells apart on real
+ * frames. */
+#define BW_WHOLE_PIXEL_SNAP 0.01
+
+/* The transform that corrects a frame whose trajectory is t: t itself, a
+ * pure shift rounded per axis to whole pixels within BW_WHOLE_PIXEL_SNAP.
+ * out may be t. */
+void bw_transform_correction (const BwTransform * t, BwTransform * out);
+
 /* One frame's fitted motion. */
 typedef struct
 {

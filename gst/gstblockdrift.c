@@ -640,28 +640,6 @@ gst_blockdrift_check_memory (GstBlockDrift * self, const GstVideoFrame * in)
   return TRUE;
 }
 
-/* A correction's shift this close to a whole number of pixels is that
- * number: the samples are then copied exactly instead of interpolated
- * (which smooths a little).  It is below what the search can tell apart
- * on real frames, so no measurable accuracy is given up. */
-#define WHOLE_PIXEL_SNAP 0.01
-
-/* The transform the correction applies: the trajectory, a pure shift
- * rounded per axis to whole pixels when it is that close to them. */
-static void
-correction_transform (const BwTransform * trajectory, BwTransform * out)
-{
-  const gdouble *m = trajectory->m;
-  guint i;
-
-  *out = *trajectory;
-  if (m[1] != 1 || m[2] != 0 || m[4] != 0 || m[5] != 1)
-    return;
-  for (i = 0; i <= 3; i += 3)
-    if (fabs (m[i] - round (m[i])) < WHOLE_PIXEL_SNAP)
-      out->m[i] = round (m[i]);
-}
-
 /* Analyses the frame in (of buffer inbuf) against the reference, writes
  * out (NULL: in place, the frame untouched) and puts the meta on outbuf. */
 static GstFlowReturn
@@ -744,7 +722,7 @@ gst_blockdrift_process (GstBlockDrift * self, GstVideoFrame * in,
     if (fs.correct != GST_BLOCKDRIFT_CORRECT_NONE && fit.found) {
       BwTransform t;
 
-      correction_transform (&self->trajectory, &t);
+      bw_transform_correction (&self->trajectory, &t);
       if (!gst_blockdrift_warp_frame (&t, in, out, (BwBorder) fs.border,
               fs.fill)) {
         GST_ELEMENT_ERROR (self, STREAM, FAILED,

@@ -118,6 +118,22 @@ test_algebra (void)
   u = shift;
   g_assert_false (bw_transform_invert (&singular, &u));
   assert_transform (&u, shift.m, 0);
+
+  /* The correction takes a shift within a hundredth of whole pixels as
+   * whole, per axis, and leaves any other transform as it is. */
+  {
+    const BwTransform near = { {3.004, 1, 0, -1.996, 0, 1} };
+    const BwTransform half = { {3.02, 1, 0, 1.0, 0, 1} };
+    const gdouble near_whole[6] = { 3, 1, 0, -2, 0, 1 };
+    const gdouble half_whole[6] = { 3.02, 1, 0, 1, 0, 1 };
+
+    bw_transform_correction (&near, &u);
+    assert_transform (&u, near_whole, 0);
+    bw_transform_correction (&half, &u);
+    assert_transform (&u, half_whole, 0);
+    bw_transform_correction (&turn, &u);
+    assert_transform (&u, turn.m, 0);
+  }
 }
 
 /* ---- 2. Fits to synthetic grids ---- */

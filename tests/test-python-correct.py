@@ -446,6 +446,23 @@ try:
 except ValueError:
     pass
 
+# A drift of whole pixels gives the first frame's samples exactly (the
+# shift measured within a hundredth of them is taken as whole, as the
+# element takes it), where the frame covers it.
+rng = np.random.default_rng(7)
+big = camera(texture.render((SHAPE[0] + 8, SHAPE[1] + 8),
+                            (np.eye(2), np.zeros(2))), rng, 1.0)
+whole = np.stack([big[4:4 + SHAPE[0], 4:4 + SHAPE[1]],
+                  big[1:1 + SHAPE[0], 7:7 + SHAPE[1]]])
+w_corrected, w_record = blockwise.correct(whole)
+check(w_record[1]['correction'] == 'shift'
+      and abs(w_record[1]['drift-x'] + 3) < 0.01
+      and abs(w_record[1]['drift-y'] - 3) < 0.01,
+      'whole pixels: drift (%.4f, %.4f), truth (-3, 3)'
+      % (w_record[1]['drift-x'], w_record[1]['drift-y']))
+check(np.array_equal(w_corrected[1][:-3, 3:], whole[0][:-3, 3:]),
+      'whole pixels: the corrected frame is the first frame\'s samples')
+
 print('test-python-correct: %s' % ('all checks passed' if not failures else
                                    '%d checks failed' % len(failures)))
 sys.exit(1 if failures else 0)

@@ -129,7 +129,8 @@ def _corrected(frame, record, border, fill, out=None):
     if record['correction'] == 'none' or _native.is_identity(t):
         out[...] = frame
         return out
-    return _native.warp(frame, t, _native.BORDERS[border], fill, out)
+    return _native.warp(frame, _native.correction(t), _native.BORDERS[border],
+                        fill, out)
 
 
 def _first_frame(analysis, ref, frame, n, params, model, correct, border,

@@ -124,7 +124,7 @@ _SYMBOLS = ('bw_grids_compute', 'bw_geometry_grid_size',
             'bw_grid_name', 'bw_verdict_name', 'bw_abi_layout',
             'bw_abi_constants', 'bw_abi_frame_motion', 'bw_warp_plane',
             'bw_transform_identity', 'bw_transform_is_identity',
-            'bw_transform_compose',
+            'bw_transform_compose', 'bw_transform_correction',
             'bw_transform_apply',
             'bw_analysis_new', 'bw_analysis_free')
 
@@ -283,6 +283,8 @@ _lib.bw_transform_is_identity.restype = ctypes.c_int
 _lib.bw_transform_is_identity.argtypes = [ctypes.POINTER(BwTransform)]
 _lib.bw_transform_compose.restype = None
 _lib.bw_transform_compose.argtypes = [ctypes.POINTER(BwTransform)] * 3
+_lib.bw_transform_correction.restype = None
+_lib.bw_transform_correction.argtypes = [ctypes.POINTER(BwTransform)] * 2
 _lib.bw_transform_apply.restype = None
 _lib.bw_transform_apply.argtypes = [
     ctypes.POINTER(BwTransform), ctypes.c_double, ctypes.c_double,
@@ -479,6 +481,14 @@ def apply(t, x, y):
     _lib.bw_transform_apply(ctypes.byref(t), x, y, ctypes.byref(ox),
                             ctypes.byref(oy))
     return ox.value, oy.value
+
+
+def correction(t):
+    """The transform that corrects a frame of trajectory t (a shift within
+    BW_WHOLE_PIXEL_SNAP of whole pixels taken as whole)."""
+    out = BwTransform()
+    _lib.bw_transform_correction(ctypes.byref(t), ctypes.byref(out))
+    return out
 
 
 def identity():
