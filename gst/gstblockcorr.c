@@ -209,19 +209,6 @@ gst_blockcorr_settings (GstBlockCorr * self, GstBlockCorrSettings * out)
   GST_OBJECT_UNLOCK (self);
 }
 
-static BwSampleFormat
-sample_format (GstVideoFormat format)
-{
-  switch (format) {
-    case GST_VIDEO_FORMAT_GRAY16_LE:
-      return BW_SAMPLE_U16LE;
-    case GST_VIDEO_FORMAT_GRAY16_BE:
-      return BW_SAMPLE_U16BE;
-    default:
-      return BW_SAMPLE_U8;      /* GRAY8 and the luma plane of YUV formats */
-  }
-}
-
 /* Whether sink_0 and sink_1 exist.  With the object lock. */
 static gboolean
 inputs_exist (GstBlockCorr * self)
@@ -1067,7 +1054,8 @@ gst_blockcorr_aggregate_frames (GstVideoAggregator * vagg, GstBuffer * outbuf)
   for (i = 0; i < 2; i++) {
     pair.planes[i].data = GST_VIDEO_FRAME_COMP_DATA (in[i], 0);
     pair.planes[i].stride = GST_VIDEO_FRAME_COMP_STRIDE (in[i], 0);
-    pair.planes[i].format = sample_format (GST_VIDEO_FRAME_FORMAT (in[i]));
+    pair.planes[i].format =
+        gst_blockcorr_sample_format (GST_VIDEO_FRAME_FORMAT (in[i]));
     pair.max_value[i] = pair.planes[i].format == BW_SAMPLE_U8 ? 255 : 65535;
   }
 

@@ -199,3 +199,16 @@ gst_blockcorr_component_within_memory (const GstVideoFrame * frame,
   *size = map->size;
   return *first >= 0 && *last <= (gint64) map->size;
 }
+
+BwSampleFormat
+gst_blockcorr_sample_format (GstVideoFormat format)
+{
+  switch (format) {
+    case GST_VIDEO_FORMAT_GRAY16_LE:
+      return BW_SAMPLE_U16LE;
+    case GST_VIDEO_FORMAT_GRAY16_BE:
+      return BW_SAMPLE_U16BE;
+    default:
+      return BW_SAMPLE_U8;      /* GRAY8 and the luma plane of YUV formats */
+  }
+}

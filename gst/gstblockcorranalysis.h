@@ -24,6 +24,10 @@ void gst_blockcorr_analysis_free (GstBlockCorrAnalysis * an);
  * stops); the next frame starts them again. */
 void gst_blockcorr_analysis_reset (GstBlockCorrAnalysis * an);
 
+/* The sample format of a frame's analysed (first) plane: 16-bit gray in
+ * its byte order, else 8-bit (GRAY8 and the luma plane of YUV formats). */
+BwSampleFormat gst_blockcorr_sample_format (GstVideoFormat format);
+
 /* One pair of frames: their size, the planes analysed and their largest
  * sample values (255 or 65535), for the automatic colour range. */
 typedef struct

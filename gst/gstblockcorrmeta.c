@@ -89,6 +89,15 @@ gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
   return st;
 }
 
+/* Removes a result of an element upstream from the buffer. */
+static gboolean
+drop_blockcorr_meta (GstBuffer * buffer, GstMeta ** meta, gpointer user_data)
+{
+  if ((*meta)->info == user_data)
+    *meta = NULL;
+  return TRUE;
+}
+
 gboolean
 gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
     GBytes * grids, gsize n_blocks)
@@ -97,6 +106,10 @@ gst_blockcorr_meta_add (GstBuffer * buffer, const GstStructure * summary,
   GstStructure *s;
   guint i, n;
 
+  /* One result per buffer: a reader finds this element's, not one from an
+   * element further upstream that passed the buffer on in place. */
+  gst_buffer_foreach_meta (buffer, drop_blockcorr_meta,
+      (gpointer) gst_meta_get_info (GST_BLOCKCORR_META_NAME));
   meta = gst_buffer_add_custom_meta (buffer, GST_BLOCKCORR_META_NAME);
   if (!meta)
     return FALSE;

@@ -20,7 +20,7 @@ GstStructure *gst_blockcorr_summary_structure (const gchar * name,
     guint64 frame, GstClockTime pts0, GstClockTime pts1, guint cols,
     guint rows, const GstBlockCorrSettings * s, const BwSummary * sum);
 
-/* Attaches a GstBlockCorrMeta to buffer with the fields of summary (copied)
+/* Attaches a GstBlockCorrMeta to buffer (in place of one already there) with the fields of summary (copied)
  * and the grids: grids holds BW_N_GRIDS grids of n_blocks float32 each, in
  * BwGrid order (named by bw_grid_name()), then the background mask of
  * n_blocks bytes ("background-mask"), which the meta references without a

@@ -406,8 +406,8 @@ gst_blockcorr_settings_install (GObjectClass * klass,
   /**
    * GstBlockCorr:post-messages:
    *
-   * Post an element message named "blockcorr" per output frame (its fields
-   * are listed above).
+   * Post an element message named "blockcorr" (blockdrift: "blockdrift")
+   * per output frame (its fields are listed above).
    */
   g_object_class_install_property (klass, GST_BLOCKCORR_PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post messages",

@@ -62,15 +62,18 @@ gst_blockcorr_measure_get_type (void)
           "Covariance of the two inputs (automatic range +-max0*max1/4)",
         "covariance"},
     {GST_BLOCKCORR_MEASURE_MEAN_0,
-        "Mean of sink_0, the reference (automatic range 0..max0)", "mean-0"},
+        "Mean of the reference (sink_0; blockdrift: the reference frame) "
+          "(automatic range 0..max0)", "mean-0"},
     {GST_BLOCKCORR_MEASURE_MEAN_1,
-          "Mean of sink_1, the compared input (automatic range 0..max1)",
+          "Mean of the compared input (sink_1; blockdrift: the frame) "
+          "(automatic range 0..max1)",
         "mean-1"},
     {GST_BLOCKCORR_MEASURE_STDDEV_0,
-          "Standard deviation of sink_0 (automatic range 0..max0/2)",
+          "Standard deviation of the reference (automatic range 0..max0/2)",
         "stddev-0"},
     {GST_BLOCKCORR_MEASURE_STDDEV_1,
-          "Standard deviation of sink_1 (automatic range 0..max1/2)",
+          "Standard deviation of the compared input (automatic range "
+          "0..max1/2)",
         "stddev-1"},
     {GST_BLOCKCORR_MEASURE_SHIFT,
         "Length of the block's displacement in px, from the search "

@@ -176,19 +176,6 @@ typedef struct
   gboolean reset;
 } FrameSettings;
 
-static BwSampleFormat
-sample_format (GstVideoFormat format)
-{
-  switch (format) {
-    case GST_VIDEO_FORMAT_GRAY16_LE:
-      return BW_SAMPLE_U16LE;
-    case GST_VIDEO_FORMAT_GRAY16_BE:
-      return BW_SAMPLE_U16BE;
-    default:
-      return BW_SAMPLE_U8;      /* GRAY8 and the luma plane of YUV formats */
-  }
-}
-
 /* In place (the frames untouched) when nothing is written to them, else a
  * new output buffer.  Never GstBaseTransform's passthrough: the meta is
  * added to every buffer, which needs it writable. */
@@ -271,7 +258,7 @@ gst_blockdrift_set_property (GObject * object, guint prop_id,
 {
   GstBlockDrift *self = GST_BLOCKDRIFT (object);
   GstBlockCorrSettingResult result;
-  gboolean alarm_off = FALSE, mode = FALSE;
+  gboolean alarm_off = FALSE, mode = FALSE, refused_output = FALSE;
   gchar *refusal = NULL;
 
   GST_OBJECT_LOCK (self);
@@ -297,6 +284,12 @@ gst_blockdrift_set_property (GObject * object, guint prop_id,
         self->fill = g_value_get_uint (value);
         break;
       case PROP_OUTPUT:
+        /* What the element outputs decides its caps: not while running. */
+        if (GST_STATE (self) > GST_STATE_READY
+            || GST_STATE_PENDING (self) > GST_STATE_READY) {
+          refused_output = TRUE;
+          break;
+        }
         self->output = g_value_get_enum (value);
         mode = TRUE;
         break;
@@ -318,6 +311,10 @@ gst_blockdrift_set_property (GObject * object, guint prop_id,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   else if (result == GST_BLOCKCORR_SETTING_REFUSED)
     gst_blockcorr_settings_warn_refused (GST_ELEMENT (self), pspec, refusal);
+  else if (refused_output)
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("output can only be changed in the NULL or READY state"),
+        ("output stays as it was"));
   /* The heatmap's size follows the grid: renegotiate at the next frame. */
   else if (result == GST_BLOCKCORR_SETTING_RENEGOTIATE)
     gst_base_transform_reconfigure_src (GST_BASE_TRANSFORM (self));
@@ -669,6 +666,12 @@ gst_blockdrift_process (GstBlockDrift * self, GstVideoFrame * in,
     /* Nothing to analyse: the frame passes as it is, no heatmap. */
     GST_DEBUG_OBJECT (self, "gap at %" GST_TIME_FORMAT,
         GST_TIME_ARGS (GST_BUFFER_PTS (inbuf)));
+    /* A new reference asked for is the next frame with content. */
+    if (fs.reset) {
+      GST_OBJECT_LOCK (self);
+      self->ref_reset = TRUE;
+      GST_OBJECT_UNLOCK (self);
+    }
     if (heatmap)
       return GST_BASE_TRANSFORM_FLOW_DROPPED;
     if (out)
@@ -697,7 +700,7 @@ gst_blockdrift_process (GstBlockDrift * self, GstVideoFrame * in,
   pair.planes[1].data = GST_VIDEO_FRAME_COMP_DATA (in, 0);
   pair.planes[1].stride = GST_VIDEO_FRAME_COMP_STRIDE (in, 0);
   pair.planes[0].format = pair.planes[1].format =
-      sample_format (GST_VIDEO_FRAME_FORMAT (in));
+      gst_blockcorr_sample_format (GST_VIDEO_FRAME_FORMAT (in));
   pair.max_value[0] = pair.max_value[1] =
       pair.planes[0].format == BW_SAMPLE_U8 ? 255 : 65535;
   geom = bw_params_geometry (&fs.s.params, pair.width, pair.height);
@@ -751,8 +754,11 @@ gst_blockdrift_process (GstBlockDrift * self, GstVideoFrame * in,
   else
     gst_structure_free (st);
 
-  /* previous: this (raw) frame is the next one's reference. */
-  if (fs.reference == GST_BLOCKDRIFT_REFERENCE_PREVIOUS && !is_reference)
+  /* previous: this (raw) frame is the next one's reference, when its
+   * place is known; otherwise the next frame is measured against the last
+   * frame that was placed, so that no step of the drift is lost. */
+  if (fs.reference == GST_BLOCKDRIFT_REFERENCE_PREVIOUS && !is_reference
+      && fit.found)
     gst_blockdrift_store_reference (self, inbuf, &in->info);
   return GST_FLOW_OK;
 }

@@ -4,19 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstblockdriftwarp.h"
-
-static BwSampleFormat
-plane_sample_format (GstVideoFormat format)
-{
-  switch (format) {
-    case GST_VIDEO_FORMAT_GRAY16_LE:
-      return BW_SAMPLE_U16LE;
-    case GST_VIDEO_FORMAT_GRAY16_BE:
-      return BW_SAMPLE_U16BE;
-    default:
-      return BW_SAMPLE_U8;
-  }
-}
+#include "gstblockcorranalysis.h"
 
 /* Describes plane p of frame for the warp; *chroma is set when the plane
  * holds colour difference samples. */
@@ -38,7 +26,7 @@ describe_plane (const GstVideoFrame * frame, guint p, BwWarpPlane * wp,
   wp->stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
   wp->pixel_stride = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, first);
   wp->components = n;
-  wp->format = plane_sample_format (GST_VIDEO_FRAME_FORMAT (frame));
+  wp->format = gst_blockcorr_sample_format (GST_VIDEO_FRAME_FORMAT (frame));
   wp->width = GST_VIDEO_FRAME_COMP_WIDTH (frame, first);
   wp->height = GST_VIDEO_FRAME_COMP_HEIGHT (frame, first);
   wp->scale_x = 1.0 / (1 << GST_VIDEO_FORMAT_INFO_W_SUB (finfo, first));

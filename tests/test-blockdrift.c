@@ -635,6 +635,135 @@ GST_START_TEST (test_previous_trajectory)
 
 GST_END_TEST;
 
+/* reference=previous: a frame that cannot be placed (flat) does not become
+ * the next frame's reference, so no step of the drift is lost. */
+GST_START_TEST (test_previous_skips_unplaced)
+{
+  const gchar *props[] = { "reference", "previous", NULL };
+  GstBuffer *ins[7];
+  Scene sc;
+  Run run;
+  gchar *caps;
+  guint k;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 16);
+  caps = scene_caps (&sc);
+  for (k = 0; k < 7; k++)
+    ins[k] = scene_frame (&sc, 1.0 * k, -0.5 * k, k);
+  gst_buffer_memset (ins[3], 0, 0x40, gst_buffer_get_size (ins[3]));
+  run_frames (new_drift (props), caps, ins, 7, NULL, &run);
+  fail_if (get_bool (run.msgs[3], "motion-found"), "the flat frame placed");
+  for (k = 4; k < 7; k++)
+    fail_unless (fabs (get_double (run.msgs[k], "drift-x") - 1.0 * k) < 0.05
+        && fabs (get_double (run.msgs[k], "drift-y") + 0.5 * k) < 0.05,
+        "frame %u: drift (%g, %g), truth (%g, %g)", k,
+        get_double (run.msgs[k], "drift-x"),
+        get_double (run.msgs[k], "drift-y"), 1.0 * k, -0.5 * k);
+  run_clear (&run);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* A result already on a buffer passed in place (an element upstream) is
+ * replaced: a reader finds one GstBlockCorrMeta, this element's. */
+GST_START_TEST (test_meta_replaced)
+{
+  const gchar *props[] = { NULL };
+  GstElement *el = new_drift (props);
+  const GstMetaInfo *info;
+  GstCustomMeta *upstream;
+  GstHarness *h;
+  GstBuffer *in, *out;
+  GstMeta *meta;
+  gpointer state = NULL;
+  guint n = 0;
+  Scene sc;
+  gchar *caps;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 17);
+  caps = scene_caps (&sc);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  info = gst_meta_get_info ("GstBlockCorrMeta");
+  fail_unless (info != NULL);
+  in = scene_frame (&sc, 0, 0, 0);
+  upstream = gst_buffer_add_custom_meta (in, "GstBlockCorrMeta");
+  gst_structure_set (gst_custom_meta_get_structure (upstream), "upstream",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  while ((meta = gst_buffer_iterate_meta (out, &state))) {
+    if (meta->info != info)
+      continue;
+    n++;
+    fail_if (gst_structure_has_field (gst_custom_meta_get_structure (
+                (GstCustomMeta *) meta), "upstream"), "the upstream meta");
+  }
+  fail_unless_equals_int (n, 1);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+  gst_object_unref (el);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* reset-reference followed by a GAP buffer: the next frame with content
+ * is the new reference. */
+GST_START_TEST (test_reset_over_gap)
+{
+  const gchar *props[] = { NULL };
+  GstElement *el = new_drift (props);
+  GstBus *bus = gst_bus_new ();
+  const gdouble moves[] = { 0, 3, -1, 5, 6 };
+  gdouble drift[5];
+  GstMessage *msg;
+  GstHarness *h;
+  GstBuffer *gap;
+  guint k, m = 0;
+  Scene sc;
+  gchar *caps;
+
+  scene_init (&sc, GST_VIDEO_FORMAT_GRAY16_LE, 18);
+  caps = scene_caps (&sc);
+  gst_element_set_bus (el, bus);
+  h = bc_harness_new (el, "sink", TRUE, FALSE);
+  gst_harness_set_src_caps_str (h, caps);
+  for (k = 0; k < 5; k++) {
+    if (k == 2) {
+      g_signal_emit_by_name (el, "reset-reference");
+      gap = scene_frame (&sc, 4, 0, k);
+      GST_BUFFER_FLAG_SET (gap, GST_BUFFER_FLAG_GAP);
+      fail_unless_equals_int (gst_harness_push (h, gap), GST_FLOW_OK);
+      gst_buffer_unref (gst_harness_pull (h));
+      continue;
+    }
+    fail_unless_equals_int (gst_harness_push (h, scene_frame (&sc, moves[k],
+                0, k)), GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, "blockdrift") && m < 5)
+      drift[m++] = get_double (gst_message_get_structure (msg), "drift-x");
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_int (m, 4);
+  fail_unless (fabs (drift[1] - 3) < 0.05, "before the reset: %g", drift[1]);
+  fail_unless (fabs (drift[2]) < 1e-9, "the new reference: %g", drift[2]);
+  fail_unless (fabs (drift[3] - 1) < 0.05, "after the reset: %g", drift[3]);
+  gst_harness_teardown (h);
+  gst_object_unref (el);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  scene_clear (&sc);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 static void
 reset_at_4 (GstElement * el, guint k)
 {
@@ -949,6 +1078,9 @@ blockdrift_suite (void)
   tcase_add_test (tc, test_affine);
   tcase_add_test (tc, test_previous_trajectory);
   tcase_add_test (tc, test_reset_restarts_trajectory);
+  tcase_add_test (tc, test_previous_skips_unplaced);
+  tcase_add_test (tc, test_meta_replaced);
+  tcase_add_test (tc, test_reset_over_gap);
   tcase_add_test (tc, test_no_texture_passes);
   tcase_add_test (tc, test_heatmap_output);
   tcase_add_test (tc, test_errors);
