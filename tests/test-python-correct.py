@@ -446,6 +446,24 @@ try:
 except ValueError:
     pass
 
+# reference="previous" over a frame that cannot be placed (flat): the next
+# frame is measured against the last frame placed, so no step is lost;
+# numpy and dask alike.
+rng = np.random.default_rng(11)
+gaps = np.stack([camera(scene_frame(texture, SHAPE,
+                                    shift_motion(1.0 * n, -0.5 * n)), rng, 1.0)
+                 for n in range(7)])
+gaps[3] = 5000
+for name, data in (('numpy', gaps), ('dask', da.from_array(gaps))):
+    g_record = blockwise.drift(data, reference='previous')
+    check(not g_record[3]['motion-found'],
+          name + ': the flat frame is not placed')
+    for n in range(4, 7):
+        got = (g_record[n]['drift-x'], g_record[n]['drift-y'])
+        check(abs(got[0] - n) < 0.05 and abs(got[1] + 0.5 * n) < 0.05,
+              '%s: frame %d after the flat one: drift (%.3f, %.3f), truth '
+              '(%d, %.1f)' % (name, n, got[0], got[1], n, -0.5 * n))
+
 # A drift of whole pixels gives the first frame's samples exactly (the
 # shift measured within a hundredth of them is taken as whole, as the
 # element takes it), where the frame covers it.

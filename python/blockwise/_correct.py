@@ -158,6 +158,16 @@ def _chain(measured, shape, correct):
     return records
 
 
+def _previous_step(analysis, step, frame, n, params, model):
+    """frame n measured against the last frame that was placed (step: the
+    previous frame's result, None for the first): (the measurement, the
+    next frame's reference).  A frame whose motion is not found is not a
+    reference, so that no step of the drift is lost."""
+    ref = frame if step is None else step[1]
+    measured = _measure(analysis, ref, frame, params, model, n == 0)
+    return measured, (frame if measured[1][0] else ref)
+
+
 def _run_numpy(frames, pair, reference, params, model, correct, border,
                fill):
     """(the corrected stack or None, the records) of numpy frames; a pair
@@ -186,9 +196,12 @@ def _run_numpy(frames, pair, reference, params, model, correct, border,
                     out[n] = pool.submit(_corrected, frames[n], records[-1],
                                          border, fill, out[n])
         else:
-            records = _chain([_measure(analysis, frames[max(n - 1, 0)], f,
-                                       params, model, n == 0)
-                              for n, f in enumerate(frames)], shape, correct)
+            step = None
+            measured = []
+            for n, f in enumerate(frames):
+                step = _previous_step(analysis, step, f, n, params, model)
+                measured.append(step[0])
+            records = _chain(measured, shape, correct)
             if correct:
                 out = [pool.submit(_corrected, f, records[n], border, fill,
                                    out[n]) for n, f in enumerate(frames)]
@@ -202,8 +215,9 @@ def _run_numpy(frames, pair, reference, params, model, correct, border,
 def _run_dask(frames, pair, reference, params, model, correct, border,
               fill):
     """As _run_numpy's, lazy: one task per frame against the first;
-    against the frame before, one task per pair, then the trajectory, then
-    one task per frame for the correction."""
+    against the frame before, a chain of tasks (each frame against the
+    last frame placed), then the trajectory, then one task per frame for
+    the correction."""
     import dask
     import dask.array as da
 
@@ -223,9 +237,11 @@ def _run_dask(frames, pair, reference, params, model, correct, border,
         records = records[0] if pair else call(list)(records)
         corrected = [done[n][0] for n in wanted] if correct else None
     else:
-        measured = [call(_measure)(None, frames[max(n - 1, 0)], f, params,
-                                   model, n == 0)
-                    for n, f in enumerate(frames)]
+        step, measured = None, []
+        for n, f in enumerate(frames):
+            step = call(_previous_step, nout=2)(None, step, f, n, params,
+                                                model)
+            measured.append(step[0])
         records = call(_chain)(measured, shape, correct)
         corrected = None
         if correct:
@@ -320,7 +336,7 @@ def drift(stack, image2=None, *, reference='first', model='shift',
     """The drift record of correct() (without "correction") and nothing
     else: the frames are measured, not resampled.  model: "shift" or
     "affine", the fit of the motions.  A dask stack is computed here (one
-    task per frame, or per pair of frames for reference="previous") and
+    task per frame, or a chain of them for reference="previous") and
     the record returned as a list.
     """ + _ANALYSIS_DOC
     frames, pair = _frames(stack, image2)
