@@ -1029,7 +1029,7 @@ record_drift (Run * run, guint n, const GstStructure * s, GError ** error)
   Results *res = &run->res;
   const gchar *verdict = gst_structure_get_string (s, "verdict");
   gboolean found = FALSE;
-  gdouble ax = bc_number (s, "drift-x"), ay = bc_number (s, "drift-y");
+  gdouble ax, ay;
   BcVerdictMark mark = g_strcmp0 (verdict, "registered") == 0 ?
       BC_VERDICT_MARK_REGISTERED : g_strcmp0 (verdict,
       "needs-registration") == 0 ? BC_VERDICT_MARK_NEEDS_REGISTRATION :
@@ -1038,6 +1038,9 @@ record_drift (Run * run, guint n, const GstStructure * s, GError ** error)
   gboolean ok;
 
   gst_structure_get_boolean (s, "motion-found", &found);
+  /* A frame that could not be placed has no known drift: not 0. */
+  ax = found ? bc_number (s, "drift-x") : NAN;
+  ay = found ? bc_number (s, "drift-y") : NAN;
   g_string_append_printf (row, "%u", n);
   append_drift_value (row, found ? bc_number (s, "motion-x") : NAN);
   append_drift_value (row, found ? bc_number (s, "motion-y") : NAN);

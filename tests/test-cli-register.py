@@ -300,6 +300,27 @@ check_registered(w('registered-prev.tif'), stack16,
                  '16-bit, --reference previous --register', rms=0.1,
                  worst=0.2)
 
+# A frame that cannot be placed (flat) in the middle: its drift is unknown
+# (nan, not 0), and with --reference previous the frames after it are
+# measured against the last frame placed, so no step is lost.
+gappy = stack16[:7].copy()
+gappy[3] = 5000
+tifffile.imwrite(w('gappy.tif'), gappy, photometric='minisblack')
+for reference in ('first', 'previous'):
+    run(['-q', '-o', w('gappy-' + reference), '--reference', reference,
+         w('gappy.tif')], expect=1)
+    rows = read_drift_csv(w('gappy-' + reference, 'drift.csv'))
+    check(len(rows) == 7, 'gappy, %s: %d rows' % (reference, len(rows)))
+    if len(rows) == 7:
+        acc = np.array([[float(r['accumulated-dx']),
+                         float(r['accumulated-dy'])] for r in rows])
+        check(np.isnan(acc[3]).all(), 'gappy, %s: the flat frame\'s drift '
+              'is nan, not %s' % (reference, acc[3]))
+        later = np.abs(acc[4:] - np.array(DRIFTS[4:7]))
+        check(later.max() <= 0.1, 'gappy, %s: the frames after the flat one '
+              'within 0.1 px of the known drift: worst %.3f'
+              % (reference, later.max()))
+
 # ---- 3. 8-bit stays 8-bit; two images --------------------------------------
 
 stack8 = quantize(frames(spectrum, DRIFTS[:6], gains[:6], (20, 235), 0.5,
