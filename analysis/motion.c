@@ -128,6 +128,21 @@ bw_transform_apply (const BwTransform * t, gdouble x, gdouble y,
   *out_y = ny;
 }
 
+gboolean
+bw_trajectory_step (gboolean against_previous, const BwMotionFit * fit,
+    BwTransform * trajectory)
+{
+  if (against_previous) {
+    if (fit->found)
+      bw_transform_compose (&fit->motion, trajectory, trajectory);
+  } else if (fit->found) {
+    *trajectory = fit->motion;
+  } else {
+    bw_transform_identity (trajectory);
+  }
+  return fit->found;
+}
+
 void
 bw_transform_correction (const BwTransform * t, BwTransform * out)
 {

@@ -82,6 +82,17 @@ gboolean bw_motion_fit (BwMotionModel model, const BwParams * params,
     guint width, guint height, const gfloat * grids,
     const guint8 * background, BwMotionFit * out);
 
+/* One frame's step along a stream's trajectory (its motion against the
+ * stream's first frame).  against_previous: the frame was measured against
+ * the frame before (the last frame placed), so trajectory (that frame's,
+ * updated in place) becomes fit's motion after it; otherwise against the
+ * first frame, so it becomes fit's motion.  A fit not found leaves the
+ * trajectory unknown: the identity against the first frame, the last
+ * placed frame's against the previous.  Returns fit->found: whether the
+ * frame is placed (and may be the next frame's reference). */
+gboolean bw_trajectory_step (gboolean against_previous,
+    const BwMotionFit * fit, BwTransform * trajectory);
+
 G_END_DECLS
 
 #endif /* __BW_MOTION_H__ */

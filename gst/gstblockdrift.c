@@ -605,11 +605,8 @@ gst_blockdrift_track (GstBlockDrift * self, const FrameSettings * fs,
   }
   if (!fit->found)
     bw_transform_identity (&fit->motion);
-  if (fs->reference == GST_BLOCKDRIFT_REFERENCE_FIRST)
-    self->trajectory = fit->motion;
-  else if (fit->found)
-    bw_transform_compose (&fit->motion, &self->trajectory, &self->trajectory);
-  /* previous: a step not found leaves the trajectory where it was. */
+  bw_trajectory_step (fs->reference == GST_BLOCKDRIFT_REFERENCE_PREVIOUS,
+      fit, &self->trajectory);
 }
 
 /* Posts an element error when a component's rows, as the frame's video

@@ -119,6 +119,30 @@ test_algebra (void)
   g_assert_false (bw_transform_invert (&singular, &u));
   assert_transform (&u, shift.m, 0);
 
+  /* A stream's trajectory: against the first frame the motion itself (the
+   * identity when none was found); against the previous the motion after
+   * the trajectory so far (left where it was when none was found). */
+  {
+    BwMotionFit fit = { 0 };
+    BwTransform traj;
+
+    fit.found = TRUE;
+    fit.motion = grow;
+    traj = shift;
+    g_assert_true (bw_trajectory_step (FALSE, &fit, &traj));
+    assert_transform (&traj, grow.m, 0);
+    traj = shift;
+    g_assert_true (bw_trajectory_step (TRUE, &fit, &traj));
+    bw_transform_compose (&grow, &shift, &u);
+    assert_transform (&traj, u.m, 0);
+    fit.found = FALSE;
+    traj = shift;
+    g_assert_false (bw_trajectory_step (TRUE, &fit, &traj));
+    assert_transform (&traj, shift.m, 0);
+    g_assert_false (bw_trajectory_step (FALSE, &fit, &traj));
+    g_assert_true (bw_transform_is_identity (&traj));
+  }
+
   /* The correction takes a shift within a hundredth of whole pixels as
    * whole, per axis, and leaves any other transform as it is. */
   {

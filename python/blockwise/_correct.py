@@ -138,22 +138,29 @@ def _first_frame(analysis, ref, frame, n, params, model, correct, border,
     """One frame against the first: its record and, when correct, the
     corrected frame (the trajectory is the motion)."""
     measured = _measure(analysis, ref, frame, params, model, n == 0)
-    record = _record(n, np.shape(frame), measured, measured[1][1], correct)
+    record = _record(n, np.shape(frame), measured,
+                     _first_trajectory(measured), correct)
     if not correct:
         return None, record
     return _corrected(frame, record, border, fill), record
 
 
+def _first_trajectory(measured):
+    """The trajectory of a frame measured against the first frame, by the
+    library's rule (its motion, or the identity when none was found)."""
+    found, motion = measured[1][0], measured[1][1]
+    return tuple(_native.trajectory_step(False, found, motion,
+                                         _native.identity()).m)
+
+
 def _chain(measured, shape, correct):
     """The records of frames measured each against the frame before: the
     trajectory composed from the motions, motion n after trajectory n - 1
-    (a motion not found counts as none)."""
+    (a motion not found leaves it where it was), by the library's rule."""
     trajectory = _native.identity()
     records = []
     for n, m in enumerate(measured):
-        found, motion = m[1][0], m[1][1]
-        if found:
-            trajectory = _native.compose(_transform(motion), trajectory)
+        _native.trajectory_step(True, m[1][0], m[1][1], trajectory)
         records.append(_record(n, shape, m, tuple(trajectory.m), correct))
     return records
 
@@ -190,7 +197,8 @@ def _run_numpy(frames, pair, reference, params, model, correct, border,
             for n in wanted:
                 measured = _measure(analysis, frames[0], frames[n], params,
                                     model, n == 0)
-                records.append(_record(n, shape, measured, measured[1][1],
+                records.append(_record(n, shape, measured,
+                                       _first_trajectory(measured),
                                        correct))
                 if correct:
                     out[n] = pool.submit(_corrected, frames[n], records[-1],

@@ -125,6 +125,7 @@ _SYMBOLS = ('bw_grids_compute', 'bw_geometry_grid_size',
             'bw_abi_constants', 'bw_abi_frame_motion', 'bw_warp_plane',
             'bw_transform_identity', 'bw_transform_is_identity',
             'bw_transform_compose', 'bw_transform_correction',
+            'bw_trajectory_step',
             'bw_transform_apply',
             'bw_analysis_new', 'bw_analysis_free')
 
@@ -283,6 +284,9 @@ _lib.bw_transform_is_identity.restype = ctypes.c_int
 _lib.bw_transform_is_identity.argtypes = [ctypes.POINTER(BwTransform)]
 _lib.bw_transform_compose.restype = None
 _lib.bw_transform_compose.argtypes = [ctypes.POINTER(BwTransform)] * 3
+_lib.bw_trajectory_step.restype = ctypes.c_int
+_lib.bw_trajectory_step.argtypes = [ctypes.c_int, ctypes.POINTER(BwMotionFit),
+                                    ctypes.POINTER(BwTransform)]
 _lib.bw_transform_correction.restype = None
 _lib.bw_transform_correction.argtypes = [ctypes.POINTER(BwTransform)] * 2
 _lib.bw_transform_apply.restype = None
@@ -481,6 +485,17 @@ def apply(t, x, y):
     _lib.bw_transform_apply(ctypes.byref(t), x, y, ctypes.byref(ox),
                             ctypes.byref(oy))
     return ox.value, oy.value
+
+
+def trajectory_step(against_previous, found, motion, trajectory):
+    """trajectory (a BwTransform, updated) after one frame whose motion
+    (6 coefficients) was found or not, by the library's rule."""
+    fit = BwMotionFit()
+    fit.found = 1 if found else 0
+    fit.motion.m[:] = motion
+    _lib.bw_trajectory_step(1 if against_previous else 0, ctypes.byref(fit),
+                            ctypes.byref(trajectory))
+    return trajectory
 
 
 def correction(t):
