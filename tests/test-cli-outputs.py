@@ -31,8 +31,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import zlib
+
+from cli_interrupt import default_signals, start_json, waiting_on_stdout
 
 try:
     import numpy as np
@@ -61,13 +62,6 @@ def finish():
                       'all checks passed' if not failures else
                       '%d checks failed' % len(failures)))
     sys.exit(1 if failures else 0)
-
-
-def default_signals():
-    # A parent (a shell's background job) may have left SIGINT ignored, and
-    # the program rightly keeps it so.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def run(args, expect=None, stdout=subprocess.PIPE):
@@ -394,33 +388,9 @@ check(not [n for n in listing(w('seq')) if n.endswith('-0000.png')] and
 
 
 def start_stack(out):
-    """Starts a --json run over the stack with a small stdout pipe, and
-    returns it with its first line, read once frame 0 is done."""
-    p = subprocess.Popen([PROG, '--json', '-o', out, w('ref.tif'),
-                          w('stack.tif')], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, preexec_fn=default_signals)
-    try:
-        fcntl.fcntl(p.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
-    except (AttributeError, OSError):
-        pass
-    return p, p.stdout.readline()
-
-
-def waiting_on_stdout(p):
-    """Waits until the program's main thread is blocked writing into the
-    stdout pipe nobody reads (then it cannot reach its last frame or commit
-    its results); False when the kernel does not say (no wchan)."""
-    for _ in range(3000):
-        if p.poll() is not None:
-            return False
-        try:
-            with open('/proc/%d/wchan' % p.pid) as f:
-                if 'pipe_write' in f.read():
-                    return True
-        except OSError:
-            return False
-        time.sleep(0.02)
-    return False
+    """A --json run over the stack, and its first line."""
+    return start_json([PROG, '--json', '-o', out, w('ref.tif'),
+                       w('stack.tif')])
 
 
 for sig, status in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):

@@ -13,14 +13,14 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import csv
-import fcntl
 import os
 import shutil
 import signal
 import struct
 import subprocess
 import sys
-import time
+
+from cli_interrupt import default_signals, start_json, waiting_on_stdout
 
 try:
     import numpy as np
@@ -45,12 +45,6 @@ def check(cond, what):
 
 def w(*names):
     return os.path.join(WORK, *names)
-
-
-def default_signals():
-    # A parent (a shell's background job) may have left SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def run(args, expect=None):
@@ -461,32 +455,9 @@ tifffile.imwrite(w('long.tif'), np.stack([stack8[k % 6] for k in
 
 
 def start_long(out, reg):
-    """A --json run over the long stack with a small stdout pipe, and its
-    first line, read once frame 0 is done."""
-    p = subprocess.Popen([PROG, '--json', '-o', out, w('long.tif'),
-                          '--register', reg], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, preexec_fn=default_signals)
-    try:
-        fcntl.fcntl(p.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
-    except (AttributeError, OSError):
-        pass
-    return p, p.stdout.readline()
-
-
-def waiting_on_stdout(p):
-    """Waits until the program is blocked writing into the stdout pipe
-    nobody reads; False when the kernel does not say (no wchan)."""
-    for _ in range(3000):
-        if p.poll() is not None:
-            return False
-        try:
-            with open('/proc/%d/wchan' % p.pid) as f:
-                if 'pipe_write' in f.read():
-                    return True
-        except OSError:
-            return False
-        time.sleep(0.02)
-    return False
+    """A --json run over the long stack, and its first line."""
+    return start_json([PROG, '--json', '-o', out, w('long.tif'),
+                       '--register', reg])
 
 
 # One SIGINT: the frames done, in every file alike, and no temporary.
