@@ -835,3 +835,26 @@ bad_layout:
       "page %u: inconsistent strip or tile layout", page + 1);
   return FALSE;
 }
+
+gboolean
+bw_tiff_layout_converts (BwTiffLayout from, BwTiffLayout to)
+{
+  return from == to;
+}
+
+gboolean
+bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
+    guint8 * dest, gsize stride, guint n_threads, BwTiffProgress progress,
+    gpointer user_data, GError ** error)
+{
+  gboolean ok = bw_tiff_reader_read_page (r, page, dest, stride, error);
+
+  if (ok && progress)
+    progress (user_data, 1.0);
+  return ok;
+}
+
+void
+bw_tiff_reader_set_release_input (BwTiffReader * r, gboolean release)
+{
+}

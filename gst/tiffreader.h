@@ -46,7 +46,8 @@ typedef enum
   BW_TIFF_ERROR_NOT_TIFF,       /* not a TIFF file at all */
   BW_TIFF_ERROR_UNSUPPORTED,    /* a TIFF in a layout we do not read */
   BW_TIFF_ERROR_CORRUPT,        /* truncated or inconsistent data */
-  BW_TIFF_ERROR_TOO_LARGE       /* frames larger than the limit */
+  BW_TIFF_ERROR_TOO_LARGE,      /* frames larger than the limit */
+  BW_TIFF_ERROR_CANCELLED       /* the progress callback stopped a read */
 } BwTiffError;
 
 typedef struct _BwTiffReader BwTiffReader;
@@ -88,6 +89,38 @@ gboolean bw_tiff_reader_read_page (BwTiffReader * reader, guint page,
  * width * bytes_per_pixel), and a caller can use them without a copy. */
 gboolean bw_tiff_reader_page_in_place (BwTiffReader * reader, guint page,
     gsize * offset);
+
+/* Called from the thread that called bw_tiff_reader_read_page_as() while a
+ * page is decoded, with the fraction of its tiles or strips done (0..1,
+ * non-decreasing, 1 last), at most about every 100 ms and once at the end.
+ * Returning FALSE stops the read: it then fails with
+ * BW_TIFF_ERROR_CANCELLED. */
+typedef gboolean (*BwTiffProgress) (gpointer user_data, gdouble fraction);
+
+/* Whether a page of layout `from` can be decoded as layout `to`: its own
+ * layout, or BW_TIFF_GRAY8 from BW_TIFF_RGB8 or BW_TIFF_RGBA8. */
+gboolean bw_tiff_layout_converts (BwTiffLayout from, BwTiffLayout to);
+
+/* As bw_tiff_reader_read_page(), decoding into layout `as` (see
+ * bw_tiff_layout_converts()).  GRAY8 from colour is the luma, tile by tile
+ * or strip by strip as it is decoded (the colour page never exists whole),
+ * with the integer arithmetic of GStreamer's videoconvert from RGB/RGBA to
+ * GRAY8, so that a frame is the same bytes whichever element made it (alpha
+ * ignored).  Compressed tiles and strips are decoded on up to n_threads
+ * threads (0: one per CPU; the calling thread is one of them), each with its
+ * own libtiff handle; the result does not depend on the number of threads.
+ * progress may be NULL.  Safe to call from one thread at a time. */
+gboolean bw_tiff_reader_read_page_as (BwTiffReader * reader, guint page,
+    BwTiffLayout as, guint8 * dest, gsize stride, guint n_threads,
+    BwTiffProgress progress, gpointer user_data, GError ** error);
+
+/* When the data given to bw_tiff_reader_open() is a read-only shared
+ * mapping of a file (page-aligned, MAP_SHARED), the reader may give the
+ * pages of compressed tiles and strips it has decoded back to the system
+ * (madvise MADV_DONTNEED; they are read from the page cache again when
+ * needed), so that a compressed file does not stay resident as a whole. */
+void bw_tiff_reader_set_release_input (BwTiffReader * reader,
+    gboolean release);
 
 void bw_tiff_reader_free (BwTiffReader * reader);
 
