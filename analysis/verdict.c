@@ -652,7 +652,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   gint link;
 
   memset (out, 0, sizeof (*out));
-  out->shift_x = out->shift_y = NAN;
+  out->shift_x = out->shift_y = out->median_r_outside = NAN;
   if (suspect)
     memset (suspect, 0, n);
   work_reserve (w, n);

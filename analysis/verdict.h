@@ -179,6 +179,10 @@ typedef struct
   guint n_regions;              /* regions that count */
   guint n_reported;             /* of them in regions[], largest first */
   BwRegion regions[BW_MAX_REPORTED_REGIONS];
+  /* The median r of the valid blocks whose top-left corner lies in none of
+   * the reported regions: how well the rest of the frame is aligned (NaN
+   * when no such block is valid). */
+  gdouble median_r_outside;
 } BwVerdict;
 
 /* Working memory, grown on demand, for one thread. */
