@@ -31,5 +31,14 @@ gdouble bw_select_kth (gdouble * a, gsize n, gsize k);
 void bw_select_many (gdouble * a, gsize n, const gsize * ks, guint nk,
     gdouble * out);
 
+/* The same ranks of a[0..n) (no NaN; at most BW_SELECT_MAX_RANKS of them),
+ * without reordering a: a histogram over the values' range finds each
+ * rank's bin, and only those bins' values are selected from, which on many
+ * values is far faster than selections over all of them.  scratch holds n
+ * doubles. */
+#define BW_SELECT_MAX_RANKS 64
+void bw_select_ranks (const gdouble * a, gsize n, const gsize * ks,
+    guint nk, gdouble * out, gdouble * scratch);
+
 G_END_DECLS
 #endif /* __BW_SUMMARY_H__ */
