@@ -165,13 +165,6 @@ drop_nan (gdouble * v, gsize n)
   return m;
 }
 
-static inline guint
-median_bin (gdouble r)
-{
-  gint b = (gint) ((r + 1.0) * (BW_MEDIAN_BINS / 2));
-
-  return CLAMP (b, 0, BW_MEDIAN_BINS - 1);
-}
 
 /* A histogram over value bins finds the bin that holds the middle, and only
  * that bin's values go through the selection, whose branchy comparisons on
@@ -179,29 +172,39 @@ median_bin (gdouble r)
 gdouble
 bw_median_r (gdouble * v, gsize n, guint * bins)
 {
-  gsize k_lo, k_hi, n_below = 0, i, m = 0;
-  guint b;
-  gdouble lo, hi = INFINITY;
+  gsize i;
 
   n = drop_nan (v, n);
   if (n == 0)
     return NAN;
-  k_lo = (n - 1) / 2;
-  k_hi = n / 2;
   memset (bins, 0, BW_MEDIAN_BINS * sizeof (guint));
   for (i = 0; i < n; i++)
-    bins[median_bin (v[i])]++;
+    bins[bw_median_r_bin (v[i])]++;
+  return bw_median_r_binned (v, n, bins);
+}
+
+gdouble
+bw_median_r_binned (gdouble * v, gsize n, const guint * bins)
+{
+  gsize k_lo, k_hi, n_below = 0, i, m = 0;
+  guint b;
+  gdouble lo, hi = INFINITY;
+
+  if (n == 0)
+    return NAN;
+  k_lo = (n - 1) / 2;
+  k_hi = n / 2;
   for (b = 0; n_below + bins[b] <= k_lo; b++)
     n_below += bins[b];
 
   /* k_lo lies in bin b; k_hi too, or it is the smallest value above it. */
   if (k_hi - n_below >= bins[b]) {
     for (i = 0; i < n; i++)
-      if (median_bin (v[i]) > b)
+      if (bw_median_r_bin (v[i]) > b)
         hi = MIN (hi, v[i]);
   }
   for (i = 0; i < n; i++)
-    if (median_bin (v[i]) == b)
+    if (bw_median_r_bin (v[i]) == b)
       v[m++] = v[i];
   lo = bw_select_kth (v, m, k_lo - n_below);
   if (k_hi == k_lo)

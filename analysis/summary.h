@@ -21,6 +21,20 @@ G_BEGIN_DECLS
  * r): bins holds BW_MEDIAN_BINS counters of working memory. */
 gdouble bw_median_r (gdouble * v, gsize n, guint * bins);
 
+/* bw_median_r()'s histogram bin of r, for a caller that counts the
+ * values as it produces them. */
+static inline guint
+bw_median_r_bin (gdouble r)
+{
+  gint b = (gint) ((r + 1.0) * (BW_MEDIAN_BINS / 2));
+
+  return CLAMP (b, 0, BW_MEDIAN_BINS - 1);
+}
+
+/* bw_median_r() of n values that are not NaN, whose histogram by
+ * bw_median_r_bin() bins already holds.  Reorders and overwrites v. */
+gdouble bw_median_r_binned (gdouble * v, gsize n, const guint * bins);
+
 /* The k-th smallest of a[0..n) (k < n, no NaN), by selection: leaves
  * a[0..k) <= a[k] <= a[k+1..n). */
 gdouble bw_select_kth (gdouble * a, gsize n, gsize k);
