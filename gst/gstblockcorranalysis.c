@@ -153,7 +153,9 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   if (!bw_geometry_grid_size (&geom, &cols, &rows) || cols == 0 || rows == 0)
     return NULL;
   n_blocks = (gsize) cols *rows;
-  BW_GROW (an->shift_length, an->n_shift_length, n_blocks);
+  /* The displacements' lengths are drawn only for measure=shift. */
+  if (out && gst_blockcorr_measure_grid (s->measure) == BW_N_GRIDS)
+    BW_GROW (an->shift_length, an->n_shift_length, n_blocks);
   /* One block for all grids and the background mask, which the meta
    * takes over; it returns to the pool when the meta is freed. */
   size = BW_N_GRIDS * n_blocks * sizeof (gfloat) + n_blocks;
