@@ -166,14 +166,13 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
   edges[bins] = INFINITY;
 
   /* The blocks grouped by bin (a counting sort): each bin's differences
-   * and mean sums side by side in diff[] and sum[]. */
+   * and mean sums side by side in diff[] and sum[].  The bins are counted
+   * from the mean sums, which the selection left in place. */
   memset (start, 0, sizeof (start));
-  for (i = 0; i < n; i++) {
-    gdouble d = DIFF (i);
-    gint k;
+  for (i = 0; i < m; i++) {
+    gint k = bin_of (edges, bins, work[i]);
 
-    if (!isnan (d) && (k = bin_of (edges, bins,
-                (gdouble) mean0[i] + mean1[i])) >= 0)
+    if (k >= 0)
       start[k + 1]++;
   }
   for (bin = 0; bin < bins; bin++) {
