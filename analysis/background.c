@@ -138,9 +138,11 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
     BwBackground bg[2])
 {
   gdouble edges[MAX_BINS + 1], x[MAX_BINS], v[MAX_BINS];
-  gsize ranks[MAX_BINS], start[MAX_BINS + 1], next[MAX_BINS];
+  gdouble middle[2 * MAX_BINS];
+  gsize ranks[2 * MAX_BINS], start[MAX_BINS + 1], next[MAX_BINS];
+  guint lo_middle[MAX_BINS], hi_middle[MAX_BINS], n_middle = 0;
   gdouble a = NAN, b = NAN, ratio, top;
-  gdouble *diff = work, *sum = work + n;
+  gdouble *diff = work;
   gsize m = 0, i, rank;
   guint bins, bin, fitted = 0;
 
@@ -165,9 +167,8 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
   bw_select_ranks (work, m, ranks, bins, edges, work + n);
   edges[bins] = INFINITY;
 
-  /* The blocks grouped by bin (a counting sort): each bin's differences
-   * and mean sums side by side in diff[] and sum[].  The bins are counted
-   * from the mean sums, which the selection left in place. */
+  /* The bins are counted from the mean sums, which the selection left in
+   * place. */
   memset (start, 0, sizeof (start));
   for (i = 0; i < m; i++) {
     gint k = bin_of (edges, bins, work[i]);
@@ -179,14 +180,29 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
     start[bin + 1] += start[bin];
     next[bin] = start[bin];
   }
+  /* A bin holds a range of mean sums: its median is of the two middle
+   * ranks of all of them (as bw_median() gives it), all selected at once
+   * while they are still in place. */
+  for (bin = 0; bin < bins; bin++) {
+    gsize count = start[bin + 1] - start[bin];
+
+    if (count < BIN_MIN_BLOCKS)
+      continue;
+    lo_middle[bin] = n_middle;
+    ranks[n_middle++] = start[bin] + (count - 1) / 2;
+    if (count % 2 == 0)
+      ranks[n_middle++] = start[bin] + count / 2;
+    hi_middle[bin] = n_middle - 1;
+  }
+  bw_select_ranks (work, m, ranks, n_middle, middle, work + n);
+  /* Each bin's differences side by side in diff[] (a counting sort). */
   for (i = 0; i < n; i++) {
-    gdouble d = DIFF (i), s = (gdouble) mean0[i] + mean1[i];
+    gdouble d = DIFF (i);
     gint k;
 
-    if (!isnan (d) && (k = bin_of (edges, bins, s)) >= 0) {
-      diff[next[k]] = d;
-      sum[next[k]++] = s;
-    }
+    if (!isnan (d) && (k = bin_of (edges, bins,
+                (gdouble) mean0[i] + mean1[i])) >= 0)
+      diff[next[k]++] = d;
   }
 #undef DIFF
 
@@ -197,7 +213,7 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
     if (count < BIN_MIN_BLOCKS)
       continue;
     low = bw_select_kth (diff + start[bin], count, count / 10);
-    x[fitted] = bw_median (sum + start[bin], count);
+    x[fitted] = 0.5 * (middle[lo_middle[bin]] + middle[hi_middle[bin]]);
     v[fitted++] = low / ratio;
   }
   if (!fit_low_line (x, v, fitted, &a, &b))

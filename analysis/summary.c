@@ -68,19 +68,20 @@ bw_select_many (gdouble * a, gsize n, const gsize * ks, guint nk, gdouble * out)
   select_range (a, 0, n, ks, nk, out);
 }
 
-/* Histogram bins of bw_select_ranks(), and the count below which a copy
- * and selections are faster. */
+/* The most histogram bins of bw_select_ranks(), and the counts below which
+ * a copy and selections are faster: for several ranks, and for one. */
 #define RANK_BINS 4096
 #define RANK_MIN_VALUES 1024
+#define RANK_MIN_VALUES_ONE 32768
 
 /* The bin of x: (x - lo) · scale, rounded down, is non-decreasing in x (each
  * rounded step is monotonic), which is all the bins need. */
 static inline guint
-rank_bin (gdouble x, gdouble lo, gdouble scale)
+rank_bin (gdouble x, gdouble lo, gdouble scale, guint n_bins)
 {
   gdouble b = (x - lo) * scale;
 
-  return b < RANK_BINS - 1 ? (guint) b : RANK_BINS - 1;
+  return b < n_bins - 1 ? (guint) b : n_bins - 1;
 }
 
 void
@@ -97,13 +98,13 @@ bw_select_ranks (const gdouble * a, gsize n, const gsize * ks, guint nk,
   gsize local[BW_SELECT_MAX_RANKS];
   guint rank_slot[BW_SELECT_MAX_RANKS];
   gsize below = 0, used = 0, i;
-  guint j, first, b, n_slots = 0;
+  guint j, first, b, n_bins, n_slots = 0;
   gdouble lo, hi, scale;
 
   g_return_if_fail (nk <= BW_SELECT_MAX_RANKS);
   if (nk == 0)
     return;
-  if (n < RANK_MIN_VALUES) {
+  if (n < (nk == 1 ? RANK_MIN_VALUES_ONE : RANK_MIN_VALUES)) {
     memcpy (scratch, a, n * sizeof (gdouble));
     bw_select_many (scratch, n, ks, nk, out);
     return;
@@ -114,13 +115,15 @@ bw_select_ranks (const gdouble * a, gsize n, const gsize * ks, guint nk,
     hi = MAX (hi, a[i]);
   }
   /* An infinite or overflowing range gives one bin: plain selection. */
-  scale = hi > lo && isfinite (RANK_BINS / (hi - lo)) ?
-      RANK_BINS / (hi - lo) : 0.0;
+  /* About four values a bin: fewer bins would leave more to select among,
+   * more would cost more to clear and scan than the values. */
+  n_bins = MIN (RANK_BINS, n / 4);
+  scale = hi > lo && isfinite (n_bins / (hi - lo)) ? n_bins / (hi - lo) : 0.0;
 
-  memset (counts, 0, sizeof (counts));
+  memset (counts, 0, n_bins * sizeof (guint32));
   for (i = 0; i < n; i++)
-    counts[rank_bin (a[i], lo, scale)]++;
-  for (b = 0; b < RANK_BINS; b++)
+    counts[rank_bin (a[i], lo, scale, n_bins)]++;
+  for (b = 0; b < n_bins; b++)
     slot[b] = -1;
   /* Each rank's bin (ranks rise, so bins do too). */
   for (b = 0, j = 0; j < nk; j++) {
@@ -137,7 +140,7 @@ bw_select_ranks (const gdouble * a, gsize n, const gsize * ks, guint nk,
     local[j] = ks[j] - below;
   }
   for (i = 0; i < n; i++) {
-    gint32 s = slot[rank_bin (a[i], lo, scale)];
+    gint32 s = slot[rank_bin (a[i], lo, scale, n_bins)];
 
     if (s >= 0)
       scratch[next[s]++] = a[i];

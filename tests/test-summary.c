@@ -178,7 +178,10 @@ test_select_ranks (void)
   guint rep;
 
   for (rep = 0; rep < 120; rep++) {
-    gsize n = g_rand_int_range (rand, 1, 20000), ks[BW_SELECT_MAX_RANKS], i;
+    /* One rank of many values takes the histogram's path too. */
+    gboolean one = rep % 3 == 0;
+    gsize n = one ? g_rand_int_range (rand, 30000, 70000) :
+        g_rand_int_range (rand, 1, 20000), ks[BW_SELECT_MAX_RANKS], i;
     guint nk = 0, j, kind = rep % 5;
     gdouble *v = g_new (gdouble, n), *copy, *sorted, *scratch, got[64];
 
@@ -206,10 +209,12 @@ test_select_ranks (void)
     sorted = g_memdup2 (v, n * sizeof (gdouble));
     scratch = g_new (gdouble, n);
     qsort (sorted, n, sizeof (gdouble), cmp_double);
-    for (i = 0; i < n && nk < BW_SELECT_MAX_RANKS; i++)
+    for (i = 0; i < n && nk < BW_SELECT_MAX_RANKS && !one; i++)
       if (i == 0 || i == n - 1 || g_rand_int_range (rand, 0, n / 30 + 1) == 0
           || (nk > 0 && ks[nk - 1] == i - 1 && g_rand_boolean (rand)))
         ks[nk++] = i;
+    if (one)
+      ks[nk++] = g_rand_int_range (rand, 0, n);
     bw_select_ranks (v, n, ks, nk, got, scratch);
     for (j = 0; j < nk; j++)
       g_assert_cmpfloat (got[j], ==, sorted[ks[j]]);
