@@ -5,7 +5,9 @@
  * sums plus the search at the given radius; and, to see where the search's
  * time goes, the sums plus only the cross sums of that radius (the
  * function bw_search_rows would use, called for every block row and
- * vertical offset); and the coarse global shift (bw_global_shift_estimate,
+ * vertical offset), and the sums plus the moved windows' sums (cross sums
+ * included, bw_moved_sums_row for every block row); and the coarse global
+ * shift (bw_global_shift_estimate,
  * of a frame against itself, so that every level is refined), against the
  * sums plus the search.  Medians of reps; as in bench-kernels, each rep takes
  * the next frame pair of a ring larger than any cache.  The path is the
@@ -83,6 +85,23 @@ run_global (SearchCase * sc)
   if (!bw_global_shift_estimate (sc->global, &sc->plan.a, &sc->plan.a,
           sc->plan.geom.width, sc->plan.geom.height, &gs) || !gs.found)
       g_error ("bw_global_shift_estimate failed");
+}
+
+/* The sums, then the moved windows' centred sums bw_search_rows would
+ * compute (the cross sums included), without choosing an offset. */
+static void
+run_moved (SearchCase * sc)
+{
+  guint r;
+
+  run_sums (sc);
+  for (r = 0; r < sc->plan.rows; r++) {
+    BwMovedSums m;
+
+    if (!bw_moved_sums_row (&sc->plan, sc->scratch, sc->radius, 0, 0, r,
+            sc->sums + (gsize) r * sc->plan.cols, &m))
+      g_error ("bw_moved_sums_row failed");
+  }
 }
 
 /* The sums, then the cross sums bw_search_rows would compute (the same
@@ -196,16 +215,16 @@ main (int argc, char **argv)
       "ms per frame pair (median), frames from a %.0f MiB ring\n", width,
       height, block, block, g_getenv ("BLOCKWISE_KERNEL") ?
       g_getenv ("BLOCKWISE_KERNEL") : "(unset)", alloc / 1048576.0);
-  g_print ("%-7s %-6s %9s %10s %11s %11s %9s %9s %9s %9s\n", "fmt", "cross",
-      "sums", "+search0", "+cross_R", "+search_R", "R/sums", "R/search0",
-      "global", "G/search");
+  g_print ("%-7s %-6s %9s %10s %11s %11s %11s %9s %9s %9s %9s\n", "fmt",
+      "cross", "sums", "+search0", "+cross_R", "+moved_R", "+search_R",
+      "R/sums", "R/search0", "global", "G/search");
   for (f = 0; f < 2; f++) {
     BwSampleFormat fmt = f == 0 ? BW_SAMPLE_U8 : BW_SAMPLE_U16LE;
     gsize bpp = f == 0 ? 1 : 2;
     BwGeometry geom = { width, height, block, block, BW_EDGE_TRIM };
     BwPlane a = { ring, (gssize) (width * bpp), fmt };
     SearchCase sc = { {{0,},}, };
-    double t_sums, t_s0, t_cross, t_sr, t_g;
+    double t_sums, t_s0, t_cross, t_moved, t_sr, t_g;
     gsize n;
 
     if (!bw_stats_plan_init (&sc.plan, BW_IMPL_AUTO, &geom, &a, &a))
@@ -224,13 +243,14 @@ main (int argc, char **argv)
     t_sums = measure (run_sums, &sc, seconds);
     t_s0 = measure (run_search0, &sc, seconds);
     t_cross = measure (run_cross, &sc, seconds);
+    t_moved = measure (run_moved, &sc, seconds);
     t_sr = measure (run_search, &sc, seconds);
     t_g = measure (run_global, &sc, seconds);
-    g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %9.2f %9.2f %9.3f %9.2f\n",
-        f == 0 ? "GRAY8" : "GRAY16", bw_moved_sums_path_name (BW_IMPL_AUTO,
-            fmt, fmt, block),
-        t_sums * 1e3, t_s0 * 1e3, t_cross * 1e3, t_sr * 1e3, t_sr / t_sums,
-        t_sr / t_s0, t_g * 1e3, t_g / t_sr);
+    g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %11.3f %9.2f %9.2f %9.3f "
+        "%9.2f\n", f == 0 ? "GRAY8" : "GRAY16",
+        bw_moved_sums_path_name (BW_IMPL_AUTO, fmt, fmt, block),
+        t_sums * 1e3, t_s0 * 1e3, t_cross * 1e3, t_moved * 1e3, t_sr * 1e3,
+        t_sr / t_sums, t_sr / t_s0, t_g * 1e3, t_g / t_sr);
 
     bw_scratch_free (sc.scratch);
     bw_global_work_free (sc.global);
