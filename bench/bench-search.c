@@ -114,7 +114,7 @@ run_cross (SearchCase * sc)
       sc->plan.b.format, g->block_width)->func[sc->plan.a.format]
       [sc->plan.b.format];
   BwCrossRow row;
-  gint R = sc->radius, dy;
+  gint R = sc->radius;
   guint r;
 
   run_sums (sc);
@@ -127,14 +127,14 @@ run_cross (SearchCase * sc)
   row.radius = sc->radius;
   row.cx = 0;
   for (r = 0; r < sc->plan.rows; r++) {
+    gint dy0, dy1;
+
     row.y0 = r * g->block_height;
     row.h = MIN (g->block_height, g->height - row.y0);
-    for (dy = -R; dy <= R; dy++) {
-      if ((gint) row.y0 + dy < 0
-          || (gint) (row.y0 + row.h) + dy > (gint) g->height)
-        continue;
-      cross (sc->scratch, &row, dy, sc->cross_out);
-    }
+    dy0 = MAX (-R, -(gint) row.y0);
+    dy1 = MIN (R, (gint) g->height - (gint) (row.y0 + row.h));
+    if (dy0 <= dy1)
+      cross (sc->scratch, &row, dy0, dy1 - dy0 + 1, sc->cross_out);
   }
 }
 
@@ -233,7 +233,8 @@ main (int argc, char **argv)
     sc.scratch = bw_scratch_new ();
     sc.sums = g_new (BwBlockSums, n);
     sc.out = g_new (BwBlockShift, n);
-    sc.cross_out = g_new (guint64, (gsize) (2 * radius + 1) * sc.plan.cols);
+    sc.cross_out = g_new (guint64, (gsize) (2 * radius + 1) * (2 * radius + 1)
+        * sc.plan.cols);
     sc.global = bw_global_work_new ();
     sc.radius = radius;
     sc.ring = ring;

@@ -155,8 +155,8 @@ bw_kernels_init (BwKernels * k, BwImpl impl)
 
     ck->name = "avx2";
     ck->width_multiple = 2;
-    ck->func[BW_SAMPLE_U8][BW_SAMPLE_U8] = bw_cross_row_avx2;
-    ck->func[BW_SAMPLE_U16LE][BW_SAMPLE_U16LE] = bw_cross_row_avx2;
+    ck->func[BW_SAMPLE_U8][BW_SAMPLE_U8] = bw_cross_rows_avx2;
+    ck->func[BW_SAMPLE_U16LE][BW_SAMPLE_U16LE] = bw_cross_rows_avx2;
     k->stats_many = bw_stats_from_sums_avx2;
     k->stats_many_name = "avx2";
   }
@@ -169,7 +169,7 @@ bw_kernels_init (BwKernels * k, BwImpl impl)
     ck->width_multiple = 1;
     for (fa = 0; fa < BW_N_FORMATS; fa++)
       for (fb = 0; fb < BW_N_FORMATS; fb++)
-        ck->func[fa][fb] = bw_cross_row_c;
+        ck->func[fa][fb] = bw_cross_rows_c;
   }
 }
 

@@ -136,7 +136,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   ColumnSlideFunc slide_rows;
   gdouble *cab_cube, *vbb_cube, *vaa;
   guint c;
-  gint dy, dx, first_dy;
+  gint dy, dx, first_dy, last_dy;
 
   if (!plan || !plan->kernels || !scratch || !s0 || !moved
       || radius > BW_MAX_SEARCH_RADIUS || r >= plan->rows)
@@ -159,8 +159,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   bw_scratch_reserve ((gpointer *) & scratch->search32,
       &scratch->search32_len, 3 * width, sizeof (guint32));
   bw_scratch_reserve ((gpointer *) & scratch->search64,
-      &scratch->search64_len, 2 * (width + 1) + (gsize) nd * cols,
-      sizeof (guint64));
+      &scratch->search64_len, 2 * (width + 1) + n_off * cols, sizeof (guint64));
   bw_scratch_reserve ((gpointer *) & scratch->search_r,
       &scratch->search_r_len, (2 * n_off + 1) * cols, sizeof (gdouble));
   col_b = scratch->search32;
@@ -190,24 +189,25 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
     return TRUE;
   }
 
-  /* The first vertical offset whose rows lie in the frame (dy is counted
-   * from the centre, the rows of B from the frame's top). */
+  /* The vertical offsets whose rows lie in the frame (dy is counted from
+   * the centre, the rows of B from the frame's top). */
   first_dy = MAX (-R, -(gint) row.y0 - cy);
-  if (first_dy > R)
+  last_dy = MIN (R, (gint) plan->geom.height - (gint) (row.y0 + row.h) - cy);
+  if (first_dy > last_dy)
     return TRUE;
+  cross (scratch, &row, cy + first_dy, last_dy - first_dy + 1, sum_ab);
   dy = first_dy;
   {
     guint y;
 
     memset (col_b, 0, 3 * width * sizeof (guint32));
-    for (y = 0; y < row.h && (gint) (row.y0 + y) + cy + dy < (gint)
-        plan->geom.height; y++)
+    for (y = 0; y < row.h; y++)
       add_row (bw_plane_row (&plan->b, row.y0 + cy + dy + y), width, col_b,
           col_lo, col_hi);
   }
-  for (; dy <= R; dy++) {
-    if ((gint) (row.y0 + row.h) + cy + dy > (gint) plan->geom.height)
-      break;
+  for (; dy <= last_dy; dy++) {
+    const guint64 *ab_dy = sum_ab + (gsize) (dy - first_dy) * nd * cols;
+
     if (dy > first_dy) {
       /* Slide the columns down by one row. */
       slide_rows (bw_plane_row (&plan->b, row.y0 + cy + dy - 1),
@@ -222,10 +222,8 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
       pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
     }
 
-    cross (scratch, &row, cy + dy, sum_ab);
-
     for (dx = -R; dx <= R; dx++) {
-      const guint64 *ab = sum_ab + (gsize) (dx + R) * cols;
+      const guint64 *ab = ab_dy + (gsize) (dx + R) * cols;
 
       for (c = 0; c < cols; c++) {
         gssize x0 = (gssize) c * row.block_width;
