@@ -240,6 +240,8 @@ void bw_cross_rows_c (BwScratch * scratch, const BwCrossRow * row, gint dy0,
 /* Equal formats (U8 or U16LE), even block widths. */
 void bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row,
     gint dy0, guint n_dy, guint64 * sum_ab);
+void bw_cross_rows_avx512 (BwScratch * scratch, const BwCrossRow * row,
+    gint dy0, guint n_dy, guint64 * sum_ab);
 #endif
 
 /* The paths: each computes the sums of every block of one block row.  Only

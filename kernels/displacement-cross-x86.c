@@ -1,5 +1,5 @@
-/* gst-blockwise: the AVX2 path of the displacement search's cross sums
- * (x86-64).
+/* gst-blockwise: the AVX2 and AVX-512BW paths of the displacement
+ * search's cross sums (x86-64).
  *
  * One call takes a block row at every vertical offset.  B's rows are first
  * copied into a buffer of 16-bit lanes, once for all offsets (zero outside
@@ -33,16 +33,22 @@
 
 #define AVX2 __attribute__ ((target ("avx2")))
 #define AVX2_INLINE __attribute__ ((target ("avx2"), always_inline)) inline
+#define AVX512 __attribute__ ((target ("avx2,avx512f,avx512bw")))
+#define AVX512_INLINE \
+  __attribute__ ((target ("avx2,avx512f,avx512bw"), always_inline)) inline
 
-/* Columns of A per chunk, pair columns per chunk. */
+/* Columns of A per chunk, pair columns per chunk (AVX2; twice as many on
+ * the AVX-512 path). */
 #define CHUNK 16
 #define CHUNK_PAIRS 8
 
 /* Offsets per pass over a chunk: two accumulators each for 16-bit samples
  * (plus al, ah and a product: 13 of the 16 registers), one for 8-bit
- * samples. */
+ * samples; AVX-512 has 32 registers. */
 #define GROUP_U16 5
 #define GROUP_U8 12
+#define GROUP_U16_512 12
+#define GROUP_U8_512 17
 
 /* Rows summed in 32 bits before widening: 16-bit pair sums are below 2^24
  * in magnitude (2^30 after 64 rows), 8-bit ones below 2^17. */
@@ -272,18 +278,19 @@ copy_b_rows (const BwCrossRow * row, gint y, guint n_rows, gssize first,
   }
 }
 
-/* Copies A's samples of the chunk from column x into buf (CHUNK columns a
- * row, 0 past width_px). */
+/* Copies A's samples of the chunk from column x into buf (chunk columns
+ * a row, 0 past width_px). */
 static void
-copy_a_chunk (const BwCrossRow * row, gsize x, gsize bps, guint8 * buf)
+copy_a_chunk (const BwCrossRow * row, gsize x, gsize bps, guint chunk,
+    guint8 * buf)
 {
-  gsize n = MIN ((gsize) CHUNK, row->width_px - x);
+  gsize n = MIN ((gsize) chunk, row->width_px - x);
   guint y;
 
   for (y = 0; y < row->h; y++) {
-    guint8 *d = buf + (gsize) y * CHUNK * bps;
+    guint8 *d = buf + (gsize) y * chunk * bps;
 
-    memset (d, 0, CHUNK * bps);
+    memset (d, 0, chunk * bps);
     memcpy (d, bw_plane_row (row->a, row->y0 + y) + x * bps, n * bps);
   }
 }
@@ -309,16 +316,29 @@ sum_pairs (const gint64 * p, const BwCrossRow * row, guint c)
   return t;
 }
 
-AVX2 void
-bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy0,
-    guint n_dy, guint64 * sum_ab)
+/* One path's chunk functions: chunk columns of A at a time, groups of at
+ * most group_u16 (group_u8) offsets. */
+typedef struct
+{
+  guint chunk;
+  guint group_u16, group_u8;
+  void (*u16) (const ChunkSrc * src, guint n, gint64 * pairs,
+      gsize pair_stride);
+  void (*u8) (const ChunkSrc * src, guint n, gint64 * pairs, gsize pair_stride);
+  void (*sum_a) (const ChunkSrc * src, gint64 * sum_a);
+} ChunkPath;
+
+static AVX2 void
+cross_rows (BwScratch * scratch, const BwCrossRow * row, gint dy0,
+    guint n_dy, guint64 * sum_ab, const ChunkPath * path)
 {
   const gboolean u8 = row->a->format == BW_SAMPLE_U8;
   const gsize bps = u8 ? 1 : 2;
   const guint radius = row->radius;
   const guint nd = 2 * radius + 1;
   const guint n_off = n_dy * nd;
-  const guint group = u8 ? GROUP_U8 : GROUP_U16;
+  const guint chunk = path->chunk, chunk_pairs = chunk / 2;
+  const guint group = u8 ? path->group_u8 : path->group_u16;
   gsize n_chunks, n_pairs, b_len, b_rows, a_bytes, k;
   gint64 *pairs, *sum_a;
   gint16 *bbuf;
@@ -328,11 +348,11 @@ bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy0,
   if (n_dy == 0)
     return;
   /* n_off arrays of pair sums, one of Σa, B's rows, A's last chunk */
-  n_chunks = (row->width_px + CHUNK - 1) / CHUNK;
-  n_pairs = n_chunks * CHUNK_PAIRS;
-  b_len = n_chunks * CHUNK + 2 * radius;
+  n_chunks = (row->width_px + chunk - 1) / chunk;
+  n_pairs = n_chunks * chunk_pairs;
+  b_len = n_chunks * chunk + 2 * radius;
   b_rows = row->h + n_dy - 1;
-  a_bytes = (gsize) row->h * CHUNK * bps;
+  a_bytes = (gsize) row->h * chunk * bps;
   bw_scratch_reserve ((gpointer *) & scratch->cols32, &scratch->cols32_len,
       2 * (n_off + 1) * n_pairs + (b_rows * b_len + 1) / 2 + (a_bytes + 3) / 4,
       sizeof (guint32));
@@ -345,31 +365,31 @@ bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy0,
       (gssize) row->cx - (gssize) radius, b_len, bbuf);
 
   for (k = 0; k < n_chunks; k++) {
-    gsize x = k * CHUNK;
+    gsize x = k * chunk;
     ChunkSrc src;
 
-    if (x + CHUNK <= row->width_px) {
+    if (x + chunk <= row->width_px) {
       src.a = bw_plane_row (row->a, row->y0) + x * bps;
       src.stride_a = row->a->stride;
     } else {
-      copy_a_chunk (row, x, bps, abuf);
+      copy_a_chunk (row, x, bps, chunk, abuf);
       src.a = abuf;
-      src.stride_a = CHUNK * bps;
+      src.stride_a = chunk * bps;
     }
     src.stride_b = b_len;
     src.h = row->h;
     if (!u8)
-      chunk_sum_a_avx2 (&src, sum_a + k * CHUNK_PAIRS);
+      path->sum_a (&src, sum_a + k * chunk_pairs);
     for (j = 0; j < n_dy; j++)
       for (d = 0; d < nd; d += group) {
         guint n = MIN (group, nd - d);
-        gint64 *p = pairs + (j * nd + d) * n_pairs + k * CHUNK_PAIRS;
+        gint64 *p = pairs + (j * nd + d) * n_pairs + k * chunk_pairs;
 
         src.b = bbuf + (gsize) j *b_len + x + d;
         if (u8)
-          chunk_u8_group (&src, n, p, n_pairs);
+          path->u8 (&src, n, p, n_pairs);
         else
-          chunk_u16_group (&src, n, p, n_pairs);
+          path->u16 (&src, n, p, n_pairs);
       }
   }
 
@@ -385,4 +405,193 @@ bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy0,
     for (c = 0; c < row->n_blocks; c++)
       out[c] = (guint64) (sum_pairs (p, row, c) + (u8 ? 0 : 32768 * sum_a[c]));
   }
+}
+
+static const ChunkPath avx2_path = {
+  CHUNK, GROUP_U16, GROUP_U8, chunk_u16_group, chunk_u8_group,
+  chunk_sum_a_avx2
+};
+
+void
+bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy0,
+    guint n_dy, guint64 * sum_ab)
+{
+  cross_rows (scratch, row, dy0, n_dy, sum_ab, &avx2_path);
+}
+
+/* The AVX-512BW chunks: as above, 32 columns of A at a time. */
+
+/* Adds (first: stores) the sixteen 32-bit lanes of lo plus 256 times those
+ * of hi into p[0..16). */
+static AVX512_INLINE void
+flush_lanes_512 (gint64 * p, __m512i lo, __m512i hi, gboolean first)
+{
+  __m512i l0 = _mm512_cvtepi32_epi64 (_mm512_castsi512_si256 (lo));
+  __m512i l1 = _mm512_cvtepi32_epi64 (_mm512_extracti64x4_epi64 (lo, 1));
+  __m512i h0 = _mm512_cvtepi32_epi64 (_mm512_castsi512_si256 (hi));
+  __m512i h1 = _mm512_cvtepi32_epi64 (_mm512_extracti64x4_epi64 (hi, 1));
+  __m512i v0 = _mm512_add_epi64 (l0, _mm512_slli_epi64 (h0, 8));
+  __m512i v1 = _mm512_add_epi64 (l1, _mm512_slli_epi64 (h1, 8));
+
+  if (!first) {
+    v0 = _mm512_add_epi64 (v0, _mm512_loadu_si512 (p));
+    v1 = _mm512_add_epi64 (v1, _mm512_loadu_si512 (p + 8));
+  }
+  _mm512_storeu_si512 (p, v0);
+  _mm512_storeu_si512 (p + 8, v1);
+}
+
+static AVX512_INLINE void
+chunk_u16_512 (const ChunkSrc * src, const guint G, gint64 * pairs,
+    gsize pair_stride)
+{
+  const __m512i low8 = _mm512_set1_epi16 (0xff);
+  const __m512i zero = _mm512_setzero_si512 ();
+  guint ys, y, i;
+
+  for (ys = 0; ys < src->h; ys += FLUSH_U16) {
+    guint ye = MIN (src->h, ys + FLUSH_U16);
+    __m512i lo[GROUP_U16_512], hi[GROUP_U16_512];
+
+#pragma GCC unroll 16
+    for (i = 0; i < G; i++)
+      lo[i] = hi[i] = zero;
+    for (y = ys; y < ye; y++) {
+      const guint8 *ra = src->a + (gssize) y * src->stride_a;
+      const gint16 *rb = src->b + (gsize) y * src->stride_b;
+      __m512i va = _mm512_loadu_si512 (ra);
+      __m512i al = _mm512_and_si512 (va, low8);
+      __m512i ah = _mm512_srli_epi16 (va, 8);
+
+#pragma GCC unroll 16
+      for (i = 0; i < G; i++) {
+        __m512i vb = _mm512_loadu_si512 (rb + i);
+
+        lo[i] = _mm512_add_epi32 (_mm512_madd_epi16 (al, vb), lo[i]);
+        hi[i] = _mm512_add_epi32 (_mm512_madd_epi16 (ah, vb), hi[i]);
+        KEEP_IN_REGISTER (lo[i]);
+        KEEP_IN_REGISTER (hi[i]);
+      }
+    }
+#pragma GCC unroll 16
+    for (i = 0; i < G; i++)
+      flush_lanes_512 (pairs + i * pair_stride, lo[i], hi[i], ys == 0);
+  }
+}
+
+static AVX512_INLINE void
+chunk_u8_512 (const ChunkSrc * src, const guint G, gint64 * pairs,
+    gsize pair_stride)
+{
+  const __m512i zero = _mm512_setzero_si512 ();
+  guint ys, y, i;
+
+  for (ys = 0; ys < src->h; ys += FLUSH_U8) {
+    guint ye = MIN (src->h, ys + FLUSH_U8);
+    __m512i acc[GROUP_U8_512];
+
+#pragma GCC unroll 32
+    for (i = 0; i < G; i++)
+      acc[i] = zero;
+    for (y = ys; y < ye; y++) {
+      const guint8 *ra = src->a + (gssize) y * src->stride_a;
+      const gint16 *rb = src->b + (gsize) y * src->stride_b;
+      __m512i va = _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *)
+              ra));
+
+#pragma GCC unroll 32
+      for (i = 0; i < G; i++) {
+        __m512i vb = _mm512_loadu_si512 (rb + i);
+
+        acc[i] = _mm512_add_epi32 (_mm512_madd_epi16 (va, vb), acc[i]);
+        KEEP_IN_REGISTER (acc[i]);
+      }
+    }
+#pragma GCC unroll 32
+    for (i = 0; i < G; i++)
+      flush_lanes_512 (pairs + i * pair_stride, acc[i], zero, ys == 0);
+  }
+}
+
+static AVX512 void
+chunk_sum_a_512 (const ChunkSrc * src, gint64 * sum_a)
+{
+  const __m512i flip = _mm512_set1_epi16 ((short) 0x8000);
+  const __m512i ones = _mm512_set1_epi16 (1);
+  __m512i sa = _mm512_setzero_si512 ();
+  guint y;
+
+  for (y = 0; y < src->h; y++)
+    sa = _mm512_add_epi32 (sa, _mm512_madd_epi16 (_mm512_xor_si512
+            (_mm512_loadu_si512 (src->a + (gssize) y * src->stride_a), flip),
+            ones));
+  sa = _mm512_add_epi32 (sa, _mm512_set1_epi32 (65536 * src->h));
+  flush_lanes_512 (sum_a, sa, _mm512_setzero_si512 (), TRUE);
+}
+
+#define U16_512_CASE(n) case n: chunk_u16_512 (src, n, pairs, pair_stride); \
+      break
+#define U8_512_CASE(n) case n: chunk_u8_512 (src, n, pairs, pair_stride); \
+      break
+
+static AVX512 void
+chunk_u16_group_512 (const ChunkSrc * src, guint n, gint64 * pairs,
+    gsize pair_stride)
+{
+  switch (n) {
+      U16_512_CASE (1);
+      U16_512_CASE (2);
+      U16_512_CASE (3);
+      U16_512_CASE (4);
+      U16_512_CASE (5);
+      U16_512_CASE (6);
+      U16_512_CASE (7);
+      U16_512_CASE (8);
+      U16_512_CASE (9);
+      U16_512_CASE (10);
+      U16_512_CASE (11);
+      U16_512_CASE (12);
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+static AVX512 void
+chunk_u8_group_512 (const ChunkSrc * src, guint n, gint64 * pairs,
+    gsize pair_stride)
+{
+  switch (n) {
+      U8_512_CASE (1);
+      U8_512_CASE (2);
+      U8_512_CASE (3);
+      U8_512_CASE (4);
+      U8_512_CASE (5);
+      U8_512_CASE (6);
+      U8_512_CASE (7);
+      U8_512_CASE (8);
+      U8_512_CASE (9);
+      U8_512_CASE (10);
+      U8_512_CASE (11);
+      U8_512_CASE (12);
+      U8_512_CASE (13);
+      U8_512_CASE (14);
+      U8_512_CASE (15);
+      U8_512_CASE (16);
+      U8_512_CASE (17);
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+static const ChunkPath avx512_path = {
+  2 * CHUNK, GROUP_U16_512, GROUP_U8_512, chunk_u16_group_512,
+  chunk_u8_group_512,
+  chunk_sum_a_512
+};
+
+void
+bw_cross_rows_avx512 (BwScratch * scratch, const BwCrossRow * row, gint dy0,
+    guint n_dy, guint64 * sum_ab)
+{
+  cross_rows (scratch, row, dy0, n_dy, sum_ab, &avx512_path);
 }

@@ -150,6 +150,17 @@ bw_kernels_init (BwKernels * k, BwImpl impl)
   k->stats_many = bw_stats_from_sums_many_c;
   k->stats_many_name = "c";
 #ifdef HAVE_X86_PATHS
+  /* Unlike the block sums, the cross sums gain from AVX-512's wider
+   * registers (bench/NOTES.md): AUTO takes them too. */
+  if ((impl == BW_IMPL_AUTO || impl == BW_IMPL_AVX512)
+      && bw_stats_avx512_available ()) {
+    BwCrossKernel *ck = &k->cross[k->n_cross++];
+
+    ck->name = "avx512";
+    ck->width_multiple = 2;
+    ck->func[BW_SAMPLE_U8][BW_SAMPLE_U8] = bw_cross_rows_avx512;
+    ck->func[BW_SAMPLE_U16LE][BW_SAMPLE_U16LE] = bw_cross_rows_avx512;
+  }
   if (vector) {
     BwCrossKernel *ck = &k->cross[k->n_cross++];
 

@@ -14,15 +14,12 @@
 #include "blockstats-private.h"
 
 G_BEGIN_DECLS
-
 #define BW_N_FORMATS 3
-
 /* The kernels a table may try for the block sums, in its order of
  * preference; the last one of a table takes every format and width. */
 #define BW_MAX_ROW_KERNELS 4
-
 /* One way to compute the block sums of a block row. */
-typedef struct
+    typedef struct
 {
   const gchar *name;            /* "avx512", "avx2", "orc", "c", "reference" */
   /* Indexed [format a][format b]; NULL where the kernel does not apply. */
@@ -37,7 +34,7 @@ typedef struct
 /* One way to compute the displacement search's cross sums. */
 typedef struct
 {
-  const gchar *name;            /* "avx2" or "c" */
+  const gchar *name;            /* "avx512", "avx2" or "c" */
   BwCrossFunc func[BW_N_FORMATS][BW_N_FORMATS];
   guint width_multiple;
 } BwCrossKernel;
@@ -49,7 +46,7 @@ typedef struct
   BwRowKernel rows[BW_MAX_ROW_KERNELS];
   /* Tried in order; the last takes every format pair and width. */
   guint n_cross;
-  BwCrossKernel cross[2];
+  BwCrossKernel cross[3];
   BwStatsManyFunc stats_many;
   const gchar *stats_many_name; /* "avx2" or "c" */
 } BwKernels;
@@ -75,5 +72,4 @@ const BwCrossKernel *bw_kernels_cross (const BwKernels * kernels,
     BwSampleFormat fa, BwSampleFormat fb, guint block_width);
 
 G_END_DECLS
-
 #endif /* __BW_KERNELS_H__ */
