@@ -130,8 +130,8 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
    * the radius would otherwise snap to a whole pixel.  Only where the peak
    * is signal (r above zero by BW_SIGNAL_Z standard errors): in noise the best
    * offset lies on the radius most of the time, and its fit means
-   * nothing. */
-  beyond = radius > 0 && bw_r_above_zero (best, n, BW_SIGNAL_Z);
+   * nothing.  (Only a best offset on the radius has such neighbours.) */
+  beyond = o->at_radius && bw_r_above_zero (best, n, BW_SIGNAL_Z);
 #define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? \
     (beyond ? bw_search_block_r (plan, col, row, cx + (X), cy + (Y)) : NAN) : \
     r_of (cab[((Y) + radius) * nd + (X) + radius], \
@@ -271,8 +271,10 @@ bw_search_rows_at (const BwStatsPlan * plan, BwScratch * scratch,
       pick_best (m.cab + k, m.vbb + k, sqrt_vaa, R, cx, cy, r_zero,
           (guint) s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
-      bw_subpixel_refine_shift (plan, scratch, c, r,
-          r_around (m.cab + k, m.vbb + k, sqrt_vaa, R, &o[c]), &o[c]);
+      /* The refinement takes only fitted peaks within the radius. */
+      if (o[c].fitted && !o[c].at_radius)
+        bw_subpixel_refine_shift (plan, scratch, c, r,
+            r_around (m.cab + k, m.vbb + k, sqrt_vaa, R, &o[c]), &o[c]);
     }
   }
   return TRUE;
