@@ -151,12 +151,10 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
       o->fitted = TRUE;
       return;
     }
+    o->dx = cx + bx + bw_parabola_peak (f[1][0], best, f[1][2], &fitted);
+    o->dy = cy + by + bw_parabola_peak (f[0][1], best, f[2][1], &fitted);
+    o->fitted = fitted;
   }
-  o->dx = cx + bx + bw_parabola_peak (R_AT (bx - 1, by), best,
-      R_AT (bx + 1, by), &fitted);
-  o->dy = cy + by + bw_parabola_peak (R_AT (bx, by - 1), best,
-      R_AT (bx, by + 1), &fitted);
-  o->fitted = fitted;
 #undef R_AT
 }
 

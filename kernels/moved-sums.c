@@ -144,7 +144,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   ColumnSlideFunc slide_rows;
   gdouble *cab_cube, *vbb_cube, *vaa;
   guint c;
-  gint dy, dx, first_dy, last_dy;
+  gint dy, first_dy, last_dy;
 
   if (!plan || !plan->kernels || !scratch || !s0 || !moved
       || radius > BW_MAX_SEARCH_RADIUS || r >= plan->rows)
@@ -230,20 +230,23 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
       pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
     }
 
-    for (dx = -R; dx <= R; dx++) {
-      const guint64 *ab = ab_dy + (gsize) (dx + R) * cols;
+    for (c = 0; c < cols; c++) {
+      const guint64 n = s0[c].n, sa = s0[c].sum_a;
+      const gssize x0 = (gssize) c * row.block_width;
+      const gssize w = MIN ((gssize) row.block_width,
+          (gssize) row.width_px - x0);
+      /* the offsets whose window lies in the frame */
+      const gssize dx_lo = MAX ((gssize) - R, -x0 - cx);
+      const gssize dx_hi = MIN ((gssize) R, (gssize) width - w - x0 - cx);
+      const gsize k = (gsize) c * n_off + (dy + R) * nd + R;
+      gssize d;
 
-      for (c = 0; c < cols; c++) {
-        gssize x0 = (gssize) c * row.block_width;
-        gssize w = MIN ((gssize) row.block_width, (gssize) row.width_px - x0);
-        gssize xs = x0 + cx + dx;
-        gsize k;
+      for (d = dx_lo; d <= dx_hi; d++) {
+        const gssize xs = x0 + cx + d;
 
-        if (xs < 0 || xs + w > (gssize) width)
-          continue;
-        k = (gsize) c *n_off + (dy + R) * nd + dx + R;
-        centred_sums (s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
-            pre_bb[xs + w] - pre_bb[xs], ab[c], &cab_cube[k], &vbb_cube[k]);
+        centred_sums (n, sa, pre_b[xs + w] - pre_b[xs],
+            pre_bb[xs + w] - pre_bb[xs], ab_dy[(gsize) (d + R) * cols + c],
+            &cab_cube[k + d], &vbb_cube[k + d]);
       }
     }
   }
