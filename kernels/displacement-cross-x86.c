@@ -316,6 +316,30 @@ sum_pairs (const gint64 * p, const BwCrossRow * row, guint c)
   return t;
 }
 
+/* out[c] = the sum of block c's pair columns of p, plus 32768 Σa of the
+ * block where sum_a is given. */
+static AVX2_INLINE void
+sum_blocks (const gint64 * p, const BwCrossRow * row, const gint64 * sum_a,
+    guint64 * out)
+{
+  const gsize n_pairs = row->block_width / 2;
+  const guint full = MIN (row->n_blocks, row->width_px / row->block_width);
+  const gint64 *q = p;
+  guint c;
+
+  /* whole blocks: n_pairs pair columns each, one after the other */
+  for (c = 0; c < full; c++, q += n_pairs) {
+    gint64 t = 0;
+    gsize i;
+
+    for (i = 0; i < n_pairs; i++)
+      t += q[i];
+    out[c] = (guint64) (t + (sum_a ? 32768 * sum_a[c] : 0));
+  }
+  for (; c < row->n_blocks; c++)
+    out[c] = (guint64) (sum_pairs (p, row, c) + (sum_a ? 32768 * sum_a[c] : 0));
+}
+
 /* One path's chunk functions: chunk columns of A at a time, groups of at
  * most group_u16 (group_u8) offsets. */
 typedef struct
@@ -398,13 +422,9 @@ cross_rows (BwScratch * scratch, const BwCrossRow * row, gint dy0,
     for (c = 0; c < row->n_blocks; c++)
       /* in place: block c's pairs start at c * block_width / 2 >= c */
       sum_a[c] = sum_pairs (sum_a, row, c);
-  for (j = 0; j < n_off; j++) {
-    const gint64 *p = pairs + j * n_pairs;
-    guint64 *out = sum_ab + (gsize) j * row->n_blocks;
-
-    for (c = 0; c < row->n_blocks; c++)
-      out[c] = (guint64) (sum_pairs (p, row, c) + (u8 ? 0 : 32768 * sum_a[c]));
-  }
+  for (j = 0; j < n_off; j++)
+    sum_blocks (pairs + j * n_pairs, row, u8 ? NULL : sum_a,
+        sum_ab + (gsize) j * row->n_blocks);
 }
 
 static const ChunkPath avx2_path = {
