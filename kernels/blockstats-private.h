@@ -9,7 +9,9 @@
 #include <string.h>
 #include "blockstats.h"
 
-G_BEGIN_DECLS struct _BwScratch
+G_BEGIN_DECLS
+
+struct _BwScratch
 {
   /* Per-column accumulators, grown on demand (never in the per-row loop). */
   guint32 *cols32;
@@ -92,7 +94,7 @@ bw_load_u16be (const guint8 * p, gsize x)
 static inline const guint8 *
 bw_plane_row (const BwPlane * plane, guint y)
 {
-  return plane->data + (gssize) y *plane->stride;
+  return plane->data + (gssize) y * plane->stride;
 }
 
 /* n·Σxy − Σx·Σy of one block, computed exactly and converted to double

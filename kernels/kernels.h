@@ -14,12 +14,15 @@
 #include "blockstats-private.h"
 
 G_BEGIN_DECLS
+
 #define BW_N_FORMATS 3
+
 /* The kernels a table may try for the block sums, in its order of
  * preference; the last one of a table takes every format and width. */
 #define BW_MAX_ROW_KERNELS 4
+
 /* One way to compute the block sums of a block row. */
-    typedef struct
+typedef struct
 {
   const gchar *name;            /* "avx512", "avx2", "orc", "c", "reference" */
   /* Indexed [format a][format b]; NULL where the kernel does not apply. */
@@ -72,4 +75,5 @@ const BwCrossKernel *bw_kernels_cross (const BwKernels * kernels,
     BwSampleFormat fa, BwSampleFormat fb, guint block_width);
 
 G_END_DECLS
+
 #endif /* __BW_KERNELS_H__ */
