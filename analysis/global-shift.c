@@ -56,45 +56,96 @@ bw_global_work_free (BwGlobalWork * work)
   g_free (work);
 }
 
-#define DEFINE_ADD_ROW(SUFFIX, LOAD)                                     \
-static BW_VECTORIZE void                                                \
-add_row_##SUFFIX (const guint8 * restrict row, gsize n,                 \
+/* Wider vectors where the CPU has them: the reduction reads both frames
+ * whole, and the correlations are most of the estimate's arithmetic. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define WIDE_CLONES
+#endif
+
+/* acc[x] = the sum of the f rows' samples at x (f >= 1), x in [0, n). */
+#define DEFINE_SUM_ROWS(SUFFIX, LOAD)                                    \
+static BW_VECTORIZE WIDE_CLONES void                                    \
+sum_rows_##SUFFIX (const BwPlane * plane, guint y, guint f, gsize n,    \
     guint32 * restrict acc)                                             \
 {                                                                       \
+  const guint8 *r0 = bw_plane_row (plane, y);                           \
   gsize x;                                                              \
+  guint j;                                                              \
+                                                                        \
   for (x = 0; x < n; x++)                                               \
-    acc[x] += LOAD (row, x);                                            \
+    acc[x] = LOAD (r0, x);                                              \
+  for (j = 1; j + 2 <= f; j += 2) {                                     \
+    const guint8 *r1 = bw_plane_row (plane, y + j);                     \
+    const guint8 *r2 = bw_plane_row (plane, y + j + 1);                 \
+                                                                        \
+    for (x = 0; x < n; x++)                                             \
+      acc[x] += (guint32) LOAD (r1, x) + LOAD (r2, x);                  \
+  }                                                                     \
+  if (j < f) {                                                          \
+    const guint8 *r1 = bw_plane_row (plane, y + j);                     \
+                                                                        \
+    for (x = 0; x < n; x++)                                             \
+      acc[x] += LOAD (r1, x);                                           \
+  }                                                                     \
 }
 
-DEFINE_ADD_ROW (u8, bw_load_u8);
-DEFINE_ADD_ROW (le, bw_load_u16le);
-DEFINE_ADD_ROW (be, bw_load_u16be);
+DEFINE_SUM_ROWS (u8, bw_load_u8);
+DEFINE_SUM_ROWS (le, bw_load_u16le);
+DEFINE_SUM_ROWS (be, bw_load_u16be);
 
-typedef void (*AddRowFunc) (const guint8 *, gsize, guint32 *);
+typedef void (*SumRowsFunc) (const BwPlane *, guint, guint, gsize, guint32 *);
 
-static const AddRowFunc add_row[3] = { add_row_u8, add_row_le, add_row_be };
+static const SumRowsFunc sum_rows[3] = { sum_rows_u8, sum_rows_le,
+  sum_rows_be
+};
+
+/* out[x] = in[2x] + in[2x + 1], x in [0, n). */
+static BW_VECTORIZE WIDE_CLONES void
+add_pairs (const guint32 * restrict in, gsize n, guint32 * restrict out)
+{
+  gsize x;
+
+  for (x = 0; x < n; x++)
+    out[x] = in[2 * x] + in[2 * x + 1];
+}
+
+static BW_VECTORIZE WIDE_CLONES void
+to_float (const guint32 * restrict in, gsize n, gfloat * restrict out)
+{
+  gsize x;
+
+  for (x = 0; x < n; x++)
+    out[x] = in[x];
+}
 
 /* Box sums of f x f samples of plane into out (w x h, the plane's size
- * divided by f, rounded down). */
+ * divided by f, rounded down; f a power of two).  acc holds w f + w f / 2
+ * values: the columns' sums, then the pairs halved from them. */
 static void
 reduce_plane (const BwPlane * plane, guint f, guint w, guint h,
     guint32 * acc, gfloat * out)
 {
-  AddRowFunc add = add_row[plane->format];
+  SumRowsFunc sum = sum_rows[plane->format];
   const gsize n = (gsize) w * f;
-  guint x, y, j;
+  guint32 *half = acc + n;
+  guint y;
 
   for (y = 0; y < h; y++) {
-    memset (acc, 0, n * sizeof (guint32));
-    for (j = 0; j < f; j++)
-      add (bw_plane_row (plane, y * f + j), n, acc);
-    for (x = 0; x < w; x++) {
-      guint32 s = 0;
+    guint32 *in = acc;
+    gsize m = n;
 
-      for (j = 0; j < f; j++)
-        s += acc[(gsize) x * f + j];
-      out[(gsize) y * w + x] = s;
+    sum (plane, y * f, f, n, acc);
+    /* Halve f to 1, alternating between the two buffers. */
+    while (m > w) {
+      guint32 *o = in == acc ? half : acc;
+
+      m /= 2;
+      add_pairs (in, m, o);
+      in = o;
     }
+    to_float (in, w, out + (gsize) y * w);
   }
 }
 
@@ -134,14 +185,6 @@ centre_values (gfloat * v, gsize n)
   for (i = 0; i < n; i++)
     v[i] -= mean;
 }
-
-/* Wider vectors where the CPU has them: the correlations are most of the
- * estimate's arithmetic. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define WIDE_CLONES
-#endif
 
 /* The five sums of a row pair, in eight lanes (which the compiler keeps in
  * vector registers). */
@@ -266,7 +309,7 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
   for (i = 0; i < n_levels; i++)
     total += 2 * (gsize) w->levels[i].w * w->levels[i].h;
   BW_GROW (w->planes, w->planes_len, total);
-  BW_GROW (w->acc, w->acc_len, (gsize) w->levels[0].w * f0);
+  BW_GROW (w->acc, w->acc_len, (gsize) w->levels[0].w * f0 * 3 / 2 + 1);
 
   p = w->planes;
   for (i = 0; i < n_levels; i++) {

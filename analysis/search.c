@@ -22,6 +22,20 @@ r_of (gdouble cab, gdouble vbb, gdouble sqrt_vaa)
   return CLAMP (cab / (sqrt_vaa * sqrt (vbb)), -1.0, 1.0);
 }
 
+/* bw_r_above_zero (r, n, BW_SIGNAL_Z), answering FALSE without Fisher's z
+ * where r lies clearly below the bound (atanh (r) <= r / (1 - r²) for
+ * 0 <= r < 1): on noise the best r is small. */
+static inline gboolean
+r_is_signal (gdouble r, guint n)
+{
+  if (!(r > 0.0))
+    return FALSE;
+  if (n > 3 && r < 0.5
+      && r / (1.0 - r * r) * sqrt (n - 3.0) < 0.999 * BW_SIGNAL_Z)
+    return FALSE;
+  return bw_r_above_zero (r, n, BW_SIGNAL_Z);
+}
+
 gdouble
 bw_parabola_peak (gdouble lo, gdouble mid, gdouble hi, gboolean * fitted)
 {
@@ -130,8 +144,8 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
    * the radius would otherwise snap to a whole pixel.  Only where the peak
    * is signal (r above zero by BW_SIGNAL_Z standard errors): in noise the best
    * offset lies on the radius most of the time, and its fit means
-   * nothing. */
-  beyond = radius > 0 && bw_r_above_zero (best, n, BW_SIGNAL_Z);
+   * nothing.  (Only a best offset on the radius has such neighbours.) */
+  beyond = o->at_radius && r_is_signal (best, n);
 #define R_AT(X, Y) (ABS (X) > radius || ABS (Y) > radius ? \
     (beyond ? bw_search_block_r (plan, col, row, cx + (X), cy + (Y)) : NAN) : \
     r_of (cab[((Y) + radius) * nd + (X) + radius], \
@@ -142,7 +156,7 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
 
     for (y = -1; y <= 1; y++)
       for (x = -1; x <= 1; x++) {
-        f[y + 1][x + 1] = R_AT (bx + x, by + y);
+        f[y + 1][x + 1] = x == 0 && y == 0 ? best : R_AT (bx + x, by + y);
         all = all && isfinite (f[y + 1][x + 1]);
       }
     if (all && quadratic_peak (f, &px, &py)) {
@@ -151,12 +165,10 @@ pick_best (const gdouble * cab, const gdouble * vbb, gdouble sqrt_vaa,
       o->fitted = TRUE;
       return;
     }
+    o->dx = cx + bx + bw_parabola_peak (f[1][0], best, f[1][2], &fitted);
+    o->dy = cy + by + bw_parabola_peak (f[0][1], best, f[2][1], &fitted);
+    o->fitted = fitted;
   }
-  o->dx = cx + bx + bw_parabola_peak (R_AT (bx - 1, by), best,
-      R_AT (bx + 1, by), &fitted);
-  o->dy = cy + by + bw_parabola_peak (R_AT (bx, by - 1), best,
-      R_AT (bx, by + 1), &fitted);
-  o->fitted = fitted;
 #undef R_AT
 }
 
@@ -271,8 +283,10 @@ bw_search_rows_at (const BwStatsPlan * plan, BwScratch * scratch,
       pick_best (m.cab + k, m.vbb + k, sqrt_vaa, R, cx, cy, r_zero,
           (guint) s0[c].n, plan, c, r, &o[c]);
       o[c].n = (guint32) s0[c].n;
-      bw_subpixel_refine_shift (plan, scratch, c, r,
-          r_around (m.cab + k, m.vbb + k, sqrt_vaa, R, &o[c]), &o[c]);
+      /* The refinement takes only fitted peaks within the radius. */
+      if (o[c].fitted && !o[c].at_radius)
+        bw_subpixel_refine_shift (plan, scratch, c, r,
+            r_around (m.cab + k, m.vbb + k, sqrt_vaa, R, &o[c]), &o[c]);
     }
   }
   return TRUE;

@@ -414,8 +414,8 @@ bw_subpixel_refine_shift (const BwStatsPlan * plan, BwScratch * scratch,
    * pixel: a narrower one is content at the sampling limit, which no
    * interpolation can move (the fit keeps its whole-pixel answer). */
   if (!shift->fitted || shift->at_radius
-      || !bw_r_above_zero (shift->r_best, shift->n, BW_SIGNAL_Z)
-      || !(r_around >= BW_SUBPIXEL_MIN_WIDTH * shift->r_best))
+      || !(r_around >= BW_SUBPIXEL_MIN_WIDTH * shift->r_best)
+      || !bw_r_above_zero (shift->r_best, shift->n, BW_SIGNAL_Z))
     return;
   if (bw_subpixel_refine (plan, scratch, col, row, &dx, &dy)) {
     shift->dx = dx;

@@ -5,13 +5,18 @@
  * sums plus the search at the given radius; and, to see where the search's
  * time goes, the sums plus only the cross sums of that radius (the
  * function bw_search_rows would use, called for every block row and
- * vertical offset); and the coarse global shift (bw_global_shift_estimate,
+ * vertical offset), and the sums plus the moved windows' sums (cross sums
+ * included, bw_moved_sums_row for every block row); and the coarse global
+ * shift (bw_global_shift_estimate,
  * of a frame against itself, so that every level is refined), against the
  * sums plus the search.  Medians of reps; as in bench-kernels, each rep takes
  * the next frame pair of a ring larger than any cache.  The path is the
  * one BLOCKWISE_KERNEL selects (unset: the fastest this CPU has).
  *
- *   bench-search [--size WxH] [--block N] [--radius R] [--seconds S]
+ *   bench-search [--size WxH] [--block N] [--radius R] [--seconds S] [--cpu]
+ *
+ * --cpu: the thread's CPU time instead of the wall clock (on a machine
+ * shared with other jobs, time spent waiting for a core is not counted).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -38,6 +43,20 @@ typedef struct
 } SearchCase;
 
 typedef void (*SearchFunc) (SearchCase * sc);
+
+/* --cpu: time with the thread's CPU clock. */
+static gboolean cpu_time;
+
+static double
+clock_seconds (void)
+{
+  struct timespec ts;
+
+  if (!cpu_time)
+    return now_seconds ();
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static void
 advance_pair (SearchCase * sc)
@@ -85,6 +104,23 @@ run_global (SearchCase * sc)
       g_error ("bw_global_shift_estimate failed");
 }
 
+/* The sums, then the moved windows' centred sums bw_search_rows would
+ * compute (the cross sums included), without choosing an offset. */
+static void
+run_moved (SearchCase * sc)
+{
+  guint r;
+
+  run_sums (sc);
+  for (r = 0; r < sc->plan.rows; r++) {
+    BwMovedSums m;
+
+    if (!bw_moved_sums_row (&sc->plan, sc->scratch, sc->radius, 0, 0, r,
+            sc->sums + (gsize) r * sc->plan.cols, &m))
+      g_error ("bw_moved_sums_row failed");
+  }
+}
+
 /* The sums, then the cross sums bw_search_rows would compute (the same
  * block rows and vertical offsets), nothing else. */
 static void
@@ -95,7 +131,7 @@ run_cross (SearchCase * sc)
       sc->plan.b.format, g->block_width)->func[sc->plan.a.format]
       [sc->plan.b.format];
   BwCrossRow row;
-  gint R = sc->radius, dy;
+  gint R = sc->radius;
   guint r;
 
   run_sums (sc);
@@ -108,14 +144,14 @@ run_cross (SearchCase * sc)
   row.radius = sc->radius;
   row.cx = 0;
   for (r = 0; r < sc->plan.rows; r++) {
+    gint dy0, dy1;
+
     row.y0 = r * g->block_height;
     row.h = MIN (g->block_height, g->height - row.y0);
-    for (dy = -R; dy <= R; dy++) {
-      if ((gint) row.y0 + dy < 0
-          || (gint) (row.y0 + row.h) + dy > (gint) g->height)
-        continue;
-      cross (sc->scratch, &row, dy, sc->cross_out);
-    }
+    dy0 = MAX (-R, -(gint) row.y0);
+    dy1 = MIN (R, (gint) g->height - (gint) (row.y0 + row.h));
+    if (dy0 <= dy1)
+      cross (sc->scratch, &row, dy0, dy1 - dy0 + 1, sc->cross_out);
   }
 }
 
@@ -128,9 +164,9 @@ measure (SearchFunc func, SearchCase * sc, double seconds)
   guint reps, i;
 
   advance_pair (sc);
-  t0 = now_seconds ();
+  t0 = clock_seconds ();
   func (sc);
-  warm = now_seconds () - t0;
+  warm = clock_seconds () - t0;
   reps = (guint) CLAMP (seconds / MAX (warm, 1e-9) + 0.5, 0, 100000);
   reps = MAX (reps, 5);
   reps = MAX (reps, sc->n_pairs);
@@ -138,9 +174,9 @@ measure (SearchFunc func, SearchCase * sc, double seconds)
   times = g_new (double, reps);
   for (i = 0; i < reps; i++) {
     advance_pair (sc);
-    t0 = now_seconds ();
+    t0 = clock_seconds ();
     func (sc);
-    times[i] = now_seconds () - t0;
+    times[i] = clock_seconds () - t0;
   }
   med = bw_median (times, reps);
   g_free (times);
@@ -160,6 +196,8 @@ main (int argc, char **argv)
     {"radius", 0, 0, G_OPTION_ARG_INT, &radius, "Search radius (2)", "R"},
     {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds,
         "Seconds per measurement (1)", "S"},
+    {"cpu", 0, 0, G_OPTION_ARG_NONE, &cpu_time,
+        "Thread CPU time instead of the wall clock", NULL},
     {NULL}
   };
   GOptionContext *ctx;
@@ -193,19 +231,20 @@ main (int argc, char **argv)
   fill_random (ring, alloc, width * 65537u + height);
 
   g_print ("%ux%u, %dx%d blocks, trim mode, one thread, BLOCKWISE_KERNEL=%s; "
-      "ms per frame pair (median), frames from a %.0f MiB ring\n", width,
+      "ms per frame pair (median, %s), frames from a %.0f MiB ring\n", width,
       height, block, block, g_getenv ("BLOCKWISE_KERNEL") ?
-      g_getenv ("BLOCKWISE_KERNEL") : "(unset)", alloc / 1048576.0);
-  g_print ("%-7s %-6s %9s %10s %11s %11s %9s %9s %9s %9s\n", "fmt", "cross",
-      "sums", "+search0", "+cross_R", "+search_R", "R/sums", "R/search0",
-      "global", "G/search");
+      g_getenv ("BLOCKWISE_KERNEL") : "(unset)",
+      cpu_time ? "thread CPU time" : "wall clock", alloc / 1048576.0);
+  g_print ("%-7s %-6s %9s %10s %11s %11s %11s %9s %9s %9s %9s\n", "fmt",
+      "cross", "sums", "+search0", "+cross_R", "+moved_R", "+search_R",
+      "R/sums", "R/search0", "global", "G/search");
   for (f = 0; f < 2; f++) {
     BwSampleFormat fmt = f == 0 ? BW_SAMPLE_U8 : BW_SAMPLE_U16LE;
     gsize bpp = f == 0 ? 1 : 2;
     BwGeometry geom = { width, height, block, block, BW_EDGE_TRIM };
     BwPlane a = { ring, (gssize) (width * bpp), fmt };
     SearchCase sc = { {{0,},}, };
-    double t_sums, t_s0, t_cross, t_sr, t_g;
+    double t_sums, t_s0, t_cross, t_moved, t_sr, t_g;
     gsize n;
 
     if (!bw_stats_plan_init (&sc.plan, BW_IMPL_AUTO, &geom, &a, &a))
@@ -214,7 +253,8 @@ main (int argc, char **argv)
     sc.scratch = bw_scratch_new ();
     sc.sums = g_new (BwBlockSums, n);
     sc.out = g_new (BwBlockShift, n);
-    sc.cross_out = g_new (guint64, (gsize) (2 * radius + 1) * sc.plan.cols);
+    sc.cross_out = g_new (guint64, (gsize) (2 * radius + 1) * (2 * radius + 1)
+        * sc.plan.cols);
     sc.global = bw_global_work_new ();
     sc.radius = radius;
     sc.ring = ring;
@@ -224,13 +264,14 @@ main (int argc, char **argv)
     t_sums = measure (run_sums, &sc, seconds);
     t_s0 = measure (run_search0, &sc, seconds);
     t_cross = measure (run_cross, &sc, seconds);
+    t_moved = measure (run_moved, &sc, seconds);
     t_sr = measure (run_search, &sc, seconds);
     t_g = measure (run_global, &sc, seconds);
-    g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %9.2f %9.2f %9.3f %9.2f\n",
-        f == 0 ? "GRAY8" : "GRAY16", bw_moved_sums_path_name (BW_IMPL_AUTO,
-            fmt, fmt, block),
-        t_sums * 1e3, t_s0 * 1e3, t_cross * 1e3, t_sr * 1e3, t_sr / t_sums,
-        t_sr / t_s0, t_g * 1e3, t_g / t_sr);
+    g_print ("%-7s %-6s %9.3f %10.3f %11.3f %11.3f %11.3f %9.2f %9.2f %9.3f "
+        "%9.2f\n", f == 0 ? "GRAY8" : "GRAY16",
+        bw_moved_sums_path_name (BW_IMPL_AUTO, fmt, fmt, block),
+        t_sums * 1e3, t_s0 * 1e3, t_cross * 1e3, t_moved * 1e3, t_sr * 1e3,
+        t_sr / t_sums, t_sr / t_s0, t_g * 1e3, t_g / t_sr);
 
     bw_scratch_free (sc.scratch);
     bw_global_work_free (sc.global);

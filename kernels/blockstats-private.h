@@ -226,20 +226,24 @@ typedef struct
   gint cx;
 } BwCrossRow;
 
-/* The cross sums of a block row against B moved by dy rows: for every dx in
- * [-radius, radius], Σab of every block against B moved by cx + dx columns
- * into sum_ab[(dx + radius) * n_blocks + block].  B's rows y0 + dy ..
- * y0 + dy + h - 1 lie in the frame; a block whose window moved by dx leaves
- * the frame gets an unspecified value (the caller skips it). */
+/* The cross sums of a block row against B moved by dy0 + j rows for j in
+ * [0, n_dy) (B's rows y0 + dy0 .. y0 + dy0 + n_dy + h - 2 lie in the
+ * frame): for every dx in [-radius, radius], Σab of every block against B
+ * moved by cx + dx columns into
+ * sum_ab[(j (2 radius + 1) + dx + radius) * n_blocks + block].  A block
+ * whose window moved by dx leaves the frame gets an unspecified value (the
+ * caller skips it). */
 typedef void (*BwCrossFunc) (BwScratch * scratch, const BwCrossRow * row,
-    gint dy, guint64 * sum_ab);
+    gint dy0, guint n_dy, guint64 * sum_ab);
 
-void bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
-    guint64 * sum_ab);
+void bw_cross_rows_c (BwScratch * scratch, const BwCrossRow * row, gint dy0,
+    guint n_dy, guint64 * sum_ab);
 #ifdef HAVE_X86_PATHS
 /* Equal formats (U8 or U16LE), even block widths. */
-void bw_cross_row_avx2 (BwScratch * scratch, const BwCrossRow * row, gint dy,
-    guint64 * sum_ab);
+void bw_cross_rows_avx2 (BwScratch * scratch, const BwCrossRow * row,
+    gint dy0, guint n_dy, guint64 * sum_ab);
+void bw_cross_rows_avx512 (BwScratch * scratch, const BwCrossRow * row,
+    gint dy0, guint n_dy, guint64 * sum_ab);
 #endif
 
 /* The paths: each computes the sums of every block of one block row.  Only

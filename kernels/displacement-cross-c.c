@@ -50,8 +50,10 @@ bytes_per_sample (BwSampleFormat f)
   return f == BW_SAMPLE_U8 ? 1 : 2;
 }
 
-void
-bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
+/* The cross sums of one vertical offset dy (the layout of BwCrossFunc's
+ * first offset). */
+static void
+cross_dy (BwScratch * scratch, const BwCrossRow * row, gint dy,
     guint64 * sum_ab)
 {
   const gint radius = row->radius;
@@ -95,4 +97,15 @@ bw_cross_row_c (BwScratch * scratch, const BwCrossRow * row, gint dy,
       out[c] = (thi << 16) + tlo;
     }
   }
+}
+
+void
+bw_cross_rows_c (BwScratch * scratch, const BwCrossRow * row, gint dy0,
+    guint n_dy, guint64 * sum_ab)
+{
+  const gsize per_dy = (gsize) (2 * row->radius + 1) * row->n_blocks;
+  guint j;
+
+  for (j = 0; j < n_dy; j++)
+    cross_dy (scratch, row, dy0 + (gint) j, sum_ab + j * per_dy);
 }

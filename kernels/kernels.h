@@ -37,7 +37,7 @@ typedef struct
 /* One way to compute the displacement search's cross sums. */
 typedef struct
 {
-  const gchar *name;            /* "avx2" or "c" */
+  const gchar *name;            /* "avx512", "avx2" or "c" */
   BwCrossFunc func[BW_N_FORMATS][BW_N_FORMATS];
   guint width_multiple;
 } BwCrossKernel;
@@ -49,7 +49,7 @@ typedef struct
   BwRowKernel rows[BW_MAX_ROW_KERNELS];
   /* Tried in order; the last takes every format pair and width. */
   guint n_cross;
-  BwCrossKernel cross[2];
+  BwCrossKernel cross[3];
   BwStatsManyFunc stats_many;
   const gchar *stats_many_name; /* "avx2" or "c" */
 } BwKernels;

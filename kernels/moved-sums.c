@@ -13,13 +13,21 @@
 #include "kernels.h"
 #include "moved-sums.h"
 
+/* Wider vectors where the CPU has them: the column sums read every row of
+ * B a block row's search covers. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define WIDE_CLONES
+#endif
+
 /* Column sums of b and b² (b² in its low and high 16-bit halves, each in a
  * guint32: exact for up to 4096 rows) over the moved rows.  _add adds one
  * row; _slide moves the rows down by one, adding row `in` and taking out
  * row `out` in one pass (guint32 arithmetic wraps, and every final sum
  * fits, so the differences are exact). */
 #define DEFINE_COLUMN_ROWS(SUFFIX, LOAD)                                 \
-static BW_VECTORIZE void                                                \
+static BW_VECTORIZE WIDE_CLONES void                                    \
 column_add_##SUFFIX (const guint8 * restrict rb, gsize n,               \
     guint32 * restrict sb, guint32 * restrict lo, guint32 * restrict hi)\
 {                                                                       \
@@ -31,7 +39,7 @@ column_add_##SUFFIX (const guint8 * restrict rb, gsize n,               \
     hi[x] += vv >> 16;                                                  \
   }                                                                     \
 }                                                                       \
-static BW_VECTORIZE void                                                \
+static BW_VECTORIZE WIDE_CLONES void                                    \
 column_slide_##SUFFIX (const guint8 * restrict out,                     \
     const guint8 * restrict in, gsize n, guint32 * restrict sb,         \
     guint32 * restrict lo, guint32 * restrict hi)                       \
@@ -136,7 +144,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   ColumnSlideFunc slide_rows;
   gdouble *cab_cube, *vbb_cube, *vaa;
   guint c;
-  gint dy, dx, first_dy;
+  gint dy, first_dy, last_dy;
 
   if (!plan || !plan->kernels || !scratch || !s0 || !moved
       || radius > BW_MAX_SEARCH_RADIUS || r >= plan->rows)
@@ -159,8 +167,7 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
   bw_scratch_reserve ((gpointer *) & scratch->search32,
       &scratch->search32_len, 3 * width, sizeof (guint32));
   bw_scratch_reserve ((gpointer *) & scratch->search64,
-      &scratch->search64_len, 2 * (width + 1) + (gsize) nd * cols,
-      sizeof (guint64));
+      &scratch->search64_len, 2 * (width + 1) + n_off * cols, sizeof (guint64));
   bw_scratch_reserve ((gpointer *) & scratch->search_r,
       &scratch->search_r_len, (2 * n_off + 1) * cols, sizeof (gdouble));
   col_b = scratch->search32;
@@ -190,24 +197,25 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
     return TRUE;
   }
 
-  /* The first vertical offset whose rows lie in the frame (dy is counted
-   * from the centre, the rows of B from the frame's top). */
+  /* The vertical offsets whose rows lie in the frame (dy is counted from
+   * the centre, the rows of B from the frame's top). */
   first_dy = MAX (-R, -(gint) row.y0 - cy);
-  if (first_dy > R)
+  last_dy = MIN (R, (gint) plan->geom.height - (gint) (row.y0 + row.h) - cy);
+  if (first_dy > last_dy)
     return TRUE;
+  cross (scratch, &row, cy + first_dy, last_dy - first_dy + 1, sum_ab);
   dy = first_dy;
   {
     guint y;
 
     memset (col_b, 0, 3 * width * sizeof (guint32));
-    for (y = 0; y < row.h && (gint) (row.y0 + y) + cy + dy < (gint)
-        plan->geom.height; y++)
+    for (y = 0; y < row.h; y++)
       add_row (bw_plane_row (&plan->b, row.y0 + cy + dy + y), width, col_b,
           col_lo, col_hi);
   }
-  for (; dy <= R; dy++) {
-    if ((gint) (row.y0 + row.h) + cy + dy > (gint) plan->geom.height)
-      break;
+  for (; dy <= last_dy; dy++) {
+    const guint64 *ab_dy = sum_ab + (gsize) (dy - first_dy) * nd * cols;
+
     if (dy > first_dy) {
       /* Slide the columns down by one row. */
       slide_rows (bw_plane_row (&plan->b, row.y0 + cy + dy - 1),
@@ -222,22 +230,23 @@ bw_moved_sums_row (const BwStatsPlan * plan, BwScratch * scratch,
       pre_bb[i + 1] = pre_bb[i] + ((guint64) col_hi[i] << 16) + col_lo[i];
     }
 
-    cross (scratch, &row, cy + dy, sum_ab);
+    for (c = 0; c < cols; c++) {
+      const guint64 n = s0[c].n, sa = s0[c].sum_a;
+      const gssize x0 = (gssize) c * row.block_width;
+      const gssize w = MIN ((gssize) row.block_width,
+          (gssize) row.width_px - x0);
+      /* the offsets whose window lies in the frame */
+      const gssize dx_lo = MAX ((gssize) - R, -x0 - cx);
+      const gssize dx_hi = MIN ((gssize) R, (gssize) width - w - x0 - cx);
+      const gsize k = (gsize) c * n_off + (dy + R) * nd + R;
+      gssize d;
 
-    for (dx = -R; dx <= R; dx++) {
-      const guint64 *ab = sum_ab + (gsize) (dx + R) * cols;
+      for (d = dx_lo; d <= dx_hi; d++) {
+        const gssize xs = x0 + cx + d;
 
-      for (c = 0; c < cols; c++) {
-        gssize x0 = (gssize) c * row.block_width;
-        gssize w = MIN ((gssize) row.block_width, (gssize) row.width_px - x0);
-        gssize xs = x0 + cx + dx;
-        gsize k;
-
-        if (xs < 0 || xs + w > (gssize) width)
-          continue;
-        k = (gsize) c *n_off + (dy + R) * nd + dx + R;
-        centred_sums (s0[c].n, s0[c].sum_a, pre_b[xs + w] - pre_b[xs],
-            pre_bb[xs + w] - pre_bb[xs], ab[c], &cab_cube[k], &vbb_cube[k]);
+        centred_sums (n, sa, pre_b[xs + w] - pre_b[xs],
+            pre_bb[xs + w] - pre_bb[xs], ab_dy[(gsize) (d + R) * cols + c],
+            &cab_cube[k + d], &vbb_cube[k + d]);
       }
     }
   }

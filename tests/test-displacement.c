@@ -153,20 +153,21 @@ static const BwImpl search_impls[] = {
 
 /* The cross sums of one block row around the centre (cx, cy) exactly:
  * every cross-sum kernel of every table that applies to the plan's formats
- * and block width, against products added up here, for every block whose
- * moved window lies in the frame. */
+ * and block width, at every vertical offset whose rows lie in the frame in
+ * one call, against products added up here, for every block whose moved
+ * window lies in the frame. */
 static void
 check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
     guint radius, gint cx, gint cy)
 {
   const BwGeometry *g = &plan->geom;
   const gint R = radius;
-  gsize n_out = (gsize) (2 * R + 1) * plan->cols;
-  guint64 *got = g_new (guint64, n_out);
+  const gsize per_dy = (gsize) (2 * R + 1) * plan->cols;
+  guint64 *got = g_new (guint64, (2 * R + 1) * per_dy);
   BwCrossFunc seen[2 * G_N_ELEMENTS (search_impls)];
-  guint n_seen, t, f, c, i;
+  guint n_seen = 0, t, f, c, i;
   BwCrossRow row;
-  gint dy, dx;
+  gint dy, dx, dy0, dy1;
 
   row.a = &plan->a;
   row.b = &plan->b;
@@ -178,32 +179,34 @@ check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
   row.n_blocks = plan->cols;
   row.radius = radius;
   row.cx = cx;
-  for (dy = cy - R; dy <= cy + R; dy++) {
-    if ((gint) row.y0 + dy < 0 || (gint) (row.y0 + row.h) + dy >
-        (gint) g->height)
-      continue;
-    n_seen = 0;
-    for (t = 0; t < G_N_ELEMENTS (search_impls); t++) {
-      const BwKernels *k = bw_kernels_get (search_impls[t]);
+  dy0 = MAX (cy - R, -(gint) row.y0);
+  dy1 = MIN (cy + R, (gint) g->height - (gint) (row.y0 + row.h));
+  if (dy0 > dy1) {
+    g_free (got);
+    return;
+  }
+  for (t = 0; t < G_N_ELEMENTS (search_impls); t++) {
+    const BwKernels *k = bw_kernels_get (search_impls[t]);
 
-      for (f = 0; f < k->n_cross; f++) {
-        const BwCrossKernel *ck = &k->cross[f];
-        BwCrossFunc func = ck->func[plan->a.format][plan->b.format];
+    for (f = 0; f < k->n_cross; f++) {
+      const BwCrossKernel *ck = &k->cross[f];
+      BwCrossFunc func = ck->func[plan->a.format][plan->b.format];
 
-        if (!func || g->block_width % ck->width_multiple != 0)
-          continue;
-        /* the tables share their kernels: each is checked once */
-        for (i = 0; i < n_seen && seen[i] != func; i++);
-        if (i < n_seen)
-          continue;
-        seen[n_seen++] = func;
-        memset (got, 0xa5, n_out * sizeof (guint64));
-        func (scratch, &row, dy, got);
+      if (!func || g->block_width % ck->width_multiple != 0)
+        continue;
+      /* the tables share their kernels: each is checked once */
+      for (i = 0; i < n_seen && seen[i] != func; i++);
+      if (i < n_seen)
+        continue;
+      seen[n_seen++] = func;
+      memset (got, 0xa5, (2 * R + 1) * per_dy * sizeof (guint64));
+      func (scratch, &row, dy0, dy1 - dy0 + 1, got);
+      for (dy = dy0; dy <= dy1; dy++)
         for (dx = cx - R; dx <= cx + R; dx++)
           for (c = 0; c < plan->cols; c++) {
             guint x0 = c * g->block_width;
             guint x1 = MIN (x0 + g->block_width, row.width_px), x, y;
-            guint64 expect = 0;
+            guint64 expect = 0, v;
 
             if ((gint) x0 + dx < 0 || (gint) x1 + dx > (gint) g->width)
               continue;
@@ -212,13 +215,13 @@ check_cross_row (const BwStatsPlan * plan, BwScratch * scratch, guint r,
                 expect += (guint64) sample (plan->a.data, plan->a.stride,
                     plan->a.format, x, y) * sample (plan->b.data,
                     plan->b.stride, plan->b.format, x + dx, y + dy);
-            if (got[(gsize) (dx - cx + R) * plan->cols + c] != expect)
+            v = got[(dy - dy0) * per_dy + (gsize) (dx - cx + R) * plan->cols
+                + c];
+            if (v != expect)
               g_error ("cross sum of block %u, row %u at (%d, %d) on the %s "
                   "path: %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT,
-                  c, r, dx, dy, ck->name,
-                  got[(gsize) (dx - cx + R) * plan->cols + c], expect);
+                  c, r, dx, dy, ck->name, v, expect);
           }
-      }
     }
   }
   g_free (got);
