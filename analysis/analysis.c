@@ -42,19 +42,20 @@ typedef struct
 struct _BwAnalysis
 {
   BwWorker *worker;
-  /* Grown when a frame has more blocks (or rows) than any before. */
-  BwBlockSums *sums;
+  /* Grown when a frame has more blocks (or rows) than any before.  Only
+   * what outlives a block row is kept per block. */
+  BwBlockSums *sums;            /* a row's sums, per thread */
   gsize sums_len;
-  gdouble *packed_r;            /* valid r values, for the median */
-  gsize packed_r_len;
+  BwBlockStats *stats;          /* a row's statistics, per thread */
+  gsize stats_len;
+  /* The background estimate's working memory, then the valid r values
+   * packed per row, for the median. */
+  gdouble *values;
+  gsize values_len;
   guint8 *background;           /* non-zero: a background block */
   gsize background_len;
-  BwBlockShift *shifts;         /* the search's results */
+  BwBlockShift *shifts;         /* the search's results (with a search) */
   gsize shifts_len;
-  BwBlockStats *stats;          /* each block row's statistics */
-  gsize stats_len;
-  gdouble *work;                /* background estimate */
-  gsize work_len;
   RowPartial *row_partials;
   gsize row_partials_len;
   guint *median_bins;
@@ -98,14 +99,13 @@ static void
 free_buffers (BwAnalysis * an)
 {
   g_clear_pointer (&an->sums, g_free);
-  g_clear_pointer (&an->packed_r, g_free);
+  g_clear_pointer (&an->stats, g_free);
+  g_clear_pointer (&an->values, g_free);
   g_clear_pointer (&an->background, g_free);
   g_clear_pointer (&an->shifts, g_free);
-  g_clear_pointer (&an->work, g_free);
-  g_clear_pointer (&an->stats, g_free);
   g_clear_pointer (&an->row_partials, g_free);
-  an->sums_len = an->packed_r_len = an->background_len = an->shifts_len =
-      an->work_len = an->stats_len = an->row_partials_len = 0;
+  an->sums_len = an->stats_len = an->values_len = an->background_len =
+      an->shifts_len = an->row_partials_len = 0;
 }
 
 void
@@ -139,15 +139,31 @@ bw_analysis_last_paths (const BwAnalysis * an, const gchar ** stats_path,
 }
 
 static void
-reserve (BwAnalysis * an, gsize n_blocks, guint n_rows)
+reserve (BwAnalysis * an, guint cols, guint rows, guint n_threads,
+    gboolean estimated, gboolean searched)
 {
-  BW_GROW (an->sums, an->sums_len, n_blocks);
-  BW_GROW (an->packed_r, an->packed_r_len, n_blocks);
+  gsize n_blocks = (gsize) cols * rows;
+
+  BW_GROW (an->sums, an->sums_len, (gsize) n_threads * cols);
+  BW_GROW (an->stats, an->stats_len, (gsize) n_threads * cols);
+  BW_GROW (an->values, an->values_len, estimated ? 2 * n_blocks : n_blocks);
   BW_GROW (an->background, an->background_len, n_blocks);
-  BW_GROW (an->shifts, an->shifts_len, n_blocks);
-  BW_GROW (an->work, an->work_len, n_blocks);
-  BW_GROW (an->stats, an->stats_len, n_blocks);
-  BW_GROW (an->row_partials, an->row_partials_len, n_rows);
+  if (searched)
+    BW_GROW (an->shifts, an->shifts_len, n_blocks);
+  BW_GROW (an->row_partials, an->row_partials_len, rows);
+}
+
+/* The number of pixels of block i (a partial block at the right or bottom
+ * edge has fewer). */
+static guint
+block_pixels (const BwStatsPlan * plan, gsize i)
+{
+  const BwGeometry *g = &plan->geom;
+  guint x = (i % plan->cols) * g->block_width;
+  guint y = (i / plan->cols) * g->block_height;
+
+  return MIN (g->block_width, g->width - x) * MIN (g->block_height,
+      g->height - y);
 }
 
 /* First pass over a block row: sums, search, statistics into the grids. */
@@ -160,33 +176,29 @@ measure_row (gpointer data, BwScratch * scratch, guint thread, guint row)
   const guint radius = job->params->search_radius;
   const guint cols = job->plan.cols;
   const gsize first = (gsize) row * cols;
-  BwBlockSums *sums = an->sums;
-  BwBlockShift *shifts = an->shifts;
+  /* The row's sums and statistics are needed only here: in this thread's
+   * part of the row scratch. */
+  BwBlockSums *sums = an->sums + (gsize) thread * cols;
+  BwBlockStats *stats = an->stats + (gsize) thread * cols;
   guint8 *background = an->background;
   gfloat *grids[BW_N_GRIDS];
   gsize i;
 
   memcpy (grids, job->results.grids, sizeof (grids));
-  bw_stats_plan_rows (&job->plan, scratch, row, row + 1, sums + first);
+  bw_stats_plan_rows (&job->plan, scratch, row, row + 1, sums);
   if (radius > 0)
     bw_search_rows_at (&job->plan, scratch, radius, job->cx, job->cy, row,
-        row + 1, sums + first, shifts + first);
+        row + 1, sums, an->shifts + first);
 
-  bw_stats_from_sums_many (sums + first, an->stats + first, cols);
+  bw_stats_from_sums_many (sums, stats, cols);
   for (i = first; i < first + cols; i++) {
-    const BwBlockStats st = an->stats[i];
+    const BwBlockStats st = stats[i - first];
+    /* Without a search, only (0, 0): what bw_search_rows() gives at
+     * radius 0, without forming r a second time. */
+    const gfloat dx = radius ? an->shifts[i].dx : st.valid ? 0 : NAN;
+    const gfloat dy = radius ? an->shifts[i].dy : st.valid ? 0 : NAN;
+    const gfloat r_best = radius ? an->shifts[i].r_best : st.valid ? st.r : NAN;
 
-    if (radius == 0) {
-      /* Only (0, 0): what bw_search_rows() gives at radius 0, without
-       * forming r a second time. */
-      BwBlockShift *o = &shifts[i];
-
-      memset (o, 0, sizeof (*o));
-      o->n = st.n;
-      o->r_zero = st.valid ? st.r : NAN;
-      o->dx = o->dy = st.valid ? 0 : NAN;
-      o->r_best = st.valid ? st.r : NAN;
-    }
     /* A fixed level gives the background now; an estimated one is
      * applied in the second pass. */
     background[i] = !job->estimated && st.mean_a < min_intensity
@@ -200,9 +212,9 @@ measure_row (gpointer data, BwScratch * scratch, guint thread, guint row)
     grids[BW_GRID_MEAN_1][i] = st.mean_b;
     grids[BW_GRID_STDDEV_0][i] = st.stddev_a;
     grids[BW_GRID_STDDEV_1][i] = st.stddev_b;
-    grids[BW_GRID_DX][i] = shifts[i].dx;
-    grids[BW_GRID_DY][i] = shifts[i].dy;
-    grids[BW_GRID_R_BEST][i] = shifts[i].r_best;
+    grids[BW_GRID_DX][i] = dx;
+    grids[BW_GRID_DY][i] = dy;
+    grids[BW_GRID_R_BEST][i] = r_best;
   }
 }
 
@@ -225,7 +237,7 @@ finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
   gfloat *grids[BW_N_GRIDS];
   /* Valid r values of this row, packed at the start of the row's range (the
    * median is selected from them afterwards). */
-  gdouble *packed = an->packed_r + first;
+  gdouble *packed = an->values + first;
   RowPartial acc;
   gsize i;
 
@@ -243,7 +255,8 @@ finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
       background[i] = bw_background_contains (&bg0, &bg1,
           grids[BW_GRID_MEAN_0][i], grids[BW_GRID_STDDEV_0][i],
           grids[BW_GRID_MEAN_1][i], grids[BW_GRID_STDDEV_1][i],
-          searched ? grids[BW_GRID_R_BEST][i] : NAN, an->shifts[i].n);
+          searched ? grids[BW_GRID_R_BEST][i] : NAN,
+          searched ? an->shifts[i].n : block_pixels (&job->plan, i));
     if (background[i]) {
       grids[BW_GRID_R][i] = NAN;
       grids[BW_GRID_DX][i] = NAN;
@@ -277,11 +290,11 @@ summarize (BwAnalysis * an, guint cols, guint rows, BwSummary * out)
 
   for (row = 0; row < rows; row++) {
     const RowPartial *p = &an->row_partials[row];
-    gdouble *packed = an->packed_r + (gsize) row * cols;
+    gdouble *packed = an->values + (gsize) row * cols;
 
     /* Gather the packed values of all rows at the start of the buffer. */
-    if (packed != an->packed_r + valid)
-      memmove (an->packed_r + valid, packed, p->valid * sizeof (gdouble));
+    if (packed != an->values + valid)
+      memmove (an->values + valid, packed, p->valid * sizeof (gdouble));
     valid += p->valid;
     below_count += p->below_count;
     sum += p->sum;
@@ -296,7 +309,7 @@ summarize (BwAnalysis * an, guint cols, guint rows, BwSummary * out)
         out->below_fraction = NAN;
     return;
   }
-  out->median_r = bw_median_r (an->packed_r, valid, an->median_bins);
+  out->median_r = bw_median_r (an->values, valid, an->median_bins);
   out->mean_r = sum / valid;
   out->min_r = mn;
   out->max_r = mx;
@@ -346,7 +359,8 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   vp.r_at = bw_search_block_r_at;
   vp.r_pair = bw_search_pair_r_at;
   vp.r_at_data = &job->plan;
-  bw_verdict_compute (&vp, grids[BW_GRID_R], an->shifts, an->verdict_work,
+  bw_verdict_compute (&vp, grids[BW_GRID_R],
+      p->search_radius > 0 ? an->shifts : NULL, an->verdict_work,
       &summary->verdict, NULL);
 }
 
@@ -368,7 +382,9 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   if (!bw_stats_plan_init (&job.plan, BW_IMPL_AUTO, &geom, plane0, plane1))
     return FALSE;
   n_blocks = (gsize) job.plan.cols * job.plan.rows;
-  reserve (an, n_blocks, job.plan.rows);
+  reserve (an, job.plan.cols, job.plan.rows,
+      bw_worker_n_threads (params->n_threads, job.plan.rows),
+      params->min_intensity == BW_AUTO, params->search_radius > 0);
   job.an = an;
   job.params = params;
   job.results.cols = job.plan.cols;
@@ -405,16 +421,16 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
         job.background[i].noise_mean_max = NAN;
   if (job.estimated) {
     bw_background_estimate (job.results.grids[BW_GRID_MEAN_0],
-        job.results.grids[BW_GRID_STDDEV_0], n_blocks, an->work,
+        job.results.grids[BW_GRID_STDDEV_0], n_blocks, an->values,
         &job.background[0]);
     bw_background_estimate (job.results.grids[BW_GRID_MEAN_1],
-        job.results.grids[BW_GRID_STDDEV_1], n_blocks, an->work,
+        job.results.grids[BW_GRID_STDDEV_1], n_blocks, an->values,
         &job.background[1]);
     bw_background_estimate_noise (job.results.grids[BW_GRID_MEAN_0],
         job.results.grids[BW_GRID_MEAN_1], job.results.grids[BW_GRID_STDDEV_0],
         job.results.grids[BW_GRID_STDDEV_1],
         job.results.grids[BW_GRID_COVARIANCE], n_blocks,
-        geom.block_width * geom.block_height, an->work, job.background);
+        geom.block_width * geom.block_height, an->values, job.background);
   }
   bw_worker_run (an->worker, params->n_threads, job.plan.rows, finish_row,
       &job);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
+#include <string.h>
 #include "background.h"
 #include "significance.h"
 #include "summary.h"
@@ -111,6 +112,25 @@ fit_low_line (const gdouble * x, const gdouble * v, guint m, gdouble * a,
   return isfinite (best);
 }
 
+/* The bin of mean sum s among the equal-count bins: the b with
+ * edges[b] <= s < edges[b + 1] (edges[0] is the least s, edges[bins] is
+ * infinite), or -1 for none. */
+static inline gint
+bin_of (const gdouble * edges, guint bins, gdouble s)
+{
+  guint lo = 0, hi = bins;
+
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+
+    if (edges[mid] <= s)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return edges[lo] <= s && s < edges[lo + 1] ? (gint) lo : -1;
+}
+
 void
 bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
     const gfloat * stddev0, const gfloat * stddev1,
@@ -118,7 +138,9 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
     BwBackground bg[2])
 {
   gdouble edges[MAX_BINS + 1], x[MAX_BINS], v[MAX_BINS];
+  gsize ranks[MAX_BINS], start[MAX_BINS + 1], next[MAX_BINS];
   gdouble a = NAN, b = NAN, ratio;
+  gdouble *diff = work, *sum = work + n;
   gsize m = 0, i;
   guint bins, bin, fitted = 0;
 
@@ -139,32 +161,46 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
     return;
   /* Equal-count bins: the edges are quantiles of the blocks' means. */
   for (bin = 0; bin < bins; bin++)
-    edges[bin] = bw_select_kth (work, m, bin * m / bins);
+    ranks[bin] = bin * m / bins;
+  bw_select_many (work, m, ranks, bins, edges);
   edges[bins] = INFINITY;
 
+  /* The blocks grouped by bin (a counting sort): each bin's differences
+   * and mean sums side by side in diff[] and sum[]. */
+  memset (start, 0, sizeof (start));
+  for (i = 0; i < n; i++) {
+    gdouble d = DIFF (i);
+    gint k;
+
+    if (!isnan (d) && (k = bin_of (edges, bins,
+                (gdouble) mean0[i] + mean1[i])) >= 0)
+      start[k + 1]++;
+  }
   for (bin = 0; bin < bins; bin++) {
-    gsize count = 0;
-    gdouble low;
+    start[bin + 1] += start[bin];
+    next[bin] = start[bin];
+  }
+  for (i = 0; i < n; i++) {
+    gdouble d = DIFF (i), s = (gdouble) mean0[i] + mean1[i];
+    gint k;
 
-    for (i = 0; i < n; i++) {
-      gdouble d = DIFF (i), s = (gdouble) mean0[i] + mean1[i];
-
-      if (!isnan (d) && s >= edges[bin] && s < edges[bin + 1])
-        work[count++] = d;
+    if (!isnan (d) && (k = bin_of (edges, bins, s)) >= 0) {
+      diff[next[k]] = d;
+      sum[next[k]++] = s;
     }
-    if (count < BIN_MIN_BLOCKS)
-      continue;
-    low = bw_select_kth (work, count, count / 10);
-    for (i = 0, count = 0; i < n; i++) {
-      gdouble d = DIFF (i), s = (gdouble) mean0[i] + mean1[i];
-
-      if (!isnan (d) && s >= edges[bin] && s < edges[bin + 1])
-        work[count++] = s;
-    }
-    x[fitted] = bw_median (work, count);
-    v[fitted++] = low / ratio;
   }
 #undef DIFF
+
+  for (bin = 0; bin < bins; bin++) {
+    gsize count = start[bin + 1] - start[bin];
+    gdouble low;
+
+    if (count < BIN_MIN_BLOCKS)
+      continue;
+    low = bw_select_kth (diff + start[bin], count, count / 10);
+    x[fitted] = bw_median (sum + start[bin], count);
+    v[fitted++] = low / ratio;
+  }
   if (!fit_low_line (x, v, fitted, &a, &b))
     return;
 
@@ -198,39 +234,37 @@ void
 bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
     gdouble * work, BwBackground * out)
 {
-  gsize m = 0, k, i, dark = 0;
-  gdouble cut;
+  gdouble *means = work, *stddevs = work + n;
+  gsize m = 0, i, dark = 0;
+  gdouble cut, spread;
 
   out->level = out->noise = out->min_intensity = NAN;
   for (i = 0; i < n; i++)
-    if (!isnan (mean[i]) && !isnan (stddev[i]))
-      work[m++] = mean[i];
+    if (!isnan (mean[i]) && !isnan (stddev[i])) {
+      means[m] = mean[i];
+      stddevs[m++] = stddev[i];
+    }
   if (m == 0)
     return;
 
   /* The darkest tenth (at least one block): their means lie at or below
    * the cut. */
-  k = (m - 1) / 10;
-  cut = bw_select_kth (work, m, k);
-  m = 0;
+  cut = bw_select_kth (means, m, (m - 1) / 10);
+  /* How far the blocks' deviations spread: the 95th percentile. */
+  spread = bw_select_kth (stddevs, m, m - 1 - (m - 1) / 20);
   for (i = 0; i < n; i++)
-    if (!isnan (mean[i]) && !isnan (stddev[i]) && mean[i] <= cut)
-      work[m++] = mean[i];
-  out->level = bw_median (work, m);
-  for (i = 0; i < n; i++)
-    if (!isnan (mean[i]) && !isnan (stddev[i]) && mean[i] <= cut)
-      work[dark++] = stddev[i];
-  out->noise = bw_median (work, dark);
+    if (!isnan (mean[i]) && !isnan (stddev[i]) && mean[i] <= cut) {
+      means[dark] = mean[i];
+      stddevs[dark++] = stddev[i];
+    }
+  out->level = bw_median (means, dark);
+  out->noise = bw_median (stddevs, dark);
 
   /* A background is only one when some blocks stand out from it: at least
    * one in twenty with twice its deviation.  Otherwise the darkest blocks
    * are just the darkest part of a texture that covers the image, and
    * nothing is background. */
-  m = 0;
-  for (i = 0; i < n; i++)
-    if (!isnan (mean[i]) && !isnan (stddev[i]))
-      work[m++] = stddev[i];
-  if (bw_select_kth (work, m, m - 1 - (m - 1) / 20) > 2.0 * out->noise)
+  if (spread > 2.0 * out->noise)
     out->min_intensity = out->level + 3.0 * out->noise;
 }
 

@@ -43,9 +43,7 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
-
-typedef struct
+G_BEGIN_DECLS typedef struct
 {
   gdouble level;                /* median mean of the darkest blocks */
   gdouble noise;                /* median standard deviation there */
@@ -61,7 +59,7 @@ typedef struct
 } BwBackground;
 
 /* Estimates the background of an image from the means and standard
- * deviations of its n blocks (NaN entries are skipped).  work holds n
+ * deviations of its n blocks (NaN entries are skipped).  work holds 2 n
  * doubles.  Without blocks, everything is NaN (nothing is background). */
 void bw_background_estimate (const gfloat * mean, const gfloat * stddev,
     gsize n, gdouble * work, BwBackground * out);
@@ -69,7 +67,7 @@ void bw_background_estimate (const gfloat * mean, const gfloat * stddev,
 /* Estimates the pair's noise from the means, (population) standard
  * deviations and covariances of its n blocks of block_pixels pixels each,
  * into the noise_var_ fields of bg[0] and bg[1] (NaN when it cannot be
- * told from texture).  work holds n doubles. */
+ * told from texture).  work holds 2 n doubles. */
 void bw_background_estimate_noise (const gfloat * mean0,
     const gfloat * mean1, const gfloat * stddev0, const gfloat * stddev1,
     const gfloat * covariance, gsize n, guint block_pixels, gdouble * work,
@@ -87,5 +85,4 @@ gboolean bw_background_contains (const BwBackground * bg_a,
     gdouble mean_b, gdouble stddev_b, gdouble r_best, guint n);
 
 G_END_DECLS
-
 #endif /* __BW_BACKGROUND_H__ */

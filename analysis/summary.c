@@ -43,6 +43,31 @@ bw_select_kth (gdouble * a, gsize n, gsize k)
   return a[k];
 }
 
+/* The ranks ks[0..nk) among a[lo..hi), which the elements before lo do
+ * not exceed and those from hi on are not below. */
+static void
+select_range (gdouble * a, gsize lo, gsize hi, const gsize * ks, guint nk,
+    gdouble * out)
+{
+  while (nk > 0) {
+    guint j = nk / 2;
+
+    out[j] = bw_select_kth (a + lo, hi - lo, ks[j] - lo);
+    /* a[lo..ks[j]) <= out[j] <= a(ks[j]..hi): the halves are independent. */
+    select_range (a, lo, ks[j], ks, j, out);
+    lo = ks[j] + 1;
+    ks += j + 1;
+    out += j + 1;
+    nk -= j + 1;
+  }
+}
+
+void
+bw_select_many (gdouble * a, gsize n, const gsize * ks, guint nk, gdouble * out)
+{
+  select_range (a, 0, n, ks, nk, out);
+}
+
 /* Moves the values of v[0..n) that are not NaN to its front, in order;
  * returns how many there are. */
 static gsize

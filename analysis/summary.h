@@ -9,15 +9,13 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
 /* Counters a median of r values needs: give bw_median_r() an array of
  * this many. */
 #define BW_MEDIAN_BINS 2048
-
 /* Median of the values of v[0..n) that are not NaN: the middle one, or the
  * mean of the two middle ones for an even count; NaN when there are none.
  * Reorders and overwrites v. */
-gdouble bw_median (gdouble * v, gsize n);
+    gdouble bw_median (gdouble * v, gsize n);
 
 /* The same median, faster for many values that all lie in [-1, 1] (Pearson
  * r): bins holds BW_MEDIAN_BINS counters of working memory. */
@@ -27,6 +25,11 @@ gdouble bw_median_r (gdouble * v, gsize n, guint * bins);
  * a[0..k) <= a[k] <= a[k+1..n). */
 gdouble bw_select_kth (gdouble * a, gsize n, gsize k);
 
-G_END_DECLS
+/* The ks[j]-th smallest of a[0..n) into out[j], for nk ranks in
+ * increasing order (each < n, no NaN), by selections that split the array
+ * in turn: O(n log nk) instead of nk selections over all of it. */
+void bw_select_many (gdouble * a, gsize n, const gsize * ks, guint nk,
+    gdouble * out);
 
+G_END_DECLS
 #endif /* __BW_SUMMARY_H__ */

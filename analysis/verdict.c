@@ -639,6 +639,42 @@ measure_region (const BwVerdictParams * p, const gfloat * r,
 }
 
 
+/* The median r of the valid blocks whose top-left corner lies in none of
+ * the reported regions.  Without regions it is the caller's median of all
+ * valid blocks, when given. */
+static gdouble
+median_outside (const BwVerdictParams * p, const gfloat * r,
+    const BwVerdict * v, BwVerdictWork * w)
+{
+  const BwRegion *in_row[BW_MAX_REPORTED_REGIONS];
+  gsize m = 0;
+  guint row, col, k;
+
+  if (v->n_reported == 0 && !isnan (p->median_r))
+    return p->median_r;
+  for (row = 0; row < p->rows; row++) {
+    const gfloat *rr = r + (gsize) row * p->cols;
+    guint y = row * p->block_height, n_in_row = 0;
+
+    /* Only the regions that span this row can hold its blocks. */
+    for (k = 0; k < v->n_reported; k++)
+      if (y >= v->regions[k].y && y - v->regions[k].y < v->regions[k].height)
+        in_row[n_in_row++] = &v->regions[k];
+    for (col = 0; col < p->cols; col++) {
+      guint x = col * p->block_width;
+      gboolean inside = FALSE;
+
+      if (isnan (rr[col]))
+        continue;
+      for (k = 0; k < n_in_row && !inside; k++)
+        inside = x >= in_row[k]->x && x - in_row[k]->x < in_row[k]->width;
+      if (!inside)
+        w->values[m++] = rr[col];
+    }
+  }
+  return bw_median_r (w->values, m, w->bins);
+}
+
 void
 bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     const BwBlockShift * shift, BwVerdictWork * w, BwVerdict * out,
@@ -665,6 +701,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   out->informative = m;
   if (m < MAX (1, MIN (8, n / 4))) {
     out->verdict = BW_VERDICT_NO_TEXTURE;
+    out->median_r_outside = median_outside (p, r, out, w);
     return;
   }
 
@@ -844,4 +881,5 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   out->verdict = out->shift_significant || out->n_regions > 0
       || out->uncorrelated ?
       BW_VERDICT_NEEDS_REGISTRATION : BW_VERDICT_REGISTERED;
+  out->median_r_outside = median_outside (p, r, out, w);
 }

@@ -113,6 +113,9 @@
  *   `height` (pixels), `blocks`, `unmatched`, #gdouble `median-r`,
  *   `shift-x`, `shift-y` (NaN when no block of it matches within the
  *   radius) and #gboolean `at-radius` (the displacement reached the radius)
+ * * #gdouble `median-outside-regions`: the median r of the valid blocks
+ *   whose top-left corner lies in none of `largest-regions` (the median of
+ *   all valid blocks without regions; NaN when there is no such block)
  * * #guint64 `timestamp`, `stream-time`, `running-time`, `duration`: of the
  *   output buffer, as the level element gives them
  *

@@ -83,7 +83,8 @@ gst_blockcorr_summary_structure (const gchar * name, guint64 frame,
       "shifted", G_TYPE_BOOLEAN, v->shift_significant,
       "shift-at-limit", G_TYPE_BOOLEAN, v->shift_at_limit,
       "uncorrelated", G_TYPE_BOOLEAN, v->uncorrelated,
-      "regions", G_TYPE_UINT, v->n_regions, NULL);
+      "regions", G_TYPE_UINT, v->n_regions,
+      "median-outside-regions", G_TYPE_DOUBLE, v->median_r_outside, NULL);
   regions_value (v, &regions);
   gst_structure_take_value (st, "largest-regions", &regions);
   return st;

@@ -52,8 +52,9 @@
  * #GstBlockCorr:post-messages, an element message named "blockdrift" per
  * frame with blockcorr's fields (`frame`, `pts-0` (the reference frame's),
  * `pts-1`, `cols`, `rows`, ..., `verdict`, `shift-x`, `shift-y`,
- * `regions`, `largest-regions`, and `timestamp`, `stream-time`,
- * `running-time`, `duration` as the level element gives them), and:
+ * `regions`, `largest-regions`, `median-outside-regions`, and
+ * `timestamp`, `stream-time`, `running-time`, `duration` as the level
+ * element gives them), and:
  *
  * * #gboolean `motion-found`: enough informative blocks agreed on a motion
  * * #gdouble `motion-x`, `motion-y`: the frame's motion against its

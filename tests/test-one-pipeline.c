@@ -233,6 +233,8 @@ compare (const Setting * st, const guint16 * a, const guint16 * b)
   fail_unless_equals_int (uncorrelated, sum.verdict.uncorrelated);
   fail_unless_equals_int (get_uint (s, "regions"), sum.verdict.n_regions);
   compare_regions (s, &sum.verdict, st);
+  assert_same (get_double (s, "median-outside-regions"),
+      sum.verdict.median_r_outside, "median-outside-regions", st);
   GST_INFO ("%s: %s, %u valid, %u background, %u regions", st->name,
       verdict, sum.valid_blocks, sum.background_blocks, sum.verdict.n_regions);
 

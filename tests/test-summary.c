@@ -144,6 +144,34 @@ test_select_kth (void)
 }
 
 static void
+test_select_many (void)
+{
+  GRand *rand = g_rand_new_with_seed (17);
+  guint rep;
+
+  for (rep = 0; rep < 200; rep++) {
+    gsize n = g_rand_int_range (rand, 1, 400), ks[40], i;
+    guint nk = 0, j;
+    gdouble *v = g_new (gdouble, n), *sorted, got[40];
+
+    for (i = 0; i < n; i++)
+      v[i] = rep % 2 ? g_rand_int_range (rand, 0, 20) : g_rand_double (rand);
+    sorted = g_memdup2 (v, n * sizeof (gdouble));
+    qsort (sorted, n, sizeof (gdouble), cmp_double);
+    /* Increasing ranks, some side by side, the first and last among them. */
+    for (i = 0; i < n && nk < G_N_ELEMENTS (ks); i++)
+      if (i == 0 || i == n - 1 || g_rand_int_range (rand, 0, 8) == 0)
+        ks[nk++] = i;
+    bw_select_many (v, n, ks, nk, got);
+    for (j = 0; j < nk; j++)
+      g_assert_cmpfloat (got[j], ==, sorted[ks[j]]);
+    g_free (sorted);
+    g_free (v);
+  }
+  g_rand_free (rand);
+}
+
+static void
 test_median_any (void)
 {
   GRand *rand = g_rand_new_with_seed (11);
@@ -175,6 +203,7 @@ main (int argc, char **argv)
   g_test_add_func ("/summary/median-against-sort", test_median_against_sort);
   g_test_add_func ("/summary/median-empty", test_median_empty);
   g_test_add_func ("/summary/select-kth", test_select_kth);
+  g_test_add_func ("/summary/select-many", test_select_many);
   g_test_add_func ("/summary/median-any", test_median_any);
   return g_test_run ();
 }

@@ -452,6 +452,41 @@ pair_clear (Pair * p)
   g_free (p->grids);
 }
 
+/* Frames whose verdict reported regions, whose median r outside them was
+ * checked. */
+static guint outside_checked;
+
+/* The median r of the valid blocks whose top-left corner lies in none of
+ * the reported regions, by a full sort. */
+static gdouble
+reference_median_outside (const Pair * p)
+{
+  const BwVerdict *v = &p->sum.verdict;
+  const gfloat *r = PAIR_GRID (p, BW_GRID_R);
+  guint cols = p->w / BLOCK, rows = p->h / BLOCK, row, col, k, m = 0;
+  gdouble *values = g_new (gdouble, (gsize) cols * rows), med;
+
+  for (row = 0; row < rows; row++)
+    for (col = 0; col < cols; col++) {
+      gdouble x = col * BLOCK, y = row * BLOCK, rv = r[row * cols + col];
+      gboolean inside = FALSE;
+
+      for (k = 0; k < v->n_reported; k++) {
+        const BwRegion *g = &v->regions[k];
+
+        inside |= x >= g->x && x < (gdouble) g->x + g->width && y >= g->y
+            && y < (gdouble) g->y + g->height;
+      }
+      if (!isnan (rv) && !inside)
+        values[m++] = rv;
+    }
+  qsort (values, m, sizeof (gdouble), cmp_double);
+  med = m == 0 ? NAN : m % 2 ? values[m / 2] :
+      0.5 * (values[m / 2 - 1] + values[m / 2]);
+  g_free (values);
+  return med;
+}
+
 static void
 pair_check (Pair * p)
 {
@@ -466,6 +501,15 @@ pair_check (Pair * p)
   params.block_width = params.block_height = BLOCK;
   g_assert_true (bw_check_registration (&params, p->w, p->h, &a, &b,
           p->grids, &p->sum));
+  {
+    gdouble want = reference_median_outside (p);
+    gdouble got = p->sum.verdict.median_r_outside;
+
+    if (!((isnan (want) && isnan (got)) || want == got))
+      g_error ("median r outside the regions: %.17g, by a sort %.17g", got,
+          want);
+    outside_checked += p->sum.verdict.n_reported > 0;
+  }
 }
 
 /* Prints the verdict, and with grid the per-block state: '.' background or
@@ -708,6 +752,8 @@ test_region_shift (void)
     }
   }
   g_assert_cmpuint (failures, ==, 0);
+  /* The median outside the regions was checked where there were some. */
+  g_assert_cmpuint (outside_checked, >, 0);
 }
 
 /* 3. Gain and offset, or noise only: registered, no region, in at least 99
