@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cairo.h>
 
+#include "png-file.h"
 #include "render.h"
 
 /* Invalid blocks: a mid gray that no colormap entry is, shown in the
@@ -58,13 +59,6 @@ hatch (cairo_t * cr, cairo_pattern_t * p, gdouble x, gdouble y, gdouble w,
   cairo_fill (cr);
 }
 
-static cairo_status_t
-write_png (void *closure, const unsigned char *data, unsigned int length)
-{
-  return bc_output_write (closure, data, length) ? CAIRO_STATUS_SUCCESS :
-      CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Writes the picture drawn with cr into out, unless drawing failed. */
 static gboolean
 finish (cairo_t * cr, cairo_surface_t * surface, BcOutput * out,
@@ -74,10 +68,10 @@ finish (cairo_t * cr, cairo_surface_t * surface, BcOutput * out,
 
   cairo_destroy (cr);
   if (st == CAIRO_STATUS_SUCCESS)
-    st = cairo_surface_write_to_png_stream (surface, write_png, out);
-  cairo_surface_destroy (surface);
-  if (st != CAIRO_STATUS_SUCCESS)
+    bc_png_write (surface, out);
+  else
     bc_output_fail (out, 0, cairo_status_to_string (st));
+  cairo_surface_destroy (surface);
   return bc_output_report (out, error);
 }
 
