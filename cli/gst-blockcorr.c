@@ -946,6 +946,35 @@ register_pair (Run * run, GstSample * frame[2], GError ** error)
   return ok;
 }
 
+/* Stops the decoders and the analysis, and lets the frames go. */
+static void
+stop_decoding (Run * run)
+{
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    g_clear_pointer (&run->single[i], gst_sample_unref);
+    g_clear_pointer (&run->in[i], bc_frames_free);
+  }
+  g_clear_pointer (&run->corr, bc_correlator_free);
+  g_clear_pointer (&run->registrar, bc_correlator_free);
+}
+
+/* After the last frame's results, nothing but its outputs is needed: the
+ * frames, their decoders and the analysis go before the outputs are
+ * drawn and written, so that their memory is not held alongside. */
+static void
+release_after_last (Run * run, guint n, GstSample ** frames, guint n_frames)
+{
+  guint i;
+
+  if (n + 1 < run->total || run->res.registered)
+    return;
+  for (i = 0; i < n_frames; i++)
+    g_clear_pointer (&frames[i], gst_sample_unref);
+  stop_decoding (run);
+}
+
 /* Decodes, analyses and records pair n. */
 static gboolean
 analyse_pair (Run * run, guint n, GError ** error)
@@ -964,6 +993,8 @@ analyse_pair (Run * run, guint n, GError ** error)
       bc_correlator_push (run->corr, i, frame[i], n);
     out = bc_correlator_pull (run->corr, error);
   }
+  if (out)
+    release_after_last (run, n, frame, 2);
   if (out) {
     const GstStructure *s = frame_results (out, n, error);
 
@@ -1073,6 +1104,8 @@ analyse_stack_frame (Run * run, guint n, GError ** error)
     bc_correlator_push (run->corr, 0, frame, n);
     out = bc_correlator_pull (run->corr, error);
   }
+  if (out)
+    release_after_last (run, n, &frame, 1);
   ok = out && (s = frame_results (out, n, error))
       && record_pair (run, n, s, GST_VIDEO_INFO_WIDTH (&vi[0]),
       GST_VIDEO_INFO_HEIGHT (&vi[0]), error)
@@ -1136,13 +1169,9 @@ stop_pipelines (Run * run)
 {
   guint i;
 
-  for (i = 0; i < 2; i++) {
-    g_clear_pointer (&run->single[i], gst_sample_unref);
-    g_clear_pointer (&run->in[i], bc_frames_free);
+  stop_decoding (run);
+  for (i = 0; i < 2; i++)
     g_clear_pointer (&run->label[i], g_free);
-  }
-  g_clear_pointer (&run->corr, bc_correlator_free);
-  g_clear_pointer (&run->registrar, bc_correlator_free);
 }
 
 /* The median r and the fraction below the threshold over the frames done
