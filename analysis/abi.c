@@ -77,6 +77,7 @@ static const BwAbiField layout[] = {
   FIELD (BwVerdict, n_regions),
   FIELD (BwVerdict, n_reported),
   FIELD (BwVerdict, regions),
+  FIELD (BwVerdict, median_r_outside),
 
   STRUCT (BwSummary),
   FIELD (BwSummary, valid_blocks),

@@ -35,7 +35,7 @@ bw_grid_name (BwGrid grid)
 /* Summary of one block row's valid r values. */
 typedef struct
 {
-  guint valid, below_count;
+  guint valid, below_count, background;
   gdouble sum, min, max;
 } RowPartial;
 
@@ -59,6 +59,9 @@ struct _BwAnalysis
   RowPartial *row_partials;
   gsize row_partials_len;
   guint *median_bins;
+  /* Each thread's histogram of the valid r values, for the median. */
+  guint *thread_bins;
+  gsize thread_bins_len;
   BwVerdictWork *verdict_work;
   BwGlobalWork *global_work;
   /* The last frame's paths and threads, for the callers' logs. */
@@ -104,8 +107,9 @@ free_buffers (BwAnalysis * an)
   g_clear_pointer (&an->background, g_free);
   g_clear_pointer (&an->shifts, g_free);
   g_clear_pointer (&an->row_partials, g_free);
+  g_clear_pointer (&an->thread_bins, g_free);
   an->sums_len = an->stats_len = an->values_len = an->background_len =
-      an->shifts_len = an->row_partials_len = 0;
+      an->shifts_len = an->row_partials_len = an->thread_bins_len = 0;
 }
 
 void
@@ -151,6 +155,8 @@ reserve (BwAnalysis * an, guint cols, guint rows, guint n_threads,
   if (searched)
     BW_GROW (an->shifts, an->shifts_len, n_blocks);
   BW_GROW (an->row_partials, an->row_partials_len, rows);
+  BW_GROW (an->thread_bins, an->thread_bins_len,
+      (gsize) n_threads * BW_MEDIAN_BINS);
 }
 
 /* The number of pixels of block i (a partial block at the right or bottom
@@ -238,13 +244,14 @@ finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
   /* Valid r values of this row, packed at the start of the row's range (the
    * median is selected from them afterwards). */
   gdouble *packed = an->values + first;
+  guint *bins = an->thread_bins + (gsize) thread * BW_MEDIAN_BINS;
   RowPartial acc;
   gsize i;
 
   memcpy (grids, job->results.grids, sizeof (grids));
   /* Accumulated in locals and stored once: the rows' partials share cache
    * lines, which the threads would otherwise fight over. */
-  acc.valid = acc.below_count = 0;
+  acc.valid = acc.below_count = acc.background = 0;
   acc.sum = 0.0;
   acc.min = INFINITY;
   acc.max = -INFINITY;
@@ -258,6 +265,7 @@ finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
           searched ? grids[BW_GRID_R_BEST][i] : NAN,
           searched ? an->shifts[i].n : block_pixels (&job->plan, i));
     if (background[i]) {
+      acc.background++;
       grids[BW_GRID_R][i] = NAN;
       grids[BW_GRID_DX][i] = NAN;
       grids[BW_GRID_DY][i] = NAN;
@@ -267,6 +275,7 @@ finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
     if (!isnan (r)) {
       /* The summary is of the float32 values the grids carry. */
       packed[acc.valid++] = r;
+      bins[bw_median_r_bin (r)]++;
       acc.sum += r;
       acc.min = MIN (acc.min, r);
       acc.max = MAX (acc.max, r);
@@ -281,12 +290,14 @@ finish_row (gpointer data, BwScratch * scratch, guint thread, guint row)
 }
 
 /* Merges the rows' partial summaries, in row order (a floating-point sum
- * depends on its order), and selects the median from the packed r values. */
+ * depends on its order), and selects the median from the packed r values
+ * with the threads' histograms of them. */
 static void
-summarize (BwAnalysis * an, guint cols, guint rows, BwSummary * out)
+summarize (BwAnalysis * an, guint cols, guint rows, guint n_threads,
+    BwSummary * out)
 {
   gdouble sum = 0.0, mn = INFINITY, mx = -INFINITY;
-  guint valid = 0, below_count = 0, row;
+  guint valid = 0, below_count = 0, background = 0, row, t, b;
 
   for (row = 0; row < rows; row++) {
     const RowPartial *p = &an->row_partials[row];
@@ -297,6 +308,7 @@ summarize (BwAnalysis * an, guint cols, guint rows, BwSummary * out)
       memmove (an->values + valid, packed, p->valid * sizeof (gdouble));
     valid += p->valid;
     below_count += p->below_count;
+    background += p->background;
     sum += p->sum;
     mn = MIN (mn, p->min);
     mx = MAX (mx, p->max);
@@ -304,12 +316,17 @@ summarize (BwAnalysis * an, guint cols, guint rows, BwSummary * out)
 
   out->valid_blocks = valid;
   out->invalid_blocks = cols * rows - valid;
+  out->background_blocks = background;
   if (valid == 0) {
     out->mean_r = out->min_r = out->max_r = out->median_r =
         out->below_fraction = NAN;
     return;
   }
-  out->median_r = bw_median_r (an->values, valid, an->median_bins);
+  memcpy (an->median_bins, an->thread_bins, BW_MEDIAN_BINS * sizeof (guint));
+  for (t = 1; t < n_threads; t++)
+    for (b = 0; b < BW_MEDIAN_BINS; b++)
+      an->median_bins[b] += an->thread_bins[(gsize) t * BW_MEDIAN_BINS + b];
+  out->median_r = bw_median_r_binned (an->values, valid, an->median_bins);
   out->mean_r = sum / valid;
   out->min_r = mn;
   out->max_r = mx;
@@ -323,13 +340,10 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   const BwParams *p = job->params;
   gfloat *const *grids = job->results.grids;
   BwVerdictParams vp;
-  gsize i, n = (gsize) job->plan.cols * job->plan.rows;
+  gsize i;
 
   memset (&vp, 0, sizeof (vp));
 
-  summary->background_blocks = 0;
-  for (i = 0; i < n; i++)
-    summary->background_blocks += an->background[i] != 0;
   for (i = 0; i < 2; i++) {
     summary->background[i] = job->background[i];
     summary->min_intensity[i] = job->estimated ?
@@ -432,6 +446,9 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
         job.results.grids[BW_GRID_COVARIANCE], n_blocks,
         geom.block_width * geom.block_height, an->values, job.background);
   }
+  an->n_threads_used = bw_worker_n_threads (params->n_threads, job.plan.rows);
+  memset (an->thread_bins, 0,
+      (gsize) an->n_threads_used * BW_MEDIAN_BINS * sizeof (guint));
   bw_worker_run (an->worker, params->n_threads, job.plan.rows, finish_row,
       &job);
 
@@ -439,8 +456,7 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   an->search_path = params->search_radius > 0 ?
       bw_moved_sums_path_name (BW_IMPL_AUTO, job.plan.a.format,
       job.plan.b.format, geom.block_width) : "none";
-  an->n_threads_used = bw_worker_n_threads (params->n_threads, job.plan.rows);
-  summarize (an, job.plan.cols, job.plan.rows, summary);
+  summarize (an, job.plan.cols, job.plan.rows, an->n_threads_used, summary);
   judge (an, &job, summary);
   return TRUE;
 }

@@ -139,9 +139,9 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
 {
   gdouble edges[MAX_BINS + 1], x[MAX_BINS], v[MAX_BINS];
   gsize ranks[MAX_BINS], start[MAX_BINS + 1], next[MAX_BINS];
-  gdouble a = NAN, b = NAN, ratio;
+  gdouble a = NAN, b = NAN, ratio, top;
   gdouble *diff = work, *sum = work + n;
-  gsize m = 0, i;
+  gsize m = 0, i, rank;
   guint bins, bin, fitted = 0;
 
   for (bin = 0; bin < 2; bin++)
@@ -162,18 +162,17 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
   /* Equal-count bins: the edges are quantiles of the blocks' means. */
   for (bin = 0; bin < bins; bin++)
     ranks[bin] = bin * m / bins;
-  bw_select_many (work, m, ranks, bins, edges);
+  bw_select_ranks (work, m, ranks, bins, edges, work + n);
   edges[bins] = INFINITY;
 
   /* The blocks grouped by bin (a counting sort): each bin's differences
-   * and mean sums side by side in diff[] and sum[]. */
+   * and mean sums side by side in diff[] and sum[].  The bins are counted
+   * from the mean sums, which the selection left in place. */
   memset (start, 0, sizeof (start));
-  for (i = 0; i < n; i++) {
-    gdouble d = DIFF (i);
-    gint k;
+  for (i = 0; i < m; i++) {
+    gint k = bin_of (edges, bins, work[i]);
 
-    if (!isnan (d) && (k = bin_of (edges, bins,
-                (gdouble) mean0[i] + mean1[i])) >= 0)
+    if (k >= 0)
       start[k + 1]++;
   }
   for (bin = 0; bin < bins; bin++) {
@@ -214,7 +213,11 @@ bw_background_estimate_noise (const gfloat * mean0, const gfloat * mean1,
       work[m++] = ((gdouble) stddev0[i] * stddev0[i]
           + (gdouble) stddev1[i] * stddev1[i]) / noise;
   }
-  if (m == 0 || bw_select_kth (work, m, m - 1 - (m - 1) / 20) < STAND_OUT)
+  if (m == 0)
+    return;
+  rank = m - 1 - (m - 1) / 20;
+  bw_select_ranks (work, m, &rank, 1, &top, work + n);
+  if (top < STAND_OUT)
     return;
   /* Per image at mean m: half the difference's noise at 2 m. */
   for (bin = 0; bin < 2; bin++) {
@@ -235,23 +238,26 @@ bw_background_estimate (const gfloat * mean, const gfloat * stddev, gsize n,
     gdouble * work, BwBackground * out)
 {
   gdouble *means = work, *stddevs = work + n;
-  gsize m = 0, i, dark = 0;
+  gsize m = 0, i, dark = 0, rank;
   gdouble cut, spread;
 
   out->level = out->noise = out->min_intensity = NAN;
   for (i = 0; i < n; i++)
-    if (!isnan (mean[i]) && !isnan (stddev[i])) {
-      means[m] = mean[i];
-      stddevs[m++] = stddev[i];
-    }
+    if (!isnan (mean[i]) && !isnan (stddev[i]))
+      means[m++] = mean[i];
   if (m == 0)
     return;
 
   /* The darkest tenth (at least one block): their means lie at or below
    * the cut. */
-  cut = bw_select_kth (means, m, (m - 1) / 10);
+  rank = (m - 1) / 10;
+  bw_select_ranks (means, m, &rank, 1, &cut, work + n);
   /* How far the blocks' deviations spread: the 95th percentile. */
-  spread = bw_select_kth (stddevs, m, m - 1 - (m - 1) / 20);
+  for (i = 0, m = 0; i < n; i++)
+    if (!isnan (mean[i]) && !isnan (stddev[i]))
+      means[m++] = stddev[i];
+  rank = m - 1 - (m - 1) / 20;
+  bw_select_ranks (means, m, &rank, 1, &spread, work + n);
   for (i = 0; i < n; i++)
     if (!isnan (mean[i]) && !isnan (stddev[i]) && mean[i] <= cut) {
       means[dark] = mean[i];

@@ -68,6 +68,90 @@ bw_select_many (gdouble * a, gsize n, const gsize * ks, guint nk, gdouble * out)
   select_range (a, 0, n, ks, nk, out);
 }
 
+/* Histogram bins of bw_select_ranks(), and the count below which a copy
+ * and selections are faster. */
+#define RANK_BINS 4096
+#define RANK_MIN_VALUES 1024
+
+/* The bin of x: (x - lo) · scale, rounded down, is non-decreasing in x (each
+ * rounded step is monotonic), which is all the bins need. */
+static inline guint
+rank_bin (gdouble x, gdouble lo, gdouble scale)
+{
+  gdouble b = (x - lo) * scale;
+
+  return b < RANK_BINS - 1 ? (guint) b : RANK_BINS - 1;
+}
+
+void
+bw_select_ranks (const gdouble * a, gsize n, const gsize * ks, guint nk,
+    gdouble * out, gdouble * scratch)
+{
+  guint32 counts[RANK_BINS];
+  gint32 slot[RANK_BINS];
+  /* Per slot (a bin that holds a rank): where its values go in scratch,
+   * how many there are and the next free place; per rank, its slot and its
+   * rank among the slot's values. */
+  gsize seg[BW_SELECT_MAX_RANKS], size[BW_SELECT_MAX_RANKS];
+  gsize next[BW_SELECT_MAX_RANKS];
+  gsize local[BW_SELECT_MAX_RANKS];
+  guint rank_slot[BW_SELECT_MAX_RANKS];
+  gsize below = 0, used = 0, i;
+  guint j, first, b, n_slots = 0;
+  gdouble lo, hi, scale;
+
+  g_return_if_fail (nk <= BW_SELECT_MAX_RANKS);
+  if (nk == 0)
+    return;
+  if (n < RANK_MIN_VALUES) {
+    memcpy (scratch, a, n * sizeof (gdouble));
+    bw_select_many (scratch, n, ks, nk, out);
+    return;
+  }
+  lo = hi = a[0];
+  for (i = 1; i < n; i++) {
+    lo = MIN (lo, a[i]);
+    hi = MAX (hi, a[i]);
+  }
+  /* An infinite or overflowing range gives one bin: plain selection. */
+  scale = hi > lo && isfinite (RANK_BINS / (hi - lo)) ?
+      RANK_BINS / (hi - lo) : 0.0;
+
+  memset (counts, 0, sizeof (counts));
+  for (i = 0; i < n; i++)
+    counts[rank_bin (a[i], lo, scale)]++;
+  for (b = 0; b < RANK_BINS; b++)
+    slot[b] = -1;
+  /* Each rank's bin (ranks rise, so bins do too). */
+  for (b = 0, j = 0; j < nk; j++) {
+    while (below + counts[b] <= ks[j])
+      below += counts[b++];
+    if (slot[b] < 0) {
+      slot[b] = n_slots;
+      size[n_slots] = counts[b];
+      seg[n_slots] = next[n_slots] = used;
+      used += counts[b];
+      n_slots++;
+    }
+    rank_slot[j] = slot[b];
+    local[j] = ks[j] - below;
+  }
+  for (i = 0; i < n; i++) {
+    gint32 s = slot[rank_bin (a[i], lo, scale)];
+
+    if (s >= 0)
+      scratch[next[s]++] = a[i];
+  }
+  /* The ranks of each slot, among its values only. */
+  for (first = 0; first < nk; first = j) {
+    guint s = rank_slot[first];
+
+    for (j = first + 1; j < nk && rank_slot[j] == s; j++);
+    bw_select_many (scratch + seg[s], size[s], local + first, j - first,
+        out + first);
+  }
+}
+
 /* Moves the values of v[0..n) that are not NaN to its front, in order;
  * returns how many there are. */
 static gsize
@@ -81,13 +165,6 @@ drop_nan (gdouble * v, gsize n)
   return m;
 }
 
-static inline guint
-median_bin (gdouble r)
-{
-  gint b = (gint) ((r + 1.0) * (BW_MEDIAN_BINS / 2));
-
-  return CLAMP (b, 0, BW_MEDIAN_BINS - 1);
-}
 
 /* A histogram over value bins finds the bin that holds the middle, and only
  * that bin's values go through the selection, whose branchy comparisons on
@@ -95,29 +172,39 @@ median_bin (gdouble r)
 gdouble
 bw_median_r (gdouble * v, gsize n, guint * bins)
 {
-  gsize k_lo, k_hi, n_below = 0, i, m = 0;
-  guint b;
-  gdouble lo, hi = INFINITY;
+  gsize i;
 
   n = drop_nan (v, n);
   if (n == 0)
     return NAN;
-  k_lo = (n - 1) / 2;
-  k_hi = n / 2;
   memset (bins, 0, BW_MEDIAN_BINS * sizeof (guint));
   for (i = 0; i < n; i++)
-    bins[median_bin (v[i])]++;
+    bins[bw_median_r_bin (v[i])]++;
+  return bw_median_r_binned (v, n, bins);
+}
+
+gdouble
+bw_median_r_binned (gdouble * v, gsize n, const guint * bins)
+{
+  gsize k_lo, k_hi, n_below = 0, i, m = 0;
+  guint b;
+  gdouble lo, hi = INFINITY;
+
+  if (n == 0)
+    return NAN;
+  k_lo = (n - 1) / 2;
+  k_hi = n / 2;
   for (b = 0; n_below + bins[b] <= k_lo; b++)
     n_below += bins[b];
 
   /* k_lo lies in bin b; k_hi too, or it is the smallest value above it. */
   if (k_hi - n_below >= bins[b]) {
     for (i = 0; i < n; i++)
-      if (median_bin (v[i]) > b)
+      if (bw_median_r_bin (v[i]) > b)
         hi = MIN (hi, v[i]);
   }
   for (i = 0; i < n; i++)
-    if (median_bin (v[i]) == b)
+    if (bw_median_r_bin (v[i]) == b)
       v[m++] = v[i];
   lo = bw_select_kth (v, m, k_lo - n_below);
   if (k_hi == k_lo)

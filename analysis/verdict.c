@@ -122,12 +122,15 @@ bw_verdict_work_free (BwVerdictWork * work)
   g_free (work);
 }
 
+/* The per-block arrays; the neighbourhoods' are used only with a search. */
 static void
-work_reserve (BwVerdictWork * w, gsize n)
+work_reserve (BwVerdictWork * w, gsize n, gboolean search)
 {
   BW_GROW (w->values, w->values_len, n);
   BW_GROW (w->queue, w->queue_len, n);
   BW_GROW (w->state, w->state_len, n);
+  if (!search)
+    return;
   BW_GROW (w->near_dx, w->near_dx_len, n);
   BW_GROW (w->near_dy, w->near_dy_len, n);
   BW_GROW (w->pooled, w->pooled_len, n);
@@ -691,7 +694,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   out->shift_x = out->shift_y = out->median_r_outside = NAN;
   if (suspect)
     memset (suspect, 0, n);
-  work_reserve (w, n);
+  work_reserve (w, n, search);
 
   for (i = 0; i < n; i++) {
     w->state[i] = is_informative (p, r, shift, i) ? STATE_INFORMATIVE :

@@ -62,6 +62,20 @@
 #define HUGE_HEIGHT 16840
 
 static guint n_frames = 120;
+
+/* CPU time, which waiting for a core on a busy machine does not count. */
+static double
+cpu_seconds (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The kernel's median thread CPU time per frame, of the last
+ * bench_kernel(). */
+static double kernel_cpu_ns;
 static guint n_reps = 9;
 static gboolean quick = FALSE;
 
@@ -119,7 +133,7 @@ bench_kernel (Ring * ring, guint n, double *mean_ns)
   guint cols, rows, f;
   BwBlockSums *sums;
   BwBlockStats *stats;
-  double *t = g_new (double, n);
+  double *t = g_new (double, n), *cpu = g_new (double, n);
   double total = 0, med;
 
   if (!bw_geometry_grid_size (&geom, &cols, &rows))
@@ -128,21 +142,25 @@ bench_kernel (Ring * ring, guint n, double *mean_ns)
   stats = g_new (BwBlockStats, (gsize) cols * rows);
 
   for (f = 0; f < n; f++) {
-    double t0;
+    double t0, c0;
 
     a.data = ring_plane (ring, f, 0);
     b.data = ring_plane (ring, f, 1);
     t0 = now_seconds ();
+    c0 = cpu_seconds (CLOCK_THREAD_CPUTIME_ID);
     if (!bw_stats_compute_rows (scratch, BW_IMPL_AUTO, &geom, &a, &b, 0, rows,
             sums))
       g_error ("bw_stats_compute_rows failed");
     bw_stats_from_sums_many (sums, stats, (gsize) cols * rows);
+    cpu[f] = (cpu_seconds (CLOCK_THREAD_CPUTIME_ID) - c0) * 1e9;
     t[f] = (now_seconds () - t0) * 1e9;
     total += t[f];
   }
   *mean_ns = total / n;
   med = bw_median (t, n);
+  kernel_cpu_ns = bw_median (cpu, n);
 
+  g_free (cpu);
   g_free (t);
   g_free (sums);
   g_free (stats);
@@ -467,28 +485,38 @@ main (int argc, char **argv)
     double *s2 = g_new (double, n_reps), *r1 = g_new (double, n_reps);
     double *r2 = g_new (double, n_reps), *rs1 = g_new (double, n_reps);
     double *rs2 = g_new (double, n_reps), *k2 = g_new (double, n_reps);
-    double *rk = g_new (double, n_reps);
+    double *rk = g_new (double, n_reps), *rc1 = g_new (double, n_reps);
+    double *rc2 = g_new (double, n_reps);
     guint r;
 
     base = bench_pipeline (&ring, -1, NULL);
     for (r = 0; r < n_reps; r++) {
       gint first = r % 2 ? 2 : 1;       /* alternate the order */
 
+      double cpu1 = 0, cpu2 = 0;
+
       k[r] = bench_kernel (&ring, n_frames, &kernel_mean);
       k2[r] = bench_kernel_two_threads (&ring, n_frames);
       rk[r] = k2[r] / k[r];
       for (i = 0; i < 2; i++) {
         gint nt = i == 0 ? first : 3 - first;
+        double c0 = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID);
         double t = run_pipeline (&ring, nt, n_frames) * 1e9 / n_frames;
+        double c = (cpu_seconds (CLOCK_PROCESS_CPUTIME_ID) - c0) * 1e9
+            / n_frames;
 
         if (nt == 1) {
           e1[r] = t;
           s1[r] = last_steady_ns;
+          cpu1 = c;
         } else {
           e2[r] = t;
           s2[r] = last_steady_ns;
+          cpu2 = c;
         }
       }
+      rc1[r] = cpu1 / kernel_cpu_ns;
+      rc2[r] = cpu2 / cpu1;
       r1[r] = e1[r] / k[r];
       r2[r] = e2[r] / e1[r];
       rs1[r] = s1[r] / k[r];
@@ -532,6 +560,13 @@ main (int argc, char **argv)
     printf ("%-40s %8.3f %8s  %s\n", "steady state: element2 / element1",
         bw_median (rs2, n_reps), "<= 0.6", verdict (bw_median (rs2, n_reps),
             0.6));
+    /* The work itself, whatever the machine's load: CPU time of the whole
+     * process per frame (pipeline and start-up included) against the
+     * kernel thread's. */
+    printf ("%-40s %8.3f %8s  (the element's CPU work over the kernel's)\n",
+        "CPU: element1 / kernel", bw_median (rc1, n_reps), "");
+    printf ("%-40s %8.3f %8s  (above 1: the second thread's extra work)\n",
+        "CPU: element2 / element1", bw_median (rc2, n_reps), "");
 
     g_free (k);
     g_free (e1);
@@ -544,6 +579,8 @@ main (int argc, char **argv)
     g_free (rs2);
     g_free (k2);
     g_free (rk);
+    g_free (rc1);
+    g_free (rc2);
   }
   ring_clear (&ring);
 

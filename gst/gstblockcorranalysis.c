@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gstblockcorranalysis.h"
+#include "gstblockcorrgridpool.h"
 #include "gstblockcorrheatmap.h"
 #include "growbuf.h"
 
@@ -20,6 +21,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_blockcorr_analysis_debug);
 struct _GstBlockCorrAnalysis
 {
   BwAnalysis *analysis;
+  GstBlockCorrGridPool *grid_pool;
   gfloat *shift_length;         /* |(dx, dy)|, for the shift heatmap */
   gsize n_shift_length;
 };
@@ -42,6 +44,7 @@ gst_blockcorr_analysis_new (void)
   GST_DEBUG_CATEGORY_INIT (gst_blockcorr_analysis_debug, "blockwise-analysis",
       0, "The per-frame analysis of blockcorr and blockdrift");
   an->analysis = bw_analysis_new ();
+  an->grid_pool = gst_blockcorr_grid_pool_new ();
   return an;
 }
 
@@ -49,6 +52,7 @@ void
 gst_blockcorr_analysis_reset (GstBlockCorrAnalysis * an)
 {
   bw_analysis_reset (an->analysis);
+  gst_blockcorr_grid_pool_clear (an->grid_pool);
   g_clear_pointer (&an->shift_length, g_free);
   an->n_shift_length = 0;
 }
@@ -59,6 +63,7 @@ gst_blockcorr_analysis_free (GstBlockCorrAnalysis * an)
   if (!an)
     return;
   bw_analysis_free (an->analysis);
+  gst_blockcorr_grid_pool_unref (an->grid_pool);
   g_free (an->shift_length);
   g_free (an);
 }
@@ -148,11 +153,13 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   if (!bw_geometry_grid_size (&geom, &cols, &rows) || cols == 0 || rows == 0)
     return NULL;
   n_blocks = (gsize) cols *rows;
-  BW_GROW (an->shift_length, an->n_shift_length, n_blocks);
-  /* One allocation for all grids and the background mask, which the meta
-   * takes over. */
+  /* The displacements' lengths are drawn only for measure=shift. */
+  if (out && gst_blockcorr_measure_grid (s->measure) == BW_N_GRIDS)
+    BW_GROW (an->shift_length, an->n_shift_length, n_blocks);
+  /* One block for all grids and the background mask, which the meta
+   * takes over; it returns to the pool when the meta is freed. */
   size = BW_N_GRIDS * n_blocks * sizeof (gfloat) + n_blocks;
-  grids = g_malloc (size);
+  grids = gst_blockcorr_grid_pool_take (an->grid_pool, size);
   job.shift_length = an->shift_length;
   job.background = (guint8 *) (grids + BW_N_GRIDS * n_blocks);
   job.out = NULL;
@@ -164,7 +171,7 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
   if (!bw_analysis_run (an->analysis, &s->params, pair->width,
           pair->height, &pair->planes[0], &pair->planes[1], grids, draw_row,
           &job, summary)) {
-    g_free (grids);
+    gst_blockcorr_grid_pool_give_back (grids);
     return NULL;
   }
   bw_analysis_last_paths (an->analysis, &stats_path, &search_path, &n_threads);
@@ -172,7 +179,7 @@ gst_blockcorr_analysis_run (GstBlockCorrAnalysis * an,
       "threads in %" G_GINT64_FORMAT " us", cols, rows, stats_path,
       s->params.search_radius, search_path, n_threads,
       g_get_monotonic_time () - t_start);
-  return g_bytes_new_take (grids, size);
+  return gst_blockcorr_grid_pool_wrap (grids, size);
 }
 
 gboolean

@@ -1354,6 +1354,56 @@ GST_START_TEST (test_meta_and_messages)
 
 GST_END_TEST;
 
+/* The grids' memory returns to the element when a buffer's meta is freed
+ * and serves a later frame of the same size, and a buffer that outlives
+ * the element keeps its grids. */
+GST_START_TEST (test_grid_memory_reused)
+{
+  const gchar *caps = "video/x-raw,format=GRAY16_LE,width=64,height=48,"
+      "framerate=30/1";
+  GstElement *el;
+  GstBuffer *out, *kept;
+  FramePair fp;
+  gconstpointer first;
+  gfloat want[12];
+  guint n, reused = 0;
+  Ctx c;
+
+  gen_pair (&fp, 64, 48, 60000, 60000, 5);
+  el = new_element ();
+  g_object_set (el, "block-width", 16, "block-height", 16, NULL);
+  ctx_init (&c, el, caps, caps, "video/x-raw,format=RGBA", FALSE);
+  push_pair (&c, caps, caps, &fp, 0);
+  out = gst_harness_pull (c.h0);
+  fail_unless (out != NULL);
+  first = get_grid (get_meta (out), "r", 12);
+  memcpy (want, first, sizeof (want));
+  gst_buffer_unref (out);
+  for (n = 1; n <= 3; n++) {
+    push_pair (&c, caps, caps, &fp, n);
+    out = gst_harness_pull (c.h0);
+    fail_unless (out != NULL);
+    reused += get_grid (get_meta (out), "r", 12) == first;
+    fail_unless (memcmp (get_grid (get_meta (out), "r", 12), want,
+            sizeof (want)) == 0);
+    gst_buffer_unref (out);
+  }
+  fail_unless (reused == 3, "the grids' memory served %u of 3 later frames",
+      reused);
+
+  push_pair (&c, caps, caps, &fp, n);
+  kept = gst_harness_pull (c.h0);
+  fail_unless (kept != NULL);
+  ctx_clear (&c);
+  /* The element is gone; the buffer's grids are still there. */
+  fail_unless (memcmp (get_grid (get_meta (kept), "r", 12), want,
+          sizeof (want)) == 0);
+  gst_buffer_unref (kept);
+  free_pair (&fp);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_no_messages)
 {
   gchar *caps = caps_str ("GRAY8", 64, 48);
@@ -2414,6 +2464,7 @@ blockcorr_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_meta_and_messages);
   tcase_add_test (tc, test_no_messages);
+  tcase_add_test (tc, test_grid_memory_reused);
 
   tc = tcase_create ("threads");
   suite_add_tcase (s, tc);

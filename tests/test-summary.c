@@ -172,6 +172,58 @@ test_select_many (void)
 }
 
 static void
+test_select_ranks (void)
+{
+  GRand *rand = g_rand_new_with_seed (29);
+  guint rep;
+
+  for (rep = 0; rep < 120; rep++) {
+    gsize n = g_rand_int_range (rand, 1, 20000), ks[BW_SELECT_MAX_RANKS], i;
+    guint nk = 0, j, kind = rep % 5;
+    gdouble *v = g_new (gdouble, n), *copy, *sorted, *scratch, got[64];
+
+    for (i = 0; i < n; i++) {
+      switch (kind) {
+        case 0:                /* continuous */
+          v[i] = g_rand_double_range (rand, -50, 3000);
+          break;
+        case 1:                /* many ties */
+          v[i] = g_rand_int_range (rand, 0, 20);
+          break;
+        case 2:                /* nearly all in one bin, and outliers */
+          v[i] = g_rand_int_range (rand, 0, 100) ? 1.0 + 1e-9 *
+              g_rand_double (rand) : g_rand_boolean (rand) ? 1e300 : -1e300;
+          break;
+        case 3:                /* an infinite value: no finite range */
+          v[i] = i == n / 2 ? INFINITY : g_rand_double (rand);
+          break;
+        default:               /* all equal */
+          v[i] = 7.25;
+          break;
+      }
+    }
+    copy = g_memdup2 (v, n * sizeof (gdouble));
+    sorted = g_memdup2 (v, n * sizeof (gdouble));
+    scratch = g_new (gdouble, n);
+    qsort (sorted, n, sizeof (gdouble), cmp_double);
+    for (i = 0; i < n && nk < BW_SELECT_MAX_RANKS; i++)
+      if (i == 0 || i == n - 1 || g_rand_int_range (rand, 0, n / 30 + 1) == 0
+          || (nk > 0 && ks[nk - 1] == i - 1 && g_rand_boolean (rand)))
+        ks[nk++] = i;
+    bw_select_ranks (v, n, ks, nk, got, scratch);
+    for (j = 0; j < nk; j++)
+      g_assert_cmpfloat (got[j], ==, sorted[ks[j]]);
+    /* a is left as it was. */
+    g_assert_true (memcmp (v, copy, n * sizeof (gdouble)) == 0);
+    g_free (scratch);
+    g_free (sorted);
+    g_free (copy);
+    g_free (v);
+  }
+  g_rand_free (rand);
+}
+
+static void
 test_median_any (void)
 {
   GRand *rand = g_rand_new_with_seed (11);
@@ -204,6 +256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/summary/median-empty", test_median_empty);
   g_test_add_func ("/summary/select-kth", test_select_kth);
   g_test_add_func ("/summary/select-many", test_select_many);
+  g_test_add_func ("/summary/select-ranks", test_select_ranks);
   g_test_add_func ("/summary/median-any", test_median_any);
   return g_test_run ();
 }

@@ -69,7 +69,8 @@ class BwVerdict(ctypes.Structure):
                 ('shift_at_limit', ctypes.c_int),
                 ('uncorrelated', ctypes.c_int),
                 ('n_regions', ctypes.c_uint), ('n_reported', ctypes.c_uint),
-                ('regions', BwRegion * _MAX_REPORTED_REGIONS)]
+                ('regions', BwRegion * _MAX_REPORTED_REGIONS),
+                ('median_r_outside', ctypes.c_double)]
 
 
 class BwSummary(ctypes.Structure):

@@ -147,6 +147,7 @@ def _summary(s, params, shape):
         'regions': v.n_regions,
         'largest-regions': [_region(v.regions[i])
                             for i in range(v.n_reported)],
+        'median-outside-regions': v.median_r_outside,
     }
 
 
@@ -166,10 +167,12 @@ def bw_check_registration(image1, image2, block_shape,
     larger: at the limit of the search), "regions" (displaced regions
     that count), "largest-regions" (a list of dicts with "x", "y",
     "width", "height" in pixels, "blocks", "unmatched", "median-r",
-    "shift-x", "shift-y", "at-radius"), "informative", "valid", "invalid",
-    "mean", "min", "max", "median" (of r), "below-threshold", "background",
-    "min-intensity-0", "min-intensity-1" (the background levels used), and
-    the settings ("cols", "rows", "block-width", ...).  NaN where undefined.
+    "shift-x", "shift-y", "at-radius"), "median-outside-regions" (the
+    median r of the valid blocks outside those regions), "informative",
+    "valid", "invalid", "mean", "min", "max", "median" (of r),
+    "below-threshold", "background", "min-intensity-0", "min-intensity-1"
+    (the background levels used), and the settings ("cols", "rows",
+    "block-width", ...).  NaN where undefined.
 
     The defaults are the element's and the command line's: min_intensity
     "auto" estimates the background of each image (0: none; a level in
