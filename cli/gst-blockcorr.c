@@ -498,18 +498,78 @@ grid (const GstStructure * s, const gchar * name)
   return v ? g_bytes_get_data (g_value_get_boxed (v), NULL) : NULL;
 }
 
-static gboolean
-write_heatmap (Run * run, const gchar * kind, guint n, const BcHeatmap * hm,
-    GError ** error)
+/* A picture drawn in a thread of its own, while the main thread writes
+ * the other outputs. */
+typedef struct
+{
+  BcHeatmap hm;
+  BcOutput *png;
+  GThread *thread;
+  gboolean ok;
+  GError *error;
+} PictureJob;
+
+static BcOutput *
+create_picture (Run * run, const gchar * kind, guint n, GError ** error)
 {
   gchar *name = run->total > 1 ? g_strdup_printf ("%s-%04u.png", kind, n) :
       g_strdup_printf ("%s.png", kind);
   BcOutput *png = bc_output_set_create (run->outputs, name, error);
-  gboolean ok = png && bc_render_heatmap (hm, png, error)
-      && bc_output_close (png, error);
 
   g_free (name);
-  return ok;
+  return png;
+}
+
+static gboolean
+write_heatmap (Run * run, const gchar * kind, guint n, const BcHeatmap * hm,
+    GError ** error)
+{
+  BcOutput *png = create_picture (run, kind, n, error);
+
+  return png && bc_render_heatmap (hm, png, error)
+      && bc_output_close (png, error);
+}
+
+static gpointer
+draw_picture (gpointer data)
+{
+  PictureJob *job = data;
+
+  job->ok = bc_render_heatmap (&job->hm, job->png, &job->error)
+      && bc_output_close (job->png, &job->error);
+  return NULL;
+}
+
+/* Starts drawing hm into its file in another thread (job stays in place
+ * until finish_picture()). */
+static gboolean
+start_picture (Run * run, const gchar * kind, guint n, const BcHeatmap * hm,
+    PictureJob * job, GError ** error)
+{
+  job->png = create_picture (run, kind, n, error);
+  if (!job->png)
+    return FALSE;
+  job->hm = *hm;
+  job->thread = g_thread_new ("picture", draw_picture, job);
+  return TRUE;
+}
+
+/* Waits for the picture started, if any; its error goes into error when
+ * error is not set yet. */
+static gboolean
+finish_picture (PictureJob * job, GError ** error)
+{
+  if (!job->thread)
+    return TRUE;
+  g_thread_join (job->thread);
+  job->thread = NULL;
+  if (job->ok)
+    return TRUE;
+  if (error && !*error)
+    g_propagate_error (error, job->error);
+  else
+    g_clear_error (&job->error);
+  return FALSE;
 }
 
 /* The grids as TIFF pages and the CSV row. */
@@ -540,20 +600,25 @@ write_grids (Run * run, guint n, const GstStructure * s, GError ** error)
   return ok;
 }
 
-/* The heatmap of r and, with a search, of the displacements. */
+/* The heatmap of r and, with a search, of the displacements, and the
+ * grids: the last picture is drawn in another thread while the rest are
+ * written. */
 static gboolean
-write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
+write_outputs (Run * run, guint n, const GstStructure * s, GError ** error)
 {
   guint cols = bc_number (s, "cols"), rows = bc_number (s, "rows");
-  gchar *title, *subtitle, *headline, *b0, *b1;
+  gchar *title, *shift_title, *subtitle, *headline, *b0, *b1;
   gboolean ok;
-  BcHeatmap hm = { NULL, };
+  BcHeatmap hm = { NULL, }, shift;
+  PictureJob job = { {NULL,}, };
 
   /* The files' own names: folders make the caption longer than the
    * picture (the CSV keeps the whole paths). */
   b0 = g_path_get_basename (run->label[0]);
   b1 = g_path_get_basename (run->label[1]);
   title = g_strdup_printf ("r per block: %s against %s", b1, b0);
+  shift_title = g_strdup_printf ("displacement per block: %s against %s", b1,
+      b0);
   headline = bc_verdict_headline (s);
   subtitle = g_strdup_printf ("%ux%u blocks (%u x %u), median r %.3f: %s",
       opt.params.block_width, opt.params.block_height, cols, rows,
@@ -569,20 +634,24 @@ write_pictures (Run * run, guint n, const GstStructure * s, GError ** error)
   hm.title = title;
   hm.subtitle = subtitle;
   hm.quantity = "r";
-  ok = write_heatmap (run, "heatmap", n, &hm, error);
+  shift = hm;
+  shift.values = grid (s, "dx");
+  shift.dy = grid (s, "dy");
+  shift.range_min = 0;
+  shift.range_max = opt.params.search_radius;
+  shift.title = shift_title;
+  shift.quantity = "shift";
+  /* The element gives both grids whenever it searches. */
+  if (opt.params.search_radius > 0 && shift.values && shift.dy)
+    ok = start_picture (run, "shift", n, &shift, &job, error)
+        && write_grids (run, n, s, error)
+        && write_heatmap (run, "heatmap", n, &hm, error);
+  else
+    ok = start_picture (run, "heatmap", n, &hm, &job, error)
+        && write_grids (run, n, s, error);
+  ok = finish_picture (&job, error) && ok;
   g_free (title);
-  if (ok && opt.params.search_radius > 0) {
-    title = g_strdup_printf ("displacement per block: %s against %s", b1, b0);
-    hm.values = grid (s, "dx");
-    hm.dy = grid (s, "dy");
-    hm.range_min = 0;
-    hm.range_max = opt.params.search_radius;
-    hm.title = title;
-    hm.quantity = "shift";
-    /* The element gives both grids whenever it searches. */
-    ok = !hm.values || !hm.dy || write_heatmap (run, "shift", n, &hm, error);
-    g_free (title);
-  }
+  g_free (shift_title);
   g_free (subtitle);
   g_free (b0);
   g_free (b1);
@@ -643,7 +712,7 @@ record_pair (Run * run, guint n, const GstStructure * s, guint width,
     g_free (text);
     return FALSE;
   }
-  ok = write_grids (run, n, s, error) && write_pictures (run, n, s, error);
+  ok = write_outputs (run, n, s, error);
   if (ok) {
     g_array_append_val (run->res.median, median);
     g_array_append_val (run->res.below_fraction, below_fraction);
@@ -946,6 +1015,35 @@ register_pair (Run * run, GstSample * frame[2], GError ** error)
   return ok;
 }
 
+/* Stops the decoders and the analysis, and lets the frames go. */
+static void
+stop_decoding (Run * run)
+{
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    g_clear_pointer (&run->single[i], gst_sample_unref);
+    g_clear_pointer (&run->in[i], bc_frames_free);
+  }
+  g_clear_pointer (&run->corr, bc_correlator_free);
+  g_clear_pointer (&run->registrar, bc_correlator_free);
+}
+
+/* After the last frame's results, nothing but its outputs is needed: the
+ * frames, their decoders and the analysis go before the outputs are
+ * drawn and written, so that their memory is not held alongside. */
+static void
+release_after_last (Run * run, guint n, GstSample ** frames, guint n_frames)
+{
+  guint i;
+
+  if (n + 1 < run->total || run->res.registered)
+    return;
+  for (i = 0; i < n_frames; i++)
+    g_clear_pointer (&frames[i], gst_sample_unref);
+  stop_decoding (run);
+}
+
 /* Decodes, analyses and records pair n. */
 static gboolean
 analyse_pair (Run * run, guint n, GError ** error)
@@ -964,6 +1062,8 @@ analyse_pair (Run * run, guint n, GError ** error)
       bc_correlator_push (run->corr, i, frame[i], n);
     out = bc_correlator_pull (run->corr, error);
   }
+  if (out)
+    release_after_last (run, n, frame, 2);
   if (out) {
     const GstStructure *s = frame_results (out, n, error);
 
@@ -1073,6 +1173,8 @@ analyse_stack_frame (Run * run, guint n, GError ** error)
     bc_correlator_push (run->corr, 0, frame, n);
     out = bc_correlator_pull (run->corr, error);
   }
+  if (out)
+    release_after_last (run, n, &frame, 1);
   ok = out && (s = frame_results (out, n, error))
       && record_pair (run, n, s, GST_VIDEO_INFO_WIDTH (&vi[0]),
       GST_VIDEO_INFO_HEIGHT (&vi[0]), error)
@@ -1136,13 +1238,9 @@ stop_pipelines (Run * run)
 {
   guint i;
 
-  for (i = 0; i < 2; i++) {
-    g_clear_pointer (&run->single[i], gst_sample_unref);
-    g_clear_pointer (&run->in[i], bc_frames_free);
+  stop_decoding (run);
+  for (i = 0; i < 2; i++)
     g_clear_pointer (&run->label[i], g_free);
-  }
-  g_clear_pointer (&run->corr, bc_correlator_free);
-  g_clear_pointer (&run->registrar, bc_correlator_free);
 }
 
 /* The median r and the fraction below the threshold over the frames done

@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#define _GNU_SOURCE             /* syncfs() */
+#define _GNU_SOURCE             /* syncfs(), sync_file_range() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -316,9 +316,18 @@ bc_output_report (const BcOutput * out, GError ** error)
   return FALSE;
 }
 
+void
+bc_output_start_writeback (BcOutput * out)
+{
+  /* Only a head start: the commit's syncfs() reports any failure. */
+  if (out->fd >= 0 && !failed (out))
+    sync_file_range (out->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 gboolean
 bc_output_close (BcOutput * out, GError ** error)
 {
+  bc_output_start_writeback (out);
   if (out->fd >= 0) {
     /* Linux closes the descriptor even when close() reports EINTR. */
     if (close (out->fd) != 0 && errno != EINTR)

@@ -73,8 +73,13 @@ void bc_output_fail (BcOutput * out, gint errno_value, const gchar * cause);
  * TRUE when none is). */
 gboolean bc_output_report (const BcOutput * out, GError ** error);
 
-/* Closes the file.  FALSE and an error naming the result and the first
- * cause recorded when any write or this failed. */
+/* Starts writing what was written so far to the disk, without waiting:
+ * the commit's sync then has that much less to wait for. */
+void bc_output_start_writeback (BcOutput * out);
+
+/* Closes the file (starting its writeback).  FALSE and an error naming
+ * the result and the first cause recorded when any write or this
+ * failed. */
 gboolean bc_output_close (BcOutput * out, GError ** error);
 
 G_END_DECLS

@@ -169,6 +169,7 @@ add_page (BcTiffStack * st, const void *data, gsize stride, guint cols,
   if (!TIFFWriteDirectory (tif))
     goto failed;
   st->pages++;
+  bc_output_start_writeback (st->out);
   return TRUE;
 
 failed:

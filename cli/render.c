@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
+#include <string.h>
 #include <cairo.h>
 
+#include "png-file.h"
 #include "render.h"
 
 /* Invalid blocks: a mid gray that no colormap entry is, shown in the
@@ -57,13 +59,6 @@ hatch (cairo_t * cr, cairo_pattern_t * p, gdouble x, gdouble y, gdouble w,
   cairo_fill (cr);
 }
 
-static cairo_status_t
-write_png (void *closure, const unsigned char *data, unsigned int length)
-{
-  return bc_output_write (closure, data, length) ? CAIRO_STATUS_SUCCESS :
-      CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Writes the picture drawn with cr into out, unless drawing failed. */
 static gboolean
 finish (cairo_t * cr, cairo_surface_t * surface, BcOutput * out,
@@ -73,10 +68,10 @@ finish (cairo_t * cr, cairo_surface_t * surface, BcOutput * out,
 
   cairo_destroy (cr);
   if (st == CAIRO_STATUS_SUCCESS)
-    st = cairo_surface_write_to_png_stream (surface, write_png, out);
-  cairo_surface_destroy (surface);
-  if (st != CAIRO_STATUS_SUCCESS)
+    bc_png_write (surface, out);
+  else
     bc_output_fail (out, 0, cairo_status_to_string (st));
+  cairo_surface_destroy (surface);
   return bc_output_report (out, error);
 }
 
@@ -136,45 +131,67 @@ direction_colour (gdouble dx, gdouble dy, gdouble max)
       (guint32) (rgb[2] * value * 255 + 0.5);
 }
 
-/* The grid as a cols x rows image, one pixel per block. */
-static cairo_surface_t *
-grid_surface (const BcHeatmap * hm)
+/* The colour of block (x, y), or HATCHED for a background block. */
+#define HATCHED G_MAXUINT32
+static guint32
+block_colour (const BcHeatmap * hm, const guint8 * map, gsize i)
 {
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
-      hm->cols, hm->rows);
+  gfloat v = hm->values[i];
+
+  if (hm->background && hm->background[i])
+    return HATCHED;
+  if (isnan (v) || (hm->dy && isnan (hm->dy[i])))
+    return ((guint32) (INVALID_R * 255) << 16) |
+        ((guint32) (INVALID_G * 255) << 8) | (guint32) (INVALID_B * 255);
+  if (hm->dy)
+    return direction_colour (v, hm->dy[i], hm->range_max);
+  map += 3 * bw_colormap_index (v, hm->range_min, hm->range_max);
+  return ((guint32) map[0] << 16) | ((guint32) map[1] << 8) | map[2];
+}
+
+/* The grid drawn into the picture's pixels at (x0, y0), a square of scale
+ * pixels per block, background blocks hatched as hatch_pattern() hatches
+ * in device space: what filling the grid as a nearest-neighbour source and
+ * then hatching would draw, without an image of the grid. */
+static void
+paint_grid (cairo_surface_t * surface, const BcHeatmap * hm, gint x0,
+    gint y0, gint scale)
+{
   const guint8 *map = bw_colormap_table (hm->colormap);
+  guint32 line = (guint32) (HATCH_LEVEL * 255) * 0x010101;
   guint8 *data;
-  gint stride;
-  guint x, y;
+  gint stride, x, y, k;
 
-  cairo_surface_flush (s);
-  data = cairo_image_surface_get_data (s);
-  stride = cairo_image_surface_get_stride (s);
-  for (y = 0; y < hm->rows; y++) {
-    guint32 *row = (guint32 *) (data + (gsize) y * stride);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (y = 0; y < (gint) hm->rows; y++) {
+    guint32 *row = (guint32 *) (data + (gsize) (y0 + y * scale) * stride);
 
-    for (x = 0; x < hm->cols; x++) {
-      gfloat v = hm->values[(gsize) y * hm->cols + x];
+    for (x = 0; x < (gint) hm->cols; x++) {
+      guint32 c = block_colour (hm, map, (gsize) y * hm->cols + x);
+      gint px = x0 + x * scale;
 
-      if (hm->background && hm->background[(gsize) y * hm->cols + x]) {
-        row[x] = 0xffffff;      /* hatched over later */
-      } else if (isnan (v) || (hm->dy && isnan (hm->dy[(gsize) y *
-                      hm->cols + x]))) {
-        row[x] = ((guint32) (INVALID_R * 255) << 16) |
-            ((guint32) (INVALID_G * 255) << 8) | (guint32) (INVALID_B * 255);
-      } else if (hm->dy) {
-        row[x] = direction_colour (v, hm->dy[(gsize) y * hm->cols + x],
-            hm->range_max);
-      } else {
-        const guint8 *c = map + 3 * bw_colormap_index (v, hm->range_min,
-            hm->range_max);
+      for (k = 0; k < scale; k++)
+        row[px + k] = c != HATCHED ? c : (px + k + y0 + y * scale) %
+            HATCH_PERIOD == 0 ? line : 0xffffff;
+    }
+    /* The block's other pixel rows: a copy, or the hatching moved on. */
+    for (k = 1; k < scale; k++) {
+      guint32 *dst = (guint32 *) ((guint8 *) row + (gsize) k * stride);
 
-        row[x] = ((guint32) c[0] << 16) | ((guint32) c[1] << 8) | c[2];
-      }
+      memcpy (dst + x0, row + x0, (gsize) hm->cols * scale * 4);
+      for (x = 0; x < (gint) hm->cols; x++)
+        if (hm->background && hm->background[(gsize) y * hm->cols + x]) {
+          gint px = x0 + x * scale, j;
+
+          for (j = 0; j < scale; j++)
+            dst[px + j] = (px + j + y0 + y * scale + k) % HATCH_PERIOD == 0 ?
+                line : 0xffffff;
+        }
     }
   }
-  cairo_surface_mark_dirty (s);
-  return s;
+  cairo_surface_mark_dirty (surface);
 }
 
 /* The colour bar of a scalar heatmap at (bx, y0), bar_w x bar_h, top =
@@ -284,7 +301,6 @@ bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
   gdouble x0 = margin, y0 = margin + caption_h, bx = x0 + img_w + bar_gap;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
       (gint) ceil (width), (gint) ceil (height));
-  cairo_surface_t *grid = grid_surface (hm);
   cairo_t *cr = cairo_create (surface);
   gdouble bar_h = MAX (img_h, key_h);
   cairo_pattern_t *hatching = hatch_pattern ();
@@ -298,24 +314,7 @@ bc_render_heatmap (const BcHeatmap * hm, BcOutput * out, GError ** error)
   if (hm->subtitle)
     text_at (cr, x0, margin + 44, 13, FALSE, hm->subtitle);
 
-  /* the grid, nearest neighbour */
-  cairo_save (cr);
-  cairo_translate (cr, x0, y0);
-  cairo_scale (cr, scale, scale);
-  cairo_set_source_surface (cr, grid, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, 0, 0, hm->cols, hm->rows);
-  cairo_fill (cr);
-  cairo_restore (cr);
-  cairo_surface_destroy (grid);
-  if (hm->background) {
-    guint x, y;
-
-    for (y = 0; y < hm->rows; y++)
-      for (x = 0; x < hm->cols; x++)
-        if (hm->background[(gsize) y * hm->cols + x])
-          hatch (cr, hatching, x0 + x * scale, y0 + y * scale, scale, scale);
-  }
+  paint_grid (surface, hm, (gint) x0, (gint) y0, (gint) scale);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 1);
   cairo_rectangle (cr, x0 - 0.5, y0 - 0.5, img_w + 1, img_h + 1);

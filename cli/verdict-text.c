@@ -5,48 +5,10 @@
  */
 #include <math.h>
 #include "outputs.h"
-#include "summary.h"
 #include "verdict-text.h"
 
 /* Regions named one by one; the others are counted. */
 #define NAMED_REGIONS 3
-
-/* Median r of the valid blocks outside the regions' boxes; NaN if none. */
-static gdouble
-median_r_outside (const GstStructure * meta, const GValue * regions)
-{
-  const GValue *gv = gst_structure_get_value (meta, "r");
-  guint cols = bc_number (meta, "cols"), rows = bc_number (meta, "rows");
-  guint bw = bc_number (meta, "block-width");
-  guint bh = bc_number (meta, "block-height");
-  guint n_reg = regions ? gst_value_array_get_size (regions) : 0;
-  const gfloat *r;
-  gdouble *v, med;
-  guint i, k, m = 0;
-
-  if (!gv)
-    return NAN;
-  r = g_bytes_get_data (g_value_get_boxed (gv), NULL);
-  v = g_new (gdouble, (gsize) cols * rows);
-  for (i = 0; i < cols * rows; i++) {
-    guint x = (i % cols) * bw, y = (i / cols) * bh;
-    gboolean inside = FALSE;
-
-    for (k = 0; k < n_reg && !inside; k++) {
-      const GstStructure *rs =
-          gst_value_get_structure (gst_value_array_get_value (regions, k));
-      gdouble rx = bc_number (rs, "x"), ry = bc_number (rs, "y");
-
-      inside = x >= rx && x < rx + bc_number (rs, "width") && y >= ry
-          && y < ry + bc_number (rs, "height");
-    }
-    if (!inside)
-      v[m++] = r[i];
-  }
-  med = bw_median (v, m);
-  g_free (v);
-  return med;
-}
 
 /* v to one decimal, without a "-0.0". */
 static gdouble
@@ -160,7 +122,7 @@ bc_verdict_text (const GstStructure * meta, guint width, guint height)
     if (n_regions > named)
       g_string_append_printf (out, "; and %u smaller", n_regions - named);
     if (!shifted) {
-      gdouble rest = median_r_outside (meta, regions);
+      gdouble rest = bc_number (meta, "median-outside-regions");
 
       /* Nothing outside the regions: no rest to speak of. */
       if (!isnan (rest))

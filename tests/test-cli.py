@@ -140,6 +140,26 @@ p = run('-o', w('out shift3'), '--search-radius', '3', w('ref, one.tif'),
 check('x 32-96, y 32-64' in p.stdout
       and 'displaced by (+3.0, +0.0) px' in p.stdout,
       '3 px shift with --search-radius 3: ' + p.stdout)
+# "The rest is aligned": the median r of the blocks outside the region's
+# box, which here differs from the median of all blocks at two decimals.
+noisy = texture(5)
+noisy_region = (slice(8, 64), slice(32, 96))
+noisy_b = noisy.copy()
+noisy_b[noisy_region] = np.roll(noisy, 2, axis=1)[noisy_region]
+noisy_b = (noisy_b.astype(np.float64) + np.random.default_rng(6).normal(
+    0, 200, noisy.shape)).clip(0, 65535).astype(np.uint16)
+tifffile.imwrite(w('noisy.tif'), noisy)
+tifffile.imwrite(w('noisy region.tif'), noisy_b)
+p = run('-o', w('out rest'), '-b', '16x8', w('noisy.tif'),
+        w('noisy region.tif'), expect=1)
+ref = reference(noisy, noisy_b, 16, 8)['r']
+rows_at, cols_at = np.mgrid[0:ref.shape[0], 0:ref.shape[1]]
+outside = ~((cols_at * 16 >= 32) & (cols_at * 16 < 96) & (rows_at * 8 >= 8)
+            & (rows_at * 8 < 64)) & ~np.isnan(ref)
+rest = 'the rest is aligned (median r %.2f)' % np.median(ref[outside])
+check('x 32-96, y 8-64' in p.stdout and rest in p.stdout
+      and '%.2f' % np.median(ref[outside])
+      != '%.2f' % np.nanmedian(ref), 'a region and %s: %s' % (rest, p.stdout))
 with open(w('out shift', 'summary.csv'), newline='') as f:
     rows = list(csv.DictReader(f))
 check(len(rows) == 1, 'one CSV row')

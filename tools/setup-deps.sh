@@ -11,7 +11,7 @@ PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
-  libtiff-dev libtiff-tools libcairo2-dev fonts-dejavu-core
+  libtiff-dev libtiff-tools libcairo2-dev libpng-dev fonts-dejavu-core
   python3-numpy python3-tifffile python3-dask python3-distributed python3-zarr
   aravis-tools aravis-tools-cli
 )
