@@ -567,22 +567,36 @@ output_pool (GstTiffDec * self, GstQuery * query, GstCaps * caps)
   return pool;
 }
 
+/* Sets what caps queries answer besides the current caps: the other
+ * layout the pages can be decoded as, if any. */
+static void
+set_other_caps (GstTiffDec * self, BwTiffLayout layout)
+{
+  BwTiffLayout other = layout == BW_TIFF_GRAY8 ? self->tinfo.layout :
+      BW_TIFF_GRAY8;
+  GstCaps *caps = NULL;
+  GstVideoInfo vinfo;
+
+  if (other != layout && bw_tiff_layout_converts (self->tinfo.layout, other))
+    caps = layout_caps (self, other, &vinfo);
+  GST_OBJECT_LOCK (self);
+  gst_clear_caps (&self->other_caps);
+  self->other_caps = caps;
+  GST_OBJECT_UNLOCK (self);
+}
+
 /* Decides what the pages are decoded as (sending new caps when that
  * changes) and into what. */
 static void
 negotiate (GstTiffDec * self)
 {
   BwTiffLayout layout = choose_layout (self);
-  BwTiffLayout other = layout == BW_TIFF_GRAY8 ? self->tinfo.layout :
-      BW_TIFF_GRAY8;
-  GstCaps *caps, *other_caps = NULL;
   GstVideoInfo vinfo;
+  GstCaps *caps = layout_caps (self, layout, &vinfo);
   GstBufferPool *pool;
   GstQuery *q;
 
-  if (other != layout && bw_tiff_layout_converts (self->tinfo.layout, other))
-    other_caps = layout_caps (self, other, &vinfo);
-  caps = layout_caps (self, layout, &vinfo);
+  set_other_caps (self, layout);
   if (layout != self->out_layout) {
     self->out_layout = layout;
     self->vinfo = vinfo;
@@ -599,8 +613,6 @@ negotiate (GstTiffDec * self)
   drop_pool (self);
   GST_OBJECT_LOCK (self);
   self->pool = pool;
-  gst_clear_caps (&self->other_caps);
-  self->other_caps = other_caps;
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -648,6 +660,7 @@ open_file (GstTiffDec * self, GstBuffer * buf, gboolean mapped)
    * added) says what it takes. */
   self->out_layout = self->tinfo.layout;
   caps = layout_caps (self, self->out_layout, &self->vinfo);
+  set_other_caps (self, self->out_layout);
   start_output (self, caps);
   gst_caps_unref (caps);
   gst_pad_check_reconfigure (self->srcpad);
@@ -942,6 +955,7 @@ answer_caps_query (GstTiffDec * self, GstPad * pad, GstQuery * query)
   caps = gst_pad_get_current_caps (pad);
   if (!caps)
     return gst_pad_query_default (pad, GST_OBJECT (self), query);
+  caps = gst_caps_make_writable (caps);
   GST_OBJECT_LOCK (self);
   if (self->other_caps)
     gst_caps_append (caps, gst_caps_copy (self->other_caps));

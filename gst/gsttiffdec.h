@@ -12,6 +12,7 @@
 #include "tiffreader.h"
 
 G_BEGIN_DECLS
+
 #define GST_TYPE_TIFF_DEC (gst_tiff_dec_get_type ())
 G_DECLARE_FINAL_TYPE (GstTiffDec, gst_tiff_dec, GST, TIFF_DEC, GstElement);
 
@@ -89,4 +90,5 @@ GST_ELEMENT_REGISTER_DECLARE (tiffdec);
 gboolean gst_tiff_dec_register_bigtiff_typefind (GstPlugin * plugin);
 
 G_END_DECLS
+
 #endif /* __GST_TIFF_DEC_H__ */
