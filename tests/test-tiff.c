@@ -1837,6 +1837,165 @@ test_gray_from_colour (void)
   }
 }
 
+/* A compressed stack decoded with progress-delay=0 posts tiffdec-progress
+ * messages for each page: named, counted from 1, fractions rising to 1. */
+static void
+test_progress_messages (void)
+{
+  Layout l = { "progress.tif", 8, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, 1, TRUE, FALSE, FALSE, 2, 256, 128, 16, 16,
+    TRUE
+  };
+  gchar *path = write_tiff (&l);
+  GstElement *sink, *pipe = start_pipeline ("filesrc name=src ! tiffdec "
+      "progress-delay=0 n-threads=1 ! appsink name=sink sync=false", path,
+      &sink);
+  GstBus *bus = gst_element_get_bus (pipe);
+  gdouble last[3] = { -1, -1, -1 };
+  GstMessage *msg;
+  GstSample *s;
+  guint p = 0;
+
+  while ((s = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    check_sample (&l, p++, s);
+    gst_sample_unref (s);
+  }
+  g_assert_cmpuint (p, ==, l.pages);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *st = gst_message_get_structure (msg);
+    guint page, pages;
+    gdouble fraction;
+
+    g_assert_true (gst_structure_has_name (st, "tiffdec-progress"));
+    g_assert_true (gst_structure_get (st, "page", G_TYPE_UINT, &page,
+            "pages", G_TYPE_UINT, &pages, "fraction", G_TYPE_DOUBLE,
+            &fraction, NULL));
+    g_assert_cmpstr (gst_structure_get_string (st, "location"), ==, path);
+    g_assert_cmpuint (pages, ==, l.pages);
+    g_assert_cmpuint (page, >=, 1);
+    g_assert_cmpuint (page, <=, l.pages);
+    g_assert_cmpfloat (fraction, >=, last[page]);
+    g_assert_cmpfloat (fraction, <=, 1.0);
+    last[page] = fraction;
+    gst_message_unref (msg);
+  }
+  g_assert_cmpfloat (last[1], ==, 1.0);
+  g_assert_cmpfloat (last[2], ==, 1.0);
+  gst_object_unref (bus);
+  stop_pipeline (pipe, sink);
+  g_unlink (path);
+  g_free (path);
+}
+
+/* Holds the decoding thread in its first progress message of page 1 until
+ * a flush has started downstream; notes whether page 1 was finished. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean held, flushing, page1_done;
+} Gate;
+
+static GstBusSyncReply
+hold_decoding (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  Gate *g = data;
+  const GstStructure *st = gst_message_get_structure (msg);
+  guint page;
+  gdouble fraction;
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT
+      || !gst_structure_has_name (st, "tiffdec-progress")
+      || !gst_structure_get (st, "page", G_TYPE_UINT, &page, "fraction",
+          G_TYPE_DOUBLE, &fraction, NULL) || page != 1)
+    return GST_BUS_PASS;
+  g_mutex_lock (&g->lock);
+  if (fraction >= 1.0)
+    g->page1_done = TRUE;
+  if (!g->held && fraction < 1.0) {
+    g->held = TRUE;
+    g_cond_broadcast (&g->cond);
+    while (!g->flushing)
+      g_cond_wait (&g->cond, &g->lock);
+  }
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
+  return GST_BUS_PASS;
+}
+
+static GstPadProbeReturn
+note_flush (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Gate *g = data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_FLUSH_START) {
+    g_mutex_lock (&g->lock);
+    g->flushing = TRUE;
+    g_cond_broadcast (&g->cond);
+    g_mutex_unlock (&g->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* A flushing seek while a page decodes abandons it (the page is never
+ * finished) and returns; the page sought comes next. */
+static void
+test_seek_cancels_decode (void)
+{
+  Layout l = { "slow-pages.tif", 8, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, 1, TRUE, FALSE, FALSE, 2, 4096, 4096, 16, 16,
+    TRUE
+  };
+  gchar *path = write_tiff (&l);
+  GstElement *sink, *pipe;
+  GstSample *s;
+  GstPad *pad;
+  GstBus *bus;
+  Gate g = { 0, };
+  gboolean held;
+
+  g_mutex_init (&g.lock);
+  g_cond_init (&g.cond);
+  pipe = gst_parse_launch ("filesrc name=src ! tiffdec progress-delay=0 "
+      "n-threads=1 ! appsink name=sink sync=false", NULL);
+  g_assert_nonnull (pipe);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  g_object_set (sink, "location", path, NULL);
+  gst_object_unref (sink);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_FLUSH, note_flush, &g, NULL);
+  gst_object_unref (pad);
+  bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, hold_decoding, &g, NULL);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+
+  g_mutex_lock (&g.lock);
+  while (!g.held && !g.page1_done)
+    g_cond_wait (&g.cond, &g.lock);
+  held = g.held;
+  g_mutex_unlock (&g.lock);
+  if (!held) {
+    g_test_skip ("page 1 was decoded before its first progress report");
+  } else {
+    g_assert_true (gst_element_seek (pipe, 1.0, GST_FORMAT_DEFAULT,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 1, GST_SEEK_TYPE_NONE, -1));
+    s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+    g_assert_nonnull (s);
+    g_assert_cmpuint (GST_BUFFER_OFFSET (gst_sample_get_buffer (s)), ==, 1);
+    check_sample (&l, 1, s);
+    gst_sample_unref (s);
+    g_assert_false (g.page1_done);
+  }
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_object_unref (bus);
+  stop_pipeline (pipe, sink);
+  g_mutex_clear (&g.lock);
+  g_cond_clear (&g.cond);
+  g_unlink (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1865,6 +2024,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff/mapped-in-place", test_mapped_in_place);
   g_test_add_func ("/tiff/pool-recycles", test_pool_recycles);
   g_test_add_func ("/tiff/gray-from-colour", test_gray_from_colour);
+  g_test_add_func ("/tiff/progress-messages", test_progress_messages);
+  g_test_add_func ("/tiff/seek-cancels-decode", test_seek_cancels_decode);
   ret = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
