@@ -411,8 +411,8 @@ show_progress (BcFrames * fr, const GstStructure * s)
   gint percent;
   gchar *where;
 
-  if (!gst_structure_get (s, "page", G_TYPE_UINT, &page, "fraction",
-          G_TYPE_DOUBLE, &fraction, NULL))
+  if (!fr->show_progress || !gst_structure_get (s, "page", G_TYPE_UINT,
+          &page, "fraction", G_TYPE_DOUBLE, &fraction, NULL))
     return;
   if (page != fr->progress_page) {
     end_progress_line (fr);
@@ -433,15 +433,14 @@ show_progress (BcFrames * fr, const GstStructure * s)
 
 /* Shows the last progress the file's pipeline posted (the page that just
  * came may have been done before it was waited for), leaving the other
- * messages for take_messages(). */
+ * messages for take_messages().  Taken also when not shown: they would
+ * pile up on the bus. */
 static void
 show_queued_progress (BcFrames * fr)
 {
   GstBus *bus;
   GstMessage *msg, *progress = NULL;
 
-  if (!fr->show_progress)
-    return;
   bus = gst_element_get_bus (fr->pipeline);
   while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
     if (gst_message_has_name (msg, "tiffdec-progress"))
@@ -462,12 +461,10 @@ take_messages (gpointer frames, GError ** error)
   BcFrames *fr = frames;
   GstBus *bus = gst_element_get_bus (fr->pipeline);
   GstMessage *msg, *progress = NULL;
-  GstMessageType types = GST_MESSAGE_ERROR | GST_MESSAGE_WARNING;
   gboolean ok = TRUE;
 
-  if (fr->show_progress)
-    types |= GST_MESSAGE_ELEMENT;
-  while (ok && (msg = gst_bus_pop_filtered (bus, types))) {
+  while (ok && (msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR |
+              GST_MESSAGE_WARNING | GST_MESSAGE_ELEMENT))) {
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT) {
       /* only the last of those that queued up is shown */
       if (gst_message_has_name (msg, "tiffdec-progress"))
