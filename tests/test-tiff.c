@@ -1601,6 +1601,43 @@ stop_pipeline (GstElement * pipe, GstElement * sink)
   gst_object_unref (pipe);
 }
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean gone;
+} Disposal;
+
+static void
+note_disposal (gpointer data, GObject * where_it_was)
+{
+  Disposal *d = data;
+
+  g_mutex_lock (&d->lock);
+  d->gone = TRUE;
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+}
+
+/* Stops the pipeline and waits until it and its elements are gone: a
+ * streaming thread may hold the last reference for a while. */
+static void
+dispose_pipeline (GstElement * pipe, GstElement * sink)
+{
+  Disposal d = { 0, };
+
+  g_mutex_init (&d.lock);
+  g_cond_init (&d.cond);
+  g_object_weak_ref (G_OBJECT (pipe), note_disposal, &d);
+  stop_pipeline (pipe, sink);
+  g_mutex_lock (&d.lock);
+  while (!d.gone)
+    g_cond_wait (&d.cond, &d.lock);
+  g_mutex_unlock (&d.lock);
+  g_mutex_clear (&d.lock);
+  g_cond_clear (&d.cond);
+}
+
 static void
 check_sample (const Layout * l, guint p, GstSample * s)
 {
@@ -1655,7 +1692,7 @@ test_mapped_in_place (void)
       g_assert_true (mem[1]->parent == mem[0]->parent);
       g_assert_true (mem[2]->parent == mem[0]->parent);
     }
-    stop_pipeline (pipe, sink);
+    dispose_pipeline (pipe, sink);
     g_assert_true (in_file_mapping (first, path) == (mode == 0));
     for (p = 0; p < 3; p++)
       gst_sample_unref (s[p]);
