@@ -976,8 +976,6 @@ decode_chunk (Job * job, Handle * h, guint k)
         TIFFReadEncodedStrip (h->tif, index, h->scratch, want);
     if (got < 0)
       return FALSE;
-    if (got < want)
-      memset (h->scratch + got, 0, want - got);
     for (y = 0; y < rows; y++) {
       const guint8 *src = h->scratch + (gsize) y * g->cw * job->src_bpp;
       guint8 *dst = out + (gsize) y * job->stride;
