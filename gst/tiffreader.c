@@ -940,6 +940,24 @@ release_bytes (const BwTiffReader * r, guint64 offset, guint64 count)
     madvise ((void *) start, end - start, MADV_DONTNEED);
 }
 
+/* Once a page is decoded: the whole memory pages between its first and
+ * its last compressed strip or tile, the pages that two of them share
+ * too (each strip or tile gave back those that are its own alone). */
+static void
+release_page (const BwTiffReader * r, const Geometry * g)
+{
+  guint64 start = G_MAXUINT64, end = 0;
+  guint32 i;
+
+  for (i = 0; i < g->n_stored; i++)
+    if (g->counts[i] > 0) {
+      start = MIN (start, g->offsets[i]);
+      end = MAX (end, g->offsets[i] + g->counts[i]);
+    }
+  if (end > start)
+    release_bytes (r, start, end - start);
+}
+
 /* Decodes strip or tile k into place (and into the handle's buffer on the
  * way where needed). */
 static gboolean
@@ -1190,6 +1208,8 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
     g_propagate_error (error, job.error);
     return FALSE;
   }
+  if (r->release_input && job.geom.compressed)
+    release_page (r, &job.geom);
   if (progress)
     progress (user_data, 1.0);
   return TRUE;

@@ -733,22 +733,28 @@ decode_checked (const Spec * s, guint8 ** pages, const guint8 * data,
 static void
 test_release_input (void)
 {
-  Spec s = { 4096, 2048, 8, 1, PHOTOMETRIC_MINISBLACK,
+  Spec s = { 8192, 4096, 8, 1, PHOTOMETRIC_MINISBLACK,
     COMPRESSION_ADOBE_DEFLATE, TRUE, 512, 512, 0, FALSE, 1
   };
   guint8 **pages = random_pages (&s, 99);
   gchar *path = write_file (&s, pages, "release.tif");
   gsize size;
-  guint8 *data = read_file (path, &size), *map, *anon;
+  guint8 *data = read_file (path, &size), *map, *anon, *damaged, *gray;
   guint64 kept, released;
+  guint last = 8192 / 512 * 4096 / 512 - 1;
+  BwTiffReader *r;
+  BwTiffInfo info;
   int fd = g_open (path, O_RDONLY, 0);
 
   g_assert_cmpint (fd, >=, 0);
   /* random samples: the file is as large as the page */
-  g_assert_cmpuint (size, >, 4096 * 2048);
+  g_assert_cmpuint (size, >, 8192 * 4096);
+  damaged = g_malloc (size);
+  gray = g_malloc ((gsize) s.width * s.height);
 
   /* a shared mapping of the file: kept resident without the switch,
-   * given back with it, and read again when decoded again */
+   * given back with it (each tile's own pages as it is decoded, those that
+   * tiles share once the page is), and read again when decoded again */
   map = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
   g_assert_true (map != MAP_FAILED);
   decode_checked (&s, pages, map, size, FALSE, 1, "shared mapping");
@@ -762,6 +768,29 @@ test_release_input (void)
       G_GUINT64_FORMAT " kB with release-input, of %" G_GSIZE_FORMAT " kB",
       kept, released, size >> 10);
   g_assert_cmpuint (kept, >=, (size >> 10) * 3 / 4);
+  g_assert_cmpuint (released, <=, (size >> 10) / 128);
+  munmap (map, size);
+
+  /* a read that fails at the last tile has given back what it decoded
+   * before, tile by tile (the system may map a few MB around the pages
+   * read last) */
+  memcpy (damaged, data, size);
+  damage (path, damaged, &last, 1);
+  g_assert_true (g_file_set_contents (path, (gchar *) damaged, size, NULL));
+  close (fd);
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  map = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  g_assert_true (map != MAP_FAILED);
+  r = bw_tiff_reader_open (map, size, 1 << 30, &info, NULL);
+  g_assert_nonnull (r);
+  bw_tiff_reader_set_release_input (r, TRUE);
+  g_assert_false (bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, gray,
+          s.width, 1, NULL, NULL, NULL));
+  bw_tiff_reader_free (r);
+  released = mapping_rss_kb (map);
+  g_test_message ("resident after a failed read: %" G_GUINT64_FORMAT " kB",
+      released);
   g_assert_cmpuint (released, <=, (size >> 10) / 4);
   munmap (map, size);
   close (fd);
@@ -776,6 +805,8 @@ test_release_input (void)
   decode_checked (&s, pages, anon, size, TRUE, 2, "anonymous mapping");
   munmap (anon, size);
 
+  g_free (damaged);
+  g_free (gray);
   g_free (data);
   g_unlink (path);
   g_free (path);
