@@ -977,19 +977,20 @@ decode_chunk (Job * job, Handle * h, guint k)
   gsize i;
 
   h->last_error[0] = h->last_warning[0] = '\0';
+  /* libtiff may say that it decoded damaged data whole and yet leave
+   * bytes of it unwritten: those are zeros, whatever was there before
+   * (so the result does not depend on which thread decoded what). */
   if (job->in_place) {
     /* Rows without padding: the strip decodes straight into place, its
      * rows clipped to the image (no copy of a large file's data). */
     want = (tmsize_t) (rows * row_bytes);
+    memset (out, 0, want);
     got = TIFFReadEncodedStrip (h->tif, index, out, want);
     if (got < 0)
       return FALSE;
-    /* A short strip leaves zeros, as a decoder of damaged data does (and
-     * the same whichever thread decodes it). */
-    if (got < want)
-      memset (out + got, 0, want - got);
   } else {
     want = g->chunk_size;
+    memset (h->scratch, 0, want);
     got = g->tiled ? TIFFReadEncodedTile (h->tif, index, h->scratch, want) :
         TIFFReadEncodedStrip (h->tif, index, h->scratch, want);
     if (got < 0)
