@@ -23,6 +23,7 @@ Not part of `meson test`: writing the pair takes minutes, it needs about
 import argparse
 import importlib.util
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -90,8 +91,15 @@ def make_pair(work, size):
 
 
 def seconds(output):
-    """The median bench-tiff-decode printed: 'label, N threads: X s ...'."""
-    return float(output.split(': ')[1].split(' s')[0])
+    """The wall and CPU times bench-tiff-decode printed:
+    'label, N threads: X s (...), CPU Y s'."""
+    return (float(output.split(': ')[1].split(' s')[0]),
+            float(output.split('CPU ')[1].split(' s')[0]))
+
+
+def children_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
 
 
 def main():
@@ -111,23 +119,31 @@ def main():
     cpus = {1: '0', 2: '0,1'}
 
     subprocess.run(['cat', a, b], stdout=subprocess.DEVNULL, check=True)
-    t = {k: [] for k in ('cmd1', 'cmd2', 'lib1', 'lib2', 'gray1', 'gray2')}
+    keys = ('cmd1', 'cmd2', 'lib1', 'lib2', 'gray1', 'gray2')
+    t = {k: [] for k in keys}
+    cpu = {k: [] for k in keys}
     rss = []
     for rep in range(args.reps):
         for n, c in cpus.items():
+            c0 = children_cpu()
             el, m = bench_cli.run_command(
                 ['/usr/bin/taskset', '-c', c, program, '-q', '-o', out, a, b])
+            cpu['cmd%d' % n].append(children_cpu() - c0)
             t['cmd%d' % n].append(el)
             rss.append(m)
             for mode, key in (('libtiff', 'lib'), ('gray', 'gray')):
                 p = subprocess.run(['taskset', '-c', c, decoder, '-r', '1',
                                     '-t', str(n), '-m', mode, a, b],
                                    capture_output=True, text=True, check=True)
-                t['%s%d' % (key, n)].append(seconds(p.stdout))
+                wall, used = seconds(p.stdout)
+                t['%s%d' % (key, n)].append(wall)
+                cpu['%s%d' % (key, n)].append(used)
         print('run %d: %s' % (rep + 1, ', '.join(
-            '%s %.2f' % (k, v[-1]) for k, v in t.items())), flush=True)
+            '%s %.2f s (CPU %.2f)' % (k, t[k][-1], cpu[k][-1])
+            for k in keys)), flush=True)
 
     med = {k: statistics.median(v) for k, v in t.items()}
+    mcpu = {k: statistics.median(v) for k, v in cpu.items()}
     gray_pair = 2 * args.size * args.size
     limit = 1.25 * gray_pair + 256 * 2**20
     print('%dx%d RGB pair, %dx%d Deflate tiles, BigTIFF (%.0f MB on disk); '
@@ -135,12 +151,14 @@ def main():
                                    (os.path.getsize(a) + os.path.getsize(b))
                                    / 2**20, args.reps))
     for n in (1, 2):
-        print('  %d CPU%s: gst-blockcorr %.2f s, libtiff alone %.2f s '
-              '(command / libtiff %.2fx, target <= 1.25x), reader alone as '
-              'GRAY8 %.2f s (%.2fx libtiff)'
-              % (n, 's' if n > 1 else '', med['cmd%d' % n], med['lib%d' % n],
+        print('  %d CPU%s: gst-blockcorr %.2f s (CPU %.2f s), libtiff alone '
+              '%.2f s (CPU %.2f s): command / libtiff %.2fx (target <= '
+              '1.25x); reader alone as GRAY8 %.2f s (CPU %.2f s, %.2fx '
+              'libtiff)'
+              % (n, 's' if n > 1 else '', med['cmd%d' % n],
+                 mcpu['cmd%d' % n], med['lib%d' % n], mcpu['lib%d' % n],
                  med['cmd%d' % n] / med['lib%d' % n], med['gray%d' % n],
-                 med['gray%d' % n] / med['lib%d' % n]))
+                 mcpu['gray%d' % n], med['gray%d' % n] / med['lib%d' % n]))
     print('  1 CPU / 2 CPUs: command %.2fx (target >= 1.7x), libtiff alone '
           '%.2fx, reader alone %.2fx'
           % (med['cmd1'] / med['cmd2'], med['lib1'] / med['lib2'],
