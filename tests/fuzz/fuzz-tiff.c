@@ -5,9 +5,10 @@
  * allocations and hangs are not, nor:
  * - more decoded bytes than the reader's bound (BW_TIFF_MAX_EXPANSION times
  *   the input's size: no strip or tile may share bytes with another);
- * - a page that decodes differently when reached out of order, or on two
- *   threads (bw_tiff_reader_read_page_as()) instead of one, or to a
- *   different error;
+ * - a page that decodes differently (or fails where it decoded) when
+ *   reached out of order, or on two threads (bw_tiff_reader_read_page_as())
+ *   instead of one (libtiff's messages about a damaged strip or tile may
+ *   change with what its handle decoded before, so they are not compared);
  * - GRAY8 of an RGB or RGBA page (on two threads) that is not the luma of
  *   its colour decode;
  * - a stop error without a good page before it, or rows used in place
@@ -43,7 +44,7 @@ frame_hash (const guint8 * frame, gsize stride, gsize row_bytes, guint rows)
 }
 
 /* Decodes page; its hash in *hash when it decodes.  The same page on two
- * threads must decode alike (or fail alike), and its luma must be that of
+ * threads must decode alike (or fail too), and its luma must be that of
  * its colours; gray (a buffer of width * height bytes) is for that. */
 static gboolean
 decode (BwTiffReader * r, const BwTiffInfo * info, guint page, guint8 * frame,
@@ -53,22 +54,18 @@ decode (BwTiffReader * r, const BwTiffInfo * info, guint page, guint8 * frame,
   gsize row_bytes = (gsize) info->width * info->bytes_per_pixel;
   gsize stride = row_bytes + (page & 1) * 3;
   guint bpp = info->bytes_per_pixel;
-  GError *err = NULL, *err2 = NULL;
   gboolean ok, ok2;
   gsize x;
   guint y;
 
-  ok = bw_tiff_reader_read_page (r, page, frame, stride, &err);
+  ok = bw_tiff_reader_read_page (r, page, frame, stride, NULL);
   if (ok)
     *hash = frame_hash (frame, stride, row_bytes, info->height);
   ok2 = bw_tiff_reader_read_page_as (r, page, info->layout, frame, stride, 2,
-      NULL, NULL, &err2);
+      NULL, NULL, NULL);
   if (ok != ok2 || (ok && frame_hash (frame, stride, row_bytes,
-              info->height) != *hash)
-      || (!ok && g_strcmp0 (err->message, err2->message) != 0))
+              info->height) != *hash))
     __builtin_trap ();
-  g_clear_error (&err);
-  g_clear_error (&err2);
   if (ok && (info->layout == BW_TIFF_RGB8 || info->layout == BW_TIFF_RGBA8)) {
     if (!bw_tiff_reader_read_page_as (r, page, BW_TIFF_GRAY8, gray,
             info->width, 2, NULL, NULL, NULL))
