@@ -926,7 +926,7 @@ struct _Job
 };
 
 /* Gives back the whole memory pages of the data that lie in bytes
- * [offset, offset + count), which only this strip or tile uses. */
+ * [offset, offset + count) (read from the page cache again if needed). */
 static void
 release_bytes (const BwTiffReader * r, guint64 offset, guint64 count)
 {
@@ -972,7 +972,7 @@ decode_chunk (Job * job, Handle * h, guint k)
   guint8 *out = job->dest + (gsize) y0 * job->stride +
       (gsize) x0 * job->dst_bpp;
   guint32 index = g->tiled ? TIFFComputeTile (h->tif, x0, y0, 0, 0) : k;
-  tmsize_t want, got;
+  tmsize_t want;
   guint y;
   gsize i;
 
@@ -985,15 +985,13 @@ decode_chunk (Job * job, Handle * h, guint k)
      * rows clipped to the image (no copy of a large file's data). */
     want = (tmsize_t) (rows * row_bytes);
     memset (out, 0, want);
-    got = TIFFReadEncodedStrip (h->tif, index, out, want);
-    if (got < 0)
+    if (TIFFReadEncodedStrip (h->tif, index, out, want) < 0)
       return FALSE;
   } else {
     want = g->chunk_size;
     memset (h->scratch, 0, want);
-    got = g->tiled ? TIFFReadEncodedTile (h->tif, index, h->scratch, want) :
-        TIFFReadEncodedStrip (h->tif, index, h->scratch, want);
-    if (got < 0)
+    if ((g->tiled ? TIFFReadEncodedTile (h->tif, index, h->scratch, want) :
+            TIFFReadEncodedStrip (h->tif, index, h->scratch, want)) < 0)
       return FALSE;
     for (y = 0; y < rows; y++) {
       const guint8 *src = h->scratch + (gsize) y * g->cw * job->src_bpp;
