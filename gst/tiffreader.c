@@ -926,7 +926,7 @@ struct _Job
 };
 
 /* Gives back the whole memory pages of the data that lie in bytes
- * [offset, offset + count), which only this strip or tile uses. */
+ * [offset, offset + count) (read from the page cache again if needed). */
 static void
 release_bytes (const BwTiffReader * r, guint64 offset, guint64 count)
 {
@@ -938,6 +938,24 @@ release_bytes (const BwTiffReader * r, guint64 offset, guint64 count)
   end = end / page * page;
   if (end > start)
     madvise ((void *) start, end - start, MADV_DONTNEED);
+}
+
+/* Once a page is decoded: the whole memory pages between its first and
+ * its last compressed strip or tile, the pages that two of them share
+ * too (each strip or tile gave back those that are its own alone). */
+static void
+release_page (const BwTiffReader * r, const Geometry * g)
+{
+  guint64 start = G_MAXUINT64, end = 0;
+  guint32 i;
+
+  for (i = 0; i < g->n_stored; i++)
+    if (g->counts[i] > 0) {
+      start = MIN (start, g->offsets[i]);
+      end = MAX (end, g->offsets[i] + g->counts[i]);
+    }
+  if (end > start)
+    release_bytes (r, start, end - start);
 }
 
 /* Decodes strip or tile k into place (and into the handle's buffer on the
@@ -954,30 +972,27 @@ decode_chunk (Job * job, Handle * h, guint k)
   guint8 *out = job->dest + (gsize) y0 * job->stride +
       (gsize) x0 * job->dst_bpp;
   guint32 index = g->tiled ? TIFFComputeTile (h->tif, x0, y0, 0, 0) : k;
-  tmsize_t want, got;
+  tmsize_t want;
   guint y;
   gsize i;
 
   h->last_error[0] = h->last_warning[0] = '\0';
+  /* libtiff may say that it decoded damaged data whole and yet leave
+   * bytes of it unwritten: those are zeros, whatever was there before
+   * (so the result does not depend on which thread decoded what). */
   if (job->in_place) {
     /* Rows without padding: the strip decodes straight into place, its
      * rows clipped to the image (no copy of a large file's data). */
     want = (tmsize_t) (rows * row_bytes);
-    got = TIFFReadEncodedStrip (h->tif, index, out, want);
-    if (got < 0)
+    memset (out, 0, want);
+    if (TIFFReadEncodedStrip (h->tif, index, out, want) < 0)
       return FALSE;
-    /* A short strip leaves zeros, as a decoder of damaged data does (and
-     * the same whichever thread decodes it). */
-    if (got < want)
-      memset (out + got, 0, want - got);
   } else {
     want = g->chunk_size;
-    got = g->tiled ? TIFFReadEncodedTile (h->tif, index, h->scratch, want) :
-        TIFFReadEncodedStrip (h->tif, index, h->scratch, want);
-    if (got < 0)
+    memset (h->scratch, 0, want);
+    if ((g->tiled ? TIFFReadEncodedTile (h->tif, index, h->scratch, want) :
+            TIFFReadEncodedStrip (h->tif, index, h->scratch, want)) < 0)
       return FALSE;
-    if (got < want)
-      memset (h->scratch + got, 0, want - got);
     for (y = 0; y < rows; y++) {
       const guint8 *src = h->scratch + (gsize) y * g->cw * job->src_bpp;
       guint8 *dst = out + (gsize) y * job->stride;
@@ -1192,6 +1207,8 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
     g_propagate_error (error, job.error);
     return FALSE;
   }
+  if (r->release_input && job.geom.compressed)
+    release_page (r, &job.geom);
   if (progress)
     progress (user_data, 1.0);
   return TRUE;

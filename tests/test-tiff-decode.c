@@ -9,6 +9,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
@@ -573,6 +575,244 @@ test_progress (void)
   g_free (path);
 }
 
+/* ---- damaged strips and tiles ------------------------------------------ */
+
+/* Spoils the data of strips or tiles ks[0..n) of page 0 of the file: the
+ * first at its end (Deflate's checksum: it fails once decoded), the others
+ * at their start (Deflate's header: they fail at once). */
+static void
+damage (const gchar * path, guint8 * data, const guint * ks, guint n)
+{
+  TIFF *tif = TIFFOpen (path, "r");
+  guint64 *offsets = NULL, *counts = NULL;
+  guint i;
+
+  g_assert_nonnull (tif);
+  g_assert_true (TIFFGetField (tif, TIFFIsTiled (tif) ? TIFFTAG_TILEOFFSETS :
+          TIFFTAG_STRIPOFFSETS, &offsets));
+  g_assert_true (TIFFGetField (tif, TIFFIsTiled (tif) ?
+          TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts));
+  data[offsets[ks[0]] + counts[ks[0]] - 1] ^= 0x55;
+  for (i = 1; i < n; i++) {
+    data[offsets[ks[i]]] = 0xff;
+    data[offsets[ks[i]] + 1] = 0xff;
+  }
+  TIFFClose (tif);
+}
+
+/* A damaged strip or tile in the middle of page 0 fails the read with the
+ * same message on any number of threads: the first damaged one's, even
+ * when a later one fails sooner on another thread.  Page 1 still
+ * decodes. */
+static void
+test_damaged (void)
+{
+  static const struct
+  {
+    guint spp;
+    gboolean tiled;
+    guint n_damaged, damaged[2];
+    const gchar *says;
+  } cases[] = {
+    {1, TRUE, 1, {13}, "(tile 13)"},
+    {1, TRUE, 2, {29, 30}, "(tile 29)"},
+    {1, FALSE, 2, {28, 29}, "(strip 28)"},
+    {3, TRUE, 2, {17, 30}, "(tile 17)"},
+    {4, FALSE, 2, {11, 12}, "(strip 11)"},
+  };
+  guint c;
+
+  for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+    Spec s = { 1024, 1024, 8, cases[c].spp, cases[c].spp == 1 ?
+          PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB, COMPRESSION_ADOBE_DEFLATE,
+      cases[c].tiled, 256, 128, 32, FALSE, 2
+    };
+    guint8 **pages = random_pages (&s, 50 + c);
+    gchar *path = write_file (&s, pages, "damaged.tif"), *first = NULL;
+    gsize size, stride = row_bytes (&s);
+    guint8 *data = read_file (path, &size), *buf = g_malloc (stride * s.height);
+    BwTiffReader *r;
+    BwTiffInfo info;
+    guint threads, again;
+
+    damage (path, data, cases[c].damaged, cases[c].n_damaged);
+    r = bw_tiff_reader_open (data, size, 1 << 30, &info, NULL);
+    g_assert_nonnull (r);
+    for (threads = 1; threads <= 3; threads++)
+      for (again = 0; again < (threads == 1 ? 2 : 20); again++) {
+        GError *err = NULL;
+        BwTiffLayout as = again % 2 ? BW_TIFF_GRAY8 : info.layout;
+
+        g_assert_false (bw_tiff_reader_read_page_as (r, 0, as, buf, stride,
+                threads, NULL, NULL, &err));
+        g_assert_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT);
+        if (!strstr (err->message, cases[c].says)
+            || !strstr (err->message, "page 1"))
+          g_error ("case %u: \"%s\" does not say %s", c, err->message,
+              cases[c].says);
+        if (!first)
+          first = g_strdup (err->message);
+        g_assert_cmpstr (err->message, ==, first);
+        g_clear_error (&err);
+
+        memset (buf, 0xee, stride * s.height);
+        g_assert_true (bw_tiff_reader_read_page_as (r, 1, info.layout, buf,
+                stride, threads, NULL, NULL, &err));
+        g_assert_no_error (err);
+        check_own (&s, pages[1], buf, stride, "page after a damaged one");
+      }
+    g_test_message ("%s", first);
+    bw_tiff_reader_free (r);
+    g_free (first);
+    g_free (buf);
+    g_free (data);
+    g_unlink (path);
+    g_free (path);
+    free_pages (pages);
+  }
+}
+
+/* ---- giving a mapped file's pages back ---------------------------------- */
+
+/* The resident memory of the mapping that holds addr, in kB. */
+static guint64
+mapping_rss_kb (gconstpointer addr)
+{
+  gchar *smaps = NULL, **lines;
+  guint64 rss = G_MAXUINT64;
+  gboolean inside = FALSE;
+  guint i;
+
+  g_assert_true (g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL));
+  lines = g_strsplit (smaps, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    guint64 lo, hi;
+    gchar *end;
+
+    lo = g_ascii_strtoull (lines[i], &end, 16);
+    if (*end == '-') {
+      hi = g_ascii_strtoull (end + 1, &end, 16);
+      inside = *end == ' ' && lo <= (guintptr) addr && (guintptr) addr < hi;
+    } else if (inside && g_str_has_prefix (lines[i], "Rss:")) {
+      rss = g_ascii_strtoull (lines[i] + 4, NULL, 10);
+      break;
+    }
+  }
+  g_strfreev (lines);
+  g_free (smaps);
+  g_assert_cmpuint (rss, !=, G_MAXUINT64);
+  return rss;
+}
+
+/* Decodes page 0 of data (twice) and checks it. */
+static void
+decode_checked (const Spec * s, guint8 ** pages, const guint8 * data,
+    gsize size, gboolean release, guint times, const gchar * what)
+{
+  BwTiffInfo info;
+  BwTiffReader *r = bw_tiff_reader_open (data, size, 1 << 30, &info, NULL);
+  gsize stride = row_bytes (s);
+  guint8 *buf = g_malloc (stride * s->height);
+  guint i;
+
+  g_assert_nonnull (r);
+  bw_tiff_reader_set_release_input (r, release);
+  for (i = 0; i < times; i++) {
+    GError *err = NULL;
+
+    memset (buf, 0xee, stride * s->height);
+    if (!bw_tiff_reader_read_page_as (r, 0, info.layout, buf, stride, 2,
+            NULL, NULL, &err))
+      g_error ("%s, decode %u: %s", what, i + 1, err->message);
+    check_own (s, pages[0], buf, stride, what);
+  }
+  g_free (buf);
+  bw_tiff_reader_free (r);
+}
+
+static void
+test_release_input (void)
+{
+  Spec s = { 8192, 4096, 8, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, TRUE, 512, 512, 0, FALSE, 1
+  };
+  guint8 **pages = random_pages (&s, 99);
+  gchar *path = write_file (&s, pages, "release.tif");
+  gsize size;
+  guint8 *data = read_file (path, &size), *map, *anon, *damaged, *gray;
+  guint64 kept, released;
+  guint last = 8192 / 512 * 4096 / 512 - 1;
+  BwTiffReader *r;
+  BwTiffInfo info;
+  int fd = g_open (path, O_RDONLY, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  /* random samples: the file is as large as the page */
+  g_assert_cmpuint (size, >, 8192 * 4096);
+  damaged = g_malloc (size);
+  gray = g_malloc ((gsize) s.width * s.height);
+
+  /* a shared mapping of the file: kept resident without the switch,
+   * given back with it (each tile's own pages as it is decoded, those that
+   * tiles share once the page is), and read again when decoded again */
+  map = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  g_assert_true (map != MAP_FAILED);
+  decode_checked (&s, pages, map, size, FALSE, 1, "shared mapping");
+  kept = mapping_rss_kb (map);
+  munmap (map, size);
+  map = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  g_assert_true (map != MAP_FAILED);
+  decode_checked (&s, pages, map, size, TRUE, 2, "shared mapping, released");
+  released = mapping_rss_kb (map);
+  g_test_message ("resident: %" G_GUINT64_FORMAT " kB kept, %"
+      G_GUINT64_FORMAT " kB with release-input, of %" G_GSIZE_FORMAT " kB",
+      kept, released, size >> 10);
+  g_assert_cmpuint (kept, >=, (size >> 10) * 3 / 4);
+  g_assert_cmpuint (released, <=, (size >> 10) / 128);
+  munmap (map, size);
+
+  /* a read that fails at the last tile has given back what it decoded
+   * before, tile by tile (the system may map a few MB around the pages
+   * read last) */
+  memcpy (damaged, data, size);
+  damage (path, damaged, &last, 1);
+  g_assert_true (g_file_set_contents (path, (gchar *) damaged, size, NULL));
+  close (fd);
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  map = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  g_assert_true (map != MAP_FAILED);
+  r = bw_tiff_reader_open (map, size, 1 << 30, &info, NULL);
+  g_assert_nonnull (r);
+  bw_tiff_reader_set_release_input (r, TRUE);
+  g_assert_false (bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, gray,
+          s.width, 1, NULL, NULL, NULL));
+  bw_tiff_reader_free (r);
+  released = mapping_rss_kb (map);
+  g_test_message ("resident after a failed read: %" G_GUINT64_FORMAT " kB",
+      released);
+  g_assert_cmpuint (released, <=, (size >> 10) / 4);
+  munmap (map, size);
+  close (fd);
+
+  /* memory of the process's own: the switch does nothing (giving it back
+   * would lose the data: a second decode would fail) */
+  decode_checked (&s, pages, data, size, TRUE, 2, "allocated memory");
+  anon = mmap (NULL, size, PROT_READ | PROT_WRITE,
+      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  g_assert_true (anon != MAP_FAILED);
+  memcpy (anon, data, size);
+  decode_checked (&s, pages, anon, size, TRUE, 2, "anonymous mapping");
+  munmap (anon, size);
+
+  g_free (damaged);
+  g_free (gray);
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+  free_pages (pages);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -585,6 +825,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff-decode/layouts", test_layouts);
   g_test_add_func ("/tiff-decode/conversions", test_conversions);
   g_test_add_func ("/tiff-decode/progress", test_progress);
+  g_test_add_func ("/tiff-decode/damaged", test_damaged);
+  g_test_add_func ("/tiff-decode/release-input", test_release_input);
   ret = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
