@@ -600,7 +600,7 @@ negotiate (GstTiffDec * self)
   if (layout != self->out_layout) {
     self->out_layout = layout;
     self->vinfo = vinfo;
-    gst_pad_push_event (self->srcpad, gst_event_new_caps (gst_caps_ref (caps)));
+    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
   }
   /* Rows used where they lie in the file need a video meta when their
    * stride is not the default one: only if downstream reads metas. */
