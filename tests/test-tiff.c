@@ -1963,9 +1963,10 @@ hold_decoding (GstBus * bus, GstMessage * msg, gpointer data)
 static GstPadProbeReturn
 note_flush (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   Gate *g = data;
 
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_FLUSH_START) {
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START) {
     g_mutex_lock (&g->lock);
     g->flushing = TRUE;
     g_cond_broadcast (&g->cond);
