@@ -3,7 +3,9 @@
  * Each file is decoded by its own small pipeline (filesrc ! decodebin !
  * videoconvert ! appsink), so any image format GStreamer reads works, and
  * TIFF goes through tiffdec.  Frames are taken in order, never paired by
- * timestamps.
+ * timestamps.  The caps after videoconvert ask for gray, and videoconvert
+ * passes that preference upstream: tiffdec then gives the luma of colour
+ * TIFF files itself, and never makes their colour frames.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -43,6 +45,14 @@ struct _BcFrames
   GstElement *pipeline;
   GstElement *sink;
   gchar *warning;               /* the decoder's last warning in this file */
+
+  /* Progress of long pages: whether it is shown, the page it was last
+   * shown for (from 1; 0 none) and its tenths shown (not on a terminal) or
+   * whether its line is left open (on one). */
+  gboolean show_progress;
+  guint progress_page;
+  gint progress_tenths;
+  gboolean progress_open;
 
   /* The first frame's: every frame of the input is given these caps, so
    * the analysis never sees a caps change (which its aggregator answers
@@ -288,9 +298,20 @@ fail:
   return NULL;
 }
 
+/* Ends a progress line left open on a terminal. */
+static void
+end_progress_line (BcFrames * fr)
+{
+  if (fr->progress_open)
+    fputc ('\n', stderr);
+  fr->progress_open = FALSE;
+  fr->progress_page = 0;
+}
+
 static void
 close_file (BcFrames * fr)
 {
+  end_progress_line (fr);
   g_clear_pointer (&fr->warning, g_free);
   if (!fr->pipeline)
     return;
@@ -323,6 +344,12 @@ const gchar *
 bc_frames_arg (const BcFrames * fr)
 {
   return fr->arg;
+}
+
+void
+bc_frames_show_progress (BcFrames * fr, gboolean show)
+{
+  fr->show_progress = show;
 }
 
 /* Where page (from 1; 0 for the whole file) of the current file is: the
@@ -373,19 +400,76 @@ set_decode_error (BcFrames * fr, GError ** error, GstMessage * msg)
   g_free (where);
 }
 
-/* Takes the errors and warnings the file's pipeline posted; FALSE and
- * error on an error. */
+/* Shows how far the decoder is in a long page (a tiffdec-progress
+ * message): "Reading FILE: 45 %". */
+static void
+show_progress (BcFrames * fr, const GstStructure * s)
+{
+  gboolean tty = isatty (fileno (stderr));
+  gdouble fraction;
+  guint page;
+  gint percent;
+  gchar *where;
+
+  if (!fr->show_progress || !gst_structure_get (s, "page", G_TYPE_UINT,
+          &page, "fraction", G_TYPE_DOUBLE, &fraction, NULL))
+    return;
+  if (page != fr->progress_page) {
+    end_progress_line (fr);
+    fr->progress_page = page;
+    fr->progress_tenths = -1;
+  }
+  percent = (gint) (CLAMP (fraction, 0.0, 1.0) * 100.0);
+  if (!tty && percent / 10 <= fr->progress_tenths)
+    return;
+  fr->progress_tenths = percent / 10;
+  where = file_location (fr, page);
+  fprintf (stderr, "%sReading %s: %d %%%s", tty ? "\r" : "", where, percent,
+      tty && percent < 100 ? "" : "\n");
+  fflush (stderr);
+  fr->progress_open = tty && percent < 100;
+  g_free (where);
+}
+
+/* Shows the last progress the file's pipeline posted (the page that just
+ * came may have been done before it was waited for), leaving the other
+ * messages for take_messages().  Taken also when not shown: they would
+ * pile up on the bus. */
+static void
+show_queued_progress (BcFrames * fr)
+{
+  GstBus *bus;
+  GstMessage *msg, *progress = NULL;
+
+  bus = gst_element_get_bus (fr->pipeline);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, "tiffdec-progress"))
+      gst_message_replace (&progress, msg);
+    gst_message_unref (msg);
+  }
+  if (progress)
+    show_progress (fr, gst_message_get_structure (progress));
+  gst_clear_message (&progress);
+  gst_object_unref (bus);
+}
+
+/* Takes the errors and warnings the file's pipeline posted, and shows its
+ * progress; FALSE and error on an error. */
 static gboolean
 take_messages (gpointer frames, GError ** error)
 {
   BcFrames *fr = frames;
   GstBus *bus = gst_element_get_bus (fr->pipeline);
-  GstMessage *msg;
+  GstMessage *msg, *progress = NULL;
   gboolean ok = TRUE;
 
-  while (ok && (msg = gst_bus_pop_filtered (bus,
-              GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+  while (ok && (msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR |
+              GST_MESSAGE_WARNING | GST_MESSAGE_ELEMENT))) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT) {
+      /* only the last of those that queued up is shown */
+      if (gst_message_has_name (msg, "tiffdec-progress"))
+        gst_message_replace (&progress, msg);
+    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
       set_decode_error (fr, error, msg);
       ok = FALSE;
     } else {
@@ -398,6 +482,11 @@ take_messages (gpointer frames, GError ** error)
     }
     gst_message_unref (msg);
   }
+  if (progress)
+    show_progress (fr, gst_message_get_structure (progress));
+  gst_clear_message (&progress);
+  if (!ok)
+    end_progress_line (fr);
   gst_object_unref (bus);
   return ok;
 }
@@ -556,6 +645,7 @@ bc_frames_next (BcFrames * fr, gchar ** label, GError ** error)
       return NULL;
     }
     if (s) {
+      show_queued_progress (fr);
       s = conform (fr, s, error);
       if (!s)
         return NULL;

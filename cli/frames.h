@@ -32,6 +32,13 @@ const gchar *bc_frames_file (const BcFrames * frames, guint index);
 /* Starts decoding the next frame in the background (its file's pipeline
  * runs in its own threads), so that two inputs decode at the same time. */
 gboolean bc_frames_prefetch (BcFrames * frames, GError ** error);
+
+/* Whether the progress of pages that take long to decode (large compressed
+ * TIFF slides) is shown on stderr while the frames are read: a line
+ * updated in place on a terminal, else a line every tenth.  Off at
+ * first. */
+void bc_frames_show_progress (BcFrames * frames, gboolean show);
+
 const gchar *bc_frames_arg (const BcFrames * frames);
 
 /* The next frame as a gray video sample (GRAY8 or native-endian GRAY16;

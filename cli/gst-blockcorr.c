@@ -1218,9 +1218,11 @@ analyse_pairs (Run * run, GError ** error)
   if (!run->corr)
     return FALSE;
   /* Both inputs decode at once (each file in its own pipeline). */
-  for (i = 0; i < (run->one_stack ? 1 : 2); i++)
+  for (i = 0; i < (run->one_stack ? 1 : 2); i++) {
+    bc_frames_show_progress (run->in[i], !opt.quiet);
     if (!bc_frames_prefetch (run->in[i], error))
       return FALSE;
+  }
   start = g_get_monotonic_time ();
   for (run->done = 0; run->done < run->total && !bc_interrupt_signal ();
       run->done++) {

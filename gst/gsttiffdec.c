@@ -16,11 +16,38 @@
  * layouts (float or 32-bit samples, palettes, more than 4 samples, pages of
  * different sizes) are an error that names the layout.
  *
- * TIFF needs random access, so the whole file is read before decoding:
- * pulled in one piece where upstream allows it (filesrc, also through
- * decodebin), collected until EOS otherwise, up to
- * #GstTiffDec:max-input-bytes.  Ranked above avdec_tiff, so decodebin picks
- * it.
+ * TIFF needs random access, so the whole file is at hand before decoding.
+ * From a local file in pull mode (filesrc, also through decodebin) the
+ * file is mapped, not read: pages stored uncompressed are handed downstream
+ * in place, as parts of the mapping (read-only memory, unmapped when the
+ * last of them goes).  Other sources that allow it are pulled in one
+ * piece; otherwise the stream is collected until EOS, up to
+ * #GstTiffDec:max-input-bytes.  Compressed pages are decoded into buffers
+ * of a pool (downstream's, else the element's own), reused from page to
+ * page, on #GstTiffDec:n-threads threads.  Ranked above avdec_tiff, so
+ * decodebin picks it.
+ *
+ * RGB and RGBA files can also be decoded as GRAY8, their luma (with
+ * videoconvert's arithmetic: the same bytes as decoding the colour and
+ * converting it), computed tile by tile so that the colour page never
+ * exists whole.  The source pad gives GRAY8 when downstream does not take
+ * the colour format or lists GRAY8 before it (as videoconvert does when
+ * what follows it takes gray only).
+ *
+ * ## Messages
+ *
+ * While a page takes longer than #GstTiffDec:progress-delay to decode (a
+ * large compressed slide), the element posts element messages named
+ * `tiffdec-progress`, a few per second and one when the page is done:
+ *
+ * * `location` (string): the file, or upstream's URI; absent when upstream
+ *   does not say.
+ * * `page` (guint): the page being decoded, counted from 1.
+ * * `pages` (guint): the pages of the file.
+ * * `fraction` (gdouble): how much of the page is decoded, 0 to 1.
+ *
+ * A flushing seek or a stop abandons a page being decoded: neither waits
+ * for a large page to be done.
  *
  * A stack answers duration queries (in time at #GstTiffDec:framerate, and
  * in frames: its page count) and seeks to a time or a page (flushing or
@@ -47,8 +74,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "gsttiffdec.h"
 
@@ -59,13 +91,21 @@ GST_DEBUG_CATEGORY_STATIC (gst_tiff_dec_debug);
 #define DEFAULT_FPS_D 1
 #define DEFAULT_MAX_FRAME_BYTES (G_GUINT64_CONSTANT (4) << 30)
 #define DEFAULT_MAX_INPUT_BYTES (G_GUINT64_CONSTANT (4) << 30)
+#define DEFAULT_N_THREADS 0
+#define MAX_N_THREADS 1024
+#define DEFAULT_PROGRESS_DELAY (500 * GST_MSECOND)
+
+/* The least time between two progress messages of a page. */
+#define PROGRESS_INTERVAL (250 * G_TIME_SPAN_MILLISECOND)
 
 enum
 {
   PROP_0,
   PROP_FRAMERATE,
   PROP_MAX_FRAME_BYTES,
-  PROP_MAX_INPUT_BYTES
+  PROP_MAX_INPUT_BYTES,
+  PROP_N_THREADS,
+  PROP_PROGRESS_DELAY
 };
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
@@ -139,10 +179,10 @@ static gboolean gst_tiff_dec_src_query (GstPad * pad, GstObject * parent,
 static gboolean gst_tiff_dec_src_activate_mode (GstPad * pad,
     GstObject * parent, GstPadMode mode, gboolean active);
 
-/* The file's name for messages: upstream's URI as a file name where it is
- * one, else the element the stream comes from. */
+/* Where the stream comes from: upstream's URI, as a file name where it is
+ * a local file; NULL when upstream does not say. */
 static gchar *
-input_name (GstTiffDec * self)
+input_location (GstTiffDec * self)
 {
   GstQuery *q = gst_query_new_uri ();
   gchar *uri = NULL, *name;
@@ -150,20 +190,32 @@ input_name (GstTiffDec * self)
   if (gst_pad_peer_query (self->sinkpad, q))
     gst_query_parse_uri (q, &uri);
   gst_query_unref (q);
-  if (!uri) {
-    GstPad *peer = gst_pad_get_peer (self->sinkpad);
-    GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
-
-    name = up ? g_strdup_printf ("(stream from %s)", GST_OBJECT_NAME (up)) :
-        g_strdup ("(stream)");
-    gst_clear_object (&up);
-    gst_clear_object (&peer);
-    return name;
-  }
+  if (!uri)
+    return NULL;
   name = g_filename_from_uri (uri, NULL, NULL);
   if (!name)
-    name = g_strdup (uri);
+    return uri;
   g_free (uri);
+  return name;
+}
+
+/* The file's name for messages: its location, else the element the
+ * stream comes from. */
+static gchar *
+input_name (GstTiffDec * self)
+{
+  gchar *name = input_location (self);
+  GstPad *peer;
+  GstElement *up;
+
+  if (name)
+    return name;
+  peer = gst_pad_get_peer (self->sinkpad);
+  up = peer ? gst_pad_get_parent_element (peer) : NULL;
+  name = up ? g_strdup_printf ("(stream from %s)", GST_OBJECT_NAME (up)) :
+      g_strdup ("(stream)");
+  gst_clear_object (&up);
+  gst_clear_object (&peer);
   return name;
 }
 
@@ -231,16 +283,33 @@ push_event (GstTiffDec * self, GstEvent * event)
   return gst_pad_push_event (self->srcpad, event);
 }
 
+/* Maps the part [data, data + size) of a mapped file into this process in
+ * one go: downstream faulting it in a few pages at a time costs more. */
+static void
+prefault (const guint8 * data, gsize size)
+{
+#ifdef MADV_POPULATE_READ
+  guintptr page = (guintptr) sysconf (_SC_PAGESIZE);
+  guintptr start = (guintptr) data & ~(page - 1);
+
+  madvise ((gpointer) start, (guintptr) data + size - start,
+      MADV_POPULATE_READ);
+#endif
+}
+
 /* A page stored as raw rows in the file: a part of the file's buffer, with
  * a video meta where its rows are not padded as GstVideoInfo pads them. */
 static GstBuffer *
-in_place_frame (GstBuffer * file, gsize offset, const GstVideoInfo * vinfo,
-    const BwTiffInfo * tinfo)
+in_place_frame (GstTiffDec * self, gsize offset)
 {
+  const BwTiffInfo *tinfo = &self->tinfo;
+  const GstVideoInfo *vinfo = &self->vinfo;
   gsize row_bytes = (gsize) tinfo->width * tinfo->bytes_per_pixel;
-  GstBuffer *out = gst_buffer_copy_region (file, GST_BUFFER_COPY_MEMORY,
+  GstBuffer *out = gst_buffer_copy_region (self->file, GST_BUFFER_COPY_MEMORY,
       offset, row_bytes * tinfo->height);
 
+  if (self->file_mapped)
+    prefault (self->file_map.data + offset, row_bytes * tinfo->height);
   if (row_bytes != (gsize) GST_VIDEO_INFO_PLANE_STRIDE (vinfo, 0)) {
     gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
     gint strides[GST_VIDEO_MAX_PLANES] = { (gint) row_bytes };
@@ -252,26 +321,95 @@ in_place_frame (GstBuffer * file, gsize offset, const GstVideoInfo * vinfo,
   return out;
 }
 
-/* A page decoded into a buffer of its own; NULL and err on failure. */
-static GstBuffer *
-decoded_frame (BwTiffReader * reader, guint page, const GstVideoInfo * vinfo,
-    GError ** err)
+/* Called by the reader while a page decodes: posts a progress message once
+ * the page has taken progress-delay, at most every PROGRESS_INTERVAL and
+ * at its end; stops the decoding when a flushing seek or a stop waits. */
+static gboolean
+decode_progress (gpointer user_data, gdouble fraction)
 {
-  GstBuffer *out = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (vinfo),
-      NULL);
-  GstMapInfo omap;
-  gboolean ok;
+  GstTiffDec *self = user_data;
+  gint64 now = g_get_monotonic_time ();
 
-  if (!out || !gst_buffer_map (out, &omap, GST_MAP_WRITE)) {
-    gst_clear_buffer (&out);
-    g_set_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
-        "could not allocate a %dx%d frame", GST_VIDEO_INFO_WIDTH (vinfo),
-        GST_VIDEO_INFO_HEIGHT (vinfo));
+  if (now - self->decode_start >= self->progress_delay_us
+      && (self->progress_posted == 0 || fraction >= 1.0
+          || now - self->progress_posted >= PROGRESS_INTERVAL)) {
+    GstStructure *s = gst_structure_new ("tiffdec-progress",
+        "page", G_TYPE_UINT, self->decode_page + 1,
+        "pages", G_TYPE_UINT, self->tinfo.n_pages,
+        "fraction", G_TYPE_DOUBLE, CLAMP (fraction, 0.0, 1.0), NULL);
+
+    if (self->location)
+      gst_structure_set (s, "location", G_TYPE_STRING, self->location, NULL);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), s));
+    self->progress_posted = now;
+  }
+  return !g_atomic_int_get (&self->cancel);
+}
+
+/* A buffer for a decoded page: from the pool, else a new one; NULL and
+ * err when flushing (as if cancelled) or out of memory. */
+static GstBuffer *
+frame_buffer (GstTiffDec * self, GError ** err)
+{
+  GstBuffer *out = NULL;
+  GstBufferPool *pool;
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  GST_OBJECT_LOCK (self);
+  pool = self->pool ? gst_object_ref (self->pool) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pool && (gst_buffer_pool_is_active (pool)
+          || gst_buffer_pool_set_active (pool, TRUE)))
+    ret = gst_buffer_pool_acquire_buffer (pool, &out, NULL);
+  else if (pool)
+    GST_WARNING_OBJECT (self, "cannot activate %" GST_PTR_FORMAT, pool);
+  gst_clear_object (&pool);
+  if (ret == GST_FLOW_FLUSHING) {
+    g_set_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_CANCELLED, "flushing");
     return NULL;
   }
-  ok = bw_tiff_reader_read_page (reader, page, omap.data,
-      GST_VIDEO_INFO_PLANE_STRIDE (vinfo, 0), err);
-  gst_buffer_unmap (out, &omap);
+  if (ret != GST_FLOW_OK)
+    out = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&self->vinfo),
+        NULL);
+  if (!out)
+    g_set_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+        "could not allocate a %dx%d frame",
+        GST_VIDEO_INFO_WIDTH (&self->vinfo),
+        GST_VIDEO_INFO_HEIGHT (&self->vinfo));
+  return out;
+}
+
+/* A page decoded into a buffer of the pool; NULL and err on failure. */
+static GstBuffer *
+decoded_frame (GstTiffDec * self, guint page, GError ** err)
+{
+  GstBuffer *out = frame_buffer (self, err);
+  GstVideoFrame frame;
+  guint n_threads;
+  gboolean ok;
+
+  if (!out)
+    return NULL;
+  if (!gst_video_frame_map (&frame, &self->vinfo, out, GST_MAP_WRITE)) {
+    gst_buffer_unref (out);
+    g_set_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+        "could not map a %dx%d frame", GST_VIDEO_INFO_WIDTH (&self->vinfo),
+        GST_VIDEO_INFO_HEIGHT (&self->vinfo));
+    return NULL;
+  }
+  GST_OBJECT_LOCK (self);
+  n_threads = self->n_threads;
+  self->progress_delay_us = self->progress_delay / GST_USECOND;
+  GST_OBJECT_UNLOCK (self);
+  self->decode_page = page;
+  self->decode_start = g_get_monotonic_time ();
+  self->progress_posted = 0;
+  ok = bw_tiff_reader_read_page_as (self->reader, page, self->out_layout,
+      GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), n_threads, decode_progress,
+      self, err);
+  gst_video_frame_unmap (&frame);
   if (!ok)
     gst_clear_buffer (&out);
   return out;
@@ -308,47 +446,201 @@ post_decode_error (GstTiffDec * self, const gchar * name, const gchar * cause)
   }
 }
 
+/* Drops the pool of decoded pages (the buffers downstream still holds
+ * are freed as they come back). */
+static void
+drop_pool (GstTiffDec * self)
+{
+  GstBufferPool *pool;
+
+  GST_OBJECT_LOCK (self);
+  pool = self->pool;
+  self->pool = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pool) {
+    gst_buffer_pool_set_active (pool, FALSE);
+    gst_object_unref (pool);
+  }
+}
+
 /* Forgets the file (its streaming task must be stopped). */
 static void
 release_file (GstTiffDec * self)
 {
+  drop_pool (self);
   g_clear_pointer (&self->reader, bw_tiff_reader_free);
   if (self->file) {
     gst_buffer_unmap (self->file, &self->file_map);
     gst_clear_buffer (&self->file);
   }
+  self->file_mapped = FALSE;
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->location, g_free);
   GST_OBJECT_LOCK (self);
   self->n_pages = 0;
   self->last_page = -1;
+  gst_clear_caps (&self->other_caps);
   GST_OBJECT_UNLOCK (self);
 }
 
-/* Opens the whole file in buf (taking a reference), adds the source pad
- * and sets up the stream from page 0; FALSE (with an error posted) if the
- * file cannot be read at all. */
-static gboolean
-open_file (GstTiffDec * self, GstBuffer * buf)
+/* The caps of the pages decoded as layout, and their video info. */
+static GstCaps *
+layout_caps (GstTiffDec * self, BwTiffLayout layout, GstVideoInfo * vinfo)
 {
-  GError *err = NULL;
-  gint fps_n, fps_d;
-  guint64 max_bytes;
-  GstCaps *caps;
+  gst_video_info_set_format (vinfo, layout_formats[layout],
+      self->tinfo.width, self->tinfo.height);
+  GST_VIDEO_INFO_FPS_N (vinfo) = self->out_fps_n;
+  GST_VIDEO_INFO_FPS_D (vinfo) = self->out_fps_d;
+  return gst_video_info_to_caps (vinfo);
+}
+
+/* What to decode the pages as: the file's own layout, or for colour the
+ * luma (GRAY8) when downstream takes GRAY8 and prefers it (lists it
+ * first) or does not take the colour format. */
+static BwTiffLayout
+choose_layout (GstTiffDec * self)
+{
+  BwTiffLayout own = self->tinfo.layout, layout = own;
+  GstCaps *ours, *peer, *common;
+  GstVideoInfo vi;
+
+  if (own == BW_TIFF_GRAY8 || !bw_tiff_layout_converts (own, BW_TIFF_GRAY8))
+    return own;
+  ours = layout_caps (self, own, &vi);
+  gst_caps_append (ours, layout_caps (self, BW_TIFF_GRAY8, &vi));
+  /* No filter: downstream's order is its preference. */
+  peer = gst_pad_peer_query_caps (self->srcpad, NULL);
+  common = gst_caps_intersect_full (peer, ours, GST_CAPS_INTERSECT_FIRST);
+  if (!gst_caps_is_empty (common)) {
+    common = gst_caps_fixate (common);
+    if (gst_video_info_from_caps (&vi, common)
+        && GST_VIDEO_INFO_FORMAT (&vi) == GST_VIDEO_FORMAT_GRAY8)
+      layout = BW_TIFF_GRAY8;
+  }
+  GST_DEBUG_OBJECT (self, "downstream takes %" GST_PTR_FORMAT ": decoding "
+      "as %s", peer, bw_tiff_layout_name (layout));
+  gst_caps_unref (common);
+  gst_caps_unref (peer);
+  gst_caps_unref (ours);
+  return layout;
+}
+
+/* A pool for decoded pages: downstream's when it takes our configuration,
+ * else a video buffer pool of our own.  Its buffers are allocated when
+ * first needed (uncompressed pages need none) and reused. */
+static GstBufferPool *
+output_pool (GstTiffDec * self, GstQuery * query, GstCaps * caps)
+{
+  GstBufferPool *pool = NULL;
+  GstAllocator *allocator = NULL;
+  GstAllocationParams params;
+  gsize size = GST_VIDEO_INFO_SIZE (&self->vinfo);
+  guint min = 0, max = 0, attempt;
+
+  if (size > G_MAXUINT)
+    return NULL;
+  gst_allocation_params_init (&params);
+  if (gst_query_get_n_allocation_params (query) > 0)
+    gst_query_parse_nth_allocation_param (query, 0, &allocator, &params);
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_parse_nth_allocation_pool (query, 0, &pool, NULL, &min, &max);
+  for (attempt = 0; attempt < 2; attempt++) {
+    GstStructure *config;
+
+    if (!pool) {
+      pool = gst_video_buffer_pool_new ();
+      min = max = 0;
+    }
+    config = gst_buffer_pool_get_config (pool);
+    gst_buffer_pool_config_set_params (config, caps, size, min, max);
+    gst_buffer_pool_config_set_allocator (config, allocator, &params);
+    if (self->video_meta)
+      gst_buffer_pool_config_add_option (config,
+          GST_BUFFER_POOL_OPTION_VIDEO_META);
+    if (gst_buffer_pool_set_config (pool, config))
+      break;
+    GST_DEBUG_OBJECT (self, "%" GST_PTR_FORMAT " refused the configuration",
+        pool);
+    gst_clear_object (&pool);
+  }
+  gst_clear_object (&allocator);
+  return pool;
+}
+
+/* Sets what caps queries answer besides the current caps: the other
+ * layout the pages can be decoded as, if any. */
+static void
+set_other_caps (GstTiffDec * self, BwTiffLayout layout)
+{
+  BwTiffLayout other = layout == BW_TIFF_GRAY8 ? self->tinfo.layout :
+      BW_TIFF_GRAY8;
+  GstCaps *caps = NULL;
+  GstVideoInfo vinfo;
+
+  if (other != layout && bw_tiff_layout_converts (self->tinfo.layout, other))
+    caps = layout_caps (self, other, &vinfo);
+  GST_OBJECT_LOCK (self);
+  gst_clear_caps (&self->other_caps);
+  self->other_caps = caps;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Decides what the pages are decoded as (sending new caps when that
+ * changes) and into what. */
+static void
+negotiate (GstTiffDec * self)
+{
+  BwTiffLayout layout = choose_layout (self);
+  GstVideoInfo vinfo;
+  GstCaps *caps = layout_caps (self, layout, &vinfo);
+  GstBufferPool *pool;
   GstQuery *q;
 
+  set_other_caps (self, layout);
+  if (layout != self->out_layout) {
+    self->out_layout = layout;
+    self->vinfo = vinfo;
+    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+  }
+  /* Rows used where they lie in the file need a video meta when their
+   * stride is not the default one: only if downstream reads metas. */
+  q = gst_query_new_allocation (caps, TRUE);
+  self->video_meta = gst_pad_peer_query (self->srcpad, q)
+      && gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
+  pool = output_pool (self, q, caps);
+  gst_query_unref (q);
+  gst_caps_unref (caps);
+  drop_pool (self);
   GST_OBJECT_LOCK (self);
-  fps_n = self->fps_n;
-  fps_d = self->fps_d;
+  self->pool = pool;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Opens the whole file in buf (taking a reference; mapped: a mapping of
+ * the file itself), adds the source pad and sets up the stream from page
+ * 0; FALSE (with an error posted) if the file cannot be read at all. */
+static gboolean
+open_file (GstTiffDec * self, GstBuffer * buf, gboolean mapped)
+{
+  GError *err = NULL;
+  guint64 max_bytes;
+  GstCaps *caps;
+
+  release_file (self);
+  GST_OBJECT_LOCK (self);
+  self->out_fps_n = self->fps_n;
+  self->out_fps_d = self->fps_d;
   max_bytes = self->max_frame_bytes;
   GST_OBJECT_UNLOCK (self);
 
-  release_file (self);
   self->name = input_name (self);
+  self->location = input_location (self);
   if (!gst_buffer_map (buf, &self->file_map, GST_MAP_READ)) {
     post_decode_error (self, self->name, "could not map its data");
     return FALSE;
   }
   self->file = gst_buffer_ref (buf);
+  self->file_mapped = mapped;
   self->reader = bw_tiff_reader_open (self->file_map.data,
       self->file_map.size, max_bytes, &self->tinfo, &err);
   if (!self->reader) {
@@ -356,26 +648,23 @@ open_file (GstTiffDec * self, GstBuffer * buf)
     g_clear_error (&err);
     return FALSE;
   }
-  GST_INFO_OBJECT (self, "%u page(s) of %ux%u %s", self->tinfo.n_pages,
+  bw_tiff_reader_set_release_input (self->reader, mapped);
+  GST_INFO_OBJECT (self, "%u page(s) of %ux%u %s%s", self->tinfo.n_pages,
       self->tinfo.width, self->tinfo.height,
-      bw_tiff_layout_name (self->tinfo.layout));
+      bw_tiff_layout_name (self->tinfo.layout), mapped ? ", mapped" : "");
   if (bw_tiff_reader_get_stop_error (self->reader))
     GST_WARNING_OBJECT (self, "the pages end early: %s",
         bw_tiff_reader_get_stop_error (self->reader)->message);
 
-  gst_video_info_set_format (&self->vinfo, layout_formats[self->tinfo.layout],
-      self->tinfo.width, self->tinfo.height);
-  GST_VIDEO_INFO_FPS_N (&self->vinfo) = fps_n;
-  GST_VIDEO_INFO_FPS_D (&self->vinfo) = fps_d;
-  caps = gst_video_info_to_caps (&self->vinfo);
+  /* The file's own layout until downstream (linked once the pad is
+   * added) says what it takes. */
+  self->out_layout = self->tinfo.layout;
+  caps = layout_caps (self, self->out_layout, &self->vinfo);
+  set_other_caps (self, self->out_layout);
   start_output (self, caps);
-  /* Rows used where they lie in the file need a video meta when their
-   * stride is not the default one: only if downstream reads metas. */
-  q = gst_query_new_allocation (caps, FALSE);
-  self->video_meta = gst_pad_peer_query (self->srcpad, q)
-      && gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
-  gst_query_unref (q);
   gst_caps_unref (caps);
+  gst_pad_check_reconfigure (self->srcpad);
+  negotiate (self);
 
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   self->seqnum = gst_util_seqnum_next ();
@@ -384,8 +673,6 @@ open_file (GstTiffDec * self, GstBuffer * buf)
   self->next_page = 0;
   GST_OBJECT_LOCK (self);
   self->n_pages = self->tinfo.n_pages;
-  self->out_fps_n = fps_n;
-  self->out_fps_d = fps_d;
   GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
@@ -451,13 +738,23 @@ push_next_page (GstTiffDec * self, GstPad * task_pad)
     return;
   }
 
-  if (bw_tiff_reader_page_in_place (self->reader, page, &offset)
+  if (gst_pad_check_reconfigure (self->srcpad))
+    negotiate (self);
+  if (self->out_layout == self->tinfo.layout
+      && bw_tiff_reader_page_in_place (self->reader, page, &offset)
       && (self->video_meta || (gsize) self->tinfo.width *
           self->tinfo.bytes_per_pixel ==
           (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&self->vinfo, 0))) {
-    out = in_place_frame (self->file, offset, &self->vinfo, &self->tinfo);
+    out = in_place_frame (self, offset);
   } else {
-    out = decoded_frame (self->reader, page, &self->vinfo, &err);
+    out = decoded_frame (self, page, &err);
+    if (!out && g_error_matches (err, BW_TIFF_ERROR, BW_TIFF_ERROR_CANCELLED)) {
+      /* a flushing seek or a stop: it restarts the task if need be */
+      GST_DEBUG_OBJECT (self, "page %u abandoned", page + 1);
+      g_clear_error (&err);
+      gst_pad_pause_task (task_pad);
+      return;
+    }
     if (!out) {
       post_decode_error (self, self->name, err->message);
       g_clear_error (&err);
@@ -504,6 +801,22 @@ task_pad (GstTiffDec * self)
   pull = self->pull_mode;
   g_mutex_unlock (&self->stop_lock);
   return pull ? self->sinkpad : self->srcpad;
+}
+
+/* Makes a page being decoded stop (cancel) or lets pages decode again,
+ * and the pool's waits return. */
+static void
+set_flushing (GstTiffDec * self, gboolean flushing)
+{
+  GstBufferPool *pool;
+
+  g_atomic_int_set (&self->cancel, flushing);
+  GST_OBJECT_LOCK (self);
+  pool = self->pool ? gst_object_ref (self->pool) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pool && gst_buffer_pool_is_active (pool))
+    gst_buffer_pool_set_flushing (pool, flushing);
+  gst_clear_object (&pool);
 }
 
 static void
@@ -563,11 +876,14 @@ gst_tiff_dec_do_seek (GstTiffDec * self, GstEvent * event)
   if (flush) {
     GstEvent *ev = gst_event_new_flush_start ();
 
+    set_flushing (self, TRUE);
     gst_event_set_seqnum (ev, seqnum);
     gst_pad_push_event (self->srcpad, ev);
   }
   gst_pad_pause_task (pad);
   GST_PAD_STREAM_LOCK (pad);
+  if (flush)
+    set_flushing (self, FALSE);
 
   seg = self->segment;
   ok = gst_segment_do_seek (&seg, rate, GST_FORMAT_TIME, flags, start_type,
@@ -629,6 +945,30 @@ gst_tiff_dec_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
   return ok;
 }
 
+/* The formats the pages can be given in: the current one first, then the
+ * other one a colour file can be decoded as. */
+static gboolean
+answer_caps_query (GstTiffDec * self, GstPad * pad, GstQuery * query)
+{
+  GstCaps *caps, *filter, *result;
+
+  caps = gst_pad_get_current_caps (pad);
+  if (!caps)
+    return gst_pad_query_default (pad, GST_OBJECT (self), query);
+  caps = gst_caps_make_writable (caps);
+  GST_OBJECT_LOCK (self);
+  if (self->other_caps)
+    gst_caps_append (caps, gst_caps_copy (self->other_caps));
+  GST_OBJECT_UNLOCK (self);
+  gst_query_parse_caps (query, &filter);
+  result = filter ? gst_caps_intersect_full (filter, caps,
+      GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (caps);
+  gst_query_set_caps_result (query, result);
+  gst_caps_unref (result);
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
 /* Duration and position in time (with a frame rate) and in pages; a stack
  * is seekable in both. */
 static gboolean
@@ -642,6 +982,8 @@ gst_tiff_dec_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
   gboolean in_time, known;
 
   switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return answer_caps_query (self, pad, query);
     case GST_QUERY_DURATION:
       gst_query_parse_duration (query, &format, NULL);
       break;
@@ -689,7 +1031,69 @@ gst_tiff_dec_src_activate_mode (GstPad * pad, GstObject * parent,
   return active ? TRUE : gst_pad_stop_task (pad);
 }
 
-/* ---- pull mode: the whole file in one read ------------------------------ */
+/* ---- pull mode: the whole file mapped, or in one read ------------------- */
+
+typedef struct
+{
+  gpointer data;
+  gsize size;
+} FileMapping;
+
+static void
+file_mapping_free (gpointer user_data)
+{
+  FileMapping *m = user_data;
+
+  munmap (m->data, m->size);
+  g_free (m);
+}
+
+/* The file upstream reads, mapped read-only (shared with the page cache,
+ * unmapped when the last buffer using it goes), when upstream is a local
+ * regular file of the size it reports; NULL otherwise. */
+static GstBuffer *
+map_file (GstTiffDec * self, gint64 size)
+{
+  GstQuery *q = gst_query_new_uri ();
+  gchar *uri = NULL, *path;
+  FileMapping *m;
+  struct stat st;
+  gpointer data;
+  gint fd;
+
+  if (gst_pad_peer_query (self->sinkpad, q))
+    gst_query_parse_uri (q, &uri);
+  gst_query_unref (q);
+  path = uri ? g_filename_from_uri (uri, NULL, NULL) : NULL;
+  g_free (uri);
+  if (!path)
+    return NULL;
+  /* non-blocking: a FIFO is not mapped, and must not block the open */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)
+      || st.st_size != size) {
+    GST_DEBUG_OBJECT (self, "not mapping %s: %s", path, fd < 0 ?
+        g_strerror (errno) : "not a regular file of the size upstream says");
+    if (fd >= 0)
+      close (fd);
+    g_free (path);
+    return NULL;
+  }
+  data = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  close (fd);
+  if (data == MAP_FAILED) {
+    GST_DEBUG_OBJECT (self, "cannot map %s: %s", path, g_strerror (errno));
+    g_free (path);
+    return NULL;
+  }
+  GST_DEBUG_OBJECT (self, "mapped %s", path);
+  g_free (path);
+  m = g_new (FileMapping, 1);
+  m->data = data;
+  m->size = size;
+  return gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY, data, size,
+      0, size, m, file_mapping_free);
+}
 
 #define HUGE_PAGE (2 << 20)
 
@@ -725,6 +1129,12 @@ pull_file (GstTiffDec * self)
         ("upstream does not know the file size"));
     return FALSE;
   }
+  buf = map_file (self, size);
+  if (buf) {
+    ok = open_file (self, buf, TRUE);
+    gst_buffer_unref (buf);
+    return ok;
+  }
   buf = alloc_file_buffer (size);
   if (!buf) {
     gchar *name = input_name (self);
@@ -741,7 +1151,7 @@ pull_file (GstTiffDec * self)
       GST_ELEMENT_FLOW_ERROR (self, ret);
     return FALSE;
   }
-  ok = open_file (self, buf);
+  ok = open_file (self, buf, FALSE);
   gst_buffer_unref (buf);
   return ok;
 }
@@ -866,7 +1276,7 @@ push_mode_eos (GstTiffDec * self)
   if (self->srcpad)
     gst_pad_stop_task (self->srcpad);
   file = gst_adapter_take_buffer (self->adapter, avail);
-  if (open_file (self, file))
+  if (open_file (self, file, FALSE))
     start_task (self, self->srcpad);
   else
     push_event (self, gst_event_new_eos ());
@@ -920,6 +1330,12 @@ gst_tiff_dec_set_property (GObject * object, guint prop_id,
     case PROP_MAX_INPUT_BYTES:
       self->max_input_bytes = g_value_get_uint64 (value);
       break;
+    case PROP_N_THREADS:
+      self->n_threads = g_value_get_uint (value);
+      break;
+    case PROP_PROGRESS_DELAY:
+      self->progress_delay = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -944,6 +1360,12 @@ gst_tiff_dec_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_MAX_INPUT_BYTES:
       g_value_set_uint64 (value, self->max_input_bytes);
       break;
+    case PROP_N_THREADS:
+      g_value_set_uint (value, self->n_threads);
+      break;
+    case PROP_PROGRESS_DELAY:
+      g_value_set_uint64 (value, self->progress_delay);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -957,8 +1379,12 @@ gst_tiff_dec_change_state (GstElement * element, GstStateChange transition)
   GstTiffDec *self = GST_TIFF_DEC (element);
   GstStateChangeReturn ret;
 
+  /* Stopping does not wait for a page to be decoded. */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    set_flushing (self, TRUE);
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    g_atomic_int_set (&self->cancel, FALSE);
     /* the pads are inactive: no task runs any more */
     gst_adapter_clear (self->adapter);
     self->input_refused = FALSE;
@@ -1038,6 +1464,32 @@ gst_tiff_dec_class_init (GstTiffDecClass * klass)
           DEFAULT_MAX_INPUT_BYTES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstTiffDec:n-threads:
+   *
+   * How many threads decode the compressed tiles or strips of a page, each
+   * with its own libtiff handle: 0 (the default) for one per CPU.  The
+   * decoded pages do not depend on it.
+   */
+  g_object_class_install_property (gobject_class, PROP_N_THREADS,
+      g_param_spec_uint ("n-threads", "Threads",
+          "Threads decoding the compressed tiles or strips of a page "
+          "(0 = one per CPU)", 0, MAX_N_THREADS, DEFAULT_N_THREADS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
+   * GstTiffDec:progress-delay:
+   *
+   * How long a page decodes, in nanoseconds, before the element posts
+   * `tiffdec-progress` messages about it (see the element's
+   * description); G_MAXUINT64 for none.
+   */
+  g_object_class_install_property (gobject_class, PROP_PROGRESS_DELAY,
+      g_param_spec_uint64 ("progress-delay", "Progress delay",
+          "Time a page decodes before progress messages are posted about "
+          "it, in nanoseconds", 0, G_MAXUINT64, DEFAULT_PROGRESS_DELAY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1070,6 +1522,8 @@ gst_tiff_dec_init (GstTiffDec * self)
   self->fps_d = DEFAULT_FPS_D;
   self->max_frame_bytes = DEFAULT_MAX_FRAME_BYTES;
   self->max_input_bytes = DEFAULT_MAX_INPUT_BYTES;
+  self->n_threads = DEFAULT_N_THREADS;
+  self->progress_delay = DEFAULT_PROGRESS_DELAY;
   self->last_page = -1;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
 }

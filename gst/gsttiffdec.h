@@ -27,6 +27,8 @@ struct _GstTiffDec
   gint fps_n, fps_d;
   guint64 max_frame_bytes;
   guint64 max_input_bytes;
+  guint n_threads;
+  guint64 progress_delay;
 
   /* Push mode: the file collected until EOS (TIFF needs random access);
    * input_refused once more than max-input-bytes came, until a flush. */
@@ -47,20 +49,37 @@ struct _GstTiffDec
    * touches these. */
   GstBuffer *file;
   GstMapInfo file_map;
+  gboolean file_mapped;         /* a mapping of the file itself */
   BwTiffReader *reader;
   BwTiffInfo tinfo;
-  GstVideoInfo vinfo;
+  BwTiffLayout out_layout;      /* what the pages are decoded as */
+  GstVideoInfo vinfo;           /* of out_layout */
   gboolean video_meta;
   gchar *name;                  /* the file, for messages */
+  gchar *location;              /* upstream's file or URI, or NULL */
   GstSegment segment;
   guint32 seqnum;
   gboolean need_segment, discont;
   guint next_page;
 
+  /* Buffers for decoded pages (with the object lock: a flushing seek sets
+   * it flushing from another thread), activated at the first one. */
+  GstBufferPool *pool;
+
+  /* Set (atomically) while a flushing seek or a stop waits for the
+   * streaming task: a page being decoded is abandoned. */
+  gint cancel;
+
+  /* The page being decoded: when it started, the last progress message. */
+  guint decode_page;
+  gint64 decode_start, progress_posted;
+  gint64 progress_delay_us;
+
   /* For queries, with the object lock: the file's good pages (0 until it
    * is read), its frame rate, the page pushed last (-1: none yet). */
   guint n_pages;
   gint out_fps_n, out_fps_d;
+  GstCaps *other_caps;          /* the other layout a page can be given in */
   gint64 last_page;
 };
 

@@ -3,9 +3,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <tiffio.h>
 
 #include "tiffreader.h"
+#include "tiffreader-luma.h"
 
 /* More pages than any stack we expect: a bound on a loop of directories. */
 #define MAX_PAGES 1000000
@@ -20,103 +23,135 @@
 #define DIRECTORY_READ_FACTOR 16
 #define DIRECTORY_READ_SLACK (16 << 20)
 
+/* More decoding threads than any machine needs: a bound on the handles. */
+#define MAX_THREADS 256
+
+/* How often the progress callback is called, in microseconds. */
+#define PROGRESS_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
+
 G_DEFINE_QUARK (bw - tiff - error - quark, bw_tiff_error);
 
-struct _BwTiffReader
+typedef struct _Job Job;
+
+/* One libtiff handle on the reader's data, with its own read position,
+ * current directory, messages and tile or strip buffer: several threads
+ * decode one page with one handle each. */
+typedef struct
 {
+  BwTiffReader *reader;
   TIFF *tif;
-  const guint8 *data;
-  gsize size;
   toff_t pos;
   guint64 bytes_read;
-  /* While the directories are walked, reads past read_limit fail and set
+  /* While directories are read, reads past read_limit fail and set
    * over_limit. */
   guint64 read_limit;
   gboolean over_limit;
-  BwTiffInfo info;
-  gboolean min_is_white;
-  /* Where each page's directory is, and which one libtiff has read. */
-  GArray *dir_offsets;
+  /* The page that is libtiff's current directory. */
   guint current;
-  /* Why the pages end where they do (NULL: the chain ends there). */
-  GError *stop_error;
+  /* Where compressed strips and tiles are decoded to. */
+  guint8 *scratch;
+  gsize scratch_size;
   /* libtiff's errors since the last reset (the first one is the cause,
-   * those after it say what failed), and its last warning, for this file
-   * (per handle, so two readers in two threads do not mix them). */
+   * those after it say what failed), and its last warning. */
   gchar last_error[512];
   gchar last_warning[256];
+} Handle;
+
+struct _BwTiffReader
+{
+  const guint8 *data;
+  gsize size;
+  guint64 max_frame_bytes;
+  /* What reading directories may read: all of them when the file is
+   * opened, and each one again when a handle goes to its page. */
+  guint64 directory_budget;
+  BwTiffInfo info;
+  gboolean min_is_white;
+  /* Where each page's directory is. */
+  GArray *dir_offsets;
+  /* Why the pages end where they do (NULL: the chain ends there). */
+  GError *stop_error;
+  /* handles[0] walks and checks the pages and decodes on the calling
+   * thread; the others are opened when a page is first decoded on more
+   * threads, and kept. */
+  GPtrArray *handles;
+  Handle *main;
+  GThreadPool *pool;
+  Job *job;
+  gboolean release_input;
 };
 
 /* ---- libtiff's client procedures: the file is in memory ----------------- */
 
 static tmsize_t
-mem_read (thandle_t h, void *buf, tmsize_t n)
+mem_read (thandle_t th, void *buf, tmsize_t n)
 {
-  BwTiffReader *r = h;
-  gsize left = r->pos < r->size ? r->size - r->pos : 0;
+  Handle *h = th;
+  const BwTiffReader *r = h->reader;
+  gsize left = h->pos < r->size ? r->size - h->pos : 0;
   gsize count = MIN ((gsize) n, left);
 
-  if (r->bytes_read + count > r->read_limit) {
-    r->over_limit = TRUE;
+  if (h->bytes_read + count > h->read_limit) {
+    h->over_limit = TRUE;
     return 0;
   }
-  memcpy (buf, r->data + r->pos, count);
-  r->pos += count;
-  r->bytes_read += count;
+  memcpy (buf, r->data + h->pos, count);
+  h->pos += count;
+  h->bytes_read += count;
   return count;
 }
 
 static tmsize_t
-mem_write (thandle_t h, void *buf, tmsize_t n)
+mem_write (thandle_t th, void *buf, tmsize_t n)
 {
   return -1;
 }
 
 static toff_t
-mem_seek (thandle_t h, toff_t off, int whence)
+mem_seek (thandle_t th, toff_t off, int whence)
 {
-  BwTiffReader *r = h;
+  Handle *h = th;
 
   switch (whence) {
     case SEEK_SET:
-      r->pos = off;
+      h->pos = off;
       break;
     case SEEK_CUR:
-      r->pos += off;
+      h->pos += off;
       break;
     case SEEK_END:
-      r->pos = r->size + off;
+      h->pos = h->reader->size + off;
       break;
     default:
       return (toff_t) - 1;
   }
-  return r->pos;
+  return h->pos;
 }
 
 static int
-mem_close (thandle_t h)
+mem_close (thandle_t th)
 {
   return 0;
 }
 
 static toff_t
-mem_size (thandle_t h)
+mem_size (thandle_t th)
 {
-  return ((BwTiffReader *) h)->size;
+  return ((Handle *) th)->reader->size;
 }
 
 static int
-mem_map (thandle_t h, void **base, toff_t * size)
+mem_map (thandle_t th, void **base, toff_t * size)
 {
-  BwTiffReader *r = h;
+  Handle *h = th;
 
-  *base = (void *) r->data;
-  *size = r->size;
+  *base = (void *) h->reader->data;
+  *size = h->reader->size;
   return 1;
 }
 
 static void
-mem_unmap (thandle_t h, void *base, toff_t size)
+mem_unmap (thandle_t th, void *base, toff_t size)
 {
 }
 
@@ -124,14 +159,14 @@ static int
 on_error (TIFF * tif, void *user_data, const char *module, const char *fmt,
     va_list ap)
 {
-  BwTiffReader *r = user_data;
-  gsize used = strlen (r->last_error);
+  Handle *h = user_data;
+  gsize used = strlen (h->last_error);
 
-  if (used > 0 && used + 2 < sizeof (r->last_error)) {
-    strcpy (r->last_error + used, "; ");
+  if (used > 0 && used + 2 < sizeof (h->last_error)) {
+    strcpy (h->last_error + used, "; ");
     used += 2;
   }
-  g_vsnprintf (r->last_error + used, sizeof (r->last_error) - used, fmt, ap);
+  g_vsnprintf (h->last_error + used, sizeof (h->last_error) - used, fmt, ap);
   return 1;
 }
 
@@ -141,10 +176,54 @@ static int
 on_warning (TIFF * tif, void *user_data, const char *module, const char *fmt,
     va_list ap)
 {
-  BwTiffReader *r = user_data;
+  Handle *h = user_data;
 
-  g_vsnprintf (r->last_warning, sizeof (r->last_warning), fmt, ap);
+  g_vsnprintf (h->last_warning, sizeof (h->last_warning), fmt, ap);
   return 1;
+}
+
+/* Opens a handle on the reader's data ("h" in mode: without reading the
+ * first directory), reading directories within the budget; NULL (and
+ * the handle's messages in *failed, when not NULL) if libtiff cannot. */
+static Handle *
+handle_open (BwTiffReader * r, const gchar * mode, Handle ** failed)
+{
+  Handle *h = g_new0 (Handle, 1);
+  TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
+
+  h->reader = r;
+  h->current = NO_PAGE;
+  h->read_limit = r->directory_budget;
+  /* libtiff's own buffers (strips, tiles, tables) stay within the frame
+   * limit: a header that declares a huge image cannot make it allocate. */
+  TIFFOpenOptionsSetMaxSingleMemAlloc (opts,
+      (tmsize_t) MIN (r->max_frame_bytes, (guint64) G_MAXSSIZE));
+  TIFFOpenOptionsSetErrorHandlerExtR (opts, on_error, h);
+  TIFFOpenOptionsSetWarningHandlerExtR (opts, on_warning, h);
+  h->tif = TIFFClientOpenExt ("memory", mode, h, mem_read, mem_write,
+      mem_seek, mem_close, mem_size, mem_map, mem_unmap, opts);
+  TIFFOpenOptionsFree (opts);
+  if (h->tif) {
+    return h;
+  } else if (failed) {
+    *failed = h;
+  } else {
+    g_free (h);
+  }
+  return NULL;
+}
+
+static void
+handle_free (gpointer data)
+{
+  Handle *h = data;
+
+  if (!h)
+    return;
+  if (h->tif)
+    TIFFClose (h->tif);
+  g_free (h->scratch);
+  g_free (h);
 }
 
 /* ---- layout ------------------------------------------------------------- */
@@ -166,7 +245,7 @@ static gboolean
 page_layout (BwTiffReader * r, guint page, BwTiffLayout * layout,
     guint * width, guint * height, gboolean * min_is_white, GError ** error)
 {
-  TIFF *tif = r->tif;
+  TIFF *tif = r->main->tif;
   guint32 w = 0, h = 0;
   guint16 bps = 1, spp = 1, fmt = SAMPLEFORMAT_UINT, photo = 0;
   guint16 planar = PLANARCONFIG_CONTIG, compression = COMPRESSION_NONE;
@@ -340,7 +419,7 @@ static gboolean
 page_data_check (BwTiffReader * r, guint page, GSequence * used,
     GError ** error)
 {
-  TIFF *tif = r->tif;
+  TIFF *tif = r->main->tif;
   gboolean tiled = TIFFIsTiled (tif);
   const gchar *kind = tiled ? "tile" : "strip";
   guint32 n = tiled ? TIFFNumberOfTiles (tif) : TIFFNumberOfStrips (tif);
@@ -448,13 +527,13 @@ check_page (BwTiffReader * r, guint page, guint64 max_frame_bytes,
   }
   /* A strip or tile is decoded whole: a header that declares huge tiles
    * (or strips) around a small image must not make us allocate them. */
-  chunk = TIFFIsTiled (r->tif) ? TIFFTileSize64 (r->tif) :
-      TIFFStripSize64 (r->tif);
+  chunk = TIFFIsTiled (r->main->tif) ? TIFFTileSize64 (r->main->tif) :
+      TIFFStripSize64 (r->main->tif);
   if (chunk > max_frame_bytes) {
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
         "page %u: a %s of %" G_GUINT64_FORMAT " MB is more than the limit "
         "of %" G_GUINT64_FORMAT " MB", page + 1,
-        TIFFIsTiled (r->tif) ? "tile" : "strip", chunk >> 20,
+        TIFFIsTiled (r->main->tif) ? "tile" : "strip", chunk >> 20,
         max_frame_bytes >> 20);
     return FALSE;
   }
@@ -466,8 +545,10 @@ bw_tiff_reader_free (BwTiffReader * r)
 {
   if (!r)
     return;
-  if (r->tif)
-    TIFFClose (r->tif);
+  if (r->pool)
+    g_thread_pool_free (r->pool, FALSE, TRUE);
+  if (r->handles)
+    g_ptr_array_free (r->handles, TRUE);
   if (r->dir_offsets)
     g_array_free (r->dir_offsets, TRUE);
   g_clear_error (&r->stop_error);
@@ -483,7 +564,16 @@ bw_tiff_reader_get_stop_error (BwTiffReader * r)
 guint64
 bw_tiff_reader_get_bytes_read (BwTiffReader * r)
 {
-  return r->bytes_read;
+  guint64 sum = 0;
+  guint i;
+
+  for (i = 0; i < r->handles->len; i++) {
+    Handle *h = g_ptr_array_index (r->handles, i);
+
+    if (h)
+      sum += h->bytes_read;
+  }
+  return sum;
 }
 
 /* Where the header says the first directory is (size >= 16 or the
@@ -511,11 +601,11 @@ first_directory_offset (const guint8 * d, gsize size)
 
 /* What libtiff said last, for a message. */
 static const gchar *
-libtiff_says (const BwTiffReader * r, const gchar * otherwise)
+libtiff_says (const Handle * h, const gchar * otherwise)
 {
-  if (r->last_error[0])
-    return r->last_error;
-  return r->last_warning[0] ? r->last_warning : otherwise;
+  if (h->last_error[0])
+    return h->last_error;
+  return h->last_warning[0] ? h->last_warning : otherwise;
 }
 
 static void
@@ -525,30 +615,31 @@ set_over_limit_error (BwTiffReader * r, guint page, GError ** error)
       "page %u: reading the directories up to this one takes more than %"
       G_GUINT64_FORMAT " MB, %u times the file's size: directories whose "
       "tags share data are damaged or forged", page + 1,
-      r->read_limit >> 20, DIRECTORY_READ_FACTOR);
+      r->directory_budget >> 20, DIRECTORY_READ_FACTOR);
 }
 
 /* Walks the directory chain once, checking each page and remembering where
  * its directory is; returns the number of good pages, and in *stop why
  * there are no more. */
 static guint
-walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
+walk_pages (BwTiffReader * r, GError ** stop)
 {
+  Handle *h = r->main;
   GSequence *used = g_sequence_new (g_free);
   guint page;
 
   for (page = 0;; page++) {
-    guint64 offset = TIFFCurrentDirOffset (r->tif);
+    guint64 offset = TIFFCurrentDirOffset (h->tif);
 
     g_array_append_val (r->dir_offsets, offset);
-    r->current = page;
-    if (page == 0 && r->over_limit) {
+    h->current = page;
+    if (page == 0 && h->over_limit) {
       set_over_limit_error (r, page, stop);
       break;
     }
-    if (!check_page (r, page, max_frame_bytes, used, stop))
+    if (!check_page (r, page, r->max_frame_bytes, used, stop))
       break;
-    if (TIFFLastDirectory (r->tif)) {
+    if (TIFFLastDirectory (h->tif)) {
       page++;
       break;
     }
@@ -558,14 +649,14 @@ walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
       page++;
       break;
     }
-    r->last_error[0] = r->last_warning[0] = '\0';
-    if (!TIFFReadDirectory (r->tif) || r->over_limit) {
-      r->current = NO_PAGE;
-      if (r->over_limit)
+    h->last_error[0] = h->last_warning[0] = '\0';
+    if (!TIFFReadDirectory (h->tif) || h->over_limit) {
+      h->current = NO_PAGE;
+      if (h->over_limit)
         set_over_limit_error (r, page + 1, stop);
       else
         g_set_error (stop, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-            "page %u: damaged directory: %s", page + 2, libtiff_says (r,
+            "page %u: damaged directory: %s", page + 2, libtiff_says (h,
                 "libtiff cannot read it"));
       page++;
       break;
@@ -573,9 +664,7 @@ walk_pages (BwTiffReader * r, guint64 max_frame_bytes, GError ** stop)
   }
   g_sequence_free (used);
   g_array_set_size (r->dir_offsets, page);
-  /* Decoding reads each page's directory again, which costs what it cost
-   * here: no need for a limit any more. */
-  r->read_limit = G_MAXUINT64;
+  h->read_limit = G_MAXUINT64;
   return page;
 }
 
@@ -584,7 +673,7 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
     BwTiffInfo * info, GError ** error)
 {
   BwTiffReader *r;
-  TIFFOpenOptions *opts;
+  Handle *failed = NULL;
   GError *stop = NULL;
   guint n_pages;
 
@@ -597,27 +686,19 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
   r = g_new0 (BwTiffReader, 1);
   r->data = data;
   r->size = size;
+  r->max_frame_bytes = max_frame_bytes;
   r->dir_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
-  r->current = NO_PAGE;
-  r->read_limit = size > (G_MAXUINT64 - DIRECTORY_READ_SLACK) /
+  r->handles = g_ptr_array_new_with_free_func (handle_free);
+  r->directory_budget = size > (G_MAXUINT64 - DIRECTORY_READ_SLACK) /
       DIRECTORY_READ_FACTOR ? G_MAXUINT64 : size * DIRECTORY_READ_FACTOR +
       DIRECTORY_READ_SLACK;
 
-  opts = TIFFOpenOptionsAlloc ();
-  /* libtiff's own buffers (strips, tiles, tables) stay within the frame
-   * limit: a header that declares a huge image cannot make it allocate. */
-  TIFFOpenOptionsSetMaxSingleMemAlloc (opts,
-      (tmsize_t) MIN (max_frame_bytes, (guint64) G_MAXSSIZE));
-  TIFFOpenOptionsSetErrorHandlerExtR (opts, on_error, r);
-  TIFFOpenOptionsSetWarningHandlerExtR (opts, on_warning, r);
   /* "m": not mapped, so that every read goes through mem_read. */
-  r->tif = TIFFClientOpenExt ("memory", "rm", r, mem_read, mem_write,
-      mem_seek, mem_close, mem_size, mem_map, mem_unmap, opts);
-  TIFFOpenOptionsFree (opts);
-  if (!r->tif) {
+  r->main = handle_open (r, "rm", &failed);
+  if (!r->main) {
     guint64 first = first_directory_offset (data, size);
 
-    if (r->over_limit)
+    if (failed->over_limit)
       set_over_limit_error (r, 0, error);
     else if (first >= size)
       g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
@@ -626,12 +707,15 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
     else
       g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
           "not a readable TIFF file: %s",
-          r->last_error[0] ? r->last_error : "libtiff could not open it");
+          failed->last_error[0] ? failed->last_error :
+          "libtiff could not open it");
+    handle_free (failed);
     bw_tiff_reader_free (r);
     return NULL;
   }
+  g_ptr_array_add (r->handles, r->main);
 
-  n_pages = walk_pages (r, max_frame_bytes, &stop);
+  n_pages = walk_pages (r, &stop);
   if (n_pages == 0) {
     g_propagate_error (error, stop);
     bw_tiff_reader_free (r);
@@ -643,37 +727,49 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
   return r;
 }
 
-/* Makes page libtiff's current directory: the next one in the chain, or
- * the one at the page's remembered offset.  (TIFFSetDirectory would walk
- * the chain from the first directory, which for every page of a stack
- * costs time in the square of the page count.) */
+/* Makes page the handle's current directory: the next one in the chain,
+ * or the one at the page's remembered offset.  (TIFFSetDirectory would
+ * walk the chain from the first directory, which for every page of a
+ * stack costs time in the square of the page count.)  Reading it may read
+ * no more than the whole walk could. */
 static gboolean
-goto_page (BwTiffReader * r, guint page)
+goto_page (Handle * h, guint page)
 {
+  BwTiffReader *r = h->reader;
   guint64 want = g_array_index (r->dir_offsets, guint64, page);
+  guint16 photo = 0;
   gboolean ok;
 
-  if (r->current == page)
+  if (h->current == page)
     return TRUE;
-  if (r->current != NO_PAGE && page == r->current + 1)
-    ok = TIFFReadDirectory (r->tif);
+  h->over_limit = FALSE;
+  h->read_limit = h->bytes_read > G_MAXUINT64 - r->directory_budget ?
+      G_MAXUINT64 : h->bytes_read + r->directory_budget;
+  if (h->current != NO_PAGE && page == h->current + 1)
+    ok = TIFFReadDirectory (h->tif);
   else
-    ok = TIFFSetSubDirectory (r->tif, want);
-  ok = ok && TIFFCurrentDirOffset (r->tif) == want;
-  r->current = ok ? page : NO_PAGE;
+    ok = TIFFSetSubDirectory (h->tif, want);
+  ok = ok && !h->over_limit && TIFFCurrentDirOffset (h->tif) == want;
+  h->read_limit = G_MAXUINT64;
+  h->current = ok ? page : NO_PAGE;
+  /* JPEG's YCbCr is decoded as RGB (a setting of the directory). */
+  if (ok && (r->info.layout == BW_TIFF_RGB8 || r->info.layout == BW_TIFF_RGBA8)
+      && TIFFGetField (h->tif, TIFFTAG_PHOTOMETRIC, &photo)
+      && photo == PHOTOMETRIC_YCBCR)
+    TIFFSetField (h->tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
   return ok;
 }
 
 gboolean
 bw_tiff_reader_page_in_place (BwTiffReader * r, guint page, gsize * offset)
 {
-  TIFF *tif = r->tif;
+  TIFF *tif = r->main->tif;
   guint16 compression = COMPRESSION_NONE;
   guint64 *offsets = NULL, *counts = NULL, next;
   guint64 row_bytes = (guint64) r->info.width * r->info.bytes_per_pixel;
   guint32 rps = 0, n, i;
 
-  if (page >= r->info.n_pages || r->min_is_white || !goto_page (r, page)
+  if (page >= r->info.n_pages || r->min_is_white || !goto_page (r->main, page)
       || TIFFIsTiled (tif))
     return FALSE;
   TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
@@ -705,141 +801,327 @@ bw_tiff_reader_page_in_place (BwTiffReader * r, guint page, gsize * offset)
   return TRUE;
 }
 
-/* Copies rows [y0, y1) of a decoded strip or tile (chunk_w pixels wide,
- * starting at column x0) into dest, clipped to the image. */
-static void
-copy_chunk (const BwTiffReader * r, const guint8 * chunk, guint x0,
-    guint chunk_w, guint y0, guint rows, guint8 * dest, gsize stride)
+/* ---- decoding a page, on several threads -------------------------------- */
+
+/* How a page's data is cut: into strips (one across, ch rows each) or
+ * tiles (cw x ch pixels, across of them in a row of tiles), and where
+ * their bytes are (the tables checked when the file was opened). */
+typedef struct
 {
-  guint bpp = r->info.bytes_per_pixel;
-  guint w = MIN (chunk_w, r->info.width - x0);
-  guint y;
-
-  for (y = 0; y < rows && y0 + y < r->info.height; y++)
-    memcpy (dest + (gsize) (y0 + y) * stride + (gsize) x0 * bpp,
-        chunk + (gsize) y * chunk_w * bpp, (gsize) w * bpp);
-}
-
-static void
-invert (const BwTiffReader * r, guint8 * dest, gsize stride)
-{
-  guint x, y;
-
-  for (y = 0; y < r->info.height; y++) {
-    guint8 *row = dest + (gsize) y * stride;
-
-    if (r->info.layout == BW_TIFF_GRAY16) {
-      /* 65535 - v on each native-endian sample: every bit flips, whatever
-       * the byte order, and rows may start at odd addresses. */
-      for (x = 0; x < 2 * r->info.width; x++)
-        row[x] = 255 - row[x];
-    } else {
-      for (x = 0; x < r->info.width; x++)
-        row[x] = 255 - row[x];
-    }
-  }
-}
-
-gboolean
-bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
-    gsize stride, GError ** error)
-{
-  TIFF *tif = r->tif;
-  guint bpp = r->info.bytes_per_pixel;
+  gboolean tiled, compressed;
+  guint32 cw, ch, across, n_chunks;
   tmsize_t chunk_size;
-  guint8 *chunk = NULL;
-  gboolean ok = TRUE;
+  /* entries in offsets and counts */
+  guint32 n_stored;
+  const guint64 *offsets, *counts;
+} Geometry;
 
-  r->last_error[0] = '\0';
-  if (page >= r->info.n_pages || stride < (gsize) r->info.width * bpp
-      || !goto_page (r, page)) {
-    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-        "cannot read page %u: %s", page + 1, libtiff_says (r, "no such page"));
-    return FALSE;
-  }
-  if (r->info.layout == BW_TIFF_RGB8 || r->info.layout == BW_TIFF_RGBA8) {
-    guint16 photo = 0;
+/* The geometry of tif's current directory, a page of r; FALSE if its
+ * strips or tiles do not hold the page as libtiff decodes them. */
+static gboolean
+page_geometry (const BwTiffReader * r, TIFF * tif, Geometry * g)
+{
+  guint bpp = r->info.bytes_per_pixel;
+  guint16 compression = COMPRESSION_NONE;
+  guint64 *offsets = NULL, *counts = NULL;
 
-    if (TIFFGetField (tif, TIFFTAG_PHOTOMETRIC, &photo)
-        && photo == PHOTOMETRIC_YCBCR)
-      TIFFSetField (tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
-  }
+  memset (g, 0, sizeof (*g));
+  g->tiled = TIFFIsTiled (tif);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  g->compressed = compression != COMPRESSION_NONE;
+  if (g->tiled) {
+    guint32 down;
 
-  if (TIFFIsTiled (tif)) {
-    guint32 tw = 0, th = 0, x, y;
-
-    TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tw);
-    TIFFGetField (tif, TIFFTAG_TILELENGTH, &th);
-    chunk_size = TIFFTileSize (tif);
-    if (tw == 0 || th == 0 || chunk_size < (tmsize_t) tw * th * bpp)
-      goto bad_layout;
-    chunk = g_try_malloc0 (chunk_size);
-    if (!chunk)
-      goto bad_layout;
-    for (y = 0; ok && y < r->info.height; y += th)
-      for (x = 0; ok && x < r->info.width; x += tw) {
-        ok = TIFFReadEncodedTile (tif, TIFFComputeTile (tif, x, y, 0, 0),
-            chunk, chunk_size) >= 0;
-        if (ok)
-          copy_chunk (r, chunk, x, tw, y, th, dest, stride);
-      }
+    TIFFGetField (tif, TIFFTAG_TILEWIDTH, &g->cw);
+    TIFFGetField (tif, TIFFTAG_TILELENGTH, &g->ch);
+    g->chunk_size = TIFFTileSize (tif);
+    if (g->cw == 0 || g->ch == 0
+        || g->chunk_size < (tmsize_t) g->cw * g->ch * bpp)
+      return FALSE;
+    g->across = (r->info.width - 1) / g->cw + 1;
+    down = (r->info.height - 1) / g->ch + 1;
+    g->n_stored = TIFFNumberOfTiles (tif);
+    if ((guint64) g->across * down > g->n_stored)
+      return FALSE;
+    g->n_chunks = g->across * down;
   } else {
-    guint32 rps = 0, y;
+    guint32 rps = 0;
     gsize row_bytes = (gsize) r->info.width * bpp;
 
     TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &rps);
-    rps = MIN (MAX (rps, 1), r->info.height);
-    chunk_size = TIFFStripSize (tif);
+    g->cw = r->info.width;
+    g->ch = MIN (MAX (rps, 1), r->info.height);
+    g->across = 1;
+    g->chunk_size = TIFFStripSize (tif);
     if (TIFFScanlineSize64 (tif) != (guint64) row_bytes
-        || chunk_size < (tmsize_t) (rps * row_bytes))
-      goto bad_layout;
-    if (stride == row_bytes) {
-      /* Rows without padding: each strip decodes straight into place, its
-       * rows clipped to the image (no copy of a large file's data). */
-      for (y = 0; ok && y < r->info.height; y += rps) {
-        tmsize_t want = (tmsize_t) (MIN (rps, r->info.height - y) * row_bytes);
-        tmsize_t got = TIFFReadEncodedStrip (tif, TIFFComputeStrip (tif, y,
-                0), dest + (gsize) y * stride, want);
+        || g->chunk_size < (tmsize_t) (g->ch * row_bytes))
+      return FALSE;
+    g->n_stored = TIFFNumberOfStrips (tif);
+    g->n_chunks = (r->info.height - 1) / g->ch + 1;
+    if (g->n_chunks > g->n_stored)
+      return FALSE;
+  }
+  if (!TIFFGetField (tif, g->tiled ? TIFFTAG_TILEOFFSETS :
+          TIFFTAG_STRIPOFFSETS, &offsets)
+      || !TIFFGetField (tif, g->tiled ? TIFFTAG_TILEBYTECOUNTS :
+          TIFFTAG_STRIPBYTECOUNTS, &counts))
+    return FALSE;
+  g->offsets = offsets;
+  g->counts = counts;
+  return TRUE;
+}
 
-        ok = got >= 0;
-        /* A short strip leaves zeros, as a decoder of damaged data does. */
-        if (ok && got < want)
-          memset (dest + (gsize) y * stride + got, 0, want - got);
-      }
-    } else {
-      chunk = g_try_malloc0 (chunk_size);
-      if (!chunk)
-        goto bad_layout;
-      for (y = 0; ok && y < r->info.height; y += rps) {
-        ok = TIFFReadEncodedStrip (tif, TIFFComputeStrip (tif, y, 0), chunk,
-            chunk_size) >= 0;
-        if (ok)
-          copy_chunk (r, chunk, 0, r->info.width, y, rps, dest, stride);
-      }
+/* Whether two handles see one page alike: the same cut and the same
+ * bytes for each strip or tile, those the checks at opening allowed. */
+static gboolean
+same_geometry (const Geometry * a, const Geometry * b)
+{
+  return a->tiled == b->tiled && a->compressed == b->compressed
+      && a->cw == b->cw && a->ch == b->ch && a->across == b->across
+      && a->n_chunks == b->n_chunks && a->chunk_size == b->chunk_size
+      && a->n_stored == b->n_stored
+      && memcmp (a->offsets, b->offsets, a->n_stored * sizeof (guint64)) == 0
+      && memcmp (a->counts, b->counts, a->n_stored * sizeof (guint64)) == 0;
+}
+
+static gboolean
+ensure_scratch (Handle * h, gsize size)
+{
+  if (h->scratch_size >= size)
+    return TRUE;
+  g_free (h->scratch);
+  h->scratch = g_try_malloc (size);
+  h->scratch_size = h->scratch ? size : 0;
+  return h->scratch != NULL;
+}
+
+/* One page's decoding, shared by the threads: each takes the next strip
+ * or tile (next) until none is left or the read stops. */
+struct _Job
+{
+  BwTiffReader *reader;
+  guint page;
+  Geometry geom;
+  guint8 *dest;
+  gsize stride;
+  guint src_bpp, dst_bpp;
+  /* GRAY8 from colour */
+  gboolean luma;
+  /* strips decoded straight into dest */
+  gboolean in_place;
+  /* the calling thread's */
+  BwTiffProgress progress;
+  gpointer user_data;
+  gint64 last_report;
+  gboolean cancelled;
+  /* atomic */
+  gint next, done, stop;
+  GMutex lock;
+  GCond cond;
+  /* under lock: workers not finished, the first strip or tile that could
+   * not be decoded and why */
+  guint running;
+  guint failed;
+  GError *error;
+};
+
+/* Gives back the whole memory pages of the data that lie in bytes
+ * [offset, offset + count) (read from the page cache again if needed). */
+static void
+release_bytes (const BwTiffReader * r, guint64 offset, guint64 count)
+{
+  guintptr page = sysconf (_SC_PAGESIZE);
+  guintptr start = (guintptr) (r->data + offset);
+  guintptr end = start + count;
+
+  start = (start + page - 1) / page * page;
+  end = end / page * page;
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_DONTNEED);
+}
+
+/* Once a page is decoded: the whole memory pages between its first and
+ * its last compressed strip or tile, the pages that two of them share
+ * too (each strip or tile gave back those that are its own alone). */
+static void
+release_page (const BwTiffReader * r, const Geometry * g)
+{
+  guint64 start = G_MAXUINT64, end = 0;
+  guint32 i;
+
+  for (i = 0; i < g->n_stored; i++)
+    if (g->counts[i] > 0) {
+      start = MIN (start, g->offsets[i]);
+      end = MAX (end, g->offsets[i] + g->counts[i]);
+    }
+  if (end > start)
+    release_bytes (r, start, end - start);
+}
+
+/* Decodes strip or tile k into place (and into the handle's buffer on the
+ * way where needed). */
+static gboolean
+decode_chunk (Job * job, Handle * h, guint k)
+{
+  const BwTiffReader *r = job->reader;
+  const Geometry *g = &job->geom;
+  guint x0 = (k % g->across) * g->cw, y0 = (k / g->across) * g->ch;
+  guint cols = MIN (g->cw, r->info.width - x0);
+  guint rows = MIN (g->ch, r->info.height - y0);
+  gsize row_bytes = (gsize) cols * job->dst_bpp;
+  guint8 *out = job->dest + (gsize) y0 * job->stride +
+      (gsize) x0 * job->dst_bpp;
+  guint32 index = g->tiled ? TIFFComputeTile (h->tif, x0, y0, 0, 0) : k;
+  tmsize_t want;
+  guint y;
+  gsize i;
+
+  h->last_error[0] = h->last_warning[0] = '\0';
+  /* libtiff may say that it decoded damaged data whole and yet leave
+   * bytes of it unwritten: those are zeros, whatever was there before
+   * (so the result does not depend on which thread decoded what). */
+  if (job->in_place) {
+    /* Rows without padding: the strip decodes straight into place, its
+     * rows clipped to the image (no copy of a large file's data). */
+    want = (tmsize_t) (rows * row_bytes);
+    memset (out, 0, want);
+    if (TIFFReadEncodedStrip (h->tif, index, out, want) < 0)
+      return FALSE;
+  } else {
+    want = g->chunk_size;
+    memset (h->scratch, 0, want);
+    if ((g->tiled ? TIFFReadEncodedTile (h->tif, index, h->scratch, want) :
+            TIFFReadEncodedStrip (h->tif, index, h->scratch, want)) < 0)
+      return FALSE;
+    for (y = 0; y < rows; y++) {
+      const guint8 *src = h->scratch + (gsize) y * g->cw * job->src_bpp;
+      guint8 *dst = out + (gsize) y * job->stride;
+
+      if (job->luma)
+        bw_tiff_luma_row (src, job->src_bpp, dst, cols);
+      else
+        memcpy (dst, src, row_bytes);
     }
   }
-  g_free (chunk);
-  if (!ok) {
-    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-        "cannot decode page %u: %s", page + 1,
-        r->last_error[0] ? r->last_error : "corrupt image data");
-    return FALSE;
-  }
+  /* 65535 - v on each native-endian 16-bit sample too: every bit flips,
+   * whatever the byte order, and rows may start at odd addresses. */
   if (r->min_is_white)
-    invert (r, dest, stride);
+    for (y = 0; y < rows; y++)
+      for (i = 0; i < row_bytes; i++)
+        out[(gsize) y * job->stride + i] ^= 0xff;
+  if (r->release_input && g->compressed)
+    release_bytes (r, g->offsets[index], g->counts[index]);
   return TRUE;
+}
 
-bad_layout:
-  g_free (chunk);
-  g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-      "page %u: inconsistent strip or tile layout", page + 1);
-  return FALSE;
+/* Called from the calling thread: the fraction of strips or tiles done,
+ * at most every PROGRESS_INTERVAL (1 is said once, at the end). */
+static void
+report_progress (Job * job)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint done;
+
+  if (!job->progress || job->cancelled
+      || now - job->last_report < PROGRESS_INTERVAL)
+    return;
+  job->last_report = now;
+  done = g_atomic_int_get (&job->done);
+  if (done >= job->geom.n_chunks)
+    return;
+  if (!job->progress (job->user_data, (gdouble) done / job->geom.n_chunks)) {
+    job->cancelled = TRUE;
+    g_atomic_int_set (&job->stop, 1);
+  }
+}
+
+/* Keeps the error of the first strip or tile that fails, whichever thread
+ * meets it: threads take them in order, so every one before it has been
+ * taken, and the error is the one a single thread would meet. */
+static void
+chunk_failed (Job * job, const Handle * h, guint k)
+{
+  g_mutex_lock (&job->lock);
+  if (!job->error || k < job->failed) {
+    g_clear_error (&job->error);
+    g_set_error (&job->error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "cannot decode page %u (%s %u): %s", job->page + 1,
+        job->geom.tiled ? "tile" : "strip", k, libtiff_says (h,
+            "corrupt image data"));
+    job->failed = k;
+  }
+  g_mutex_unlock (&job->lock);
+  g_atomic_int_set (&job->stop, 1);
+}
+
+static void
+run_chunks (Job * job, Handle * h, gboolean calling_thread)
+{
+  while (!g_atomic_int_get (&job->stop)) {
+    guint k = g_atomic_int_add (&job->next, 1);
+
+    if (k >= job->geom.n_chunks)
+      break;
+    if (!decode_chunk (job, h, k)) {
+      chunk_failed (job, h, k);
+      break;
+    }
+    g_atomic_int_inc (&job->done);
+    if (calling_thread)
+      report_progress (job);
+  }
+}
+
+/* The handle of a worker thread, at the job's page, seeing the page as
+ * handles[0] does; NULL if it cannot be. */
+static Handle *
+worker_handle (BwTiffReader * r, guint slot, const Job * job)
+{
+  Handle *h = g_ptr_array_index (r->handles, slot);
+  Geometry g;
+
+  if (!h) {
+    h = handle_open (r, "rmh", NULL);
+    if (!h)
+      return NULL;
+    r->handles->pdata[slot] = h;
+  }
+  if (!goto_page (h, job->page) || !page_geometry (r, h->tif, &g)
+      || !same_geometry (&g, &job->geom)
+      || (!job->in_place && !ensure_scratch (h, g.chunk_size)))
+    return NULL;
+  return h;
+}
+
+static void
+worker_main (gpointer data, gpointer user_data)
+{
+  BwTiffReader *r = user_data;
+  Job *job = r->job;
+  Handle *h = worker_handle (r, GPOINTER_TO_UINT (data), job);
+
+  /* A worker without a handle takes nothing: the others decode it all. */
+  if (h)
+    run_chunks (job, h, FALSE);
+  g_mutex_lock (&job->lock);
+  job->running--;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+static const gchar *
+layout_as_name (BwTiffLayout layout)
+{
+  return layout <= BW_TIFF_RGBA8 ? bw_tiff_layout_name (layout) : "unknown";
 }
 
 gboolean
 bw_tiff_layout_converts (BwTiffLayout from, BwTiffLayout to)
 {
-  return from == to;
+  if ((guint) from > BW_TIFF_RGBA8 || (guint) to > BW_TIFF_RGBA8)
+    return FALSE;
+  return from == to || (to == BW_TIFF_GRAY8 && (from == BW_TIFF_RGB8
+          || from == BW_TIFF_RGBA8));
 }
 
 gboolean
@@ -847,14 +1129,141 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
     guint8 * dest, gsize stride, guint n_threads, BwTiffProgress progress,
     gpointer user_data, GError ** error)
 {
-  gboolean ok = bw_tiff_reader_read_page (r, page, dest, stride, error);
+  Handle *h = r->main;
+  Job job = { 0, };
+  guint n, i;
 
-  if (ok && progress)
+  if (!bw_tiff_layout_converts (r->info.layout, as)) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_UNSUPPORTED,
+        "page %u is %s, which cannot be read as %s", page + 1,
+        bw_tiff_layout_name (r->info.layout), layout_as_name (as));
+    return FALSE;
+  }
+  h->last_error[0] = h->last_warning[0] = '\0';
+  if (page >= r->info.n_pages || stride < (gsize) r->info.width *
+      layout_bpp[as] || !goto_page (h, page)) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+        "cannot read page %u: %s", page + 1, libtiff_says (h, "no such page"));
+    return FALSE;
+  }
+  job.reader = r;
+  job.page = page;
+  job.dest = dest;
+  job.stride = stride;
+  job.src_bpp = r->info.bytes_per_pixel;
+  job.dst_bpp = layout_bpp[as];
+  job.luma = as != r->info.layout;
+  if (!page_geometry (r, h->tif, &job.geom))
+    goto bad_layout;
+  job.in_place = !job.geom.tiled && !job.luma
+      && stride == (gsize) r->info.width * job.dst_bpp;
+  if (!job.in_place && !ensure_scratch (h, job.geom.chunk_size))
+    goto bad_layout;
+  job.progress = progress;
+  job.user_data = user_data;
+  job.last_report = g_get_monotonic_time ();
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.cond);
+
+  n = n_threads ? n_threads : g_get_num_processors ();
+  n = MIN (MIN (n, MAX_THREADS), job.geom.n_chunks);
+  if (n > 1) {
+    if (!r->pool)
+      r->pool = g_thread_pool_new (worker_main, r, -1, FALSE, NULL);
+    if (r->handles->len < n)
+      g_ptr_array_set_size (r->handles, n);
+    r->job = &job;
+    job.running = n - 1;
+    for (i = 1; i < n; i++)
+      g_thread_pool_push (r->pool, GUINT_TO_POINTER (i), NULL);
+  }
+  run_chunks (&job, h, TRUE);
+
+  /* The workers write into dest: wait for all of them, telling progress
+   * meanwhile. */
+  g_mutex_lock (&job.lock);
+  while (job.running > 0) {
+    if (!progress || job.cancelled) {
+      g_cond_wait (&job.cond, &job.lock);
+    } else if (!g_cond_wait_until (&job.cond, &job.lock,
+            job.last_report + PROGRESS_INTERVAL)) {
+      g_mutex_unlock (&job.lock);
+      report_progress (&job);
+      g_mutex_lock (&job.lock);
+    }
+  }
+  g_mutex_unlock (&job.lock);
+  r->job = NULL;
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.cond);
+
+  if (job.cancelled) {
+    g_clear_error (&job.error);
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CANCELLED,
+        "decoding page %u was cancelled", page + 1);
+    return FALSE;
+  }
+  if (job.error) {
+    g_propagate_error (error, job.error);
+    return FALSE;
+  }
+  if (r->release_input && job.geom.compressed)
+    release_page (r, &job.geom);
+  if (progress)
     progress (user_data, 1.0);
-  return ok;
+  return TRUE;
+
+bad_layout:
+  g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+      "page %u: inconsistent strip or tile layout", page + 1);
+  return FALSE;
+}
+
+gboolean
+bw_tiff_reader_read_page (BwTiffReader * r, guint page, guint8 * dest,
+    gsize stride, GError ** error)
+{
+  return bw_tiff_reader_read_page_as (r, page, r->info.layout, dest, stride,
+      1, NULL, NULL, error);
+}
+
+/* Whether data[0..size) lies in one shared mapping (of a file, or shared
+ * memory): only there does MADV_DONTNEED give memory back without losing
+ * what it holds (private and anonymous memory would read as zeros). */
+static gboolean
+in_shared_mapping (const guint8 * data, gsize size)
+{
+  guintptr start = (guintptr) data, end = start + size;
+  gchar *maps = NULL, *line, *next;
+  gboolean shared = FALSE;
+
+  if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+    return FALSE;
+  for (line = maps; line && *line; line = next) {
+    guint64 lo, hi;
+    gchar *p = line;
+
+    next = strchr (line, '\n');
+    if (next)
+      *next++ = '\0';
+    /* "lo-hi perms offset dev inode path" */
+    lo = g_ascii_strtoull (p, &p, 16);
+    if (*p++ != '-')
+      continue;
+    hi = g_ascii_strtoull (p, &p, 16);
+    if (*p++ != ' ' || strlen (p) < 4)
+      continue;
+    if (lo <= start && end <= hi) {
+      shared = p[3] == 's';
+      break;
+    }
+  }
+  g_free (maps);
+  return shared;
 }
 
 void
 bw_tiff_reader_set_release_input (BwTiffReader * r, gboolean release)
 {
+  r->release_input = release && in_shared_mapping (r->data, r->size);
 }

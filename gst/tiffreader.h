@@ -118,7 +118,10 @@ gboolean bw_tiff_reader_read_page_as (BwTiffReader * reader, guint page,
  * mapping of a file (page-aligned, MAP_SHARED), the reader may give the
  * pages of compressed tiles and strips it has decoded back to the system
  * (madvise MADV_DONTNEED; they are read from the page cache again when
- * needed), so that a compressed file does not stay resident as a whole. */
+ * needed), so that a compressed file does not stay resident as a whole.
+ * Where the data lies in no shared mapping (memory of the process's own,
+ * a private mapping: checked in /proc/self/maps, where dropped pages would
+ * read as zeros), or where that cannot be checked, it does nothing. */
 void bw_tiff_reader_set_release_input (BwTiffReader * reader,
     gboolean release);
 

@@ -32,14 +32,19 @@ typedef struct
   gboolean big_endian;
   guint pages;
   guint width, height;
+  guint tile_width, tile_height;        /* 0: 32x16 */
+  gboolean flat;                /* every sample of page p is p */
 } Layout;
 
 /* Samples of page p: a texture that changes with the page, full range. */
 static guint
 sample (const Layout * l, guint p, guint x, guint y, guint c)
 {
-  guint32 v = (x * 2654435761u) ^ (y * 40503u) ^ (p * 977u) ^ (c * 131u);
+  guint32 v;
 
+  if (l->flat)
+    return p;
+  v = (x * 2654435761u) ^ (y * 40503u) ^ (p * 977u) ^ (c * 131u);
   v ^= v >> 13;
   v *= 0x5bd1e995u;
   v ^= v >> 15;
@@ -80,7 +85,8 @@ write_tiff (const Layout * l)
       TIFFSetField (tif, TIFFTAG_PAGENUMBER, p, l->pages);
     }
     if (l->tiled) {
-      guint tw = 32, th = 16, tx, ty;
+      guint tw = l->tile_width ? l->tile_width : 32;
+      guint th = l->tile_height ? l->tile_height : 16, tx, ty;
       gsize tile_bytes = (gsize) tw * th * l->spp * l->bps / 8;
       guint8 *tile = g_malloc (tile_bytes);
 
@@ -1539,6 +1545,500 @@ test_duration_seek (void)
   g_free (path);
 }
 
+
+/* ---- tiffdec: the file mapped, pooled pages, luma, progress ------------- */
+
+/* Whether data lies in a mapping of the file path (by its inode), as the
+ * kernel lists this process's mappings. */
+static gboolean
+in_file_mapping (gconstpointer data, const gchar * path)
+{
+  gchar *maps = NULL, **lines;
+  GStatBuf st;
+  gboolean found = FALSE;
+  guint i;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+  for (i = 0; lines[i] && !found; i++) {
+    guint64 start, end, inode;
+    gchar perms[8], dev[16];
+    guint64 offset;
+
+    if (sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER
+            "x %7s %" G_GINT64_MODIFIER "x %15s %" G_GINT64_MODIFIER "u",
+            &start, &end, perms, &offset, dev, &inode) == 6
+        && (guint64) (guintptr) data >= start
+        && (guint64) (guintptr) data < end)
+      found = inode == (guint64) st.st_ino;
+  }
+  g_strfreev (lines);
+  g_free (maps);
+  return found;
+}
+
+static GstElement *
+start_pipeline (const gchar * desc, const gchar * path, GstElement ** sink)
+{
+  GstElement *pipe = gst_parse_launch (desc, NULL), *src;
+
+  g_assert_nonnull (pipe);
+  src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  g_object_set (src, "location", path, NULL);
+  gst_object_unref (src);
+  *sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  return pipe;
+}
+
+static void
+stop_pipeline (GstElement * pipe, GstElement * sink)
+{
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+}
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean gone;
+} Disposal;
+
+static void
+note_disposal (gpointer data, GObject * where_it_was)
+{
+  Disposal *d = data;
+
+  g_mutex_lock (&d->lock);
+  d->gone = TRUE;
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+}
+
+/* Stops the pipeline and waits until it and its elements are gone: a
+ * streaming thread may hold the last reference for a while. */
+static void
+dispose_pipeline (GstElement * pipe, GstElement * sink)
+{
+  Disposal d = { 0, };
+
+  g_mutex_init (&d.lock);
+  g_cond_init (&d.cond);
+  g_object_weak_ref (G_OBJECT (pipe), note_disposal, &d);
+  stop_pipeline (pipe, sink);
+  g_mutex_lock (&d.lock);
+  while (!d.gone)
+    g_cond_wait (&d.cond, &d.lock);
+  g_mutex_unlock (&d.lock);
+  g_mutex_clear (&d.lock);
+  g_cond_clear (&d.cond);
+}
+
+static void
+check_sample (const Layout * l, guint p, GstSample * s)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+
+  g_assert_nonnull (s);
+  g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (s)));
+  g_assert_true (gst_video_frame_map (&frame, &info,
+          gst_sample_get_buffer (s), GST_MAP_READ));
+  check_page (l, p, GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0));
+  gst_video_frame_unmap (&frame);
+}
+
+/* An uncompressed stack read through filesrc: its pages are parts of one
+ * mapping of the file itself (not of memory it was read into), and the
+ * mapping goes with the last of them.  Through a queue (push mode) the
+ * file is collected in memory as before. */
+static void
+test_mapped_in_place (void)
+{
+  Layout l = { "mapped-stack.tif", 16, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_NONE, 1, FALSE, FALSE, FALSE, 3, 64, 40
+  };
+  gchar *path = write_tiff (&l);
+  guint mode, p;
+
+  for (mode = 0; mode < 2; mode++) {
+    GstElement *sink, *pipe = start_pipeline (mode ? "filesrc name=src ! "
+        "queue ! tiffdec ! appsink name=sink sync=false" : "filesrc name=src "
+        "! tiffdec ! appsink name=sink sync=false", path, &sink);
+    GstSample *s[3];
+    GstMemory *mem[3];
+    GstMapInfo map;
+    gpointer first = NULL;
+
+    for (p = 0; p < 3; p++) {
+      s[p] = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+      check_sample (&l, p, s[p]);
+      g_assert_cmpuint (gst_buffer_n_memory (gst_sample_get_buffer (s[p])),
+          ==, 1);
+      mem[p] = gst_buffer_peek_memory (gst_sample_get_buffer (s[p]), 0);
+      g_assert_true (gst_memory_map (mem[p], &map, GST_MAP_READ));
+      g_assert_true (in_file_mapping (map.data, path) == (mode == 0));
+      first = first ? first : map.data;
+      gst_memory_unmap (mem[p], &map);
+    }
+    if (mode == 0) {
+      /* parts of one memory, the file's */
+      g_assert_nonnull (mem[0]->parent);
+      g_assert_true (mem[1]->parent == mem[0]->parent);
+      g_assert_true (mem[2]->parent == mem[0]->parent);
+    }
+    dispose_pipeline (pipe, sink);
+    g_assert_true (in_file_mapping (first, path) == (mode == 0));
+    for (p = 0; p < 3; p++)
+      gst_sample_unref (s[p]);
+    /* unmapped once the last page is gone */
+    g_assert_false (in_file_mapping (first, path));
+  }
+  g_unlink (path);
+  g_free (path);
+}
+
+/* A compressed stack: every page is decoded into a buffer of a pool, and
+ * a buffer given back comes back with the same memory (marked here). */
+static void
+test_pool_recycles (void)
+{
+  Layout l = { "pooled-stack.tif", 8, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, 1, FALSE, FALSE, FALSE, 8, 45, 37
+  };
+  GQuark mark = g_quark_from_static_string ("test-tiff-seen");
+  gchar *path = write_tiff (&l);
+  GstElement *sink, *pipe = start_pipeline ("filesrc name=src ! tiffdec ! "
+      "appsink name=sink sync=false max-buffers=1", path, &sink);
+  guint p, again = 0;
+
+  for (p = 0; p < l.pages; p++) {
+    GstSample *s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+    GstBuffer *buf;
+    GstMemory *mem;
+
+    check_sample (&l, p, s);
+    buf = gst_sample_get_buffer (s);
+    g_assert_nonnull (buf->pool);
+    mem = gst_buffer_peek_memory (buf, 0);
+    if (gst_mini_object_get_qdata (GST_MINI_OBJECT (mem), mark))
+      again++;
+    gst_mini_object_set_qdata (GST_MINI_OBJECT (mem), mark,
+        GINT_TO_POINTER (1), NULL);
+    gst_sample_unref (s);
+  }
+  /* at most one page held here, one in the sink, one being decoded */
+  g_assert_cmpuint (again, >=, l.pages - 3);
+  stop_pipeline (pipe, sink);
+  g_unlink (path);
+  g_free (path);
+}
+
+/* Pulls one frame from a pipeline on path as a sample. */
+static GstSample *
+first_frame (const gchar * desc, const gchar * path)
+{
+  GstElement *sink, *pipe = start_pipeline (desc, path, &sink);
+  GstSample *s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+
+  g_assert_nonnull (s);
+  stop_pipeline (pipe, sink);
+  return s;
+}
+
+static GstVideoFormat
+sample_format (GstSample * s)
+{
+  GstVideoInfo info;
+
+  g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (s)));
+  return GST_VIDEO_INFO_FORMAT (&info);
+}
+
+static void
+assert_same_frames (GstSample * a, GstSample * b)
+{
+  GstVideoInfo ia, ib;
+  GstVideoFrame fa, fb;
+  gint y;
+
+  g_assert_true (gst_video_info_from_caps (&ia, gst_sample_get_caps (a)));
+  g_assert_true (gst_video_info_from_caps (&ib, gst_sample_get_caps (b)));
+  g_assert_cmpint (GST_VIDEO_INFO_FORMAT (&ia), ==,
+      GST_VIDEO_INFO_FORMAT (&ib));
+  g_assert_true (gst_video_frame_map (&fa, &ia, gst_sample_get_buffer (a),
+          GST_MAP_READ));
+  g_assert_true (gst_video_frame_map (&fb, &ib, gst_sample_get_buffer (b),
+          GST_MAP_READ));
+  for (y = 0; y < GST_VIDEO_INFO_HEIGHT (&ia); y++)
+    g_assert_cmpmem ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fa, 0) +
+        y * GST_VIDEO_FRAME_PLANE_STRIDE (&fa, 0),
+        GST_VIDEO_INFO_WIDTH (&ia),
+        (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fb, 0) +
+        y * GST_VIDEO_FRAME_PLANE_STRIDE (&fb, 0), GST_VIDEO_INFO_WIDTH (&ib));
+  gst_video_frame_unmap (&fa);
+  gst_video_frame_unmap (&fb);
+}
+
+/* The format of tiffdec's source pad in a pipeline. */
+static GstVideoFormat
+tiffdec_format (GstElement * pipe)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipe));
+  GstVideoFormat format = GST_VIDEO_FORMAT_UNKNOWN;
+  GValue v = G_VALUE_INIT;
+
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "tiffdec")) {
+      GstPad *pad = gst_element_get_static_pad (e, "src");
+      GstCaps *caps = gst_pad_get_current_caps (pad);
+      GstVideoInfo info;
+
+      g_assert_true (gst_video_info_from_caps (&info, caps));
+      format = GST_VIDEO_INFO_FORMAT (&info);
+      gst_caps_unref (caps);
+      gst_object_unref (pad);
+    }
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return format;
+}
+
+/* RGB and RGBA files (strips and tiles, compressed or not): tiffdec gives
+ * GRAY8 itself when downstream takes nothing else, and when videoconvert
+ * is followed by gray caps as in the command line; those frames are
+ * videoconvert's GRAY8 of tiffdec's colour frames, byte for byte.  With
+ * nothing asked, the colour stays. */
+static void
+test_gray_from_colour (void)
+{
+  static const struct
+  {
+    guint spp;
+    guint16 compression;
+    gboolean tiled;
+  } kinds[] = {
+    {3, COMPRESSION_NONE, FALSE}, {3, COMPRESSION_ADOBE_DEFLATE, TRUE},
+    {4, COMPRESSION_LZW, FALSE}, {4, COMPRESSION_ADOBE_DEFLATE, TRUE},
+  };
+  guint k;
+
+  for (k = 0; k < G_N_ELEMENTS (kinds); k++) {
+    Layout l = { "colour.tif", 8, kinds[k].spp, PHOTOMETRIC_RGB,
+      kinds[k].compression, 1, kinds[k].tiled, FALSE, FALSE, 1, 45, 37
+    };
+    const gchar *colour = l.spp == 3 ? "RGB" : "RGBA";
+    gchar *path = write_tiff (&l), *desc;
+    GstSample *own, *gray, *converted, *cli;
+    GstElement *sink, *pipe;
+
+    own = first_frame ("filesrc name=src ! tiffdec ! appsink name=sink "
+        "sync=false", path);
+    g_assert_cmpint (sample_format (own), ==,
+        gst_video_format_from_string (colour));
+    gray = first_frame ("filesrc name=src ! tiffdec ! "
+        "video/x-raw,format=GRAY8 ! appsink name=sink sync=false", path);
+    desc = g_strdup_printf ("filesrc name=src ! tiffdec ! video/x-raw,"
+        "format=%s ! videoconvert ! video/x-raw,format=GRAY8 ! appsink "
+        "name=sink sync=false", colour);
+    converted = first_frame (desc, path);
+    g_free (desc);
+    assert_same_frames (gray, converted);
+
+    /* the command line's reading pipeline */
+    pipe = start_pipeline ("filesrc name=src ! decodebin ! videoconvert ! "
+        "video/x-raw,format={" GST_VIDEO_NE (GRAY16) ",GRAY8} ! "
+        "appsink name=sink sync=false", path, &sink);
+    cli = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+    g_assert_nonnull (cli);
+    g_assert_cmpint (tiffdec_format (pipe), ==, GST_VIDEO_FORMAT_GRAY8);
+    assert_same_frames (cli, converted);
+    stop_pipeline (pipe, sink);
+
+    gst_sample_unref (own);
+    gst_sample_unref (gray);
+    gst_sample_unref (converted);
+    gst_sample_unref (cli);
+    g_unlink (path);
+    g_free (path);
+  }
+}
+
+/* A compressed stack decoded with progress-delay=0 posts tiffdec-progress
+ * messages for each page: named, counted from 1, fractions rising to 1. */
+static void
+test_progress_messages (void)
+{
+  Layout l = { "progress.tif", 8, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, 1, TRUE, FALSE, FALSE, 2, 256, 128, 16, 16,
+    TRUE
+  };
+  gchar *path = write_tiff (&l);
+  GstElement *sink, *pipe = start_pipeline ("filesrc name=src ! tiffdec "
+      "progress-delay=0 n-threads=1 ! appsink name=sink sync=false", path,
+      &sink);
+  GstBus *bus = gst_element_get_bus (pipe);
+  gdouble last[3] = { -1, -1, -1 };
+  GstMessage *msg;
+  GstSample *s;
+  guint p = 0;
+
+  while ((s = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    check_sample (&l, p++, s);
+    gst_sample_unref (s);
+  }
+  g_assert_cmpuint (p, ==, l.pages);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *st = gst_message_get_structure (msg);
+    guint page, pages;
+    gdouble fraction;
+
+    g_assert_true (gst_structure_has_name (st, "tiffdec-progress"));
+    g_assert_true (gst_structure_get (st, "page", G_TYPE_UINT, &page,
+            "pages", G_TYPE_UINT, &pages, "fraction", G_TYPE_DOUBLE,
+            &fraction, NULL));
+    g_assert_cmpstr (gst_structure_get_string (st, "location"), ==, path);
+    g_assert_cmpuint (pages, ==, l.pages);
+    g_assert_cmpuint (page, >=, 1);
+    g_assert_cmpuint (page, <=, l.pages);
+    g_assert_cmpfloat (fraction, >=, last[page]);
+    g_assert_cmpfloat (fraction, <=, 1.0);
+    last[page] = fraction;
+    gst_message_unref (msg);
+  }
+  g_assert_cmpfloat (last[1], ==, 1.0);
+  g_assert_cmpfloat (last[2], ==, 1.0);
+  gst_object_unref (bus);
+  stop_pipeline (pipe, sink);
+  g_unlink (path);
+  g_free (path);
+}
+
+/* Holds the decoding thread in its first progress message until a flush
+ * has started downstream; counts the decodes of the page finished. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean held, flushing;
+  guint finished;
+} Gate;
+
+static GstBusSyncReply
+hold_decoding (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  Gate *g = data;
+  const GstStructure *st = gst_message_get_structure (msg);
+  guint page;
+  gdouble fraction;
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT
+      || !gst_structure_has_name (st, "tiffdec-progress")
+      || !gst_structure_get (st, "page", G_TYPE_UINT, &page, "fraction",
+          G_TYPE_DOUBLE, &fraction, NULL))
+    return GST_BUS_PASS;
+  g_assert_cmpuint (page, ==, 1);
+  g_mutex_lock (&g->lock);
+  if (fraction >= 1.0)
+    g->finished++;
+  if (!g->held && fraction < 1.0) {
+    g->held = TRUE;
+    g_cond_broadcast (&g->cond);
+    while (!g->flushing)
+      g_cond_wait (&g->cond, &g->lock);
+  }
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
+  return GST_BUS_PASS;
+}
+
+static GstPadProbeReturn
+note_flush (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  Gate *g = data;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START) {
+    g_mutex_lock (&g->lock);
+    g->flushing = TRUE;
+    g_cond_broadcast (&g->cond);
+    g_mutex_unlock (&g->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* A flushing seek while a page decodes abandons it and returns: the page
+ * is decoded once more from the start, and finished only then.  (One
+ * large page of small tiles: the reader reports progress after 100 ms.) */
+static void
+test_seek_cancels_decode (void)
+{
+  Layout l = { "slow-pages.tif", 8, 1, PHOTOMETRIC_MINISBLACK,
+    COMPRESSION_ADOBE_DEFLATE, 1, TRUE, FALSE, FALSE, 1, 8192, 4096, 16, 16,
+    TRUE
+  };
+  gchar *path = write_tiff (&l);
+  GstElement *sink, *pipe;
+  GstSample *s;
+  GstPad *pad;
+  GstBus *bus;
+  Gate g = { 0, };
+  gboolean held;
+
+  g_mutex_init (&g.lock);
+  g_cond_init (&g.cond);
+  pipe = gst_parse_launch ("filesrc name=src ! tiffdec progress-delay=0 "
+      "n-threads=1 ! appsink name=sink sync=false", NULL);
+  g_assert_nonnull (pipe);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  g_object_set (sink, "location", path, NULL);
+  gst_object_unref (sink);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_FLUSH, note_flush, &g, NULL);
+  gst_object_unref (pad);
+  bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, hold_decoding, &g, NULL);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+
+  g_mutex_lock (&g.lock);
+  while (!g.held && g.finished == 0)
+    g_cond_wait (&g.cond, &g.lock);
+  held = g.held;
+  g_mutex_unlock (&g.lock);
+  if (!held) {
+    g_test_skip ("the page was decoded before its first progress report");
+  } else {
+    g_assert_true (gst_element_seek (pipe, 1.0, GST_FORMAT_DEFAULT,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1));
+    s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+    g_assert_nonnull (s);
+    g_assert_cmpuint (GST_BUFFER_OFFSET (gst_sample_get_buffer (s)), ==, 0);
+    check_sample (&l, 0, s);
+    gst_sample_unref (s);
+    g_mutex_lock (&g.lock);
+    g_assert_cmpuint (g.finished, ==, 1);
+    g_mutex_unlock (&g.lock);
+  }
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_object_unref (bus);
+  stop_pipeline (pipe, sink);
+  g_mutex_clear (&g.lock);
+  g_cond_clear (&g.cond);
+  g_unlink (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1564,6 +2064,11 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff/max-input-endless", test_max_input_endless);
   g_test_add_func ("/tiff/max-input-file", test_max_input_file);
   g_test_add_func ("/tiff/duration-seek", test_duration_seek);
+  g_test_add_func ("/tiff/mapped-in-place", test_mapped_in_place);
+  g_test_add_func ("/tiff/pool-recycles", test_pool_recycles);
+  g_test_add_func ("/tiff/gray-from-colour", test_gray_from_colour);
+  g_test_add_func ("/tiff/progress-messages", test_progress_messages);
+  g_test_add_func ("/tiff/seek-cancels-decode", test_seek_cancels_decode);
   ret = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
