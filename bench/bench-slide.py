@@ -146,7 +146,7 @@ def main():
     mcpu = {k: statistics.median(v) for k, v in cpu.items()}
     gray_pair = 2 * args.size * args.size
     limit = 1.25 * gray_pair + 256 * 2**20
-    print('%dx%d RGB pair, %dx%d Deflate tiles, BigTIFF (%.0f MB on disk); '
+    print('%dx%d RGB pair, %dx%d Deflate tiles, BigTIFF (%.0f MiB on disk); '
           'medians of %d runs:' % (args.size, args.size, TILE, TILE,
                                    (os.path.getsize(a) + os.path.getsize(b))
                                    / 2**20, args.reps))
@@ -163,8 +163,8 @@ def main():
           '%.2fx, reader alone %.2fx'
           % (med['cmd1'] / med['cmd2'], med['lib1'] / med['lib2'],
              med['gray1'] / med['gray2']))
-    print('  peak RSS of the command %.0f MB: %.2fx the gray pair (%.0f MB) '
-          '+ 256 MB (target <= %.0f MB)'
+    print('  peak RSS of the command %.0f MiB: %.2fx the gray pair (%.0f MiB) '
+          '+ 256 MiB (target <= %.0f MiB)'
           % (max(rss) / 2**20, (max(rss) - 256 * 2**20) / gray_pair,
              gray_pair / 2**20, limit / 2**20))
 
