@@ -463,17 +463,16 @@ decode_with_progress (BwTiffReader * r, const Spec * s, guint8 * dest,
 {
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
-  guint i;
 
   ok = bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, dest, s->width,
       threads, p ? on_progress : NULL, p, error);
   *took = g_get_monotonic_time () - start;
-  /* not more often than about every 100 ms (a slow machine only makes
-   * the intervals longer; the times here are taken a little after the
-   * reader's own), the first one not before */
-  for (i = 0; p && i + 1 < p->times->len; i++)
-    g_assert_cmpint (g_array_index (p->times, gint64, i) -
-        (i ? g_array_index (p->times, gint64, i - 1) : start), >=, 90000);
+  /* The reader reports at most every 100 ms of its own time, plus once
+   * at the end: at most took / 100 ms + 2 calls in all.  A count, not the
+   * intervals the test sees, which a busy machine can shorten (a call
+   * delayed after the reader's check, the next one on time). */
+  if (p)
+    g_assert_cmpuint (p->times->len, <=, *took / 100000 + 2);
   return ok;
 }
 
