@@ -494,33 +494,79 @@ layout_caps (GstTiffDec * self, BwTiffLayout layout, GstVideoInfo * vinfo)
   return gst_video_info_to_caps (vinfo);
 }
 
+/* Whether s (a structure of downstream's caps) takes a format that is not
+ * gray (a structure that names no format takes them all); sets *gray8
+ * when it takes GRAY8. */
+static gboolean
+structure_takes_colour (const GstStructure * s, gboolean * gray8)
+{
+  const GValue *formats = gst_structure_get_value (s, "format");
+  guint n, i;
+
+  if (!formats)
+    return TRUE;
+  n = GST_VALUE_HOLDS_LIST (formats) ? gst_value_list_get_size (formats) : 1;
+  for (i = 0; i < n; i++) {
+    const GValue *v = GST_VALUE_HOLDS_LIST (formats) ?
+        gst_value_list_get_value (formats, i) : formats;
+    GstVideoFormat f;
+
+    if (!G_VALUE_HOLDS_STRING (v))
+      return TRUE;
+    f = gst_video_format_from_string (g_value_get_string (v));
+    if (f == GST_VIDEO_FORMAT_UNKNOWN
+        || !GST_VIDEO_FORMAT_INFO_IS_GRAY (gst_video_format_get_info (f)))
+      return TRUE;
+    if (f == GST_VIDEO_FORMAT_GRAY8)
+      *gray8 = TRUE;
+  }
+  return FALSE;
+}
+
 /* What to decode the pages as: the file's own layout, or for colour the
- * luma (GRAY8) when downstream takes GRAY8 and prefers it (lists it
- * first) or does not take the colour format. */
+ * luma (GRAY8) when downstream takes no colour at all: when it refuses
+ * the file's colour format, or when the caps it prefers (its structures
+ * before the first that takes any colour format, videoconvert's answer
+ * for gray caps after it) take only gray formats, GRAY8 among them.  A
+ * list that takes colour and GRAY8 alike keeps the colour: downstream
+ * may want it (an encoder, a converter to another colour format). */
 static BwTiffLayout
 choose_layout (GstTiffDec * self)
 {
   BwTiffLayout own = self->tinfo.layout, layout = own;
-  GstCaps *ours, *peer, *common;
+  GstCaps *ours, *gray, *peer;
   GstVideoInfo vi;
+  gboolean gray8 = FALSE;
+  guint i;
 
   if (own == BW_TIFF_GRAY8 || !bw_tiff_layout_converts (own, BW_TIFF_GRAY8))
     return own;
   ours = layout_caps (self, own, &vi);
-  gst_caps_append (ours, layout_caps (self, BW_TIFF_GRAY8, &vi));
+  gray = layout_caps (self, BW_TIFF_GRAY8, &vi);
   /* No filter: downstream's order is its preference. */
   peer = gst_pad_peer_query_caps (self->srcpad, NULL);
-  common = gst_caps_intersect_full (peer, ours, GST_CAPS_INTERSECT_FIRST);
-  if (!gst_caps_is_empty (common)) {
-    common = gst_caps_fixate (common);
-    if (gst_video_info_from_caps (&vi, common)
-        && GST_VIDEO_INFO_FORMAT (&vi) == GST_VIDEO_FORMAT_GRAY8)
-      layout = BW_TIFF_GRAY8;
+  if (!gst_caps_can_intersect (peer, ours)) {
+    gray8 = gst_caps_can_intersect (peer, gray);
+  } else {
+    for (i = 0; i < gst_caps_get_size (peer); i++) {
+      GstCaps *one = gst_caps_copy_nth (peer, i);
+      gboolean takes_gray8 = FALSE, colour;
+
+      colour = structure_takes_colour (gst_caps_get_structure (one, 0),
+          &takes_gray8);
+      if (!colour && takes_gray8 && gst_caps_can_intersect (one, gray))
+        gray8 = TRUE;
+      gst_caps_unref (one);
+      if (colour)
+        break;
+    }
   }
+  if (gray8)
+    layout = BW_TIFF_GRAY8;
   GST_DEBUG_OBJECT (self, "downstream takes %" GST_PTR_FORMAT ": decoding "
       "as %s", peer, bw_tiff_layout_name (layout));
-  gst_caps_unref (common);
   gst_caps_unref (peer);
+  gst_caps_unref (gray);
   gst_caps_unref (ours);
   return layout;
 }

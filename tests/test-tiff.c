@@ -1818,7 +1818,8 @@ tiffdec_format (GstElement * pipe)
  * GRAY8 itself when downstream takes nothing else, and when videoconvert
  * is followed by gray caps as in the command line; those frames are
  * videoconvert's GRAY8 of tiffdec's colour frames, byte for byte.  With
- * nothing asked, the colour stays. */
+ * nothing asked, or colour taken downstream (GRAY8 too), the colour
+ * stays. */
 static void
 test_gray_from_colour (void)
 {
@@ -1831,7 +1832,17 @@ test_gray_from_colour (void)
     {3, COMPRESSION_NONE, FALSE}, {3, COMPRESSION_ADOBE_DEFLATE, TRUE},
     {4, COMPRESSION_LZW, FALSE}, {4, COMPRESSION_ADOBE_DEFLATE, TRUE},
   };
-  guint k;
+  static const gchar *colour_sinks[] = {
+    "videoconvert ! video/x-raw,format={BGRA,GRAY8} ! appsink name=sink "
+        "sync=false",
+    "videoconvert ! video/x-raw,format={GRAY8,BGRA} ! appsink name=sink "
+        "sync=false",
+    "videoconvert ! video/x-raw,format=I420 ! appsink name=sink sync=false",
+    "videoconvert ! appsink name=sink sync=false",
+    "video/x-raw,format={" GST_VIDEO_NE (GRAY16) ",RGB,RGBA,GRAY8} ! "
+        "videoconvert ! appsink name=sink sync=false",
+  };
+  guint k, i;
 
   for (k = 0; k < G_N_ELEMENTS (kinds); k++) {
     Layout l = { "colour.tif", 8, kinds[k].spp, PHOTOMETRIC_RGB,
@@ -1839,7 +1850,7 @@ test_gray_from_colour (void)
     };
     const gchar *colour = l.spp == 3 ? "RGB" : "RGBA";
     gchar *path = write_tiff (&l), *desc;
-    GstSample *own, *gray, *converted, *cli;
+    GstSample *own, *gray, *converted, *cli, *s;
     GstElement *sink, *pipe;
 
     own = first_frame ("filesrc name=src ! tiffdec ! appsink name=sink "
@@ -1864,6 +1875,22 @@ test_gray_from_colour (void)
     g_assert_cmpint (tiffdec_format (pipe), ==, GST_VIDEO_FORMAT_GRAY8);
     assert_same_frames (cli, converted);
     stop_pipeline (pipe, sink);
+
+    /* colour pipelines: downstream takes colour (GRAY8 too, or formats
+     * that videoconvert makes from colour): tiffdec gives the colour */
+    for (i = 0; i < G_N_ELEMENTS (colour_sinks); i++) {
+      desc = g_strdup_printf ("filesrc name=src ! tiffdec ! %s",
+          colour_sinks[i]);
+      pipe = start_pipeline (desc, path, &sink);
+      s = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+      g_assert_nonnull (s);
+      if (tiffdec_format (pipe) != gst_video_format_from_string (colour))
+        g_error ("%s: tiffdec gives %s, not %s", desc,
+            gst_video_format_to_string (tiffdec_format (pipe)), colour);
+      gst_sample_unref (s);
+      stop_pipeline (pipe, sink);
+      g_free (desc);
+    }
 
     gst_sample_unref (own);
     gst_sample_unref (gray);
