@@ -816,14 +816,18 @@ typedef struct
   const guint64 *offsets, *counts;
 } Geometry;
 
-/* The geometry of tif's current directory, a page of r; FALSE if its
- * strips or tiles do not hold the page as libtiff decodes them. */
+/* The geometry of tif's current directory, page number page of r; FALSE
+ * if its strips or tiles do not hold the page as libtiff decodes them, or
+ * lie past the end of the data (read again from data that may have
+ * changed since the file was checked, they are checked again). */
 static gboolean
-page_geometry (const BwTiffReader * r, TIFF * tif, Geometry * g)
+page_geometry (const BwTiffReader * r, TIFF * tif, guint page, Geometry * g,
+    GError ** error)
 {
   guint bpp = r->info.bytes_per_pixel;
   guint16 compression = COMPRESSION_NONE;
   guint64 *offsets = NULL, *counts = NULL;
+  guint32 i;
 
   memset (g, 0, sizeof (*g));
   g->tiled = TIFFIsTiled (tif);
@@ -837,12 +841,12 @@ page_geometry (const BwTiffReader * r, TIFF * tif, Geometry * g)
     g->chunk_size = TIFFTileSize (tif);
     if (g->cw == 0 || g->ch == 0
         || g->chunk_size < (tmsize_t) g->cw * g->ch * bpp)
-      return FALSE;
+      goto inconsistent;
     g->across = (r->info.width - 1) / g->cw + 1;
     down = (r->info.height - 1) / g->ch + 1;
     g->n_stored = TIFFNumberOfTiles (tif);
     if ((guint64) g->across * down > g->n_stored)
-      return FALSE;
+      goto inconsistent;
     g->n_chunks = g->across * down;
   } else {
     guint32 rps = 0;
@@ -855,20 +859,35 @@ page_geometry (const BwTiffReader * r, TIFF * tif, Geometry * g)
     g->chunk_size = TIFFStripSize (tif);
     if (TIFFScanlineSize64 (tif) != (guint64) row_bytes
         || g->chunk_size < (tmsize_t) (g->ch * row_bytes))
-      return FALSE;
+      goto inconsistent;
     g->n_stored = TIFFNumberOfStrips (tif);
     g->n_chunks = (r->info.height - 1) / g->ch + 1;
     if (g->n_chunks > g->n_stored)
-      return FALSE;
+      goto inconsistent;
   }
   if (!TIFFGetField (tif, g->tiled ? TIFFTAG_TILEOFFSETS :
           TIFFTAG_STRIPOFFSETS, &offsets)
       || !TIFFGetField (tif, g->tiled ? TIFFTAG_TILEBYTECOUNTS :
           TIFFTAG_STRIPBYTECOUNTS, &counts))
-    return FALSE;
+    goto inconsistent;
+  for (i = 0; i < g->n_stored; i++)
+    if (offsets[i] > r->size || counts[i] > r->size - offsets[i]) {
+      g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+          "page %u: %s %u (bytes %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+          ") lies past the end of the file (%" G_GSIZE_FORMAT " bytes): "
+          "the file changed while it was read", page + 1,
+          g->tiled ? "tile" : "strip", i, offsets[i], offsets[i] + counts[i],
+          r->size);
+      return FALSE;
+    }
   g->offsets = offsets;
   g->counts = counts;
   return TRUE;
+
+inconsistent:
+  g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
+      "page %u: inconsistent strip or tile layout", page + 1);
+  return FALSE;
 }
 
 /* Whether two handles see one page alike: the same cut and the same
@@ -926,13 +945,19 @@ struct _Job
 };
 
 /* Gives back the whole memory pages of the data that lie in bytes
- * [offset, offset + count) (read from the page cache again if needed). */
+ * [offset, offset + count) (read from the page cache again if needed),
+ * never memory outside the data. */
 static void
 release_bytes (const BwTiffReader * r, guint64 offset, guint64 count)
 {
   guintptr page = sysconf (_SC_PAGESIZE);
-  guintptr start = (guintptr) (r->data + offset);
-  guintptr end = start + count;
+  guintptr start, end;
+
+  if (offset >= r->size)
+    return;
+  count = MIN (count, r->size - offset);
+  start = (guintptr) (r->data + offset);
+  end = start + count;
 
   start = (start + page - 1) / page * page;
   end = end / page * page;
@@ -1086,7 +1111,8 @@ worker_handle (BwTiffReader * r, guint slot, const Job * job)
       return NULL;
     r->handles->pdata[slot] = h;
   }
-  if (!goto_page (h, job->page) || !page_geometry (r, h->tif, &g)
+  if (!goto_page (h, job->page)
+      || !page_geometry (r, h->tif, job->page, &g, NULL)
       || !same_geometry (&g, &job->geom)
       || (!job->in_place && !ensure_scratch (h, g.chunk_size)))
     return NULL;
@@ -1153,12 +1179,17 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
   job.src_bpp = r->info.bytes_per_pixel;
   job.dst_bpp = layout_bpp[as];
   job.luma = as != r->info.layout;
-  if (!page_geometry (r, h->tif, &job.geom))
-    goto bad_layout;
+  if (!page_geometry (r, h->tif, page, &job.geom, error))
+    return FALSE;
   job.in_place = !job.geom.tiled && !job.luma
       && stride == (gsize) r->info.width * job.dst_bpp;
-  if (!job.in_place && !ensure_scratch (h, job.geom.chunk_size))
-    goto bad_layout;
+  if (!job.in_place && !ensure_scratch (h, job.geom.chunk_size)) {
+    g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
+        "page %u: cannot allocate %" G_GSIZE_FORMAT " bytes for a %s",
+        page + 1, (gsize) job.geom.chunk_size,
+        job.geom.tiled ? "tile" : "strip");
+    return FALSE;
+  }
   job.progress = progress;
   job.user_data = user_data;
   job.last_report = g_get_monotonic_time ();
@@ -1212,11 +1243,6 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
   if (progress)
     progress (user_data, 1.0);
   return TRUE;
-
-bad_layout:
-  g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT,
-      "page %u: inconsistent strip or tile layout", page + 1);
-  return FALSE;
 }
 
 gboolean

@@ -672,6 +672,106 @@ test_damaged (void)
   }
 }
 
+/* ---- a file that changes after it was opened ---------------------------- */
+
+/* Where the values of tag (LONGs) of the first directory of a classic
+ * little-endian TIFF lie in data. */
+static gsize
+first_ifd_values (const guint8 * data, guint16 tag, guint32 * count)
+{
+  guint32 ifd = GUINT32_FROM_LE (*(const guint32 *) (data + 4));
+  guint16 n = GUINT16_FROM_LE (*(const guint16 *) (data + ifd)), i;
+
+  g_assert_true (data[0] == 'I' && data[1] == 'I');
+  for (i = 0; i < n; i++) {
+    const guint8 *e = data + ifd + 2 + 12 * i;
+
+    if (GUINT16_FROM_LE (*(const guint16 *) e) != tag)
+      continue;
+    g_assert_cmpuint (GUINT16_FROM_LE (*(const guint16 *) (e + 2)), ==, 4);
+    *count = GUINT32_FROM_LE (*(const guint32 *) (e + 4));
+    return *count == 1 ? (gsize) (e + 8 - data) :
+        GUINT32_FROM_LE (*(const guint32 *) (e + 8));
+  }
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* Strip or tile offsets of page 1 rewritten after the file was opened to
+ * point past its end: reading the page again (it is not the reader's
+ * current page then) fails with an error naming the page, for tiles and
+ * strips, on any number of threads, giving the input back or not; the
+ * other page still decodes.  A shared, writable mapping of the file stands
+ * for a file rewritten by another process. */
+static void
+test_changed_after_open (void)
+{
+  guint tiled;
+
+  for (tiled = 0; tiled <= 1; tiled++) {
+    Spec s = { 512, 256, 8, 1, PHOTOMETRIC_MINISBLACK,
+      COMPRESSION_ADOBE_DEFLATE, tiled, 128, 64, 32, FALSE, 2
+    };
+    guint8 **pages = random_pages (&s, 7 + tiled);
+    gchar *path = write_file (&s, pages, "changed.tif");
+    gsize size, stride = row_bytes (&s);
+    guint8 *data = read_file (path, &size), *map, *buf;
+    int fd = g_open (path, O_RDWR, 0);
+    guint32 n, k;
+    gsize at;
+    guint threads;
+
+    g_assert_cmpint (fd, >=, 0);
+    map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    g_assert_true (map != MAP_FAILED);
+    at = first_ifd_values (data, tiled ? TIFFTAG_TILEOFFSETS :
+        TIFFTAG_STRIPOFFSETS, &n);
+    g_assert_cmpuint (n, >, 1);
+    buf = g_malloc (stride * s.height);
+    for (threads = 1; threads <= 3; threads++) {
+      guint8 *in = threads == 2 ? map : data;
+      BwTiffInfo info;
+      BwTiffReader *r = bw_tiff_reader_open (in, size, 1 << 30, &info, NULL);
+      GError *err = NULL;
+      guint32 was[2];
+
+      g_assert_nonnull (r);
+      bw_tiff_reader_set_release_input (r, threads == 2);
+      g_assert_true (bw_tiff_reader_read_page_as (r, 1, info.layout, buf,
+              stride, threads, NULL, NULL, NULL));
+      /* the last strip or tile past the end, the one before it far past */
+      for (k = 0; k < 2; k++) {
+        memcpy (&was[k], in + at + 4 * (n - 1 - k), 4);
+        *(guint32 *) (in + at + 4 * (n - 1 - k)) =
+            GUINT32_TO_LE (k ? G_MAXUINT32 - 4096 : (guint32) size - 2);
+      }
+      g_assert_false (bw_tiff_reader_read_page_as (r, 0, info.layout, buf,
+              stride, threads, NULL, NULL, &err));
+      g_assert_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_CORRUPT);
+      if (!strstr (err->message, "page 1") || !strstr (err->message,
+              "past the end"))
+        g_error ("%u threads: \"%s\" does not say that page 1 lies past the "
+            "end", threads, err->message);
+      g_test_message ("%s", err->message);
+      g_clear_error (&err);
+      memset (buf, 0xee, stride * s.height);
+      g_assert_true (bw_tiff_reader_read_page_as (r, 1, info.layout, buf,
+              stride, threads, NULL, NULL, NULL));
+      check_own (&s, pages[1], buf, stride, "page after a changed one");
+      bw_tiff_reader_free (r);
+      for (k = 0; k < 2; k++)
+        memcpy (in + at + 4 * (n - 1 - k), &was[k], 4);
+    }
+    g_free (buf);
+    munmap (map, size);
+    close (fd);
+    g_free (data);
+    g_unlink (path);
+    g_free (path);
+    free_pages (pages);
+  }
+}
+
 /* ---- giving a mapped file's pages back ---------------------------------- */
 
 /* The resident memory of the mapping that holds addr, in kB. */
@@ -826,6 +926,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff-decode/conversions", test_conversions);
   g_test_add_func ("/tiff-decode/progress", test_progress);
   g_test_add_func ("/tiff-decode/damaged", test_damaged);
+  g_test_add_func ("/tiff-decode/changed-after-open", test_changed_after_open);
   g_test_add_func ("/tiff-decode/release-input", test_release_input);
   ret = g_test_run ();
   g_rmdir (tmpdir);
