@@ -8,6 +8,7 @@
 #include <tiffio.h>
 
 #include "tiffreader.h"
+#include "tiffreader-testing.h"
 #include "tiffreader-luma.h"
 
 /* More pages than any stack we expect: a bound on a loop of directories. */
@@ -28,6 +29,10 @@
 
 /* How often the progress callback is called, in microseconds. */
 #define PROGRESS_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
+
+/* How often the calling thread looks at the progress at most while it
+ * waits for the other threads. */
+#define PROGRESS_POLL G_TIME_SPAN_MILLISECOND
 
 G_DEFINE_QUARK (bw - tiff - error - quark, bw_tiff_error);
 
@@ -76,9 +81,10 @@ struct _BwTiffReader
    * threads, and kept. */
   GPtrArray *handles;
   Handle *main;
-  GThreadPool *pool;
-  Job *job;
   gboolean release_input;
+  /* see tiffreader-testing.h */
+  gint64 progress_interval;
+  guint threads_that_start;
 };
 
 /* ---- libtiff's client procedures: the file is in memory ----------------- */
@@ -545,8 +551,6 @@ bw_tiff_reader_free (BwTiffReader * r)
 {
   if (!r)
     return;
-  if (r->pool)
-    g_thread_pool_free (r->pool, FALSE, TRUE);
   if (r->handles)
     g_ptr_array_free (r->handles, TRUE);
   if (r->dir_offsets)
@@ -687,6 +691,8 @@ bw_tiff_reader_open (const guint8 * data, gsize size, guint64 max_frame_bytes,
   r->data = data;
   r->size = size;
   r->max_frame_bytes = max_frame_bytes;
+  r->progress_interval = PROGRESS_INTERVAL;
+  r->threads_that_start = G_MAXUINT;
   r->dir_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   r->handles = g_ptr_array_new_with_free_func (handle_free);
   r->directory_budget = size > (G_MAXUINT64 - DIRECTORY_READ_SLACK) /
@@ -931,10 +937,11 @@ struct _Job
   /* the calling thread's */
   BwTiffProgress progress;
   gpointer user_data;
-  gint64 last_report;
+  gint64 interval, last_report;
   gboolean cancelled;
-  /* atomic */
-  gint next, done, stop;
+  /* atomic: the next strip or tile to take, those decoded, whether to
+   * stop, the handles taken by the other threads */
+  gint next, done, stop, slots;
   GMutex lock;
   GCond cond;
   /* under lock: workers not finished, the first strip or tile that could
@@ -1040,7 +1047,7 @@ decode_chunk (Job * job, Handle * h, guint k)
 }
 
 /* Called from the calling thread: the fraction of strips or tiles done,
- * at most every PROGRESS_INTERVAL (1 is said once, at the end). */
+ * at most every job->interval (1 is said once, at the end). */
 static void
 report_progress (Job * job)
 {
@@ -1048,7 +1055,7 @@ report_progress (Job * job)
   guint done;
 
   if (!job->progress || job->cancelled
-      || now - job->last_report < PROGRESS_INTERVAL)
+      || now - job->last_report < job->interval)
     return;
   job->last_report = now;
   done = g_atomic_int_get (&job->done);
@@ -1100,8 +1107,9 @@ run_chunks (Job * job, Handle * h, gboolean calling_thread)
 /* The handle of a worker thread, at the job's page, seeing the page as
  * handles[0] does; NULL if it cannot be. */
 static Handle *
-worker_handle (BwTiffReader * r, guint slot, const Job * job)
+worker_handle (BwTiffReader * r, const Job * job)
 {
+  guint slot = g_atomic_int_add ((gint *) & job->slots, 1) + 1;
   Handle *h = g_ptr_array_index (r->handles, slot);
   Geometry g;
 
@@ -1119,12 +1127,11 @@ worker_handle (BwTiffReader * r, guint slot, const Job * job)
   return h;
 }
 
-static void
-worker_main (gpointer data, gpointer user_data)
+static gpointer
+worker_main (gpointer data)
 {
-  BwTiffReader *r = user_data;
-  Job *job = r->job;
-  Handle *h = worker_handle (r, GPOINTER_TO_UINT (data), job);
+  Job *job = data;
+  Handle *h = worker_handle (job->reader, job);
 
   /* A worker without a handle takes nothing: the others decode it all. */
   if (h)
@@ -1133,6 +1140,36 @@ worker_main (gpointer data, gpointer user_data)
   job->running--;
   g_cond_signal (&job->cond);
   g_mutex_unlock (&job->lock);
+  return NULL;
+}
+
+/* Starts the n - 1 threads that help the calling thread with job, as many
+ * as the system gives: those that do not start leave their share to the
+ * others (the calling thread decodes all the strips or tiles left). */
+static void
+start_workers (BwTiffReader * r, Job * job, guint n, GThread ** workers)
+{
+  guint i;
+
+  if (r->handles->len < n)
+    g_ptr_array_set_size (r->handles, n);
+  job->running = n - 1;
+  for (i = 1; i < n; i++) {
+    GError *err = NULL;
+
+    workers[i] = NULL;
+    if (i <= r->threads_that_start)
+      workers[i] = g_thread_try_new ("bw-tiff-decode", worker_main, job, &err);
+    if (!workers[i]) {
+      g_clear_error (&err);
+      g_mutex_lock (&job->lock);
+      job->running -= n - i;
+      g_mutex_unlock (&job->lock);
+      for (; i < n; i++)
+        workers[i] = NULL;
+      break;
+    }
+  }
 }
 
 static const gchar *
@@ -1157,6 +1194,7 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
 {
   Handle *h = r->main;
   Job job = { 0, };
+  GThread *workers[MAX_THREADS];
   guint n, i;
 
   if (!bw_tiff_layout_converts (r->info.layout, as)) {
@@ -1192,22 +1230,17 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
   }
   job.progress = progress;
   job.user_data = user_data;
+  job.interval = r->progress_interval;
   job.last_report = g_get_monotonic_time ();
   g_mutex_init (&job.lock);
   g_cond_init (&job.cond);
 
   n = n_threads ? n_threads : g_get_num_processors ();
   n = MIN (MIN (n, MAX_THREADS), job.geom.n_chunks);
-  if (n > 1) {
-    if (!r->pool)
-      r->pool = g_thread_pool_new (worker_main, r, -1, FALSE, NULL);
-    if (r->handles->len < n)
-      g_ptr_array_set_size (r->handles, n);
-    r->job = &job;
-    job.running = n - 1;
-    for (i = 1; i < n; i++)
-      g_thread_pool_push (r->pool, GUINT_TO_POINTER (i), NULL);
-  }
+  /* (said only without an interval: 0, before any strip or tile) */
+  report_progress (&job);
+  if (n > 1)
+    start_workers (r, &job, n, workers);
   run_chunks (&job, h, TRUE);
 
   /* The workers write into dest: wait for all of them, telling progress
@@ -1217,14 +1250,16 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
     if (!progress || job.cancelled) {
       g_cond_wait (&job.cond, &job.lock);
     } else if (!g_cond_wait_until (&job.cond, &job.lock,
-            job.last_report + PROGRESS_INTERVAL)) {
+            job.last_report + MAX (job.interval, PROGRESS_POLL))) {
       g_mutex_unlock (&job.lock);
       report_progress (&job);
       g_mutex_lock (&job.lock);
     }
   }
   g_mutex_unlock (&job.lock);
-  r->job = NULL;
+  for (i = 1; i < n; i++)
+    if (workers[i])
+      g_thread_join (workers[i]);
   g_mutex_clear (&job.lock);
   g_cond_clear (&job.cond);
 
@@ -1243,6 +1278,18 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
   if (progress)
     progress (user_data, 1.0);
   return TRUE;
+}
+
+void
+bw_tiff_reader_set_progress_interval (BwTiffReader * r, gint64 interval)
+{
+  r->progress_interval = MAX (interval, 0);
+}
+
+void
+bw_tiff_reader_set_threads_that_start (BwTiffReader * r, guint n_started)
+{
+  r->threads_that_start = n_started;
 }
 
 gboolean

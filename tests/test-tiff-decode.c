@@ -20,6 +20,7 @@
 #include <tiffio.h>
 
 #include "tiffreader.h"
+#include "tiffreader-testing.h"
 
 static gchar *tmpdir;
 
@@ -432,144 +433,207 @@ on_progress (gpointer user_data, gdouble fraction)
   return p->fractions->len != p->cancel_at;
 }
 
-/* A page that takes a while to decode: gray, textured, in many small
- * Deflate tiles. */
+/* A page in many small Deflate tiles: gray, textured. */
 static gchar *
-slow_file (Spec * s, guint height)
+tiled_file (Spec * s, guint height)
 {
-  static const Spec slow = { 4096, 0, 8, 1, PHOTOMETRIC_MINISBLACK,
+  static const Spec tiled = { 1024, 0, 8, 1, PHOTOMETRIC_MINISBLACK,
     COMPRESSION_ADOBE_DEFLATE, TRUE, 16, 16, 0, FALSE, 1
   };
   guint8 **pages;
   gchar *path;
   gsize n, i;
 
-  *s = slow;
+  *s = tiled;
   s->height = height;
   pages = random_pages (s, 11);
   n = row_bytes (s) * s->height;
   for (i = 0; i < n; i++)
     pages[0][i] = (pages[0][i] & 0x1f) + ((i % s->width) ^ (i / 7919));
-  path = write_file (s, pages, "slow.tif");
+  path = write_file (s, pages, "tiled.tif");
   free_pages (pages);
   return path;
 }
 
-/* Decodes page 0 of path with progress (cancel_at as in Progress);
- * returns whether it was decoded and how long that took. */
+static Progress
+progress_new (guint cancel_at)
+{
+  Progress p = { g_array_new (FALSE, FALSE, sizeof (gdouble)),
+    g_array_new (FALSE, FALSE, sizeof (gint64)), g_thread_self (), cancel_at
+  };
+
+  return p;
+}
+
+static void
+progress_clear (Progress * p)
+{
+  g_array_free (p->fractions, TRUE);
+  g_array_free (p->times, TRUE);
+}
+
+/* Decodes page 0 with progress (cancel_at as in Progress), into dest;
+ * returns whether it was decoded.  The fractions are counts of tiles done
+ * out of n_tiles, never decreasing; with the reader's usual interval
+ * there are at most took / 100 ms + 2 calls (every 100 ms of the reader's
+ * own time, and once at the end: a count, not the intervals the test sees,
+ * which a busy machine can shorten). */
 static gboolean
 decode_with_progress (BwTiffReader * r, const Spec * s, guint8 * dest,
-    guint threads, Progress * p, gint64 * took, GError ** error)
+    guint threads, gboolean usual_interval, Progress * p, GError ** error)
 {
-  gint64 start = g_get_monotonic_time ();
+  guint n_tiles = (s->width / s->tw) * (s->height / s->th), i;
+  gint64 start = g_get_monotonic_time (), took;
   gboolean ok;
 
   ok = bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, dest, s->width,
-      threads, p ? on_progress : NULL, p, error);
-  *took = g_get_monotonic_time () - start;
-  /* The reader reports at most every 100 ms of its own time, plus once
-   * at the end: at most took / 100 ms + 2 calls in all.  A count, not the
-   * intervals the test sees, which a busy machine can shorten (a call
-   * delayed after the reader's check, the next one on time). */
-  if (p)
-    g_assert_cmpuint (p->times->len, <=, *took / 100000 + 2);
+      threads, on_progress, p, error);
+  took = g_get_monotonic_time () - start;
+  if (usual_interval)
+    g_assert_cmpuint (p->fractions->len, <=, took / 100000 + 2);
+  for (i = 0; i < p->fractions->len; i++) {
+    gdouble f = g_array_index (p->fractions, gdouble, i);
+    guint done = (guint) (f * n_tiles + 0.5);
+
+    g_assert_cmpfloat (f, ==, (gdouble) done / n_tiles);
+    g_assert_cmpuint (done, <=, n_tiles);
+    if (i > 0)
+      g_assert_cmpfloat (f, >=, g_array_index (p->fractions, gdouble, i - 1));
+  }
+  g_test_message ("%u threads, %s interval: %s in %.0f ms, %u calls",
+      threads, usual_interval ? "usual" : "no", ok ? "decoded" : "stopped",
+      took / 1e3, p->fractions->len);
   return ok;
 }
 
+/* Finished: 1 said once, last. */
+static void
+assert_finished (const Progress * p)
+{
+  guint i, n = p->fractions->len;
+
+  g_assert_cmpuint (n, >=, 1);
+  for (i = 0; i + 1 < n; i++)
+    g_assert_cmpfloat (g_array_index (p->fractions, gdouble, i), <, 1);
+  g_assert_cmpfloat (g_array_index (p->fractions, gdouble, n - 1), ==, 1);
+}
+
+/* Progress and cancelling, without depending on the clock: with no
+ * interval between calls the reader tells 0 before it starts and the
+ * count after each tile its calling thread decodes, so that one thread
+ * tells every count and a cancel at the k-th call stops the read. */
 static void
 test_progress (void)
 {
   Spec s;
-  gchar *path = NULL;
-  gsize size;
-  guint8 *data = NULL, *gray = NULL;
-  BwTiffReader *r = NULL;
+  gchar *path = tiled_file (&s, 256);
+  gsize size, frame = (gsize) s.width * s.height;
+  guint8 *data = read_file (path, &size), *want = g_malloc (frame),
+      *gray = g_malloc (frame);
+  guint n_tiles = (s.width / 16) * (s.height / 16), threads, i;
+  BwTiffReader *r;
   BwTiffInfo info;
   GError *err = NULL;
-  guint threads, i, height;
-  gint64 took = 0;
-  gboolean long_enough = FALSE;
 
-  /* a page that takes at least 300 ms on one thread here, so that there
-   * is progress to tell and time to cancel */
-  for (height = 1024; height <= 16384 && !long_enough; height *= 2) {
-    if (r) {
-      bw_tiff_reader_free (r);
-      g_free (gray);
-      g_free (data);
-      g_unlink (path);
-      g_free (path);
-    }
-    path = slow_file (&s, height);
-    data = read_file (path, &size);
-    r = bw_tiff_reader_open (data, size, 1 << 30, &info, NULL);
-    g_assert_nonnull (r);
-    gray = g_malloc ((gsize) s.width * s.height);
-    g_assert_true (decode_with_progress (r, &s, gray, 1, NULL, &took, NULL));
-    long_enough = took >= 300000;
-    g_test_message ("%ux%u in %u tiles: %.0f ms on one thread", s.width,
-        s.height, s.width / 16 * s.height / 16, took / 1e3);
-  }
-  if (!long_enough)
-    g_test_message ("decoding is too fast here to see progress");
+  r = bw_tiff_reader_open (data, size, 1 << 30, &info, NULL);
+  g_assert_nonnull (r);
+  g_assert_true (bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, want,
+          s.width, 1, NULL, NULL, NULL));
 
+  /* the usual interval: few calls, 1 last */
   for (threads = 1; threads <= 2; threads++) {
-    Progress p = { g_array_new (FALSE, FALSE, sizeof (gdouble)),
-      g_array_new (FALSE, FALSE, sizeof (gint64)), g_thread_self (), 0
-    };
+    Progress p = progress_new (0);
 
-    g_assert_true (decode_with_progress (r, &s, gray, threads, &p, &took,
+    g_assert_true (decode_with_progress (r, &s, gray, threads, TRUE, &p, &err));
+    g_assert_no_error (err);
+    assert_finished (&p);
+    g_assert_cmpmem (gray, frame, want, frame);
+    progress_clear (&p);
+  }
+
+  bw_tiff_reader_set_progress_interval (r, 0);
+  for (threads = 1; threads <= 3; threads++) {
+    Progress p = progress_new (0);
+
+    g_assert_true (decode_with_progress (r, &s, gray, threads, FALSE, &p,
             &err));
     g_assert_no_error (err);
-    g_test_message ("%u threads: %.0f ms, %u progress calls", threads,
-        took / 1e3, p.fractions->len);
-    /* non-decreasing, within 0..1, 1 once and last */
-    g_assert_cmpuint (p.fractions->len, >=, 1);
-    for (i = 0; i < p.fractions->len; i++) {
-      gdouble f = g_array_index (p.fractions, gdouble, i);
-
-      g_assert_cmpfloat (f, >=, 0);
-      if (i + 1 < p.fractions->len) {
-        g_assert_cmpfloat (f, <, 1);
-        g_assert_cmpfloat (f, <=, g_array_index (p.fractions, gdouble, i + 1));
-      } else {
-        g_assert_cmpfloat (f, ==, 1);
-      }
+    assert_finished (&p);
+    g_assert_cmpfloat (g_array_index (p.fractions, gdouble, 0), ==, 0);
+    /* one thread: every count, once */
+    if (threads == 1) {
+      g_assert_cmpuint (p.fractions->len, ==, n_tiles + 1);
+      for (i = 0; i <= n_tiles; i++)
+        g_assert_cmpfloat (g_array_index (p.fractions, gdouble, i), ==,
+            (gdouble) i / n_tiles);
     }
-    /* a decode this long tells how far it is on the way */
-    if (took >= 300000)
-      g_assert_cmpuint (p.fractions->len, >=, 2);
-    g_array_free (p.fractions, TRUE);
-    g_array_free (p.times, TRUE);
+    g_assert_cmpmem (gray, frame, want, frame);
+    progress_clear (&p);
   }
 
-  /* Cancelled at the first call: the read stops with CANCELLED, its
-   * other threads with it. */
-  for (threads = 1; threads <= 3; threads++) {
-    Progress p = { g_array_new (FALSE, FALSE, sizeof (gdouble)),
-      g_array_new (FALSE, FALSE, sizeof (gint64)), g_thread_self (), 1
-    };
+  /* Cancelled at the first call (before any tile), and on one thread half
+   * way: the read stops with CANCELLED, its other threads with it. */
+  for (threads = 1; threads <= 4; threads++) {
+    guint at = threads == 4 ? n_tiles / 2 : 1;
+    Progress p = progress_new (at);
 
-    if (decode_with_progress (r, &s, gray, threads, &p, &took, &err)) {
-      /* only when the whole page took less than the first interval */
-      g_assert_false (long_enough);
-      g_assert_cmpuint (p.fractions->len, ==, 1);
-      g_assert_cmpfloat (g_array_index (p.fractions, gdouble, 0), ==, 1);
-    } else {
-      g_assert_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_CANCELLED);
-      g_clear_error (&err);
-      g_assert_cmpuint (p.fractions->len, ==, 1);
-      g_assert_cmpfloat (g_array_index (p.fractions, gdouble, 0), <, 1);
-    }
-    g_test_message ("%u threads, cancelled: %.0f ms", threads, took / 1e3);
-    g_array_free (p.fractions, TRUE);
-    g_array_free (p.times, TRUE);
+    g_assert_false (decode_with_progress (r, &s, gray, threads == 4 ? 1 :
+            threads, FALSE, &p, &err));
+    g_assert_error (err, BW_TIFF_ERROR, BW_TIFF_ERROR_CANCELLED);
+    g_clear_error (&err);
+    g_assert_cmpuint (p.fractions->len, ==, at);
+    g_assert_cmpfloat (g_array_index (p.fractions, gdouble, at - 1), ==,
+        (gdouble) (at - 1) / n_tiles);
+    progress_clear (&p);
   }
+
   /* and the reader decodes the page again afterwards */
+  memset (gray, 0xee, frame);
   g_assert_true (bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, gray,
           s.width, 2, NULL, NULL, NULL));
+  g_assert_cmpmem (gray, frame, want, frame);
   bw_tiff_reader_free (r);
   g_free (gray);
+  g_free (want);
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+}
+
+/* Decoding threads that the system does not give: the read is done by
+ * those that start (the calling thread alone if none do), with the same
+ * bytes and progress to 1. */
+static void
+test_threads_not_started (void)
+{
+  Spec s;
+  gchar *path = tiled_file (&s, 128);
+  gsize size, frame = (gsize) s.width * s.height;
+  guint8 *data = read_file (path, &size), *want = g_malloc (frame),
+      *gray = g_malloc (frame);
+  BwTiffReader *r;
+  BwTiffInfo info;
+  guint started;
+
+  r = bw_tiff_reader_open (data, size, 1 << 30, &info, NULL);
+  g_assert_nonnull (r);
+  g_assert_true (bw_tiff_reader_read_page_as (r, 0, BW_TIFF_GRAY8, want,
+          s.width, 1, NULL, NULL, NULL));
+  for (started = 0; started <= 2; started++) {
+    Progress p = progress_new (0);
+    GError *err = NULL;
+
+    bw_tiff_reader_set_threads_that_start (r, started);
+    memset (gray, 0xee, frame);
+    g_assert_true (decode_with_progress (r, &s, gray, 4, TRUE, &p, &err));
+    g_assert_no_error (err);
+    assert_finished (&p);
+    g_assert_cmpmem (gray, frame, want, frame);
+    progress_clear (&p);
+  }
+  bw_tiff_reader_free (r);
+  g_free (gray);
+  g_free (want);
   g_free (data);
   g_unlink (path);
   g_free (path);
@@ -925,6 +989,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff-decode/layouts", test_layouts);
   g_test_add_func ("/tiff-decode/conversions", test_conversions);
   g_test_add_func ("/tiff-decode/progress", test_progress);
+  g_test_add_func ("/tiff-decode/threads-not-started",
+      test_threads_not_started);
   g_test_add_func ("/tiff-decode/damaged", test_damaged);
   g_test_add_func ("/tiff-decode/changed-after-open", test_changed_after_open);
   g_test_add_func ("/tiff-decode/release-input", test_release_input);
