@@ -22,5 +22,8 @@ void bw_tiff_reader_set_progress_interval (BwTiffReader * reader,
 void bw_tiff_reader_set_threads_that_start (BwTiffReader * reader,
     guint n_started);
 
+/* The bytes of strip and tile buffers the reader keeps between reads. */
+gsize bw_tiff_reader_get_scratch_bytes (BwTiffReader * reader);
+
 G_END_DECLS
 #endif

@@ -24,6 +24,11 @@
 #define DIRECTORY_READ_FACTOR 16
 #define DIRECTORY_READ_SLACK (16 << 20)
 
+/* The largest strip or tile buffer a handle keeps from page to page: one
+ * larger (a page stored in a few huge strips) is freed after each page,
+ * as its page may be most of the memory the process uses. */
+#define SCRATCH_KEPT (16 << 20)
+
 /* More decoding threads than any machine needs: a bound on the handles. */
 #define MAX_THREADS 256
 
@@ -909,6 +914,22 @@ same_geometry (const Geometry * a, const Geometry * b)
       && memcmp (a->counts, b->counts, a->n_stored * sizeof (guint64)) == 0;
 }
 
+/* Frees the strip or tile buffers too large to keep (SCRATCH_KEPT). */
+static void
+drop_large_scratches (BwTiffReader * r)
+{
+  guint i;
+
+  for (i = 0; i < r->handles->len; i++) {
+    Handle *h = g_ptr_array_index (r->handles, i);
+
+    if (h && h->scratch_size > SCRATCH_KEPT) {
+      g_clear_pointer (&h->scratch, g_free);
+      h->scratch_size = 0;
+    }
+  }
+}
+
 static gboolean
 ensure_scratch (Handle * h, gsize size)
 {
@@ -1222,6 +1243,7 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
   job.in_place = !job.geom.tiled && !job.luma
       && stride == (gsize) r->info.width * job.dst_bpp;
   if (!job.in_place && !ensure_scratch (h, job.geom.chunk_size)) {
+    drop_large_scratches (r);
     g_set_error (error, BW_TIFF_ERROR, BW_TIFF_ERROR_TOO_LARGE,
         "page %u: cannot allocate %" G_GSIZE_FORMAT " bytes for a %s",
         page + 1, (gsize) job.geom.chunk_size,
@@ -1262,6 +1284,7 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
       g_thread_join (workers[i]);
   g_mutex_clear (&job.lock);
   g_cond_clear (&job.cond);
+  drop_large_scratches (r);
 
   if (job.cancelled) {
     g_clear_error (&job.error);
@@ -1290,6 +1313,21 @@ void
 bw_tiff_reader_set_threads_that_start (BwTiffReader * r, guint n_started)
 {
   r->threads_that_start = n_started;
+}
+
+gsize
+bw_tiff_reader_get_scratch_bytes (BwTiffReader * r)
+{
+  gsize bytes = 0;
+  guint i;
+
+  for (i = 0; i < r->handles->len; i++) {
+    Handle *h = g_ptr_array_index (r->handles, i);
+
+    if (h)
+      bytes += h->scratch_size;
+  }
+  return bytes;
 }
 
 gboolean

@@ -639,6 +639,46 @@ test_threads_not_started (void)
   g_free (path);
 }
 
+/* A page stored in one huge strip is decoded whole into a buffer of the
+ * strip's size (the colour of the page when it is read as GRAY8): that
+ * buffer is not kept after the page, whichever way it was read, and the
+ * pages read after it are whole. */
+static void
+test_large_strip (void)
+{
+  Spec s = { 2400, 2400, 8, 3, PHOTOMETRIC_RGB, COMPRESSION_ADOBE_DEFLATE,
+    FALSE, 0, 0, 2400, FALSE, 2
+  };
+  guint8 **pages = random_pages (&s, 21);
+  gchar *path = write_file (&s, pages, "large-strip.tif");
+  gsize size, stride = row_bytes (&s) + 16;
+  guint8 *data = read_file (path, &size), *buf = g_malloc (stride * s.height);
+  BwTiffReader *r;
+  BwTiffInfo info;
+  guint page;
+
+  /* more than the reader keeps from page to page */
+  g_assert_cmpuint (row_bytes (&s) * s.height, >, 16 << 20);
+  r = bw_tiff_reader_open (data, size, 1 << 30, &info, NULL);
+  g_assert_nonnull (r);
+  for (page = 0; page < 2; page++) {
+    g_assert_true (bw_tiff_reader_read_page_as (r, page, BW_TIFF_GRAY8, buf,
+            s.width, 2, NULL, NULL, NULL));
+    g_assert_cmpuint (bw_tiff_reader_get_scratch_bytes (r), ==, 0);
+    memset (buf, 0xee, stride * s.height);
+    g_assert_true (bw_tiff_reader_read_page_as (r, page, info.layout, buf,
+            stride, 2, NULL, NULL, NULL));
+    g_assert_cmpuint (bw_tiff_reader_get_scratch_bytes (r), ==, 0);
+    check_own (&s, pages[page], buf, stride, "page of one large strip");
+  }
+  bw_tiff_reader_free (r);
+  g_free (buf);
+  g_free (data);
+  g_unlink (path);
+  g_free (path);
+  free_pages (pages);
+}
+
 /* ---- damaged strips and tiles ------------------------------------------ */
 
 /* Spoils the data of strips or tiles ks[0..n) of page 0 of the file: the
@@ -991,6 +1031,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff-decode/progress", test_progress);
   g_test_add_func ("/tiff-decode/threads-not-started",
       test_threads_not_started);
+  g_test_add_func ("/tiff-decode/large-strip", test_large_strip);
   g_test_add_func ("/tiff-decode/damaged", test_damaged);
   g_test_add_func ("/tiff-decode/changed-after-open", test_changed_after_open);
   g_test_add_func ("/tiff-decode/release-input", test_release_input);
