@@ -10,9 +10,9 @@
 
 G_BEGIN_DECLS
 /* How often the progress callback is called, in microseconds (100 ms by
- * default).  0: once before the first strip or tile and after each one
- * the calling thread decodes (and a few times a millisecond while it
- * waits for the other threads). */
+ * default).  0: once before the first strip or tile, after each one the
+ * calling thread decodes, and about every millisecond while it waits for
+ * the other threads. */
 void bw_tiff_reader_set_progress_interval (BwTiffReader * reader,
     gint64 interval);
 
