@@ -87,6 +87,8 @@ struct _BwTiffReader
   GPtrArray *handles;
   Handle *main;
   gboolean release_input;
+  /* the threads that help the calling thread (exclusive) */
+  GThreadPool *pool;
   /* see tiffreader-testing.h */
   gint64 progress_interval;
   guint threads_that_start;
@@ -556,6 +558,8 @@ bw_tiff_reader_free (BwTiffReader * r)
 {
   if (!r)
     return;
+  if (r->pool)
+    g_thread_pool_free (r->pool, FALSE, TRUE);
   if (r->handles)
     g_ptr_array_free (r->handles, TRUE);
   if (r->dir_offsets)
@@ -1148,8 +1152,8 @@ worker_handle (BwTiffReader * r, const Job * job)
   return h;
 }
 
-static gpointer
-worker_main (gpointer data)
+static void
+worker_main (gpointer data, gpointer user_data)
 {
   Job *job = data;
   Handle *h = worker_handle (job->reader, job);
@@ -1161,36 +1165,24 @@ worker_main (gpointer data)
   job->running--;
   g_cond_signal (&job->cond);
   g_mutex_unlock (&job->lock);
-  return NULL;
 }
 
-/* Starts the n - 1 threads that help the calling thread with job, as many
- * as the system gives: those that do not start leave their share to the
- * others (the calling thread decodes all the strips or tiles left). */
-static void
-start_workers (BwTiffReader * r, Job * job, guint n, GThread ** workers)
+/* Starts the threads that help the calling thread, up to want of them,
+ * and returns how many there are: as many as the system gives.  They are
+ * the reader's own, started once (a pool whose tasks never wait for a
+ * thread to be started: one that could not be would leave its task
+ * queued, never run). */
+static guint
+ensure_workers (BwTiffReader * r, guint want)
 {
-  guint i;
-
-  if (r->handles->len < n)
-    g_ptr_array_set_size (r->handles, n);
-  job->running = n - 1;
-  for (i = 1; i < n; i++) {
-    GError *err = NULL;
-
-    workers[i] = NULL;
-    if (i <= r->threads_that_start)
-      workers[i] = g_thread_try_new ("bw-tiff-decode", worker_main, job, &err);
-    if (!workers[i]) {
-      g_clear_error (&err);
-      g_mutex_lock (&job->lock);
-      job->running -= n - i;
-      g_mutex_unlock (&job->lock);
-      for (; i < n; i++)
-        workers[i] = NULL;
-      break;
-    }
-  }
+  want = MIN (want, r->threads_that_start);
+  if (want == 0)
+    return 0;
+  if (!r->pool)
+    r->pool = g_thread_pool_new (worker_main, r, want, TRUE, NULL);
+  else if ((guint) g_thread_pool_get_max_threads (r->pool) < want)
+    g_thread_pool_set_max_threads (r->pool, want, NULL);
+  return r->pool ? MIN (want, g_thread_pool_get_num_threads (r->pool)) : 0;
 }
 
 static const gchar *
@@ -1215,7 +1207,6 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
 {
   Handle *h = r->main;
   Job job = { 0, };
-  GThread *workers[MAX_THREADS];
   guint n, i;
 
   if (!bw_tiff_layout_converts (r->info.layout, as)) {
@@ -1261,8 +1252,14 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
   n = MIN (MIN (n, MAX_THREADS), job.geom.n_chunks);
   /* (said only without an interval: 0, before any strip or tile) */
   report_progress (&job);
-  if (n > 1)
-    start_workers (r, &job, n, workers);
+  if (n > 1) {
+    n = 1 + ensure_workers (r, n - 1);
+    if (r->handles->len < n)
+      g_ptr_array_set_size (r->handles, n);
+    job.running = n - 1;
+    for (i = 1; i < n; i++)
+      g_thread_pool_push (r->pool, &job, NULL);
+  }
   run_chunks (&job, h, TRUE);
 
   /* The workers write into dest: wait for all of them, telling progress
@@ -1279,9 +1276,6 @@ bw_tiff_reader_read_page_as (BwTiffReader * r, guint page, BwTiffLayout as,
     }
   }
   g_mutex_unlock (&job.lock);
-  for (i = 1; i < n; i++)
-    if (workers[i])
-      g_thread_join (workers[i]);
   g_mutex_clear (&job.lock);
   g_cond_clear (&job.cond);
   drop_large_scratches (r);
