@@ -249,10 +249,10 @@ report_region (BwVerdict * out, const BwRegion * reg)
 }
 
 /* Gathers the suspect blocks linked to seed into queue[first..), marking
- * them visited; returns how many.  Blocks of moved groups (pool_regions())
- * link up to MAX_LINK_DISTANCE to blocks of moved groups that moved alike
- * (within a pixel): a moved region that flat parts, which show nothing,
- * split is one region. */
+ * them visited; returns how many.  With a search (shift not NULL), blocks
+ * of moved groups (pool_regions()) link up to MAX_LINK_DISTANCE to blocks
+ * of moved groups that moved alike (within a pixel): a moved region that
+ * flat parts, which show nothing, split is one region. */
 static gsize
 gather_component (const BwVerdictParams * p, const BwBlockShift * shift,
     BwVerdictWork * w, guint32 seed, gint link, gsize first)
@@ -690,6 +690,10 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   gsize i, m = 0;
   gint link;
 
+  /* Without a search the shifts are not looked at, and the working memory
+   * of the search's rules is not there. */
+  if (!search)
+    shift = NULL;
   memset (out, 0, sizeof (*out));
   out->shift_x = out->shift_y = out->median_r_outside = NAN;
   if (suspect)
@@ -873,9 +877,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
     if (w->state[i] != STATE_SUSPECT && w->state[i] != STATE_UNMATCHED)
       continue;
-    size = gather_component (p, search ? shift : NULL, w, i, link, 0);
-    if (measure_region (p, r, search ? shift : NULL, ref_x, ref_y, w, 0, size,
-            &reg, suspect)) {
+    size = gather_component (p, shift, w, i, link, 0);
+    if (measure_region (p, r, shift, ref_x, ref_y, w, 0, size, &reg, suspect)) {
       out->n_regions++;
       report_region (out, &reg);
     }
