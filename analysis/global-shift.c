@@ -56,17 +56,9 @@ bw_global_work_free (BwGlobalWork * work)
   g_free (work);
 }
 
-/* Wider vectors where the CPU has them: the reduction reads both frames
- * whole, and the correlations are most of the estimate's arithmetic. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define WIDE_CLONES
-#endif
-
 /* acc[x] = the sum of the f rows' samples at x (f >= 1), x in [0, n). */
 #define DEFINE_SUM_ROWS(SUFFIX, LOAD)                                    \
-static BW_VECTORIZE WIDE_CLONES void                                    \
+static BW_VECTORIZE BW_WIDE_CLONES void                                 \
 sum_rows_##SUFFIX (const BwPlane * plane, guint y, guint f, gsize n,    \
     guint32 * restrict acc)                                             \
 {                                                                       \
@@ -102,7 +94,7 @@ static const SumRowsFunc sum_rows[3] = { sum_rows_u8, sum_rows_le,
 };
 
 /* out[x] = in[2x] + in[2x + 1], x in [0, n). */
-static BW_VECTORIZE WIDE_CLONES void
+static BW_VECTORIZE BW_WIDE_CLONES void
 add_pairs (const guint32 * restrict in, gsize n, guint32 * restrict out)
 {
   gsize x;
@@ -111,7 +103,7 @@ add_pairs (const guint32 * restrict in, gsize n, guint32 * restrict out)
     out[x] = in[2 * x] + in[2 * x + 1];
 }
 
-static BW_VECTORIZE WIDE_CLONES void
+static BW_VECTORIZE BW_WIDE_CLONES void
 to_float (const guint32 * restrict in, gsize n, gfloat * restrict out)
 {
   gsize x;
@@ -188,7 +180,7 @@ centre_values (gfloat * v, gsize n)
 
 /* The five sums of a row pair, in eight lanes (which the compiler keeps in
  * vector registers). */
-static BW_VECTORIZE WIDE_CLONES void
+static BW_VECTORIZE BW_WIDE_CLONES void
 row_sums (const gfloat * restrict a, const gfloat * restrict b, gsize n,
     gfloat acc[5][8])
 {

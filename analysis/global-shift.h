@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Both planes are reduced by box sums into a pyramid (the finest level a
- * quarter of the frame's resolution or less, at most 2048 samples a side, the coarsest with a smaller
- * side of at least BW_GLOBAL_MIN_SIDE samples).  At the coarsest level
+ * quarter of the frame's resolution or less, at most 2048 samples a side,
+ * the coarsest with a smaller side of at least BW_GLOBAL_MIN_SIDE
+ * samples).  At the coarsest level
  * every shift up to a quarter of the smaller side (and a level pixel more)
  * is tried (of nearly equal peaks, as a periodic texture gives, the
  * nearest wins); at each finer level the best shift of the level above is
