@@ -351,22 +351,6 @@ still_r (const BwVerdictParams * p, gint bx, gint by, gsize i,
   return best;
 }
 
-/* Median of m <= 8 values (sorts v). */
-static gdouble
-small_median (gdouble * v, guint m)
-{
-  guint i, j;
-
-  for (i = 1; i < m; i++)
-    for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-      gdouble t = v[j];
-
-      v[j] = v[j - 1];
-      v[j - 1] = t;
-    }
-  return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-}
-
 #define HAS_SHIFT(state) ((state) == STATE_INFORMATIVE \
     || (state) == STATE_SUSPECT)
 
@@ -410,8 +394,8 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
       }
     if (k < MIN_NEIGHBOURS)
       continue;
-    x = lround (small_median (vx, k));
-    y = lround (small_median (vy, k));
+    x = lround (bw_median8 (vx, k));
+    y = lround (bw_median8 (vy, k));
     if ((x >= rx0 && x <= rx1 && y >= ry0 && y <= ry1)
         || !offset_tried (p, i, x, y) || !offset_tried (p, i, rx0, ry0)
         || !offset_tried (p, i, rx1, ry1))
