@@ -417,8 +417,8 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
     /* The search is centred on the coarse global shift where that lies
      * beyond the radius; nearer, the search around (0, 0) finds it (its
      * fit looks a pixel beyond the radius). */
-    bw_global_shift_estimate (an->global_work, plane0, plane1, width, height,
-        &job.global);
+    bw_global_shift_estimate (an->global_work, an->worker, n_threads, plane0,
+        plane1, width, height, &job.global);
     if (job.global.found && MAX (ABS (lround (job.global.x)),
             ABS (lround (job.global.y))) > (glong) params->search_radius)
     {

@@ -99,7 +99,7 @@ run_global (SearchCase * sc)
 {
   BwGlobalShift gs;
 
-  if (!bw_global_shift_estimate (sc->global, &sc->plan.a, &sc->plan.a,
+  if (!bw_global_shift_estimate (sc->global, NULL, 1, &sc->plan.a, &sc->plan.a,
           sc->plan.geom.width, sc->plan.geom.height, &gs) || !gs.found)
       g_error ("bw_global_shift_estimate failed");
 }
