@@ -373,6 +373,8 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   vp.r_at = bw_search_block_r_at;
   vp.r_pair = bw_search_pair_r_at;
   vp.r_at_data = &job->plan;
+  vp.worker = an->worker;
+  vp.n_threads = an->n_threads_used;
   bw_verdict_compute (&vp, grids[BW_GRID_R],
       p->search_radius > 0 ? an->shifts : NULL, an->verdict_work,
       &summary->verdict, NULL);

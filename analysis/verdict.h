@@ -95,6 +95,7 @@
 
 #include "background.h"
 #include "displacement.h"
+#include "worker.h"
 
 G_BEGIN_DECLS
 
@@ -160,6 +161,11 @@ typedef struct
    * not estimated) tells, without a search, what r a block's texture
    * keeps; NULL: none. */
   const BwBackground *noise;
+  /* Threads for the per-block rules: n_threads as bw_worker_run() takes
+   * it, on worker; NULL: the caller's thread only.  Each block row is
+   * judged whole by one thread: the verdict does not depend on them. */
+  BwWorker *worker;
+  guint n_threads;
 } BwVerdictParams;
 
 typedef struct

@@ -1121,6 +1121,80 @@ test_shift_without_search (void)
   g_free (suspect[1]);
 }
 
+/* The verdict's per-block rules run a block row at a time on the
+ * analysis' threads: moved regions and a global shift give the same
+ * verdict, regions and grids on 1, 2 and 3 threads. */
+static void
+test_threads (void)
+{
+  static const Box square = { 40, 72, 48, 48 };
+  static const gdouble shifts[][2] = { {2, 0}, {-3, 1} };
+  const guint w = sizes[KIND_SMOOTH][0], h = sizes[KIND_SMOOTH][1];
+  const gsize grids_len = BW_N_GRIDS * (gsize) (w / BLOCK) * (h / BLOCK);
+  BwSampleFormat f = G_BYTE_ORDER == G_LITTLE_ENDIAN ? BW_SAMPLE_U16LE :
+      BW_SAMPLE_U16BE;
+  guint j, k, t;
+
+  for (j = 0; j < G_N_ELEMENTS (shifts); j++)
+    for (k = 0; k < 2; k++) {
+      Scene *sc = scene_new (KIND_SMOOTH, w, h, 2000 + j);
+      GRand *rng = g_rand_new_with_seed (31 + j);
+      /* A moved square, or the whole frame moved. */
+      Change ch = { shifts[j][0], shifts[j][1], k ? NULL : &square, NULL,
+        1, 0
+      };
+      Pair p;
+      BwPlane a, b;
+      BwSummary first;
+      gfloat *grids = g_new (gfloat, grids_len);
+
+      scene_fix_scale (sc, w, h);
+      pair_make (&p, sc, w, h, noise_levels[KIND_SMOOTH][0], &ch, rng);
+      a = (BwPlane) {
+      (const guint8 *) p.a, 2 * w, f};
+      b = (BwPlane) {
+      (const guint8 *) p.b, 2 * w, f};
+      for (t = 1; t <= 3; t++) {
+        BwParams params;
+        BwSummary sum;
+        guint i;
+
+        bw_params_init (&params);
+        params.block_width = params.block_height = BLOCK;
+        params.n_threads = t;
+        g_assert_true (bw_check_registration (&params, w, h, &a, &b,
+                t == 1 ? p.grids : grids, t == 1 ? &first : &sum));
+        if (t == 1) {
+          g_assert_cmpint (first.verdict.verdict, ==,
+              BW_VERDICT_NEEDS_REGISTRATION);
+          continue;
+        }
+        g_assert_cmpmem (grids, grids_len * sizeof (gfloat), p.grids,
+            grids_len * sizeof (gfloat));
+        g_assert_cmpint (sum.verdict.verdict, ==, first.verdict.verdict);
+        g_assert_cmpuint (sum.verdict.informative, ==,
+            first.verdict.informative);
+        g_assert_cmpfloat (sum.verdict.shift_x, ==, first.verdict.shift_x);
+        g_assert_cmpfloat (sum.verdict.shift_y, ==, first.verdict.shift_y);
+        g_assert_cmpuint (sum.verdict.n_regions, ==, first.verdict.n_regions);
+        for (i = 0; i < first.verdict.n_reported; i++) {
+          const BwRegion *x = &sum.verdict.regions[i];
+          const BwRegion *y = &first.verdict.regions[i];
+
+          g_assert_cmpuint (x->x, ==, y->x);
+          g_assert_cmpuint (x->y, ==, y->y);
+          g_assert_cmpuint (x->width, ==, y->width);
+          g_assert_cmpuint (x->height, ==, y->height);
+          g_assert_cmpuint (x->blocks, ==, y->blocks);
+        }
+      }
+      g_free (grids);
+      pair_clear (&p);
+      g_rand_free (rng);
+      scene_free (sc);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1134,5 +1208,6 @@ main (int argc, char **argv)
   g_test_add_func ("/verdict/sparse", test_sparse);
   g_test_add_func ("/verdict/unrelated", test_unrelated);
   g_test_add_func ("/verdict/shift-without-search", test_shift_without_search);
+  g_test_add_func ("/verdict/threads", test_threads);
   return g_test_run ();
 }
