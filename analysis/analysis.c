@@ -373,6 +373,8 @@ judge (BwAnalysis * an, FrameJob * job, BwSummary * summary)
   vp.r_at = bw_search_block_r_at;
   vp.r_pair = bw_search_pair_r_at;
   vp.r_at_data = &job->plan;
+  vp.worker = an->worker;
+  vp.n_threads = an->n_threads_used;
   bw_verdict_compute (&vp, grids[BW_GRID_R],
       p->search_radius > 0 ? an->shifts : NULL, an->verdict_work,
       &summary->verdict, NULL);
@@ -387,7 +389,7 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   FrameJob job;
   BwGeometry geom;
   gsize n_blocks;
-  guint i;
+  guint i, n_threads;
 
   if (!an || !params || !plane0 || !plane1 || !grids || !summary
       || !bw_params_check (params, NULL))
@@ -396,8 +398,10 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
   if (!bw_stats_plan_init (&job.plan, BW_IMPL_AUTO, &geom, plane0, plane1))
     return FALSE;
   n_blocks = (gsize) job.plan.cols * job.plan.rows;
-  reserve (an, job.plan.cols, job.plan.rows,
-      bw_worker_n_threads (params->n_threads, job.plan.rows),
+  /* Resolved once per frame: the CPUs available can change between two
+   * calls, and the per-thread memory is sized for this count. */
+  n_threads = bw_worker_n_threads (params->n_threads, job.plan.rows);
+  reserve (an, job.plan.cols, job.plan.rows, n_threads,
       params->min_intensity == BW_AUTO, params->search_radius > 0);
   job.an = an;
   job.params = params;
@@ -415,8 +419,8 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
     /* The search is centred on the coarse global shift where that lies
      * beyond the radius; nearer, the search around (0, 0) finds it (its
      * fit looks a pixel beyond the radius). */
-    bw_global_shift_estimate (an->global_work, plane0, plane1, width, height,
-        &job.global);
+    bw_global_shift_estimate (an->global_work, an->worker, n_threads, plane0,
+        plane1, width, height, &job.global);
     if (job.global.found && MAX (ABS (lround (job.global.x)),
             ABS (lround (job.global.y))) > (glong) params->search_radius)
     {
@@ -425,8 +429,7 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
     }
   }
 
-  bw_worker_run (an->worker, params->n_threads, job.plan.rows, measure_row,
-      &job);
+  bw_worker_run (an->worker, n_threads, job.plan.rows, measure_row, &job);
   for (i = 0; i < 2; i++)
     job.background[i].level = job.background[i].noise =
         job.background[i].min_intensity =
@@ -446,11 +449,10 @@ bw_analysis_run (BwAnalysis * an, const BwParams * params, guint width,
         job.results.grids[BW_GRID_COVARIANCE], n_blocks,
         geom.block_width * geom.block_height, an->values, job.background);
   }
-  an->n_threads_used = bw_worker_n_threads (params->n_threads, job.plan.rows);
+  an->n_threads_used = n_threads;
   memset (an->thread_bins, 0,
-      (gsize) an->n_threads_used * BW_MEDIAN_BINS * sizeof (guint));
-  bw_worker_run (an->worker, params->n_threads, job.plan.rows, finish_row,
-      &job);
+      (gsize) n_threads * BW_MEDIAN_BINS * sizeof (guint));
+  bw_worker_run (an->worker, n_threads, job.plan.rows, finish_row, &job);
 
   an->stats_path = job.plan.path_name;
   an->search_path = params->search_radius > 0 ?

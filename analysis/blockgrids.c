@@ -63,17 +63,20 @@ bw_grids_compute (const BwGeometry * geom, const BwPlane * a,
 {
   BwStatsPlan plan;
   BwWorker *worker;
+  guint threads;
   Grids g = { &plan, NULL, {out->n, out->sum_a, out->sum_b, out->mean_a,
       out->mean_b, out->var_a, out->var_b, out->cov, out->r}, FALSE
   };
 
   if (!bw_stats_plan_init (&plan, BW_IMPL_AUTO, geom, a, b))
     return FALSE;
-  /* Rows are independent: the results do not depend on the threads. */
-  g.sums = g_new (BwBlockSums, (gsize) plan.cols *
-      bw_worker_n_threads (n_threads, plan.rows));
+  /* Rows are independent: the results do not depend on the threads.  The
+   * count is resolved once: the CPUs available can change between two
+   * calls, and the per-thread sums are sized for it. */
+  threads = bw_worker_n_threads (n_threads, plan.rows);
+  g.sums = g_new (BwBlockSums, (gsize) plan.cols * threads);
   worker = bw_worker_new ();
-  bw_worker_run (worker, n_threads, plan.rows, grid_row, &g);
+  bw_worker_run (worker, threads, plan.rows, grid_row, &g);
   bw_worker_free (worker);
   g_free (g.sums);
   return !g_atomic_int_get (&g.failed);

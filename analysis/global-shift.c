@@ -9,6 +9,7 @@
 #include "displacement.h"
 #include "blockstats-private.h"
 #include "growbuf.h"
+#include "worker.h"
 
 #define MAX_LEVELS 16
 /* The finest level's reduction, at most (but for huge frames). */
@@ -56,17 +57,9 @@ bw_global_work_free (BwGlobalWork * work)
   g_free (work);
 }
 
-/* Wider vectors where the CPU has them: the reduction reads both frames
- * whole, and the correlations are most of the estimate's arithmetic. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define WIDE_CLONES
-#endif
-
 /* acc[x] = the sum of the f rows' samples at x (f >= 1), x in [0, n). */
 #define DEFINE_SUM_ROWS(SUFFIX, LOAD)                                    \
-static BW_VECTORIZE WIDE_CLONES void                                    \
+static BW_VECTORIZE BW_WIDE_CLONES void                                 \
 sum_rows_##SUFFIX (const BwPlane * plane, guint y, guint f, gsize n,    \
     guint32 * restrict acc)                                             \
 {                                                                       \
@@ -102,7 +95,7 @@ static const SumRowsFunc sum_rows[3] = { sum_rows_u8, sum_rows_le,
 };
 
 /* out[x] = in[2x] + in[2x + 1], x in [0, n). */
-static BW_VECTORIZE WIDE_CLONES void
+static BW_VECTORIZE BW_WIDE_CLONES void
 add_pairs (const guint32 * restrict in, gsize n, guint32 * restrict out)
 {
   gsize x;
@@ -111,7 +104,7 @@ add_pairs (const guint32 * restrict in, gsize n, guint32 * restrict out)
     out[x] = in[2 * x] + in[2 * x + 1];
 }
 
-static BW_VECTORIZE WIDE_CLONES void
+static BW_VECTORIZE BW_WIDE_CLONES void
 to_float (const guint32 * restrict in, gsize n, gfloat * restrict out)
 {
   gsize x;
@@ -120,33 +113,50 @@ to_float (const guint32 * restrict in, gsize n, gfloat * restrict out)
     out[x] = in[x];
 }
 
-/* Box sums of f x f samples of plane into out (w x h, the plane's size
- * divided by f, rounded down; f a power of two).  acc holds w f + w f / 2
- * values: the columns' sums, then the pairs halved from them. */
+/* Row y of the box sums of f x f samples of plane into out (w values; f a
+ * power of two).  acc holds w f + w f / 2 values: the columns' sums, then
+ * the pairs halved from them. */
 static void
-reduce_plane (const BwPlane * plane, guint f, guint w, guint h,
+reduce_plane_row (const BwPlane * plane, guint f, guint w, guint y,
     guint32 * acc, gfloat * out)
 {
-  SumRowsFunc sum = sum_rows[plane->format];
   const gsize n = (gsize) w * f;
-  guint32 *half = acc + n;
-  guint y;
+  guint32 *half = acc + n, *in = acc;
+  gsize m = n;
 
-  for (y = 0; y < h; y++) {
-    guint32 *in = acc;
-    gsize m = n;
+  sum_rows[plane->format] (plane, y * f, f, n, acc);
+  /* Halve f to 1, alternating between the two buffers. */
+  while (m > w) {
+    guint32 *o = in == acc ? half : acc;
 
-    sum (plane, y * f, f, n, acc);
-    /* Halve f to 1, alternating between the two buffers. */
-    while (m > w) {
-      guint32 *o = in == acc ? half : acc;
-
-      m /= 2;
-      add_pairs (in, m, o);
-      in = o;
-    }
-    to_float (in, w, out + (gsize) y * w);
+    m /= 2;
+    add_pairs (in, m, o);
+    in = o;
   }
+  to_float (in, w, out);
+}
+
+/* The finest level's rows of both planes, shared out among threads. */
+typedef struct
+{
+  const BwPlane *plane[2];
+  Level *level;
+  guint f;
+  guint32 *acc;                 /* acc_len values per thread */
+  gsize acc_len;
+} ReduceJob;
+
+/* Row `row` of A's box sums, or for rows past A's, of B's: each row is
+ * formed whole by one thread, so the sums do not depend on the threads. */
+static void
+reduce_row (gpointer data, BwScratch * scratch, guint thread, guint row)
+{
+  const ReduceJob *job = data;
+  const Level *l = job->level;
+  const guint k = row >= l->h, y = row - k * l->h;
+
+  reduce_plane_row (job->plane[k], job->f, l->w, y,
+      job->acc + thread * job->acc_len, (k ? l->b : l->a) + (gsize) y * l->w);
 }
 
 /* Box sums of 2 x 2 samples of in (the level above, 2w x 2h or larger). */
@@ -188,7 +198,7 @@ centre_values (gfloat * v, gsize n)
 
 /* The five sums of a row pair, in eight lanes (which the compiler keeps in
  * vector registers). */
-static BW_VECTORIZE WIDE_CLONES void
+static BW_VECTORIZE BW_WIDE_CLONES void
 row_sums (const gfloat * restrict a, const gfloat * restrict b, gsize n,
     gfloat acc[5][8])
 {
@@ -278,9 +288,11 @@ climb (const Level * l, gint * bx, gint * by, gdouble * fx, gdouble * fy)
 }
 
 gboolean
-bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
-    const BwPlane * b, guint width, guint height, BwGlobalShift * out)
+bw_global_shift_estimate (BwGlobalWork * w, BwWorker * worker,
+    guint n_threads, const BwPlane * a, const BwPlane * b, guint width,
+    guint height, BwGlobalShift * out)
 {
+  ReduceJob job;
   guint f0 = FINEST_FACTOR, n_levels, i, factor;
   gint q, x, y, bx = 0, by = 0;
   gdouble best = -INFINITY, top = -INFINITY, fx, fy;
@@ -309,7 +321,15 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
   for (i = 0; i < n_levels; i++)
     total += 2 * (gsize) w->levels[i].w * w->levels[i].h;
   BW_GROW (w->planes, w->planes_len, total);
-  BW_GROW (w->acc, w->acc_len, (gsize) w->levels[0].w * f0 * 3 / 2 + 1);
+  job.plane[0] = a;
+  job.plane[1] = b;
+  job.level = &w->levels[0];
+  job.f = f0;
+  job.acc_len = (gsize) w->levels[0].w * f0 * 3 / 2 + 1;
+  if (!worker)
+    n_threads = 1;
+  BW_GROW (w->acc, w->acc_len, job.acc_len * n_threads);
+  job.acc = w->acc;
 
   p = w->planes;
   for (i = 0; i < n_levels; i++) {
@@ -320,9 +340,13 @@ bw_global_shift_estimate (BwGlobalWork * w, const BwPlane * a,
     l->b = p + n;
     p += 2 * n;
     if (i == 0) {
+      /* Both frames are read whole here: on every thread. */
+      if (worker)
+        bw_worker_run (worker, n_threads, 2 * l->h, reduce_row, &job);
+      else
+        for (y = 0; y < (gint) (2 * l->h); y++)
+          reduce_row (&job, NULL, 0, y);
       /* Centred here, the coarser levels need it no more. */
-      reduce_plane (a, f0, l->w, l->h, w->acc, l->a);
-      reduce_plane (b, f0, l->w, l->h, w->acc, l->b);
       centre_values (l->a, n);
       centre_values (l->b, n);
     } else {

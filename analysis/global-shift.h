@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Both planes are reduced by box sums into a pyramid (the finest level a
- * quarter of the frame's resolution or less, at most 2048 samples a side, the coarsest with a smaller
- * side of at least BW_GLOBAL_MIN_SIDE samples).  At the coarsest level
+ * quarter of the frame's resolution or less, at most 2048 samples a side,
+ * the coarsest with a smaller side of at least BW_GLOBAL_MIN_SIDE
+ * samples).  At the coarsest level
  * every shift up to a quarter of the smaller side (and a level pixel more)
  * is tried (of nearly equal peaks, as a periodic texture gives, the
  * nearest wins); at each finer level the best shift of the level above is
@@ -19,6 +20,7 @@
 #define __BW_GLOBAL_SHIFT_H__
 
 #include "blockstats.h"
+#include "worker.h"
 
 G_BEGIN_DECLS
 
@@ -47,9 +49,13 @@ BwGlobalWork *bw_global_work_new (void);
 void bw_global_work_free (BwGlobalWork * work);
 
 /* The coarse global shift of plane b against plane a, width x height
- * samples each.  FALSE on invalid arguments. */
-gboolean bw_global_shift_estimate (BwGlobalWork * work, const BwPlane * a,
-    const BwPlane * b, guint width, guint height, BwGlobalShift * out);
+ * samples each, reading the planes on n_threads threads of worker
+ * (n_threads as bw_worker_run() takes it; worker NULL: on the caller's
+ * thread only).  The result does not depend on the threads.  FALSE on
+ * invalid arguments. */
+gboolean bw_global_shift_estimate (BwGlobalWork * work, BwWorker * worker,
+    guint n_threads, const BwPlane * a, const BwPlane * b, guint width,
+    guint height, BwGlobalShift * out);
 
 G_END_DECLS
 #endif /* __BW_GLOBAL_SHIFT_H__ */

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
  * Reorders and overwrites v. */
     gdouble bw_median (gdouble * v, gsize n);
 
+/* The same median of m <= 8 values that are not NaN (m >= 1), without
+ * reordering v: by a sorting network, without branches on the values
+ * (few values in no order defeat a branch predictor). */
+gdouble bw_median8 (const gdouble * v, guint m);
+
 /* The same median, faster for many values that all lie in [-1, 1] (Pearson
  * r): bins holds BW_MEDIAN_BINS counters of working memory. */
 gdouble bw_median_r (gdouble * v, gsize n, guint * bins);

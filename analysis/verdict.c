@@ -204,6 +204,51 @@ below_noise_r (const BwVerdictParams * p, const gfloat * r, gsize i)
   return bw_fisher_z (r[i]) < bw_fisher_z (re) - LOW_R_Z / sqrt (n - 3.0);
 }
 
+/* What the per-block rules share when they run a block row at a time on
+ * the threads. */
+typedef struct
+{
+  const BwVerdictParams *p;
+  const gfloat *r;
+  const BwBlockShift *shift;
+  BwVerdictWork *w;
+  gdouble ref_x, ref_y;
+  /* Informative blocks, per thread. */
+  gsize informative[BW_WORKER_MAX_THREADS];
+} RowJob;
+
+/* Runs func on every block row, on p's threads. */
+static void
+run_rows (RowJob * job, BwRowFunc func)
+{
+  const BwVerdictParams *p = job->p;
+  guint row;
+
+  if (p->worker)
+    bw_worker_run (p->worker, p->n_threads, p->rows, func, job);
+  else
+    for (row = 0; row < p->rows; row++)
+      func (job, NULL, 0, row);
+}
+
+/* The state of each block of a row: informative, valid or neither. */
+static void
+classify_row (gpointer data, BwScratch * scratch, guint thread, guint row)
+{
+  RowJob *job = data;
+  const BwVerdictParams *p = job->p;
+  guint8 *state = job->w->state;
+  const gsize first = (gsize) row * p->cols;
+  gsize i, m = 0;
+
+  for (i = first; i < first + p->cols; i++) {
+    state[i] = is_informative (p, job->r, job->shift, i) ? STATE_INFORMATIVE :
+        isnan (job->r[i]) ? STATE_NONE : STATE_VALID;
+    m += state[i] == STATE_INFORMATIVE;
+  }
+  job->informative[thread] += m;
+}
+
 /* Median and robust standard error of the median of v[0..m) (reorders and
  * overwrites v).  The values lie within +-scale, a power of two (so the
  * scaling is exact): the medians come from bw_median_r()'s histogram, in
@@ -249,10 +294,10 @@ report_region (BwVerdict * out, const BwRegion * reg)
 }
 
 /* Gathers the suspect blocks linked to seed into queue[first..), marking
- * them visited; returns how many.  Blocks of moved groups (pool_regions())
- * link up to MAX_LINK_DISTANCE to blocks of moved groups that moved alike
- * (within a pixel): a moved region that flat parts, which show nothing,
- * split is one region. */
+ * them visited; returns how many.  With a search (shift not NULL), blocks
+ * of moved groups (pool_regions()) link up to MAX_LINK_DISTANCE to blocks
+ * of moved groups that moved alike (within a pixel): a moved region that
+ * flat parts, which show nothing, split is one region. */
 static gsize
 gather_component (const BwVerdictParams * p, const BwBlockShift * shift,
     BwVerdictWork * w, guint32 seed, gint link, gsize first)
@@ -351,45 +396,27 @@ still_r (const BwVerdictParams * p, gint bx, gint by, gsize i,
   return best;
 }
 
-/* Median of m <= 8 values (sorts v). */
-static gdouble
-small_median (gdouble * v, guint m)
-{
-  guint i, j;
-
-  for (i = 1; i < m; i++)
-    for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-      gdouble t = v[j];
-
-      v[j] = v[j - 1];
-      v[j - 1] = t;
-    }
-  return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-}
-
 #define HAS_SHIFT(state) ((state) == STATE_INFORMATIVE \
     || (state) == STATE_SUSPECT)
 
-/* Where the noise hides a displacement from every block alone, a region
- * that moved still shows as neighbours that moved alike.  Each block is
- * tested at the displacement of its neighbours (the median of their whole
- * displacements, without its own, so its own noise does not choose where
- * it is tested): its gain in r there over the reference, in standard
- * errors.  Blocks side by side whose neighbourhoods moved alike (within a
- * pixel) form a group; a group of at least min_region_blocks whose summed
- * gain clears POOLED_GAIN_Z standard errors of a sum moved: its blocks
- * become suspect.  Without motion the gains away from the reference are
- * around or below 0, whatever the blocks' own best offsets. */
+/* pool_regions()'s test of each block of a row at its neighbours'
+ * displacement (it reads the states, which are final by then, and writes
+ * only the row's own blocks). */
 static void
-pool_regions (const BwVerdictParams * p, const gfloat * r,
-    const BwBlockShift * shift, gdouble ref_x, gdouble ref_y, BwVerdictWork * w)
+pool_row (gpointer data, BwScratch * scratch, guint thread, guint block_row)
 {
-  const gsize n = (gsize) p->cols * p->rows;
+  const RowJob *job = data;
+  const BwVerdictParams *p = job->p;
+  const gfloat *r = job->r;
+  const BwBlockShift *shift = job->shift;
+  BwVerdictWork *w = job->w;
+  const gdouble ref_x = job->ref_x, ref_y = job->ref_y;
   const gint rx0 = floor (ref_x), rx1 = ceil (ref_x);
   const gint ry0 = floor (ref_y), ry1 = ceil (ref_y);
+  const gsize first = (gsize) block_row * p->cols;
   gsize i;
 
-  for (i = 0; i < n; i++) {
+  for (i = first; i < first + p->cols; i++) {
     gint col = i % p->cols, row = i / p->cols, dx, dy, x, y;
     gdouble vx[8], vy[8], rd, r0, still;
     guint k = 0;
@@ -410,8 +437,8 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
       }
     if (k < MIN_NEIGHBOURS)
       continue;
-    x = lround (small_median (vx, k));
-    y = lround (small_median (vy, k));
+    x = lround (bw_median8 (vx, k));
+    y = lround (bw_median8 (vy, k));
     if ((x >= rx0 && x <= rx1 && y >= ry0 && y <= ry1)
         || !offset_tried (p, i, x, y) || !offset_tried (p, i, rx0, ry0)
         || !offset_tried (p, i, rx1, ry1))
@@ -429,6 +456,29 @@ pool_regions (const BwVerdictParams * p, const gfloat * r,
         * sqrt ((shift[i].n - 3.0) / 2.0);
     w->pooled[i] = POOL_CANDIDATE;
   }
+
+}
+
+/* Where the noise hides a displacement from every block alone, a region
+ * that moved still shows as neighbours that moved alike.  Each block is
+ * tested at the displacement of its neighbours (the median of their whole
+ * displacements, without its own, so its own noise does not choose where
+ * it is tested): its gain in r there over the reference, in standard
+ * errors.  Blocks side by side whose neighbourhoods moved alike (within a
+ * pixel) form a group; a group of at least min_region_blocks whose summed
+ * gain clears POOLED_GAIN_Z standard errors of a sum moved: its blocks
+ * become suspect.  Without motion the gains away from the reference are
+ * around or below 0, whatever the blocks' own best offsets. */
+static void
+pool_regions (RowJob * job, const BwVerdictParams * p, const gfloat * r,
+    const BwBlockShift * shift, gdouble ref_x, gdouble ref_y, BwVerdictWork * w)
+{
+  const gsize n = (gsize) p->cols * p->rows;
+  gsize i;
+
+  job->ref_x = ref_x;
+  job->ref_y = ref_y;
+  run_rows (job, pool_row);
 
   for (i = 0; i < n; i++) {
     gsize head = 0, tail = 0, k;
@@ -687,20 +737,28 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   const gboolean search = shift && p->search_radius > 0;
   gdouble ref_x = 0, ref_y = 0, r_floor = -INFINITY, noise2 = NAN;
   gdouble noise2_per_level = NAN;
+  RowJob job;
   gsize i, m = 0;
   gint link;
 
+  /* Without a search the shifts are not looked at, and the working memory
+   * of the search's rules is not there. */
+  if (!search)
+    shift = NULL;
   memset (out, 0, sizeof (*out));
   out->shift_x = out->shift_y = out->median_r_outside = NAN;
   if (suspect)
     memset (suspect, 0, n);
   work_reserve (w, n, search);
 
-  for (i = 0; i < n; i++) {
-    w->state[i] = is_informative (p, r, shift, i) ? STATE_INFORMATIVE :
-        isnan (r[i]) ? STATE_NONE : STATE_VALID;
-    m += w->state[i] == STATE_INFORMATIVE;
-  }
+  memset (&job, 0, sizeof (job));
+  job.p = p;
+  job.r = r;
+  job.shift = shift;
+  job.w = w;
+  run_rows (&job, classify_row);
+  for (i = 0; i < BW_WORKER_MAX_THREADS; i++)
+    m += job.informative[i];
   out->informative = m;
   if (m < MAX (1, MIN (8, n / 4))) {
     out->verdict = BW_VERDICT_NO_TEXTURE;
@@ -862,7 +920,7 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
   }
 
   if (search)
-    pool_regions (p, r, shift, ref_x, ref_y, w);
+    pool_regions (&job, p, r, shift, ref_x, ref_y, w);
 
   /* Link distance: 2 blocks, or the typical spacing of informative blocks
    * where they are sparse. */
@@ -873,9 +931,8 @@ bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
 
     if (w->state[i] != STATE_SUSPECT && w->state[i] != STATE_UNMATCHED)
       continue;
-    size = gather_component (p, search ? shift : NULL, w, i, link, 0);
-    if (measure_region (p, r, search ? shift : NULL, ref_x, ref_y, w, 0, size,
-            &reg, suspect)) {
+    size = gather_component (p, shift, w, i, link, 0);
+    if (measure_region (p, r, shift, ref_x, ref_y, w, 0, size, &reg, suspect)) {
       out->n_regions++;
       report_region (out, &reg);
     }

@@ -37,19 +37,19 @@
  * explanations wins, with no margin.  A flat A window explains nothing;
  * where A's window would leave the frame (a global shift, at the frame's
  * edges) the block cannot be told from an intensity change and is not
- * suspect.  Also suspect, with a search, are unmatched blocks, whose best r is far below what the
- * frame's noise leaves for a block with as much texture: matched up to
- * noise of variance v in each image, a block of standard deviations sa, sb
- * keeps r_e = 1 - v (1/sa² + 1/sb²) / 2; v is the larger of the median
- * over the informative blocks of the v that explains their best r, and of
- * the median of that v per unit of intensity times the block's mean
- * intensity (photon noise grows with the intensity), and a block is
- * unmatched when 1 - r_best > 4 (1 - r_e) and r_best < r_e - 0.2: its
- * content moved further than the search radius, turned, or changed.  A
- * flat, noisy block expects a low r and is not unmatched; nor is a block
- * that could not try the offsets around the reference.  Without a
- * search: r below the frame's median by more
- * than 4 robust standard deviations (1.4826 · MAD, at least 0.01) and,
+ * suspect.  Also suspect, with a search, are unmatched blocks, whose best
+ * r is far below what the frame's noise leaves for a block with as much
+ * texture: matched up to noise of variance v in each image, a block of
+ * standard deviations sa, sb keeps r_e = 1 - v (1/sa² + 1/sb²) / 2; v is
+ * the larger of the median over the informative blocks of the v that
+ * explains their best r, and of the median of that v per unit of intensity
+ * times the block's mean intensity (photon noise grows with the
+ * intensity), and a block is unmatched when 1 - r_best > 4 (1 - r_e) and
+ * r_best < r_e - 0.2: its content moved further than the search radius,
+ * turned, or changed.  A flat, noisy block expects a low r and is not
+ * unmatched; nor is a block that could not try the offsets around the
+ * reference.  Without a search: r below the frame's median by more than 4
+ * robust standard deviations (1.4826 · MAD, at least 0.01) and,
  * where the pair's noise is known (see background.h), below the r that
  * noise leaves for the block's texture, sqrt ((1 - va / sa²) (1 - vb /
  * sb²)), by more than 4 standard errors of Fisher's z, 1 / sqrt (n - 3):
@@ -95,6 +95,7 @@
 
 #include "background.h"
 #include "displacement.h"
+#include "worker.h"
 
 G_BEGIN_DECLS
 
@@ -160,6 +161,11 @@ typedef struct
    * not estimated) tells, without a search, what r a block's texture
    * keeps; NULL: none. */
   const BwBackground *noise;
+  /* Threads for the per-block rules: n_threads as bw_worker_run() takes
+   * it, on worker; NULL: the caller's thread only.  Each block row is
+   * judged whole by one thread: the verdict does not depend on them. */
+  BwWorker *worker;
+  guint n_threads;
 } BwVerdictParams;
 
 typedef struct
@@ -192,8 +198,9 @@ BwVerdictWork *bw_verdict_work_new (void);
 void bw_verdict_work_free (BwVerdictWork * work);
 
 /* The verdict of a frame from its grids (rows x cols): r at (0, 0), NaN
- * where invalid or background; shift, the search results (NULL without a
- * search).  suspect, when not NULL, receives per block 1 for the blocks of
+ * where invalid or background; shift, the search's results (rows x cols of
+ * them) when p->search_radius > 0, else NULL or anything (it is not read
+ * then).  suspect, when not NULL, receives per block 1 for the blocks of
  * counted regions, else 0. */
 void bw_verdict_compute (const BwVerdictParams * p, const gfloat * r,
     const BwBlockShift * shift, BwVerdictWork * work, BwVerdict * out,

@@ -24,7 +24,11 @@ typedef void (*BwRowFunc) (gpointer data, BwScratch * scratch, guint thread,
 BwWorker *bw_worker_new (void);
 void bw_worker_free (BwWorker * worker);
 
-/* Number of threads bw_worker_run() uses for these arguments. */
+/* Number of threads bw_worker_run() uses for these arguments.  With
+ * n_threads 0 it follows the CPUs available, which can change from call to
+ * call: a caller that sizes memory per thread passes the count this gives
+ * on to bw_worker_run(), which never uses more threads than a non-zero
+ * n_threads. */
 guint bw_worker_n_threads (guint n_threads, guint n_rows);
 
 /* Runs func on every row of [0, n_rows) on up to n_threads threads (0 = one

@@ -99,7 +99,7 @@ run_global (SearchCase * sc)
 {
   BwGlobalShift gs;
 
-  if (!bw_global_shift_estimate (sc->global, &sc->plan.a, &sc->plan.a,
+  if (!bw_global_shift_estimate (sc->global, NULL, 1, &sc->plan.a, &sc->plan.a,
           sc->plan.geom.width, sc->plan.geom.height, &gs) || !gs.found)
       g_error ("bw_global_shift_estimate failed");
 }
@@ -219,8 +219,12 @@ main (int argc, char **argv)
     g_printerr ("bad --size '%s', expected WxH\n", size_opt);
     return 2;
   }
-  if (radius < 0 || radius > BW_MAX_SEARCH_RADIUS || block < 1 || block > 4096) {
-    g_printerr ("bad --radius or --block\n");
+  if (radius < 0 || radius > BW_MAX_SEARCH_RADIUS) {
+    g_printerr ("bad --radius, expected 0 .. %d\n", BW_MAX_SEARCH_RADIUS);
+    return 2;
+  }
+  if (block < 1 || block > 4096) {
+    g_printerr ("bad --block, expected 1 .. 4096\n");
     return 2;
   }
 

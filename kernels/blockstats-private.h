@@ -67,6 +67,16 @@ bw_sample_at (const guint8 * row, guint x, BwSampleFormat format)
 #define BW_VECTORIZE
 #endif
 
+/* A second copy for AVX2 where the CPU has it, chosen when the program
+ * loads: for the C loops that stream whole rows (the search's column sums,
+ * the global shift's reduction and correlations), whose baseline build is
+ * SSE2 only. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define BW_WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define BW_WIDE_CLONES
+#endif
+
 /* Sample loads specialised per format, for the C paths' row loops; each
  * returns the sample as a 16-bit lane. */
 static inline guint16

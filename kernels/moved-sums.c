@@ -13,21 +13,13 @@
 #include "kernels.h"
 #include "moved-sums.h"
 
-/* Wider vectors where the CPU has them: the column sums read every row of
- * B a block row's search covers. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDE_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define WIDE_CLONES
-#endif
-
 /* Column sums of b and b² (b² in its low and high 16-bit halves, each in a
  * guint32: exact for up to 4096 rows) over the moved rows.  _add adds one
  * row; _slide moves the rows down by one, adding row `in` and taking out
  * row `out` in one pass (guint32 arithmetic wraps, and every final sum
  * fits, so the differences are exact). */
 #define DEFINE_COLUMN_ROWS(SUFFIX, LOAD)                                 \
-static BW_VECTORIZE WIDE_CLONES void                                    \
+static BW_VECTORIZE BW_WIDE_CLONES void                                 \
 column_add_##SUFFIX (const guint8 * restrict rb, gsize n,               \
     guint32 * restrict sb, guint32 * restrict lo, guint32 * restrict hi)\
 {                                                                       \
@@ -39,7 +31,7 @@ column_add_##SUFFIX (const guint8 * restrict rb, gsize n,               \
     hi[x] += vv >> 16;                                                  \
   }                                                                     \
 }                                                                       \
-static BW_VECTORIZE WIDE_CLONES void                                    \
+static BW_VECTORIZE BW_WIDE_CLONES void                                 \
 column_slide_##SUFFIX (const guint8 * restrict out,                     \
     const guint8 * restrict in, gsize n, guint32 * restrict sb,         \
     guint32 * restrict lo, guint32 * restrict hi)                       \

@@ -22,6 +22,7 @@
 
 #include "kernels.h"
 #include "displacement.h"
+#include "global-shift.h"
 #include "ref-subpixel.h"
 
 static guint
@@ -598,6 +599,72 @@ test_invalid (void)
   bw_scratch_free (scratch);
 }
 
+/* The global shift's estimate (global-shift.h), which reads both frames on
+ * the analysis' threads, gives the same bits on 1, 2 and 3 threads as on
+ * the caller's thread alone: odd sizes (rows that do not split evenly),
+ * every sample format, and a frame large enough for a coarser finest
+ * level. */
+static void
+test_global_threads (void)
+{
+  static const guint sizes[][2] = { {301, 263}, {1037, 531}, {8211, 300} };
+  static const BwSampleFormat formats[] = {
+    BW_SAMPLE_U8, BW_SAMPLE_U16LE, BW_SAMPLE_U16BE
+  };
+  BwGlobalWork *work = bw_global_work_new ();
+  BwWorker *worker = bw_worker_new ();
+  guint k, f, t;
+
+  for (k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (f = 0; f < G_N_ELEMENTS (formats); f++) {
+      const guint w = sizes[k][0], h = sizes[k][1];
+      const guint bps = formats[f] == BW_SAMPLE_U8 ? 1 : 2;
+      /* B is A moved by (13, -6), with its own values where A has none. */
+      guint8 *a = g_new (guint8, (gsize) w * h * bps);
+      guint8 *b = g_new (guint8, (gsize) w * h * bps);
+      GRand *rng = g_rand_new_with_seed (k * 10 + f);
+      BwPlane pa = { a, (gssize) w * bps, formats[f] };
+      BwPlane pb = { b, (gssize) w * bps, formats[f] };
+      BwGlobalShift serial, threaded;
+      gsize i;
+      guint x, y;
+
+      for (i = 0; i < (gsize) w * h * bps; i++)
+        a[i] = g_rand_int (rng);
+      for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+          gsize o = ((gsize) y * w + x) * bps;
+
+          if (x >= 13 && y + 6 < h)
+            memcpy (b + o, a + ((gsize) (y + 6) * w + x - 13) * bps, bps);
+          else
+            for (i = 0; i < bps; i++)
+              b[o + i] = g_rand_int (rng);
+        }
+      g_assert_true (bw_global_shift_estimate (work, NULL, 0, &pa, &pb, w, h,
+              &serial));
+      g_assert_true (serial.found);
+      for (t = 1; t <= 3; t++) {
+        g_assert_true (bw_global_shift_estimate (work, worker, t, &pa, &pb,
+                w, h, &threaded));
+        g_assert_cmpint (threaded.found, ==, serial.found);
+        g_assert_cmpint (threaded.at_limit, ==, serial.at_limit);
+        g_assert_cmpmem (&threaded.x, sizeof (gdouble), &serial.x,
+            sizeof (gdouble));
+        g_assert_cmpmem (&threaded.y, sizeof (gdouble), &serial.y,
+            sizeof (gdouble));
+        g_assert_cmpmem (&threaded.peak, sizeof (gdouble), &serial.peak,
+            sizeof (gdouble));
+        g_assert_cmpuint (threaded.limit, ==, serial.limit);
+      }
+      g_rand_free (rng);
+      g_free (a);
+      g_free (b);
+    }
+  bw_worker_free (worker);
+  bw_global_work_free (work);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -608,5 +675,6 @@ main (int argc, char **argv)
   g_test_add_func ("/displacement/tall", test_tall);
   g_test_add_func ("/displacement/known-shift", test_known_shift);
   g_test_add_func ("/displacement/invalid", test_invalid);
+  g_test_add_func ("/displacement/global-threads", test_global_threads);
   return g_test_run ();
 }

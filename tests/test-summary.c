@@ -253,6 +253,39 @@ test_median_any (void)
   g_rand_free (rand);
 }
 
+/* bw_median8() against a sort: every 0/1 input of each count (a network
+ * that sorts all of them sorts everything), then random values, with and
+ * without ties; the input is left as it was. */
+static void
+test_median8 (void)
+{
+  GRand *rand = g_rand_new_with_seed (12);
+  gdouble v[8], copy[8];
+  guint m, bits, rep, i;
+
+  for (m = 1; m <= 8; m++)
+    for (bits = 0; bits < 1u << m; bits++) {
+      for (i = 0; i < m; i++)
+        v[i] = (bits >> i) & 1;
+      g_assert_cmpfloat (bw_median8 (v, m), ==, sorted_median (v, m));
+    }
+  for (rep = 0; rep < 4000; rep++) {
+    gdouble got, ref;
+
+    m = g_rand_int_range (rand, 1, 9);
+    for (i = 0; i < m; i++)
+      v[i] = rep % 2 ? g_rand_int_range (rand, -3, 3) * 0.25 :
+          g_rand_double_range (rand, -10.0, 10.0);
+    memcpy (copy, v, sizeof (v));
+    got = bw_median8 (v, m);
+    ref = sorted_median (v, m);
+    if (got != ref)
+      g_error ("m %u: median %.17g, sort says %.17g", m, got, ref);
+    g_assert_cmpmem (v, m * sizeof (gdouble), copy, m * sizeof (gdouble));
+  }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -263,5 +296,6 @@ main (int argc, char **argv)
   g_test_add_func ("/summary/select-many", test_select_many);
   g_test_add_func ("/summary/select-ranks", test_select_ranks);
   g_test_add_func ("/summary/median-any", test_median_any);
+  g_test_add_func ("/summary/median8", test_median8);
   return g_test_run ();
 }

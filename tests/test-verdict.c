@@ -1053,6 +1053,148 @@ test_unrelated (void)
   g_assert_cmpuint (failures, ==, 0);
 }
 
+/* Without a search the search results are not looked at: a shift array
+ * passed with search_radius 0 (and working memory that never had a
+ * search) gives what no shift array gives.  A patch of low r in a
+ * correlated frame makes a region, which takes the verdict through every
+ * rule that could read the search's results. */
+static void
+test_shift_without_search (void)
+{
+  const guint cols = 24, rows = 20, block = 16;
+  const gsize n = (gsize) cols * rows;
+  gfloat *r = g_new (gfloat, n);
+  BwBlockShift *shift = g_new0 (BwBlockShift, n);
+  guint8 *suspect[2] = { g_new (guint8, n), g_new (guint8, n) };
+  BwVerdict out[2];
+  BwVerdictParams vp;
+  gsize i;
+  guint k;
+
+  memset (&vp, 0, sizeof (vp));
+  vp.cols = cols;
+  vp.rows = rows;
+  vp.width = cols * block;
+  vp.height = rows * block;
+  vp.block_width = vp.block_height = block;
+  vp.min_region_blocks = 4;
+  vp.shift_tolerance = 0.5;
+  vp.median_r = NAN;
+  for (i = 0; i < n; i++) {
+    guint col = i % cols, row = i / cols;
+
+    r[i] = 0.9 + 0.01 * sin (i * 0.7);
+    if (col >= 5 && col < 9 && row >= 6 && row < 10)
+      r[i] = 0.1;
+    /* Results no search gave: a displacement everywhere. */
+    shift[i].dx = shift[i].dy = 3;
+    shift[i].r_best = 0.99;
+    shift[i].n = block * block;
+    shift[i].at_radius = TRUE;
+    shift[i].fitted = TRUE;
+  }
+  for (k = 0; k < 2; k++) {
+    BwVerdictWork *work = bw_verdict_work_new ();
+
+    bw_verdict_compute (&vp, r, k ? shift : NULL, work, &out[k], suspect[k]);
+    bw_verdict_work_free (work);
+  }
+  g_assert_cmpint (out[0].verdict, ==, BW_VERDICT_NEEDS_REGISTRATION);
+  g_assert_cmpuint (out[0].n_regions, ==, 1);
+  g_assert_cmpuint (out[0].regions[0].x, ==, 5 * block);
+  g_assert_cmpuint (out[0].regions[0].y, ==, 6 * block);
+  g_assert_cmpuint (out[0].regions[0].blocks, ==, 16);
+  g_assert_true (isnan (out[0].shift_x) && isnan (out[0].shift_y));
+  g_assert_cmpint (out[1].verdict, ==, out[0].verdict);
+  g_assert_cmpuint (out[1].informative, ==, out[0].informative);
+  g_assert_true (isnan (out[1].shift_x) && isnan (out[1].shift_y));
+  g_assert_cmpuint (out[1].n_regions, ==, out[0].n_regions);
+  g_assert_cmpuint (out[1].regions[0].x, ==, out[0].regions[0].x);
+  g_assert_cmpuint (out[1].regions[0].y, ==, out[0].regions[0].y);
+  g_assert_cmpuint (out[1].regions[0].blocks, ==, out[0].regions[0].blocks);
+  g_assert_true (isnan (out[1].regions[0].shift_x));
+  g_assert_cmpfloat (out[1].median_r_outside, ==, out[0].median_r_outside);
+  g_assert_cmpmem (suspect[1], n, suspect[0], n);
+  g_free (r);
+  g_free (shift);
+  g_free (suspect[0]);
+  g_free (suspect[1]);
+}
+
+/* The verdict's per-block rules run a block row at a time on the
+ * analysis' threads: moved regions and a global shift give the same
+ * verdict, regions and grids on 1, 2 and 3 threads. */
+static void
+test_threads (void)
+{
+  static const Box square = { 40, 72, 48, 48 };
+  static const gdouble shifts[][2] = { {2, 0}, {-3, 1} };
+  const guint w = sizes[KIND_SMOOTH][0], h = sizes[KIND_SMOOTH][1];
+  const gsize grids_len = BW_N_GRIDS * (gsize) (w / BLOCK) * (h / BLOCK);
+  BwSampleFormat f = G_BYTE_ORDER == G_LITTLE_ENDIAN ? BW_SAMPLE_U16LE :
+      BW_SAMPLE_U16BE;
+  guint j, k, t;
+
+  for (j = 0; j < G_N_ELEMENTS (shifts); j++)
+    for (k = 0; k < 2; k++) {
+      Scene *sc = scene_new (KIND_SMOOTH, w, h, 2000 + j);
+      GRand *rng = g_rand_new_with_seed (31 + j);
+      /* A moved square, or the whole frame moved. */
+      Change ch = { shifts[j][0], shifts[j][1], k ? NULL : &square, NULL,
+        1, 0
+      };
+      Pair p;
+      BwPlane a, b;
+      BwSummary first;
+      gfloat *grids = g_new (gfloat, grids_len);
+
+      scene_fix_scale (sc, w, h);
+      pair_make (&p, sc, w, h, noise_levels[KIND_SMOOTH][0], &ch, rng);
+      a = (BwPlane) {
+      (const guint8 *) p.a, 2 * w, f};
+      b = (BwPlane) {
+      (const guint8 *) p.b, 2 * w, f};
+      for (t = 1; t <= 3; t++) {
+        BwParams params;
+        BwSummary sum;
+        guint i;
+
+        bw_params_init (&params);
+        params.block_width = params.block_height = BLOCK;
+        params.n_threads = t;
+        g_assert_true (bw_check_registration (&params, w, h, &a, &b,
+                t == 1 ? p.grids : grids, t == 1 ? &first : &sum));
+        if (t == 1) {
+          g_assert_cmpint (first.verdict.verdict, ==,
+              BW_VERDICT_NEEDS_REGISTRATION);
+          continue;
+        }
+        g_assert_cmpmem (grids, grids_len * sizeof (gfloat), p.grids,
+            grids_len * sizeof (gfloat));
+        g_assert_cmpint (sum.verdict.verdict, ==, first.verdict.verdict);
+        g_assert_cmpuint (sum.verdict.informative, ==,
+            first.verdict.informative);
+        g_assert_cmpfloat (sum.verdict.shift_x, ==, first.verdict.shift_x);
+        g_assert_cmpfloat (sum.verdict.shift_y, ==, first.verdict.shift_y);
+        g_assert_cmpuint (sum.verdict.n_regions, ==, first.verdict.n_regions);
+        for (i = 0; i < first.verdict.n_reported; i++) {
+          const BwRegion *x = &sum.verdict.regions[i];
+          const BwRegion *y = &first.verdict.regions[i];
+
+          g_assert_cmpuint (x->x, ==, y->x);
+          g_assert_cmpuint (x->y, ==, y->y);
+          g_assert_cmpuint (x->width, ==, y->width);
+          g_assert_cmpuint (x->height, ==, y->height);
+          g_assert_cmpuint (x->blocks, ==, y->blocks);
+        }
+      }
+      g_free (grids);
+      pair_clear (&p);
+      g_rand_free (rng);
+      scene_free (sc);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1065,5 +1207,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verdict/flat", test_flat);
   g_test_add_func ("/verdict/sparse", test_sparse);
   g_test_add_func ("/verdict/unrelated", test_unrelated);
+  g_test_add_func ("/verdict/shift-without-search", test_shift_without_search);
+  g_test_add_func ("/verdict/threads", test_threads);
   return g_test_run ();
 }
