@@ -83,6 +83,51 @@ centred_sums (guint64 n, guint64 sa, guint64 sb, guint64 sbb, guint64 sab,
   *cab_out = bw_centred_sum (n, sa, sb, sab);
 }
 
+/* Σa, Σb, Σa², Σb², Σab of n sample pairs (a from sample xa of row ra, b
+ * from sample xb of rb), added to s: the format chosen once per row and the
+ * sums kept in registers (s may alias the rows' bytes). */
+#define DEFINE_PAIR_ROW(SA, LOAD_A, SB, LOAD_B)                         \
+static void                                                             \
+pair_row_##SA##_##SB (const guint8 * ra, gsize xa, const guint8 * rb,   \
+    gsize xb, gsize n, BwBlockSums * s)                                 \
+{                                                                       \
+  guint64 sum_a = 0, sum_b = 0, sum_aa = 0, sum_bb = 0, sum_ab = 0;     \
+  gsize x;                                                              \
+  for (x = 0; x < n; x++) {                                             \
+    guint64 va = LOAD_A (ra, xa + x), vb = LOAD_B (rb, xb + x);         \
+    sum_a += va;                                                        \
+    sum_b += vb;                                                        \
+    sum_aa += va * va;                                                  \
+    sum_bb += vb * vb;                                                  \
+    sum_ab += va * vb;                                                  \
+  }                                                                     \
+  s->sum_a += sum_a;                                                    \
+  s->sum_b += sum_b;                                                    \
+  s->sum_aa += sum_aa;                                                  \
+  s->sum_bb += sum_bb;                                                  \
+  s->sum_ab += sum_ab;                                                  \
+}
+
+DEFINE_PAIR_ROW (u8, bw_load_u8, u8, bw_load_u8);
+DEFINE_PAIR_ROW (u8, bw_load_u8, le, bw_load_u16le);
+DEFINE_PAIR_ROW (u8, bw_load_u8, be, bw_load_u16be);
+DEFINE_PAIR_ROW (le, bw_load_u16le, u8, bw_load_u8);
+DEFINE_PAIR_ROW (le, bw_load_u16le, le, bw_load_u16le);
+DEFINE_PAIR_ROW (le, bw_load_u16le, be, bw_load_u16be);
+DEFINE_PAIR_ROW (be, bw_load_u16be, u8, bw_load_u8);
+DEFINE_PAIR_ROW (be, bw_load_u16be, le, bw_load_u16le);
+DEFINE_PAIR_ROW (be, bw_load_u16be, be, bw_load_u16be);
+
+typedef void (*PairRowFunc) (const guint8 *, gsize, const guint8 *, gsize,
+    gsize, BwBlockSums *);
+
+/* By the formats of a and b, in BwSampleFormat order. */
+static const PairRowFunc pair_row[3][3] = {
+  {pair_row_u8_u8, pair_row_u8_le, pair_row_u8_be},
+  {pair_row_le_u8, pair_row_le_le, pair_row_le_be},
+  {pair_row_be_u8, pair_row_be_le, pair_row_be_be}
+};
+
 gboolean
 bw_moved_pair_sums (const BwStatsPlan * plan, guint col, guint row, gint ax,
     gint ay, gint bx, gint by, BwBlockSums * s)
@@ -91,7 +136,8 @@ bw_moved_pair_sums (const BwStatsPlan * plan, guint col, guint row, gint ax,
   gint x0 = col * g->block_width, y0 = row * g->block_height;
   gint w = MIN (g->block_width, g->width - x0);
   gint h = MIN (g->block_height, g->height - y0);
-  gint x, y;
+  PairRowFunc add_row;
+  gint y;
 
   memset (s, 0, sizeof (*s));
   if (col >= plan->cols || row >= plan->rows
@@ -99,14 +145,10 @@ bw_moved_pair_sums (const BwStatsPlan * plan, guint col, guint row, gint ax,
       || x0 + w + MAX (ax, bx) > (gint) g->width
       || y0 + h + MAX (ay, by) > (gint) g->height)
     return FALSE;
-  for (y = 0; y < h; y++) {
-    const guint8 *ra = bw_plane_row (&plan->a, y0 + y + ay);
-    const guint8 *rb = bw_plane_row (&plan->b, y0 + y + by);
-
-    for (x = 0; x < w; x++)
-      bw_sums_add (s, bw_sample_at (ra, x0 + x + ax, plan->a.format),
-          bw_sample_at (rb, x0 + x + bx, plan->b.format));
-  }
+  add_row = pair_row[plan->a.format][plan->b.format];
+  for (y = 0; y < h; y++)
+    add_row (bw_plane_row (&plan->a, y0 + y + ay), x0 + ax,
+        bw_plane_row (&plan->b, y0 + y + by), x0 + bx, w, s);
   s->n = (guint64) w *h;
   return TRUE;
 }

@@ -599,6 +599,80 @@ test_invalid (void)
   bw_scratch_free (scratch);
 }
 
+/* bw_moved_pair_sums() (the verdict's r of two moved windows) against
+ * sums over the samples read here, for every pair of sample formats, with
+ * partial edge blocks and windows at and past the frame's edges. */
+static void
+test_pair_sums (void)
+{
+  const guint width = 37, height = 23;
+  const gsize stride = width * 2 + 6;
+  GRand *rng = g_rand_new_with_seed (11);
+  guint8 *da = g_malloc (stride * height), *db = g_malloc (stride * height);
+  BwGeometry geom = { width, height, 5, 4, BW_EDGE_PARTIAL };
+  guint fa, fb, i, checked = 0, outside = 0;
+
+  for (i = 0; i < stride * height; i++) {
+    da[i] = g_rand_int_range (rng, 0, 256);
+    db[i] = g_rand_int_range (rng, 0, 256);
+  }
+  for (fa = BW_SAMPLE_U8; fa <= BW_SAMPLE_U16BE; fa++)
+    for (fb = BW_SAMPLE_U8; fb <= BW_SAMPLE_U16BE; fb++) {
+      BwPlane a = { da, stride, fa }, b = { db, stride, fb };
+      BwStatsPlan plan;
+      guint col, row;
+
+      g_assert_true (bw_stats_plan_init (&plan, BW_IMPL_AUTO, &geom, &a, &b));
+      for (row = 0; row < plan.rows; row++)
+        for (col = 0; col < plan.cols; col++) {
+          gint ax = g_rand_int_range (rng, -3, 4);
+          gint ay = g_rand_int_range (rng, -3, 4);
+          gint bx = g_rand_int_range (rng, -3, 4);
+          gint by = g_rand_int_range (rng, -3, 4);
+          gint x0 = col * 5, y0 = row * 4;
+          gint w = MIN (5, (gint) width - x0), h = MIN (4, (gint) height - y0);
+          guint64 sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+          BwBlockSums got;
+          gboolean inside = x0 + MIN (ax, bx) >= 0 && y0 + MIN (ay, by) >= 0
+              && x0 + w + MAX (ax, bx) <= (gint) width
+              && y0 + h + MAX (ay, by) <= (gint) height;
+          gint x, y;
+
+          g_assert_cmpint (bw_moved_pair_sums (&plan, col, row, ax, ay, bx,
+                  by, &got), ==, inside);
+          if (!inside) {
+            g_assert_cmpuint (got.n, ==, 0);
+            outside++;
+            continue;
+          }
+          for (y = 0; y < h; y++)
+            for (x = 0; x < w; x++) {
+              guint64 va = sample (da, stride, fa, x0 + x + ax, y0 + y + ay);
+              guint64 vb = sample (db, stride, fb, x0 + x + bx, y0 + y + by);
+
+              sa += va;
+              sb += vb;
+              saa += va * va;
+              sbb += vb * vb;
+              sab += va * vb;
+            }
+          g_assert_cmpuint (got.n, ==, (guint64) w * h);
+          g_assert_cmpuint (got.sum_a, ==, sa);
+          g_assert_cmpuint (got.sum_b, ==, sb);
+          g_assert_cmpuint (got.sum_aa, ==, saa);
+          g_assert_cmpuint (got.sum_bb, ==, sbb);
+          g_assert_cmpuint (got.sum_ab, ==, sab);
+          checked++;
+        }
+    }
+  /* Both cases were met, in every pair of formats. */
+  g_assert_cmpuint (checked, >, 9 * 20);
+  g_assert_cmpuint (outside, >, 9 * 10);
+  g_free (da);
+  g_free (db);
+  g_rand_free (rng);
+}
+
 /* The global shift's estimate (global-shift.h), which reads both frames on
  * the analysis' threads, gives the same bits on 1, 2 and 3 threads as on
  * the caller's thread alone: odd sizes (rows that do not split evenly),
@@ -676,5 +750,6 @@ main (int argc, char **argv)
   g_test_add_func ("/displacement/known-shift", test_known_shift);
   g_test_add_func ("/displacement/invalid", test_invalid);
   g_test_add_func ("/displacement/global-threads", test_global_threads);
+  g_test_add_func ("/displacement/pair-sums", test_pair_sums);
   return g_test_run ();
 }
