@@ -778,24 +778,37 @@ test_damaged (void)
 
 /* ---- a file that changes after it was opened ---------------------------- */
 
+/* Little-endian integers at any address (a directory entry is not
+ * aligned). */
+static guint16
+le16_at (const guint8 * p)
+{
+  return p[0] | (p[1] << 8);
+}
+
+static guint32
+le32_at (const guint8 * p)
+{
+  return p[0] | (p[1] << 8) | (p[2] << 16) | ((guint32) p[3] << 24);
+}
+
 /* Where the values of tag (LONGs) of the first directory of a classic
  * little-endian TIFF lie in data. */
 static gsize
 first_ifd_values (const guint8 * data, guint16 tag, guint32 * count)
 {
-  guint32 ifd = GUINT32_FROM_LE (*(const guint32 *) (data + 4));
-  guint16 n = GUINT16_FROM_LE (*(const guint16 *) (data + ifd)), i;
+  guint32 ifd = le32_at (data + 4);
+  guint16 n = le16_at (data + ifd), i;
 
   g_assert_true (data[0] == 'I' && data[1] == 'I');
   for (i = 0; i < n; i++) {
     const guint8 *e = data + ifd + 2 + 12 * i;
 
-    if (GUINT16_FROM_LE (*(const guint16 *) e) != tag)
+    if (le16_at (e) != tag)
       continue;
-    g_assert_cmpuint (GUINT16_FROM_LE (*(const guint16 *) (e + 2)), ==, 4);
-    *count = GUINT32_FROM_LE (*(const guint32 *) (e + 4));
-    return *count == 1 ? (gsize) (e + 8 - data) :
-        GUINT32_FROM_LE (*(const guint32 *) (e + 8));
+    g_assert_cmpuint (le16_at (e + 2), ==, 4);
+    *count = le32_at (e + 4);
+    return *count == 1 ? (gsize) (e + 8 - data) : le32_at (e + 8);
   }
   g_assert_not_reached ();
   return 0;
@@ -845,9 +858,11 @@ test_changed_after_open (void)
               stride, threads, NULL, NULL, NULL));
       /* the last strip or tile past the end, the one before it far past */
       for (k = 0; k < 2; k++) {
-        memcpy (&was[k], in + at + 4 * (n - 1 - k), 4);
-        *(guint32 *) (in + at + 4 * (n - 1 - k)) =
+        guint32 past =
             GUINT32_TO_LE (k ? G_MAXUINT32 - 4096 : (guint32) size - 2);
+
+        memcpy (&was[k], in + at + 4 * (n - 1 - k), 4);
+        memcpy (in + at + 4 * (n - 1 - k), &past, 4);
       }
       g_assert_false (bw_tiff_reader_read_page_as (r, 0, info.layout, buf,
               stride, threads, NULL, NULL, &err));
