@@ -14,7 +14,13 @@
  * time and the process's CPU time (on a machine shared with other work the
  * wall time of a run also counts the time it waited for a CPU).
  *
+ * With --luma instead of files, the luma of RGB and RGBA rows alone
+ * (bw_tiff_luma_row_path()) by each path the build and CPU have: 2000 rows
+ * of 20000 pixels, in cache-warm rows, nanoseconds of CPU time per pixel,
+ * median of REPS runs.
+ *
  * Usage: bench-tiff-decode [-t THREADS] [-r REPS] [-m MODE,...] FILE...
+ *        bench-tiff-decode --luma [-r REPS]
  *   THREADS  default 1; MODE: libtiff, reader, gray (default: all three)
  * Run by hand (bench/bench-slide.py runs it on a large pair).
  *
@@ -31,6 +37,7 @@
 #include <tiffio.h>
 
 #include "tiffreader.h"
+#include "tiffreader-luma.h"
 
 typedef struct
 {
@@ -156,6 +163,52 @@ cmp_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* The luma paths alone; see the top of the file. */
+static void
+bench_luma (gint reps)
+{
+  static const struct
+  {
+    BwTiffLumaPath path;
+    const gchar *name;
+  } paths[] = {
+    {BW_TIFF_LUMA_PATH_SCALAR, "scalar"},
+    {BW_TIFF_LUMA_PATH_SSSE3, "SSSE3"},
+    {BW_TIFF_LUMA_PATH_AVX2, "AVX2"},
+  };
+  const guint width = 20000, rows = 2000;
+  guint8 *src = g_malloc ((gsize) width * 4), *dst = g_malloc (width);
+  guint bpp, k, i, row;
+  gint rep;
+
+  for (i = 0; i < width * 4; i++)
+    src[i] = g_random_int ();
+  for (bpp = 3; bpp <= 4; bpp++)
+    for (k = 0; k < G_N_ELEMENTS (paths); k++) {
+      GArray *c = g_array_new (FALSE, FALSE, sizeof (gdouble));
+
+      if (!bw_tiff_luma_path_supported (paths[k].path))
+        continue;
+      for (rep = 0; rep < reps; rep++) {
+        gdouble c0 = cpu_seconds (), ns;
+
+        for (row = 0; row < rows; row++)
+          bw_tiff_luma_row_path (paths[k].path, src, bpp, dst, width);
+        ns = (cpu_seconds () - c0) * 1e9 / ((gdouble) width * rows);
+        g_array_append_val (c, ns);
+      }
+      g_array_sort (c, cmp_double);
+      g_print ("luma, %s, %u bytes a pixel: %.3f ns/pixel CPU (median of "
+          "%d; %.3f-%.3f)\n", paths[k].name, bpp,
+          g_array_index (c, gdouble, c->len / 2), reps,
+          g_array_index (c, gdouble, 0), g_array_index (c, gdouble,
+              c->len - 1));
+      g_array_free (c, TRUE);
+    }
+  g_free (src);
+  g_free (dst);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -165,11 +218,14 @@ main (int argc, char **argv)
   };
   gint threads = 1, reps = 5;
   gchar *modes_arg = NULL;
+  gboolean luma = FALSE;
   GOptionEntry entries[] = {
     {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "decoding threads", "N"},
     {"reps", 'r', 0, G_OPTION_ARG_INT, &reps, "runs of each mode", "N"},
     {"modes", 'm', 0, G_OPTION_ARG_STRING, &modes_arg,
         "libtiff, reader and/or gray", "LIST"},
+    {"luma", 0, 0, G_OPTION_ARG_NONE, &luma,
+        "time the luma of rows alone, by each path", NULL},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("FILE... - time TIFF decoding");
@@ -183,11 +239,15 @@ main (int argc, char **argv)
   guint mode;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &err) || argc < 2
-      || threads < 1 || reps < 1)
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)
+      || (argc < 2 && !luma) || threads < 1 || reps < 1)
     g_error ("%s", err ? err->message : "usage: bench-tiff-decode [-t N] "
-        "[-r N] [-m MODES] FILE...");
+        "[-r N] [-m MODES] FILE... | --luma [-r N]");
   g_option_context_free (ctx);
+  if (luma) {
+    bench_luma (reps);
+    return 0;
+  }
   TIFFSetWarningHandler (NULL);
   if (modes_arg)
     for (mode = 0; mode < 3; mode++)

@@ -14,5 +14,24 @@ G_BEGIN_DECLS
 void bw_tiff_luma_row (const guint8 * src, guint src_bpp, guint8 * dst,
     guint n);
 
+/* The ways of computing it: the plain loop, or the SSSE3 or AVX2 one
+ * (x86-64 builds with the x86 paths only); AUTO is the fastest the CPU
+ * runs. */
+typedef enum
+{
+  BW_TIFF_LUMA_PATH_AUTO,
+  BW_TIFF_LUMA_PATH_SCALAR,
+  BW_TIFF_LUMA_PATH_SSSE3,
+  BW_TIFF_LUMA_PATH_AVX2,
+} BwTiffLumaPath;
+
+/* Whether this build has path and this CPU runs it. */
+gboolean bw_tiff_luma_path_supported (BwTiffLumaPath path);
+
+/* bw_tiff_luma_row() by the given path, which must be supported; the same
+ * bytes by every path. */
+void bw_tiff_luma_row_path (BwTiffLumaPath path, const guint8 * src,
+    guint src_bpp, guint8 * dst, guint n);
+
 G_END_DECLS
 #endif /* __BW_TIFF_READER_LUMA_H__ */

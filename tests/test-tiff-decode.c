@@ -3,6 +3,7 @@
  * tiles, no compression, LZW, Deflate and PackBits) and decoded on 1, 2 and
  * 3 threads: every sample must be the one written, and GRAY8 from RGB and
  * RGBA must be what GStreamer's videoconvert makes of the same pixels.
+ * Every path of the luma is checked against its formula.
  * Progress, cancelling, damaged tiles and strips, and giving the pages of
  * a mapped file back are checked too.
  *
@@ -21,6 +22,7 @@
 
 #include "tiffreader.h"
 #include "tiffreader-testing.h"
+#include "tiffreader-luma.h"
 
 static gchar *tmpdir;
 
@@ -1032,6 +1034,102 @@ test_release_input (void)
   free_pages (pages);
 }
 
+/* ---- every luma path against the formula, with tails ---------------------
+ * Each path the build has and the CPU runs, forced, over every 24-bit RGB
+ * value (and every one again as RGBA, with alphas that vary), then over
+ * rows of 0 to 67 pixels at unaligned starts, each in a buffer of its exact
+ * size (so that ASan sees a read past it) with guard bytes after the row it
+ * writes. */
+
+static const struct
+{
+  BwTiffLumaPath path;
+  const gchar *name;
+} luma_paths[] = {
+  {BW_TIFF_LUMA_PATH_SCALAR, "scalar"},
+  {BW_TIFF_LUMA_PATH_SSSE3, "SSSE3"},
+  {BW_TIFF_LUMA_PATH_AVX2, "AVX2"},
+  {BW_TIFF_LUMA_PATH_AUTO, "auto"},
+};
+
+static guint8
+luma_formula (guint r, guint g, guint b)
+{
+  return (77 * r + 150 * g + 29 * b) >> 8;
+}
+
+static void
+check_luma_row (const guint8 * src, guint bpp, const guint8 * dst, guint n,
+    const gchar * what, guint start)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    const guint8 *p = src + (gsize) i * bpp;
+    guint8 want = luma_formula (p[0], p[1], p[2]);
+
+    if (dst[i] != want)
+      g_error ("%s: pixel %u (%u,%u,%u) after %u: got %u, want %u", what, i,
+          p[0], p[1], p[2], start, dst[i], want);
+  }
+}
+
+static void
+test_luma_paths (void)
+{
+  const guint all = 1 << 24;
+  guint8 *src = g_malloc ((gsize) all * 4), *dst = g_malloc (all);
+  guint k, bpp, n, start, i, tested = 0;
+
+  for (k = 0; k < G_N_ELEMENTS (luma_paths); k++) {
+    gchar *what;
+
+    if (!bw_tiff_luma_path_supported (luma_paths[k].path)) {
+      g_test_message ("luma path %s: not in this build or CPU",
+          luma_paths[k].name);
+      continue;
+    }
+    tested++;
+    for (bpp = 3; bpp <= 4; bpp++) {
+      what = g_strdup_printf ("%s, %u bytes a pixel", luma_paths[k].name, bpp);
+      for (i = 0; i < all; i++) {
+        src[(gsize) i * bpp] = i >> 16;
+        src[(gsize) i * bpp + 1] = i >> 8;
+        src[(gsize) i * bpp + 2] = i;
+        if (bpp == 4)
+          src[(gsize) i * bpp + 3] = i * 2654435761u >> 24;
+      }
+      memset (dst, 0, all);
+      bw_tiff_luma_row_path (luma_paths[k].path, src, bpp, dst, all);
+      check_luma_row (src, bpp, dst, all, what, 0);
+
+      for (n = 0; n <= 67; n++)
+        for (start = 0; start < 8; start++) {
+          gsize bytes = (gsize) n * bpp;
+          guint8 *row = g_malloc (start + bytes);
+          guint8 *out = g_malloc (start + n + 8);
+
+          for (i = 0; i < bytes; i++)
+            row[start + i] = g_test_rand_int ();
+          memset (out, 0xa5, start + n + 8);
+          bw_tiff_luma_row_path (luma_paths[k].path, row + start, bpp,
+              out + start, n);
+          check_luma_row (row + start, bpp, out + start, n, what, start);
+          for (i = 0; i < 8; i++)
+            g_assert_cmpuint (out[start + n + i], ==, 0xa5);
+          for (i = 0; i < start; i++)
+            g_assert_cmpuint (out[i], ==, 0xa5);
+          g_free (row);
+          g_free (out);
+        }
+      g_free (what);
+    }
+  }
+  g_assert_cmpuint (tested, >=, 2);
+  g_free (src);
+  g_free (dst);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1050,6 +1148,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tiff-decode/damaged", test_damaged);
   g_test_add_func ("/tiff-decode/changed-after-open", test_changed_after_open);
   g_test_add_func ("/tiff-decode/release-input", test_release_input);
+  g_test_add_func ("/tiff-decode/luma-paths", test_luma_paths);
   ret = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
